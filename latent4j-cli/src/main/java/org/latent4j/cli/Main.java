@@ -1,0 +1,79 @@
+package org.latent4j.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.latent4j.cli.bench.BenchCommand;
+
+/**
+ * Entry point of the {@code latent4j} command. Errors a user can cause (a wrong option, an unreadable
+ * file) print one line and exit with code 2; only a bug in Latent4j shows a stack trace.
+ */
+public final class Main {
+    public static final String VERSION = "0.1.0-SNAPSHOT";
+
+    private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        register(new BenchCommand());
+    }
+
+    private static void register(Command c) {
+        COMMANDS.put(c.name(), c);
+    }
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the tool and returns the exit code (for tests). */
+    public static int run(String[] args) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            System.out.println(usage());
+            return 0;
+        }
+        if (args[0].equals("--version")) {
+            System.out.println("latent4j " + VERSION);
+            return 0;
+        }
+        Command c = COMMANDS.get(args[0]);
+        if (c == null) {
+            System.err.println("latent4j: unknown command '" + args[0] + "' (run latent4j --help for the list)");
+            return 2;
+        }
+        String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+        for (String a : rest) {
+            if (a.equals("--help") || a.equals("-h")) {
+                System.out.println(c.help());
+                return 0;
+            }
+        }
+        try {
+            return c.run(rest);
+        } catch (UsageException e) {
+            System.err.println("latent4j " + e.getMessage());
+            return 2;
+        } catch (UncheckedIOException e) {
+            System.err.println("latent4j " + c.name() + ": " + e.getCause().getMessage());
+            return 2;
+        } catch (IOException e) {
+            System.err.println("latent4j " + c.name() + ": " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            System.err.println("latent4j " + c.name() + ": internal error: " + e);
+            e.printStackTrace();
+            return 1;
+        }
+    }
+
+    static String usage() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("latent4j ").append(VERSION).append(": deep latent-variable autoencoders on the JVM\n\n");
+        sb.append("usage: latent4j COMMAND [options]   (latent4j COMMAND --help for its options)\n\ncommands:\n");
+        for (Command c : COMMANDS.values()) sb.append(String.format("  %-12s %s%n", c.name(), c.summary()));
+        return sb.toString();
+    }
+}

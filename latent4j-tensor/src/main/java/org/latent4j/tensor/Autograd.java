@@ -1,0 +1,109 @@
+package org.latent4j.tensor;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+
+/**
+ * Reverse-mode autodiff on a tape. Every op calls {@link #record} on its freshly computed output; when
+ * gradient mode is on and an input requires a gradient, the output gets a {@link Node} holding the op's
+ * backward. {@link Tensor#backward()} walks the nodes in reverse topological order.
+ */
+public final class Autograd {
+    private Autograd() {}
+
+    /**
+     * Finishes an op: checks the output in check mode, and records the backward if any input needs a
+     * gradient. Returns {@code out}.
+     */
+    public static Tensor record(String op, Tensor out, Backward backward, Tensor... inputs) {
+        if (NumericCheck.isEnabled()) NumericCheck.check(op, "output", out);
+        if (!GradMode.isEnabled() || backward == null) return out;
+        boolean needs = false;
+        for (Tensor t : inputs) needs |= t != null && t.requiresGrad;
+        if (needs) {
+            out.requiresGrad = true;
+            out.node = new Node(op, inputs, backward);
+        }
+        return out;
+    }
+
+    /** True when the input at hand wants a gradient (a cheap guard inside backward functions). */
+    public static boolean wants(Tensor t) {
+        return t != null && t.requiresGrad;
+    }
+
+    /**
+     * Adds {@code g} to {@code target.grad}, summing over broadcast dimensions first when {@code g} has the
+     * broadcast shape. {@code g} is copied, never adopted, so backward functions may pass shared tensors.
+     */
+    public static void accumulate(Tensor target, Tensor g) {
+        if (target == null || !target.requiresGrad) return;
+        Tensor reduced = Shape.size(g.shape()) == target.size() && java.util.Arrays.equals(g.shape(), target.shape())
+                ? g : sumToShape(g, target.shape());
+        if (target.grad == null) {
+            target.grad = target.isLeaf() ? Tensor.persistentZeros(target.shape()) : Tensor.zeros(target.shape());
+        }
+        target.grad.addInPlace(reduced);
+    }
+
+    /** Sums {@code g} over the dimensions along which {@code shape} was broadcast to g's shape. */
+    public static Tensor sumToShape(Tensor g, int[] shape) {
+        int[] gs = g.shape();
+        Tensor r = g;
+        int lead = gs.length - shape.length;
+        if (lead < 0) throw new ShapeException("sumToShape: " + Shape.str(gs) + " cannot reduce to " + Shape.str(shape));
+        for (int i = 0; i < lead; i++) r = r.sum(0, false);
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] == 1 && r.shape()[i] != 1) r = r.sum(i, true);
+        }
+        if (!java.util.Arrays.equals(r.shape(), shape)) {
+            throw new ShapeException("sumToShape: " + Shape.str(gs) + " cannot reduce to " + Shape.str(shape));
+        }
+        return r;
+    }
+
+    static void backward(Tensor root, Tensor seed) {
+        ArrayList<Tensor> order = topologicalOrder(root);
+        root.grad = seed;
+        boolean check = NumericCheck.isEnabled();
+        try (var ng = GradMode.disabled()) {
+            for (int i = order.size() - 1; i >= 0; i--) {
+                Tensor t = order.get(i);
+                Node n = t.node;
+                if (n == null || t.grad == null) continue;
+                n.backward.apply(t.grad);
+                if (check) {
+                    for (Tensor in : n.inputs) {
+                        if (in != null && in.grad != null) NumericCheck.check(n.op, "gradient", in.grad);
+                    }
+                }
+                // Intermediate gradients are not kept (as in PyTorch without retain_grad): frees memory early.
+                t.grad = null;
+            }
+        }
+    }
+
+    private static ArrayList<Tensor> topologicalOrder(Tensor root) {
+        ArrayList<Tensor> order = new ArrayList<>();
+        IdentityHashMap<Tensor, Boolean> seen = new IdentityHashMap<>();
+        ArrayDeque<Object[]> stack = new ArrayDeque<>();
+        stack.push(new Object[] {root, 0});
+        seen.put(root, Boolean.TRUE);
+        while (!stack.isEmpty()) {
+            Object[] top = stack.peek();
+            Tensor t = (Tensor) top[0];
+            int next = (Integer) top[1];
+            Tensor[] ins = t.node == null ? new Tensor[0] : t.node.inputs;
+            if (next < ins.length) {
+                top[1] = next + 1;
+                Tensor c = ins[next];
+                if (c != null && c.requiresGrad && seen.put(c, Boolean.TRUE) == null) stack.push(new Object[] {c, 0});
+            } else {
+                stack.pop();
+                order.add(t);
+            }
+        }
+        return order;
+    }
+}

@@ -1,0 +1,38 @@
+package org.latent4j.tensor;
+
+/**
+ * Whether ops record the graph for reverse-mode autodiff on this thread. Evaluation code runs inside
+ * {@code try (var ng = GradMode.disabled()) { ... }} so that no graph is built and no gradient kept.
+ */
+public final class GradMode {
+    private static final ThreadLocal<boolean[]> ENABLED = ThreadLocal.withInitial(() -> new boolean[] {true});
+
+    private GradMode() {}
+
+    public static boolean isEnabled() {
+        return ENABLED.get()[0];
+    }
+
+    /** Disables recording until the returned scope is closed; scopes nest. */
+    public static Scope disabled() {
+        return set(false);
+    }
+
+    /** Re-enables recording inside a disabled region until the returned scope is closed. */
+    public static Scope enabled() {
+        return set(true);
+    }
+
+    private static Scope set(boolean value) {
+        boolean[] cell = ENABLED.get();
+        boolean previous = cell[0];
+        cell[0] = value;
+        return () -> cell[0] = previous;
+    }
+
+    /** A scope that restores the previous mode; close() throws nothing. */
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+}

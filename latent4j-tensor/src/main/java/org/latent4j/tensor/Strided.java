@@ -1,0 +1,98 @@
+package org.latent4j.tensor;
+
+/**
+ * Loops over strided (non-contiguous or broadcast) layouts. The innermost dimension is a tight loop; the
+ * outer ones advance an odometer, so no per-element index arithmetic is repeated.
+ */
+public final class Strided {
+    private Strided() {}
+
+    /** Copies {@code src} in row-major order into {@code dst} starting at {@code dstOff}. */
+    public static void copy(Tensor src, float[] dst, int dstOff) {
+        float[] s = src.data();
+        int n = src.size();
+        if (src.isContiguous()) {
+            System.arraycopy(s, src.offset(), dst, dstOff, n);
+            return;
+        }
+        int rank = src.rank();
+        int[] shape = src.shape();
+        int[] st = new int[rank];
+        for (int i = 0; i < rank; i++) st[i] = src.stride(i);
+        int inner = shape[rank - 1];
+        int innerStride = st[rank - 1];
+        int rows = n / Math.max(1, inner);
+        int[] idx = new int[rank];
+        int p = src.offset();
+        int o = dstOff;
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0, q = p; j < inner; j++, q += innerStride) dst[o++] = s[q];
+            for (int d = rank - 2; d >= 0; d--) {
+                p += st[d];
+                if (++idx[d] < shape[d]) break;
+                p -= st[d] * shape[d];
+                idx[d] = 0;
+            }
+        }
+    }
+
+    static void fill(Tensor t, float value) {
+        Tensor c = t;
+        int rank = c.rank();
+        int[] shape = c.shape();
+        float[] d = c.data();
+        int inner = shape[rank - 1];
+        int innerStride = c.stride(rank - 1);
+        int rows = c.size() / Math.max(1, inner);
+        int[] idx = new int[rank];
+        int p = c.offset();
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0, q = p; j < inner; j++, q += innerStride) d[q] = value;
+            for (int k = rank - 2; k >= 0; k--) {
+                p += c.stride(k);
+                if (++idx[k] < shape[k]) break;
+                p -= c.stride(k) * shape[k];
+                idx[k] = 0;
+            }
+        }
+    }
+
+    /** A binary element-wise function on floats. */
+    @FunctionalInterface
+    public interface FloatBinary {
+        float apply(float a, float b);
+    }
+
+    /**
+     * out[i] = f(a[bcast i], b[bcast i]) for a contiguous {@code out} of the broadcast shape, with
+     * {@code aStrides}/{@code bStrides} from {@link Shape#broadcastStrides} (0 on broadcast axes).
+     */
+    public static void broadcastBinary(float[] a, int aOff, int[] aStrides, float[] b, int bOff, int[] bStrides,
+                                       float[] out, int outOff, int[] outShape, FloatBinary f) {
+        int rank = outShape.length;
+        int n = Shape.size(outShape);
+        if (rank == 0) {
+            out[outOff] = f.apply(a[aOff], b[bOff]);
+            return;
+        }
+        int inner = outShape[rank - 1];
+        int sa = aStrides[rank - 1];
+        int sb = bStrides[rank - 1];
+        int rows = inner == 0 ? 0 : n / inner;
+        int[] idx = new int[rank];
+        int pa = aOff;
+        int pb = bOff;
+        int o = outOff;
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0, qa = pa, qb = pb; j < inner; j++, qa += sa, qb += sb) out[o++] = f.apply(a[qa], b[qb]);
+            for (int d = rank - 2; d >= 0; d--) {
+                pa += aStrides[d];
+                pb += bStrides[d];
+                if (++idx[d] < outShape[d]) break;
+                pa -= aStrides[d] * outShape[d];
+                pb -= bStrides[d] * outShape[d];
+                idx[d] = 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package org.latent4j.tensor.kernel;
+
+/**
+ * Chooses the kernel implementations once, at start-up: the Vector-API ones when the
+ * {@code jdk.incubator.vector} module is readable and the preferred vector is at least 128 bits wide,
+ * the scalar twins otherwise. {@code -Dlatent4j.kernels=scalar} or {@code =simd} forces a choice
+ * (asking for simd without the module fails with a clear message).
+ */
+public final class Kernels {
+    private static volatile VectorKernels vector;
+    private static volatile Gemm gemm;
+
+    static {
+        String forced = System.getProperty("latent4j.kernels", "auto").trim().toLowerCase(java.util.Locale.ROOT);
+        boolean simd = switch (forced) {
+            case "scalar" -> false;
+            case "simd" -> {
+                if (!vectorApiUsable()) {
+                    throw new IllegalStateException("-Dlatent4j.kernels=simd, but the jdk.incubator.vector module is not available: run java with --add-modules jdk.incubator.vector");
+                }
+                yield true;
+            }
+            case "auto", "" -> vectorApiUsable();
+            default -> throw new IllegalStateException("-Dlatent4j.kernels=" + forced + " is not one of auto, scalar, simd");
+        };
+        if (simd) {
+            vector = SimdSupport.vectorKernels();
+            gemm = SimdSupport.gemm();
+        } else {
+            vector = ScalarKernels.INSTANCE;
+            gemm = ScalarGemm.INSTANCE;
+        }
+    }
+
+    private Kernels() {}
+
+    static boolean vectorApiUsable() {
+        var module = ModuleLayer.boot().findModule("jdk.incubator.vector");
+        if (module.isEmpty()) return false;
+        try {
+            return SimdSupport.preferredBits() >= 128;
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    public static VectorKernels vector() {
+        return vector;
+    }
+
+    public static Gemm gemm() {
+        return gemm;
+    }
+
+    /** Whether the Vector-API kernels are in use. */
+    public static boolean simd() {
+        return !(vector instanceof ScalarKernels);
+    }
+
+    /**
+     * Replaces the kernels until the returned scope closes; for tests that run the same op under both
+     * implementations. Not for concurrent use.
+     */
+    public static Restore use(VectorKernels v, Gemm g) {
+        VectorKernels pv = vector;
+        Gemm pg = gemm;
+        vector = v;
+        gemm = g;
+        return () -> {
+            vector = pv;
+            gemm = pg;
+        };
+    }
+
+    /** Both scalar implementations. */
+    public static Restore useScalar() {
+        return use(ScalarKernels.INSTANCE, ScalarGemm.INSTANCE);
+    }
+
+    /** Both Vector-API implementations (throws when the module is absent). */
+    public static Restore useSimd() {
+        return use(SimdSupport.vectorKernels(), SimdSupport.gemm());
+    }
+
+    /** Restores the previous kernels on close. */
+    public interface Restore extends AutoCloseable {
+        @java.lang.Override
+        void close();
+    }
+
+    /** Description for reports, e.g. "simd-256 / simd-gemm". */
+    public static String describe() {
+        return vector.name() + " kernels, " + gemm.name() + " GEMM";
+    }
+}

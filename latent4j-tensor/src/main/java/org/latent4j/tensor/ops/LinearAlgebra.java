@@ -1,0 +1,96 @@
+package org.latent4j.tensor.ops;
+
+import org.latent4j.tensor.Autograd;
+import org.latent4j.tensor.Shape;
+import org.latent4j.tensor.ShapeException;
+import org.latent4j.tensor.Tensor;
+import org.latent4j.tensor.kernel.Kernels;
+
+/**
+ * Matrix products. A transposed view ({@link Tensor#t()}) goes to GEMM as a transpose flag, never as a
+ * copy, which is what lets the backward passes (G B^T and A^T G) run on the forward's storage.
+ */
+public final class LinearAlgebra {
+    private LinearAlgebra() {}
+
+    /** How GEMM reads the last two dimensions of a tensor: row-major or transposed, with a leading dimension. */
+    private record Layout(Tensor storage, boolean trans, int ld, int batchStride) {
+        static Layout of(Tensor t) {
+            int r = t.rank();
+            int rows = t.dim(r - 2), cols = t.dim(r - 1);
+            int s0 = t.stride(r - 2), s1 = t.stride(r - 1);
+            int bs = r == 3 ? t.stride(0) : 0;
+            if ((s1 == 1 || cols == 1) && s0 >= Math.max(1, cols)) return new Layout(t, false, Math.max(s0, 1), bs);
+            if ((s0 == 1 || rows == 1) && s1 >= Math.max(1, rows)) return new Layout(t, true, Math.max(s1, 1), bs);
+            Tensor c = t.contiguous();
+            return new Layout(c, false, Math.max(1, cols), r == 3 ? rows * cols : 0);
+        }
+    }
+
+    /**
+     * Matrix product: [m,k] x [k,n] -> [m,n]; batched [b,m,k] x [b,k,n] -> [b,m,n]; and
+     * [b,m,k] x [k,n] -> [b,m,n] (one matrix applied to every batch element).
+     */
+    public static Tensor matmul(Tensor a, Tensor b) {
+        int ra = a.rank(), rb = b.rank();
+        if (ra == 2 && rb == 2) return matmul2d(a, b);
+        if (ra == 3 && rb == 3) return bmm(a, b);
+        if (ra == 3 && rb == 2) {
+            if (a.dim(2) != b.dim(0)) throw mismatch(a, b);
+            Tensor flat = a.reshape(a.dim(0) * a.dim(1), a.dim(2));
+            return matmul2d(flat, b).reshape(a.dim(0), a.dim(1), b.dim(1));
+        }
+        throw new ShapeException("matmul: needs 2-D or 3-D operands, got shapes " + Shape.str(a.shape()) + " and " + Shape.str(b.shape()));
+    }
+
+    private static ShapeException mismatch(Tensor a, Tensor b) {
+        return new ShapeException("matmul: inner dimensions differ: shapes " + Shape.str(a.shape()) + " and " + Shape.str(b.shape()));
+    }
+
+    private static Tensor matmul2d(Tensor a, Tensor b) {
+        int m = a.dim(0), k = a.dim(1), n = b.dim(1);
+        if (b.dim(0) != k) throw mismatch(a, b);
+        Tensor out = Tensor.empty(m, n);
+        gemmInto(a, b, out, m, n, k, 0, 0, 0);
+        return Autograd.record("matmul", out, g -> {
+            if (Autograd.wants(a)) Autograd.accumulate(a, matmul2d(g, b.t()));
+            if (Autograd.wants(b)) Autograd.accumulate(b, matmul2d(a.t(), g));
+        }, a, b);
+    }
+
+    /** Batched product of [b,m,k] and [b,k,n]. */
+    public static Tensor bmm(Tensor a, Tensor b) {
+        if (a.rank() != 3 || b.rank() != 3 || a.dim(0) != b.dim(0) || a.dim(2) != b.dim(1)) {
+            throw new ShapeException("bmm: needs [b,m,k] and [b,k,n], got shapes " + Shape.str(a.shape()) + " and " + Shape.str(b.shape()));
+        }
+        int batch = a.dim(0), m = a.dim(1), k = a.dim(2), n = b.dim(2);
+        Tensor out = Tensor.empty(batch, m, n);
+        Layout la = Layout.of(a), lb = Layout.of(b);
+        for (int i = 0; i < batch; i++) {
+            Kernels.gemm().sgemm(la.trans, lb.trans, m, n, k, 1f,
+                    la.storage.data(), la.storage.offset() + i * la.batchStride, la.ld,
+                    lb.storage.data(), lb.storage.offset() + i * lb.batchStride, lb.ld,
+                    0f, out.data(), out.offset() + i * m * n, n);
+        }
+        return Autograd.record("bmm", out, g -> {
+            if (Autograd.wants(a)) Autograd.accumulate(a, bmm(g, b.transpose(1, 2)));
+            if (Autograd.wants(b)) Autograd.accumulate(b, bmm(a.transpose(1, 2), g));
+        }, a, b);
+    }
+
+    private static void gemmInto(Tensor a, Tensor b, Tensor out, int m, int n, int k, int ai, int bi, int oi) {
+        Layout la = Layout.of(a), lb = Layout.of(b);
+        Kernels.gemm().sgemm(la.trans, lb.trans, m, n, k, 1f,
+                la.storage.data(), la.storage.offset(), la.ld,
+                lb.storage.data(), lb.storage.offset(), lb.ld,
+                0f, out.data(), out.offset(), n);
+    }
+
+    /**
+     * Squared Euclidean distances between the rows of a [n,d] and the rows of b [m,d]: out[i][j] =
+     * |a_i - b_j|^2, computed directly (not as |a|^2 - 2ab + |b|^2, which cancels badly for near points).
+     */
+    public static Tensor squaredDistances(Tensor a, Tensor b) {
+        throw new UnsupportedOperationException("squaredDistances: not implemented yet");
+    }
+}

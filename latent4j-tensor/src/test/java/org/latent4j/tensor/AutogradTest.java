@@ -1,0 +1,121 @@
+package org.latent4j.tensor;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.latent4j.tensor.TestTensors.*;
+
+import org.junit.jupiter.api.Test;
+
+class AutogradTest {
+
+    @Test
+    void broadcastingArithmeticGradients() {
+        assertGradients(x -> x[0].add(x[1]), randn(1, 3, 4), randn(2, 4));
+        assertGradients(x -> x[0].sub(x[1]), randn(3, 2, 3, 4), randn(4, 3, 1));
+        assertGradients(x -> x[0].mul(x[1]), randn(5, 3, 4), randn(6, 3, 1));
+        assertGradients(x -> x[0].div(x[1]), randn(7, 2, 5), uniform(8, 0.5f, 2f, 1, 5));
+        assertGradients(x -> x[0].mul(x[1]), randn(9, 1, 4), randn(10, 3, 1));
+        assertGradients(x -> x[0].mul(3f).add(2f).neg(), randn(11, 5));
+    }
+
+    @Test
+    void sumAndMeanGradients() {
+        assertGradients(x -> x[0].sum(), randn(1, 3, 4));
+        assertGradients(x -> x[0].sum(1, false), randn(2, 3, 4, 5));
+        assertGradients(x -> x[0].sum(-1, true), randn(3, 3, 4));
+        assertGradients(x -> x[0].mean(0, false), randn(4, 6, 2));
+        assertGradients(x -> x[0].mean(), randn(5, 7));
+    }
+
+    @Test
+    void gradientAccumulatesWhenATensorIsUsedTwice() {
+        Tensor x = Tensor.vector(2f, -3f).requiresGrad(true);
+        // y = x*x + x  -> dy/dx = 2x + 1
+        x.mul(x).add(x).sum().backward();
+        assertArrayEquals(new float[] {5f, -5f}, x.grad().toArray());
+        // a second backward accumulates into the same buffer
+        x.mul(x).add(x).sum().backward();
+        assertArrayEquals(new float[] {10f, -10f}, x.grad().toArray());
+        x.zeroGrad();
+        assertArrayEquals(new float[] {0f, 0f}, x.grad().toArray());
+    }
+
+    @Test
+    void noGradScopeRecordsNothing() {
+        Tensor x = randn(1, 3);
+        Tensor y;
+        try (var ng = GradMode.disabled()) {
+            y = x.mul(x);
+        }
+        assertFalse(y.requiresGrad());
+        assertTrue(y.isLeaf());
+        assertTrue(x.mul(x).requiresGrad());
+    }
+
+    @Test
+    void detachStopsTheGradient() {
+        Tensor x = Tensor.vector(3f).requiresGrad(true);
+        // y = x * stopgrad(x): dy/dx = stopgrad(x) = 3, not 2x = 6
+        x.mul(x.detach()).sum().backward();
+        assertEquals(3f, x.grad().item());
+    }
+
+    @Test
+    void shapeErrorsNameTheOpAndBothShapes() {
+        Tensor a = Tensor.zeros(2, 3), b = Tensor.zeros(4);
+        ShapeException e = assertThrows(ShapeException.class, () -> a.add(b));
+        assertTrue(e.getMessage().contains("add") && e.getMessage().contains("[2, 3]") && e.getMessage().contains("[4]"), e.getMessage());
+        ShapeException m = assertThrows(ShapeException.class, () -> a.matmul(Tensor.zeros(2, 3)));
+        assertTrue(m.getMessage().contains("matmul") && m.getMessage().contains("[2, 3]"), m.getMessage());
+    }
+
+    @Test
+    void viewsShareStorage() {
+        Tensor a = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        Tensor t = a.t();
+        assertSame(a.data(), t.data());
+        assertEquals(4f, t.get(0, 1));
+        assertArrayEquals(new float[] {1, 4, 2, 5, 3, 6}, t.toArray());
+        Tensor r = a.reshape(3, -1);
+        assertSame(a.data(), r.data());
+        assertArrayEquals(new int[] {3, 2}, r.shape());
+        assertThrows(ShapeException.class, () -> a.reshape(4, -1));
+        assertGradients(x -> x[0].t().reshape(6).mul(x[1]), randn(1, 2, 3), randn(2, 6));
+        assertGradients(x -> x[0].expand(4, 2, 3).mul(x[1]), randn(3, 1, 3), randn(4, 4, 2, 3));
+    }
+
+    @Test
+    void workspaceReusesBuffersAndInvalidatesItsTensors() {
+        Workspace ws = new Workspace();
+        Tensor p = randn(1, 64);
+        Tensor escaped;
+        try (var s = ws.open()) {
+            Tensor y = p.mul(p);
+            escaped = y;
+            y.sum().backward();
+        }
+        assertThrows(IllegalStateException.class, escaped::data);
+        assertNotNull(p.grad(), "gradients of leaves outlive the scope");
+        long afterFirst = ws.freshAllocations();
+        assertTrue(afterFirst > 0);
+        for (int step = 0; step < 3; step++) {
+            try (var s = ws.open()) {
+                p.mul(p).sum().backward();
+            }
+        }
+        assertEquals(afterFirst, ws.freshAllocations(), "later steps reuse the first step's buffers");
+    }
+
+    @Test
+    void checkModeNamesTheFirstOpThatProducedNaN() {
+        NumericCheck.setEnabled(true);
+        try {
+            Tensor x = Tensor.vector(0f, 1f);
+            Tensor zero = Tensor.vector(0f, 2f);
+            NonFiniteException e = assertThrows(NonFiniteException.class, () -> x.div(zero).mul(2f));
+            assertEquals("div", e.op());
+            assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+        } finally {
+            NumericCheck.setEnabled(false);
+        }
+    }
+}

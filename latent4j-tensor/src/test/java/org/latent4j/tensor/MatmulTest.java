@@ -1,0 +1,58 @@
+package org.latent4j.tensor;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.latent4j.tensor.TestTensors.*;
+
+import org.junit.jupiter.api.Test;
+
+class MatmulTest {
+
+    private static float[] naive(float[] a, float[] b, int m, int n, int k) {
+        float[] c = new float[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p < k; p++) s += (double) a[i * k + p] * b[p * n + j];
+                c[i * n + j] = (float) s;
+            }
+        }
+        return c;
+    }
+
+    @Test
+    void everyTransposeCombinationMatchesNaiveProduct() {
+        int m = 13, n = 17, k = 9;
+        Tensor a = randn(1, m, k), b = randn(2, k, n);
+        float[] expected = naive(a.toArray(), b.toArray(), m, n, k);
+        Tensor at = Tensor.of(a.t().toArray(), k, m); // stored transposed
+        Tensor bt = Tensor.of(b.t().toArray(), n, k);
+        assertClose(expected, a.matmul(b).toArray(), 1e-5);
+        assertClose(expected, at.t().matmul(b).toArray(), 1e-5);
+        assertClose(expected, a.matmul(bt.t()).toArray(), 1e-5);
+        assertClose(expected, at.t().matmul(bt.t()).toArray(), 1e-5);
+    }
+
+    @Test
+    void matmulGradients() {
+        assertGradients(x -> x[0].matmul(x[1]), randn(1, 4, 3), randn(2, 3, 5));
+        assertGradients(x -> x[0].t().matmul(x[1]), randn(3, 3, 4), randn(4, 3, 5));
+        assertGradients(x -> x[0].matmul(x[1].t()), randn(5, 4, 3), randn(6, 5, 3));
+        assertGradients(x -> x[0].matmul(x[0].t()), randn(7, 4, 3));
+    }
+
+    @Test
+    void batchedMatmulAndGradients() {
+        Tensor a = randn(1, 2, 3, 4), b = randn(2, 2, 4, 5);
+        Tensor c = a.matmul(b);
+        assertArrayEquals(new int[] {2, 3, 5}, c.shape());
+        float[] ad = a.toArray(), bd = b.toArray(), cd = c.toArray();
+        for (int bi = 0; bi < 2; bi++) {
+            float[] expected = naive(java.util.Arrays.copyOfRange(ad, bi * 12, bi * 12 + 12),
+                    java.util.Arrays.copyOfRange(bd, bi * 20, bi * 20 + 20), 3, 5, 4);
+            assertClose(expected, java.util.Arrays.copyOfRange(cd, bi * 15, bi * 15 + 15), 1e-5);
+        }
+        assertGradients(x -> x[0].matmul(x[1]), randn(3, 2, 3, 4), randn(4, 2, 4, 5));
+        assertGradients(x -> x[0].matmul(x[1]), randn(5, 2, 3, 4), randn(6, 4, 5));
+        assertGradients(x -> x[0].transpose(1, 2).matmul(x[1]), randn(7, 2, 4, 3), randn(8, 2, 4, 5));
+    }
+}
