@@ -42,7 +42,11 @@ public final class Autograd {
         Tensor reduced = Shape.size(g.shape()) == target.size() && java.util.Arrays.equals(g.shape(), target.shape())
                 ? g : sumToShape(g, target.shape());
         if (target.grad == null) {
-            target.grad = target.isLeaf() ? Tensor.persistentZeros(target.shape()) : Tensor.zeros(target.shape());
+            // Leaves keep their gradient buffer across steps (zeroGrad refills it); intermediates take a
+            // pooled copy, which costs one pass instead of zero-fill plus add.
+            target.grad = target.isLeaf() ? Tensor.persistentZeros(target.shape()).copyFrom(reduced)
+                    : Tensor.empty(target.shape()).copyFrom(reduced);
+            return;
         }
         target.grad.addInPlace(reduced);
     }
