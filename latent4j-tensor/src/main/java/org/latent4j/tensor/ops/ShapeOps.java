@@ -45,10 +45,11 @@ public final class ShapeOps {
             at += block;
         }
         return Autograd.record("concat", out, g -> {
+            Tensor gc = g.contiguous();
             int start = 0;
             for (Tensor p : src) {
                 int len = p.dim(ax);
-                if (Autograd.wants(p)) Autograd.accumulate(p, copyRange(g.contiguous(), ax, start, start + len));
+                if (Autograd.wants(p)) Autograd.accumulate(p, copyRange(gc, ax, start, start + len));
                 start += len;
             }
         }, src);
