@@ -5,6 +5,8 @@ import org.latent4j.tensor.Shape;
 import org.latent4j.tensor.ShapeException;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.kernel.Kernels;
+import org.latent4j.tensor.kernel.VectorKernels;
+import org.latent4j.tensor.parallel.Parallel;
 
 /**
  * Matrix products. A transposed view ({@link Tensor#t()}) goes to GEMM as a transpose flag, never as a
@@ -91,6 +93,60 @@ public final class LinearAlgebra {
      * |a_i - b_j|^2, computed directly (not as |a|^2 - 2ab + |b|^2, which cancels badly for near points).
      */
     public static Tensor squaredDistances(Tensor a, Tensor b) {
-        throw new UnsupportedOperationException("squaredDistances: not implemented yet");
+        if (a.rank() != 2 || b.rank() != 2 || a.dim(1) != b.dim(1)) {
+            throw new ShapeException("squaredDistances: needs [n,d] and [m,d], got shapes " + Shape.str(a.shape()) + " and " + Shape.str(b.shape()));
+        }
+        Tensor x = a.contiguous(), y = b.contiguous();
+        int n = x.dim(0), m = y.dim(0), d = x.dim(1);
+        Tensor out = Tensor.empty(n, m);
+        VectorKernels k = Kernels.vector();
+        float[] xd = x.data(), yd = y.data(), od = out.data();
+        int xo = x.offset(), yo = y.offset();
+        int rowGrain = Math.max(1, ElementwiseOps.GRAIN / Math.max(1, m * d));
+        Parallel.range(n, rowGrain, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                for (int j = 0; j < m; j++) od[i * m + j] = k.squaredDistance(xd, xo + i * d, yd, yo + j * d, d);
+            }
+        });
+        return Autograd.record("squaredDistances", out, g -> {
+            Tensor gc = g.contiguous();
+            float[] gd = gc.data();
+            int go = gc.offset();
+            // d/da_i = sum_j 2 g_ij (a_i - b_j), summed over explicit differences: the expanded form
+            // 2 (sum_j g_ij) a_i - 2 G B cancels when points sit close together far from the origin.
+            // Zero weights are skipped, which makes a gradient through a few selected distances cheap.
+            if (Autograd.wants(x)) {
+                Tensor ga = Tensor.zeros(n, d);
+                float[] gad = ga.data();
+                Parallel.range(n, rowGrain, (lo, hi) -> {
+                    float[] diff = new float[d];
+                    for (int i = lo; i < hi; i++) {
+                        for (int j = 0; j < m; j++) {
+                            float w = 2f * gd[go + i * m + j];
+                            if (w == 0f) continue;
+                            k.sub(xd, xo + i * d, yd, yo + j * d, diff, 0, d);
+                            k.axpy(w, diff, 0, gad, i * d, d);
+                        }
+                    }
+                });
+                Autograd.accumulate(x, ga);
+            }
+            if (Autograd.wants(y)) {
+                Tensor gb = Tensor.zeros(m, d);
+                float[] gbd = gb.data();
+                Parallel.range(m, Math.max(1, ElementwiseOps.GRAIN / Math.max(1, n * d)), (lo, hi) -> {
+                    float[] diff = new float[d];
+                    for (int j = lo; j < hi; j++) {
+                        for (int i = 0; i < n; i++) {
+                            float w = 2f * gd[go + i * m + j];
+                            if (w == 0f) continue;
+                            k.sub(yd, yo + j * d, xd, xo + i * d, diff, 0, d);
+                            k.axpy(w, diff, 0, gbd, j * d, d);
+                        }
+                    }
+                });
+                Autograd.accumulate(y, gb);
+            }
+        }, x, y);
     }
 }
