@@ -1,0 +1,90 @@
+package org.latent4j.tensor.optim;
+
+import java.util.List;
+import org.latent4j.tensor.Tensor;
+import org.latent4j.tensor.parallel.Parallel;
+
+/**
+ * Adam (Kingma and Ba 2015, "Adam: a method for stochastic optimization") with bias correction, as PyTorch
+ * computes it: m = beta1 m + (1 - beta1) g, v = beta2 v + (1 - beta2) g^2, then
+ * p -= (lr / (1 - beta1^t)) m / (sqrt(v) / sqrt(1 - beta2^t) + eps), t counting this parameter's steps.
+ * A non-zero {@code weightDecay} adds weightDecay * p to the gradient first (L2 regularisation); for the
+ * decoupled form use {@link AdamW}.
+ */
+public class Adam extends Optimizer {
+    private final AdamOptions options;
+    private final boolean decoupledDecay;
+    private final Tensor[] firstMoments;
+    private final Tensor[] secondMoments;
+    private final long[] steps;
+
+    public Adam(List<Tensor> parameters, AdamOptions options) {
+        this("Adam", parameters, options, false);
+    }
+
+    Adam(String name, List<Tensor> parameters, AdamOptions options, boolean decoupledDecay) {
+        super(name, parameters, options.learningRate());
+        this.options = options;
+        this.decoupledDecay = decoupledDecay;
+        int n = parameters.size();
+        firstMoments = new Tensor[n];
+        secondMoments = new Tensor[n];
+        steps = new long[n];
+        for (int i = 0; i < n; i++) {
+            firstMoments[i] = Tensor.persistentZeros(parameters.get(i).shape());
+            secondMoments[i] = Tensor.persistentZeros(parameters.get(i).shape());
+        }
+    }
+
+    public AdamOptions options() {
+        return options;
+    }
+
+    /** Steps taken so far by parameter {@code index} (those with a null gradient were skipped). */
+    public long steps(int index) {
+        return steps[index];
+    }
+
+    @Override
+    protected void update(int index, Tensor parameter, Tensor gradient) {
+        long t = ++steps[index];
+        double lr = learningRate();
+        double beta1 = options.beta1();
+        double beta2 = options.beta2();
+        float b1 = (float) beta1;
+        float b2 = (float) beta2;
+        float c1 = (float) (1 - beta1);
+        float c2 = (float) (1 - beta2);
+        float stepSize = (float) (lr / (1 - Math.pow(beta1, t)));
+        float correction2 = (float) Math.sqrt(1 - Math.pow(beta2, t));
+        float eps = (float) options.eps();
+        float l2 = decoupledDecay ? 0f : (float) options.weightDecay();
+        float shrink = decoupledDecay ? (float) (1 - lr * options.weightDecay()) : 1f;
+        float[] p = parameter.data();
+        int po = parameter.offset();
+        float[] g = gradient.data();
+        int go = gradient.offset();
+        float[] m = firstMoments[index].data();
+        float[] v = secondMoments[index].data();
+        int n = parameter.size();
+        if (n <= PARALLEL_GRAIN) {
+            kernel(p, po, g, go, m, v, shrink, l2, b1, c1, b2, c2, stepSize, correction2, eps, 0, n);
+        } else {
+            Parallel.range(n, PARALLEL_GRAIN, (lo, hi) -> kernel(p, po, g, go, m, v, shrink, l2, b1, c1, b2, c2, stepSize, correction2, eps, lo, hi));
+        }
+    }
+
+    /** {@code m} and {@code v} are moment buffers of our own, at offset 0. */
+    private static void kernel(float[] p, int po, float[] g, int go, float[] m, float[] v, float shrink, float l2, float b1, float c1,
+                               float b2, float c2, float stepSize, float correction2, float eps, int lo, int hi) {
+        for (int i = lo; i < hi; i++) {
+            float w = p[po + i] * shrink;
+            float gi = g[go + i] + l2 * w;
+            float mi = b1 * m[i] + c1 * gi;
+            float vi = b2 * v[i] + c2 * (gi * gi);
+            m[i] = mi;
+            v[i] = vi;
+            p[po + i] = w - stepSize * (mi / ((float) Math.sqrt(vi) / correction2 + eps));
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package org.latent4j.tensor.optim;
+
+/**
+ * Settings of {@link Adam} and {@link AdamW} (Kingma and Ba 2015). {@code weightDecay} is an L2 term added
+ * to the gradient for Adam, and the decoupled decay p -= learningRate * weightDecay * p for AdamW.
+ * {@link #DEFAULTS} are the paper's (and PyTorch's) values with no weight decay.
+ */
+public record AdamOptions(double learningRate, double beta1, double beta2, double eps, double weightDecay) {
+    public static final AdamOptions DEFAULTS = new AdamOptions(1e-3, 0.9, 0.999, 1e-8, 0);
+    /** PyTorch's AdamW defaults: as {@link #DEFAULTS} with weight decay 0.01. */
+    public static final AdamOptions ADAMW_DEFAULTS = DEFAULTS.withWeightDecay(0.01);
+
+    public AdamOptions {
+        Options.nonNegative("AdamOptions", "learningRate", learningRate);
+        Options.inHalfOpenUnit("AdamOptions", "beta1", beta1);
+        Options.inHalfOpenUnit("AdamOptions", "beta2", beta2);
+        Options.nonNegative("AdamOptions", "eps", eps);
+        Options.nonNegative("AdamOptions", "weightDecay", weightDecay);
+    }
+
+    public AdamOptions withLearningRate(double value) {
+        return new AdamOptions(value, beta1, beta2, eps, weightDecay);
+    }
+
+    public AdamOptions withBetas(double b1, double b2) {
+        return new AdamOptions(learningRate, b1, b2, eps, weightDecay);
+    }
+
+    public AdamOptions withEps(double value) {
+        return new AdamOptions(learningRate, beta1, beta2, value, weightDecay);
+    }
+
+    public AdamOptions withWeightDecay(double value) {
+        return new AdamOptions(learningRate, beta1, beta2, eps, value);
+    }
+}

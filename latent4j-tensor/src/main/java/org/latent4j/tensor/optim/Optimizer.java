@@ -1,0 +1,98 @@
+package org.latent4j.tensor.optim;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import org.latent4j.tensor.Shape;
+import org.latent4j.tensor.ShapeException;
+import org.latent4j.tensor.Tensor;
+
+/**
+ * Updates a fixed list of parameters (leaf tensors that require a gradient) from their gradients
+ * {@link Tensor#grad()}. Per-parameter state is made once, with {@link Tensor#persistentZeros}, when the
+ * optimizer is built, so a steady-state {@link #step()} allocates nothing for parameters of up to
+ * {@link #PARALLEL_GRAIN} elements. Parameters whose gradient is null are skipped (their state and step
+ * count do not move), as in PyTorch.
+ *
+ * <p>Updates are element-wise, so splitting a large parameter over threads does not change any result.
+ */
+public abstract class Optimizer {
+    /**
+     * Parameters larger than this are updated in parallel chunks of this many elements; smaller ones call
+     * their kernel directly, with no lambda to allocate.
+     */
+    protected static final int PARALLEL_GRAIN = 1 << 16;
+
+    private final String name;
+    private final List<Tensor> parameters;
+    private double learningRate;
+
+    protected Optimizer(String name, List<Tensor> parameters, double learningRate) {
+        this.name = name;
+        if (parameters.isEmpty()) throw new IllegalArgumentException(name + ": the parameter list is empty");
+        IdentityHashMap<Tensor, Boolean> seen = new IdentityHashMap<>();
+        for (int i = 0; i < parameters.size(); i++) {
+            Tensor p = parameters.get(i);
+            String which = name + ": parameter " + i;
+            if (p == null) throw new IllegalArgumentException(which + " is null");
+            if (!p.isLeaf()) throw new IllegalArgumentException(which + " is the output of op " + p.op() + ", not a leaf tensor");
+            if (!p.requiresGrad()) throw new IllegalArgumentException(which + " of shape " + Shape.str(p.shape()) + " does not require a gradient");
+            if (!p.isContiguous()) throw new IllegalArgumentException(which + " of shape " + Shape.str(p.shape()) + " is not contiguous");
+            if (seen.put(p, Boolean.TRUE) != null) throw new IllegalArgumentException(which + " appears twice in the parameter list");
+        }
+        this.parameters = Collections.unmodifiableList(new ArrayList<>(parameters));
+        setLearningRate(learningRate);
+    }
+
+    public final List<Tensor> parameters() {
+        return parameters;
+    }
+
+    public final double learningRate() {
+        return learningRate;
+    }
+
+    /** Sets the rate used by the following steps (e.g. from a {@link LearningRateSchedule}). */
+    public final void setLearningRate(double rate) {
+        if (!(Double.isFinite(rate) && rate >= 0)) {
+            throw new IllegalArgumentException(name + ": learning rate must be finite and >= 0, got " + rate);
+        }
+        this.learningRate = rate;
+    }
+
+    /** Zeroes every parameter's gradient, keeping the buffers. */
+    public final void zeroGrad() {
+        for (int i = 0, n = parameters.size(); i < n; i++) parameters.get(i).zeroGrad();
+    }
+
+    /** Updates every parameter that has a gradient. */
+    public final void step() {
+        for (int i = 0, n = parameters.size(); i < n; i++) {
+            Tensor p = parameters.get(i);
+            Tensor g = p.grad();
+            if (g == null) continue;
+            if (!sameShape(g, p)) {
+                throw new ShapeException(name + ".step: gradient shape " + Shape.str(g.shape()) + " differs from parameter " + i
+                        + " shape " + Shape.str(p.shape()));
+            }
+            if (!g.isContiguous()) throw new IllegalStateException(name + ".step: gradient of parameter " + i + " is not contiguous");
+            update(i, p, g);
+        }
+    }
+
+    /** Compares dimensions without the copies {@link Tensor#shape()} makes (a step must not allocate). */
+    private static boolean sameShape(Tensor a, Tensor b) {
+        if (a.rank() != b.rank()) return false;
+        for (int d = 0; d < a.rank(); d++) if (a.dim(d) != b.dim(d)) return false;
+        return true;
+    }
+
+    /** Applies one update to parameter {@code index} given its gradient (same shape, contiguous). */
+    protected abstract void update(int index, Tensor parameter, Tensor gradient);
+
+    @Override
+    public String toString() {
+        return name + "[" + parameters.size() + " parameters, learning rate " + learningRate + "]";
+    }
+}

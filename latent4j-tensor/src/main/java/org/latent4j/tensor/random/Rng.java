@@ -1,0 +1,265 @@
+package org.latent4j.tensor.random;
+
+import org.latent4j.tensor.Shape;
+import org.latent4j.tensor.ShapeException;
+import org.latent4j.tensor.Tensor;
+import org.latent4j.tensor.parallel.Parallel;
+
+/**
+ * A reproducible random number generator on {@link Philox4x32}: a 64-bit key (the seed), a 64-bit stream
+ * id and a position counting the 128-bit blocks used so far.
+ *
+ * <p>Each call takes the next whole blocks of its stream, and element {@code i} of a fill is made from
+ * the words of block {@code position + i/4} only. A seed therefore gives the same tensors whatever the
+ * thread count and however the fill is split, and large fills run in parallel.
+ *
+ * <p>Uniform and Bernoulli draws use 24 bits per element, which is every float in [0, 1) on the 2^-24
+ * grid. Normal and Gumbel draws use 32 bits, evaluated in double, so their tails reach about 6.7 and 22
+ * with no infinity. The transforms use {@link StrictMath}, so results are the same on every JVM and CPU.
+ *
+ * <p>One generator must not be shared by threads without external locking. For independent streams use
+ * {@link #fork(long)} (named by an id, e.g. a worker or epoch number) or {@link #split()}.
+ */
+public final class Rng {
+    /** Elements per parallel task: a multiple of 4, so every task starts on a block boundary. */
+    static final int GRAIN = 16_384;
+    /** Words generated at a time inside a task (a multiple of 4). */
+    private static final int BATCH = 256;
+    private static final double TWO_PI = 2 * Math.PI;
+    /** Changes the key for {@link #fork}, so a fork's identity is never an output block of this stream. */
+    private static final long FORK_KEY_TWEAK = 0x5851F42D4C957F2DL;
+
+    private final long key;
+    private final long stream;
+    private long position;
+
+    /** Stream 0 of {@code seed}, from its start. */
+    public Rng(long seed) {
+        this(seed, 0L, 0L);
+    }
+
+    private Rng(long key, long stream, long position) {
+        this.key = key;
+        this.stream = stream;
+        this.position = position;
+    }
+
+    /** A generator at the state given by {@link #key()}, {@link #stream()} and {@link #position()} (checkpoints). */
+    public static Rng restore(long key, long stream, long position) {
+        return new Rng(key, stream, position);
+    }
+
+    public long key() {
+        return key;
+    }
+
+    public long stream() {
+        return stream;
+    }
+
+    /** Blocks of 4 words used so far: the low 64 bits of the next counter, read as unsigned. */
+    public long position() {
+        return position;
+    }
+
+    /**
+     * The independent stream named {@code id} under this one: a function of (key, stream, id) only, not of
+     * the position, so {@code fork(epoch)} gives the same generator however much this one was used.
+     */
+    public Rng fork(long id) {
+        int[] w = new int[4];
+        long tweaked = key ^ FORK_KEY_TWEAK;
+        Philox4x32.block((int) id, (int) (id >>> 32), (int) stream, (int) (stream >>> 32),
+                (int) tweaked, (int) (tweaked >>> 32), w, 0);
+        return new Rng(join(w[0], w[1]), join(w[2], w[3]), 0L);
+    }
+
+    /** A new independent generator keyed by the next block of this one (which advances by one block). */
+    public Rng split() {
+        int[] w = new int[4];
+        Philox4x32.blocks(key, stream, reserve(1), 1, w, 0);
+        return new Rng(join(w[0], w[1]), join(w[2], w[3]), 0L);
+    }
+
+    private static long join(int lo, int hi) {
+        return (lo & 0xFFFF_FFFFL) | ((long) hi << 32);
+    }
+
+    /** Takes the next {@code blocks} blocks; returns the first. */
+    private long reserve(long blocks) {
+        long first = position;
+        position += blocks;
+        return first;
+    }
+
+    // ------------------------------------------------------------------ tensors
+
+    /** Uniform in [lo, hi), 24-bit resolution. */
+    public Tensor uniform(float lo, float hi, int... shape) {
+        return fillUniform(Tensor.empty(shape), lo, hi);
+    }
+
+    /** Normal with the given mean and standard deviation (Box-Muller on pairs of 32-bit words). */
+    public Tensor normal(float mean, float std, int... shape) {
+        return fillNormal(Tensor.empty(shape), mean, std);
+    }
+
+    /** Standard Gumbel, -log(-log u) with u strictly inside (0, 1): always finite. */
+    public Tensor gumbel(int... shape) {
+        return fillGumbel(Tensor.empty(shape));
+    }
+
+    /** 1 with probability p[i], else 0, for each element of {@code probabilities} (values in [0, 1]). */
+    public Tensor bernoulli(Tensor probabilities) {
+        return fillBernoulli(Tensor.empty(probabilities.shape()), probabilities);
+    }
+
+    /** Fills {@code t} in place (not recorded by autodiff) with uniform values in [lo, hi). */
+    public Tensor fillUniform(Tensor t, float lo, float hi) {
+        if (!(Float.isFinite(lo) && Float.isFinite(hi) && lo < hi)) {
+            throw new IllegalArgumentException("uniform: needs finite lo < hi, got lo=" + lo + ", hi=" + hi);
+        }
+        fill("uniform", t, (words, out, at, element, n) -> {
+            for (int j = 0; j < n; j++) out[at + j] = uniformOf(words[j], lo, hi);
+        });
+        return t;
+    }
+
+    /** Fills {@code t} in place (not recorded by autodiff) with normal values. */
+    public Tensor fillNormal(Tensor t, float mean, float std) {
+        if (!(Float.isFinite(mean) && Float.isFinite(std) && std >= 0)) {
+            throw new IllegalArgumentException("normal: needs a finite mean and a finite std >= 0, got mean=" + mean + ", std=" + std);
+        }
+        fill("normal", t, (words, out, at, element, n) -> {
+            // Words are generated in whole blocks, so words[j + 1] exists even when n is odd.
+            for (int j = 0; j < n; j += 2) {
+                double radius = StrictMath.sqrt(-2 * StrictMath.log(unit32Open0(words[j])));
+                double angle = TWO_PI * unit32(words[j + 1]);
+                out[at + j] = (float) (mean + std * radius * StrictMath.cos(angle));
+                if (j + 1 < n) out[at + j + 1] = (float) (mean + std * radius * StrictMath.sin(angle));
+            }
+        });
+        return t;
+    }
+
+    /** Fills {@code t} in place (not recorded by autodiff) with standard Gumbel values. */
+    public Tensor fillGumbel(Tensor t) {
+        fill("gumbel", t, (words, out, at, element, n) -> {
+            for (int j = 0; j < n; j++) {
+                out[at + j] = gumbelOf(words[j]);
+            }
+        });
+        return t;
+    }
+
+    /** Fills {@code out} in place with 1 where a uniform draw falls below {@code probabilities}, else 0. */
+    public Tensor fillBernoulli(Tensor out, Tensor probabilities) {
+        if (!java.util.Arrays.equals(out.shape(), probabilities.shape())) {
+            throw new ShapeException("bernoulli: output shape " + Shape.str(out.shape()) + " differs from probabilities shape "
+                    + Shape.str(probabilities.shape()));
+        }
+        float[] p = probabilities.isContiguous() ? probabilities.data() : probabilities.toArray();
+        int pOff = probabilities.isContiguous() ? probabilities.offset() : 0;
+        fill("bernoulli", out, (words, o, at, element, n) -> {
+            for (int j = 0; j < n; j++) {
+                float pj = p[pOff + element + j];
+                if (!(pj >= 0f && pj <= 1f)) {
+                    throw new IllegalArgumentException("bernoulli: probability " + pj + " at element " + (element + j) + " is not in [0, 1]");
+                }
+                o[at + j] = unit24(words[j]) < pj ? 1f : 0f;
+            }
+        });
+        return out;
+    }
+
+    /**
+     * A uniformly random permutation of 0..n-1 (Fisher-Yates; each swap index is drawn from 64 bits by a
+     * multiply-high, so the bias is below n / 2^64).
+     */
+    public int[] permutation(int n) {
+        if (n < 0) throw new IllegalArgumentException("permutation: n must be >= 0, got " + n);
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) a[i] = i;
+        if (n < 2) return a;
+        int swaps = n - 1;
+        long first = reserve(((long) 2 * swaps + 3) / 4);
+        int[] words = new int[BATCH];
+        int perBatch = BATCH / 2;
+        for (int k0 = 0; k0 < swaps; k0 += perBatch) {
+            int m = Math.min(perBatch, swaps - k0);
+            Philox4x32.blocks(key, stream, first + (2L * k0) / 4, (2 * m + 3) / 4, words, 0);
+            for (int j = 0; j < m; j++) {
+                int i = n - 1 - (k0 + j);
+                long x = join(words[2 * j], words[2 * j + 1]);
+                int r = (int) Math.unsignedMultiplyHigh(x, i + 1L);
+                int tmp = a[i];
+                a[i] = a[r];
+                a[r] = tmp;
+            }
+        }
+        return a;
+    }
+
+    // ------------------------------------------------------------------ machinery
+
+    /** Turns one batch of words into {@code n} elements starting at element index {@code element}. */
+    @FunctionalInterface
+    private interface Transform {
+        void apply(int[] words, float[] out, int at, int element, int n);
+    }
+
+    private void fill(String op, Tensor t, Transform f) {
+        if (!t.isContiguous()) {
+            throw new IllegalStateException(op + ": target of shape " + Shape.str(t.shape()) + " must be contiguous");
+        }
+        int n = t.size();
+        long first = reserve(((long) n + 3) / 4);
+        float[] d = t.data();
+        int off = t.offset();
+        Parallel.range(n, GRAIN, (lo, hi) -> {
+            int[] words = new int[BATCH];
+            for (int s = lo; s < hi; s += BATCH) {
+                int m = Math.min(BATCH, hi - s);
+                Philox4x32.blocks(key, stream, first + s / 4, (m + 3) / 4, words, 0);
+                f.apply(words, d, off + s, s, m);
+            }
+        });
+    }
+
+    /** The uniform value in [lo, hi) made from one word. */
+    static float uniformOf(int w, float lo, float hi) {
+        float v = (float) (lo + ((double) hi - lo) * unit24(w));
+        // Rounding to float lands on hi for the top words when hi's ulp exceeds (hi - lo) * 2^-24, e.g. in [1, 2).
+        return v < hi ? v : Math.nextDown(hi);
+    }
+
+    /** The standard Gumbel value made from one word. */
+    static float gumbelOf(int w) {
+        return (float) -StrictMath.log(-StrictMath.log(unit32Open(w)));
+    }
+
+    /** [0, 1) on the 2^-24 grid: exactly representable as float. */
+    static float unit24(int w) {
+        return (w >>> 8) * 0x1p-24f;
+    }
+
+    /** [0, 1) on the 2^-32 grid. */
+    static double unit32(int w) {
+        return (w & 0xFFFF_FFFFL) * 0x1p-32;
+    }
+
+    /** (0, 1] on the 2^-32 grid: safe under log. */
+    static double unit32Open0(int w) {
+        return ((w & 0xFFFF_FFFFL) + 1) * 0x1p-32;
+    }
+
+    /** (0, 1) strictly, at the midpoints of the 2^-32 grid: safe under log(-log). */
+    static double unit32Open(int w) {
+        return ((w & 0xFFFF_FFFFL) + 0.5) * 0x1p-32;
+    }
+
+    @Override
+    public String toString() {
+        return "Rng[key=" + Long.toHexString(key) + ", stream=" + Long.toHexString(stream) + ", position=" + position + "]";
+    }
+}
