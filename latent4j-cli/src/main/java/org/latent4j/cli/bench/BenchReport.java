@@ -1,0 +1,99 @@
+package org.latent4j.cli.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** What every benchmark shares: medians, a flat JSON object for --json, and atomic writing of it. */
+final class BenchReport {
+    private BenchReport() {}
+
+    /** Median of the values (not modified). */
+    static double median(double[] values) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n == 0 ? Double.NaN : n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+    }
+
+    /** Writes text to a temporary file beside {@code target}, then renames it over the target. */
+    static void writeAtomically(Path target, String text) throws IOException {
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (dir != null && !Files.isDirectory(dir)) throw new IOException("cannot write " + target + ": directory " + dir + " does not exist");
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** A small ordered JSON object builder for benchmark results (numbers, strings, arrays of numbers). */
+    static final class Json {
+        private final Map<String, String> fields = new LinkedHashMap<>();
+
+        Json put(String key, String value) {
+            fields.put(key, quote(value));
+            return this;
+        }
+
+        Json put(String key, double value) {
+            fields.put(key, number(value));
+            return this;
+        }
+
+        Json put(String key, double[] values) {
+            StringBuilder sb = new StringBuilder("[");
+            for (int i = 0; i < values.length; i++) sb.append(i == 0 ? "" : ", ").append(number(values[i]));
+            fields.put(key, sb.append(']').toString());
+            return this;
+        }
+
+        /** A nested value already rendered as JSON. */
+        Json putRaw(String key, String json) {
+            fields.put(key, json);
+            return this;
+        }
+
+        private static String number(double v) {
+            if (!Double.isFinite(v)) return "null";
+            if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
+            return String.format(Locale.ROOT, "%.6g", v);
+        }
+
+        static String quote(String s) {
+            StringBuilder sb = new StringBuilder("\"");
+            for (char c : s.toCharArray()) {
+                switch (c) {
+                    case '"' -> sb.append("\\\"");
+                    case '\\' -> sb.append("\\\\");
+                    case '\n' -> sb.append("\\n");
+                    default -> {
+                        if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
+                        else sb.append(c);
+                    }
+                }
+            }
+            return sb.append('"').toString();
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder sb = new StringBuilder("{\n");
+            int i = 0;
+            for (var e : fields.entrySet()) {
+                sb.append("  ").append(quote(e.getKey())).append(": ").append(e.getValue());
+                sb.append(++i < fields.size() ? ",\n" : "\n");
+            }
+            return sb.append("}\n").toString();
+        }
+    }
+}
