@@ -141,8 +141,7 @@ public final class IdxReader {
         if (dims.length == 1 && type.element.isInteger()) {
             return "header says " + BoundedInput.fmt(dims[0]) + " " + type.label() + " labels";
         }
-        return "header says " + type.label() + " values of shape " + shapeText(dims)
-                + (count == Long.MAX_VALUE ? "" : " (" + BoundedInput.fmt(count) + " values)");
+        return "header says " + (count == Long.MAX_VALUE ? "" : BoundedInput.fmt(count) + " ") + type.label() + " values of shape " + shapeText(dims);
     }
 
     private static String shapeText(long[] dims) {

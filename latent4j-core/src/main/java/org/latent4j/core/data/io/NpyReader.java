@@ -99,8 +99,7 @@ public final class NpyReader {
                     + "save it in C order, e.g. np.save(path, np.ascontiguousarray(a))");
         }
         long count = BoundedInput.product(dims);
-        float[] values = in.readFloats(count, type, "header says shape " + shapeValue + " of '" + dtype + "'"
-                + (count == Long.MAX_VALUE ? "" : " (" + BoundedInput.fmt(count) + " values)"));
+        float[] values = in.readFloats(count, type, "header says shape " + shapeValue + " of '" + dtype + "'");
         int[] shape = new int[dims.length];
         for (int i = 0; i < shape.length; i++) shape[i] = (int) dims[i];
         return Tensor.wrap(values, shape);
