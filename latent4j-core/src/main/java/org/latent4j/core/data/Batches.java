@@ -12,7 +12,8 @@ import org.latent4j.tensor.Tensor;
  * next {@code next()}: finish the step, backward included, before taking the next batch, and run one
  * iteration at a time. Orders: {@link #sequential()} takes rows 0..n-1; {@link #shuffled(long, int)} takes
  * them in the order of {@code Permutation.of(n, seed, epoch)}, a different order for each epoch and the
- * same one for the same seed and epoch.
+ * same one for the same seed and epoch. A batch size above the number of rows is reduced to it, so a small
+ * dataset still gives one full batch.
  */
 public final class Batches {
     private final Dataset data;

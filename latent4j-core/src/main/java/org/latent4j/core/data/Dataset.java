@@ -20,6 +20,9 @@ public final class Dataset {
     private final int[] imageShape;
 
     /**
+     * The features should be made outside any workspace scope (a pooled buffer dies with its scope); a
+     * non-contiguous view is copied.
+     *
      * @param labels one per row, or null
      * @param imageShape the shape each row is a flattening of (product d), or null
      */

@@ -105,7 +105,7 @@ public final class CsvReader {
         int line = 0;
         try {
             String text;
-            while ((text = reader.readLine()) != null) {
+            while ((text = nextLine(in, reader, line + 1)) != null) {
                 line++;
                 if (line == 1 && text.startsWith("\uFEFF")) text = text.substring(1);
                 if (text.isBlank()) continue;
@@ -147,6 +147,29 @@ public final class CsvReader {
         int rows = (int) (count / columns);
         if (values.length != count) values = Arrays.copyOf(values, (int) count);
         return new Table(names, Tensor.wrap(values, rows, columns));
+    }
+
+    /** No numeric row is this long; a longer "line" is binary data, and is refused before it fills memory. */
+    static final int MAX_LINE_CHARS = 1 << 24;
+
+    /** The next line without its terminator (\n, \r\n or \r), or null at the end. */
+    private static String nextLine(BoundedInput in, BufferedReader reader, int lineNumber) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = reader.read()) >= 0) {
+            if (c == '\n') return sb.toString();
+            if (c == '\r') {
+                reader.mark(1);
+                if (reader.read() != '\n') reader.reset();
+                return sb.toString();
+            }
+            if (c == 0) throw in.fail("line " + fmt(lineNumber) + " holds a NUL character: binary data, not CSV text");
+            if (sb.length() == MAX_LINE_CHARS) {
+                throw in.fail("line " + fmt(lineNumber) + " is longer than " + fmt(MAX_LINE_CHARS) + " characters: not a numeric CSV file");
+            }
+            sb.append((char) c);
+        }
+        return sb.isEmpty() ? null : sb.toString();
     }
 
     private static float parse(BoundedInput in, Options options, String field, int line, int column, List<String> names) throws DataFileException {

@@ -103,8 +103,18 @@ class CsvReaderTest {
         assertFails(inf.toString(), () -> CsvReader.read(inf), "'-inf' is infinite");
         Path big = csv("big.csv", "1,1e39\n");
         assertFails(big.toString(), () -> CsvReader.read(big), "'1e39' is outside the float32 range");
-        Path binary = write(dir, "bin.csv", new byte[] {'1', ',', 0, 1, 2, '\n'});
-        assertFails(binary.toString(), () -> CsvReader.read(binary, Options.DEFAULT.withHeader(Header.ABSENT)), "'\\x00\\x01\\x02' is not a number");
+        Path control = write(dir, "control.csv", new byte[] {'1', ',', 1, 2, '\n'});
+        assertFails(control.toString(), () -> CsvReader.read(control, Options.DEFAULT.withHeader(Header.ABSENT)), "'\\x01\\x02' is not a number");
+    }
+
+    @Test
+    void binaryDataIsRefusedBeforeItFillsMemory() {
+        Path nul = write(dir, "nul.csv", new byte[] {'1', ',', '2', '\n', '3', 0, '4', '\n'});
+        assertFails(nul.toString(), () -> CsvReader.read(nul), "line 2 holds a NUL character: binary data, not CSV text");
+        byte[] endless = new byte[CsvReader.MAX_LINE_CHARS + 10];
+        java.util.Arrays.fill(endless, (byte) '7');
+        Path p = write(dir, "endless.csv", endless);
+        assertFails(p.toString(), () -> CsvReader.read(p), "line 1 is longer than 16,777,216 characters");
     }
 
     @Test
