@@ -1,0 +1,248 @@
+package org.latent4j.core.data.io;
+
+import static org.latent4j.core.data.io.BoundedInput.fmt;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.latent4j.core.data.DataFileException;
+import org.latent4j.tensor.Tensor;
+
+/**
+ * Reads a numeric CSV file (UTF-8, plain or gzipped) as an [rows, columns] float32 tensor.
+ *
+ * <p>Fields are split on a single separator character (comma by default) and trimmed; quoting is not
+ * supported. Lines holding only whitespace are skipped. Every row must have the column count of the
+ * first. Lines and columns are numbered from 1 in messages, as editors show them. An empty cell or NaN is
+ * an error unless {@link Options#allowMissing()} is set, in which case it reads as NaN; infinities are
+ * always an error, as is a number beyond the float32 range.
+ *
+ * <p>Header detection ({@link Header#AUTO}): the first line is a header when any of its fields is
+ * neither a number nor a missing value. A header of purely numeric names ("1,2,3") is therefore taken
+ * for data; say {@link Header#PRESENT} for such files.
+ */
+public final class CsvReader {
+    private CsvReader() {}
+
+    public enum Header { AUTO, PRESENT, ABSENT }
+
+    public record Options(char separator, Header header, boolean allowMissing) {
+        public static final Options DEFAULT = new Options(',', Header.AUTO, false);
+
+        public Options {
+            if (Character.isLetterOrDigit(separator) || "+-.\"'".indexOf(separator) >= 0 || separator == '\n' || separator == '\r') {
+                throw new IllegalArgumentException("CSV separator '" + separator + "' can be part of a number or a line end");
+            }
+            if (header == null) throw new IllegalArgumentException("CSV header mode is null");
+        }
+
+        public Options withSeparator(char c) {
+            return new Options(c, header, allowMissing);
+        }
+
+        public Options withHeader(Header h) {
+            return new Options(separator, h, allowMissing);
+        }
+
+        public Options withAllowMissing(boolean allow) {
+            return new Options(separator, header, allow);
+        }
+    }
+
+    /** The values, and the column names when the file has a header (else an empty list). */
+    public record Table(List<String> columnNames, Tensor values) {
+        public Table {
+            columnNames = List.copyOf(columnNames);
+        }
+
+        public int rows() {
+            return values.dim(0);
+        }
+
+        public int columns() {
+            return values.dim(1);
+        }
+    }
+
+    public static Table read(Path path) throws DataFileException {
+        return read(path, Options.DEFAULT);
+    }
+
+    public static Table read(Path path, Options options) throws DataFileException {
+        try (BoundedInput in = BoundedInput.open(path)) {
+            return read(in, options);
+        }
+    }
+
+    public static Table read(InputStream stream, String name, Options options) throws DataFileException {
+        try (BoundedInput in = BoundedInput.of(stream, name)) {
+            return read(in, options);
+        }
+    }
+
+    private enum Cell { NUMBER, MISSING, INFINITE, TEXT }
+
+    private static Table read(BoundedInput in, Options options) throws DataFileException {
+        var decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        BufferedReader reader = new BufferedReader(new InputStreamReader(in.rest(), decoder), BoundedInput.CHUNK);
+        List<String> names = List.of();
+        int columns = -1;
+        int firstLine = 0;
+        boolean headerRow = false;
+        float[] values = new float[1024];
+        long count = 0;
+        int line = 0;
+        try {
+            String text;
+            while ((text = nextLine(in, reader, line + 1)) != null) {
+                line++;
+                if (line == 1 && text.startsWith("\uFEFF")) text = text.substring(1);
+                if (text.isBlank()) continue;
+                String[] fields = split(text, options.separator());
+                if (columns < 0) {
+                    columns = fields.length;
+                    firstLine = line;
+                    headerRow = switch (options.header()) {
+                        case PRESENT -> true;
+                        case ABSENT -> false;
+                        case AUTO -> Arrays.stream(fields).anyMatch(f -> classify(f) == Cell.TEXT);
+                    };
+                    if (headerRow) {
+                        names = Arrays.asList(fields);
+                        continue;
+                    }
+                } else if (fields.length != columns) {
+                    throw in.fail("line " + fmt(line) + " has " + fields.length + " column" + (fields.length == 1 ? "" : "s") + " but "
+                            + (headerRow ? "the header (line " + firstLine + ")" : "line " + firstLine) + " has " + columns);
+                }
+                if (count + columns > BoundedInput.MAX_ELEMENTS) {
+                    throw in.fail("line " + fmt(line) + ": more values than a tensor can hold (at most " + fmt(BoundedInput.MAX_ELEMENTS) + ")");
+                }
+                if (count + columns > values.length) {
+                    values = Arrays.copyOf(values, BoundedInput.grownLength(values.length, count + columns, BoundedInput.MAX_ELEMENTS));
+                }
+                for (int c = 0; c < columns; c++) values[(int) count + c] = parse(in, options, fields[c], line, c, names);
+                count += columns;
+            }
+        } catch (CharacterCodingException e) {
+            throw in.fail("is not UTF-8 text (bad bytes on line " + fmt(line + 1) + ")");
+        } catch (DataFileException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new DataFileException(in.name(), "read failed on line " + fmt(line + 1) + " (" + e.getMessage() + ")", e);
+        }
+        if (columns < 0) throw in.fail("holds no data: it is empty or blank");
+        if (count == 0) throw in.fail("holds a header (line " + firstLine + ") but no data rows");
+        int rows = (int) (count / columns);
+        if (values.length != count) values = Arrays.copyOf(values, (int) count);
+        return new Table(names, Tensor.wrap(values, rows, columns));
+    }
+
+    /** No numeric row is this long; a longer "line" is binary data, and is refused before it fills memory. */
+    static final int MAX_LINE_CHARS = 1 << 24;
+
+    /** The next line without its terminator (\n, \r\n or \r), or null at the end. */
+    private static String nextLine(BoundedInput in, BufferedReader reader, int lineNumber) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = reader.read()) >= 0) {
+            if (c == '\n') return sb.toString();
+            if (c == '\r') {
+                reader.mark(1);
+                if (reader.read() != '\n') reader.reset();
+                return sb.toString();
+            }
+            if (c == 0) throw in.fail("line " + fmt(lineNumber) + " holds a NUL character: binary data, not CSV text");
+            if (sb.length() == MAX_LINE_CHARS) {
+                throw in.fail("line " + fmt(lineNumber) + " is longer than " + fmt(MAX_LINE_CHARS) + " characters: not a numeric CSV file");
+            }
+            sb.append((char) c);
+        }
+        return sb.isEmpty() ? null : sb.toString();
+    }
+
+    private static float parse(BoundedInput in, Options options, String field, int line, int column, List<String> names) throws DataFileException {
+        Cell kind = classify(field);
+        if (kind == Cell.NUMBER) {
+            float v = Float.parseFloat(field);
+            if (Float.isInfinite(v)) throw in.fail(where(line, column, names) + show(field) + " is outside the float32 range");
+            return v;
+        }
+        if (kind == Cell.MISSING && options.allowMissing()) return Float.NaN;
+        throw in.fail(where(line, column, names) + switch (kind) {
+            case MISSING -> (field.isEmpty() ? "empty cell" : show(field))
+                    + ": missing values are an error unless allowed (allowMissing reads them as NaN)";
+            case INFINITE -> show(field) + " is infinite";
+            default -> show(field) + " is not a number";
+        });
+    }
+
+    private static String where(int line, int column, List<String> names) {
+        String name = column < names.size() && !names.get(column).isEmpty() ? " (\"" + names.get(column) + "\")" : "";
+        return "line " + fmt(line) + ", column " + (column + 1) + name + ": ";
+    }
+
+    /** The cell as shown in a message: quoted, control characters escaped, cut when long (binary data). */
+    private static String show(String field) {
+        StringBuilder sb = new StringBuilder("'");
+        for (int i = 0; i < field.length() && i < 40; i++) {
+            char c = field.charAt(i);
+            if (c < 0x20 || c == 0x7f) sb.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
+            else sb.append(c);
+        }
+        return sb.append(field.length() > 40 ? "...'" : "'").toString();
+    }
+
+    private static String[] split(String line, char sep) {
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= line.length(); i++) {
+            if (i == line.length() || line.charAt(i) == sep) {
+                out.add(line.substring(start, i).strip());
+                start = i + 1;
+            }
+        }
+        return out.toArray(String[]::new);
+    }
+
+    /**
+     * Decimal numbers only: [+-] digits [. digits] [e [+-] digits], at least one digit in the mantissa.
+     * Stricter than Float.parseFloat, which would also take "1f", "0x1p3" and "Infinity".
+     */
+    private static Cell classify(String s) {
+        if (s.isEmpty()) return Cell.MISSING;
+        String lower = s.toLowerCase(Locale.ROOT);
+        if (lower.equals("nan") || lower.equals("+nan") || lower.equals("-nan")) return Cell.MISSING;
+        String unsigned = lower.startsWith("+") || lower.startsWith("-") ? lower.substring(1) : lower;
+        if (unsigned.equals("inf") || unsigned.equals("infinity")) return Cell.INFINITE;
+        int i = 0;
+        int n = s.length();
+        if (s.charAt(i) == '+' || s.charAt(i) == '-') i++;
+        int digits = 0;
+        while (i < n && Character.isDigit(s.charAt(i)) && s.charAt(i) < 128) { i++; digits++; }
+        if (i < n && s.charAt(i) == '.') {
+            i++;
+            while (i < n && Character.isDigit(s.charAt(i)) && s.charAt(i) < 128) { i++; digits++; }
+        }
+        if (digits == 0) return Cell.TEXT;
+        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+            i++;
+            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) i++;
+            int exp = 0;
+            while (i < n && Character.isDigit(s.charAt(i)) && s.charAt(i) < 128) { i++; exp++; }
+            if (exp == 0) return Cell.TEXT;
+        }
+        return i == n ? Cell.NUMBER : Cell.TEXT;
+    }
+}
