@@ -1,0 +1,54 @@
+package org.latent4j.core.distributions;
+
+import org.latent4j.tensor.Tensor;
+import org.latent4j.tensor.ops.LossOps;
+import org.latent4j.tensor.random.Rng;
+
+/**
+ * A diagonal Gaussian over the last axis, N(mean, diag(exp(logVar))), e.g. an encoder's posterior
+ * q(z|x) for a batch: mean and logVar are [batch, latent].
+ */
+public record DiagonalGaussian(Tensor mean, Tensor logVar) {
+    public DiagonalGaussian {
+        if (!java.util.Arrays.equals(mean.shape(), logVar.shape())) {
+            throw new org.latent4j.tensor.ShapeException("DiagonalGaussian: mean " + org.latent4j.tensor.Shape.str(mean.shape())
+                    + " and logVar " + org.latent4j.tensor.Shape.str(logVar.shape()) + " differ");
+        }
+    }
+
+    /** The standard normal N(0, I) of the given shape (the prior of most models). */
+    public static DiagonalGaussian standard(int... shape) {
+        return new DiagonalGaussian(Tensor.zeros(shape), Tensor.zeros(shape));
+    }
+
+    /** A reparameterised sample mean + exp(logVar / 2) * eps, differentiable in mean and logVar. */
+    public Tensor rsample(Rng rng) {
+        Tensor eps = rng.normal(0f, 1f, mean.shape());
+        return mean.add(logVar.mul(0.5f).exp().mul(eps));
+    }
+
+    /** k reparameterised samples, shape [k, ...shape of mean]. */
+    public Tensor rsample(Rng rng, int k) {
+        int[] s = mean.shape();
+        int[] ks = new int[s.length + 1];
+        ks[0] = k;
+        System.arraycopy(s, 0, ks, 1, s.length);
+        Tensor eps = rng.normal(0f, 1f, ks);
+        return mean.add(logVar.mul(0.5f).exp().mul(eps));
+    }
+
+    /** log N(z; mean, var) summed over the last axis; z may carry extra leading (sample) axes. */
+    public Tensor logProb(Tensor z) {
+        return LossOps.gaussianLogDensity(z, mean, logVar);
+    }
+
+    /** KL(this || N(0, I)) summed over the last axis. */
+    public Tensor klToStandardNormal() {
+        return LossOps.klStandardNormal(mean, logVar);
+    }
+
+    /** KL(this || N(0, I)) per dimension (no sum), for per-dimension diagnostics and free bits. */
+    public Tensor klToStandardNormalPerDim() {
+        return LossOps.klStandardNormalPerDim(mean, logVar);
+    }
+}

@@ -1,0 +1,52 @@
+package org.latent4j.core.model;
+
+import org.latent4j.core.distributions.Likelihood;
+import org.latent4j.core.nn.Module;
+import org.latent4j.tensor.Tensor;
+import org.latent4j.tensor.random.Rng;
+
+/**
+ * An autoencoder with a latent bottleneck. One generic trainer serves every model through
+ * {@link #loss}; evaluation, sampling and the diagnostics use the other methods.
+ */
+public abstract class LatentModel extends Module {
+    /** The training objective for one batch. */
+    public abstract LossResult loss(Batch batch, TrainingProgress progress, Rng rng);
+
+    /** The model's validated configuration (a record; saved as JSON beside the weights). */
+    public abstract Record config();
+
+    /** The model's kind as the CLI names it: "vae", "iwae", ... */
+    public abstract String kind();
+
+    public abstract int dataDim();
+
+    public abstract int latentDim();
+
+    public abstract Likelihood likelihood();
+
+    /**
+     * The encoder's posterior q(z|x) for x (for a hierarchical model, of the latent layer nearest the
+     * data). A deterministic autoencoder returns its code as the mean with a log-variance of zero that no
+     * computation uses; see {@link #isStochastic()}.
+     */
+    public abstract org.latent4j.core.distributions.DiagonalGaussian encode(Tensor x, Tensor condition);
+
+    /** Decoder output (likelihood parameters) for latent codes z [..., latent]. */
+    public abstract Tensor decode(Tensor z, Tensor condition);
+
+    /** Whether the bottleneck is stochastic (false for the deterministic autoencoder). */
+    public boolean isStochastic() {
+        return true;
+    }
+
+    /**
+     * log importance weights log p(x, z_i) - log q(z_i | x) for k samples z_i ~ q(z|x): shape [k, b].
+     * logmeanexp over the first axis is the IWAE bound L_k; with k = 1 its mean is the ELBO, and with
+     * large k it estimates log p(x). Deterministic models throw.
+     */
+    public abstract Tensor logImportanceWeights(Tensor x, Tensor condition, int k, Rng rng);
+
+    /** Samples from the prior, decoded to likelihood parameters: [n, d * p]. */
+    public abstract Tensor samplePrior(int n, Tensor condition, Rng rng);
+}

@@ -1,0 +1,50 @@
+package org.latent4j.core.nn;
+
+import java.util.Locale;
+import org.latent4j.tensor.Tensor;
+import org.latent4j.tensor.init.Initializer;
+
+/** Hidden-layer non-linearities, each with the weight initializer that suits it. */
+public enum Activation {
+    TANH, RELU, LEAKY_RELU, ELU, SELU, GELU, SIGMOID, SOFTPLUS, IDENTITY;
+
+    public Tensor apply(Tensor x) {
+        return switch (this) {
+            case TANH -> x.tanh();
+            case RELU -> x.relu();
+            case LEAKY_RELU -> x.leakyRelu(0.01f);
+            case ELU -> x.elu(1f);
+            case SELU -> x.selu();
+            case GELU -> x.gelu();
+            case SIGMOID -> x.sigmoid();
+            case SOFTPLUS -> x.softplus();
+            case IDENTITY -> x;
+        };
+    }
+
+    /** Glorot for saturating units, He for rectifiers, LeCun normal for SELU (self-normalising). */
+    public Initializer defaultInitializer() {
+        return switch (this) {
+            case RELU, LEAKY_RELU, ELU, GELU -> Initializer.heUniform();
+            case SELU -> Initializer.lecunNormal();
+            default -> Initializer.glorotUniform();
+        };
+    }
+
+    /** Parses "tanh", "relu", "leaky-relu", ...; the error lists the accepted names. */
+    public static Activation parse(String name) {
+        String n = name.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        for (Activation a : values()) if (a.name().equals(n)) return a;
+        throw new IllegalArgumentException("unknown activation '" + name + "' (one of " + names() + ")");
+    }
+
+    public static String names() {
+        StringBuilder sb = new StringBuilder();
+        for (Activation a : values()) sb.append(sb.isEmpty() ? "" : ", ").append(a.cliName());
+        return sb.toString();
+    }
+
+    public String cliName() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

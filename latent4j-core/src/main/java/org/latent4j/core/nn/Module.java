@@ -1,0 +1,82 @@
+package org.latent4j.core.nn;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.latent4j.tensor.Shape;
+import org.latent4j.tensor.Tensor;
+
+/**
+ * A node of a module tree whose parameters are found, saved and loaded by name, as in PyTorch:
+ * a parameter registered as "weight" in a child registered as "encoder.0" is "encoder.0.weight".
+ * Registration order is the iteration order, so names and optimizer state line up run after run.
+ */
+public abstract class Module {
+    private final LinkedHashMap<String, Tensor> parameters = new LinkedHashMap<>();
+    private final LinkedHashMap<String, Module> children = new LinkedHashMap<>();
+
+    /** Registers a leaf parameter (made persistent and gradient-requiring) under {@code name}; returns it. */
+    protected final Tensor parameter(String name, Tensor value) {
+        checkName(name);
+        if (!value.isLeaf()) throw new IllegalArgumentException("parameter " + name + " must be a leaf tensor");
+        value.requiresGrad(true);
+        parameters.put(name, value);
+        return value;
+    }
+
+    /** Registers a child module under {@code name}; returns it. */
+    protected final <M extends Module> M child(String name, M module) {
+        checkName(name);
+        children.put(name, module);
+        return module;
+    }
+
+    private void checkName(String name) {
+        if (name.isEmpty() || name.contains(".")) throw new IllegalArgumentException("module/parameter names must be non-empty and have no '.': " + name);
+        if (parameters.containsKey(name) || children.containsKey(name)) throw new IllegalArgumentException("name registered twice: " + name);
+    }
+
+    /** Every parameter of the tree under its dotted name, in registration order. */
+    public final Map<String, Tensor> namedParameters() {
+        LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
+        collect("", out);
+        return out;
+    }
+
+    private void collect(String prefix, Map<String, Tensor> out) {
+        for (var e : parameters.entrySet()) out.put(prefix + e.getKey(), e.getValue());
+        for (var e : children.entrySet()) e.getValue().collect(prefix + e.getKey() + ".", out);
+    }
+
+    public final List<Tensor> parameters() {
+        return new ArrayList<>(namedParameters().values());
+    }
+
+    /** Total number of scalar parameters. */
+    public final long parameterCount() {
+        long n = 0;
+        for (Tensor t : namedParameters().values()) n += t.size();
+        return n;
+    }
+
+    /**
+     * Copies values into the parameters by name. Every missing, unexpected or mis-shaped entry is
+     * reported in one message, and nothing is copied unless all match.
+     */
+    public final void loadParameters(Map<String, Tensor> values) {
+        Map<String, Tensor> mine = namedParameters();
+        StringBuilder problems = new StringBuilder();
+        for (var e : mine.entrySet()) {
+            Tensor v = values.get(e.getKey());
+            if (v == null) problems.append("\n  missing: ").append(e.getKey()).append(' ').append(Shape.str(e.getValue().shape()));
+            else if (!java.util.Arrays.equals(v.shape(), e.getValue().shape())) {
+                problems.append("\n  wrong shape: ").append(e.getKey()).append(" expects ").append(Shape.str(e.getValue().shape()))
+                        .append(", got ").append(Shape.str(v.shape()));
+            }
+        }
+        for (String k : values.keySet()) if (!mine.containsKey(k)) problems.append("\n  unexpected: ").append(k);
+        if (!problems.isEmpty()) throw new IllegalArgumentException("parameters do not match the model:" + problems);
+        for (var e : mine.entrySet()) e.getValue().copyFrom(values.get(e.getKey()));
+    }
+}
