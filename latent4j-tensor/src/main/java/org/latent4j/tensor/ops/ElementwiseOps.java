@@ -109,7 +109,7 @@ public final class ElementwiseOps {
             int pa = a.offset() + plan.offset(0, idx), pb = b.offset() + plan.offset(1, idx);
             for (int r = lo; r < hi; r++) {
                 row(kind, k, ad, pa, isa, bd, pb, isb, od, r * inner, inner);
-                for (int d = idx.length - 1; d >= 0; d--) {
+                for (int d = idx.length - 2; d >= 0; d--) {
                     pa += sa[d];
                     pb += sb[d];
                     if (++idx[d] < plan.dims[d]) break;
@@ -271,7 +271,7 @@ public final class ElementwiseOps {
                             od[o + j] = md[qm] != 0f ? ad[qa] : bd[qb];
                         }
                     }
-                    for (int d = idx.length - 1; d >= 0; d--) {
+                    for (int d = idx.length - 2; d >= 0; d--) {
                         pm += sm[d];
                         pa += sa[d];
                         pb += sb[d];
