@@ -100,12 +100,25 @@ public final class SimdKernels implements VectorKernels {
         for (; i < n; i++) y[yo + i] += alpha * x[xo + i];
     }
 
+    /**
+     * The lanes of v added in lane order. Not reduceLanes(ADD): its order is unspecified, and on JDK 25 the
+     * C2 intrinsic (a tree) and the interpreter's loop give different bits, so sums changed as code warmed up
+     * and results were not reproducible from run to run, nor between 1 and N threads.
+     */
+    private static float sumLanes(FloatVector v) {
+        float[] lanes = new float[v.length()];
+        v.intoArray(lanes, 0);
+        float s = 0f;
+        for (float x : lanes) s += x;
+        return s;
+    }
+
     @Override
     public float sum(float[] a, int ao, int n) {
         int i = 0;
         FloatVector acc = FloatVector.zero(species);
         for (int e = bound(n); i < e; i += lanes) acc = acc.add(FloatVector.fromArray(species, a, ao + i));
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc);
         for (; i < n; i++) s += a[ao + i];
         return s;
     }
@@ -118,7 +131,7 @@ public final class SimdKernels implements VectorKernels {
             FloatVector v = FloatVector.fromArray(species, a, ao + i);
             acc = v.fma(v, acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc);
         for (; i < n; i++) s += a[ao + i] * a[ao + i];
         return s;
     }
@@ -143,7 +156,7 @@ public final class SimdKernels implements VectorKernels {
         for (int e = bound(n); i < e; i += lanes) {
             acc = FloatVector.fromArray(species, a, ao + i).fma(FloatVector.fromArray(species, b, bo + i), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc);
         for (; i < n; i++) s += a[ao + i] * b[bo + i];
         return s;
     }
@@ -156,7 +169,7 @@ public final class SimdKernels implements VectorKernels {
             FloatVector d = FloatVector.fromArray(species, a, ao + i).sub(FloatVector.fromArray(species, b, bo + i));
             acc = d.fma(d, acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc);
         for (; i < n; i++) {
             float d = a[ao + i] - b[bo + i];
             s += d * d;
@@ -352,7 +365,7 @@ public final class SimdKernels implements VectorKernels {
             v.intoArray(out, oo + i, m);
             acc = acc.add(v, m);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sumLanes(acc);
     }
 
     @Override

@@ -257,4 +257,36 @@ class KernelEquivalenceTest {
     static Stream<Integer> lengths() {
         return java.util.Arrays.stream(LENGTHS).boxed();
     }
+
+    /** A sum in the order the vector kernels promise: per-lane partial sums, lanes added in order, then the tail. */
+    static float laneOrderSum(float[] a, float[] b, int off, int n, int lanes) {
+        float[] acc = new float[lanes];
+        int i = 0;
+        for (; i + lanes <= n; i += lanes) {
+            for (int l = 0; l < lanes; l++) acc[l] = b == null ? acc[l] + a[off + i + l] : Math.fma(a[off + i + l], b[off + i + l], acc[l]);
+        }
+        float s = 0f;
+        for (float v : acc) s += v;
+        for (; i < n; i++) s += b == null ? a[off + i] : a[off + i] * b[off + i];
+        return s;
+    }
+
+    /**
+     * Sums must not change as the JIT compiles the kernels: the vector intrinsic of reduceLanes(ADD) and its
+     * interpreted fallback add the lanes in different orders, which made results drift by an ulp during
+     * warm-up. Pinning the exact order (bit-for-bit against an emulation) across thousands of calls catches that.
+     */
+    @org.junit.jupiter.api.Test
+    void sumsHaveAFixedOrderFromColdToHot() {
+        SplittableRandom r = new SplittableRandom(5);
+        float[] a = filled(r, Domain.UNIT, 2, 257), b = filled(r, Domain.UNIT, 2, 257);
+        for (VectorKernels k : simdImplementations()) {
+            int lanes = ((SimdKernels) k).lanes();
+            float sum = laneOrderSum(a, null, 2, 257, lanes), dot = laneOrderSum(a, b, 2, 257, lanes);
+            for (int it = 0; it < 20_000; it++) {
+                assertEquals(sum, k.sum(a, 2, 257), 0f, "sum at call " + it + " on " + k.name());
+                assertEquals(dot, k.dot(a, 2, b, 2, 257), 0f, "dot at call " + it + " on " + k.name());
+            }
+        }
+    }
 }
