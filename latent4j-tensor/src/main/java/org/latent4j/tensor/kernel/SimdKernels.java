@@ -1,6 +1,7 @@
 package org.latent4j.tensor.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -99,12 +100,25 @@ public final class SimdKernels implements VectorKernels {
         for (; i < n; i++) y[yo + i] += alpha * x[xo + i];
     }
 
+    /**
+     * The lanes of v added in lane order. Not reduceLanes(ADD): its order is unspecified, and on JDK 25 the
+     * C2 intrinsic (a tree) and the interpreter's loop give different bits, so sums changed as code warmed up
+     * and results were not reproducible from run to run, nor between 1 and N threads.
+     */
+    private static float sumLanes(FloatVector v) {
+        float[] lanes = new float[v.length()];
+        v.intoArray(lanes, 0);
+        float s = 0f;
+        for (float x : lanes) s += x;
+        return s;
+    }
+
     @Override
     public float sum(float[] a, int ao, int n) {
         int i = 0;
         FloatVector acc = FloatVector.zero(species);
         for (int e = bound(n); i < e; i += lanes) acc = acc.add(FloatVector.fromArray(species, a, ao + i));
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc);
         for (; i < n; i++) s += a[ao + i];
         return s;
     }
@@ -117,7 +131,7 @@ public final class SimdKernels implements VectorKernels {
             FloatVector v = FloatVector.fromArray(species, a, ao + i);
             acc = v.fma(v, acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc);
         for (; i < n; i++) s += a[ao + i] * a[ao + i];
         return s;
     }
@@ -142,7 +156,7 @@ public final class SimdKernels implements VectorKernels {
         for (int e = bound(n); i < e; i += lanes) {
             acc = FloatVector.fromArray(species, a, ao + i).fma(FloatVector.fromArray(species, b, bo + i), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc);
         for (; i < n; i++) s += a[ao + i] * b[bo + i];
         return s;
     }
@@ -155,7 +169,7 @@ public final class SimdKernels implements VectorKernels {
             FloatVector d = FloatVector.fromArray(species, a, ao + i).sub(FloatVector.fromArray(species, b, bo + i));
             acc = d.fma(d, acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc);
         for (; i < n; i++) {
             float d = a[ao + i] - b[bo + i];
             s += d * d;
@@ -164,34 +178,470 @@ public final class SimdKernels implements VectorKernels {
     }
 
     @Override
-    public void exp(float[] a, int ao, float[] out, int oo, int n) {
+    public void relu(float[] a, int ao, float[] out, int oo, int n) {
+        int i = 0;
+        FloatVector zero = FloatVector.zero(species);
+        for (int e = bound(n); i < e; i += lanes) FloatVector.fromArray(species, a, ao + i).max(zero).intoArray(out, oo + i);
+        for (; i < n; i++) out[oo + i] = Math.max(a[ao + i], 0f);
+    }
+
+    @Override
+    public void divScalar(float[] a, int ao, float s, float[] out, int oo, int n) {
+        int i = 0;
+        for (int e = bound(n); i < e; i += lanes) FloatVector.fromArray(species, a, ao + i).div(s).intoArray(out, oo + i);
+        for (; i < n; i++) out[oo + i] = a[ao + i] / s;
+    }
+
+    @Override
+    public void abs(float[] a, int ao, float[] out, int oo, int n) {
+        int i = 0;
+        for (int e = bound(n); i < e; i += lanes) FloatVector.fromArray(species, a, ao + i).abs().intoArray(out, oo + i);
+        for (; i < n; i++) out[oo + i] = Math.abs(a[ao + i]);
+    }
+
+    @Override
+    public void absBackward(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
+        int i = 0;
+        FloatVector zero = FloatVector.zero(species);
+        for (int e = bound(n); i < e; i += lanes) {
+            FloatVector v = FloatVector.fromArray(species, x, xo + i);
+            FloatVector gv = FloatVector.fromArray(species, g, go + i);
+            zero.blend(gv, v.compare(VectorOperators.GT, 0f)).blend(gv.neg(), v.compare(VectorOperators.LT, 0f)).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            float v = x[xo + i];
+            out[oo + i] = v > 0 ? g[go + i] : v < 0 ? -g[go + i] : 0f;
+        }
+    }
+
+    @Override
+    public void sqrt(float[] a, int ao, float[] out, int oo, int n) {
+        int i = 0;
+        for (int e = bound(n); i < e; i += lanes) FloatVector.fromArray(species, a, ao + i).sqrt().intoArray(out, oo + i);
+        for (; i < n; i++) out[oo + i] = (float) Math.sqrt(a[ao + i]);
+    }
+
+    @Override
+    public void clamp(float[] a, int ao, float lo, float hi, float[] out, int oo, int n) {
+        int i = 0;
+        for (int e = bound(n); i < e; i += lanes) FloatVector.fromArray(species, a, ao + i).max(lo).min(hi).intoArray(out, oo + i);
+        for (; i < n; i++) out[oo + i] = Math.min(Math.max(a[ao + i], lo), hi);
+    }
+
+    @Override
+    public void clampBackward(float[] x, int xo, float lo, float hi, float[] g, int go, float[] out, int oo, int n) {
+        int i = 0;
+        FloatVector zero = FloatVector.zero(species);
+        for (int e = bound(n); i < e; i += lanes) {
+            FloatVector v = FloatVector.fromArray(species, x, xo + i);
+            VectorMask<Float> inside = v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi));
+            zero.blend(FloatVector.fromArray(species, g, go + i), inside).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            float v = x[xo + i];
+            out[oo + i] = v >= lo && v <= hi ? g[go + i] : 0f;
+        }
+    }
+
+    @Override
+    public void select(float[] mask, int mo, float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int i = 0;
         for (int e = bound(n); i < e; i += lanes) {
-            FloatVector.fromArray(species, a, ao + i).lanewise(VectorOperators.EXP).intoArray(out, oo + i);
+            VectorMask<Float> m = FloatVector.fromArray(species, mask, mo + i).compare(VectorOperators.NE, 0f);
+            FloatVector.fromArray(species, b, bo + i).blend(FloatVector.fromArray(species, a, ao + i), m).intoArray(out, oo + i);
         }
+        for (; i < n; i++) out[oo + i] = mask[mo + i] != 0f ? a[ao + i] : b[bo + i];
+    }
+
+    @Override
+    public void sigmoidBackward(float[] y, int yo, float[] g, int go, float[] out, int oo, int n) {
+        int i = 0;
+        for (int e = bound(n); i < e; i += lanes) {
+            FloatVector v = FloatVector.fromArray(species, y, yo + i);
+            FloatVector.fromArray(species, g, go + i).mul(v.mul(v.neg().add(1f))).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            float v = y[yo + i];
+            out[oo + i] = g[go + i] * (v * (1f - v));
+        }
+    }
+
+    @Override
+    public void tanhBackward(float[] y, int yo, float[] g, int go, float[] out, int oo, int n) {
+        int i = 0;
+        FloatVector one = FloatVector.broadcast(species, 1f);
+        for (int e = bound(n); i < e; i += lanes) {
+            FloatVector v = FloatVector.fromArray(species, y, yo + i);
+            FloatVector.fromArray(species, g, go + i).mul(v.neg().fma(v, one)).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            float v = y[yo + i];
+            out[oo + i] = g[go + i] * Math.fma(-v, v, 1f);
+        }
+    }
+
+    @Override
+    public void leakyRelu(float[] a, int ao, float slope, float[] out, int oo, int n) {
+        int i = 0;
+        for (int e = bound(n); i < e; i += lanes) {
+            FloatVector v = FloatVector.fromArray(species, a, ao + i);
+            v.mul(slope).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            float x = a[ao + i];
+            out[oo + i] = x > 0 ? x : slope * x;
+        }
+    }
+
+    @Override
+    public void leakyReluBackward(float[] x, int xo, float[] g, int go, float slope, float[] out, int oo, int n) {
+        int i = 0;
+        for (int e = bound(n); i < e; i += lanes) {
+            FloatVector gv = FloatVector.fromArray(species, g, go + i);
+            VectorMask<Float> pos = FloatVector.fromArray(species, x, xo + i).compare(VectorOperators.GT, 0f);
+            gv.mul(slope).blend(gv, pos).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) out[oo + i] = x[xo + i] > 0 ? g[go + i] : slope * g[go + i];
+    }
+
+    // ---- transcendental kernels. They use our own polynomials built from add/mul/fma and bit operations
+    // rather than lanewise(EXP/LOG/TANH): those are as fast here (SVML) only once C2 has compiled the loop,
+    // and before that the Java fallback gives different bits (1 ulp on about 1-4% of lanes on JDK 25), so
+    // results would depend on JIT timing. Basic IEEE operations give the same bits in every tier. Tails
+    // are masked vectors rather than scalar loops so every element goes through the same code.
+
+    @Override
+    public void exp(float[] a, int ao, float[] out, int oo, int n) {
+        int i = 0;
+        for (int e = bound(n); i < e; i += lanes) exp(FloatVector.fromArray(species, a, ao + i)).intoArray(out, oo + i);
         if (i < n) {
             VectorMask<Float> m = species.indexInRange(i, n);
-            FloatVector.fromArray(species, a, ao + i, m).lanewise(VectorOperators.EXP).intoArray(out, oo + i, m);
+            exp(FloatVector.fromArray(species, a, ao + i, m)).intoArray(out, oo + i, m);
         }
     }
 
     @Override
     public void tanh(float[] a, int ao, float[] out, int oo, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += lanes) {
-            FloatVector.fromArray(species, a, ao + i).lanewise(VectorOperators.TANH).intoArray(out, oo + i);
-        }
+        for (int e = bound(n); i < e; i += lanes) tanh(FloatVector.fromArray(species, a, ao + i)).intoArray(out, oo + i);
         if (i < n) {
             VectorMask<Float> m = species.indexInRange(i, n);
-            FloatVector.fromArray(species, a, ao + i, m).lanewise(VectorOperators.TANH).intoArray(out, oo + i, m);
+            tanh(FloatVector.fromArray(species, a, ao + i, m)).intoArray(out, oo + i, m);
         }
     }
 
     @Override
-    public void relu(float[] a, int ao, float[] out, int oo, int n) {
+    public void log(float[] a, int ao, float[] out, int oo, int n) {
         int i = 0;
-        FloatVector zero = FloatVector.zero(species);
-        for (int e = bound(n); i < e; i += lanes) FloatVector.fromArray(species, a, ao + i).max(zero).intoArray(out, oo + i);
-        for (; i < n; i++) out[oo + i] = Math.max(a[ao + i], 0f);
+        for (int e = bound(n); i < e; i += lanes) log(FloatVector.fromArray(species, a, ao + i)).intoArray(out, oo + i);
+        if (i < n) {
+            VectorMask<Float> m = species.indexInRange(i, n);
+            log(FloatVector.fromArray(species, a, ao + i, m)).intoArray(out, oo + i, m);
+        }
+    }
+
+    @Override
+    public void log1p(float[] a, int ao, float[] out, int oo, int n) {
+        int i = 0;
+        for (int e = bound(n); i < e; i += lanes) log1p(FloatVector.fromArray(species, a, ao + i)).intoArray(out, oo + i);
+        if (i < n) {
+            VectorMask<Float> m = species.indexInRange(i, n);
+            log1p(FloatVector.fromArray(species, a, ao + i, m)).intoArray(out, oo + i, m);
+        }
+    }
+
+    @Override
+    public float expShifted(float[] a, int ao, float shift, float[] out, int oo, int n) {
+        int i = 0;
+        FloatVector acc = FloatVector.zero(species);
+        for (int e = bound(n); i < e; i += lanes) {
+            FloatVector v = exp(FloatVector.fromArray(species, a, ao + i).sub(shift));
+            v.intoArray(out, oo + i);
+            acc = acc.add(v);
+        }
+        if (i < n) {
+            VectorMask<Float> m = species.indexInRange(i, n);
+            FloatVector v = exp(FloatVector.fromArray(species, a, ao + i, m).sub(shift));
+            v.intoArray(out, oo + i, m);
+            acc = acc.add(v, m);
+        }
+        return sumLanes(acc);
+    }
+
+    @Override
+    public void sigmoid(float[] a, int ao, float[] out, int oo, int n) {
+        int i = 0;
+        for (int e = bound(n); i < e; i += lanes) sigmoid(FloatVector.fromArray(species, a, ao + i)).intoArray(out, oo + i);
+        if (i < n) {
+            VectorMask<Float> m = species.indexInRange(i, n);
+            sigmoid(FloatVector.fromArray(species, a, ao + i, m)).intoArray(out, oo + i, m);
+        }
+    }
+
+    @Override
+    public void elu(float[] a, int ao, float alpha, float scale, float[] out, int oo, int n) {
+        int i = 0;
+        float sa = scale * alpha;
+        for (int e = bound(n); i < e; i += lanes) elu(FloatVector.fromArray(species, a, ao + i), sa, scale).intoArray(out, oo + i);
+        if (i < n) {
+            VectorMask<Float> m = species.indexInRange(i, n);
+            elu(FloatVector.fromArray(species, a, ao + i, m), sa, scale).intoArray(out, oo + i, m);
+        }
+    }
+
+    @Override
+    public void eluBackward(float[] x, int xo, float[] g, int go, float alpha, float scale, float[] out, int oo, int n) {
+        int i = 0;
+        float sa = scale * alpha;
+        for (int e = bound(n); i < e; i += lanes) {
+            eluBackward(FloatVector.fromArray(species, x, xo + i), FloatVector.fromArray(species, g, go + i), sa, scale).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = species.indexInRange(i, n);
+            eluBackward(FloatVector.fromArray(species, x, xo + i, m), FloatVector.fromArray(species, g, go + i, m), sa, scale)
+                    .intoArray(out, oo + i, m);
+        }
+    }
+
+    @Override
+    public void softplus(float[] a, int ao, float[] out, int oo, int n) {
+        int i = 0;
+        for (int e = bound(n); i < e; i += lanes) softplus(FloatVector.fromArray(species, a, ao + i)).intoArray(out, oo + i);
+        if (i < n) {
+            VectorMask<Float> m = species.indexInRange(i, n);
+            softplus(FloatVector.fromArray(species, a, ao + i, m)).intoArray(out, oo + i, m);
+        }
+    }
+
+    @Override
+    public void erf(float[] a, int ao, float[] out, int oo, int n) {
+        int i = 0;
+        for (int e = bound(n); i < e; i += lanes) erf(FloatVector.fromArray(species, a, ao + i)).intoArray(out, oo + i);
+        if (i < n) {
+            VectorMask<Float> m = species.indexInRange(i, n);
+            erf(FloatVector.fromArray(species, a, ao + i, m)).intoArray(out, oo + i, m);
+        }
+    }
+
+    @Override
+    public void gelu(float[] a, int ao, float[] out, int oo, int n) {
+        int i = 0;
+        for (int e = bound(n); i < e; i += lanes) gelu(FloatVector.fromArray(species, a, ao + i)).intoArray(out, oo + i);
+        if (i < n) {
+            VectorMask<Float> m = species.indexInRange(i, n);
+            gelu(FloatVector.fromArray(species, a, ao + i, m)).intoArray(out, oo + i, m);
+        }
+    }
+
+    @Override
+    public void geluBackward(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
+        int i = 0;
+        for (int e = bound(n); i < e; i += lanes) {
+            geluGrad(FloatVector.fromArray(species, x, xo + i)).mul(FloatVector.fromArray(species, g, go + i)).intoArray(out, oo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = species.indexInRange(i, n);
+            geluGrad(FloatVector.fromArray(species, x, xo + i, m)).mul(FloatVector.fromArray(species, g, go + i, m)).intoArray(out, oo + i, m);
+        }
+    }
+
+    // ---- vector math. exp: x = n ln2 + r with |r| <= ln2/2 (Cody-Waite, ln2 split in two so n*LN2_HI
+    // is exact), exp(r) - 1 by its Taylor polynomial through r^7 (truncation 5e-9 relative), and 2^n built
+    // in the exponent bits. Measured against (float) Math.exp: at most 1 ulp apart.
+
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693145751953125f;
+    private static final float LN2_LO = 1.42860682030941723212e-6f;
+    /** 1.5 * 2^23: adding and subtracting it rounds a float of magnitude below 2^22 to an integer. */
+    private static final float ROUND_MAGIC = 12582912f;
+    /** exp below this is under half the smallest subnormal; clamping keeps the exponent arithmetic in range. */
+    private static final float EXP_LO = -104f;
+    /** exp above ln(Float.MAX_VALUE) ~ 88.72 overflows; 89 still builds a finite 2^n in two halves. */
+    private static final float EXP_HI = 89f;
+    private static final float SQRT2 = 1.41421356237309505f;
+
+    /** exp(r) - 1 for |r| <= ln2/2: r + r^2 (1/2 + r/6 + ... + r^5/7!). */
+    private static FloatVector expm1Reduced(FloatVector r) {
+        FloatVector q = r.fma(1f / 5040, 1f / 720);
+        q = q.fma(r, r.broadcast(1f / 120));
+        q = q.fma(r, r.broadcast(1f / 24));
+        q = q.fma(r, r.broadcast(1f / 6));
+        q = q.fma(r, r.broadcast(0.5f));
+        return q.fma(r.mul(r), r);
+    }
+
+    /** 2^n as a float, for n in [-126, 127]. */
+    private static FloatVector pow2(IntVector n) {
+        return n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    }
+
+    private static FloatVector exp(FloatVector x) {
+        // max/min follow Math.max/min, so NaN passes through the clamp and the arithmetic
+        FloatVector xc = x.max(EXP_LO).min(EXP_HI);
+        FloatVector fn = xc.fma(LOG2E, ROUND_MAGIC).sub(ROUND_MAGIC);
+        FloatVector r = fn.fma(fn.broadcast(-LN2_HI), xc);
+        r = fn.fma(fn.broadcast(-LN2_LO), r);
+        FloatVector p = expm1Reduced(r);
+        IntVector n = (IntVector) fn.convert(VectorOperators.F2I, 0);
+        // two factors so that results near overflow and in the subnormal range are built without overflowing 2^n
+        IntVector half = n.lanewise(VectorOperators.ASHR, 1);
+        return p.add(1f).mul(pow2(half)).mul(pow2(n.sub(half)));
+    }
+
+    /**
+     * exp(x) - 1, accurate for tiny x: 2^n p + (2^n - 1) needs one rounding, computed as
+     * 2 (p h + (h - 1/2)) with h = 2^(n-1) so that n = 128 (results just below overflow) still fits.
+     */
+    private static FloatVector expm1(FloatVector x) {
+        FloatVector xc = x.max(EXP_LO).min(EXP_HI);
+        FloatVector fn = xc.fma(LOG2E, ROUND_MAGIC).sub(ROUND_MAGIC);
+        FloatVector r = fn.fma(fn.broadcast(-LN2_HI), xc);
+        r = fn.fma(fn.broadcast(-LN2_LO), r);
+        FloatVector p = expm1Reduced(r);
+        // below n = -100 the result is -1 in float; the floor keeps h a normal number
+        IntVector n = ((IntVector) fn.convert(VectorOperators.F2I, 0)).max(-100);
+        FloatVector h = pow2(n.sub(1));
+        return p.fma(h, h.sub(0.5f)).mul(2f);
+    }
+
+    /** tanh|x| = -e / (e + 2) with e = expm1(-2|x|): no cancellation, no overflow; the sign copied from x. */
+    private static FloatVector tanh(FloatVector x) {
+        FloatVector e = expm1(x.abs().mul(-2f));
+        FloatVector t = e.neg().div(e.add(2f)).abs();
+        return t.reinterpretAsInts().or(x.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
+    }
+
+    /** 1 / (1 + e^-x) as (x >= 0 ? 1 : e) / (1 + e) with e = exp(-|x|), which never overflows. */
+    private static FloatVector sigmoid(FloatVector x) {
+        FloatVector e = exp(x.abs().neg());
+        FloatVector num = e.blend(x.broadcast(1f), x.compare(VectorOperators.GE, 0f));
+        return num.div(e.add(1f));
+    }
+
+    /**
+     * ln x for positive normal x: x = 2^e m with m in [sqrt(1/2), sqrt(2)), ln m = 2 atanh(s),
+     * s = (m - 1) / (m + 1), by its series 2s + s R, R = 2s^2/3 + 2s^4/5 + 2s^6/7 + 2s^8/9 (|s| <= 0.172,
+     * truncation 2e-9).
+     */
+    private static FloatVector logNormal(FloatVector x, FloatVector exponentAdjust) {
+        IntVector bits = x.reinterpretAsInts();
+        FloatVector ef = ((FloatVector) bits.lanewise(VectorOperators.LSHR, 23).sub(127).convert(VectorOperators.I2F, 0)).add(exponentAdjust);
+        FloatVector m = bits.and(0x007fffff).or(0x3f800000).reinterpretAsFloats();
+        VectorMask<Float> big = m.compare(VectorOperators.GT, SQRT2);
+        m = m.blend(m.mul(0.5f), big);
+        ef = ef.add(1f, big);
+        FloatVector f = m.sub(1f);
+        FloatVector s = f.div(f.add(2f));
+        FloatVector z = s.mul(s);
+        FloatVector r = z.fma(2f / 9, 2f / 7);
+        r = r.fma(z, z.broadcast(2f / 5));
+        r = r.fma(z, z.broadcast(2f / 3)).mul(z);
+        // 2s + s R with 2s = f - s f, arranged as f - s (f - R) so that the exact f carries the result and
+        // the rounding of s only touches the correction (the arrangement of fdlibm's log)
+        FloatVector lm = s.neg().fma(f.sub(r), f);
+        return ef.fma(ef.broadcast(LN2_HI), ef.fma(ef.broadcast(LN2_LO), lm));
+    }
+
+    private static FloatVector log(FloatVector x) {
+        VectorMask<Float> subnormal = x.compare(VectorOperators.LT, Float.MIN_NORMAL);
+        FloatVector scaled = x.blend(x.mul(0x1p23f), subnormal);
+        FloatVector r = logNormal(scaled, x.broadcast(0f).blend(x.broadcast(-23f), subnormal));
+        r = r.blend(x.broadcast(Float.NEGATIVE_INFINITY), x.compare(VectorOperators.EQ, 0f));
+        r = r.blend(x.broadcast(Float.NaN), x.compare(VectorOperators.LT, 0f));
+        // ln(+Inf) = +Inf and ln(NaN) = NaN: the input itself
+        return r.blend(x, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY).or(x.test(VectorOperators.IS_NAN)));
+    }
+
+    /**
+     * ln(1 + x) = ln(w) x / (w - 1) with w = fl(1 + x): the factor x / (w - 1) cancels the rounding of w
+     * (Goldberg, "What every computer scientist should know about floating-point arithmetic", thm. 4).
+     */
+    private static FloatVector log1p(FloatVector x) {
+        FloatVector w = x.add(1f);
+        FloatVector l = log(w);
+        FloatVector r = l.mul(x.div(w.sub(1f)));
+        r = r.blend(x, w.compare(VectorOperators.EQ, 1f));
+        return r.blend(l, w.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+    }
+
+    /** max(x, 0) + ln(1 + u), u = exp(-|x|) in [0, 1]; w = 1 + u is a normal number in [1, 2], so no special cases. */
+    private static FloatVector softplus(FloatVector x) {
+        FloatVector u = exp(x.abs().neg());
+        FloatVector w = u.add(1f);
+        FloatVector lp = logNormal(w, w.broadcast(0f)).mul(u.div(w.sub(1f)));
+        lp = lp.blend(u, w.compare(VectorOperators.EQ, 1f));
+        return x.max(0f).add(lp);
+    }
+
+    private static FloatVector elu(FloatVector x, float scaleAlpha, float scale) {
+        return expm1(x).mul(scaleAlpha).blend(x.mul(scale), x.compare(VectorOperators.GT, 0f));
+    }
+
+    private static FloatVector eluBackward(FloatVector x, FloatVector g, float scaleAlpha, float scale) {
+        return g.mul(exp(x).mul(scaleAlpha)).blend(g.mul(scale), x.compare(VectorOperators.GT, 0f));
+    }
+
+    // ---- erf and the normal CDF, with the polynomials of ScalarKernels (see there for their origin)
+
+    private static FloatVector erfSmallPoly(FloatVector z) {
+        FloatVector p = z.fma(ScalarKernels.ERF_P5, ScalarKernels.ERF_P4);
+        p = p.fma(z, z.broadcast(ScalarKernels.ERF_P3));
+        p = p.fma(z, z.broadcast(ScalarKernels.ERF_P2));
+        p = p.fma(z, z.broadcast(ScalarKernels.ERF_P1));
+        return p.fma(z, z.broadcast(ScalarKernels.ERF_P0));
+    }
+
+    private static FloatVector erfcScaled(FloatVector x) {
+        FloatVector t = x.broadcast(1f).div(x.fma(0.5f, 1f));
+        FloatVector r = t.fma(ScalarKernels.ERFC_R8, ScalarKernels.ERFC_R7);
+        r = r.fma(t, t.broadcast(ScalarKernels.ERFC_R6));
+        r = r.fma(t, t.broadcast(ScalarKernels.ERFC_R5));
+        r = r.fma(t, t.broadcast(ScalarKernels.ERFC_R4));
+        r = r.fma(t, t.broadcast(ScalarKernels.ERFC_R3));
+        r = r.fma(t, t.broadcast(ScalarKernels.ERFC_R2));
+        r = r.fma(t, t.broadcast(ScalarKernels.ERFC_R1));
+        r = r.fma(t, t.broadcast(ScalarKernels.ERFC_R0));
+        return t.mul(r);
+    }
+
+    /** exp(-k x^2) for k = 1 or 1/2, with the exact remainder of x^2 (by fma) applied as a first-order correction. */
+    private static FloatVector squareExp(FloatVector x, float k) {
+        FloatVector sq = x.mul(x);
+        FloatVector lo = x.fma(x, sq.neg());
+        return exp(sq.mul(-k)).mul(lo.mul(-k).add(1f));
+    }
+
+    private static FloatVector withSignOf(FloatVector magnitude, FloatVector sign) {
+        return magnitude.reinterpretAsInts().or(sign.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
+    }
+
+    private static FloatVector erf(FloatVector x) {
+        FloatVector ax = x.abs();
+        FloatVector small = x.mul(erfSmallPoly(x.mul(x)));
+        FloatVector c = ax.min(ScalarKernels.ERFC_CLAMP);
+        FloatVector large = withSignOf(squareExp(c, 1f).mul(erfcScaled(c)).neg().add(1f), x);
+        return large.blend(small, ax.compare(VectorOperators.LT, ScalarKernels.ERF_SPLIT));
+    }
+
+    /** Phi(xc) for xc already clamped to +-GELU_CLAMP, given e = exp(-xc^2 / 2). */
+    private static FloatVector normalCdf(FloatVector xc, FloatVector e) {
+        FloatVector z = xc.mul(ScalarKernels.INV_SQRT2);
+        FloatVector az = z.abs();
+        FloatVector small = z.mul(erfSmallPoly(z.mul(z))).fma(0.5f, 0.5f);
+        FloatVector half = e.mul(0.5f).mul(erfcScaled(az));
+        FloatVector large = half.neg().add(1f).blend(half, xc.compare(VectorOperators.LT, 0f));
+        return large.blend(small, az.compare(VectorOperators.LT, ScalarKernels.ERF_SPLIT));
+    }
+
+    private static FloatVector gelu(FloatVector x) {
+        FloatVector xc = x.max(-ScalarKernels.GELU_CLAMP).min(ScalarKernels.GELU_CLAMP);
+        return x.mul(normalCdf(xc, squareExp(xc, 0.5f)));
+    }
+
+    /** Phi(x) + x phi(x). */
+    private static FloatVector geluGrad(FloatVector x) {
+        FloatVector xc = x.max(-ScalarKernels.GELU_CLAMP).min(ScalarKernels.GELU_CLAMP);
+        FloatVector e = squareExp(xc, 0.5f);
+        return xc.fma(e.mul(ScalarKernels.INV_SQRT_2PI), normalCdf(xc, e));
     }
 }

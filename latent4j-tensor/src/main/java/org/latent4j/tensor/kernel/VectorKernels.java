@@ -45,9 +45,75 @@ public interface VectorKernels {
     /** out = exp(a) */
     void exp(float[] a, int ao, float[] out, int oo, int n);
 
-    /** out = tanh(a) */
+    /** out = tanh(a), accurate to a few ulp including tiny a */
     void tanh(float[] a, int ao, float[] out, int oo, int n);
 
     /** out = max(a, 0) */
     void relu(float[] a, int ao, float[] out, int oo, int n);
+
+    /** out = a / s (a true division, not a multiply by 1/s, so it matches the element-wise {@link #div}) */
+    void divScalar(float[] a, int ao, float s, float[] out, int oo, int n);
+
+    /** out = |a| */
+    void abs(float[] a, int ao, float[] out, int oo, int n);
+
+    /** out = g * sign(x), with sign(0) = 0: the backward of abs. */
+    void absBackward(float[] x, int xo, float[] g, int go, float[] out, int oo, int n);
+
+    /** out = sqrt(a) (correctly rounded, so both implementations agree exactly) */
+    void sqrt(float[] a, int ao, float[] out, int oo, int n);
+
+    /** out = min(max(a, lo), hi); NaN stays NaN. */
+    void clamp(float[] a, int ao, float lo, float hi, float[] out, int oo, int n);
+
+    /** out = g where lo <= x <= hi, else 0: the backward of clamp. */
+    void clampBackward(float[] x, int xo, float lo, float hi, float[] g, int go, float[] out, int oo, int n);
+
+    /** out = mask != 0 ? a : b */
+    void select(float[] mask, int mo, float[] a, int ao, float[] b, int bo, float[] out, int oo, int n);
+
+    /** out = ln(a); ln(0) = -Inf, ln(negative) = NaN. */
+    void log(float[] a, int ao, float[] out, int oo, int n);
+
+    /** out = ln(1 + a), accurate for tiny a. */
+    void log1p(float[] a, int ao, float[] out, int oo, int n);
+
+    /**
+     * out = exp(a - shift), returning the sum of the written values: the inner loop of softmax and
+     * log-sum-exp. The order in which the sum is accumulated is implementation-specific.
+     */
+    float expShifted(float[] a, int ao, float shift, float[] out, int oo, int n);
+
+    /** out = 1 / (1 + exp(-a)), without overflow for any a. */
+    void sigmoid(float[] a, int ao, float[] out, int oo, int n);
+
+    /** out = g * y * (1 - y), where y = sigmoid(x) is the forward output. */
+    void sigmoidBackward(float[] y, int yo, float[] g, int go, float[] out, int oo, int n);
+
+    /** out = g * (1 - y^2), where y = tanh(x) is the forward output. */
+    void tanhBackward(float[] y, int yo, float[] g, int go, float[] out, int oo, int n);
+
+    /** out = a > 0 ? a : slope * a */
+    void leakyRelu(float[] a, int ao, float slope, float[] out, int oo, int n);
+
+    /** out = x > 0 ? g : slope * g: the backward of relu (slope 0) and leaky relu. */
+    void leakyReluBackward(float[] x, int xo, float[] g, int go, float slope, float[] out, int oo, int n);
+
+    /** out = scale * (a > 0 ? a : alpha * (exp(a) - 1)): ELU (scale 1) and SELU. */
+    void elu(float[] a, int ao, float alpha, float scale, float[] out, int oo, int n);
+
+    /** out = g * scale * (x > 0 ? 1 : alpha * exp(x)): the backward of {@link #elu}. */
+    void eluBackward(float[] x, int xo, float[] g, int go, float alpha, float scale, float[] out, int oo, int n);
+
+    /** out = ln(1 + exp(a)), computed as max(a, 0) + ln(1 + exp(-|a|)) so it neither overflows nor loses tiny values. */
+    void softplus(float[] a, int ao, float[] out, int oo, int n);
+
+    /** out = erf(a), to a few ulp over the whole float range. */
+    void erf(float[] a, int ao, float[] out, int oo, int n);
+
+    /** out = a * Phi(a), Phi the standard normal CDF (the exact, erf-based GELU). */
+    void gelu(float[] a, int ao, float[] out, int oo, int n);
+
+    /** out = g * (Phi(x) + x * phi(x)): the backward of {@link #gelu}. */
+    void geluBackward(float[] x, int xo, float[] g, int go, float[] out, int oo, int n);
 }

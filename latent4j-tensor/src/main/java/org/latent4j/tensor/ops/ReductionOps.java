@@ -2,6 +2,7 @@ package org.latent4j.tensor.ops;
 
 import org.latent4j.tensor.Autograd;
 import org.latent4j.tensor.Shape;
+import org.latent4j.tensor.ShapeException;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.kernel.Kernels;
 import org.latent4j.tensor.kernel.VectorKernels;
@@ -29,7 +30,7 @@ public final class ReductionOps {
     /** Mean of all elements, as a scalar. */
     public static Tensor mean(Tensor a) {
         int n = a.size();
-        if (n == 0) throw new org.latent4j.tensor.ShapeException("mean: tensor of shape " + Shape.str(a.shape()) + " is empty");
+        if (n == 0) throw new ShapeException("mean: tensor of shape " + Shape.str(a.shape()) + " is empty");
         return sum(a).mul(1f / n);
     }
 
@@ -80,19 +81,190 @@ public final class ReductionOps {
         return sum(a, axis, keepDim).mul(1f / len);
     }
 
+    /**
+     * Largest element along an axis. The gradient goes to the first maximal element of each slice (NaN
+     * counts as maximal, so a NaN propagates to the output and takes the gradient).
+     */
     public static Tensor max(Tensor a, int axis, boolean keepDim) {
-        throw new UnsupportedOperationException("max: not implemented yet");
+        int[] shape = a.shape();
+        int ax = Shape.axis("max", axis, shape.length);
+        requireNonEmpty("max", shape, ax);
+        if (ax != shape.length - 1) return viaLastAxis(a, ax, keepDim, t -> max(t, -1, true));
+        Tensor x = a.contiguous();
+        int len = shape[ax], rows = x.size() / len;
+        Tensor out = Tensor.empty(Shape.reduced(shape, ax, keepDim));
+        float[] xd = x.data(), od = out.data();
+        int xo = x.offset();
+        int[] argmax = new int[rows];
+        VectorKernels k = Kernels.vector();
+        Parallel.range(rows, rowGrain(len), (lo, hi) -> {
+            for (int r = lo; r < hi; r++) {
+                int p = xo + r * len;
+                float m = k.max(xd, p, len);
+                int j = 0;
+                if (Float.isNaN(m)) {
+                    while (!Float.isNaN(xd[p + j])) j++;
+                } else {
+                    while (xd[p + j] != m) j++;
+                }
+                od[r] = m;
+                argmax[r] = j;
+            }
+        });
+        return Autograd.record("max", out, g -> {
+            Tensor gc = g.contiguous();
+            Tensor gx = Tensor.zeros(shape);
+            float[] gd = gc.data(), gxd = gx.data();
+            int go = gc.offset();
+            for (int r = 0; r < rows; r++) gxd[r * len + argmax[r]] = gd[go + r];
+            Autograd.accumulate(x, gx);
+        }, x);
     }
 
+    /**
+     * ln(sum(exp(x))) along an axis, computed as m + ln(sum(exp(x - m))) with m the maximum, so it neither
+     * overflows nor underflows; all -Inf gives -Inf. The gradient is softmax(x) times the incoming gradient.
+     */
     public static Tensor logSumExp(Tensor a, int axis, boolean keepDim) {
-        throw new UnsupportedOperationException("logSumExp: not implemented yet");
+        int[] shape = a.shape();
+        int ax = Shape.axis("logSumExp", axis, shape.length);
+        requireNonEmpty("logSumExp", shape, ax);
+        if (ax != shape.length - 1) return viaLastAxis(a, ax, keepDim, t -> logSumExp(t, -1, true));
+        Tensor x = a.contiguous();
+        int len = shape[ax], rows = x.size() / len;
+        Tensor out = Tensor.empty(Shape.reduced(shape, ax, keepDim));
+        float[] xd = x.data(), od = out.data();
+        int xo = x.offset();
+        VectorKernels k = Kernels.vector();
+        Parallel.range(rows, rowGrain(len), (lo, hi) -> {
+            float[] scratch = new float[len];
+            for (int r = lo; r < hi; r++) {
+                int p = xo + r * len;
+                float shift = shiftOf(k.max(xd, p, len));
+                od[r] = shift + (float) Math.log(k.expShifted(xd, p, shift, scratch, 0, len));
+            }
+        });
+        return Autograd.record("logsumexp", out, g -> {
+            Tensor gc = g.contiguous();
+            Tensor gx = Tensor.empty(shape);
+            float[] gd = gc.data(), gxd = gx.data();
+            int go = gc.offset();
+            VectorKernels kb = Kernels.vector();
+            Parallel.range(rows, rowGrain(len), (lo, hi) -> {
+                for (int r = lo; r < hi; r++) {
+                    int p = r * len;
+                    kb.expShifted(xd, xo + p, od[r], gxd, p, len);
+                    kb.mulScalar(gxd, p, gd[go + r], gxd, p, len);
+                }
+            });
+            Autograd.accumulate(x, gx);
+        }, x);
     }
 
+    /** exp(x) / sum(exp(x)) along an axis, shifted by the maximum for stability. */
     public static Tensor softmax(Tensor a, int axis) {
-        throw new UnsupportedOperationException("softmax: not implemented yet");
+        int[] shape = a.shape();
+        int ax = Shape.axis("softmax", axis, shape.length);
+        requireNonEmpty("softmax", shape, ax);
+        if (ax != shape.length - 1) return viaLastAxis(a, ax, true, t -> softmax(t, -1));
+        Tensor x = a.contiguous();
+        int len = shape[ax], rows = x.size() / len;
+        Tensor y = Tensor.empty(shape);
+        float[] xd = x.data(), yd = y.data();
+        int xo = x.offset();
+        VectorKernels k = Kernels.vector();
+        Parallel.range(rows, rowGrain(len), (lo, hi) -> {
+            for (int r = lo; r < hi; r++) {
+                int p = r * len;
+                float sum = k.expShifted(xd, xo + p, shiftOf(k.max(xd, xo + p, len)), yd, p, len);
+                k.divScalar(yd, p, sum, yd, p, len);
+            }
+        });
+        return Autograd.record("softmax", y, g -> {
+            // dx = y * (g - sum(g * y)) per row
+            Tensor gc = g.contiguous();
+            Tensor gx = Tensor.empty(shape);
+            float[] gd = gc.data(), gxd = gx.data();
+            int go = gc.offset();
+            VectorKernels kb = Kernels.vector();
+            Parallel.range(rows, rowGrain(len), (lo, hi) -> {
+                for (int r = lo; r < hi; r++) {
+                    int p = r * len;
+                    float dot = kb.dot(gd, go + p, yd, p, len);
+                    kb.addScalar(gd, go + p, -dot, gxd, p, len);
+                    kb.mul(gxd, p, yd, p, gxd, p, len);
+                }
+            });
+            Autograd.accumulate(x, gx);
+        }, x);
     }
 
+    /** x - logSumExp(x) along an axis, computed as (x - m) - ln(sum(exp(x - m))) so large x keep their precision. */
     public static Tensor logSoftmax(Tensor a, int axis) {
-        throw new UnsupportedOperationException("logSoftmax: not implemented yet");
+        int[] shape = a.shape();
+        int ax = Shape.axis("logSoftmax", axis, shape.length);
+        requireNonEmpty("logSoftmax", shape, ax);
+        if (ax != shape.length - 1) return viaLastAxis(a, ax, true, t -> logSoftmax(t, -1));
+        Tensor x = a.contiguous();
+        int len = shape[ax], rows = x.size() / len;
+        Tensor y = Tensor.empty(shape);
+        float[] xd = x.data(), yd = y.data();
+        int xo = x.offset();
+        VectorKernels k = Kernels.vector();
+        Parallel.range(rows, rowGrain(len), (lo, hi) -> {
+            for (int r = lo; r < hi; r++) {
+                int p = r * len;
+                float shift = shiftOf(k.max(xd, xo + p, len));
+                float logSum = (float) Math.log(k.expShifted(xd, xo + p, shift, yd, p, len));
+                k.addScalar(xd, xo + p, -shift, yd, p, len);
+                k.addScalar(yd, p, -logSum, yd, p, len);
+            }
+        });
+        return Autograd.record("log_softmax", y, g -> {
+            // dx = g - exp(y) * sum(g) per row
+            Tensor gc = g.contiguous();
+            Tensor gx = Tensor.empty(shape);
+            float[] gd = gc.data(), gxd = gx.data();
+            int go = gc.offset();
+            VectorKernels kb = Kernels.vector();
+            Parallel.range(rows, rowGrain(len), (lo, hi) -> {
+                for (int r = lo; r < hi; r++) {
+                    int p = r * len;
+                    float sum = kb.sum(gd, go + p, len);
+                    kb.exp(yd, p, gxd, p, len);
+                    kb.mulScalar(gxd, p, -sum, gxd, p, len);
+                    kb.add(gxd, p, gd, go + p, gxd, p, len);
+                }
+            });
+            Autograd.accumulate(x, gx);
+        }, x);
+    }
+
+    /** Rows per parallel task for row-wise work on rows of {@code len}: depends only on the problem size. */
+    private static int rowGrain(int len) {
+        return Math.max(1, ElementwiseOps.GRAIN / Math.max(1, len));
+    }
+
+    /**
+     * The shift of a stable softmax: the row maximum, or 0 when the maximum is infinite (x - Inf would
+     * turn every element into NaN or -Inf, while exp of the unshifted row gives the right limit).
+     */
+    private static float shiftOf(float max) {
+        return Float.isInfinite(max) ? 0f : max;
+    }
+
+    private static void requireNonEmpty(String op, int[] shape, int ax) {
+        if (shape[ax] == 0) throw new ShapeException(op + ": axis " + ax + " of shape " + Shape.str(shape) + " is empty");
+    }
+
+    /**
+     * The general path for an axis other than the last: swap it with the last axis, run the row version
+     * (with keepDim), swap back, and drop the axis when asked. The swaps are recorded views, so the
+     * gradient flows through them.
+     */
+    private static Tensor viaLastAxis(Tensor a, int ax, boolean keepDim, java.util.function.UnaryOperator<Tensor> rowOp) {
+        int last = a.rank() - 1;
+        Tensor r = rowOp.apply(a.transpose(ax, last)).transpose(ax, last);
+        return keepDim ? r : r.reshape(Shape.reduced(a.shape(), ax, false));
     }
 }

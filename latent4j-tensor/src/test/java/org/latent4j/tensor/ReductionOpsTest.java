@@ -1,0 +1,142 @@
+package org.latent4j.tensor;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.latent4j.tensor.TestTensors.*;
+
+import org.junit.jupiter.api.Test;
+
+class ReductionOpsTest {
+
+    /**
+     * Distinct values 0.1 apart in random order: the finite-difference steps (up to 2 * 2^-8) never reorder
+     * them, so max is differentiable at every probed point.
+     */
+    static Tensor distinct(long seed, int... shape) {
+        int n = Shape.size(shape);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = 0.1f * i - 0.05f * n;
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            float t = v[i];
+            v[i] = v[j];
+            v[j] = t;
+        }
+        return Tensor.of(v, shape).requiresGrad(true);
+    }
+
+    @Test
+    void gradientsOnTheLastAxis() {
+        assertGradients(x -> x[0].max(-1, false), distinct(1, 4, 7));
+        assertGradients(x -> x[0].max(1, true), distinct(2, 3, 5));
+        assertGradients(x -> x[0].logSumExp(-1, false), randn(3, 4, 6));
+        assertGradients(x -> x[0].logSumExp(-1, true), randn(4, 2, 3, 5));
+        assertGradients(x -> x[0].softmax(-1), randn(5, 4, 6));
+        assertGradients(x -> x[0].logSoftmax(-1), randn(6, 4, 6));
+    }
+
+    @Test
+    void gradientsOnOtherAxesAndViews() {
+        assertGradients(x -> x[0].max(0, false), distinct(1, 4, 3, 2));
+        assertGradients(x -> x[0].max(1, true), distinct(2, 4, 3, 2));
+        assertGradients(x -> x[0].logSumExp(0, false), randn(3, 3, 5));
+        assertGradients(x -> x[0].logSumExp(1, true), randn(4, 2, 3, 4));
+        assertGradients(x -> x[0].softmax(0), randn(5, 3, 4));
+        assertGradients(x -> x[0].logSoftmax(1), randn(6, 2, 3, 4));
+        assertGradients(x -> x[0].t().softmax(-1).mul(x[1]), randn(7, 5, 3), randn(8, 5));
+        assertGradients(x -> x[0].add(x[1]).logSumExp(-1, false), randn(9, 3, 4), randn(10, 4));
+    }
+
+    @Test
+    void gradientsAtExtremeInputs() {
+        // logits spread over +-50: exp of the unshifted values would overflow or vanish
+        assertGradients(x -> x[0].logSumExp(-1, false), uniform(1, -50f, 50f, 3, 6));
+        assertGradients(x -> x[0].softmax(-1), uniform(2, -50f, 50f, 3, 6));
+        assertGradients(x -> x[0].logSoftmax(-1), uniform(3, -50f, 50f, 3, 6));
+        assertGradients(x -> x[0].logSoftmax(0), uniform(4, 950f, 1050f, 4, 3));
+    }
+
+    @Test
+    void maxSendsTheGradientToTheFirstMaximum() {
+        Tensor x = Tensor.of(new float[] {3, 5, 5, 1, 2, 2, 2, 2}, 2, 4).requiresGrad(true);
+        Tensor m = x.max(-1, false);
+        assertArrayEquals(new float[] {5, 2}, m.toArray());
+        m.sum().backward();
+        assertArrayEquals(new float[] {0, 1, 0, 0, 1, 0, 0, 0}, x.grad().toArray());
+        Tensor y = Tensor.of(new float[] {1, 7, 7, 2, 0, 9}, 3, 2).requiresGrad(true);
+        y.max(0, true).sum().backward();
+        assertArrayEquals(new float[] {0, 0, 1, 0, 0, 1}, y.grad().toArray());
+        assertTrue(Float.isNaN(Tensor.vector(1f, Float.NaN, 3f).max(0, false).item()), "NaN propagates");
+        assertEquals(Float.NEGATIVE_INFINITY, Tensor.vector(Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY).max(0, false).item());
+    }
+
+    @Test
+    void logSumExpKnownValues() {
+        assertEquals((float) (1000 + Math.log(2)), Tensor.vector(1000f, 1000f).logSumExp(0, false).item());
+        assertEquals((float) (-1000 + Math.log(2)), Tensor.vector(-1000f, -1000f).logSumExp(0, false).item());
+        assertEquals(Float.NEGATIVE_INFINITY, Tensor.vector(Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY).logSumExp(0, false).item());
+        assertEquals(Float.POSITIVE_INFINITY, Tensor.vector(Float.POSITIVE_INFINITY, 0f).logSumExp(0, false).item());
+        assertEquals(5f, Tensor.vector(5f, Float.NEGATIVE_INFINITY).logSumExp(0, false).item());
+        assertArrayEquals(new float[] {0.5f, 0.5f, 0f}, Tensor.vector(1000f, 1000f, Float.NEGATIVE_INFINITY).softmax(0).toArray());
+        assertArrayEquals(new float[] {1f, 0f}, Tensor.vector(0f, -200f).softmax(0).toArray());
+        float[] ls = Tensor.vector(1000f, 0f).logSoftmax(0).toArray();
+        assertEquals(0f, ls[0]);
+        assertEquals(-1000f, ls[1]);
+    }
+
+    /** Reference along any axis of a [a, b, c] tensor in double. */
+    static double[] reference(float[] x, int[] s, int axis, String what) {
+        int n = x.length;
+        double[] out = new double[n];
+        int stride = axis == 2 ? 1 : axis == 1 ? s[2] : s[1] * s[2];
+        for (int i = 0; i < n; i++) {
+            int pos = (i / stride) % s[axis];
+            int base = i - pos * stride;
+            double m = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < s[axis]; j++) m = Math.max(m, x[base + j * stride]);
+            double sum = 0;
+            for (int j = 0; j < s[axis]; j++) sum += Math.exp(x[base + j * stride] - m);
+            out[i] = switch (what) {
+                case "max" -> m;
+                case "lse" -> m + Math.log(sum);
+                case "softmax" -> Math.exp(x[i] - m) / sum;
+                default -> x[i] - m - Math.log(sum);
+            };
+        }
+        return out;
+    }
+
+    @Test
+    void valuesAlongEveryAxisMatchDoubleReference() {
+        int[] s = {3, 4, 5};
+        Tensor t = uniform(1, -20f, 20f, s);
+        float[] x = t.toArray();
+        for (int axis = 0; axis < 3; axis++) {
+            double[] sm = reference(x, s, axis, "softmax"), ls = reference(x, s, axis, "logsoftmax");
+            double[] lse = reference(x, s, axis, "lse"), mx = reference(x, s, axis, "max");
+            float[] smv = t.softmax(axis).toArray(), lsv = t.logSoftmax(axis).toArray();
+            float[] lsev = t.logSumExp(axis, true).expand(s).toArray(), mxv = t.max(axis, true).expand(s).toArray();
+            for (int i = 0; i < x.length; i++) {
+                // a few float roundings on values of order 1..20 (exp within 1 ulp, the row sum of <= 5 terms)
+                assertEquals(sm[i], smv[i], 1e-6 * sm[i] + 1e-12, "softmax axis " + axis);
+                assertEquals(ls[i], lsv[i], 4e-6 * Math.max(1, Math.abs(ls[i])), "logSoftmax axis " + axis);
+                assertEquals(lse[i], lsev[i], 4e-6 * Math.max(1, Math.abs(lse[i])), "logSumExp axis " + axis);
+                assertEquals(mx[i], mxv[i], 0, "max axis " + axis);
+            }
+            assertArrayEquals(Shape.reduced(s, axis, false), t.logSumExp(axis, false).shape());
+            assertArrayEquals(Shape.reduced(s, axis, false), t.max(axis, false).shape());
+        }
+        float[] rows = t.softmax(-1).sum(-1, false).toArray();
+        for (float r : rows) assertEquals(1f, r, 1e-6f, "softmax rows sum to 1");
+    }
+
+    @Test
+    void badAxesNameTheOp() {
+        Tensor t = Tensor.zeros(2, 3);
+        ShapeException e = assertThrows(ShapeException.class, () -> t.softmax(2));
+        assertTrue(e.getMessage().contains("softmax"), e.getMessage());
+        ShapeException empty = assertThrows(ShapeException.class, () -> Tensor.zeros(2, 0).logSumExp(-1, false));
+        assertTrue(empty.getMessage().contains("logSumExp") && empty.getMessage().contains("[2, 0]"), empty.getMessage());
+        assertThrows(ShapeException.class, () -> t.max(-3, false));
+    }
+}
