@@ -56,43 +56,4 @@ public final class Strided {
             }
         }
     }
-
-    /** A binary element-wise function on floats. */
-    @FunctionalInterface
-    public interface FloatBinary {
-        float apply(float a, float b);
-    }
-
-    /**
-     * out[i] = f(a[bcast i], b[bcast i]) for a contiguous {@code out} of the broadcast shape, with
-     * {@code aStrides}/{@code bStrides} from {@link Shape#broadcastStrides} (0 on broadcast axes).
-     */
-    public static void broadcastBinary(float[] a, int aOff, int[] aStrides, float[] b, int bOff, int[] bStrides,
-                                       float[] out, int outOff, int[] outShape, FloatBinary f) {
-        int rank = outShape.length;
-        int n = Shape.size(outShape);
-        if (rank == 0) {
-            out[outOff] = f.apply(a[aOff], b[bOff]);
-            return;
-        }
-        int inner = outShape[rank - 1];
-        int sa = aStrides[rank - 1];
-        int sb = bStrides[rank - 1];
-        int rows = inner == 0 ? 0 : n / inner;
-        int[] idx = new int[rank];
-        int pa = aOff;
-        int pb = bOff;
-        int o = outOff;
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0, qa = pa, qb = pb; j < inner; j++, qa += sa, qb += sb) out[o++] = f.apply(a[qa], b[qb]);
-            for (int d = rank - 2; d >= 0; d--) {
-                pa += aStrides[d];
-                pb += bStrides[d];
-                if (++idx[d] < outShape[d]) break;
-                pa -= aStrides[d] * outShape[d];
-                pb -= bStrides[d] * outShape[d];
-                idx[d] = 0;
-            }
-        }
-    }
 }
