@@ -28,7 +28,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * disk with {@code fsync}, then renamed over the target with {@link StandardCopyOption#ATOMIC_MOVE}, and the
  * directory is synced so that the rename itself survives a power loss. If anything fails before the rename,
  * the temporary file is deleted and the old target is untouched. Missing parent directories are created. The
- * new file gets the default permissions of the process (umask), not those of the file it replaces.
+ * new file gets the default permissions of the process (umask), not those of the file it replaces, and a
+ * symbolic link at the target is replaced by the file rather than followed.
  *
  * <p>A directory ({@link #writeDirectory}) is written the same way under a hidden temporary name, every file
  * in it synced, then renamed into place. A directory cannot be swapped for another in one atomic step on

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import org.latent4j.core.io.Json.Cursor;
 import org.latent4j.core.io.Json.Value;
-import org.latent4j.tensor.Shape;
 import org.latent4j.tensor.ShapeException;
 import org.latent4j.tensor.Tensor;
 
@@ -389,13 +388,13 @@ public final class Safetensors {
                 throw new UnsupportedOperationException(file + ": tensor " + JsonWriter.quote(name) + " has dtype " + info.dtype()
                         + ", which Latent4j cannot convert to float32 (it reads F32, F64, F16, BF16, I64, I32, I16, I8, U64, U32, U16, U8, BOOL)");
             }
-            int[] shape = new int[info.shape.length];
-            for (int i = 0; i < shape.length; i++) {
-                if (info.shape[i] > Integer.MAX_VALUE) throw new ShapeException(file + ": tensor " + JsonWriter.quote(name) + " of shape "
-                        + Arrays.toString(info.shape) + " has a dimension larger than Latent4j tensors allow (2^31-1)");
-                shape[i] = (int) info.shape[i];
+            if (info.numel() > Integer.MAX_VALUE) {
+                throw new ShapeException(file + ": tensor " + JsonWriter.quote(name) + " of shape " + Arrays.toString(info.shape)
+                        + " has " + info.numel() + " elements; a Latent4j tensor holds at most 2^31-1");
             }
-            float[] out = new float[Shape.size(shape)];
+            int[] shape = new int[info.shape.length];
+            for (int i = 0; i < shape.length; i++) shape[i] = (int) info.shape[i];
+            float[] out = new float[(int) info.numel()];
             convert(info.dtype(), info.begin(), out);
             return Tensor.wrap(out, shape);
         }
