@@ -1,0 +1,13 @@
+package org.latent4j.core.eval;
+
+/**
+ * Told how far a long evaluation has got, e.g. to draw a progress bar. Calls may come from engine worker
+ * threads, but never concurrently, and {@code done} never decreases from one call to the next.
+ */
+@FunctionalInterface
+public interface ProgressListener {
+    /** {@code done} of {@code total} units (examples for the log-likelihood) are finished. */
+    void progress(long done, long total);
+
+    ProgressListener NONE = (done, total) -> {};
+}

@@ -1,0 +1,172 @@
+package org.latent4j.core.eval;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.latent4j.tensor.Tensor;
+import org.latent4j.tensor.parallel.Parallel;
+
+class LatentDiagnosticsTest {
+    private static LatentDiagnostics diagnose(TableModel model, Tensor x, int batchSize) {
+        return LatentDiagnostics.compute(model, x, null, new LatentDiagnostics.Options(batchSize, 7, 10_000, 0.01, 0.01));
+    }
+
+    @Test
+    void klPerDimensionAndReconstructionMatchHandComputedValues() {
+        double ln2 = Math.log(2), lnHalf = Math.log(0.5);
+        Tensor x = TableModel.rows(new double[][] {{1, 0, 0.5}, {-1, 0, 0}}, new double[][] {{0, lnHalf, ln2}, {0, lnHalf, 0}});
+        LatentDiagnostics d = diagnose(new TableModel(3), x, 1);
+        // dim 0: 0.5 (1 + 1 - 0 - 1) = 0.5 for both rows
+        // dim 1: 0.5 (0 + 0.5 - ln 0.5 - 1) = 0.0965736 for both rows
+        // dim 2: row 0 0.5 (0.25 + 2 - ln 2 - 1) = 0.2784264, row 1 0 -> mean 0.1392132
+        assertArrayEquals(new double[] {0.5, 0.0965736, 0.1392132}, d.klPerDimension(), 1e-6);
+        assertEquals(0.7357868, d.totalKl(), 1e-6);
+        // decoded mean [mu, 0] against x = [mu, logVar]: squared error = sum logVar^2
+        double se0 = lnHalf * lnHalf + ln2 * ln2, se1 = lnHalf * lnHalf;
+        assertEquals((se0 + se1) / 2, d.squaredError().mean(), 1e-6);
+        // unit-variance Gaussian over 6 features: -log p = 0.5 (6 log 2pi + squared error)
+        double nll0 = 0.5 * (6 * Math.log(2 * Math.PI) + se0), nll1 = 0.5 * (6 * Math.log(2 * Math.PI) + se1);
+        assertEquals((nll0 + nll1) / 2, d.reconstructionNll().mean(), 1e-5);
+        assertEquals(Math.abs(nll0 - nll1) / 2, d.reconstructionNll().standardError(), 1e-5); // sd/sqrt(2) of two values
+    }
+
+    @Test
+    void activeUnitsAreTheEncoderMeansWithVarianceAboveTheThreshold() {
+        double[] scale = {1, 0.05, 0, 2, 0.11};
+        int n = 200;
+        double[][] mean = new double[n][5], logVar = new double[n][5];
+        for (int i = 0; i < n; i++) {
+            double t = i % 2 == 0 ? 1 : -1; // population variance exactly 1
+            for (int u = 0; u < 5; u++) mean[i][u] = scale[u] * t + 0.3;
+        }
+        LatentDiagnostics d = diagnose(new TableModel(5), TableModel.rows(mean, logVar), 64);
+        assertArrayEquals(new double[] {1, 0.0025, 0, 4, 0.0121}, d.activity(), 1e-6);
+        assertArrayEquals(new int[] {0, 3, 4}, d.activeDimensions());
+        assertEquals(3, d.activeUnits());
+    }
+
+    /** I(x; z) for x uniform on {0, 1, 2, 3} and q(z|x) = N(a x, s^2): H(z) by quadrature minus H(z|x). */
+    private static double exactMutualInformation(double a, double s, int points) {
+        double lo = -8 * s, hi = a * (points - 1) + 8 * s, h = 1e-4;
+        double entropy = 0;
+        for (double z = lo; z <= hi; z += h) {
+            double p = 0;
+            for (int k = 0; k < points; k++) {
+                double d = (z - a * k) / s;
+                p += Math.exp(-0.5 * d * d) / (s * Math.sqrt(2 * Math.PI)) / points;
+            }
+            if (p > 0) entropy -= p * Math.log(p) * h;
+        }
+        return entropy - 0.5 * Math.log(2 * Math.PI * Math.E * s * s);
+    }
+
+    @Test
+    void mutualInformationMatchesNumericalIntegration() {
+        double a = 1, s = 0.5;
+        int n = 4000;
+        double[][] mean = new double[n][2], logVar = new double[n][2];
+        for (int i = 0; i < n; i++) {
+            mean[i][0] = a * (i % 4);
+            logVar[i][0] = Math.log(s * s);
+            // dimension 1 is the prior for every x: it must add nothing
+        }
+        double exact = exactMutualInformation(a, s, 4);
+        assertTrue(exact > 0.5 && exact < Math.log(4), "a case between independence and full information: " + exact);
+        LatentDiagnostics d = diagnose(new TableModel(2), TableModel.rows(mean, logVar), 256);
+        MutualInformation mi = d.mutualInformation();
+        assertEquals(exact, mi.nats(), 0.03);
+        assertEquals(n, mi.examples());
+        assertEquals(Math.log(n), mi.upperBound(), 1e-12);
+        // E_x KL(q(z|x) || N(0,1)) for dimension 0: 0.5 (mean of (a x)^2 + s^2 - log s^2 - 1)
+        double meanKl = 0.5 * ((0 + 1 + 4 + 9) / 4.0 + s * s - Math.log(s * s) - 1);
+        assertEquals(meanKl, mi.meanKl(), 1e-5);
+        assertEquals(mi.meanKl() - mi.nats(), mi.aggregateKl(), 1e-12);
+
+        LatentDiagnostics capped = LatentDiagnostics.compute(new TableModel(2), TableModel.rows(mean, logVar), null,
+                new LatentDiagnostics.Options(256, 7, 100, 0.01, 0.01));
+        assertEquals(100, capped.mutualInformation().examples());
+        assertEquals(n, capped.mutualInformation().availableExamples());
+    }
+
+    @Test
+    void mutualInformationOfSeparatedPosteriorsIsTheLogOfTheExampleCount() {
+        int n = 64;
+        double[][] mean = new double[n][1], logVar = new double[n][1];
+        for (int i = 0; i < n; i++) mean[i][0] = 100.0 * i;
+        MutualInformation mi = diagnose(new TableModel(1), TableModel.rows(mean, logVar), 10).mutualInformation();
+        assertTrue(mi.nats() <= Math.log(n));
+        assertEquals(Math.log(n), mi.nats(), 1e-9, "a mixture of M posteriors can tell at most log M nats");
+    }
+
+    @Test
+    void mutualInformationIsTheSameForOneAndTwoThreads() {
+        int n = 700;
+        double[][] mean = new double[n][3], logVar = new double[n][3];
+        for (int i = 0; i < n; i++) for (int u = 0; u < 3; u++) mean[i][u] = Math.sin(i * (u + 1));
+        Tensor x = TableModel.rows(mean, logVar);
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(1);
+            double one = diagnose(new TableModel(3), x, 50).mutualInformation().nats();
+            Parallel.setThreads(2);
+            double two = diagnose(new TableModel(3), x, 300).mutualInformation().nats();
+            assertEquals(one, two, 0.0);
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void collapseReportNamesExactlyTheCollapsedDimensions() {
+        int n = 300;
+        double[][] mean = new double[n][6], logVar = new double[n][6];
+        for (int i = 0; i < n; i++) {
+            double t = i % 2 == 0 ? 1 : -1;
+            mean[i][0] = 1.5 * t;
+            mean[i][1] = 0;                       // the prior exactly: collapsed
+            mean[i][2] = 0.2;                     // constant mean ...
+            logVar[i][2] = Math.log(0.1);         // ... but a shrunk variance: inactive, KL 0.70, not collapsed
+            mean[i][3] = 0.8 * t;
+            logVar[i][3] = Math.log(0.3);
+            mean[i][4] = 0.05 * t;                // A = 0.0025, KL = 0.00125: collapsed though not exactly the prior
+            mean[i][5] = Math.cos(i);
+        }
+        LatentDiagnostics d = diagnose(new TableModel(6), TableModel.rows(mean, logVar), 128);
+        PosteriorCollapse c = d.collapse();
+        assertArrayEquals(new int[] {1, 4}, c.collapsedDimensions());
+        assertArrayEquals(new int[] {2}, c.inactiveDimensions());
+        assertTrue(c.summary().startsWith("2 of 6 latent dimensions have collapsed"), c.summary());
+        assertTrue(c.summary().contains(": 1, 4."), c.summary());
+        assertTrue(c.summary().contains("Dimension 2 is inactive"), c.summary());
+        assertArrayEquals(new int[] {0, 3, 5}, d.activeDimensions());
+    }
+
+    @Test
+    void noCollapseIsSaidPlainly() {
+        PosteriorCollapse c = PosteriorCollapse.of(new double[] {0.5, 1.0}, new double[] {0.3, 0.9}, 0.01, 0.01);
+        assertEquals(0, c.collapsedDimensions().length);
+        assertTrue(c.summary().startsWith("No posterior collapse"), c.summary());
+        PosteriorCollapse all = PosteriorCollapse.of(new double[] {0.001, 0.0}, new double[] {0.0, 0.001}, 0.01, 0.01);
+        assertArrayEquals(new int[] {0, 1}, all.collapsedDimensions());
+        assertTrue(all.summary().startsWith("Full posterior collapse"), all.summary());
+    }
+
+    @Test
+    void deterministicModelsGetOnlyReconstructionAndActivity() {
+        TableModel model = new TableModel(1) {
+            @Override
+            public boolean isStochastic() {
+                return false;
+            }
+        };
+        LatentDiagnostics d = diagnose(model, TableModel.rows(new double[][] {{1}, {3}}, new double[][] {{0}, {0}}), 2);
+        assertArrayEquals(new double[] {1.0}, d.activity(), 1e-12);
+        assertEquals(0, d.klPerDimension().length);
+        assertTrue(Double.isNaN(d.totalKl()));
+        assertNull(d.mutualInformation());
+        assertNull(d.collapse());
+    }
+}
