@@ -49,4 +49,21 @@ public abstract class LatentModel extends Module {
 
     /** Samples from the prior, decoded to likelihood parameters: [n, d * p]. */
     public abstract Tensor samplePrior(int n, Tensor condition, Rng rng);
+
+    /**
+     * Sets the decoder's output bias so that the initial reconstruction is the training data mean (the
+     * IWAE paper starts Bernoulli logits at the logit of the clipped pixel mean). Models without such a
+     * bias throw.
+     */
+    public void initialiseOutputBias(float[] dataMean) {
+        throw new UnsupportedOperationException(kind() + ": has no decoder output bias to initialise");
+    }
+
+    /** Checks a data-mean vector's length against the model's data dimension. */
+    protected final void checkMean(float[] dataMean, int dataDim) {
+        if (dataMean == null || dataMean.length != dataDim) {
+            throw new IllegalArgumentException(kind() + ".initialiseOutputBias: the data mean must have " + dataDim + " entries, got "
+                    + (dataMean == null ? "null" : dataMean.length));
+        }
+    }
 }
