@@ -37,7 +37,7 @@ public final class HierarchicalVae extends LatentModel {
         this.decoder1 = child("decoder1", new Mlp(config.latent1Dim(), ConfigChecks.mirror(config.hidden1()).stream().mapToInt(Integer::intValue).toArray(),
                 config.dataDim() * lik.parametersPerFeature(), act, rng));
         this.likelihood = child("likelihood", lik);
-        this.prior = DiagonalGaussian.standard(config.latent2Dim());
+        this.prior = standardPrior(config.latent2Dim());
     }
 
     private record Draw(Tensor z1, Tensor params, Tensor logPx, Tensor logW) {}

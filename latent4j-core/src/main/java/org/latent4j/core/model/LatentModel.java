@@ -66,4 +66,12 @@ public abstract class LatentModel extends Module {
                     + (dataMean == null ? "null" : dataMean.length));
         }
     }
+
+    /**
+     * N(0, I) over {@code dim} latents, broadcasting against [..., dim]. Persistent: a model may be built
+     * inside a workspace scope and must outlive it.
+     */
+    protected static org.latent4j.core.distributions.DiagonalGaussian standardPrior(int dim) {
+        return new org.latent4j.core.distributions.DiagonalGaussian(Tensor.persistentZeros(dim), Tensor.persistentZeros(dim));
+    }
 }

@@ -51,7 +51,7 @@ public class Vae extends LatentModel {
         this.decoder = child("decoder", new Mlp(config.latentDim() + conditionDim, config.decoderHidden().stream().mapToInt(Integer::intValue).toArray(),
                 config.dataDim() * lik.parametersPerFeature(), config.activation(), rng));
         this.likelihood = child("likelihood", lik);
-        this.prior = DiagonalGaussian.standard(config.latentDim());
+        this.prior = standardPrior(config.latentDim());
     }
 
     /** One draw of k latent samples per example and what the objectives need from it. */

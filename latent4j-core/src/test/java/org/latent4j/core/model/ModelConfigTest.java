@@ -87,4 +87,19 @@ class ModelConfigTest {
         assertEquals(Activation.TANH, c.activation());
         assertEquals(PosteriorParameterisation.LOG_STD, c.posterior());
     }
+
+    @Test
+    void modelsBuiltInsideAWorkspaceScopeOutliveIt() {
+        var ws = new org.latent4j.tensor.Workspace();
+        LatentModel vae, hvae;
+        try (var scope = ws.open()) {
+            vae = new Vae(VaeConfig.of(6, 2).withHidden(List.of(4)).withGaussianSigma(0.5), new Rng(1));
+            hvae = new HierarchicalVae(HierarchicalVaeConfig.of(6).withSizes(3, 2, List.of(4), List.of(4)), new Rng(2));
+        }
+        var x = ModelFixtures.binary(3, 6, 2, 1).x();
+        for (LatentModel m : List.of(vae, hvae)) {
+            float w = m.logImportanceWeights(x, null, 2, new Rng(3)).sum().item();
+            assertTrue(Float.isFinite(w), m.kind() + ": " + w);
+        }
+    }
 }
