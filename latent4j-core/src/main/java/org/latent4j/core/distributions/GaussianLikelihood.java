@@ -18,7 +18,9 @@ public final class GaussianLikelihood extends Likelihood {
     private GaussianLikelihood(boolean learned, float fixedLogVar, int features) {
         this.learned = learned;
         this.fixedLogVar = fixedLogVar;
-        this.logVar = learned ? parameter("log_var", Tensor.persistentZeros(features)) : Tensor.full(fixedLogVar, 1);
+        this.logVar = learned ? parameter("log_var", Tensor.persistentZeros(features))
+                // persistent, not pooled: the likelihood may be built inside a workspace scope and outlives it
+                : Tensor.persistentZeros(1).fill(fixedLogVar);
     }
 
     /** Fixed standard deviation sigma for every feature. */

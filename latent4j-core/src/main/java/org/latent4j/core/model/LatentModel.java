@@ -49,4 +49,29 @@ public abstract class LatentModel extends Module {
 
     /** Samples from the prior, decoded to likelihood parameters: [n, d * p]. */
     public abstract Tensor samplePrior(int n, Tensor condition, Rng rng);
+
+    /**
+     * Sets the decoder's output bias so that the initial reconstruction is the training data mean (the
+     * IWAE paper starts Bernoulli logits at the logit of the clipped pixel mean). Models without such a
+     * bias throw.
+     */
+    public void initialiseOutputBias(float[] dataMean) {
+        throw new UnsupportedOperationException(kind() + ": has no decoder output bias to initialise");
+    }
+
+    /** Checks a data-mean vector's length against the model's data dimension. */
+    protected final void checkMean(float[] dataMean, int dataDim) {
+        if (dataMean == null || dataMean.length != dataDim) {
+            throw new IllegalArgumentException(kind() + ".initialiseOutputBias: the data mean must have " + dataDim + " entries, got "
+                    + (dataMean == null ? "null" : dataMean.length));
+        }
+    }
+
+    /**
+     * N(0, I) over {@code dim} latents, broadcasting against [..., dim]. Persistent: a model may be built
+     * inside a workspace scope and must outlive it.
+     */
+    protected static org.latent4j.core.distributions.DiagonalGaussian standardPrior(int dim) {
+        return new org.latent4j.core.distributions.DiagonalGaussian(Tensor.persistentZeros(dim), Tensor.persistentZeros(dim));
+    }
 }

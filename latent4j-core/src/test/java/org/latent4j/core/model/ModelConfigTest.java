@@ -1,0 +1,105 @@
+package org.latent4j.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.latent4j.core.nn.Activation;
+import org.latent4j.tensor.random.Rng;
+
+/** Config validation names the record and the field; the factory maps kinds to models and configs. */
+class ModelConfigTest {
+    static void rejects(String field, Supplier<?> make) {
+        var e = assertThrows(IllegalArgumentException.class, make::get);
+        assertTrue(e.getMessage().contains(field), "message should name " + field + ": " + e.getMessage());
+    }
+
+    @Test
+    void vaeConfigValidation() {
+        VaeConfig ok = VaeConfig.of(784, 50);
+        assertEquals(List.of(200, 200), ok.encoderHidden());
+        rejects("VaeConfig.dataDim", () -> VaeConfig.of(0, 2));
+        rejects("VaeConfig.latentDim", () -> VaeConfig.of(4, -1));
+        rejects("VaeConfig.encoderHidden[1]", () -> ok.withHidden(List.of(10, 0)));
+        rejects("VaeConfig.decoderHidden[0]", () -> ok.withHidden(List.of(10), List.of(-3)));
+        rejects("VaeConfig.beta", () -> ok.withBeta(0));
+        rejects("VaeConfig.beta", () -> ok.withBeta(Double.NaN));
+        rejects("VaeConfig.likelihoodSigma", () -> ok.withGaussianSigma(0));
+        rejects("VaeConfig.samples", () -> ok.withSamples(0));
+        rejects("VaeConfig.freeBits", () -> ok.withFreeBits(-0.1));
+        rejects("VaeConfig.warmupEpochs", () -> ok.withWarmupEpochs(Double.POSITIVE_INFINITY));
+        rejects("VaeConfig.activation", () -> ok.withActivation(null));
+        rejects("VaeConfig.Capacity.gamma", () -> new VaeConfig.Capacity(0, 5, 10));
+        rejects("VaeConfig.Capacity.steps", () -> new VaeConfig.Capacity(1, 5, 0));
+        VaeConfig.Capacity cap = new VaeConfig.Capacity(1000, 25, 100_000);
+        rejects("VaeConfig.beta", () -> ok.withCapacity(cap).withBeta(4));
+        rejects("VaeConfig.warmupEpochs", () -> ok.withCapacity(cap).withWarmupEpochs(3));
+        rejects("VaeConfig.freeBits", () -> ok.withCapacity(cap).withFreeBits(0.5));
+        rejects("iwae", () -> new Iwae(ok.withBeta(2), new Rng(1)));
+        rejects("ConditionalVaeConfig.conditionDim", () -> new ConditionalVaeConfig(ok, 0));
+        rejects("HierarchicalVaeConfig.latent2Dim", () -> HierarchicalVaeConfig.of(784).withSizes(100, 0, List.of(), List.of()));
+        rejects("AutoencoderConfig.latentDim", () -> AutoencoderConfig.of(784, 0));
+        rejects("gaussian-learned", () -> LikelihoodKind.parse("poisson"));
+    }
+
+    @Test
+    void decoderDefaultsToTheMirrorOfTheEncoder() {
+        VaeConfig c = VaeConfig.of(10, 2).withHidden(List.of(8, 4));
+        assertEquals(List.of(4, 8), c.decoderHidden());
+        Vae m = new Vae(c, new Rng(1));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {2, 4}, m.namedParameters().get("decoder.0.weight").shape());
+        assertEquals(8, m.decoder().outputLayer().inFeatures());
+        assertEquals(4, m.encoder().outputLayer().inFeatures());
+        assertEquals(4, m.encoder().outputLayer().outFeatures(), "mean and variance heads of 2 latents");
+        assertEquals(LikelihoodKind.GAUSSIAN_LEARNED, LikelihoodKind.parse("gaussian-learned"));
+    }
+
+    @Test
+    void factoryMakesEveryKindAndRefusesMismatches() {
+        VaeConfig v = VaeConfig.of(6, 2).withHidden(List.of(4));
+        assertEquals("vae", Models.create("vae", v, new Rng(1)).kind());
+        assertEquals("beta-vae", Models.create("beta-vae", v.withBeta(4), new Rng(1)).kind());
+        assertTrue(Models.create("iwae", v, new Rng(1)) instanceof Iwae);
+        assertTrue(Models.create("ae", AutoencoderConfig.of(6, 2), new Rng(1)) instanceof Autoencoder);
+        assertTrue(Models.create("cvae", new ConditionalVaeConfig(v, 3), new Rng(1)) instanceof ConditionalVae);
+        assertTrue(Models.create("hvae", HierarchicalVaeConfig.of(6), new Rng(1)) instanceof HierarchicalVae);
+        assertEquals(List.of("ae", "vae", "beta-vae", "iwae", "cvae", "hvae"), Models.KINDS);
+        rejects("HierarchicalVaeConfig", () -> Models.create("hvae", v, new Rng(1)));
+        rejects("one of ae, vae", () -> Models.create("vq-vae", v, new Rng(1)));
+        // same kind, config and seed: the same weights, by name
+        var a = Models.create("vae", v, new Rng(9)).namedParameters();
+        var b = Models.create("vae", v, new Rng(9)).namedParameters();
+        assertEquals(a.keySet(), b.keySet());
+        for (String k : a.keySet()) org.junit.jupiter.api.Assertions.assertArrayEquals(a.get(k).toArray(), b.get(k).toArray(), k);
+        assertTrue(a.containsKey("encoder.net.0.weight") && a.containsKey("decoder.1.bias"), a.keySet().toString());
+    }
+
+    @Test
+    void hierarchicalDefaultsAreTheIwaePapersArchitectureTwo() {
+        HierarchicalVaeConfig c = HierarchicalVaeConfig.of(784);
+        assertEquals(100, c.latent1Dim());
+        assertEquals(50, c.latent2Dim());
+        assertEquals(List.of(200, 200), c.hidden1());
+        assertEquals(List.of(100, 100), c.hidden2());
+        assertEquals(Activation.TANH, c.activation());
+        assertEquals(PosteriorParameterisation.LOG_STD, c.posterior());
+    }
+
+    @Test
+    void modelsBuiltInsideAWorkspaceScopeOutliveIt() {
+        var ws = new org.latent4j.tensor.Workspace();
+        LatentModel vae, hvae;
+        try (var scope = ws.open()) {
+            vae = new Vae(VaeConfig.of(6, 2).withHidden(List.of(4)).withGaussianSigma(0.5), new Rng(1));
+            hvae = new HierarchicalVae(HierarchicalVaeConfig.of(6).withSizes(3, 2, List.of(4), List.of(4)), new Rng(2));
+        }
+        var x = ModelFixtures.binary(3, 6, 2, 1).x();
+        for (LatentModel m : List.of(vae, hvae)) {
+            float w = m.logImportanceWeights(x, null, 2, new Rng(3)).sum().item();
+            assertTrue(Float.isFinite(w), m.kind() + ": " + w);
+        }
+    }
+}

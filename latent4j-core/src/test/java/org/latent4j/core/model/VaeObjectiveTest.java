@@ -1,0 +1,194 @@
+package org.latent4j.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.latent4j.tensor.Tensor;
+import org.latent4j.tensor.random.Rng;
+
+/**
+ * The regularisers of {@link VaeConfig} against the formulas evaluated by hand (in double, from the
+ * encoder's outputs), and the importance-weighted bound's properties.
+ */
+class VaeObjectiveTest {
+    static final int D = 12, L = 4, B = 10;
+    static final VaeConfig BASE = VaeConfig.of(D, L).withHidden(List.of(16));
+    static final Tensor X = ModelFixtures.binary(B, D, 3, 17).x();
+    static final TrainingProgress AT_STEP_3 = new TrainingProgress(0, 3, 10);
+
+    /** mean over the batch of KL_j, per latent dimension, computed here from the posterior's mean and log-variance. */
+    static double[] klPerDim(Vae m) {
+        var q = m.encode(X, null);
+        float[] mu = q.mean().contiguous().toArray(), lv = q.logVar().contiguous().toArray();
+        double[] kl = new double[L];
+        for (int i = 0; i < B; i++) {
+            for (int j = 0; j < L; j++) {
+                double m2 = (double) mu[i * L + j] * mu[i * L + j], v = lv[i * L + j];
+                kl[j] += 0.5 * (m2 + Math.exp(v) - v - 1) / B;
+            }
+        }
+        return kl;
+    }
+
+    /** The loss of a model built from {@code cfg} with the same weights as every other (same seed, same shapes). */
+    static LossResult lossOf(VaeConfig cfg, TrainingProgress p) {
+        return new Vae(cfg, new Rng(31)).loss(Batch.of(X), p, new Rng(32));
+    }
+
+    static double sum(double[] a) {
+        return Arrays.stream(a).sum();
+    }
+
+    @Test
+    void plainElboRegulariserIsTheKl() {
+        double kl = sum(klPerDim(new Vae(BASE, new Rng(31))));
+        LossResult r = lossOf(BASE, AT_STEP_3);
+        assertEquals(kl, r.regularization().item(), 1e-5 * kl + 1e-6);
+        assertEquals(kl, r.metrics().get("kl"), 1e-5 * kl + 1e-6);
+        assertEquals(r.reconstruction().item() + kl, r.loss().item(), 1e-5);
+    }
+
+    @Test
+    void warmUpScalesTheKlLinearlyInEpochs() {
+        double kl = sum(klPerDim(new Vae(BASE, new Rng(31))));
+        VaeConfig cfg = BASE.withBeta(4).withWarmupEpochs(2);
+        float recon = lossOf(BASE, AT_STEP_3).reconstruction().item();
+        // step 3 of 10 per epoch = 0.3 epochs of 2: weight 4 * 0.15
+        LossResult r = lossOf(cfg, AT_STEP_3);
+        assertEquals(recon, r.reconstruction().item(), 0f, "same weights and seed, same reconstruction term");
+        assertEquals(0.6 * kl, r.regularization().item(), 1e-5 * kl);
+        assertEquals(0.6, r.metrics().get("klWeight"), 1e-12);
+        assertEquals(0.0, lossOf(cfg, new TrainingProgress(0, 0, 10)).regularization().item(), 0.0);
+        assertEquals(4 * kl, lossOf(cfg, new TrainingProgress(5, 50, 10)).regularization().item(), 1e-5 * kl);
+        assertEquals(4 * kl, lossOf(BASE.withBeta(4), AT_STEP_3).regularization().item(), 1e-5 * kl, "beta-VAE without warm-up");
+    }
+
+    @Test
+    void freeBitsFloorsEachDimensionsBatchMeanKl() {
+        double[] kl = klPerDim(new Vae(BASE, new Rng(31)));
+        double[] sorted = kl.clone();
+        Arrays.sort(sorted);
+        double lambda = (sorted[1] + sorted[2]) / 2; // two dimensions below the floor, two above
+        double expected = 0;
+        for (double k : kl) expected += Math.max(lambda, k);
+        assertTrue(expected > sum(kl) + 1e-3, "the floor must bind for the test to mean anything");
+        LossResult r = lossOf(BASE.withFreeBits(lambda), AT_STEP_3);
+        assertEquals(expected, r.regularization().item(), 1e-5 * expected);
+        assertEquals(sum(kl), r.metrics().get("kl"), 1e-5 * sum(kl), "the reported KL stays the unfloored one");
+    }
+
+    @Test
+    void capacityPenalisesTheDistanceOfTheKlToAGrowingTarget() {
+        double kl = sum(klPerDim(new Vae(BASE, new Rng(31))));
+        VaeConfig cfg = BASE.withCapacity(new VaeConfig.Capacity(50, 10 * kl, 100));
+        // step 3 of 100: C = 0.3 kl, so the penalty is 50 * 0.7 kl
+        LossResult early = lossOf(cfg, AT_STEP_3);
+        assertEquals(50 * 0.7 * kl, early.regularization().item(), 1e-4 * 50 * kl);
+        assertEquals(0.3 * kl, early.metrics().get("capacity"), 1e-9);
+        // past the schedule: C = 10 kl, the KL is below it, penalty 50 * 9 kl
+        LossResult late = lossOf(cfg, new TrainingProgress(30, 300, 10));
+        assertEquals(50 * 9 * kl, late.regularization().item(), 1e-4 * 450 * kl);
+    }
+
+    @Test
+    void importanceWeightedBoundRisesWithKAndBoundsTheElbo() {
+        Vae m = new Vae(BASE, new Rng(41));
+        int total = 2000;
+        float[] w = m.logImportanceWeights(X, null, total, new Rng(42)).toArray(); // [total, B]
+        double previous = Double.NEGATIVE_INFINITY;
+        for (int k : new int[] {1, 5, 50, 500}) {
+            double mean = 0;
+            int groups = total / k;
+            for (int g = 0; g < groups; g++) {
+                for (int i = 0; i < B; i++) {
+                    double max = Double.NEGATIVE_INFINITY, avg = 0;
+                    for (int s = g * k; s < (g + 1) * k; s++) max = Math.max(max, w[s * B + i]);
+                    double acc = 0;
+                    for (int s = g * k; s < (g + 1) * k; s++) {
+                        acc += Math.exp(w[s * B + i] - max);
+                        avg += w[s * B + i];
+                    }
+                    double lk = max + Math.log(acc / k);
+                    assertTrue(lk >= avg / k - 1e-9, "log-mean-exp is at least the mean (Jensen)");
+                    mean += lk / (groups * B);
+                }
+            }
+            // an untrained encoder is far from the posterior, so the first gaps are tenths of nats, far beyond the
+            // sampling noise; L_500 (from only 4 groups) is only required not to fall
+            assertTrue(mean > previous + (k < 500 ? 0.1 : 0), "L_" + k + " = " + mean + " after " + previous);
+            previous = mean;
+        }
+    }
+
+    @Test
+    void iwaeLossIsMinusTheMeanBoundOfItsImportanceWeights() {
+        Iwae m = new Iwae(BASE.withSamples(7), new Rng(43));
+        float loss = m.loss(Batch.of(X), AT_STEP_3, new Rng(44)).loss().item();
+        float[] w = m.logImportanceWeights(X, null, 7, new Rng(44)).toArray();
+        double expected = 0;
+        for (int i = 0; i < B; i++) {
+            double max = Double.NEGATIVE_INFINITY, acc = 0;
+            for (int s = 0; s < 7; s++) max = Math.max(max, w[s * B + i]);
+            for (int s = 0; s < 7; s++) acc += Math.exp(w[s * B + i] - max);
+            expected -= (max + Math.log(acc / 7)) / B;
+        }
+        assertEquals(expected, loss, 1e-5 * Math.abs(expected));
+    }
+
+    @Test
+    void kSampleElboAveragesTheReconstructionOverSamples() {
+        // k = 1 and k = 200 estimate the same expected reconstruction; the KL term is the same closed form
+        LossResult one = lossOf(BASE, AT_STEP_3);
+        LossResult many = lossOf(BASE.withSamples(200), AT_STEP_3);
+        assertEquals(one.regularization().item(), many.regularization().item(), 1e-6);
+        Vae m = new Vae(BASE, new Rng(31));
+        float[] w = m.logImportanceWeights(X, null, 200, new Rng(32)).toArray();
+        double elbo = 0;
+        for (float v : w) elbo += v / w.length;
+        // the Monte Carlo ELBO from the weights and the loss with analytic KL agree up to sampling noise
+        assertEquals(-elbo, many.loss().item(), 0.05 * Math.abs(elbo));
+    }
+
+    @Test
+    void outputBiasStartsAtTheLogitOfTheClippedMean() {
+        Vae m = new Vae(BASE, new Rng(45));
+        float[] mean = new float[D];
+        for (int j = 0; j < D; j++) mean[j] = j / (float) (D - 1); // includes 0 and 1, which are clipped
+        m.initialiseOutputBias(mean);
+        // z = 0 gives hidden tanh(0) = 0 (biases start at zero), so the output is the bias alone
+        float[] p = m.likelihood().mean(m.decode(Tensor.zeros(1, L), null)).toArray();
+        for (int j = 0; j < D; j++) assertEquals(Math.min(0.999, Math.max(0.001, mean[j])), p[j], 1e-5);
+        var e = assertThrows(IllegalArgumentException.class, () -> m.initialiseOutputBias(new float[3]));
+        assertTrue(e.getMessage().contains("12"), e.getMessage());
+    }
+
+    @Test
+    void conditionalSamplesFollowTheirClass() {
+        var data = ModelFixtures.binary(200, D, 4, 5);
+        ConditionalVae m = new ConditionalVae(new ConditionalVaeConfig(VaeConfig.of(D, 2).withHidden(List.of(16)), 4), new Rng(46));
+        ModelFixtures.train(m, data.x(), m.oneHot(data.labels()), 400, 1e-2, 47);
+        for (int c = 0; c < 4; c++) {
+            float[] p = m.likelihood().mean(m.sampleClass(c, 200, new Rng(48 + c))).toArray();
+            double[] avg = new double[D];
+            for (int i = 0; i < 200; i++) for (int j = 0; j < D; j++) avg[j] += p[i * D + j] / 200;
+            int nearest = -1;
+            double best = Double.POSITIVE_INFINITY;
+            for (int q = 0; q < 4; q++) {
+                double dist = 0;
+                for (int j = 0; j < D; j++) dist += Math.pow(avg[j] - data.prototypes()[q][j], 2);
+                if (dist < best) {
+                    best = dist;
+                    nearest = q;
+                }
+            }
+            assertEquals(c, nearest, "samples of class " + c + " look like prototype " + nearest);
+            // the data flips 10% of pixels: the mean of a class is 0.1 or 0.9 per pixel, off by 0.01 * 12 in squares
+            assertTrue(best < 0.5, "class " + c + " samples are " + best + " (squared distance) from their prototype");
+        }
+        assertThrows(IllegalArgumentException.class, () -> m.loss(Batch.of(data.x()), AT_STEP_3, new Rng(1)));
+    }
+}
