@@ -12,37 +12,51 @@ import jdk.incubator.vector.VectorSpecies;
  * the way Lucene and jvector keep their Panama code behind an interface.
  */
 public final class SimdKernels implements VectorKernels {
-    private final VectorSpecies<Float> species;
-    private final int lanes;
+    /**
+     * The vector shape, a static final so that C2 can intrinsify every vector op: with the SPECIES in an
+     * instance field the JIT boxes vectors on the heap (tens of MB per second of garbage, several times
+     * slower). The CPU's preferred width unless {@code -Dlatent4j.simd.bits=128|256|512} asks for another.
+     */
+    private static final VectorSpecies<Float> SPECIES = chooseSpecies();
+    private static final int LANES = SPECIES.length();
+    private static final SimdKernels INSTANCE = new SimdKernels();
 
-    public SimdKernels(VectorSpecies<Float> species) {
-        this.species = species;
-        this.lanes = species.length();
+    private SimdKernels() {}
+
+    private static VectorSpecies<Float> chooseSpecies() {
+        String bits = System.getProperty("latent4j.simd.bits", "").trim();
+        return switch (bits) {
+            case "" -> FloatVector.SPECIES_PREFERRED;
+            case "128" -> FloatVector.SPECIES_128;
+            case "256" -> FloatVector.SPECIES_256;
+            case "512" -> FloatVector.SPECIES_512;
+            default -> throw new IllegalStateException("-Dlatent4j.simd.bits=" + bits + " is not one of 128, 256, 512");
+        };
     }
 
-    /** The preferred species of this CPU. */
+    /** The one instance (its vector width is fixed for the life of the JVM). */
     public static SimdKernels preferred() {
-        return new SimdKernels(FloatVector.SPECIES_PREFERRED);
+        return INSTANCE;
     }
 
     public int lanes() {
-        return lanes;
+        return LANES;
     }
 
     @Override
     public String name() {
-        return "simd-" + species.vectorBitSize();
+        return "simd-" + SPECIES.vectorBitSize();
     }
 
     private int bound(int n) {
-        return species.loopBound(n);
+        return SPECIES.loopBound(n);
     }
 
     @Override
     public void add(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += lanes) {
-            FloatVector.fromArray(species, a, ao + i).add(FloatVector.fromArray(species, b, bo + i)).intoArray(out, oo + i);
+        for (int e = bound(n); i < e; i += LANES) {
+            FloatVector.fromArray(SPECIES, a, ao + i).add(FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(out, oo + i);
         }
         for (; i < n; i++) out[oo + i] = a[ao + i] + b[bo + i];
     }
@@ -50,8 +64,8 @@ public final class SimdKernels implements VectorKernels {
     @Override
     public void sub(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += lanes) {
-            FloatVector.fromArray(species, a, ao + i).sub(FloatVector.fromArray(species, b, bo + i)).intoArray(out, oo + i);
+        for (int e = bound(n); i < e; i += LANES) {
+            FloatVector.fromArray(SPECIES, a, ao + i).sub(FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(out, oo + i);
         }
         for (; i < n; i++) out[oo + i] = a[ao + i] - b[bo + i];
     }
@@ -59,8 +73,8 @@ public final class SimdKernels implements VectorKernels {
     @Override
     public void mul(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += lanes) {
-            FloatVector.fromArray(species, a, ao + i).mul(FloatVector.fromArray(species, b, bo + i)).intoArray(out, oo + i);
+        for (int e = bound(n); i < e; i += LANES) {
+            FloatVector.fromArray(SPECIES, a, ao + i).mul(FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(out, oo + i);
         }
         for (; i < n; i++) out[oo + i] = a[ao + i] * b[bo + i];
     }
@@ -68,8 +82,8 @@ public final class SimdKernels implements VectorKernels {
     @Override
     public void div(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += lanes) {
-            FloatVector.fromArray(species, a, ao + i).div(FloatVector.fromArray(species, b, bo + i)).intoArray(out, oo + i);
+        for (int e = bound(n); i < e; i += LANES) {
+            FloatVector.fromArray(SPECIES, a, ao + i).div(FloatVector.fromArray(SPECIES, b, bo + i)).intoArray(out, oo + i);
         }
         for (; i < n; i++) out[oo + i] = a[ao + i] / b[bo + i];
     }
@@ -77,25 +91,25 @@ public final class SimdKernels implements VectorKernels {
     @Override
     public void addScalar(float[] a, int ao, float s, float[] out, int oo, int n) {
         int i = 0;
-        FloatVector vs = FloatVector.broadcast(species, s);
-        for (int e = bound(n); i < e; i += lanes) FloatVector.fromArray(species, a, ao + i).add(vs).intoArray(out, oo + i);
+        FloatVector vs = FloatVector.broadcast(SPECIES, s);
+        for (int e = bound(n); i < e; i += LANES) FloatVector.fromArray(SPECIES, a, ao + i).add(vs).intoArray(out, oo + i);
         for (; i < n; i++) out[oo + i] = a[ao + i] + s;
     }
 
     @Override
     public void mulScalar(float[] a, int ao, float s, float[] out, int oo, int n) {
         int i = 0;
-        FloatVector vs = FloatVector.broadcast(species, s);
-        for (int e = bound(n); i < e; i += lanes) FloatVector.fromArray(species, a, ao + i).mul(vs).intoArray(out, oo + i);
+        FloatVector vs = FloatVector.broadcast(SPECIES, s);
+        for (int e = bound(n); i < e; i += LANES) FloatVector.fromArray(SPECIES, a, ao + i).mul(vs).intoArray(out, oo + i);
         for (; i < n; i++) out[oo + i] = a[ao + i] * s;
     }
 
     @Override
     public void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
         int i = 0;
-        FloatVector va = FloatVector.broadcast(species, alpha);
-        for (int e = bound(n); i < e; i += lanes) {
-            FloatVector.fromArray(species, x, xo + i).fma(va, FloatVector.fromArray(species, y, yo + i)).intoArray(y, yo + i);
+        FloatVector va = FloatVector.broadcast(SPECIES, alpha);
+        for (int e = bound(n); i < e; i += LANES) {
+            FloatVector.fromArray(SPECIES, x, xo + i).fma(va, FloatVector.fromArray(SPECIES, y, yo + i)).intoArray(y, yo + i);
         }
         for (; i < n; i++) y[yo + i] += alpha * x[xo + i];
     }
@@ -116,8 +130,8 @@ public final class SimdKernels implements VectorKernels {
     @Override
     public float sum(float[] a, int ao, int n) {
         int i = 0;
-        FloatVector acc = FloatVector.zero(species);
-        for (int e = bound(n); i < e; i += lanes) acc = acc.add(FloatVector.fromArray(species, a, ao + i));
+        FloatVector acc = FloatVector.zero(SPECIES);
+        for (int e = bound(n); i < e; i += LANES) acc = acc.add(FloatVector.fromArray(SPECIES, a, ao + i));
         float s = sumLanes(acc);
         for (; i < n; i++) s += a[ao + i];
         return s;
@@ -126,9 +140,9 @@ public final class SimdKernels implements VectorKernels {
     @Override
     public float sumOfSquares(float[] a, int ao, int n) {
         int i = 0;
-        FloatVector acc = FloatVector.zero(species);
-        for (int e = bound(n); i < e; i += lanes) {
-            FloatVector v = FloatVector.fromArray(species, a, ao + i);
+        FloatVector acc = FloatVector.zero(SPECIES);
+        for (int e = bound(n); i < e; i += LANES) {
+            FloatVector v = FloatVector.fromArray(SPECIES, a, ao + i);
             acc = v.fma(v, acc);
         }
         float s = sumLanes(acc);
@@ -140,9 +154,9 @@ public final class SimdKernels implements VectorKernels {
     public float max(float[] a, int ao, int n) {
         int i = 0;
         float m = Float.NEGATIVE_INFINITY;
-        if (n >= lanes) {
-            FloatVector acc = FloatVector.broadcast(species, Float.NEGATIVE_INFINITY);
-            for (int e = bound(n); i < e; i += lanes) acc = acc.max(FloatVector.fromArray(species, a, ao + i));
+        if (n >= LANES) {
+            FloatVector acc = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+            for (int e = bound(n); i < e; i += LANES) acc = acc.max(FloatVector.fromArray(SPECIES, a, ao + i));
             m = acc.reduceLanes(VectorOperators.MAX);
         }
         for (; i < n; i++) m = Math.max(m, a[ao + i]);
@@ -152,9 +166,9 @@ public final class SimdKernels implements VectorKernels {
     @Override
     public float dot(float[] a, int ao, float[] b, int bo, int n) {
         int i = 0;
-        FloatVector acc = FloatVector.zero(species);
-        for (int e = bound(n); i < e; i += lanes) {
-            acc = FloatVector.fromArray(species, a, ao + i).fma(FloatVector.fromArray(species, b, bo + i), acc);
+        FloatVector acc = FloatVector.zero(SPECIES);
+        for (int e = bound(n); i < e; i += LANES) {
+            acc = FloatVector.fromArray(SPECIES, a, ao + i).fma(FloatVector.fromArray(SPECIES, b, bo + i), acc);
         }
         float s = sumLanes(acc);
         for (; i < n; i++) s += a[ao + i] * b[bo + i];
@@ -164,9 +178,9 @@ public final class SimdKernels implements VectorKernels {
     @Override
     public float squaredDistance(float[] a, int ao, float[] b, int bo, int n) {
         int i = 0;
-        FloatVector acc = FloatVector.zero(species);
-        for (int e = bound(n); i < e; i += lanes) {
-            FloatVector d = FloatVector.fromArray(species, a, ao + i).sub(FloatVector.fromArray(species, b, bo + i));
+        FloatVector acc = FloatVector.zero(SPECIES);
+        for (int e = bound(n); i < e; i += LANES) {
+            FloatVector d = FloatVector.fromArray(SPECIES, a, ao + i).sub(FloatVector.fromArray(SPECIES, b, bo + i));
             acc = d.fma(d, acc);
         }
         float s = sumLanes(acc);
@@ -180,32 +194,32 @@ public final class SimdKernels implements VectorKernels {
     @Override
     public void relu(float[] a, int ao, float[] out, int oo, int n) {
         int i = 0;
-        FloatVector zero = FloatVector.zero(species);
-        for (int e = bound(n); i < e; i += lanes) FloatVector.fromArray(species, a, ao + i).max(zero).intoArray(out, oo + i);
+        FloatVector zero = FloatVector.zero(SPECIES);
+        for (int e = bound(n); i < e; i += LANES) FloatVector.fromArray(SPECIES, a, ao + i).max(zero).intoArray(out, oo + i);
         for (; i < n; i++) out[oo + i] = Math.max(a[ao + i], 0f);
     }
 
     @Override
     public void divScalar(float[] a, int ao, float s, float[] out, int oo, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += lanes) FloatVector.fromArray(species, a, ao + i).div(s).intoArray(out, oo + i);
+        for (int e = bound(n); i < e; i += LANES) FloatVector.fromArray(SPECIES, a, ao + i).div(s).intoArray(out, oo + i);
         for (; i < n; i++) out[oo + i] = a[ao + i] / s;
     }
 
     @Override
     public void abs(float[] a, int ao, float[] out, int oo, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += lanes) FloatVector.fromArray(species, a, ao + i).abs().intoArray(out, oo + i);
+        for (int e = bound(n); i < e; i += LANES) FloatVector.fromArray(SPECIES, a, ao + i).abs().intoArray(out, oo + i);
         for (; i < n; i++) out[oo + i] = Math.abs(a[ao + i]);
     }
 
     @Override
     public void absBackward(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
         int i = 0;
-        FloatVector zero = FloatVector.zero(species);
-        for (int e = bound(n); i < e; i += lanes) {
-            FloatVector v = FloatVector.fromArray(species, x, xo + i);
-            FloatVector gv = FloatVector.fromArray(species, g, go + i);
+        FloatVector zero = FloatVector.zero(SPECIES);
+        for (int e = bound(n); i < e; i += LANES) {
+            FloatVector v = FloatVector.fromArray(SPECIES, x, xo + i);
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, go + i);
             zero.blend(gv, v.compare(VectorOperators.GT, 0f)).blend(gv.neg(), v.compare(VectorOperators.LT, 0f)).intoArray(out, oo + i);
         }
         for (; i < n; i++) {
@@ -217,25 +231,25 @@ public final class SimdKernels implements VectorKernels {
     @Override
     public void sqrt(float[] a, int ao, float[] out, int oo, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += lanes) FloatVector.fromArray(species, a, ao + i).sqrt().intoArray(out, oo + i);
+        for (int e = bound(n); i < e; i += LANES) FloatVector.fromArray(SPECIES, a, ao + i).sqrt().intoArray(out, oo + i);
         for (; i < n; i++) out[oo + i] = (float) Math.sqrt(a[ao + i]);
     }
 
     @Override
     public void clamp(float[] a, int ao, float lo, float hi, float[] out, int oo, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += lanes) FloatVector.fromArray(species, a, ao + i).max(lo).min(hi).intoArray(out, oo + i);
+        for (int e = bound(n); i < e; i += LANES) FloatVector.fromArray(SPECIES, a, ao + i).max(lo).min(hi).intoArray(out, oo + i);
         for (; i < n; i++) out[oo + i] = Math.min(Math.max(a[ao + i], lo), hi);
     }
 
     @Override
     public void clampBackward(float[] x, int xo, float lo, float hi, float[] g, int go, float[] out, int oo, int n) {
         int i = 0;
-        FloatVector zero = FloatVector.zero(species);
-        for (int e = bound(n); i < e; i += lanes) {
-            FloatVector v = FloatVector.fromArray(species, x, xo + i);
+        FloatVector zero = FloatVector.zero(SPECIES);
+        for (int e = bound(n); i < e; i += LANES) {
+            FloatVector v = FloatVector.fromArray(SPECIES, x, xo + i);
             VectorMask<Float> inside = v.compare(VectorOperators.GE, lo).and(v.compare(VectorOperators.LE, hi));
-            zero.blend(FloatVector.fromArray(species, g, go + i), inside).intoArray(out, oo + i);
+            zero.blend(FloatVector.fromArray(SPECIES, g, go + i), inside).intoArray(out, oo + i);
         }
         for (; i < n; i++) {
             float v = x[xo + i];
@@ -246,9 +260,9 @@ public final class SimdKernels implements VectorKernels {
     @Override
     public void select(float[] mask, int mo, float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += lanes) {
-            VectorMask<Float> m = FloatVector.fromArray(species, mask, mo + i).compare(VectorOperators.NE, 0f);
-            FloatVector.fromArray(species, b, bo + i).blend(FloatVector.fromArray(species, a, ao + i), m).intoArray(out, oo + i);
+        for (int e = bound(n); i < e; i += LANES) {
+            VectorMask<Float> m = FloatVector.fromArray(SPECIES, mask, mo + i).compare(VectorOperators.NE, 0f);
+            FloatVector.fromArray(SPECIES, b, bo + i).blend(FloatVector.fromArray(SPECIES, a, ao + i), m).intoArray(out, oo + i);
         }
         for (; i < n; i++) out[oo + i] = mask[mo + i] != 0f ? a[ao + i] : b[bo + i];
     }
@@ -256,9 +270,9 @@ public final class SimdKernels implements VectorKernels {
     @Override
     public void sigmoidBackward(float[] y, int yo, float[] g, int go, float[] out, int oo, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += lanes) {
-            FloatVector v = FloatVector.fromArray(species, y, yo + i);
-            FloatVector.fromArray(species, g, go + i).mul(v.mul(v.neg().add(1f))).intoArray(out, oo + i);
+        for (int e = bound(n); i < e; i += LANES) {
+            FloatVector v = FloatVector.fromArray(SPECIES, y, yo + i);
+            FloatVector.fromArray(SPECIES, g, go + i).mul(v.mul(v.neg().add(1f))).intoArray(out, oo + i);
         }
         for (; i < n; i++) {
             float v = y[yo + i];
@@ -269,10 +283,10 @@ public final class SimdKernels implements VectorKernels {
     @Override
     public void tanhBackward(float[] y, int yo, float[] g, int go, float[] out, int oo, int n) {
         int i = 0;
-        FloatVector one = FloatVector.broadcast(species, 1f);
-        for (int e = bound(n); i < e; i += lanes) {
-            FloatVector v = FloatVector.fromArray(species, y, yo + i);
-            FloatVector.fromArray(species, g, go + i).mul(v.neg().fma(v, one)).intoArray(out, oo + i);
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+        for (int e = bound(n); i < e; i += LANES) {
+            FloatVector v = FloatVector.fromArray(SPECIES, y, yo + i);
+            FloatVector.fromArray(SPECIES, g, go + i).mul(v.neg().fma(v, one)).intoArray(out, oo + i);
         }
         for (; i < n; i++) {
             float v = y[yo + i];
@@ -283,8 +297,8 @@ public final class SimdKernels implements VectorKernels {
     @Override
     public void leakyRelu(float[] a, int ao, float slope, float[] out, int oo, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += lanes) {
-            FloatVector v = FloatVector.fromArray(species, a, ao + i);
+        for (int e = bound(n); i < e; i += LANES) {
+            FloatVector v = FloatVector.fromArray(SPECIES, a, ao + i);
             v.mul(slope).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, oo + i);
         }
         for (; i < n; i++) {
@@ -296,9 +310,9 @@ public final class SimdKernels implements VectorKernels {
     @Override
     public void leakyReluBackward(float[] x, int xo, float[] g, int go, float slope, float[] out, int oo, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += lanes) {
-            FloatVector gv = FloatVector.fromArray(species, g, go + i);
-            VectorMask<Float> pos = FloatVector.fromArray(species, x, xo + i).compare(VectorOperators.GT, 0f);
+        for (int e = bound(n); i < e; i += LANES) {
+            FloatVector gv = FloatVector.fromArray(SPECIES, g, go + i);
+            VectorMask<Float> pos = FloatVector.fromArray(SPECIES, x, xo + i).compare(VectorOperators.GT, 0f);
             gv.mul(slope).blend(gv, pos).intoArray(out, oo + i);
         }
         for (; i < n; i++) out[oo + i] = x[xo + i] > 0 ? g[go + i] : slope * g[go + i];
@@ -313,55 +327,55 @@ public final class SimdKernels implements VectorKernels {
     @Override
     public void exp(float[] a, int ao, float[] out, int oo, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += lanes) exp(FloatVector.fromArray(species, a, ao + i)).intoArray(out, oo + i);
+        for (int e = bound(n); i < e; i += LANES) exp(FloatVector.fromArray(SPECIES, a, ao + i)).intoArray(out, oo + i);
         if (i < n) {
-            VectorMask<Float> m = species.indexInRange(i, n);
-            exp(FloatVector.fromArray(species, a, ao + i, m)).intoArray(out, oo + i, m);
+            VectorMask<Float> m = SPECIES.indexInRange(i, n);
+            exp(FloatVector.fromArray(SPECIES, a, ao + i, m)).intoArray(out, oo + i, m);
         }
     }
 
     @Override
     public void tanh(float[] a, int ao, float[] out, int oo, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += lanes) tanh(FloatVector.fromArray(species, a, ao + i)).intoArray(out, oo + i);
+        for (int e = bound(n); i < e; i += LANES) tanh(FloatVector.fromArray(SPECIES, a, ao + i)).intoArray(out, oo + i);
         if (i < n) {
-            VectorMask<Float> m = species.indexInRange(i, n);
-            tanh(FloatVector.fromArray(species, a, ao + i, m)).intoArray(out, oo + i, m);
+            VectorMask<Float> m = SPECIES.indexInRange(i, n);
+            tanh(FloatVector.fromArray(SPECIES, a, ao + i, m)).intoArray(out, oo + i, m);
         }
     }
 
     @Override
     public void log(float[] a, int ao, float[] out, int oo, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += lanes) log(FloatVector.fromArray(species, a, ao + i)).intoArray(out, oo + i);
+        for (int e = bound(n); i < e; i += LANES) log(FloatVector.fromArray(SPECIES, a, ao + i)).intoArray(out, oo + i);
         if (i < n) {
-            VectorMask<Float> m = species.indexInRange(i, n);
-            log(FloatVector.fromArray(species, a, ao + i, m)).intoArray(out, oo + i, m);
+            VectorMask<Float> m = SPECIES.indexInRange(i, n);
+            log(FloatVector.fromArray(SPECIES, a, ao + i, m)).intoArray(out, oo + i, m);
         }
     }
 
     @Override
     public void log1p(float[] a, int ao, float[] out, int oo, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += lanes) log1p(FloatVector.fromArray(species, a, ao + i)).intoArray(out, oo + i);
+        for (int e = bound(n); i < e; i += LANES) log1p(FloatVector.fromArray(SPECIES, a, ao + i)).intoArray(out, oo + i);
         if (i < n) {
-            VectorMask<Float> m = species.indexInRange(i, n);
-            log1p(FloatVector.fromArray(species, a, ao + i, m)).intoArray(out, oo + i, m);
+            VectorMask<Float> m = SPECIES.indexInRange(i, n);
+            log1p(FloatVector.fromArray(SPECIES, a, ao + i, m)).intoArray(out, oo + i, m);
         }
     }
 
     @Override
     public float expShifted(float[] a, int ao, float shift, float[] out, int oo, int n) {
         int i = 0;
-        FloatVector acc = FloatVector.zero(species);
-        for (int e = bound(n); i < e; i += lanes) {
-            FloatVector v = exp(FloatVector.fromArray(species, a, ao + i).sub(shift));
+        FloatVector acc = FloatVector.zero(SPECIES);
+        for (int e = bound(n); i < e; i += LANES) {
+            FloatVector v = exp(FloatVector.fromArray(SPECIES, a, ao + i).sub(shift));
             v.intoArray(out, oo + i);
             acc = acc.add(v);
         }
         if (i < n) {
-            VectorMask<Float> m = species.indexInRange(i, n);
-            FloatVector v = exp(FloatVector.fromArray(species, a, ao + i, m).sub(shift));
+            VectorMask<Float> m = SPECIES.indexInRange(i, n);
+            FloatVector v = exp(FloatVector.fromArray(SPECIES, a, ao + i, m).sub(shift));
             v.intoArray(out, oo + i, m);
             acc = acc.add(v, m);
         }
@@ -371,10 +385,10 @@ public final class SimdKernels implements VectorKernels {
     @Override
     public void sigmoid(float[] a, int ao, float[] out, int oo, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += lanes) sigmoid(FloatVector.fromArray(species, a, ao + i)).intoArray(out, oo + i);
+        for (int e = bound(n); i < e; i += LANES) sigmoid(FloatVector.fromArray(SPECIES, a, ao + i)).intoArray(out, oo + i);
         if (i < n) {
-            VectorMask<Float> m = species.indexInRange(i, n);
-            sigmoid(FloatVector.fromArray(species, a, ao + i, m)).intoArray(out, oo + i, m);
+            VectorMask<Float> m = SPECIES.indexInRange(i, n);
+            sigmoid(FloatVector.fromArray(SPECIES, a, ao + i, m)).intoArray(out, oo + i, m);
         }
     }
 
@@ -382,10 +396,10 @@ public final class SimdKernels implements VectorKernels {
     public void elu(float[] a, int ao, float alpha, float scale, float[] out, int oo, int n) {
         int i = 0;
         float sa = scale * alpha;
-        for (int e = bound(n); i < e; i += lanes) elu(FloatVector.fromArray(species, a, ao + i), sa, scale).intoArray(out, oo + i);
+        for (int e = bound(n); i < e; i += LANES) elu(FloatVector.fromArray(SPECIES, a, ao + i), sa, scale).intoArray(out, oo + i);
         if (i < n) {
-            VectorMask<Float> m = species.indexInRange(i, n);
-            elu(FloatVector.fromArray(species, a, ao + i, m), sa, scale).intoArray(out, oo + i, m);
+            VectorMask<Float> m = SPECIES.indexInRange(i, n);
+            elu(FloatVector.fromArray(SPECIES, a, ao + i, m), sa, scale).intoArray(out, oo + i, m);
         }
     }
 
@@ -393,12 +407,12 @@ public final class SimdKernels implements VectorKernels {
     public void eluBackward(float[] x, int xo, float[] g, int go, float alpha, float scale, float[] out, int oo, int n) {
         int i = 0;
         float sa = scale * alpha;
-        for (int e = bound(n); i < e; i += lanes) {
-            eluBackward(FloatVector.fromArray(species, x, xo + i), FloatVector.fromArray(species, g, go + i), sa, scale).intoArray(out, oo + i);
+        for (int e = bound(n); i < e; i += LANES) {
+            eluBackward(FloatVector.fromArray(SPECIES, x, xo + i), FloatVector.fromArray(SPECIES, g, go + i), sa, scale).intoArray(out, oo + i);
         }
         if (i < n) {
-            VectorMask<Float> m = species.indexInRange(i, n);
-            eluBackward(FloatVector.fromArray(species, x, xo + i, m), FloatVector.fromArray(species, g, go + i, m), sa, scale)
+            VectorMask<Float> m = SPECIES.indexInRange(i, n);
+            eluBackward(FloatVector.fromArray(SPECIES, x, xo + i, m), FloatVector.fromArray(SPECIES, g, go + i, m), sa, scale)
                     .intoArray(out, oo + i, m);
         }
     }
@@ -406,42 +420,42 @@ public final class SimdKernels implements VectorKernels {
     @Override
     public void softplus(float[] a, int ao, float[] out, int oo, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += lanes) softplus(FloatVector.fromArray(species, a, ao + i)).intoArray(out, oo + i);
+        for (int e = bound(n); i < e; i += LANES) softplus(FloatVector.fromArray(SPECIES, a, ao + i)).intoArray(out, oo + i);
         if (i < n) {
-            VectorMask<Float> m = species.indexInRange(i, n);
-            softplus(FloatVector.fromArray(species, a, ao + i, m)).intoArray(out, oo + i, m);
+            VectorMask<Float> m = SPECIES.indexInRange(i, n);
+            softplus(FloatVector.fromArray(SPECIES, a, ao + i, m)).intoArray(out, oo + i, m);
         }
     }
 
     @Override
     public void erf(float[] a, int ao, float[] out, int oo, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += lanes) erf(FloatVector.fromArray(species, a, ao + i)).intoArray(out, oo + i);
+        for (int e = bound(n); i < e; i += LANES) erf(FloatVector.fromArray(SPECIES, a, ao + i)).intoArray(out, oo + i);
         if (i < n) {
-            VectorMask<Float> m = species.indexInRange(i, n);
-            erf(FloatVector.fromArray(species, a, ao + i, m)).intoArray(out, oo + i, m);
+            VectorMask<Float> m = SPECIES.indexInRange(i, n);
+            erf(FloatVector.fromArray(SPECIES, a, ao + i, m)).intoArray(out, oo + i, m);
         }
     }
 
     @Override
     public void gelu(float[] a, int ao, float[] out, int oo, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += lanes) gelu(FloatVector.fromArray(species, a, ao + i)).intoArray(out, oo + i);
+        for (int e = bound(n); i < e; i += LANES) gelu(FloatVector.fromArray(SPECIES, a, ao + i)).intoArray(out, oo + i);
         if (i < n) {
-            VectorMask<Float> m = species.indexInRange(i, n);
-            gelu(FloatVector.fromArray(species, a, ao + i, m)).intoArray(out, oo + i, m);
+            VectorMask<Float> m = SPECIES.indexInRange(i, n);
+            gelu(FloatVector.fromArray(SPECIES, a, ao + i, m)).intoArray(out, oo + i, m);
         }
     }
 
     @Override
     public void geluBackward(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += lanes) {
-            geluGrad(FloatVector.fromArray(species, x, xo + i)).mul(FloatVector.fromArray(species, g, go + i)).intoArray(out, oo + i);
+        for (int e = bound(n); i < e; i += LANES) {
+            geluGrad(FloatVector.fromArray(SPECIES, x, xo + i)).mul(FloatVector.fromArray(SPECIES, g, go + i)).intoArray(out, oo + i);
         }
         if (i < n) {
-            VectorMask<Float> m = species.indexInRange(i, n);
-            geluGrad(FloatVector.fromArray(species, x, xo + i, m)).mul(FloatVector.fromArray(species, g, go + i, m)).intoArray(out, oo + i, m);
+            VectorMask<Float> m = SPECIES.indexInRange(i, n);
+            geluGrad(FloatVector.fromArray(SPECIES, x, xo + i, m)).mul(FloatVector.fromArray(SPECIES, g, go + i, m)).intoArray(out, oo + i, m);
         }
     }
 

@@ -23,7 +23,7 @@ class KernelAccuracyTest {
     }
 
     static List<VectorKernels> all() {
-        return List.of(ScalarKernels.INSTANCE, new SimdKernels(FloatVector.SPECIES_256), SimdKernels.preferred());
+        return List.of(ScalarKernels.INSTANCE, SimdKernels.preferred());
     }
 
     /** n points spread uniformly on [lo, hi]. */

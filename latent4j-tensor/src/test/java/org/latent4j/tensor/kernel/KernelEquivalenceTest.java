@@ -137,7 +137,7 @@ class KernelEquivalenceTest {
     }
 
     static List<VectorKernels> simdImplementations() {
-        return List.of(new SimdKernels(FloatVector.SPECIES_256), SimdKernels.preferred());
+        return List.of(SimdKernels.preferred());
     }
 
     static float[] filled(SplittableRandom r, Domain d, int off, int n) {
