@@ -1,6 +1,7 @@
 package org.latent4j.tensor.optim;
 
 import java.util.List;
+import java.util.Map;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.parallel.Parallel;
 
@@ -43,6 +44,31 @@ public class Adam extends Optimizer {
     /** Steps taken so far by parameter {@code index} (those with a null gradient were skipped). */
     public long steps(int index) {
         return steps[index];
+    }
+
+    /** "i.exp_avg" and "i.exp_avg_sq" (PyTorch's names) for parameter i. */
+    @Override
+    public Map<String, Tensor> stateTensors() {
+        Map<String, Tensor> out = orderedMap();
+        for (int i = 0; i < steps.length; i++) {
+            out.put(i + ".exp_avg", firstMoments[i]);
+            out.put(i + ".exp_avg_sq", secondMoments[i]);
+        }
+        return out;
+    }
+
+    /** "i.step" for parameter i. */
+    @Override
+    public Map<String, Long> stateCounters() {
+        Map<String, Long> out = orderedMap();
+        for (int i = 0; i < steps.length; i++) out.put(i + ".step", steps[i]);
+        return out;
+    }
+
+    @Override
+    protected void setCounter(String name, long value) {
+        if (value < 0) throw new IllegalArgumentException(this + ": step count " + name + " is negative: " + value);
+        steps[counterIndex(name, ".step", steps.length)] = value;
     }
 
     @Override

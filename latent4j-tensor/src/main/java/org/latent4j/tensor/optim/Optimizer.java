@@ -3,7 +3,9 @@ package org.latent4j.tensor.optim;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.latent4j.tensor.Shape;
 import org.latent4j.tensor.ShapeException;
 import org.latent4j.tensor.Tensor;
@@ -86,6 +88,67 @@ public abstract class Optimizer {
         if (a.rank() != b.rank()) return false;
         for (int d = 0; d < a.rank(); d++) if (a.dim(d) != b.dim(d)) return false;
         return true;
+    }
+
+    /**
+     * The optimizer's state for checkpoints, named by parameter index ("3.exp_avg"): the live persistent
+     * tensors, not copies, so save them before the next step. Empty for a stateless optimizer.
+     */
+    public Map<String, Tensor> stateTensors() {
+        return Map.of();
+    }
+
+    /** The optimizer's integer state for checkpoints (step counts), named as {@link #stateTensors()}. */
+    public Map<String, Long> stateCounters() {
+        return Map.of();
+    }
+
+    /**
+     * Restores what {@link #stateTensors()} and {@link #stateCounters()} returned, so that the following steps
+     * are exactly those the saved optimizer would have taken. Every missing, unexpected or mis-shaped entry is
+     * reported in one message, and nothing changes unless all match.
+     */
+    public final void loadState(Map<String, Tensor> tensors, Map<String, Long> counters) {
+        Map<String, Tensor> mine = stateTensors();
+        Map<String, Long> myCounters = stateCounters();
+        StringBuilder problems = new StringBuilder();
+        for (var e : mine.entrySet()) {
+            Tensor v = tensors.get(e.getKey());
+            if (v == null) problems.append("\n  missing tensor: ").append(e.getKey());
+            else if (!java.util.Arrays.equals(v.shape(), e.getValue().shape())) {
+                problems.append("\n  wrong shape: ").append(e.getKey()).append(" expects ").append(Shape.str(e.getValue().shape()))
+                        .append(", got ").append(Shape.str(v.shape()));
+            }
+        }
+        for (String k : tensors.keySet()) if (!mine.containsKey(k)) problems.append("\n  unexpected tensor: ").append(k);
+        for (String k : myCounters.keySet()) if (!counters.containsKey(k)) problems.append("\n  missing counter: ").append(k);
+        for (String k : counters.keySet()) if (!myCounters.containsKey(k)) problems.append("\n  unexpected counter: ").append(k);
+        if (!problems.isEmpty()) throw new IllegalArgumentException(name + ".loadState: the state does not match this optimizer:" + problems);
+        for (var e : mine.entrySet()) e.getValue().copyFrom(tensors.get(e.getKey()));
+        for (var e : counters.entrySet()) setCounter(e.getKey(), e.getValue());
+    }
+
+    /** Sets one of the counters named by {@link #stateCounters()}. */
+    protected void setCounter(String name, long value) {
+        throw new IllegalArgumentException(this.name + " has no counter " + name);
+    }
+
+    /** The parameter index i of a state name "i" + suffix. */
+    protected final int counterIndex(String counter, String suffix, int count) {
+        if (counter.endsWith(suffix)) {
+            try {
+                int i = Integer.parseInt(counter.substring(0, counter.length() - suffix.length()));
+                if (i >= 0 && i < count) return i;
+            } catch (NumberFormatException notAnIndex) {
+                // reported below
+            }
+        }
+        throw new IllegalArgumentException(name + " has no counter " + counter);
+    }
+
+    /** An insertion-ordered map for {@link #stateTensors()} and {@link #stateCounters()}. */
+    protected static <V> Map<String, V> orderedMap() {
+        return new LinkedHashMap<>();
     }
 
     /** Applies one update to parameter {@code index} given its gradient (same shape, contiguous). */

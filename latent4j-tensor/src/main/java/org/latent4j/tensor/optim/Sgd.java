@@ -1,6 +1,7 @@
 package org.latent4j.tensor.optim;
 
 import java.util.List;
+import java.util.Map;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.parallel.Parallel;
 
@@ -27,6 +28,28 @@ public final class Sgd extends Optimizer {
 
     public SgdOptions options() {
         return options;
+    }
+
+    /** "i.momentum_buffer" (PyTorch's name) for parameter i; none without momentum. */
+    @Override
+    public Map<String, Tensor> stateTensors() {
+        Map<String, Tensor> out = orderedMap();
+        if (buffers != null) for (int i = 0; i < buffers.length; i++) out.put(i + ".momentum_buffer", buffers[i]);
+        return out;
+    }
+
+    /** "i.started" (1 once parameter i has taken a momentum step, else 0); none without momentum. */
+    @Override
+    public Map<String, Long> stateCounters() {
+        Map<String, Long> out = orderedMap();
+        if (buffers != null) for (int i = 0; i < started.length; i++) out.put(i + ".started", started[i] ? 1L : 0L);
+        return out;
+    }
+
+    @Override
+    protected void setCounter(String name, long value) {
+        if (value != 0 && value != 1) throw new IllegalArgumentException(this + ": counter " + name + " must be 0 or 1, got " + value);
+        started[counterIndex(name, ".started", started.length)] = value == 1;
     }
 
     @Override

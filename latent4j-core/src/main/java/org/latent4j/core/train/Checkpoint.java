@@ -1,0 +1,89 @@
+package org.latent4j.core.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import org.latent4j.core.io.AtomicFiles;
+import org.latent4j.core.io.Json;
+import org.latent4j.core.io.Safetensors;
+import org.latent4j.tensor.Tensor;
+
+/**
+ * A resumable training state in a run directory: the subdirectory {@value #DIRECTORY} holds the model weights
+ * ({@value #MODEL_FILE}), the optimizer's tensors ({@value #OPTIMIZER_FILE}) and everything else
+ * ({@value #STATE_FILE}). The whole directory is replaced in one atomic step ({@link AtomicFiles#writeDirectory}),
+ * so weights, optimizer state and counters always belong to the same step, and a failed write leaves the
+ * previous checkpoint as it was.
+ *
+ * <p>No generator position is stored because there is none to store: every random stream of a run (split,
+ * shuffle, binarization, the model's sampling) is derived from the seed and the epoch, batch or step it serves.
+ *
+ * @param epoch          the 0-based epoch to continue in
+ * @param batchInEpoch   batches of that epoch already done (0 at an epoch boundary; equal to the batch count when
+ *                       only the epoch's validation is left)
+ * @param step           optimizer steps done
+ * @param partial        running sums of the epoch in progress
+ * @param bestValidationLoss lowest validation loss so far, or empty
+ * @param bestEpoch      its epoch (from 1), or 0
+ * @param epochsWithoutImprovement epochs since the best one (early stopping)
+ * @param history        completed epochs
+ * @param optimizerCounters {@code Optimizer.stateCounters()}
+ * @param reproducibilityKey the settings a resume must share (seed, batch size, split, binarization)
+ * @param options        the run's options (provenance)
+ * @param startTime      ISO-8601 instant of the run's first start
+ * @param resumes        resumes so far
+ */
+record Checkpoint(int epoch, int batchInEpoch, long step, EpochSums partial, OptionalDouble bestValidationLoss, int bestEpoch,
+                  int epochsWithoutImprovement, List<EpochRecord> history, Map<String, Long> optimizerCounters,
+                  String reproducibilityKey, Json.Value options, String startTime, int resumes) {
+    static final String DIRECTORY = "checkpoint";
+    static final String MODEL_FILE = "model.safetensors";
+    static final String OPTIMIZER_FILE = "optimizer.safetensors";
+    static final String STATE_FILE = "state.json";
+
+    /** Running sums of an epoch in progress, each term weighted by its batch's rows. */
+    record EpochSums(double loss, double reconstruction, double regularization, long rows, double learningRate, double seconds) {
+        static final EpochSums EMPTY = new EpochSums(0, 0, 0, 0, 0, 0);
+
+        EpochSums add(double batchLoss, double batchReconstruction, double batchRegularization, int batchRows, double rate) {
+            return new EpochSums(loss + batchLoss * batchRows, reconstruction + batchReconstruction * batchRows,
+                    regularization + batchRegularization * batchRows, rows + batchRows, rate, seconds);
+        }
+
+        EpochSums withSeconds(double value) {
+            return new EpochSums(loss, reconstruction, regularization, rows, learningRate, value);
+        }
+    }
+
+    static Path directory(Path runDirectory) {
+        return runDirectory.resolve(DIRECTORY);
+    }
+
+    /** Writes this state with the given weights and optimizer tensors, replacing the previous checkpoint atomically. */
+    void write(Path runDirectory, Map<String, Tensor> weights, Map<String, Tensor> optimizerTensors) throws IOException {
+        AtomicFiles.writeDirectory(directory(runDirectory), true, dir -> {
+            Safetensors.write(dir.resolve(MODEL_FILE), weights, Map.of("format", "latent4j-checkpoint"));
+            Safetensors.write(dir.resolve(OPTIMIZER_FILE), optimizerTensors, null);
+            Json.writeFile(dir.resolve(STATE_FILE), Json.toJson(this));
+        });
+    }
+
+    static boolean exists(Path runDirectory) {
+        return Files.isRegularFile(directory(runDirectory).resolve(STATE_FILE));
+    }
+
+    static Checkpoint readState(Path runDirectory) throws IOException {
+        return Json.readFile(directory(runDirectory).resolve(STATE_FILE), Checkpoint.class);
+    }
+
+    static Map<String, Tensor> readWeights(Path runDirectory) throws IOException {
+        return Safetensors.read(directory(runDirectory).resolve(MODEL_FILE));
+    }
+
+    static Map<String, Tensor> readOptimizer(Path runDirectory) throws IOException {
+        return Safetensors.read(directory(runDirectory).resolve(OPTIMIZER_FILE));
+    }
+}

@@ -1,0 +1,347 @@
+package org.latent4j.core.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import org.latent4j.core.data.Batches;
+import org.latent4j.core.data.Binarization;
+import org.latent4j.core.data.Dataset;
+import org.latent4j.core.io.Json;
+import org.latent4j.core.model.Batch;
+import org.latent4j.core.model.LatentModel;
+import org.latent4j.core.model.LossResult;
+import org.latent4j.core.model.TrainingProgress;
+import org.latent4j.tensor.GradMode;
+import org.latent4j.tensor.Workspace;
+import org.latent4j.tensor.kernel.Kernels;
+import org.latent4j.tensor.optim.Adam;
+import org.latent4j.tensor.optim.GradientClipping;
+import org.latent4j.tensor.parallel.Parallel;
+import org.latent4j.tensor.random.Rng;
+
+/**
+ * Trains any {@link LatentModel} through its {@link LatentModel#loss}, with Adam, a learning-rate schedule,
+ * optional validation with early stopping, atomic checkpoints and a CSV loss history. The trainer keeps no
+ * state between runs: the model holds the weights, {@link TrainingResult} the record of how they were made.
+ *
+ * <p><b>Reproducibility.</b> Every random choice is a function of the seed and of the place it serves: the
+ * validation split ({@code Dataset.split}), the order of epoch e ({@code Permutation} stream e), the dynamic
+ * binarization of batch i of epoch e, and the model's sampling at global step s ({@code Rng} streams forked by
+ * s). Nothing depends on how much randomness was drawn before, so a run resumed from a checkpoint, at an epoch
+ * end or mid-epoch, ends with exactly the weights of an uninterrupted run (and the engine's results do not
+ * depend on the thread count).
+ *
+ * <p><b>Run directory</b> (optional): {@code history.csv} rewritten atomically after every epoch,
+ * {@code checkpoint/} replaced atomically at each checkpoint (see {@link Checkpoint}), and {@code result.json}
+ * at the end.
+ *
+ * <p><b>Divergence.</b> A NaN or infinite loss, gradient norm or validation loss stops training with a
+ * {@link TrainingDivergedException} naming the epoch, the step and the last good checkpoint; the step is not
+ * applied and no checkpoint is written after it.
+ */
+public final class Trainer {
+    private Trainer() {}
+
+    static final String RESULT_FILE = "result.json";
+
+    /** Streams of the static binarization of the training data and of a separately given validation set. */
+    private static final long STATIC_TRAIN_STREAM = 0;
+    private static final long STATIC_VALIDATION_STREAM = 1;
+    /** Domain separators under the seed for the model's sampling in training and in validation. */
+    private static final long MODEL_DOMAIN = 0x4D4F44454CL;
+    private static final long VALIDATION_DOMAIN = 0x56414C4944L;
+
+    /**
+     * Trains {@code model} from its current weights.
+     *
+     * @param validation the validation set, or null to hold out {@code options.validationFraction()} of
+     *                   {@code train} (after static binarization, so a row's sample does not depend on the split)
+     * @param runDirectory where to write history, checkpoints and result, or null to write nothing; it must not
+     *                   already hold a checkpoint (use {@link #resume})
+     */
+    public static TrainingResult fit(LatentModel model, Dataset train, Dataset validation, TrainerOptions options, Path runDirectory,
+                                     TrainingListener listener) {
+        if (runDirectory != null && Checkpoint.exists(runDirectory)) {
+            throw new IllegalStateException("Trainer.fit: " + Checkpoint.directory(runDirectory)
+                    + " already holds a checkpoint; resume it with Trainer.resume or choose another run directory");
+        }
+        return new Run(model, train, validation, options, runDirectory, listener).train(null);
+    }
+
+    /**
+     * Continues the run whose checkpoint is in {@code runDirectory}, with the same data and options as before
+     * ({@code options.epochs()} may be larger, to extend a finished run). The model's weights and the
+     * optimizer's state are replaced by the checkpoint's.
+     */
+    public static TrainingResult resume(LatentModel model, Dataset train, Dataset validation, TrainerOptions options, Path runDirectory,
+                                        TrainingListener listener) {
+        if (runDirectory == null) throw new IllegalArgumentException("Trainer.resume: no run directory given");
+        if (!Checkpoint.exists(runDirectory)) {
+            throw new IllegalStateException("Trainer.resume: no checkpoint in " + Checkpoint.directory(runDirectory));
+        }
+        Checkpoint saved;
+        try {
+            saved = Checkpoint.readState(runDirectory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Trainer.resume: cannot read the checkpoint in " + runDirectory, e);
+        }
+        if (!saved.reproducibilityKey().equals(options.reproducibilityKey())) {
+            throw new IllegalArgumentException("Trainer.resume: the checkpoint was made with " + saved.reproducibilityKey()
+                    + " but the options give " + options.reproducibilityKey() + "; a resumed run must use the same ones");
+        }
+        return new Run(model, train, validation, options, runDirectory, listener).train(saved);
+    }
+
+    /** The generator of the model's sampling at global step {@code step}. */
+    static Rng modelStream(long seed, long step) {
+        return new Rng(seed).fork(MODEL_DOMAIN).fork(step);
+    }
+
+    /** One training run: the mutable state of a fit or resume. */
+    private static final class Run {
+        private final LatentModel model;
+        private final TrainerOptions options;
+        private final Path runDirectory;
+        private final TrainingListener listener;
+        private final Dataset trainData;
+        private final Dataset validationData;
+        private final Batches batches;
+        private final Batches validationBatches;
+        private final int stepsPerEpoch;
+        private final Adam optimizer;
+        private final Workspace workspace = new Workspace();
+
+        private int epoch;
+        private int batchInEpoch;
+        private long step;
+        private Checkpoint.EpochSums sums = Checkpoint.EpochSums.EMPTY;
+        private OptionalDouble bestValidationLoss = OptionalDouble.empty();
+        private int bestEpoch;
+        private int epochsWithoutImprovement;
+        private final List<EpochRecord> history = new ArrayList<>();
+        private String startTime;
+        private int resumes;
+        private String lastCheckpoint = "none (no checkpoint was written)";
+        private long lastCheckpointNanos = System.nanoTime();
+
+        Run(LatentModel model, Dataset train, Dataset validation, TrainerOptions options, Path runDirectory, TrainingListener listener) {
+            if (listener == null) throw new IllegalArgumentException("Trainer: listener is null (use TrainingListener.NONE)");
+            if (train.dim() != model.dataDim()) {
+                throw new IllegalArgumentException("Trainer: the " + model.kind() + " model takes " + model.dataDim() + " features but dataset "
+                        + train.name() + " has " + train.dim());
+            }
+            if (validation != null && validation.dim() != train.dim()) {
+                throw new IllegalArgumentException("Trainer: validation set " + validation.name() + " has " + validation.dim()
+                        + " features but training set " + train.name() + " has " + train.dim());
+            }
+            this.model = model;
+            this.options = options;
+            this.runDirectory = runDirectory;
+            this.listener = listener;
+            Binarization binarization = options.binarization();
+            long seed = options.seed();
+            if (validation == null && options.validationFraction() > 0) {
+                Dataset.Split split = binarization.prepare(train, seed, STATIC_TRAIN_STREAM).split(options.validationFraction(), seed);
+                trainData = split.train();
+                validationData = split.validation();
+            } else {
+                trainData = binarization.prepare(train, seed, STATIC_TRAIN_STREAM);
+                validationData = validation == null ? null : binarization.prepare(validation, seed, STATIC_VALIDATION_STREAM);
+            }
+            if (options.earlyStoppingPatience() > 0 && validationData == null) {
+                throw new IllegalArgumentException("Trainer: early stopping needs validation data (a validation set or a validationFraction > 0)");
+            }
+            batches = trainData.batches(options.batchSize(), false);
+            validationBatches = validationData == null ? null : validationData.batches(options.batchSize(), false);
+            stepsPerEpoch = batches.count();
+            optimizer = new Adam(model.parameters(), options.adam());
+        }
+
+        TrainingResult train(Checkpoint resumeFrom) {
+            if (resumeFrom == null) {
+                startTime = Instant.now().toString();
+            } else {
+                restore(resumeFrom);
+            }
+            listener.onStart(options.epochs(), epoch, step, trainData.size(), validationData == null ? 0 : validationData.size());
+            boolean stoppedEarly = shouldStopEarly();
+            while (epoch < options.epochs() && !stoppedEarly) {
+                runEpoch();
+                stoppedEarly = shouldStopEarly() && epoch < options.epochs();
+            }
+            TrainingResult result = new TrainingResult(history, bestEpoch, bestValidationLoss, stoppedEarly, provenance());
+            if (runDirectory != null) {
+                try {
+                    Json.writeFile(runDirectory.resolve(RESULT_FILE), Json.toJson(result));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Trainer: cannot write " + runDirectory.resolve(RESULT_FILE), e);
+                }
+            }
+            listener.onEnd(result);
+            return result;
+        }
+
+        private boolean shouldStopEarly() {
+            return options.earlyStoppingPatience() > 0 && epochsWithoutImprovement >= options.earlyStoppingPatience();
+        }
+
+        private void restore(Checkpoint c) {
+            try {
+                model.loadParameters(Checkpoint.readWeights(runDirectory));
+                optimizer.loadState(Checkpoint.readOptimizer(runDirectory), c.optimizerCounters());
+            } catch (IOException e) {
+                throw new UncheckedIOException("Trainer.resume: cannot read the checkpoint in " + runDirectory, e);
+            }
+            if (c.batchInEpoch() > stepsPerEpoch || c.step() != (long) c.epoch() * stepsPerEpoch + c.batchInEpoch()) {
+                throw new IllegalArgumentException("Trainer.resume: the checkpoint (epoch " + c.epoch() + ", batch " + c.batchInEpoch() + ", step "
+                        + c.step() + ") does not fit " + stepsPerEpoch + " batches per epoch: is this the same training data?");
+            }
+            epoch = c.epoch();
+            batchInEpoch = c.batchInEpoch();
+            step = c.step();
+            sums = c.partial();
+            bestValidationLoss = c.bestValidationLoss();
+            bestEpoch = c.bestEpoch();
+            epochsWithoutImprovement = c.epochsWithoutImprovement();
+            history.addAll(c.history());
+            startTime = c.startTime();
+            resumes = c.resumes() + 1;
+            lastCheckpoint = describeCheckpoint();
+        }
+
+        private void runEpoch() {
+            long epochStart = System.nanoTime();
+            double secondsBefore = sums.seconds();
+            long seed = options.seed();
+            for (Batches.Batch batch : batches.shuffled(seed, epoch)) {
+                // a resumed epoch replays the same order and skips what the checkpoint already holds
+                if (batch.index() < batchInEpoch) continue;
+                trainStep(batch);
+                listener.onStep(new StepInfo(epoch, options.epochs(), step, batchInEpoch, stepsPerEpoch, sums.rows(), trainData.size(),
+                        lastLoss, optimizer.learningRate()));
+                if (timeForCheckpoint()) {
+                    sums = sums.withSeconds(secondsBefore + (System.nanoTime() - epochStart) / 1e9);
+                    checkpoint();
+                }
+            }
+            OptionalDouble validationLoss = validate();
+            double seconds = secondsBefore + (System.nanoTime() - epochStart) / 1e9;
+            EpochRecord record = new EpochRecord(epoch + 1, step, sums.loss() / sums.rows(), sums.reconstruction() / sums.rows(),
+                    sums.regularization() / sums.rows(), validationLoss, sums.learningRate(), seconds);
+            history.add(record);
+            if (validationLoss.isPresent()) {
+                double v = validationLoss.getAsDouble();
+                if (bestValidationLoss.isEmpty() || v < bestValidationLoss.getAsDouble()) {
+                    bestValidationLoss = validationLoss;
+                    bestEpoch = record.epoch();
+                    epochsWithoutImprovement = 0;
+                } else {
+                    epochsWithoutImprovement++;
+                }
+            }
+            epoch++;
+            batchInEpoch = 0;
+            sums = Checkpoint.EpochSums.EMPTY;
+            if (runDirectory != null) {
+                try {
+                    HistoryCsv.write(runDirectory, history);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Trainer: cannot write " + runDirectory.resolve(HistoryCsv.FILE), e);
+                }
+                int every = options.checkpointEveryEpochs();
+                if ((every > 0 && epoch % every == 0) || epoch == options.epochs() || shouldStopEarly() || timeForCheckpoint()) checkpoint();
+            }
+            listener.onEpochEnd(record);
+        }
+
+        private double lastLoss;
+
+        private void trainStep(Batches.Batch batch) {
+            long seed = options.seed();
+            optimizer.setLearningRate(options.schedule().rate(epoch, step));
+            try (Workspace.Scope scope = workspace.open()) {
+                var x = options.binarization().sampleBatch(batch.features(), seed, epoch, batch.index());
+                LossResult r = model.loss(Batch.of(x), new TrainingProgress(epoch, step, stepsPerEpoch), modelStream(seed, step));
+                double loss = r.loss().item();
+                if (!Double.isFinite(loss)) throw diverged("the loss is " + loss);
+                optimizer.zeroGrad();
+                r.loss().backward();
+                double norm = options.gradientClipNorm() > 0
+                        ? GradientClipping.clipByGlobalNorm(optimizer.parameters(), options.gradientClipNorm())
+                        : GradientClipping.globalNorm(optimizer.parameters());
+                if (!Double.isFinite(norm)) throw diverged("the gradient norm is " + norm + " (loss " + loss + ")");
+                optimizer.step();
+                lastLoss = loss;
+                sums = sums.add(loss, r.reconstruction().item(), r.regularization().item(), batch.size(), optimizer.learningRate());
+            }
+            step++;
+            batchInEpoch++;
+        }
+
+        private TrainingDivergedException diverged(String what) {
+            return new TrainingDivergedException("training diverged: " + what + " at epoch " + (epoch + 1) + " of " + options.epochs()
+                    + ", step " + step + " (batch " + (batchInEpoch + 1) + " of " + stepsPerEpoch + "); the step was not applied. "
+                    + "Last good checkpoint: " + lastCheckpoint, epoch, step);
+        }
+
+        /** Mean loss over the validation rows, with the schedules finished and the same samples every epoch. */
+        private OptionalDouble validate() {
+            if (validationBatches == null) return OptionalDouble.empty();
+            long seed = options.seed();
+            double sum = 0;
+            long rows = 0;
+            try (GradMode.Scope noGrad = GradMode.disabled()) {
+                for (Batches.Batch batch : validationBatches.sequential()) {
+                    try (Workspace.Scope scope = workspace.open()) {
+                        var x = options.binarization().sampleBatch(batch.features(), seed, Binarization.EVALUATION_EPOCH, batch.index());
+                        Rng rng = new Rng(seed).fork(VALIDATION_DOMAIN).fork(batch.index());
+                        sum += model.loss(Batch.of(x), TrainingProgress.EVALUATION, rng).loss().item() * batch.size();
+                        rows += batch.size();
+                    }
+                }
+            }
+            double mean = sum / rows;
+            if (!Double.isFinite(mean)) {
+                throw new TrainingDivergedException("training diverged: the validation loss after epoch " + (epoch + 1) + " of " + options.epochs()
+                        + " (step " + step + ") is " + mean + ". Last good checkpoint: " + lastCheckpoint, epoch, step);
+            }
+            return OptionalDouble.of(mean);
+        }
+
+        private boolean timeForCheckpoint() {
+            double minutes = options.checkpointEveryMinutes();
+            return runDirectory != null && minutes > 0 && System.nanoTime() - lastCheckpointNanos >= minutes * 60e9;
+        }
+
+        private void checkpoint() {
+            Checkpoint c = new Checkpoint(epoch, batchInEpoch, step, sums, bestValidationLoss, bestEpoch, epochsWithoutImprovement,
+                    List.copyOf(history), Map.copyOf(optimizer.stateCounters()), options.reproducibilityKey(), options.toJson(), startTime,
+                    resumes);
+            try {
+                c.write(runDirectory, model.namedParameters(), optimizer.stateTensors());
+            } catch (IOException e) {
+                throw new UncheckedIOException("Trainer: cannot write the checkpoint at epoch " + (epoch + 1) + ", step " + step + " into "
+                        + Checkpoint.directory(runDirectory) + " (the previous one is kept)", e);
+            }
+            lastCheckpointNanos = System.nanoTime();
+            lastCheckpoint = describeCheckpoint();
+            listener.onCheckpoint(Checkpoint.directory(runDirectory), epoch, step);
+        }
+
+        private String describeCheckpoint() {
+            return Checkpoint.directory(runDirectory) + " (epoch " + epoch + (batchInEpoch > 0 ? " + " + batchInEpoch + " batches" : "")
+                    + ", step " + step + ")";
+        }
+
+        private Provenance provenance() {
+            return new Provenance(Provenance.currentLibraryVersion(), model.kind(), model.parameterCount(), options.seed(), options.toJson(),
+                    trainData.name(), validationData == null ? "" : validationData.name(), startTime, Instant.now().toString(),
+                    Runtime.version().toString(), Kernels.describe(), Parallel.threads(), resumes);
+        }
+    }
+}
