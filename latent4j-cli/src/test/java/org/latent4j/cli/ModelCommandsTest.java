@@ -117,6 +117,18 @@ class ModelCommandsTest {
         assertTrue(activity[0] >= activity[1] && activity[1] >= activity[2], "most active first");
     }
 
+    @Test
+    void resumeContinuesARunWithItsSavedOptions() throws IOException {
+        Path dir = tmp.resolve("resumed");
+        assertEquals(0, latent4j("train", "--limit", "100", "--epochs", "1", "--hidden", "8", "--latent", "2", "--batch", "50", "--nll-k", "2",
+                "--eval-limit", "10", "--out", dir.toString()).code());
+        Result r = latent4j("train", "--resume", dir.toString(), "--epochs", "2");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(3, Files.readAllLines(dir.resolve("history.csv")).size(), "header and two epochs");
+        assertEquals(2, ModelStore.load(dir).model().latentDim(), "the saved --latent was kept");
+        assertUsageError("not a run directory", "train", "--resume", tmp.resolve("broken-nowhere").toString());
+    }
+
     private static void assertUsageError(String expected, String... args) {
         Result r = latent4j(args);
         assertEquals(2, r.code(), r.err());
