@@ -1,10 +1,8 @@
-package org.latent4j.core.train;
+package org.latent4j.core.data;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 import org.junit.jupiter.api.Test;
-import org.latent4j.core.data.Binarization;
-import org.latent4j.core.data.Dataset;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.random.Rng;
 
