@@ -16,6 +16,12 @@ public final class Main {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
+        register(new TrainCommand());
+        register(new EvalCommand());
+        register(new SampleCommand());
+        register(new ReconstructCommand());
+        register(new InterpolateCommand());
+        register(new TraverseCommand());
         register(new BenchCommand());
     }
 

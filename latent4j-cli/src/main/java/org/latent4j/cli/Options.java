@@ -61,6 +61,20 @@ public final class Options {
         return values.getOrDefault(name, def);
     }
 
+    /** Every option given, by name (flags map to "true"), in command-line order. */
+    public Map<String, String> values() {
+        return java.util.Collections.unmodifiableMap(values);
+    }
+
+    /** The single positional argument {@code what} (e.g. the run directory); an error when absent or repeated. */
+    public String onePositional(String what) {
+        if (positional.size() != 1) {
+            throw new UsageException(command + ": expects one " + what + (positional.isEmpty() ? "" : ", got " + String.join(" ", positional))
+                    + " (see " + command + " --help)");
+        }
+        return positional.get(0);
+    }
+
     public List<String> positional() {
         return positional;
     }

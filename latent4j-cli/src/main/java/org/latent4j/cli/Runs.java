@@ -1,0 +1,189 @@
+package org.latent4j.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.latent4j.core.data.Binarization;
+import org.latent4j.core.data.DataFileException;
+import org.latent4j.core.data.Dataset;
+import org.latent4j.core.data.FashionMnist;
+import org.latent4j.core.eval.EvaluationReport;
+import org.latent4j.core.eval.Evaluator;
+import org.latent4j.core.eval.ProgressListener;
+import org.latent4j.core.io.Json;
+import org.latent4j.core.io.ModelStore;
+import org.latent4j.core.model.ConditionalVae;
+import org.latent4j.core.model.LatentModel;
+import org.latent4j.core.train.ProgressBar;
+import org.latent4j.cli.report.ImageGrid;
+import org.latent4j.tensor.random.Rng;
+import org.latent4j.tensor.Tensor;
+
+/**
+ * What the model commands share: the data a run trained and is evaluated on, loading a run's model, turning
+ * decoder outputs into pictures, and the {@code --json FILE} output.
+ */
+final class Runs {
+    private Runs() {}
+
+    /** The word of {@code --data} for the Fashion-MNIST test split embedded in the library (the default). */
+    static final String EMBEDDED = "embedded";
+    /** Rows of the embedded data held out from training for evaluation (the embedded set has no separate test split). */
+    static final int EMBEDDED_HELD_OUT = 1000;
+    /** The stream of the fixed Bernoulli sample that evaluation sees (training uses streams 0 and 1). */
+    private static final long EVALUATION_STREAM = 2;
+
+    /**
+     * Where a run's data come from, saved with the model so that evaluation finds the same held-out rows.
+     *
+     * @param source  {@value #EMBEDDED}, {@code fashion-mnist} or a directory of IDX files
+     * @param limit   training rows used (the first ones), 0 = all
+     * @param seed    the seed of the held-out split of the embedded data
+     */
+    record DataSource(String source, int limit, long seed) {}
+
+    record DataSets(Dataset train, Dataset test) {}
+
+    static DataSets load(DataSource d) throws DataFileException {
+        Dataset train, test;
+        if (EMBEDDED.equals(d.source())) {
+            Dataset all = FashionMnist.embedded();
+            if (d.limit() > 0 && d.limit() < all.size()) {
+                // keep the held-out part a tenth of the limited data, so a tiny run stays tiny
+                all = all.rows(firstRows(Math.min(all.size(), d.limit() + Math.max(1, d.limit() / 10))), all.name());
+            }
+            int heldOut = Math.min(EMBEDDED_HELD_OUT, Math.max(1, all.size() / 10));
+            Dataset.Split split = all.split(heldOut, d.seed());
+            train = split.train();
+            test = split.validation();
+        } else {
+            FashionMnist.Splits splits = FashionMnist.load(FashionMnist.resolve(d.source()));
+            train = splits.train();
+            test = splits.test();
+        }
+        if (d.limit() > 0 && d.limit() < train.size()) train = train.rows(firstRows(d.limit()), train.name() + "[:" + d.limit() + "]");
+        return new DataSets(train, test);
+    }
+
+    static int[] firstRows(int n) {
+        int[] r = new int[n];
+        Arrays.setAll(r, i -> i);
+        return r;
+    }
+
+    /** Loads a run's model; a missing or damaged run is an IOException with one line (exit code 2). */
+    static ModelStore.Saved loadRun(String dir) throws IOException {
+        return ModelStore.load(Path.of(dir));
+    }
+
+    /** The data source saved with a run (absent for a model saved by other means: then the embedded default). */
+    static DataSource dataSource(ModelStore.Saved saved) {
+        Json.Value training = saved.config().training();
+        if (training instanceof Json.Obj o && o.members().get("data") != null) {
+            return Json.fromJson(o.members().get("data"), DataSource.class, saved.directory().resolve(ModelStore.CONFIG_FILE) + ": training.data");
+        }
+        return new DataSource(EMBEDDED, 0, 0);
+    }
+
+    /**
+     * The evaluation rows for a saved model, preprocessed as in training: the held-out rows of its data
+     * (or of {@code dataOverride}), the first {@code limit} of them (0 = all), binarized with one fixed sample
+     * when training binarized.
+     */
+    static Dataset evaluationData(ModelStore.Saved saved, String dataOverride, int limit) throws DataFileException {
+        DataSource source = dataSource(saved);
+        if (dataOverride != null) source = new DataSource(dataOverride, 0, source.seed());
+        Dataset test = load(source).test();
+        if (limit > 0 && limit < test.size()) test = test.rows(firstRows(limit), test.name() + "[:" + limit + "]");
+        return prepare(saved.preprocessing(), test, source.seed());
+    }
+
+    /** Applies a model's preprocessing to data loaded as [0, 1] intensities. */
+    static Dataset prepare(ModelStore.DataPreprocessing p, Dataset data, long seed) {
+        Dataset out = p.standardizer() == null ? data : p.standardizer().apply(data);
+        // dynamic and static both evaluate on one fixed sample, so that repeated evaluations agree
+        return p.binarization() == Binarization.NONE ? out : Binarization.STATIC.prepare(out, seed, EVALUATION_STREAM);
+    }
+
+    /** One-hot class conditions for a conditional model, null for the others. */
+    static Tensor condition(LatentModel model, int[] labels) {
+        if (!(model instanceof ConditionalVae c)) return null;
+        if (labels == null) throw new UsageException(model.kind() + ": a conditional model needs labelled data");
+        return c.oneHot(labels);
+    }
+
+    /** Decoder outputs as displayable intensities: the likelihood's mean, with any standardization undone. */
+    static Tensor pictures(LatentModel model, ModelStore.DataPreprocessing p, Tensor params) {
+        Tensor mean = model.likelihood().mean(params);
+        return p.standardizer() == null ? mean : p.standardizer().invert(mean);
+    }
+
+    /** Data rows as displayable intensities (the rows are standardized when the model standardizes). */
+    static Tensor pictureOfData(ModelStore.DataPreprocessing p, Tensor x) {
+        return p.standardizer() == null ? x : p.standardizer().invert(x);
+    }
+
+    /** n decoded prior samples (for a conditional model, classes 0, 1, 2, ... in turn). */
+    static Tensor samples(LatentModel model, ModelStore.DataPreprocessing p, int n, long seed) {
+        if (!model.isStochastic()) throw new UsageException(model.kind() + ": a deterministic autoencoder has no prior to sample from");
+        int[] labels = new int[n];
+        Arrays.setAll(labels, i -> i % 10);
+        return pictures(model, p, model.samplePrior(n, condition(model, labels), new Rng(seed)));
+    }
+
+    /**
+     * The first n rows of {@code data} and their reconstructions (decoded posterior means), arranged for a grid
+     * of {@code columns}: a row of originals, the row of their reconstructions below, and so on.
+     */
+    static Tensor reconstructionPairs(LatentModel model, ModelStore.DataPreprocessing p, Dataset data, int n, int columns) {
+        n = Math.min(n, data.size());
+        Tensor x = data.features().slice(0, 0, n).contiguous();
+        int[] labels = data.hasLabels() ? Arrays.copyOf(data.labels(), n) : null;
+        Tensor c = condition(model, labels);
+        float[] originals = pictureOfData(p, x).toArray();
+        float[] recon = pictures(model, p, model.decode(model.encode(x, c).mean(), c)).toArray();
+        int d = x.dim(1), rowsOfPairs = (n + columns - 1) / columns;
+        float[] out = new float[2 * rowsOfPairs * columns * d];
+        java.util.Arrays.fill(out, Float.NaN);
+        for (int i = 0; i < n; i++) {
+            int pair = i / columns, col = i % columns;
+            System.arraycopy(originals, i * d, out, ((2 * pair) * columns + col) * d, d);
+            System.arraycopy(recon, i * d, out, ((2 * pair + 1) * columns + col) * d, d);
+        }
+        return Tensor.of(out, 2 * rowsOfPairs * columns, d);
+    }
+
+    /** Writes pictures [n, h * w] as a grid of {@code columns}, 2x enlarged. */
+    static void writeGrid(Path file, ModelStore.DataPreprocessing p, Tensor pictures, int columns) throws IOException {
+        int[] s = p.imageShape() != null && p.imageShape().length == 2 ? p.imageShape() : new int[] {1, pictures.dim(1)};
+        int n = pictures.dim(0), rows = (n + columns - 1) / columns;
+        ImageGrid.write(file, pictures, s[0], s[1], rows, Math.min(columns, n), s[0] == 1 ? 1 : 2, 2);
+    }
+
+    /** Evaluates with a progress bar on standard error when the likelihood estimate is long. */
+    static EvaluationReport evaluate(LatentModel model, Tensor x, Tensor condition, int k, long seed) {
+        Evaluator.Options options = Evaluator.Options.defaults(seed).withImportanceSamples(model.isStochastic() ? k : 0);
+        ProgressBar bar = (long) k * x.dim(0) >= 2_000_000L && model.isStochastic()
+                ? ProgressBar.onStandardError("NLL (k=" + k + ")", x.dim(0), "examples") : null;
+        ProgressListener listener = bar == null ? ProgressListener.NONE : (done, total) -> bar.update(done, "");
+        EvaluationReport report = Evaluator.evaluate(model, x, condition, options, listener);
+        if (bar != null) bar.finish(String.format(java.util.Locale.ROOT, "NLL estimate done in %.1fs", bar.elapsedSeconds()));
+        return report;
+    }
+
+    /** Writes {@code value} to the file of {@code --json}, if given. */
+    static void writeJson(Options o, Json.Value value) throws IOException {
+        if (o.has("json")) Json.writeFile(Path.of(o.string("json", null)), value);
+    }
+
+    static Json.Value object(Object... keysAndValues) {
+        Map<String, Json.Value> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            Object v = keysAndValues[i + 1];
+            m.put((String) keysAndValues[i], v instanceof Json.Value j ? j : v == null ? Json.NULL : Json.toJson(v));
+        }
+        return new Json.Obj(m);
+    }
+}

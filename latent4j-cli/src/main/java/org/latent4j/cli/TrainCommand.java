@@ -1,0 +1,251 @@
+package org.latent4j.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.latent4j.cli.report.ImageGrid;
+import org.latent4j.core.data.Binarization;
+import org.latent4j.core.data.Dataset;
+import org.latent4j.core.eval.EvaluationReport;
+import org.latent4j.core.io.Json;
+import org.latent4j.core.io.ModelStore;
+import org.latent4j.core.model.AutoencoderConfig;
+import org.latent4j.core.model.HierarchicalVaeConfig;
+import org.latent4j.core.model.LatentModel;
+import org.latent4j.core.model.LikelihoodKind;
+import org.latent4j.core.model.Models;
+import org.latent4j.core.model.VaeConfig;
+import org.latent4j.core.nn.Activation;
+import org.latent4j.core.train.ConsoleProgress;
+import org.latent4j.core.train.Trainer;
+import org.latent4j.core.train.TrainerOptions;
+import org.latent4j.core.train.TrainingDivergedException;
+import org.latent4j.core.train.TrainingResult;
+import org.latent4j.tensor.GradMode;
+import org.latent4j.tensor.Tensor;
+import org.latent4j.tensor.random.Rng;
+
+/** {@code latent4j train}: trains a model of the VAE family and writes a run directory. */
+final class TrainCommand implements Command {
+    /** The options file a run keeps, so that {@code --resume} rebuilds the same model and data. */
+    static final String ARGUMENTS_FILE = "train-arguments.json";
+
+    private static final Set<String> FLAGS = Set.of();
+    private static final Set<String> VALUED = Set.of("model", "data", "limit", "epochs", "batch", "latent", "hidden", "activation", "k", "beta",
+            "lr", "binarize", "seed", "out", "resume", "nll-k", "eval-limit", "json");
+
+    @Override
+    public String name() {
+        return "train";
+    }
+
+    @Override
+    public String summary() {
+        return "train an autoencoder of the VAE family and write a run directory";
+    }
+
+    @Override
+    public String help() {
+        return """
+                usage: latent4j train [options]
+
+                Trains a model and writes a run directory holding the model (model.safetensors, config.json,
+                metrics.json), history.csv, the last checkpoint, samples.png and reconstructions.png. The metrics
+                are measured on held-out data: NLL by importance sampling, active units, mutual information and a
+                posterior-collapse report.
+
+                options:
+                  --model KIND       ae, vae, beta-vae, iwae, hvae (default vae); cvae is not trainable yet
+                  --data SOURCE      embedded (default: the embedded Fashion-MNIST test split, 1,000 rows held
+                                     out for evaluation), fashion-mnist (the installed full set: train on the
+                                     training split, evaluate on the test split) or a DIR of IDX files
+                  --limit N          train on the first N rows only (default: all)
+                  --epochs N         passes over the training rows (default 10)
+                  --batch N          rows per step (default 128)
+                  --latent N         latent dimensions (default 16; for hvae the first layer, the second has half)
+                  --hidden A,B,...   hidden layer sizes of the encoder, mirrored in the decoder (default 512,256)
+                  --activation NAME  %s (default relu)
+                  --k N              samples per example: the IWAE bound's k for iwae (default 5), the k-sample
+                                     ELBO for vae and beta-vae (default 1)
+                  --beta B           KL weight of beta-vae (default 4)
+                  --lr RATE          Adam's learning rate (default 0.001)
+                  --binarize MODE    none, dynamic or static (default dynamic: a fresh Bernoulli sample of the
+                                     pixels for every batch)
+                  --seed N           the one seed of the run (default 0)
+                  --out DIR          the run directory (default runs/MODEL-YYYYMMDD-HHMMSS); must not exist
+                  --resume DIR       continue the run in DIR from its last checkpoint, with its options
+                                     (--epochs may be raised to train longer)
+                  --nll-k N          importance samples of the final NLL estimate (default 100)
+                  --eval-limit N     held-out rows evaluated at the end (default 1000)
+                  --json FILE        also write the summary as JSON
+                """.formatted(Activation.names());
+    }
+
+    @Override
+    public int run(String[] args) throws Exception {
+        Options given = Options.parse("train", args, FLAGS, VALUED);
+        if (!given.positional().isEmpty()) throw new UsageException("train: unexpected argument " + given.positional().get(0) + " (see train --help)");
+        Path runDir;
+        Options o;
+        boolean resume = given.has("resume");
+        if (resume) {
+            runDir = Path.of(given.string("resume", null));
+            if (given.has("out")) throw new UsageException("train: give either --resume DIR or --out DIR, not both");
+            o = Options.parse("train", merge(savedArguments(runDir), given), FLAGS, VALUED);
+        } else {
+            o = given;
+            String model = o.string("model", Models.VAE);
+            runDir = Path.of(o.string("out", "runs/" + model + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
+            if (Files.exists(runDir)) throw new UsageException("train: " + runDir + " already exists; choose another --out, or --resume it");
+        }
+
+        String kind = o.string("model", Models.VAE);
+        if (kind.equals(Models.CVAE)) {
+            throw new UsageException("train: --model cvae needs class conditions in every batch, which the trainer does not pass yet");
+        }
+        if (!Models.KINDS.contains(kind)) throw new UsageException("train: unknown --model " + kind + " (one of ae, vae, beta-vae, iwae, hvae)");
+        long seed = o.integer("seed", 0, 0, Integer.MAX_VALUE);
+        int epochs = o.integer("epochs", 10, 1, 1_000_000);
+        int batch = o.integer("batch", 128, 1, 1_000_000);
+        int latent = o.integer("latent", 16, 1, 100_000);
+        int[] hidden = o.integers("hidden", new int[] {512, 256}, 1, 1_000_000);
+        Activation activation = parse(() -> Activation.parse(o.string("activation", "relu")));
+        int k = o.integer("k", kind.equals(Models.IWAE) ? 5 : 1, 1, 100_000);
+        double beta = o.number("beta", kind.equals(Models.BETA_VAE) ? 4 : 1, 1e-6, 1e6);
+        double lr = o.number("lr", 1e-3, 1e-9, 10);
+        Binarization binarization = parse(() -> Binarization.valueOf(o.string("binarize", "dynamic").toUpperCase(Locale.ROOT)),
+                "--binarize must be none, dynamic or static, got '" + o.string("binarize", "") + "'");
+        int limit = o.integer("limit", 0, 0, Integer.MAX_VALUE);
+        int nllK = o.integer("nll-k", 100, 0, 1_000_000);
+        int evalLimit = o.integer("eval-limit", 1000, 1, Integer.MAX_VALUE);
+        String source = o.string("data", Runs.EMBEDDED);
+
+        Runs.DataSource dataSource = new Runs.DataSource(source, limit, seed);
+        Runs.DataSets data = Runs.load(dataSource);
+        Dataset train = data.train();
+        int d = train.dim();
+        Record config = parse(() -> config(kind, d, latent, hidden, activation, k, beta));
+        LatentModel model = Models.create(kind, config, new Rng(seed));
+        // the IWAE paper's start: the decoder reproduces the mean training image before any step
+        if (!resume) model.initialiseOutputBias(columnMeans(train.features()));
+
+        System.out.printf(Locale.ROOT, "%s %s: %,d parameters; %s, %,d rows; run directory %s%n", resume ? "resuming" : "training", kind,
+                model.parameterCount(), train.name(), train.size(), runDir);
+        if (!resume) {
+            Files.createDirectories(runDir);
+            Map<String, String> saved = new LinkedHashMap<>(o.values());
+            saved.remove("json");
+            Json.writeFile(runDir.resolve(ARGUMENTS_FILE), Json.toJson(saved));
+        }
+        TrainerOptions options = TrainerOptions.defaults().withEpochs(epochs).withBatchSize(batch).withSeed(seed).withLearningRate(lr)
+                .withBinarization(binarization);
+        TrainingResult result;
+        long start = System.nanoTime();
+        try {
+            result = resume ? Trainer.resume(model, train, null, options, runDir, ConsoleProgress.onStandardError())
+                    : Trainer.fit(model, train, null, options, runDir, ConsoleProgress.onStandardError());
+        } catch (TrainingDivergedException e) {
+            System.err.println("latent4j train: " + e.getMessage());
+            return 1;
+        }
+        double trainSeconds = (System.nanoTime() - start) / 1e9;
+
+        ModelStore.DataPreprocessing prep = new ModelStore.DataPreprocessing(train.name(), train.imageShape(), ModelStore.SCALING_BYTES, null,
+                binarization);
+        Dataset test = data.test();
+        if (evalLimit < test.size()) test = test.rows(Runs.firstRows(evalLimit), test.name() + "[:" + evalLimit + "]");
+        test = Runs.prepare(prep, test, seed);
+        EvaluationReport report;
+        try (GradMode.Scope noGrad = GradMode.disabled()) {
+            report = Runs.evaluate(model, test.features(), null, nllK, seed);
+        }
+        Json.Value metrics = Json.parse(report.toJson());
+        Json.Value training = Runs.object("data", Json.toJson(dataSource), "arguments", Json.toJson(o.values()), "result", Json.toJson(result));
+        ModelStore.save(runDir, model, prep, training, metrics);
+        try (GradMode.Scope noGrad = GradMode.disabled()) {
+            if (model.isStochastic()) Runs.writeGrid(runDir.resolve("samples.png"), prep, Runs.samples(model, prep, 64, seed), 8);
+            Runs.writeGrid(runDir.resolve("reconstructions.png"), prep, Runs.reconstructionPairs(model, prep, test, 32, 16), 16);
+        }
+
+        var last = result.last();
+        System.out.printf(Locale.ROOT, "trained %d epochs in %.1fs: train loss %.3f%s%n", last.epoch(), trainSeconds, last.trainLoss(),
+                last.validationLoss().isPresent() ? String.format(Locale.ROOT, ", validation loss %.3f", last.validationLoss().getAsDouble()) : "");
+        System.out.print(report.summary());
+        System.out.println("wrote " + runDir + " (model, metrics.json, history.csv, samples.png, reconstructions.png)");
+        Runs.writeJson(o, Runs.object("run", runDir.toString(), "model", kind, "epochs", last.epoch(), "seconds", trainSeconds,
+                "train_loss", last.trainLoss(), "validation_loss", last.validationLoss().isPresent() ? last.validationLoss().getAsDouble() : null,
+                "metrics", metrics));
+        return 0;
+    }
+
+    /** The saved arguments of a run, overridden by those given now. */
+    private static String[] merge(Map<String, String> saved, Options given) {
+        Map<String, String> all = new LinkedHashMap<>(saved);
+        all.putAll(given.values());
+        all.remove("resume");
+        List<String> args = new java.util.ArrayList<>();
+        all.forEach((key, v) -> {
+            args.add("--" + key);
+            args.add(v);
+        });
+        return args.toArray(String[]::new);
+    }
+
+    private static Map<String, String> savedArguments(Path runDir) throws IOException {
+        Path file = runDir.resolve(ARGUMENTS_FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException("train: " + runDir + " is not a run directory of latent4j train (it has no " + ARGUMENTS_FILE + ")");
+        }
+        Json.Cursor c = Json.at(Json.readFile(file), file.toString());
+        Map<String, String> out = new LinkedHashMap<>();
+        c.entries().forEach((key, v) -> out.put(key, v.asString()));
+        return out;
+    }
+
+    private static <T> T parse(java.util.function.Supplier<T> f) {
+        try {
+            return f.get();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("train: " + e.getMessage());
+        }
+    }
+
+    private static <T> T parse(java.util.function.Supplier<T> f, String message) {
+        try {
+            return f.get();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("train: " + message);
+        }
+    }
+
+    /** The model config the options describe. */
+    static Record config(String kind, int d, int latent, int[] hidden, Activation activation, int k, double beta) {
+        List<Integer> h = Arrays.stream(hidden).boxed().toList();
+        return switch (kind) {
+            case Models.AE -> new AutoencoderConfig(d, latent, h, null, activation, LikelihoodKind.BERNOULLI, 1.0);
+            case Models.HVAE -> {
+                List<Integer> h2 = Arrays.stream(hidden).map(x -> Math.max(2, x / 2)).boxed().toList();
+                yield HierarchicalVaeConfig.of(d).withSizes(latent, Math.max(1, latent / 2), h, h2).withObjective(HierarchicalVaeConfig.Objective.ELBO, k);
+            }
+            default -> VaeConfig.of(d, latent).withHidden(h).withActivation(activation).withBeta(beta).withSamples(k);
+        };
+    }
+
+    static float[] columnMeans(Tensor x) {
+        int n = x.dim(0), d = x.dim(1);
+        float[] v = x.toArray();
+        double[] sum = new double[d];
+        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) sum[j] += v[i * d + j];
+        float[] mean = new float[d];
+        for (int j = 0; j < d; j++) mean[j] = (float) (sum[j] / n);
+        return mean;
+    }
+}

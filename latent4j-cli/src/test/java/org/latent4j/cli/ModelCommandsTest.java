@@ -1,0 +1,160 @@
+package org.latent4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.latent4j.core.io.Json;
+import org.latent4j.core.io.ModelStore;
+
+/** The model commands end to end on a tiny run (one epoch on 200 rows of the embedded data). */
+class ModelCommandsTest {
+    @TempDir
+    static Path tmp;
+    static Path run;
+
+    record Result(int code, String out, String err) {}
+
+    static Result latent4j(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = Main.run(args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @BeforeAll
+    static void trainTinyRun() {
+        run = tmp.resolve("run");
+        Result r = latent4j("train", "--limit", "200", "--epochs", "1", "--hidden", "32", "--latent", "4", "--batch", "50", "--nll-k", "5",
+                "--eval-limit", "20", "--out", run.toString(), "--json", tmp.resolve("train.json").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("NLL"), r.out());
+    }
+
+    /** Width or height of a grid of 28x28 images enlarged twice with 2-pixel separators. */
+    private static int extent(int cells) {
+        return cells * 56 + (cells + 1) * 2;
+    }
+
+    private static void assertPng(Path file, int columns, int rows) throws IOException {
+        BufferedImage img = ImageIO.read(file.toFile());
+        assertEquals(extent(columns), img.getWidth(), file + " width");
+        assertEquals(extent(rows), img.getHeight(), file + " height");
+    }
+
+    @Test
+    void trainWritesARunDirectoryThatLoads() throws IOException {
+        for (String f : new String[] {"model.safetensors", "config.json", "metrics.json", "history.csv", "samples.png", "reconstructions.png"}) {
+            assertTrue(Files.isRegularFile(run.resolve(f)), f);
+        }
+        ModelStore.Saved saved = ModelStore.load(run);
+        assertEquals("vae", saved.model().kind());
+        assertEquals(4, saved.model().latentDim());
+        assertEquals(2, Files.readAllLines(run.resolve("history.csv")).size(), "header and one epoch");
+        assertPng(run.resolve("samples.png"), 8, 8);
+        assertPng(run.resolve("reconstructions.png"), 16, 4);
+        Json.Cursor metrics = Json.at(Json.readFile(run.resolve("metrics.json")), "metrics");
+        assertEquals(20, metrics.get("examples").asInt());
+        assertEquals(5, metrics.get("log_likelihood").get("k").asInt());
+        assertTrue(metrics.get("log_likelihood").get("nll").asDouble() > 0);
+        Json.Cursor summary = Json.at(Json.readFile(tmp.resolve("train.json")), "train.json");
+        assertEquals(1, summary.get("epochs").asInt());
+        assertTrue(summary.has("metrics") && summary.has("train_loss"));
+    }
+
+    @Test
+    void evalReportsAndWritesJson() throws IOException {
+        Path json = tmp.resolve("eval.json");
+        Result r = latent4j("eval", run.toString(), "--nll-k", "4", "--limit", "10", "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("NLL") && r.out().contains("active units"), r.out());
+        Json.Cursor c = Json.at(Json.readFile(json), "eval.json");
+        assertEquals(10, c.get("examples").asInt());
+        assertEquals(4, c.get("log_likelihood").get("k").asInt());
+        for (String key : new String[] {"elbo", "reconstruction", "kl", "active_units", "mutual_information", "posterior_collapse"}) {
+            assertTrue(c.has(key), key);
+        }
+    }
+
+    @Test
+    void imageCommandsWriteGridsOfTheRightSize() throws IOException {
+        Path samples = tmp.resolve("s.png"), recon = tmp.resolve("r.png"), interp = tmp.resolve("i.png"), trav = tmp.resolve("t.png");
+        assertEquals(0, latent4j("sample", run.toString(), "--n", "6", "--out", samples.toString()).code());
+        assertPng(samples, 3, 2);
+        Path rj = tmp.resolve("r.json");
+        Result r = latent4j("reconstruct", run.toString(), "--n", "5", "--columns", "4", "--out", recon.toString(), "--json", rj.toString());
+        assertEquals(0, r.code(), r.err());
+        assertPng(recon, 4, 4);
+        double mse = Json.at(Json.readFile(rj), "r").get("mean_squared_error").asDouble();
+        assertTrue(mse > 0 && mse < 1, "mse " + mse);
+        assertEquals(0, latent4j("interpolate", run.toString(), "--pairs", "2", "--steps", "3", "--out", interp.toString()).code());
+        assertPng(interp, 5, 2);
+        Path tj = tmp.resolve("t.json");
+        r = latent4j("traverse", run.toString(), "--dims", "3", "--steps", "4", "--out", trav.toString(), "--json", tj.toString());
+        assertEquals(0, r.code(), r.err());
+        assertPng(trav, 4, 3);
+        Json.Cursor t = Json.at(Json.readFile(tj), "t");
+        double[] activity = t.get("activity").asDoubleArray();
+        assertEquals(3, t.get("dimensions").asIntArray().length);
+        assertTrue(activity[0] >= activity[1] && activity[1] >= activity[2], "most active first");
+    }
+
+    @Test
+    void resumeContinuesARunWithItsSavedOptions() throws IOException {
+        Path dir = tmp.resolve("resumed");
+        assertEquals(0, latent4j("train", "--limit", "100", "--epochs", "1", "--hidden", "8", "--latent", "2", "--batch", "50", "--nll-k", "2",
+                "--eval-limit", "10", "--out", dir.toString()).code());
+        Result r = latent4j("train", "--resume", dir.toString(), "--epochs", "2");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(3, Files.readAllLines(dir.resolve("history.csv")).size(), "header and two epochs");
+        assertEquals(2, ModelStore.load(dir).model().latentDim(), "the saved --latent was kept");
+        assertUsageError("not a run directory", "train", "--resume", tmp.resolve("broken-nowhere").toString());
+    }
+
+    private static void assertUsageError(String expected, String... args) {
+        Result r = latent4j(args);
+        assertEquals(2, r.code(), r.err());
+        String err = r.err().strip();
+        assertFalse(err.contains("\n"), "one line: " + err);
+        assertFalse(err.contains("Exception") || err.contains("\tat "), "no stack trace: " + err);
+        assertTrue(err.contains(expected), err);
+    }
+
+    @Test
+    void badOptionsExitWithOneLine() throws IOException {
+        assertUsageError("unknown option --epoch", "train", "--epoch", "3");
+        assertUsageError("--epochs must be a whole number, got 'three'", "train", "--epochs", "three");
+        assertUsageError("unknown --model gan", "train", "--model", "gan");
+        assertUsageError("--binarize must be none, dynamic or static", "train", "--binarize", "maybe");
+        assertUsageError("unknown activation 'swish2'", "train", "--activation", "swish2");
+        assertUsageError("no such directory", "eval", tmp.resolve("missing").toString());
+        assertUsageError("expects one run directory", "sample");
+        assertUsageError("already exists", "train", "--out", run.toString());
+
+        Path broken = tmp.resolve("broken");
+        Files.createDirectories(broken);
+        for (String f : new String[] {"model.safetensors", "config.json", "metrics.json"}) Files.copy(run.resolve(f), broken.resolve(f));
+        String config = Files.readString(broken.resolve("config.json"));
+        Files.writeString(broken.resolve("config.json"), config.substring(0, config.length() - 3));
+        assertUsageError("config.json", "eval", broken.toString());
+        assertUsageError("config.json", "sample", broken.toString());
+    }
+}

@@ -1,0 +1,199 @@
+package org.latent4j.core.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.latent4j.core.data.Binarization;
+import org.latent4j.core.data.Standardizer;
+import org.latent4j.core.distributions.DiagonalGaussian;
+import org.latent4j.core.io.ModelStore.DataPreprocessing;
+import org.latent4j.core.io.ModelStore.ModelStoreException;
+import org.latent4j.core.model.AutoencoderConfig;
+import org.latent4j.core.model.ConditionalVaeConfig;
+import org.latent4j.core.model.HierarchicalVaeConfig;
+import org.latent4j.core.model.LatentModel;
+import org.latent4j.core.model.LikelihoodKind;
+import org.latent4j.core.model.Models;
+import org.latent4j.core.model.VaeConfig;
+import org.latent4j.tensor.Tensor;
+import org.latent4j.tensor.random.Rng;
+
+class ModelStoreTest {
+    private static final int D = 12;
+
+    private static Record smallConfig(String kind) {
+        VaeConfig vae = VaeConfig.of(D, 3).withHidden(List.of(5));
+        return switch (kind) {
+            case Models.AE -> AutoencoderConfig.of(D, 3).withHidden(List.of(5));
+            case Models.VAE, Models.IWAE -> vae.withSamples(2);
+            // a learned Gaussian likelihood adds a parameter outside the networks
+            case Models.BETA_VAE -> vae.withBeta(4).withLikelihood(LikelihoodKind.GAUSSIAN_LEARNED);
+            case Models.CVAE -> new ConditionalVaeConfig(vae, 4);
+            case Models.HVAE -> HierarchicalVaeConfig.of(D).withSizes(4, 2, List.of(6), List.of(3));
+            default -> throw new AssertionError(kind);
+        };
+    }
+
+    private static DataPreprocessing preprocessing() {
+        float[] mean = new float[D], scale = new float[D];
+        for (int i = 0; i < D; i++) {
+            mean[i] = 0.1f * i;
+            scale[i] = 1f + i;
+        }
+        return new DataPreprocessing("synthetic/train", new int[] {3, 4}, ModelStore.SCALING_BYTES, new Standardizer(mean, scale), Binarization.DYNAMIC);
+    }
+
+    private static Path saveSmall(Path dir, String kind) throws IOException {
+        LatentModel model = Models.create(kind, smallConfig(kind), new Rng(7));
+        Json.Value metrics = Json.parse("{\"nll\": 91.5}");
+        ModelStore.save(dir, model, preprocessing(), Json.parse("{\"epochs\": 3}"), metrics);
+        return dir;
+    }
+
+    private static Tensor condition(LatentModel model, int rows) {
+        if (!model.kind().equals(Models.CVAE)) return null;
+        float[] c = new float[rows * 4];
+        for (int i = 0; i < rows; i++) c[i * 4 + i % 4] = 1f;
+        return Tensor.of(c, rows, 4);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ae", "vae", "beta-vae", "iwae", "cvae", "hvae"})
+    void saveThenLoadGivesBitIdenticalEncodeAndDecode(String kind, @TempDir Path dir) throws IOException {
+        LatentModel original = Models.create(kind, smallConfig(kind), new Rng(7));
+        ModelStore.save(dir, original, preprocessing(), null, null);
+        ModelStore.Saved saved = ModelStore.load(dir);
+        LatentModel loaded = saved.model();
+        assertEquals(kind, loaded.kind());
+        assertEquals(original.config(), loaded.config());
+
+        // A fresh model from another seed differs, so equal outputs below mean the weights were loaded.
+        LatentModel other = Models.create(kind, smallConfig(kind), new Rng(0));
+        Tensor x = new Rng(3).uniform(0f, 1f, 5, D);
+        Tensor z = new Rng(4).normal(0f, 1f, 5, original.latentDim());
+        Tensor c = condition(original, 5);
+        assertArrayEquals(original.decode(z, c).toArray(), loaded.decode(z, c).toArray());
+        assertFalse(java.util.Arrays.equals(original.decode(z, c).toArray(), other.decode(z, c).toArray()));
+        DiagonalGaussian qa = original.encode(x, c), qb = loaded.encode(x, c);
+        assertArrayEquals(qa.mean().toArray(), qb.mean().toArray());
+        assertArrayEquals(qa.logVar().toArray(), qb.logVar().toArray());
+        for (var e : original.namedParameters().entrySet()) {
+            assertArrayEquals(e.getValue().toArray(), loaded.namedParameters().get(e.getKey()).toArray(), e.getKey());
+        }
+    }
+
+    @Test
+    void preprocessingMetricsAndProvenanceRoundTrip(@TempDir Path dir) throws IOException {
+        saveSmall(dir, Models.VAE);
+        ModelStore.Saved saved = ModelStore.load(dir);
+        DataPreprocessing p = saved.preprocessing();
+        assertEquals(preprocessing().standardizer(), p.standardizer());
+        assertArrayEquals(new int[] {3, 4}, p.imageShape());
+        assertEquals(Binarization.DYNAMIC, p.binarization());
+        assertEquals(ModelStore.SCALING_BYTES, p.scaling());
+        assertEquals("synthetic/train", p.dataset());
+        assertEquals(91.5, Json.at(saved.metrics(), "m").get("nll").asDouble());
+        assertEquals(3, Json.at(saved.config().training(), "t").get("epochs").asInt());
+        assertEquals(ModelStore.FORMAT, saved.config().format());
+        assertEquals(saved.model().parameterCount(), saved.config().weights().parameters());
+    }
+
+    private static String failure(Path dir) {
+        ModelStoreException e = assertThrows(ModelStoreException.class, () -> ModelStore.load(dir));
+        assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
+        return e.getMessage();
+    }
+
+    @Test
+    void missingDirectoryAndMissingFiles(@TempDir Path tmp) throws IOException {
+        assertTrue(failure(tmp.resolve("nope")).contains("no such directory"));
+        assertTrue(failure(tmp).contains("holds no config.json"));
+        Path dir = saveSmall(tmp.resolve("m"), Models.VAE);
+        Files.delete(dir.resolve(ModelStore.WEIGHTS_FILE));
+        String m = failure(dir);
+        assertTrue(m.contains("model.safetensors: no such file"), m);
+    }
+
+    @Test
+    void badJsonNamesFileLineAndColumn(@TempDir Path tmp) throws IOException {
+        Path dir = saveSmall(tmp, Models.VAE);
+        Path config = dir.resolve(ModelStore.CONFIG_FILE);
+        String text = Files.readString(config);
+        Files.writeString(config, text.substring(0, text.length() / 2));
+        String m = failure(dir);
+        assertTrue(m.startsWith(config.toString()), m);
+        assertTrue(m.contains("line"), m);
+    }
+
+    @Test
+    void invalidConfigValuesNameTheKey(@TempDir Path tmp) throws IOException {
+        Path dir = saveSmall(tmp, Models.VAE);
+        Path config = dir.resolve(ModelStore.CONFIG_FILE);
+        String text = Files.readString(config);
+        Files.writeString(config, text.replace("\"kind\": \"vae\"", "\"kind\": \"gan\""));
+        String m = failure(dir);
+        assertTrue(m.contains("kind") && m.contains("gan") && m.contains("one of ae, vae"), m);
+
+        Files.writeString(config, text.replace("\"latentDim\": 3", "\"latentDim\": -3"));
+        m = failure(dir);
+        assertTrue(m.contains("latentDim"), m);
+
+        Files.writeString(config, text.replace("\"format\": \"latent4j-model\"", "\"format\": \"other\""));
+        m = failure(dir);
+        assertTrue(m.contains("not a Latent4j model config"), m);
+    }
+
+    @Test
+    void lyingHeaderIsReported(@TempDir Path tmp) throws IOException {
+        Path dir = saveSmall(tmp, Models.VAE);
+        Path weights = dir.resolve(ModelStore.WEIGHTS_FILE);
+        byte[] bytes = Files.readAllBytes(weights);
+        bytes[0] = (byte) (bytes[0] + 8); // the header now claims 8 bytes more than it has: it swallows tensor data
+        Files.write(weights, bytes);
+        String m = failure(dir);
+        assertTrue(m.startsWith(weights.toString()), m);
+        assertTrue(m.contains("header") || m.contains("JSON") || m.contains("json"), m);
+    }
+
+    @Test
+    void mismatchedTensorsAreListed(@TempDir Path tmp) throws IOException {
+        Path dir = saveSmall(tmp, Models.VAE);
+        Path weights = dir.resolve(ModelStore.WEIGHTS_FILE);
+        Map<String, Tensor> tensors = new LinkedHashMap<>(Safetensors.read(weights));
+        String first = tensors.keySet().iterator().next();
+        tensors.put(first, Tensor.zeros(2, 2));
+        tensors.put("extra.weight", Tensor.zeros(1));
+        Safetensors.write(weights, tensors, null);
+        String m = failure(dir);
+        assertTrue(m.contains("shape: " + first) && m.contains("unexpected: extra.weight"), m);
+    }
+
+    @Test
+    void weightsChangedAfterSavingFailTheChecksum(@TempDir Path tmp) throws IOException {
+        Path dir = saveSmall(tmp, Models.VAE);
+        Path weights = dir.resolve(ModelStore.WEIGHTS_FILE);
+        Map<String, Tensor> tensors = new LinkedHashMap<>(Safetensors.read(weights));
+        String first = tensors.keySet().iterator().next();
+        float[] v = tensors.get(first).toArray();
+        v[0] += 1f;
+        tensors.put(first, Tensor.of(v, tensors.get(first).shape()));
+        Safetensors.write(weights, tensors, null);
+        String m = failure(dir);
+        assertTrue(m.contains("SHA-256"), m);
+        assertNotEquals(-1, m.indexOf("replaced or damaged"));
+    }
+}
