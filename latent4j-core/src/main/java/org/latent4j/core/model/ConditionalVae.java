@@ -1,7 +1,6 @@
 package org.latent4j.core.model;
 
 import org.latent4j.tensor.Tensor;
-import org.latent4j.tensor.ops.IndexOps;
 import org.latent4j.tensor.random.Rng;
 
 /**
@@ -22,15 +21,16 @@ public final class ConditionalVae extends Vae {
         return config;
     }
 
-    /** One-hot conditions [labels.length, conditionDim] for class labels. */
-    public Tensor oneHot(int[] labels) {
-        return IndexOps.oneHot(labels, config.conditionDim());
+    /** The condition is the one-hot of a class label, so its width is the number of classes. */
+    @Override
+    public int conditionClasses() {
+        return config.conditionDim();
     }
 
     /** n samples from the prior decoded under class {@code label}: [n, d * p]. */
     public Tensor sampleClass(int label, int n, Rng rng) {
         int[] labels = new int[n];
         java.util.Arrays.fill(labels, label);
-        return samplePrior(n, oneHot(labels), rng);
+        return samplePrior(n, labelCondition(labels), rng);
     }
 }

@@ -35,6 +35,22 @@ public abstract class LatentModel extends Module {
     /** Decoder output (likelihood parameters) for latent codes z [..., latent]. */
     public abstract Tensor decode(Tensor z, Tensor condition);
 
+    /**
+     * How many classes the model is conditioned on: 0 for an unconditional model, else every input comes with
+     * the one-hot of its class label as its condition (see {@link #labelCondition}). The trainer and the
+     * commands build conditions from a dataset's labels through these two methods.
+     */
+    public int conditionClasses() {
+        return 0;
+    }
+
+    /** The condition of inputs with these class labels: their one-hot [labels.length, conditionClasses()]. */
+    public final Tensor labelCondition(int[] labels) {
+        int classes = conditionClasses();
+        if (classes == 0) throw new UnsupportedOperationException(kind() + ": an unconditional model takes no condition");
+        return org.latent4j.tensor.ops.IndexOps.oneHot(labels, classes);
+    }
+
     /** Whether the bottleneck is stochastic (false for the deterministic autoencoder). */
     public boolean isStochastic() {
         return true;

@@ -17,6 +17,7 @@ import org.latent4j.core.model.LatentModel;
 import org.latent4j.core.model.LossResult;
 import org.latent4j.core.model.TrainingProgress;
 import org.latent4j.tensor.GradMode;
+import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.Workspace;
 import org.latent4j.tensor.kernel.Kernels;
 import org.latent4j.tensor.optim.Adam;
@@ -139,6 +140,8 @@ public final class Trainer {
                 throw new IllegalArgumentException("Trainer: validation set " + validation.name() + " has " + validation.dim()
                         + " features but training set " + train.name() + " has " + train.dim());
             }
+            checkLabels(model, train);
+            if (validation != null) checkLabels(model, validation);
             this.model = model;
             this.options = options;
             this.runDirectory = runDirectory;
@@ -160,6 +163,31 @@ public final class Trainer {
             validationBatches = validationData == null ? null : validationData.batches(options.batchSize(), false);
             stepsPerEpoch = batches.count();
             optimizer = new Adam(model.parameters(), options.adam());
+        }
+
+        /** A conditional model needs every row's class label, within the classes it is conditioned on. */
+        private static void checkLabels(LatentModel model, Dataset data) {
+            int classes = model.conditionClasses();
+            if (classes == 0) return;
+            if (!data.hasLabels()) {
+                throw new IllegalArgumentException("Trainer: the " + model.kind() + " model is conditioned on " + classes
+                        + " classes and needs a labelled dataset, but " + data.name() + " has no labels");
+            }
+            int[] labels = data.labels();
+            for (int i = 0; i < labels.length; i++) {
+                if (labels[i] < 0 || labels[i] >= classes) {
+                    throw new IllegalArgumentException("Trainer: row " + i + " of dataset " + data.name() + " has label " + labels[i]
+                            + ", outside the " + model.kind() + " model's classes 0.." + (classes - 1));
+                }
+            }
+        }
+
+        /**
+         * The model's input for a batch of (preprocessed) features: with the one-hot of the rows' labels for a
+         * conditional model, so a batch's condition, like its rows, depends only on the seed, epoch and batch index.
+         */
+        private Batch input(Tensor x, Batches.Batch batch) {
+            return model.conditionClasses() == 0 ? Batch.of(x) : new Batch(x, model.labelCondition(batch.labels()));
         }
 
         TrainingResult train(Checkpoint resumeFrom) {
@@ -266,7 +294,7 @@ public final class Trainer {
             optimizer.setLearningRate(options.schedule().rate(epoch, step));
             try (Workspace.Scope scope = workspace.open()) {
                 var x = options.binarization().sampleBatch(batch.features(), seed, epoch, batch.index());
-                LossResult r = model.loss(Batch.of(x), new TrainingProgress(epoch, step, stepsPerEpoch), modelStream(seed, step));
+                LossResult r = model.loss(input(x, batch), new TrainingProgress(epoch, step, stepsPerEpoch), modelStream(seed, step));
                 double loss = r.loss().item();
                 if (!Double.isFinite(loss)) throw diverged("the loss is " + loss);
                 optimizer.zeroGrad();
@@ -300,7 +328,7 @@ public final class Trainer {
                     try (Workspace.Scope scope = workspace.open()) {
                         var x = options.binarization().sampleBatch(batch.features(), seed, Binarization.EVALUATION_EPOCH, batch.index());
                         Rng rng = new Rng(seed).fork(VALIDATION_DOMAIN).fork(batch.index());
-                        sum += model.loss(Batch.of(x), TrainingProgress.EVALUATION, rng).loss().item() * batch.size();
+                        sum += model.loss(input(x, batch), TrainingProgress.EVALUATION, rng).loss().item() * batch.size();
                         rows += batch.size();
                     }
                 }

@@ -32,7 +32,7 @@ class ModelTrainingTest {
     }
 
     static Tensor conditionFor(LatentModel m, ModelFixtures.Binary data) {
-        return m instanceof ConditionalVae c ? c.oneHot(data.labels()) : null;
+        return m instanceof ConditionalVae c ? c.labelCondition(data.labels()) : null;
     }
 
     @ParameterizedTest
@@ -50,7 +50,7 @@ class ModelTrainingTest {
         };
         LatentModel m = Models.create(kind, cfg, new Rng(3));
         var data = ModelFixtures.binary(4, 5, 2, 9);
-        Batch batch = new Batch(data.x(), m instanceof ConditionalVae c ? c.oneHot(data.labels()) : null);
+        Batch batch = new Batch(data.x(), m instanceof ConditionalVae c ? c.labelCondition(data.labels()) : null);
         ModelFixtures.assertLossGradients(m, batch, new TrainingProgress(0, 5, 10), 77);
     }
 

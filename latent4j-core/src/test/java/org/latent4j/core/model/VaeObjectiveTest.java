@@ -170,7 +170,7 @@ class VaeObjectiveTest {
     void conditionalSamplesFollowTheirClass() {
         var data = ModelFixtures.binary(200, D, 4, 5);
         ConditionalVae m = new ConditionalVae(new ConditionalVaeConfig(VaeConfig.of(D, 2).withHidden(List.of(16)), 4), new Rng(46));
-        ModelFixtures.train(m, data.x(), m.oneHot(data.labels()), 400, 1e-2, 47);
+        ModelFixtures.train(m, data.x(), m.labelCondition(data.labels()), 400, 1e-2, 47);
         for (int c = 0; c < 4; c++) {
             float[] p = m.likelihood().mean(m.sampleClass(c, 200, new Rng(48 + c))).toArray();
             double[] avg = new double[D];
