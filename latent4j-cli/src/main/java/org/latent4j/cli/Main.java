@@ -2,6 +2,12 @@ package org.latent4j.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.latent4j.cli.bench.BenchCommand;
@@ -63,16 +69,40 @@ public final class Main {
             System.err.println("latent4j " + e.getMessage());
             return 2;
         } catch (UncheckedIOException e) {
-            System.err.println("latent4j " + c.name() + ": " + e.getCause().getMessage());
+            // a message of its own says what was being done (e.g. "Trainer: cannot write ..."); the cause says why
+            String why = describe(e.getCause());
+            System.err.println("latent4j " + c.name() + ": " + (e.getMessage().equals(e.getCause().toString()) ? why : oneLine(e.getMessage()) + ": " + why));
             return 2;
         } catch (IOException e) {
-            System.err.println("latent4j " + c.name() + ": " + e.getMessage());
+            System.err.println("latent4j " + c.name() + ": " + describe(e));
             return 2;
         } catch (Exception e) {
             System.err.println("latent4j " + c.name() + ": internal error: " + e);
             e.printStackTrace();
             return 1;
         }
+    }
+
+    /**
+     * One line for an I/O failure. The JDK's file-system exceptions often carry only the path (an
+     * AccessDeniedException's message is the file name), so their kind is spelled out.
+     */
+    static String describe(IOException e) {
+        if (!(e instanceof FileSystemException f)) return oneLine(e.getMessage() == null ? e.toString() : e.getMessage());
+        String why = f.getReason() != null ? f.getReason() : switch (f) {
+            case NoSuchFileException x -> "no such file or directory";
+            case AccessDeniedException x -> "permission denied";
+            case FileAlreadyExistsException x -> "already exists (and is in the way)";
+            case NotDirectoryException x -> "is not a directory";
+            case DirectoryNotEmptyException x -> "directory is not empty";
+            default -> f.getClass().getSimpleName();
+        };
+        return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": " + oneLine(why);
+    }
+
+    /** A multi-line message (e.g. a list of mismatches) joined into one line. */
+    static String oneLine(String s) {
+        return s.strip().replaceAll(":\\s*\\R\\s*", ": ").replaceAll("\\s*\\R\\s*", "; ");
     }
 
     static String usage() {

@@ -13,8 +13,8 @@ import org.latent4j.core.eval.EvaluationReport;
 import org.latent4j.core.eval.Evaluator;
 import org.latent4j.core.eval.ProgressListener;
 import org.latent4j.core.io.Json;
+import org.latent4j.core.io.JsonException;
 import org.latent4j.core.io.ModelStore;
-import org.latent4j.core.model.ConditionalVae;
 import org.latent4j.core.model.LatentModel;
 import org.latent4j.core.train.ProgressBar;
 import org.latent4j.cli.report.ImageGrid;
@@ -42,7 +42,12 @@ final class Runs {
      * @param limit   training rows used (the first ones), 0 = all
      * @param seed    the seed of the held-out split of the embedded data
      */
-    record DataSource(String source, int limit, long seed) {}
+    record DataSource(String source, int limit, long seed) {
+        DataSource {
+            if (source == null || source.isBlank()) throw new IllegalArgumentException("source is missing or blank");
+            if (limit < 0) throw new IllegalArgumentException("limit " + limit + " is negative");
+        }
+    }
 
     record DataSets(Dataset train, Dataset test) {}
 
@@ -78,11 +83,19 @@ final class Runs {
         return ModelStore.load(Path.of(dir));
     }
 
-    /** The data source saved with a run (absent for a model saved by other means: then the embedded default). */
-    static DataSource dataSource(ModelStore.Saved saved) {
+    /**
+     * The data source saved with a run (absent for a model saved by other means: then the embedded default); a
+     * damaged entry is an IOException naming the file (exit code 2).
+     */
+    static DataSource dataSource(ModelStore.Saved saved) throws IOException {
         Json.Value training = saved.config().training();
         if (training instanceof Json.Obj o && o.members().get("data") != null) {
-            return Json.fromJson(o.members().get("data"), DataSource.class, saved.directory().resolve(ModelStore.CONFIG_FILE) + ": training.data");
+            Path file = saved.directory().resolve(ModelStore.CONFIG_FILE);
+            try {
+                return Json.fromJson(o.members().get("data"), DataSource.class, file + ": training.data");
+            } catch (JsonException e) {
+                throw new IOException(e.getMessage(), e);
+            }
         }
         return new DataSource(EMBEDDED, 0, 0);
     }
@@ -92,7 +105,7 @@ final class Runs {
      * (or of {@code dataOverride}), the first {@code limit} of them (0 = all), binarized with one fixed sample
      * when training binarized.
      */
-    static Dataset evaluationData(ModelStore.Saved saved, String dataOverride, int limit) throws DataFileException {
+    static Dataset evaluationData(ModelStore.Saved saved, String dataOverride, int limit) throws IOException {
         DataSource source = dataSource(saved);
         if (dataOverride != null) source = new DataSource(dataOverride, 0, source.seed());
         Dataset test = load(source).test();
@@ -107,11 +120,11 @@ final class Runs {
         return p.binarization() == Binarization.NONE ? out : Binarization.STATIC.prepare(out, seed, EVALUATION_STREAM);
     }
 
-    /** One-hot class conditions for a conditional model, null for the others. */
+    /** The conditions of rows with these labels for a conditional model (their one-hot), null for the others. */
     static Tensor condition(LatentModel model, int[] labels) {
-        if (!(model instanceof ConditionalVae c)) return null;
+        if (model.conditionClasses() == 0) return null;
         if (labels == null) throw new UsageException(model.kind() + ": a conditional model needs labelled data");
-        return c.oneHot(labels);
+        return model.labelCondition(labels);
     }
 
     /** Decoder outputs as displayable intensities: the likelihood's mean, with any standardization undone. */
@@ -125,12 +138,17 @@ final class Runs {
         return p.standardizer() == null ? x : p.standardizer().invert(x);
     }
 
-    /** n decoded prior samples (for a conditional model, classes 0, 1, 2, ... in turn). */
+    /**
+     * Decoded prior samples: n of them, or for a conditional model n of each class, class by class (so a grid
+     * of n columns shows one class per row).
+     */
     static Tensor samples(LatentModel model, ModelStore.DataPreprocessing p, int n, long seed) {
         if (!model.isStochastic()) throw new UsageException(model.kind() + ": a deterministic autoencoder has no prior to sample from");
-        int[] labels = new int[n];
-        Arrays.setAll(labels, i -> i % 10);
-        return pictures(model, p, model.samplePrior(n, condition(model, labels), new Rng(seed)));
+        int classes = model.conditionClasses();
+        if (classes == 0) return pictures(model, p, model.samplePrior(n, null, new Rng(seed)));
+        int[] labels = new int[n * classes];
+        Arrays.setAll(labels, i -> i / n);
+        return pictures(model, p, model.samplePrior(labels.length, model.labelCondition(labels), new Rng(seed)));
     }
 
     /**

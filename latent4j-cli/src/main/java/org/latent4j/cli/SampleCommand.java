@@ -26,7 +26,8 @@ final class SampleCommand implements Command {
                 pixels, their probabilities) as a grid of images.
 
                 options:
-                  --n N        samples (default 64)
+                  --n N        samples (default 64); for a conditional model (cvae), samples of each class
+                               (default 8), drawn as one row per class
                   --out FILE   the PNG to write (default RUN/samples.png)
                   --seed N     seed of the samples (default 0)
                   --json FILE  also write a summary as JSON
@@ -37,16 +38,18 @@ final class SampleCommand implements Command {
     public int run(String[] args) throws Exception {
         Options o = Options.parse("sample", args, Set.of(), Set.of("n", "out", "seed", "json"));
         String run = o.onePositional("run directory");
-        int n = o.integer("n", 64, 1, 10_000);
         long seed = o.integer("seed", 0, 0, Integer.MAX_VALUE);
         ModelStore.Saved saved = Runs.loadRun(run);
+        int classes = saved.model().conditionClasses();
+        int n = classes == 0 ? o.integer("n", 64, 1, 10_000) : o.integer("n", 8, 1, 1000);
         Path out = Path.of(o.string("out", Path.of(run, "samples.png").toString()));
-        int columns = org.latent4j.cli.report.ImageGrid.columnsFor(n, 16);
+        int columns = classes == 0 ? org.latent4j.cli.report.ImageGrid.columnsFor(n, 16) : n;
         try (GradMode.Scope noGrad = GradMode.disabled()) {
             Runs.writeGrid(out, saved.preprocessing(), Runs.samples(saved.model(), saved.preprocessing(), n, seed), columns);
         }
-        System.out.println("wrote " + n + " samples of the " + saved.model().kind() + " in " + run + " to " + out);
-        Runs.writeJson(o, Runs.object("run", run, "samples", n, "seed", seed, "image", out.toString()));
+        System.out.println("wrote " + (classes == 0 ? n + " samples" : n + " samples of each of " + classes + " classes (one row per class)")
+                + " of the " + saved.model().kind() + " in " + run + " to " + out);
+        Runs.writeJson(o, Runs.object("run", run, "samples", classes == 0 ? n : n * classes, "classes", classes, "seed", seed, "image", out.toString()));
         return 0;
     }
 }

@@ -14,10 +14,13 @@ import java.util.Set;
 import org.latent4j.cli.report.ImageGrid;
 import org.latent4j.core.data.Binarization;
 import org.latent4j.core.data.Dataset;
+import org.latent4j.core.data.FashionMnist;
 import org.latent4j.core.eval.EvaluationReport;
 import org.latent4j.core.io.Json;
+import org.latent4j.core.io.JsonException;
 import org.latent4j.core.io.ModelStore;
 import org.latent4j.core.model.AutoencoderConfig;
+import org.latent4j.core.model.ConditionalVaeConfig;
 import org.latent4j.core.model.HierarchicalVaeConfig;
 import org.latent4j.core.model.LatentModel;
 import org.latent4j.core.model.LikelihoodKind;
@@ -25,6 +28,9 @@ import org.latent4j.core.model.Models;
 import org.latent4j.core.model.VaeConfig;
 import org.latent4j.core.nn.Activation;
 import org.latent4j.core.train.ConsoleProgress;
+import org.latent4j.core.train.EpochRecord;
+import org.latent4j.core.train.StepInfo;
+import org.latent4j.core.train.TrainingListener;
 import org.latent4j.core.train.Trainer;
 import org.latent4j.core.train.TrainerOptions;
 import org.latent4j.core.train.TrainingDivergedException;
@@ -63,7 +69,8 @@ final class TrainCommand implements Command {
                 posterior-collapse report.
 
                 options:
-                  --model KIND       ae, vae, beta-vae, iwae, hvae (default vae); cvae is not trainable yet
+                  --model KIND       ae, vae, beta-vae, iwae, cvae, hvae (default vae); cvae is conditioned on the
+                                     class of each image, and its samples.png shows one row per class
                   --data SOURCE      embedded (default: the embedded Fashion-MNIST test split, 1,000 rows held
                                      out for evaluation), fashion-mnist (the installed full set: train on the
                                      training split, evaluate on the test split) or a DIR of IDX files
@@ -106,29 +113,16 @@ final class TrainCommand implements Command {
             runDir = Path.of(o.string("out", "runs/" + model + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
             if (Files.exists(runDir)) throw new UsageException("train: " + runDir + " already exists; choose another --out, or --resume it");
         }
+        Settings settings = Settings.read(o);
+        String kind = settings.kind();
+        long seed = settings.seed();
+        int latent = settings.latent(), k = settings.k(), nllK = settings.nllK(), evalLimit = settings.evalLimit();
+        int[] hidden = settings.hidden();
+        Activation activation = settings.activation();
+        double beta = settings.beta();
+        Binarization binarization = settings.binarization();
 
-        String kind = o.string("model", Models.VAE);
-        if (kind.equals(Models.CVAE)) {
-            throw new UsageException("train: --model cvae needs class conditions in every batch, which the trainer does not pass yet");
-        }
-        if (!Models.KINDS.contains(kind)) throw new UsageException("train: unknown --model " + kind + " (one of ae, vae, beta-vae, iwae, hvae)");
-        long seed = o.integer("seed", 0, 0, Integer.MAX_VALUE);
-        int epochs = o.integer("epochs", 10, 1, 1_000_000);
-        int batch = o.integer("batch", 128, 1, 1_000_000);
-        int latent = o.integer("latent", 16, 1, 100_000);
-        int[] hidden = o.integers("hidden", new int[] {512, 256}, 1, 1_000_000);
-        Activation activation = parse(() -> Activation.parse(o.string("activation", "relu")));
-        int k = o.integer("k", kind.equals(Models.IWAE) ? 5 : 1, 1, 100_000);
-        double beta = o.number("beta", kind.equals(Models.BETA_VAE) ? 4 : 1, 1e-6, 1e6);
-        double lr = o.number("lr", 1e-3, 1e-9, 10);
-        Binarization binarization = parse(() -> Binarization.valueOf(o.string("binarize", "dynamic").toUpperCase(Locale.ROOT)),
-                "--binarize must be none, dynamic or static, got '" + o.string("binarize", "") + "'");
-        int limit = o.integer("limit", 0, 0, Integer.MAX_VALUE);
-        int nllK = o.integer("nll-k", 100, 0, 1_000_000);
-        int evalLimit = o.integer("eval-limit", 1000, 1, Integer.MAX_VALUE);
-        String source = o.string("data", Runs.EMBEDDED);
-
-        Runs.DataSource dataSource = new Runs.DataSource(source, limit, seed);
+        Runs.DataSource dataSource = new Runs.DataSource(settings.source(), settings.limit(), seed);
         Runs.DataSets data = Runs.load(dataSource);
         Dataset train = data.train();
         int d = train.dim();
@@ -145,16 +139,21 @@ final class TrainCommand implements Command {
             saved.remove("json");
             Json.writeFile(runDir.resolve(ARGUMENTS_FILE), Json.toJson(saved));
         }
-        TrainerOptions options = TrainerOptions.defaults().withEpochs(epochs).withBatchSize(batch).withSeed(seed).withLearningRate(lr)
-                .withBinarization(binarization);
+        TrainerOptions options = TrainerOptions.defaults().withEpochs(settings.epochs()).withBatchSize(settings.batch()).withSeed(seed)
+                .withLearningRate(settings.lr()).withBinarization(binarization);
         TrainingResult result;
         long start = System.nanoTime();
+        StartWatch progress = new StartWatch(ConsoleProgress.onStandardError());
         try {
-            result = resume ? Trainer.resume(model, train, null, options, runDir, ConsoleProgress.onStandardError())
-                    : Trainer.fit(model, train, null, options, runDir, ConsoleProgress.onStandardError());
+            result = resume ? Trainer.resume(model, train, null, options, runDir, progress) : Trainer.fit(model, train, null, options, runDir, progress);
         } catch (TrainingDivergedException e) {
             System.err.println("latent4j train: " + e.getMessage());
             return 1;
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // before the first step these are the trainer refusing the checkpoint (other shapes, options or data);
+            // after it they are not the user's doing
+            if (!resume || progress.started) throw e;
+            throw new UsageException("train: cannot resume " + runDir + " with the options in its " + ARGUMENTS_FILE + ": " + Main.oneLine(e.getMessage()));
         }
         double trainSeconds = (System.nanoTime() - start) / 1e9;
 
@@ -165,13 +164,15 @@ final class TrainCommand implements Command {
         test = Runs.prepare(prep, test, seed);
         EvaluationReport report;
         try (GradMode.Scope noGrad = GradMode.disabled()) {
-            report = Runs.evaluate(model, test.features(), null, nllK, seed);
+            report = Runs.evaluate(model, test.features(), Runs.condition(model, test.hasLabels() ? test.labels() : null), nllK, seed);
         }
         Json.Value metrics = Json.parse(report.toJson());
         Json.Value training = Runs.object("data", Json.toJson(dataSource), "arguments", Json.toJson(o.values()), "result", Json.toJson(result));
         ModelStore.save(runDir, model, prep, training, metrics);
         try (GradMode.Scope noGrad = GradMode.disabled()) {
-            if (model.isStochastic()) Runs.writeGrid(runDir.resolve("samples.png"), prep, Runs.samples(model, prep, 64, seed), 8);
+            // 8 x 8 samples, or for a conditional model 8 of each class, one class per row
+            int n = model.conditionClasses() == 0 ? 64 : 8;
+            if (model.isStochastic()) Runs.writeGrid(runDir.resolve("samples.png"), prep, Runs.samples(model, prep, n, seed), 8);
             Runs.writeGrid(runDir.resolve("reconstructions.png"), prep, Runs.reconstructionPairs(model, prep, test, 32, 16), 16);
         }
 
@@ -186,27 +187,111 @@ final class TrainCommand implements Command {
         return 0;
     }
 
+    /** The options of a run, read and checked. */
+    private record Settings(String kind, long seed, int epochs, int batch, int latent, int[] hidden, Activation activation, int k, double beta,
+                            double lr, Binarization binarization, int limit, int nllK, int evalLimit, String source) {
+        static Settings read(Options o) {
+            String kind = o.string("model", Models.VAE);
+            if (!Models.KINDS.contains(kind)) throw new UsageException("train: unknown --model " + kind + " (one of " + String.join(", ", Models.KINDS) + ")");
+            return new Settings(kind,
+                    o.integer("seed", 0, 0, Integer.MAX_VALUE),
+                    o.integer("epochs", 10, 1, 1_000_000),
+                    o.integer("batch", 128, 1, 1_000_000),
+                    o.integer("latent", 16, 1, 100_000),
+                    o.integers("hidden", new int[] {512, 256}, 1, 1_000_000),
+                    parse(() -> Activation.parse(o.string("activation", "relu"))),
+                    o.integer("k", kind.equals(Models.IWAE) ? 5 : 1, 1, 100_000),
+                    o.number("beta", kind.equals(Models.BETA_VAE) ? 4 : 1, 1e-6, 1e6),
+                    o.number("lr", 1e-3, 1e-9, 10),
+                    parse(() -> Binarization.valueOf(o.string("binarize", "dynamic").toUpperCase(Locale.ROOT)),
+                            "--binarize must be none, dynamic or static, got '" + o.string("binarize", "") + "'"),
+                    o.integer("limit", 0, 0, Integer.MAX_VALUE),
+                    o.integer("nll-k", 100, 0, 1_000_000),
+                    o.integer("eval-limit", 1000, 1, Integer.MAX_VALUE),
+                    o.string("data", Runs.EMBEDDED));
+        }
+    }
+
+    /** Passes everything on to the console, noting whether training has started (so a refused resume can be told from a failure later). */
+    private static final class StartWatch implements TrainingListener {
+        private final TrainingListener next;
+        boolean started;
+
+        StartWatch(TrainingListener next) {
+            this.next = next;
+        }
+
+        @Override
+        public void onStart(int epochs, int startEpoch, long startStep, int trainRows, int validationRows) {
+            started = true;
+            next.onStart(epochs, startEpoch, startStep, trainRows, validationRows);
+        }
+
+        @Override
+        public void onStep(StepInfo step) {
+            next.onStep(step);
+        }
+
+        @Override
+        public void onEpochEnd(EpochRecord record) {
+            next.onEpochEnd(record);
+        }
+
+        @Override
+        public void onCheckpoint(Path directory, int epoch, long step) {
+            next.onCheckpoint(directory, epoch, step);
+        }
+
+        @Override
+        public void onEnd(TrainingResult result) {
+            next.onEnd(result);
+        }
+    }
+
     /** The saved arguments of a run, overridden by those given now. */
     private static String[] merge(Map<String, String> saved, Options given) {
         Map<String, String> all = new LinkedHashMap<>(saved);
         all.putAll(given.values());
         all.remove("resume");
+        return arguments(all);
+    }
+
+    /** Options as a command line: --name value ... */
+    private static String[] arguments(Map<String, String> options) {
         List<String> args = new java.util.ArrayList<>();
-        all.forEach((key, v) -> {
+        options.forEach((key, v) -> {
             args.add("--" + key);
             args.add(v);
         });
         return args.toArray(String[]::new);
     }
 
+    /**
+     * The arguments saved in a run directory, checked as the command line would be: a damaged file is one
+     * error naming the file and what is wrong with it.
+     */
     private static Map<String, String> savedArguments(Path runDir) throws IOException {
         Path file = runDir.resolve(ARGUMENTS_FILE);
         if (!Files.isRegularFile(file)) {
             throw new UsageException("train: " + runDir + " is not a run directory of latent4j train (it has no " + ARGUMENTS_FILE + ")");
         }
-        Json.Cursor c = Json.at(Json.readFile(file), file.toString());
         Map<String, String> out = new LinkedHashMap<>();
-        c.entries().forEach((key, v) -> out.put(key, v.asString()));
+        try {
+            Json.Cursor c = Json.at(Json.readFile(file), file.toString());
+            c.entries().forEach((key, v) -> out.put(key, v.asString()));
+        } catch (JsonException e) {
+            throw new UsageException("train: " + Main.oneLine(e.getMessage()));
+        }
+        for (String key : out.keySet()) {
+            if (!VALUED.contains(key) || key.equals("resume") || key.equals("json")) {
+                throw new UsageException("train: " + file + ": '" + key + "' is not an option a run keeps");
+            }
+        }
+        try {
+            Settings.read(Options.parse("train", arguments(out), FLAGS, VALUED));
+        } catch (UsageException e) {
+            throw new UsageException("train: " + file + ": " + e.getMessage().replaceFirst("^train: ", ""));
+        }
         return out;
     }
 
@@ -235,7 +320,11 @@ final class TrainCommand implements Command {
                 List<Integer> h2 = Arrays.stream(hidden).map(x -> Math.max(2, x / 2)).boxed().toList();
                 yield HierarchicalVaeConfig.of(d).withSizes(latent, Math.max(1, latent / 2), h, h2).withObjective(HierarchicalVaeConfig.Objective.ELBO, k);
             }
-            default -> VaeConfig.of(d, latent).withHidden(h).withActivation(activation).withBeta(beta).withSamples(k);
+            default -> {
+                VaeConfig vae = VaeConfig.of(d, latent).withHidden(h).withActivation(activation).withBeta(beta).withSamples(k);
+                // every data source of the command is Fashion-MNIST-shaped, with its 10 classes
+                yield kind.equals(Models.CVAE) ? new ConditionalVaeConfig(vae, FashionMnist.CLASS_NAMES.size()) : vae;
+            }
         };
     }
 

@@ -54,7 +54,7 @@ class ModelCommandsTest {
         return cells * 56 + (cells + 1) * 2;
     }
 
-    private static void assertPng(Path file, int columns, int rows) throws IOException {
+    static void assertPng(Path file, int columns, int rows) throws IOException {
         BufferedImage img = ImageIO.read(file.toFile());
         assertEquals(extent(columns), img.getWidth(), file + " width");
         assertEquals(extent(rows), img.getHeight(), file + " height");
@@ -129,7 +129,7 @@ class ModelCommandsTest {
         assertUsageError("not a run directory", "train", "--resume", tmp.resolve("broken-nowhere").toString());
     }
 
-    private static void assertUsageError(String expected, String... args) {
+    static void assertUsageError(String expected, String... args) {
         Result r = latent4j(args);
         assertEquals(2, r.code(), r.err());
         String err = r.err().strip();
@@ -156,5 +156,75 @@ class ModelCommandsTest {
         Files.writeString(broken.resolve("config.json"), config.substring(0, config.length() - 3));
         assertUsageError("config.json", "eval", broken.toString());
         assertUsageError("config.json", "sample", broken.toString());
+    }
+
+    /** A copy of the tiny run's directory tree. */
+    private static Path copyOfRun(String name) throws IOException {
+        Path copy = tmp.resolve(name);
+        try (var files = Files.walk(run)) {
+            for (Path f : files.toList()) Files.copy(f, copy.resolve(run.relativize(f).toString()));
+        }
+        return copy;
+    }
+
+    private static void replaceIn(Path file, String from, String to) throws IOException {
+        String text = Files.readString(file);
+        assertTrue(text.contains(from), file + " holds " + from);
+        Files.writeString(file, text.replace(from, to));
+    }
+
+    @Test
+    void aDamagedTrainingDataEntryIsOneLineNamingTheFile() throws IOException {
+        Path dir = copyOfRun("damaged-data");
+        replaceIn(dir.resolve("config.json"), "\"limit\": 200", "\"limit\": \"many\"");
+        assertUsageError("config.json: training.data", "eval", dir.toString());
+        assertUsageError("limit", "reconstruct", dir.toString());
+        replaceIn(dir.resolve("config.json"), "\"limit\": \"many\"", "\"limit\": -3");
+        assertUsageError("limit -3 is negative", "traverse", dir.toString());
+        replaceIn(dir.resolve("config.json"), "\"source\": \"embedded\"", "\"source\": \"\"");
+        assertUsageError("source is missing or blank", "interpolate", dir.toString());
+    }
+
+    @Test
+    void aDamagedArgumentsFileIsOneLineNamingTheFile() throws IOException {
+        Path dir = copyOfRun("damaged-arguments");
+        Path args = dir.resolve(TrainCommand.ARGUMENTS_FILE);
+        String original = Files.readString(args);
+        Files.writeString(args, original.substring(0, original.length() / 2));
+        assertUsageError(args.toString(), "train", "--resume", dir.toString());
+        Files.writeString(args, "{\"epochs\": 3}");
+        assertUsageError(args.toString(), "train", "--resume", dir.toString());
+        Files.writeString(args, "[\"--epochs\", \"3\"]");
+        assertUsageError(args.toString(), "train", "--resume", dir.toString());
+        Files.writeString(args, "{\"epochs\": \"three\"}");
+        assertUsageError(args + ": --epochs must be a whole number, got 'three'", "train", "--resume", dir.toString());
+        Files.writeString(args, "{\"colour\": \"red\"}");
+        assertUsageError(args + ": 'colour' is not an option a run keeps", "train", "--resume", dir.toString());
+        // values that parse but build another model than the checkpoint's
+        Files.writeString(args, original);
+        replaceIn(args, "\"latent\": \"4\"", "\"latent\": \"7\"");
+        assertUsageError("cannot resume " + dir + " with the options in its " + TrainCommand.ARGUMENTS_FILE, "train", "--resume", dir.toString(),
+                "--epochs", "2");
+    }
+
+    @Test
+    void badDataAndUnwritablePathsAreOneLine() throws IOException {
+        Path empty = Files.createDirectories(tmp.resolve("no-idx"));
+        assertUsageError("train-images-idx3-ubyte", "train", "--data", empty.toString(), "--out", tmp.resolve("x1").toString());
+
+        Path truncated = Files.createDirectories(tmp.resolve("truncated-idx"));
+        java.nio.ByteBuffer images = java.nio.ByteBuffer.allocate(16 + 100).putInt(0x803).putInt(2).putInt(28).putInt(28);
+        java.nio.ByteBuffer labels = java.nio.ByteBuffer.allocate(8 + 2).putInt(0x801).putInt(2);
+        for (String part : new String[] {"train", "t10k"}) {
+            Files.write(truncated.resolve(part + "-images-idx3-ubyte"), images.array());
+            Files.write(truncated.resolve(part + "-labels-idx1-ubyte"), labels.array());
+        }
+        assertUsageError("images-idx3-ubyte", "train", "--data", truncated.toString(), "--out", tmp.resolve("x2").toString());
+        assertUsageError("images-idx3-ubyte", "eval", run.toString(), "--data", truncated.toString());
+
+        Path file = Files.writeString(tmp.resolve("a-file"), "not a directory");
+        assertUsageError(file.toString(), "train", "--limit", "50", "--epochs", "1", "--out", file.resolve("run").toString());
+        assertUsageError(file.toString(), "sample", run.toString(), "--n", "2", "--out", file.resolve("s.png").toString());
+        assertUsageError(file.toString(), "eval", run.toString(), "--nll-k", "1", "--limit", "2", "--json", file.resolve("e.json").toString());
     }
 }
