@@ -37,6 +37,9 @@ import org.latent4j.tensor.random.Rng;
  * end or mid-epoch, ends with exactly the weights of an uninterrupted run (and the engine's results do not
  * depend on the thread count).
  *
+ * <p><b>Conditional models</b> ({@link LatentModel#conditionClasses()} > 0) get the one-hot of each batch's
+ * labels as its condition, in training and validation; the data must then be labelled within those classes.
+ *
  * <p><b>Run directory</b> (optional): {@code history.csv} rewritten atomically after every epoch,
  * {@code checkpoint/} replaced atomically at each checkpoint (see {@link Checkpoint}), and {@code result.json}
  * at the end.
