@@ -5,44 +5,318 @@ import jdk.incubator.vector.VectorSpecies;
 import org.latent4j.tensor.parallel.Parallel;
 
 /**
- * Vector-API GEMM. First version: rows of C split over threads in fixed blocks, an axpy inner loop
- * over rows of B. (To be replaced by the packed, register- and cache-blocked kernel.)
+ * Packed, blocked Vector-API SGEMM in the manner of GotoBLAS/BLIS (Goto and van de Geijn, "Anatomy of
+ * high-performance matrix multiplication", 2008; Van Zee and van de Geijn, BLIS, 2015).
+ *
+ * <p>op(A) is copied into panels of {@link #MR} rows and op(B) into panels of {@link #NR} columns, both
+ * laid out k-major (for each p, the MR or NR values side by side), with zeros past the matrix edge. The
+ * transposes are absorbed by these copies, so the micro-kernel is the same for NN, NT, TN and TT. The
+ * micro-kernel keeps an MR x NR tile of C in 2*MR vector registers and, per p, broadcasts MR values of A
+ * against two vectors of B. K is cut into blocks of at most {@link #KC} so that one B micro-panel
+ * (KC x NR floats, 32 KB at 512 bits) stays in L1 while the A panels of a task stream from L2.
+ *
+ * <p>Determinism: the K blocks and the tile grid depend only on (m, n, k), every C element sums its
+ * K block in p order inside one micro-kernel call and adds the blocks in ascending order, so the thread
+ * count only decides which thread computes a tile, never the arithmetic.
+ *
+ * <p>Work per call: for each round of K blocks (a round packs as much of A and B as fits
+ * {@link #PACK_BUDGET}), one parallel pass packs the panels, one parallel pass runs the tiles. Problems
+ * under {@link #PARALLEL_MIN_FMAS} run entirely on the caller. Packing buffers are kept per thread, so a
+ * steady-state call allocates only the few objects of the parallel hand-off.
  */
 public final class SimdGemm implements Gemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Rows of the micro-tile; the kernel below is written out for exactly 8. */
+    static final int MR = 8;
+    /** Columns of the micro-tile: two vectors. */
+    static final int NR = 2 * L;
+    /** Largest K block. */
+    static final int KC = 256;
+    /** Largest row and column blocks: bound the packed buffers when m or n is huge. */
+    private static final int M_BLOCK = 4096, N_BLOCK = 4096;
+    /** Floats of packed A plus packed B per round. */
+    private static final int PACK_BUDGET = 1 << 21;
+    /** Below this many multiply-adds the hand-off to the pool costs more than it saves. */
+    private static final long PARALLEL_MIN_FMAS = 1L << 21;
+    /** Tasks a parallel pass is cut into (when the problem has that many tiles): enough to balance a few cores. */
+    private static final int TARGET_TASKS = 8;
+    /** Most panels per task side: 16 x 8 rows of A (128 KB per K block) stay in L2. */
+    private static final int MAX_TASK_PANELS = 16;
+    /** Floats copied per packing task. */
+    private static final int PACK_TASK_FLOATS = 1 << 15;
+
+    private static final int OVERWRITE = 0, SCALE = 1, ACCUMULATE = 2;
+
+    /** Per-thread packing buffers: the caller's hold the shared panels, every thread's tile is its own. */
+    private static final class Scratch {
+        float[] packA = new float[0], packB = new float[0];
+        final float[] tile = new float[MR * NR];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     @Override
     public String name() {
-        return "simd-" + S.vectorBitSize();
+        return "simd-" + S.vectorBitSize() + " packed " + MR + "x" + NR;
     }
 
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
-        final int rowsPerTask = 16;
-        Parallel.range(m, rowsPerTask, (lo, hi) -> {
-            float[] row = new float[n];
-            int lanes = S.length();
-            for (int i = lo; i < hi; i++) {
-                java.util.Arrays.fill(row, 0f);
-                for (int p = 0; p < k; p++) {
-                    float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-                    if (transB) {
-                        for (int j = 0; j < n; j++) row[j] += av * b[bOff + j * ldb + p];
+        GemmArgs.check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f) {
+            GemmArgs.scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        boolean parallel = (long) m * n * k >= PARALLEL_MIN_FMAS;
+        int nk = (k + KC - 1) / KC;
+        Scratch own = SCRATCH.get();
+        for (int i0 = 0; i0 < m; i0 += M_BLOCK) {
+            int mb = Math.min(M_BLOCK, m - i0);
+            for (int j0 = 0; j0 < n; j0 += N_BLOCK) {
+                int nb = Math.min(N_BLOCK, n - j0);
+                Block blk = new Block(transA, transB, mb, nb, k, nk, alpha, beta,
+                        a, transA ? aOff + i0 : aOff + i0 * lda, lda,
+                        b, transB ? bOff + j0 * ldb : bOff + j0, ldb,
+                        c, cOff + i0 * ldc + j0, ldc, parallel, own);
+                blk.run();
+            }
+        }
+    }
+
+    /** One mb x nb block of C over all of K. */
+    private static final class Block {
+        final boolean transA, transB, parallel;
+        final int mb, nb, k, nk, mPanels, nPanels;
+        final float alpha, beta;
+        final float[] a, b, c;
+        final int aOff, lda, bOff, ldb, cOff, ldc;
+        final Scratch own;
+        // tile grid of the compute pass: chunks of whole panels
+        final int iPer, jPer, iChunks, jChunks;
+        // the current round: K blocks [kb0, kb1), columns [p0, p1) of op(A)
+        int kb0, kb1, p0, p1;
+
+        Block(boolean transA, boolean transB, int mb, int nb, int k, int nk, float alpha, float beta,
+              float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+              boolean parallel, Scratch own) {
+            this.transA = transA;
+            this.transB = transB;
+            this.mb = mb;
+            this.nb = nb;
+            this.k = k;
+            this.nk = nk;
+            this.alpha = alpha;
+            this.beta = beta;
+            this.a = a;
+            this.aOff = aOff;
+            this.lda = lda;
+            this.b = b;
+            this.bOff = bOff;
+            this.ldb = ldb;
+            this.c = c;
+            this.cOff = cOff;
+            this.ldc = ldc;
+            this.parallel = parallel;
+            this.own = own;
+            this.mPanels = (mb + MR - 1) / MR;
+            this.nPanels = (nb + NR - 1) / NR;
+            int want = parallel ? TARGET_TASKS : 1;
+            int ic = ceilDiv(mPanels, MAX_TASK_PANELS);
+            int jc = Math.min(nPanels, Math.max(ceilDiv(nPanels, MAX_TASK_PANELS), ceilDiv(want, ic)));
+            if (ic * jc < want) ic = Math.min(mPanels, Math.max(ic, ceilDiv(want, jc)));
+            this.iPer = ceilDiv(mPanels, ic);
+            this.jPer = ceilDiv(nPanels, jc);
+            this.iChunks = ceilDiv(mPanels, iPer);
+            this.jChunks = ceilDiv(nPanels, jPer);
+        }
+
+        void run() {
+            int perRound = Math.max(1, PACK_BUDGET / ((mPanels * MR + nPanels * NR) * KC));
+            for (kb0 = 0; kb0 < nk; kb0 = kb1) {
+                kb1 = Math.min(nk, kb0 + perRound);
+                p0 = kStart(kb0);
+                p1 = kStart(kb1);
+                int kr = p1 - p0;
+                if (own.packA.length < mPanels * MR * kr) own.packA = new float[mPanels * MR * kr];
+                if (own.packB.length < nPanels * NR * kr) own.packB = new float[nPanels * NR * kr];
+                int aPer = Math.max(1, PACK_TASK_FLOATS / (MR * kr));
+                int bPer = Math.max(1, PACK_TASK_FLOATS / (NR * kr));
+                int aTasks = ceilDiv(mPanels, aPer), bTasks = ceilDiv(nPanels, bPer);
+                forEach(aTasks + bTasks, t -> {
+                    if (t < aTasks) {
+                        for (int ip = t * aPer, e = Math.min(mPanels, ip + aPer); ip < e; ip++) packA(ip);
                     } else {
-                        int bp = bOff + p * ldb;
-                        FloatVector va = FloatVector.broadcast(S, av);
-                        int j = 0;
-                        for (int e = S.loopBound(n); j < e; j += lanes) {
-                            FloatVector.fromArray(S, b, bp + j).fma(va, FloatVector.fromArray(S, row, j)).intoArray(row, j);
-                        }
-                        for (; j < n; j++) row[j] += av * b[bp + j];
+                        int u = t - aTasks;
+                        for (int jp = u * bPer, e = Math.min(nPanels, jp + bPer); jp < e; jp++) packB(jp);
+                    }
+                });
+                forEach(iChunks * jChunks, t -> compute(t / jChunks, t % jChunks));
+            }
+        }
+
+        private void forEach(int tasks, java.util.function.IntConsumer body) {
+            if (parallel) {
+                Parallel.forEach(tasks, body);
+            } else {
+                for (int t = 0; t < tasks; t++) body.accept(t);
+            }
+        }
+
+        /** Start of K block kb: the blocks split k as evenly as possible. */
+        int kStart(int kb) {
+            return (int) ((long) k * kb / nk);
+        }
+
+        void packA(int ip) {
+            int kr = p1 - p0, rows = Math.min(MR, mb - ip * MR);
+            float[] dst = own.packA;
+            int d = ip * MR * kr;
+            if (transA) {
+                // op(A)(i, p) = a[p * lda + i]: each p gives MR contiguous values
+                for (int p = p0; p < p1; p++, d += MR) {
+                    int s = aOff + p * lda + ip * MR;
+                    for (int r = 0; r < rows; r++) dst[d + r] = a[s + r];
+                    for (int r = rows; r < MR; r++) dst[d + r] = 0f;
+                }
+            } else {
+                // op(A)(i, p) = a[i * lda + p]: read each row along p, write it as a column of the panel
+                for (int r = 0; r < rows; r++) {
+                    int s = aOff + (ip * MR + r) * lda;
+                    for (int p = p0, o = d + r; p < p1; p++, o += MR) dst[o] = a[s + p];
+                }
+                for (int r = rows; r < MR; r++) {
+                    for (int o = d + r, e = d + kr * MR; o < e; o += MR) dst[o] = 0f;
+                }
+            }
+        }
+
+        void packB(int jp) {
+            int kr = p1 - p0, cols = Math.min(NR, nb - jp * NR);
+            float[] dst = own.packB;
+            int d = jp * NR * kr;
+            if (!transB) {
+                // op(B)(p, j) = b[p * ldb + j]: each p gives NR contiguous values
+                for (int p = p0; p < p1; p++, d += NR) {
+                    int s = bOff + p * ldb + jp * NR;
+                    if (cols == NR) {
+                        FloatVector.fromArray(S, b, s).intoArray(dst, d);
+                        FloatVector.fromArray(S, b, s + L).intoArray(dst, d + L);
+                    } else {
+                        for (int j = 0; j < cols; j++) dst[d + j] = b[s + j];
+                        for (int j = cols; j < NR; j++) dst[d + j] = 0f;
                     }
                 }
-                int ci = cOff + i * ldc;
-                for (int j = 0; j < n; j++) c[ci + j] = beta == 0f ? alpha * row[j] : alpha * row[j] + beta * c[ci + j];
+            } else {
+                // op(B)(p, j) = b[j * ldb + p]
+                for (int j = 0; j < cols; j++) {
+                    int s = bOff + (jp * NR + j) * ldb;
+                    for (int p = p0, o = d + j; p < p1; p++, o += NR) dst[o] = b[s + p];
+                }
+                for (int j = cols; j < NR; j++) {
+                    for (int o = d + j, e = d + kr * NR; o < e; o += NR) dst[o] = 0f;
+                }
             }
-        });
+        }
+
+        /** Tiles of chunk (ci, cj) for every K block of the round. */
+        void compute(int ci, int cj) {
+            int ipEnd = Math.min(mPanels, (ci + 1) * iPer), jpEnd = Math.min(nPanels, (cj + 1) * jPer);
+            int kr = p1 - p0;
+            float[] tile = SCRATCH.get().tile;
+            for (int kb = kb0; kb < kb1; kb++) {
+                int ks = kStart(kb), kc = kStart(kb + 1) - ks;
+                int mode = kb > 0 ? ACCUMULATE : beta == 0f ? OVERWRITE : beta == 1f ? ACCUMULATE : SCALE;
+                for (int jp = cj * jPer; jp < jpEnd; jp++) {
+                    int bo = jp * NR * kr + (ks - p0) * NR;
+                    int cols = Math.min(NR, nb - jp * NR);
+                    for (int ip = ci * iPer; ip < ipEnd; ip++) {
+                        int ao = ip * MR * kr + (ks - p0) * MR;
+                        int rows = Math.min(MR, mb - ip * MR);
+                        int co = cOff + ip * MR * ldc + jp * NR;
+                        if (rows == MR && cols == NR) {
+                            kernel(kc, own.packA, ao, own.packB, bo, c, co, ldc, alpha, mode, beta);
+                        } else {
+                            kernel(kc, own.packA, ao, own.packB, bo, tile, 0, NR, 1f, OVERWRITE, 0f);
+                            mergeEdge(tile, rows, cols, c, co, ldc, alpha, mode, beta);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The 8 x NR micro-kernel: C tile = alpha * (packed A panel) (packed B panel) combined with C per
+     * {@code mode}. ap holds kc groups of MR values, bp kc groups of NR values.
+     */
+    private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
+                               float alpha, int mode, float beta) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int pa = ao + p * MR, pb = bo + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, pb), b1 = FloatVector.fromArray(S, bp, pb + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, ap[pa]); c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, ap[pa + 1]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, ap[pa + 2]); c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, ap[pa + 3]); c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, ap[pa + 4]); c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, ap[pa + 5]); c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, ap[pa + 6]); c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, ap[pa + 7]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+        }
+        FloatVector av = FloatVector.broadcast(S, alpha);
+        store(c00, c01, av, c, co, mode, beta);
+        store(c10, c11, av, c, co + ldc, mode, beta);
+        store(c20, c21, av, c, co + 2 * ldc, mode, beta);
+        store(c30, c31, av, c, co + 3 * ldc, mode, beta);
+        store(c40, c41, av, c, co + 4 * ldc, mode, beta);
+        store(c50, c51, av, c, co + 5 * ldc, mode, beta);
+        store(c60, c61, av, c, co + 6 * ldc, mode, beta);
+        store(c70, c71, av, c, co + 7 * ldc, mode, beta);
+    }
+
+    /** One row of a full tile: the same arithmetic as {@link #mergeEdge}, so edge and inner tiles agree. */
+    private static void store(FloatVector s0, FloatVector s1, FloatVector alpha, float[] c, int o, int mode, float beta) {
+        if (mode == OVERWRITE) {
+            s0.mul(alpha).intoArray(c, o);
+            s1.mul(alpha).intoArray(c, o + L);
+        } else if (mode == ACCUMULATE) {
+            s0.fma(alpha, FloatVector.fromArray(S, c, o)).intoArray(c, o);
+            s1.fma(alpha, FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+        } else {
+            s0.fma(alpha, FloatVector.fromArray(S, c, o).mul(beta)).intoArray(c, o);
+            s1.fma(alpha, FloatVector.fromArray(S, c, o + L).mul(beta)).intoArray(c, o + L);
+        }
+    }
+
+    private static void mergeEdge(float[] tile, int rows, int cols, float[] c, int co, int ldc,
+                                  float alpha, int mode, float beta) {
+        for (int r = 0; r < rows; r++) {
+            int o = co + r * ldc, t = r * NR;
+            for (int j = 0; j < cols; j++) {
+                float s = tile[t + j];
+                c[o + j] = switch (mode) {
+                    case OVERWRITE -> alpha * s;
+                    case ACCUMULATE -> Math.fma(s, alpha, c[o + j]);
+                    default -> Math.fma(s, alpha, c[o + j] * beta);
+                };
+            }
+        }
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
     }
 }
