@@ -46,8 +46,6 @@ public final class SimdGemm implements Gemm {
     /** Floats copied per packing task. */
     private static final int PACK_TASK_FLOATS = 1 << 15;
 
-    private static final int OVERWRITE = 0, SCALE = 1, ACCUMULATE = 2;
-
     /** Per-thread packing buffers: the caller's hold the shared panels, every thread's tile is its own. */
     private static final class Scratch {
         float[] packA = new float[0], packB = new float[0];
@@ -172,54 +170,11 @@ public final class SimdGemm implements Gemm {
         }
 
         void packA(int ip) {
-            int kr = p1 - p0, rows = Math.min(MR, mb - ip * MR);
-            float[] dst = own.packA;
-            int d = ip * MR * kr;
-            if (transA) {
-                // op(A)(i, p) = a[p * lda + i]: each p gives MR contiguous values
-                for (int p = p0; p < p1; p++, d += MR) {
-                    int s = aOff + p * lda + ip * MR;
-                    for (int r = 0; r < rows; r++) dst[d + r] = a[s + r];
-                    for (int r = rows; r < MR; r++) dst[d + r] = 0f;
-                }
-            } else {
-                // op(A)(i, p) = a[i * lda + p]: read each row along p, write it as a column of the panel
-                for (int r = 0; r < rows; r++) {
-                    int s = aOff + (ip * MR + r) * lda;
-                    for (int p = p0, o = d + r; p < p1; p++, o += MR) dst[o] = a[s + p];
-                }
-                for (int r = rows; r < MR; r++) {
-                    for (int o = d + r, e = d + kr * MR; o < e; o += MR) dst[o] = 0f;
-                }
-            }
+            GemmPacking.packA(transA, a, aOff, lda, ip * MR, Math.min(MR, mb - ip * MR), p0, p1, own.packA, ip * MR * (p1 - p0));
         }
 
         void packB(int jp) {
-            int kr = p1 - p0, cols = Math.min(NR, nb - jp * NR);
-            float[] dst = own.packB;
-            int d = jp * NR * kr;
-            if (!transB) {
-                // op(B)(p, j) = b[p * ldb + j]: each p gives NR contiguous values
-                for (int p = p0; p < p1; p++, d += NR) {
-                    int s = bOff + p * ldb + jp * NR;
-                    if (cols == NR) {
-                        FloatVector.fromArray(S, b, s).intoArray(dst, d);
-                        FloatVector.fromArray(S, b, s + L).intoArray(dst, d + L);
-                    } else {
-                        for (int j = 0; j < cols; j++) dst[d + j] = b[s + j];
-                        for (int j = cols; j < NR; j++) dst[d + j] = 0f;
-                    }
-                }
-            } else {
-                // op(B)(p, j) = b[j * ldb + p]
-                for (int j = 0; j < cols; j++) {
-                    int s = bOff + (jp * NR + j) * ldb;
-                    for (int p = p0, o = d + j; p < p1; p++, o += NR) dst[o] = b[s + p];
-                }
-                for (int j = cols; j < NR; j++) {
-                    for (int o = d + j, e = d + kr * NR; o < e; o += NR) dst[o] = 0f;
-                }
-            }
+            GemmPacking.packB(transB, b, bOff, ldb, jp * NR, Math.min(NR, nb - jp * NR), p0, p1, own.packB, jp * NR * (p1 - p0));
         }
 
         /** Tiles of chunk (ci, cj) for every K block of the round. */
@@ -229,7 +184,9 @@ public final class SimdGemm implements Gemm {
             float[] tile = SCRATCH.get().tile;
             for (int kb = kb0; kb < kb1; kb++) {
                 int ks = kStart(kb), kc = kStart(kb + 1) - ks;
-                int mode = kb > 0 ? ACCUMULATE : beta == 0f ? OVERWRITE : beta == 1f ? ACCUMULATE : SCALE;
+                // the first K block brings in beta * C (or nothing when beta is 0), later ones add to C
+                boolean overwrite = kb == 0 && beta == 0f;
+                float cScale = kb == 0 ? beta : 1f;
                 for (int jp = cj * jPer; jp < jpEnd; jp++) {
                     int bo = jp * NR * kr + (ks - p0) * NR;
                     int cols = Math.min(NR, nb - jp * NR);
@@ -238,10 +195,10 @@ public final class SimdGemm implements Gemm {
                         int rows = Math.min(MR, mb - ip * MR);
                         int co = cOff + ip * MR * ldc + jp * NR;
                         if (rows == MR && cols == NR) {
-                            kernel(kc, own.packA, ao, own.packB, bo, c, co, ldc, alpha, mode, beta);
+                            kernel(kc, own.packA, ao, own.packB, bo, c, co, ldc, alpha, overwrite, cScale);
                         } else {
-                            kernel(kc, own.packA, ao, own.packB, bo, tile, 0, NR, 1f, OVERWRITE, 0f);
-                            mergeEdge(tile, rows, cols, c, co, ldc, alpha, mode, beta);
+                            kernel(kc, own.packA, ao, own.packB, bo, tile, 0, NR, 1f, true, 0f);
+                            mergeEdge(tile, rows, cols, c, co, ldc, alpha, overwrite, cScale);
                         }
                     }
                 }
@@ -250,11 +207,12 @@ public final class SimdGemm implements Gemm {
     }
 
     /**
-     * The 8 x NR micro-kernel: C tile = alpha * (packed A panel) (packed B panel) combined with C per
-     * {@code mode}. ap holds kc groups of MR values, bp kc groups of NR values.
+     * The 8 x NR micro-kernel: C tile = alpha * (A panel)(B panel), or that plus cScale * C when not
+     * overwriting. ap holds kc groups of MR values, bp kc groups of NR values. The store is written out
+     * rather than calling a helper: a helper that C2 declines to inline boxes its vector arguments.
      */
     private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
-                               float alpha, int mode, float beta) {
+                               float alpha, boolean overwrite, float cScale) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -277,41 +235,52 @@ public final class SimdGemm implements Gemm {
             x = FloatVector.broadcast(S, ap[pa + 7]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
         }
         FloatVector av = FloatVector.broadcast(S, alpha);
-        store(c00, c01, av, c, co, mode, beta);
-        store(c10, c11, av, c, co + ldc, mode, beta);
-        store(c20, c21, av, c, co + 2 * ldc, mode, beta);
-        store(c30, c31, av, c, co + 3 * ldc, mode, beta);
-        store(c40, c41, av, c, co + 4 * ldc, mode, beta);
-        store(c50, c51, av, c, co + 5 * ldc, mode, beta);
-        store(c60, c61, av, c, co + 6 * ldc, mode, beta);
-        store(c70, c71, av, c, co + 7 * ldc, mode, beta);
-    }
-
-    /** One row of a full tile: the same arithmetic as {@link #mergeEdge}, so edge and inner tiles agree. */
-    private static void store(FloatVector s0, FloatVector s1, FloatVector alpha, float[] c, int o, int mode, float beta) {
-        if (mode == OVERWRITE) {
-            s0.mul(alpha).intoArray(c, o);
-            s1.mul(alpha).intoArray(c, o + L);
-        } else if (mode == ACCUMULATE) {
-            s0.fma(alpha, FloatVector.fromArray(S, c, o)).intoArray(c, o);
-            s1.fma(alpha, FloatVector.fromArray(S, c, o + L)).intoArray(c, o + L);
+        if (overwrite) {
+            c00.mul(av).intoArray(c, co); c01.mul(av).intoArray(c, co + L);
+            c10.mul(av).intoArray(c, co + ldc); c11.mul(av).intoArray(c, co + ldc + L);
+            c20.mul(av).intoArray(c, co + 2 * ldc); c21.mul(av).intoArray(c, co + 2 * ldc + L);
+            c30.mul(av).intoArray(c, co + 3 * ldc); c31.mul(av).intoArray(c, co + 3 * ldc + L);
+            c40.mul(av).intoArray(c, co + 4 * ldc); c41.mul(av).intoArray(c, co + 4 * ldc + L);
+            c50.mul(av).intoArray(c, co + 5 * ldc); c51.mul(av).intoArray(c, co + 5 * ldc + L);
+            c60.mul(av).intoArray(c, co + 6 * ldc); c61.mul(av).intoArray(c, co + 6 * ldc + L);
+            c70.mul(av).intoArray(c, co + 7 * ldc); c71.mul(av).intoArray(c, co + 7 * ldc + L);
         } else {
-            s0.fma(alpha, FloatVector.fromArray(S, c, o).mul(beta)).intoArray(c, o);
-            s1.fma(alpha, FloatVector.fromArray(S, c, o + L).mul(beta)).intoArray(c, o + L);
+            FloatVector bv = FloatVector.broadcast(S, cScale);
+            int o0 = co;
+            c00.fma(av, FloatVector.fromArray(S, c, o0).mul(bv)).intoArray(c, o0);
+            c01.fma(av, FloatVector.fromArray(S, c, o0 + L).mul(bv)).intoArray(c, o0 + L);
+            int o1 = co + ldc;
+            c10.fma(av, FloatVector.fromArray(S, c, o1).mul(bv)).intoArray(c, o1);
+            c11.fma(av, FloatVector.fromArray(S, c, o1 + L).mul(bv)).intoArray(c, o1 + L);
+            int o2 = co + 2 * ldc;
+            c20.fma(av, FloatVector.fromArray(S, c, o2).mul(bv)).intoArray(c, o2);
+            c21.fma(av, FloatVector.fromArray(S, c, o2 + L).mul(bv)).intoArray(c, o2 + L);
+            int o3 = co + 3 * ldc;
+            c30.fma(av, FloatVector.fromArray(S, c, o3).mul(bv)).intoArray(c, o3);
+            c31.fma(av, FloatVector.fromArray(S, c, o3 + L).mul(bv)).intoArray(c, o3 + L);
+            int o4 = co + 4 * ldc;
+            c40.fma(av, FloatVector.fromArray(S, c, o4).mul(bv)).intoArray(c, o4);
+            c41.fma(av, FloatVector.fromArray(S, c, o4 + L).mul(bv)).intoArray(c, o4 + L);
+            int o5 = co + 5 * ldc;
+            c50.fma(av, FloatVector.fromArray(S, c, o5).mul(bv)).intoArray(c, o5);
+            c51.fma(av, FloatVector.fromArray(S, c, o5 + L).mul(bv)).intoArray(c, o5 + L);
+            int o6 = co + 6 * ldc;
+            c60.fma(av, FloatVector.fromArray(S, c, o6).mul(bv)).intoArray(c, o6);
+            c61.fma(av, FloatVector.fromArray(S, c, o6 + L).mul(bv)).intoArray(c, o6 + L);
+            int o7 = co + 7 * ldc;
+            c70.fma(av, FloatVector.fromArray(S, c, o7).mul(bv)).intoArray(c, o7);
+            c71.fma(av, FloatVector.fromArray(S, c, o7 + L).mul(bv)).intoArray(c, o7 + L);
         }
     }
 
+
+    /** The same arithmetic as the kernel's store, element by element, for tiles cut by the matrix edge. */
     private static void mergeEdge(float[] tile, int rows, int cols, float[] c, int co, int ldc,
-                                  float alpha, int mode, float beta) {
+                                  float alpha, boolean overwrite, float cScale) {
         for (int r = 0; r < rows; r++) {
             int o = co + r * ldc, t = r * NR;
             for (int j = 0; j < cols; j++) {
-                float s = tile[t + j];
-                c[o + j] = switch (mode) {
-                    case OVERWRITE -> alpha * s;
-                    case ACCUMULATE -> Math.fma(s, alpha, c[o + j]);
-                    default -> Math.fma(s, alpha, c[o + j] * beta);
-                };
+                c[o + j] = overwrite ? tile[t + j] * alpha : Math.fma(tile[t + j], alpha, c[o + j] * cScale);
             }
         }
     }
