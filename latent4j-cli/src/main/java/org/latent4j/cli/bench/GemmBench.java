@@ -93,6 +93,7 @@ final class GemmBench {
                     gemm.name(), Kernels.describe(), threads, threads == 1 ? "" : "s", Runtime.version(), repeat);
             System.out.println(header);
             System.out.printf(Locale.ROOT, "%-28s %2s %5s %5s %5s %9s %17s%n", "shape", "op", "m", "n", "k", "GFLOPS", "(min .. max)");
+            warmUp(gemm);
             List<double[]> results = new ArrayList<>();
             for (Case c : cases) {
                 double[] runs = time(gemm, c, repeat);
@@ -108,6 +109,20 @@ final class GemmBench {
             Parallel.setThreads(savedThreads);
         }
         return 0;
+    }
+
+    /**
+     * Runs every transpose case and an edge-heavy shape for a while before the first measurement, so
+     * that the JIT has compiled the kernels and packing loops by then (per-case warm-up alone is too
+     * short for that on a busy machine).
+     */
+    static void warmUp(Gemm gemm) {
+        long start = System.nanoTime();
+        List<Case> warm = List.of(new Case("", "NN", 192, 200, 300), new Case("", "NT", 200, 192, 300),
+                new Case("", "TN", 192, 192, 300), new Case("", "TT", 61, 67, 71));
+        while (System.nanoTime() - start < WARMUP_SECONDS * 4e9) {
+            for (Case c : warm) time(gemm, c, 1);
+        }
     }
 
     /** GFLOPS of each timed run, sorted. */

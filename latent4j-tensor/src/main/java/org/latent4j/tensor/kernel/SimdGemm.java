@@ -1,5 +1,6 @@
 package org.latent4j.tensor.kernel;
 
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.latent4j.tensor.parallel.Parallel;
@@ -20,9 +21,11 @@ import org.latent4j.tensor.parallel.Parallel;
  * count only decides which thread computes a tile, never the arithmetic.
  *
  * <p>Work per call: for each round of K blocks (a round packs as much of A and B as fits
- * {@link #PACK_BUDGET}), one parallel pass packs the panels, one parallel pass runs the tiles. Problems
- * under {@link #PARALLEL_MIN_FMAS} run entirely on the caller. Packing buffers are kept per thread, so a
- * steady-state call allocates only the few objects of the parallel hand-off.
+ * {@link #PACK_BUDGET}, usually all of it), one parallel pass over chunks of tiles, each task packing the
+ * panels it is the first to need. One hand-off to the pool per round matters: waking a worker costs
+ * several microseconds, a tenth of a skinny training-shape product. Problems under
+ * {@link #PARALLEL_MIN_FMAS} run entirely on the caller. Packing buffers are kept per thread, so a
+ * steady-state call allocates only a few small objects.
  */
 public final class SimdGemm implements Gemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -37,14 +40,17 @@ public final class SimdGemm implements Gemm {
     private static final int M_BLOCK = 4096, N_BLOCK = 4096;
     /** Floats of packed A plus packed B per round. */
     private static final int PACK_BUDGET = 1 << 21;
+    /** Below this many multiply-adds packing costs more than it saves: rows of C are updated in place. */
+    private static final long SMALL_FMAS = 1L << 15;
     /** Below this many multiply-adds the hand-off to the pool costs more than it saves. */
     private static final long PARALLEL_MIN_FMAS = 1L << 21;
     /** Tasks a parallel pass is cut into (when the problem has that many tiles): enough to balance a few cores. */
     private static final int TARGET_TASKS = 8;
     /** Most panels per task side: 16 x 8 rows of A (128 KB per K block) stay in L2. */
     private static final int MAX_TASK_PANELS = 16;
-    /** Floats copied per packing task. */
-    private static final int PACK_TASK_FLOATS = 1 << 15;
+    private static final int FREE = 0, BUSY = 1, READY = 2, FAILED = 3;
+    /** About the time to pack a panel; a wait longer than this means the packer is not running. */
+    private static final int SPINS_BEFORE_YIELD = 1 << 10;
 
     /** Per-thread packing buffers: the caller's hold the shared panels, every thread's tile is its own. */
     private static final class Scratch {
@@ -69,7 +75,12 @@ public final class SimdGemm implements Gemm {
             GemmArgs.scale(m, n, beta, c, cOff, ldc);
             return;
         }
-        boolean parallel = (long) m * n * k >= PARALLEL_MIN_FMAS;
+        long fmas = (long) m * n * k;
+        if (fmas < SMALL_FMAS) {
+            small(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        boolean parallel = fmas >= PARALLEL_MIN_FMAS;
         int nk = (k + KC - 1) / KC;
         Scratch own = SCRATCH.get();
         for (int i0 = 0; i0 < m; i0 += M_BLOCK) {
@@ -97,6 +108,8 @@ public final class SimdGemm implements Gemm {
         final int iPer, jPer, iChunks, jChunks;
         // the current round: K blocks [kb0, kb1), columns [p0, p1) of op(A)
         int kb0, kb1, p0, p1;
+        // per panel of the round: FREE, BUSY (being packed) or READY
+        AtomicIntegerArray aState, bState;
 
         Block(boolean transA, boolean transB, int mb, int nb, int k, int nk, float alpha, float beta,
               float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
@@ -134,6 +147,8 @@ public final class SimdGemm implements Gemm {
 
         void run() {
             int perRound = Math.max(1, PACK_BUDGET / ((mPanels * MR + nPanels * NR) * KC));
+            aState = new AtomicIntegerArray(mPanels);
+            bState = new AtomicIntegerArray(nPanels);
             for (kb0 = 0; kb0 < nk; kb0 = kb1) {
                 kb1 = Math.min(nk, kb0 + perRound);
                 p0 = kStart(kb0);
@@ -141,26 +156,16 @@ public final class SimdGemm implements Gemm {
                 int kr = p1 - p0;
                 if (own.packA.length < mPanels * MR * kr) own.packA = new float[mPanels * MR * kr];
                 if (own.packB.length < nPanels * NR * kr) own.packB = new float[nPanels * NR * kr];
-                int aPer = Math.max(1, PACK_TASK_FLOATS / (MR * kr));
-                int bPer = Math.max(1, PACK_TASK_FLOATS / (NR * kr));
-                int aTasks = ceilDiv(mPanels, aPer), bTasks = ceilDiv(nPanels, bPer);
-                forEach(aTasks + bTasks, t -> {
-                    if (t < aTasks) {
-                        for (int ip = t * aPer, e = Math.min(mPanels, ip + aPer); ip < e; ip++) packA(ip);
-                    } else {
-                        int u = t - aTasks;
-                        for (int jp = u * bPer, e = Math.min(nPanels, jp + bPer); jp < e; jp++) packB(jp);
-                    }
-                });
-                forEach(iChunks * jChunks, t -> compute(t / jChunks, t % jChunks));
-            }
-        }
-
-        private void forEach(int tasks, java.util.function.IntConsumer body) {
-            if (parallel) {
-                Parallel.forEach(tasks, body);
-            } else {
-                for (int t = 0; t < tasks; t++) body.accept(t);
+                if (kb0 > 0) {
+                    for (int i = 0; i < mPanels; i++) aState.set(i, FREE);
+                    for (int j = 0; j < nPanels; j++) bState.set(j, FREE);
+                }
+                int tasks = iChunks * jChunks;
+                if (parallel) {
+                    Parallel.forEach(tasks, t -> compute(t / jChunks, t % jChunks));
+                } else {
+                    for (int t = 0; t < tasks; t++) compute(t / jChunks, t % jChunks);
+                }
             }
         }
 
@@ -169,17 +174,43 @@ public final class SimdGemm implements Gemm {
             return (int) ((long) k * kb / nk);
         }
 
-        void packA(int ip) {
-            GemmPacking.packA(transA, a, aOff, lda, ip * MR, Math.min(MR, mb - ip * MR), p0, p1, own.packA, ip * MR * (p1 - p0));
+        /**
+         * Makes panel i of packed A (or B) ready for this round: the first task to need it packs it, a task
+         * that finds it being packed waits (a panel is a few microseconds of copying). The volatile write of
+         * READY publishes the panel to the threads that read READY.
+         */
+        private void ensure(AtomicIntegerArray state, int i, boolean isA) {
+            if (state.get(i) == READY) return;
+            if (state.compareAndSet(i, FREE, BUSY)) {
+                boolean done = false;
+                try {
+                    if (isA) {
+                        GemmPacking.packA(transA, a, aOff, lda, i * MR, Math.min(MR, mb - i * MR), p0, p1, own.packA, i * MR * (p1 - p0));
+                    } else {
+                        GemmPacking.packB(transB, b, bOff, ldb, i * NR, Math.min(NR, nb - i * NR), p0, p1, own.packB, i * NR * (p1 - p0));
+                    }
+                    done = true;
+                } finally {
+                    state.set(i, done ? READY : FAILED); // a waiter must not spin forever on a failed copy
+                }
+            } else {
+                int s;
+                for (int spins = 0; (s = state.get(i)) != READY; spins++) {
+                    if (s == FAILED) throw new IllegalStateException("sgemm: packing a panel failed on another thread");
+                    // on an oversubscribed machine the packing thread may be off the CPU: let it back on
+                    if (spins < SPINS_BEFORE_YIELD) Thread.onSpinWait();
+                    else Thread.yield();
+                }
+            }
         }
 
-        void packB(int jp) {
-            GemmPacking.packB(transB, b, bOff, ldb, jp * NR, Math.min(NR, nb - jp * NR), p0, p1, own.packB, jp * NR * (p1 - p0));
-        }
-
-        /** Tiles of chunk (ci, cj) for every K block of the round. */
+        /**
+         * Tiles of chunk (ci, cj) for every K block of the round. Chunks that share panels start their walk
+         * over them at different places, so that two threads rarely wait for the same panel to be packed.
+         */
         void compute(int ci, int cj) {
-            int ipEnd = Math.min(mPanels, (ci + 1) * iPer), jpEnd = Math.min(nPanels, (cj + 1) * jPer);
+            int ip0 = ci * iPer, iCount = Math.min(mPanels, ip0 + iPer) - ip0;
+            int jp0 = cj * jPer, jCount = Math.min(nPanels, jp0 + jPer) - jp0;
             int kr = p1 - p0;
             float[] tile = SCRATCH.get().tile;
             for (int kb = kb0; kb < kb1; kb++) {
@@ -187,10 +218,14 @@ public final class SimdGemm implements Gemm {
                 // the first K block brings in beta * C (or nothing when beta is 0), later ones add to C
                 boolean overwrite = kb == 0 && beta == 0f;
                 float cScale = kb == 0 ? beta : 1f;
-                for (int jp = cj * jPer; jp < jpEnd; jp++) {
+                for (int jj = 0; jj < jCount; jj++) {
+                    int jp = jp0 + (jj + ci) % jCount;
+                    if (kb == kb0) ensure(bState, jp, false);
                     int bo = jp * NR * kr + (ks - p0) * NR;
                     int cols = Math.min(NR, nb - jp * NR);
-                    for (int ip = ci * iPer; ip < ipEnd; ip++) {
+                    for (int ii = 0; ii < iCount; ii++) {
+                        int ip = ip0 + (ii + cj * iCount / jChunks) % iCount;
+                        if (kb == kb0) ensure(aState, ip, true);
                         int ao = ip * MR * kr + (ks - p0) * MR;
                         int rows = Math.min(MR, mb - ip * MR);
                         int co = cOff + ip * MR * ldc + jp * NR;
@@ -273,6 +308,37 @@ public final class SimdGemm implements Gemm {
         }
     }
 
+
+    /**
+     * Small products without packing: C row i = beta * C row i, then for each p, += (alpha A(i, p)) op(B) row p,
+     * a vector loop along the row when B is not transposed.
+     */
+    private static void small(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float beta, float[] c, int cOff, int ldc) {
+        int vn = S.loopBound(n);
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (beta == 0f) {
+                java.util.Arrays.fill(c, ci, ci + n, 0f);
+            } else if (beta != 1f) {
+                for (int j = 0; j < n; j++) c[ci + j] *= beta;
+            }
+            for (int p = 0; p < k; p++) {
+                float av = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+                if (transB) {
+                    for (int j = 0, bj = bOff + p; j < n; j++, bj += ldb) c[ci + j] = Math.fma(av, b[bj], c[ci + j]);
+                } else {
+                    int bp = bOff + p * ldb, j = 0;
+                    FloatVector va = FloatVector.broadcast(S, av);
+                    for (; j < vn; j += L) {
+                        va.fma(FloatVector.fromArray(S, b, bp + j), FloatVector.fromArray(S, c, ci + j)).intoArray(c, ci + j);
+                    }
+                    for (; j < n; j++) c[ci + j] = Math.fma(av, b[bp + j], c[ci + j]);
+                }
+            }
+        }
+    }
 
     /** The same arithmetic as the kernel's store, element by element, for tiles cut by the matrix edge. */
     private static void mergeEdge(float[] tile, int rows, int cols, float[] c, int co, int ldc,
