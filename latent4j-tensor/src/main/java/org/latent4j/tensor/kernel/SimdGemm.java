@@ -42,6 +42,17 @@ public final class SimdGemm implements Gemm {
     private static final int PACK_BUDGET = 1 << 21;
     /** Below this many multiply-adds packing costs more than it saves: rows of C are updated in place. */
     private static final long SMALL_FMAS = 1L << 15;
+    /**
+     * With at most this many row panels (128 rows) a plain B (not transposed) is read where it lies: each
+     * of its elements is used only that many times, too few to repay copying it, and a B micro-panel read
+     * in place streams from L2 about as fast as a packed one from L1.
+     */
+    private static final int DIRECT_B_MAX_PANELS = 16;
+    /**
+     * ...unless the rows of B are a multiple of 4 KB apart: the rows of a micro-panel then fall into a
+     * few cache sets and evict each other.
+     */
+    private static final int ALIASING_STRIDE = 1024;
     /** Below this many multiply-adds the hand-off to the pool costs more than it saves. */
     private static final long PARALLEL_MIN_FMAS = 1L << 21;
     /** Tasks a parallel pass is cut into (when the problem has that many tiles): enough to balance a few cores. */
@@ -99,6 +110,8 @@ public final class SimdGemm implements Gemm {
     /** One mb x nb block of C over all of K. */
     private static final class Block {
         final boolean transA, transB, parallel;
+        // B is read in place (full panels only) instead of packed: see DIRECT_B_MAX_PANELS
+        final boolean directB;
         final int mb, nb, k, nk, mPanels, nPanels;
         final float alpha, beta;
         final float[] a, b, c;
@@ -132,6 +145,7 @@ public final class SimdGemm implements Gemm {
             this.cOff = cOff;
             this.ldc = ldc;
             this.parallel = parallel;
+            this.directB = !transB && (mb + MR - 1) / MR <= DIRECT_B_MAX_PANELS && ldb % ALIASING_STRIDE != 0;
             this.own = own;
             this.mPanels = (mb + MR - 1) / MR;
             this.nPanels = (nb + NR - 1) / NR;
@@ -220,9 +234,12 @@ public final class SimdGemm implements Gemm {
                 float cScale = kb == 0 ? beta : 1f;
                 for (int jj = 0; jj < jCount; jj++) {
                     int jp = jp0 + (jj + ci) % jCount;
-                    if (kb == kb0) ensure(bState, jp, false);
-                    int bo = jp * NR * kr + (ks - p0) * NR;
                     int cols = Math.min(NR, nb - jp * NR);
+                    boolean inPlace = directB && cols == NR;
+                    if (kb == kb0 && !inPlace) ensure(bState, jp, false);
+                    float[] bp = inPlace ? b : own.packB;
+                    int bo = inPlace ? bOff + ks * ldb + jp * NR : jp * NR * kr + (ks - p0) * NR;
+                    int bs = inPlace ? ldb : NR;
                     for (int ii = 0; ii < iCount; ii++) {
                         int ip = ip0 + (ii + cj * iCount / jChunks) % iCount;
                         if (kb == kb0) ensure(aState, ip, true);
@@ -230,9 +247,9 @@ public final class SimdGemm implements Gemm {
                         int rows = Math.min(MR, mb - ip * MR);
                         int co = cOff + ip * MR * ldc + jp * NR;
                         if (rows == MR && cols == NR) {
-                            kernel(kc, own.packA, ao, own.packB, bo, c, co, ldc, alpha, overwrite, cScale);
+                            kernel(kc, own.packA, ao, bp, bo, bs, c, co, ldc, alpha, overwrite, cScale);
                         } else {
-                            kernel(kc, own.packA, ao, own.packB, bo, tile, 0, NR, 1f, true, 0f);
+                            kernel(kc, own.packA, ao, bp, bo, bs, tile, 0, NR, 1f, true, 0f);
                             mergeEdge(tile, rows, cols, c, co, ldc, alpha, overwrite, cScale);
                         }
                     }
@@ -243,10 +260,11 @@ public final class SimdGemm implements Gemm {
 
     /**
      * The 8 x NR micro-kernel: C tile = alpha * (A panel)(B panel), or that plus cScale * C when not
-     * overwriting. ap holds kc groups of MR values, bp kc groups of NR values. The store is written out
+     * overwriting. ap holds kc groups of MR values, bp kc rows of NR values bs apart (NR when packed, ldb
+     * when read in place; a variable stride measured as fast as the constant one). The store is written out
      * rather than calling a helper: a helper that C2 declines to inline boxes its vector arguments.
      */
-    private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
+    private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, int bs, float[] c, int co, int ldc,
                                float alpha, boolean overwrite, float cScale) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -257,7 +275,7 @@ public final class SimdGemm implements Gemm {
         FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
         FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int pa = ao + p * MR, pb = bo + p * NR;
+            int pa = ao + p * MR, pb = bo + p * bs;
             FloatVector b0 = FloatVector.fromArray(S, bp, pb), b1 = FloatVector.fromArray(S, bp, pb + L);
             FloatVector x;
             x = FloatVector.broadcast(S, ap[pa]); c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
