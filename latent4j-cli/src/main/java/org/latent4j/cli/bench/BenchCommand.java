@@ -18,7 +18,7 @@ public final class BenchCommand implements Command {
     @Override
     public String help() {
         return """
-                usage: latent4j bench gemm [--sizes 256,512,1024,2048] [--threads N] [--json FILE]
+                usage: latent4j bench gemm [--sizes 256,512,1024,2048] [--shapes square,skinny] [--threads N] [--repeat R] [--json FILE]
                        latent4j bench mlp  [--batch 128] [--threads N] [--steps N] [--json FILE]
                 """;
     }

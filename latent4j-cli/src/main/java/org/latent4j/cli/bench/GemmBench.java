@@ -1,10 +1,217 @@
 package org.latent4j.cli.bench;
 
-/** GEMM throughput benchmark (placeholder until the GEMM work lands). */
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.latent4j.cli.Options;
+import org.latent4j.cli.UsageException;
+import org.latent4j.tensor.kernel.Gemm;
+import org.latent4j.tensor.kernel.Kernels;
+import org.latent4j.tensor.parallel.Parallel;
+
+/**
+ * {@code latent4j bench gemm}: GFLOPS of the engine's GEMM on square sizes (NN, NT, TN) and on the
+ * shapes of training a 784-512-256 MLP on batches of 128 (forward NN, input gradient NT, weight gradient
+ * TN), plus a small one. Each case is warmed up, then timed {@code --repeat} times; the median is reported.
+ */
 final class GemmBench {
     private GemmBench() {}
 
-    static int run(String[] args) {
-        throw new org.latent4j.cli.UsageException("bench gemm: not implemented yet");
+    static final String NAME = "bench gemm";
+    private static final int[] DEFAULT_SIZES = {256, 512, 1024, 2048};
+    private static final double WARMUP_SECONDS = 0.25, RUN_SECONDS = 0.08;
+
+    /** One product to time: op(A) is m x k, op(B) is k x n. */
+    record Case(String name, String op, int m, int n, int k) {
+        boolean transA() {
+            return op.charAt(0) == 'T';
+        }
+
+        boolean transB() {
+            return op.charAt(1) == 'T';
+        }
+
+        double flops() {
+            return 2.0 * m * n * k;
+        }
+    }
+
+    /** The MLP shapes: layer 784 -> 512 -> 256 on a batch of 128, and a small 20 x 784 -> 200 product. */
+    static List<Case> skinnyCases() {
+        return List.of(
+                new Case("mlp 128x784 . 784x512", "NN", 128, 512, 784),
+                new Case("mlp 128x512 . (784x512)^T", "NT", 128, 784, 512),
+                new Case("mlp (128x784)^T . 128x512", "TN", 784, 512, 128),
+                new Case("mlp 128x512 . 512x256", "NN", 128, 256, 512),
+                new Case("mlp 128x256 . (512x256)^T", "NT", 128, 512, 256),
+                new Case("mlp (128x512)^T . 128x256", "TN", 512, 256, 128),
+                new Case("small 20x784 . 784x200", "NN", 20, 200, 784));
+    }
+
+    static List<Case> squareCases(int[] sizes) {
+        List<Case> cases = new ArrayList<>();
+        for (int s : sizes) {
+            for (String op : new String[] {"NN", "NT", "TN"}) cases.add(new Case("square " + s, op, s, s, s));
+        }
+        return cases;
+    }
+
+    static int run(String[] args) throws IOException {
+        Options o = Options.parse(NAME, args, Set.of(), Set.of("sizes", "threads", "shapes", "json", "repeat"));
+        if (!o.positional().isEmpty()) throw new UsageException(NAME + ": unexpected argument '" + o.positional().get(0) + "'");
+        int[] sizes = o.integers("sizes", DEFAULT_SIZES, 1, 8192);
+        int threads = o.integer("threads", Parallel.threads(), 1, 1024);
+        int repeat = o.integer("repeat", 5, 1, 1000);
+        boolean square = false, skinny = false;
+        for (String s : o.string("shapes", "square,skinny").split(",")) {
+            switch (s.trim()) {
+                case "square" -> square = true;
+                case "skinny" -> skinny = true;
+                default -> throw new UsageException(NAME + ": --shapes takes square and/or skinny, got '" + s.trim() + "'");
+            }
+        }
+        Path json = o.has("json") ? Path.of(o.string("json", "")) : null;
+
+        List<Case> cases = new ArrayList<>();
+        if (square) cases.addAll(squareCases(sizes));
+        if (skinny) cases.addAll(skinnyCases());
+
+        int savedThreads = Parallel.threads();
+        Parallel.setThreads(threads);
+        try {
+            Gemm gemm = Kernels.gemm();
+            String header = String.format(Locale.ROOT, "GEMM %s (%s), %d thread%s, Java %s; median of %d timed runs after warm-up",
+                    gemm.name(), Kernels.describe(), threads, threads == 1 ? "" : "s", Runtime.version(), repeat);
+            System.out.println(header);
+            System.out.printf(Locale.ROOT, "%-28s %2s %5s %5s %5s %9s %17s%n", "shape", "op", "m", "n", "k", "GFLOPS", "(min .. max)");
+            warmUp(gemm);
+            List<double[]> results = new ArrayList<>();
+            for (Case c : cases) {
+                double[] runs = time(gemm, c, repeat);
+                results.add(runs);
+                System.out.printf(Locale.ROOT, "%-28s %2s %5d %5d %5d %9.1f   (%6.1f .. %6.1f)%n", c.name(), c.op(), c.m(), c.n(), c.k(),
+                        median(runs), runs[0], runs[runs.length - 1]);
+            }
+            if (json != null) {
+                writeAtomically(json, toJson(gemm, threads, repeat, cases, results));
+                System.out.println("wrote " + json);
+            }
+        } finally {
+            Parallel.setThreads(savedThreads);
+        }
+        return 0;
+    }
+
+    /**
+     * Runs every transpose case and an edge-heavy shape for a while before the first measurement, so
+     * that the JIT has compiled the kernels and packing loops by then (per-case warm-up alone is too
+     * short for that on a busy machine).
+     */
+    static void warmUp(Gemm gemm) {
+        long start = System.nanoTime();
+        List<Case> warm = List.of(new Case("", "NN", 192, 200, 300), new Case("", "NT", 200, 192, 300),
+                new Case("", "TN", 192, 192, 300), new Case("", "TT", 61, 67, 71));
+        while (System.nanoTime() - start < WARMUP_SECONDS * 4e9) {
+            for (Case c : warm) time(gemm, c, 1);
+        }
+    }
+
+    /** GFLOPS of each timed run, sorted. */
+    static double[] time(Gemm gemm, Case c, int repeat) {
+        SplittableRandom r = new SplittableRandom(42);
+        float[] a = random(r, c.m() * c.k()), b = random(r, c.k() * c.n()), out = new float[c.m() * c.n()];
+        int lda = c.transA() ? c.m() : c.k(), ldb = c.transB() ? c.k() : c.n();
+        long start = System.nanoTime();
+        int calls = 0;
+        do {
+            gemm.sgemm(c.transA(), c.transB(), c.m(), c.n(), c.k(), 1f, a, 0, lda, b, 0, ldb, 0f, out, 0, c.n());
+            calls++;
+        } while (calls < 2 || System.nanoTime() - start < WARMUP_SECONDS * 1e9);
+        double perCall = (System.nanoTime() - start) / 1e9 / calls;
+        int inner = (int) Math.max(1, Math.min(1_000_000, Math.round(RUN_SECONDS / perCall)));
+        double[] gflops = new double[repeat];
+        for (int i = 0; i < repeat; i++) {
+            long t0 = System.nanoTime();
+            for (int j = 0; j < inner; j++) {
+                gemm.sgemm(c.transA(), c.transB(), c.m(), c.n(), c.k(), 1f, a, 0, lda, b, 0, ldb, 0f, out, 0, c.n());
+            }
+            gflops[i] = c.flops() * inner / (System.nanoTime() - t0);
+        }
+        Arrays.sort(gflops);
+        return gflops;
+    }
+
+    private static float[] random(SplittableRandom r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) (r.nextDouble() * 2 - 1);
+        return x;
+    }
+
+    static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    static String toJson(Gemm gemm, int threads, int repeat, List<Case> cases, List<double[]> results) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("{\n  \"benchmark\": \"gemm\",\n");
+        sb.append("  \"gemm\": ").append(quote(gemm.name())).append(",\n");
+        sb.append("  \"kernels\": ").append(quote(Kernels.describe())).append(",\n");
+        sb.append("  \"java\": ").append(quote(Runtime.version().toString())).append(",\n");
+        sb.append("  \"threads\": ").append(threads).append(",\n");
+        sb.append("  \"repeat\": ").append(repeat).append(",\n");
+        sb.append("  \"results\": [\n");
+        for (int i = 0; i < cases.size(); i++) {
+            Case c = cases.get(i);
+            double[] runs = results.get(i);
+            sb.append(String.format(Locale.ROOT, "    {\"name\": %s, \"op\": \"%s\", \"m\": %d, \"n\": %d, \"k\": %d, \"gflops\": %.2f, \"runs\": [",
+                    quote(c.name()), c.op(), c.m(), c.n(), c.k(), median(runs)));
+            for (int j = 0; j < runs.length; j++) sb.append(j == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", runs[j]));
+            sb.append("]}").append(i + 1 < cases.size() ? ",\n" : "\n");
+        }
+        sb.append("  ]\n}\n");
+        return sb.toString();
+    }
+
+    private static String quote(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char ch : s.toCharArray()) {
+            switch (ch) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                default -> {
+                    if (ch < 0x20) sb.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
+                    else sb.append(ch);
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    /** Writes a temporary file beside the target and renames it, so a reader never sees half a file. */
+    static void writeAtomically(Path target, String text) throws IOException {
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (dir != null) Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, abs.getFileName().toString(), ".tmp");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 }

@@ -19,12 +19,17 @@ public final class ScalarGemm implements Gemm {
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
+        GemmArgs.check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f) {
+            GemmArgs.scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
         float[] row = new float[n];
         for (int i = 0; i < m; i++) {
             java.util.Arrays.fill(row, 0f);
             for (int p = 0; p < k; p++) {
                 float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-                if (av == 0f) continue;
                 if (transB) {
                     for (int j = 0; j < n; j++) row[j] += av * b[bOff + j * ldb + p];
                 } else {
