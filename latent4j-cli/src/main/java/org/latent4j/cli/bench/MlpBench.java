@@ -25,20 +25,23 @@ final class MlpBench {
 
     static final String HELP = """
             usage: latent4j bench mlp [--batch 128] [--layers 784,512,256,784] [--threads N]
-                                      [--steps 100] [--repeat 5] [--json FILE]
+                                      [--steps 100] [--repeat 5] [--warmup 200] [--json FILE]
               One step = forward (affine + ReLU layers, Bernoulli logits), binary cross-entropy summed
               over features and averaged over the batch, backward, and an Adam update.
               Reports steps/s (median of --repeat rounds of --steps steps) and heap bytes allocated per step.
             """;
 
     static int run(String[] args) throws Exception {
-        Options o = Options.parse("bench mlp", args, Set.of(), Set.of("batch", "layers", "threads", "steps", "repeat", "json"));
+        Options o = Options.parse("bench mlp", args, Set.of(), Set.of("batch", "layers", "threads", "steps", "repeat", "warmup", "json"));
         int batch = o.integer("batch", 128, 1, 1 << 16);
         int[] layers = o.integers("layers", new int[] {784, 512, 256, 784}, 1, 1 << 16);
         if (layers.length < 2) throw new org.latent4j.cli.UsageException("bench mlp: --layers needs at least two sizes (input and output)");
         int threads = o.integer("threads", Parallel.threads(), 1, 1024);
         int steps = o.integer("steps", 100, 1, 1_000_000);
         int repeat = o.integer("repeat", 5, 1, 1000);
+        // Long enough for C2 to compile the vector kernels: before that the Vector API boxes vectors on
+        // the heap, which would be counted as the step's allocation.
+        int warmup = o.integer("warmup", 200, 0, 1_000_000);
         Parallel.setThreads(threads);
 
         Rng rng = new Rng(42);
@@ -69,7 +72,7 @@ final class MlpBench {
                 adam.step();
             }
         };
-        for (int i = 0; i < Math.max(20, steps / 5); i++) step.run();
+        for (int i = 0; i < warmup; i++) step.run();
 
         Allocation meter = Allocation.meter();
         double[] rates = new double[repeat];
