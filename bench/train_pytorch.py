@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """PyTorch twin of `latent4j bench train`: the same models, objectives, data and step, timed the same way.
 
 Cases (tanh hidden layers, Bernoulli likelihood, Adam lr 1e-3, standard normal prior):
@@ -35,9 +35,9 @@ LOG_2PI = math.log(2 * math.pi)
 
 # name: (hidden sizes, latents, k, batch, importance weighted, head is log std, default steps)
 CASES = {
-    "vae16": ([512, 256], 32, 1, 16, False, False, 400),
-    "vae128": ([512, 256], 32, 1, 128, False, False, 100),
-    "iwae": ([200, 200], 50, 50, 20, True, True, 100),
+    "vae16": ([512, 256], 32, 1, 16, False, False, 100),
+    "vae128": ([512, 256], 32, 1, 128, False, False, 30),
+    "iwae": ([200, 200], 50, 50, 20, True, True, 30),
 }
 
 
@@ -126,7 +126,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--cases", default=",".join(CASES))
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--steps", type=int, default=0, help="steps per round (default per case: 400, 100, 100)")
+    p.add_argument("--steps", type=int, default=0, help="steps per round (default per case: 100, 30, 30)")
     p.add_argument("--repeat", type=int, default=5)
     a = p.parse_args()
     torch.set_num_threads(a.threads)
