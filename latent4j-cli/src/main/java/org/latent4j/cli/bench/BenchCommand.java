@@ -33,6 +33,7 @@ public final class BenchCommand implements Command {
             case "gemm" -> GemmBench.run(rest);
             case "mlp" -> MlpBench.run(rest);
             case "train" -> TrainBench.run(rest);
+            case "iwae-protocol" -> IwaeProtocolBench.run(rest);
             default -> throw new UsageException("bench: unknown benchmark '" + args[0] + "' (gemm, mlp, train or iwae-protocol)");
         };
     }
