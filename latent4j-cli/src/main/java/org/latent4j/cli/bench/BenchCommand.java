@@ -29,6 +29,16 @@ public final class BenchCommand implements Command {
     public int run(String[] args) throws Exception {
         if (args.length == 0) throw new UsageException("bench: name a benchmark: gemm, mlp, train or iwae-protocol (see latent4j bench --help)");
         String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+        String detail = switch (args[0]) {
+            case "mlp" -> MlpBench.HELP;
+            case "train" -> TrainBench.HELP;
+            case "iwae-protocol" -> IwaeProtocolBench.HELP;
+            default -> null;
+        };
+        if (detail != null && java.util.Arrays.asList(rest).contains("--help")) {
+            System.out.print(detail);
+            return 0;
+        }
         return switch (args[0]) {
             case "gemm" -> GemmBench.run(rest);
             case "mlp" -> MlpBench.run(rest);
