@@ -22,23 +22,15 @@ public final class BenchCommand implements Command {
                        latent4j bench mlp  [--batch 128] [--threads N] [--steps N] [--json FILE]
                        latent4j bench train [--cases vae16,vae128,iwae] [--threads N] [--steps N] [--repeat R] [--json FILE]
                        latent4j bench iwae-protocol [--epochs E] [--nll-k K] [--limit N] [--threads N] [--json FILE]
-                """;
+
+                """ + TrainBench.HELP.lines().skip(1).map(l -> l + "\n").collect(java.util.stream.Collectors.joining("", "bench train:\n", "\n"))
+                + IwaeProtocolBench.HELP.lines().skip(2).map(l -> l + "\n").collect(java.util.stream.Collectors.joining("", "bench iwae-protocol (also --eval N, --data, --seed):\n", ""));
     }
 
     @Override
     public int run(String[] args) throws Exception {
         if (args.length == 0) throw new UsageException("bench: name a benchmark: gemm, mlp, train or iwae-protocol (see latent4j bench --help)");
         String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
-        String detail = switch (args[0]) {
-            case "mlp" -> MlpBench.HELP;
-            case "train" -> TrainBench.HELP;
-            case "iwae-protocol" -> IwaeProtocolBench.HELP;
-            default -> null;
-        };
-        if (detail != null && java.util.Arrays.asList(rest).contains("--help")) {
-            System.out.print(detail);
-            return 0;
-        }
         return switch (args[0]) {
             case "gemm" -> GemmBench.run(rest);
             case "mlp" -> MlpBench.run(rest);
