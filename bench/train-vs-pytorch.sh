@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Training throughput of Latent4j's Vae/Iwae against the same models in PyTorch, in the same run:
-# `latent4j bench train` then bench/train_pytorch.py, with the same cases, threads, steps and rounds.
+# `latent4j bench train` and bench/train_pytorch.py, case by case, with the same threads, steps and rounds.
 # Prints examples/s for each side and the ratio per case, with the load average before and after
 # (the figures mean little on a loaded machine).
 # Usage: bench/train-vs-pytorch.sh [--threads 2] [--repeat 5] [--steps N] [--cases vae16,vae128,iwae]
@@ -23,14 +23,22 @@ trap 'rm -rf "$out"' EXIT
 stepsarg=()
 [ -n "$steps" ] && stepsarg=(--steps "$steps")
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-"$here/../latent4j" bench train --threads "$threads" --repeat "$repeat" --cases "$cases" "${stepsarg[@]}" --json "$out/latent4j.json"
-"$python" "$here/train_pytorch.py" --threads "$threads" --repeat "$repeat" --cases "$cases" "${stepsarg[@]}" > "$out/pytorch.json"
+# Case by case, Latent4j then PyTorch, so that both sides of a ratio see about the same machine load.
+IFS=, read -r -a names <<< "$cases"
+for c in "${names[@]}"; do
+  "$here/../latent4j" bench train --threads "$threads" --repeat "$repeat" --cases "$c" "${stepsarg[@]}" --json "$out/latent4j-$c.json" | sed -n 2p
+  "$python" "$here/train_pytorch.py" --threads "$threads" --repeat "$repeat" --cases "$c" "${stepsarg[@]}" > "$out/pytorch-$c.json"
+  echo "  (load average after $c: $(cut -d' ' -f1-3 /proc/loadavg))"
+done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-"$python" - "$out/latent4j.json" "$out/pytorch.json" "$cases" <<'PY'
+"$python" - "$out" "$cases" <<'PY'
 import json, sys
-l4j, pt = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
-print(f"{'case':8} {'latent4j ex/s':>14} {'pytorch ex/s':>13} {'ratio':>7}   (latent4j {l4j['kernels']}; {pt['framework']}; {pt['threads']} threads)")
-for c in sys.argv[3].split(","):
-    a, b = l4j[c]["samples_per_second"], pt[c]["samples_per_second"]
+out, cases = sys.argv[1], sys.argv[2].split(",")
+l4j = {c: json.load(open(f"{out}/latent4j-{c}.json")) for c in cases}
+pt = {c: json.load(open(f"{out}/pytorch-{c}.json")) for c in cases}
+first = cases[0]
+print(f"{'case':8} {'latent4j ex/s':>14} {'pytorch ex/s':>13} {'ratio':>7}   (latent4j {l4j[first]['kernels']}; {pt[first]['framework']}; {pt[first]['threads']} threads)")
+for c in cases:
+    a, b = l4j[c][c]["samples_per_second"], pt[c][c]["samples_per_second"]
     print(f"{c:8} {a:14.0f} {b:13.0f} {a / b:7.2f}x")
 PY
