@@ -75,7 +75,7 @@ final class TrainCommand implements Command {
                                      out for evaluation), fashion-mnist (the installed full set: train on the
                                      training split, evaluate on the test split) or a DIR of IDX files
                   --limit N          train on the first N rows only (default: all)
-                  --epochs N         passes over the training rows (default 10)
+                  --epochs N         passes over the training rows (default 50)
                   --batch N          rows per step (default 128)
                   --latent N         latent dimensions (default 16; for hvae the first layer, the second has half)
                   --hidden A,B,...   hidden layer sizes of the encoder, mirrored in the decoder (default 512,256)
@@ -195,7 +195,7 @@ final class TrainCommand implements Command {
             if (!Models.KINDS.contains(kind)) throw new UsageException("train: unknown --model " + kind + " (one of " + String.join(", ", Models.KINDS) + ")");
             return new Settings(kind,
                     o.integer("seed", 0, 0, Integer.MAX_VALUE),
-                    o.integer("epochs", 10, 1, 1_000_000),
+                    o.integer("epochs", 50, 1, 1_000_000),
                     o.integer("batch", 128, 1, 1_000_000),
                     o.integer("latent", 16, 1, 100_000),
                     o.integers("hidden", new int[] {512, 256}, 1, 1_000_000),
