@@ -43,11 +43,12 @@ public final class SimdGemm implements Gemm {
     /** Below this many multiply-adds packing costs more than it saves: rows of C are updated in place. */
     private static final long SMALL_FMAS = 1L << 15;
     /**
-     * With at most this many row panels (128 rows) a plain B (not transposed) is read where it lies: each
-     * of its elements is used only that many times, too few to repay copying it, and a B micro-panel read
-     * in place streams from L2 about as fast as a packed one from L1.
+     * With at most this many row panels (32 rows) a plain B (not transposed) is read where it lies: each
+     * of its elements is used only that many times, too few to repay copying it (1.5x faster at 20 rows),
+     * and a B micro-panel read in place streams from L2 about as fast as a packed one from L1. At 128
+     * rows the two measured the same, and the packed panel does not depend on how B's rows fall in cache.
      */
-    private static final int DIRECT_B_MAX_PANELS = 16;
+    private static final int DIRECT_B_MAX_PANELS = 4;
     /**
      * ...unless the rows of B are a multiple of 4 KB apart: the rows of a micro-panel then fall into a
      * few cache sets and evict each other.
