@@ -24,7 +24,7 @@ import org.latent4j.tensor.parallel.Parallel;
  * {@link #PACK_BUDGET}, usually all of it), one parallel pass over chunks of tiles, each task packing the
  * panels it is the first to need. One hand-off to the pool per round matters: waking a worker costs
  * several microseconds, a tenth of a skinny training-shape product. Problems under
- * {@link #PARALLEL_MIN_FMAS} run entirely on the caller. Packing buffers are kept per thread, so a
+ * {@link #PARALLEL_MIN_WORK} run entirely on the caller. Packing buffers are kept per thread, so a
  * steady-state call allocates only a few small objects.
  */
 public final class SimdGemm implements Gemm {
@@ -43,18 +43,24 @@ public final class SimdGemm implements Gemm {
     /** Below this many multiply-adds packing costs more than it saves: rows of C are updated in place. */
     private static final long SMALL_FMAS = 1L << 15;
     /**
-     * With at most this many row panels (128 rows) a plain B (not transposed) is read where it lies: each
-     * of its elements is used only that many times, too few to repay copying it, and a B micro-panel read
-     * in place streams from L2 about as fast as a packed one from L1.
+     * With at most this many row panels (32 rows) a plain B (not transposed) is read where it lies: each
+     * of its elements is used only that many times, too few to repay copying it (1.5x faster at 20 rows),
+     * and a B micro-panel read in place streams from L2 about as fast as a packed one from L1. At 128
+     * rows the two measured the same, and the packed panel does not depend on how B's rows fall in cache.
      */
-    private static final int DIRECT_B_MAX_PANELS = 16;
+    private static final int DIRECT_B_MAX_PANELS = 4;
     /**
      * ...unless the rows of B are a multiple of 4 KB apart: the rows of a micro-panel then fall into a
      * few cache sets and evict each other.
      */
     private static final int ALIASING_STRIDE = 1024;
-    /** Below this many multiply-adds the hand-off to the pool costs more than it saves. */
-    private static final long PARALLEL_MIN_FMAS = 1L << 21;
+    /**
+     * Below this much work (in multiply-adds, with the transposing copies counted in) the hand-off to the
+     * pool costs more than it saves: waking a parked worker took tens of microseconds here, and a 20 x 784
+     * by 784 x 200 product (3.1M multiply-adds) ran 1.5x faster on one thread than on two.
+     */
+    private static final long PARALLEL_MIN_WORK = 1L << 22;
+    private static final long TRANSPOSE_COST = 16;
     /** Tasks a parallel pass is cut into (when the problem has that many tiles): enough to balance a few cores. */
     private static final int TARGET_TASKS = 8;
     /** Most panels per task side: 16 x 8 rows of A (128 KB per K block) stay in L2. */
@@ -91,7 +97,9 @@ public final class SimdGemm implements Gemm {
             small(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        boolean parallel = fmas >= PARALLEL_MIN_FMAS;
+        // a transposing copy costs about as much per element as TRANSPOSE_COST multiply-adds
+        long work = fmas + TRANSPOSE_COST * ((transA ? 0L : (long) m * k) + (transB ? (long) n * k : 0L));
+        boolean parallel = work >= PARALLEL_MIN_WORK;
         int nk = (k + KC - 1) / KC;
         Scratch own = SCRATCH.get();
         for (int i0 = 0; i0 < m; i0 += M_BLOCK) {
