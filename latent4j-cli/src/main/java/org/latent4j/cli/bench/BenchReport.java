@@ -22,6 +22,33 @@ final class BenchReport {
         return n == 0 ? Double.NaN : n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
     }
 
+    /** Steps per second of each timed round, and heap bytes allocated per step over all rounds. */
+    record StepTiming(double[] rates, double bytesPerStep) {
+        double median() {
+            return BenchReport.median(rates);
+        }
+    }
+
+    /**
+     * Runs {@code step} {@code warmup} times, then {@code repeat} timed rounds of {@code steps} steps,
+     * metering heap allocation over the timed rounds (NaN when the JVM cannot count it).
+     */
+    static StepTiming timeSteps(Runnable step, int warmup, int steps, int repeat) {
+        for (int i = 0; i < warmup; i++) step.run();
+        Allocation meter = Allocation.meter();
+        double[] rates = new double[repeat];
+        long allocated = 0;
+        for (int r = 0; r < repeat; r++) {
+            long a0 = meter == null ? 0 : meter.bytes();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < steps; i++) step.run();
+            long t1 = System.nanoTime();
+            if (meter != null) allocated += meter.bytes() - a0;
+            rates[r] = steps / ((t1 - t0) / 1e9);
+        }
+        return new StepTiming(rates, meter == null ? Double.NaN : (double) allocated / ((long) steps * repeat));
+    }
+
     /** Writes text to a temporary file beside {@code target}, then renames it over the target. */
     static void writeAtomically(Path target, String text) throws IOException {
         Path abs = target.toAbsolutePath();

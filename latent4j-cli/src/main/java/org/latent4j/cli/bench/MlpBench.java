@@ -72,21 +72,10 @@ final class MlpBench {
                 adam.step();
             }
         };
-        for (int i = 0; i < warmup; i++) step.run();
-
-        Allocation meter = Allocation.meter();
-        double[] rates = new double[repeat];
-        long allocated = 0;
-        for (int r = 0; r < repeat; r++) {
-            long a0 = meter == null ? 0 : meter.bytes();
-            long t0 = System.nanoTime();
-            for (int i = 0; i < steps; i++) step.run();
-            long t1 = System.nanoTime();
-            if (meter != null) allocated += meter.bytes() - a0;
-            rates[r] = steps / ((t1 - t0) / 1e9);
-        }
-        double median = BenchReport.median(rates);
-        double bytesPerStep = meter == null ? Double.NaN : (double) allocated / ((long) steps * repeat);
+        BenchReport.StepTiming timing = BenchReport.timeSteps(step, warmup, steps, repeat);
+        double[] rates = timing.rates();
+        double median = timing.median();
+        double bytesPerStep = timing.bytesPerStep();
         double flops = 0;
         for (int i = 0; i < w.length; i++) flops += 2.0 * batch * layers[i] * layers[i + 1];
         flops *= 3; // forward, and the two products of the backward

@@ -124,20 +124,7 @@ final class TrainBench {
                 adam.step();
             }
         };
-        for (int i = 0; i < Math.max(20, steps / 4); i++) step.run();
-
-        Allocation meter = Allocation.meter();
-        double[] rates = new double[repeat];
-        long allocated = 0;
-        for (int r = 0; r < repeat; r++) {
-            long a0 = meter == null ? 0 : meter.bytes();
-            long t0 = System.nanoTime();
-            for (int i = 0; i < steps; i++) step.run();
-            long t1 = System.nanoTime();
-            if (meter != null) allocated += meter.bytes() - a0;
-            rates[r] = steps / ((t1 - t0) / 1e9);
-        }
-        double bytesPerStep = meter == null ? Double.NaN : (double) allocated / ((long) steps * repeat);
-        return new Result(c, BenchReport.median(rates), rates, bytesPerStep, steps);
+        BenchReport.StepTiming timing = BenchReport.timeSteps(step, Math.max(20, steps / 4), steps, repeat);
+        return new Result(c, timing.median(), timing.rates(), timing.bytesPerStep(), steps);
     }
 }
