@@ -12,16 +12,22 @@ public final class Kernels {
 
     static {
         String forced = System.getProperty("latent4j.kernels", "auto").trim().toLowerCase(java.util.Locale.ROOT);
+        // A bad property must not kill the JVM with an initializer error: say what was wrong, use auto.
+        boolean usable = vectorApiUsable();
         boolean simd = switch (forced) {
             case "scalar" -> false;
             case "simd" -> {
-                if (!vectorApiUsable()) {
-                    throw new IllegalStateException("-Dlatent4j.kernels=simd, but the jdk.incubator.vector module is not available: run java with --add-modules jdk.incubator.vector");
+                if (!usable) {
+                    System.err.println("latent4j: -Dlatent4j.kernels=simd, but the jdk.incubator.vector module is not available"
+                            + " (run java with --add-modules jdk.incubator.vector); using the scalar kernels");
                 }
-                yield true;
+                yield usable;
             }
-            case "auto", "" -> vectorApiUsable();
-            default -> throw new IllegalStateException("-Dlatent4j.kernels=" + forced + " is not one of auto, scalar, simd");
+            case "auto", "" -> usable;
+            default -> {
+                System.err.println("latent4j: -Dlatent4j.kernels=" + forced + " is not one of auto, scalar, simd; using auto");
+                yield usable;
+            }
         };
         if (simd) {
             vector = SimdSupport.vectorKernels();

@@ -30,7 +30,10 @@ public final class SimdKernels implements VectorKernels {
             case "128" -> FloatVector.SPECIES_128;
             case "256" -> FloatVector.SPECIES_256;
             case "512" -> FloatVector.SPECIES_512;
-            default -> throw new IllegalStateException("-Dlatent4j.simd.bits=" + bits + " is not one of 128, 256, 512");
+            default -> {
+                System.err.println("latent4j: -Dlatent4j.simd.bits=" + bits + " is not one of 128, 256, 512; using the preferred width");
+                yield FloatVector.SPECIES_PREFERRED;
+            }
         };
     }
 
