@@ -1,9 +1,8 @@
 package org.latent4j.tensor.parallel;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 
 /**
@@ -13,10 +12,17 @@ import java.util.function.IntConsumer;
  * <p>Determinism: callers split work into tasks whose boundaries depend only on the problem size, never
  * on the thread count, and each task writes its own output (reductions combine per-task partials in task
  * order). Which thread runs a task is then irrelevant, and results are bit-identical for 1 and N threads.
+ *
+ * <p>Latency: a training step hands the pool hundreds of jobs of 50-300 microseconds each, so waking a
+ * parked thread (10-25 us measured here) would eat a large share of them. Workers therefore spin for a
+ * short while after each job before they park, and the caller runs tasks itself rather than waiting.
  */
 public final class Parallel {
+    /** How long an idle worker spins before parking: long enough to bridge the gap between two ops. */
+    private static final long SPIN_NANOS = 100_000;
+
     private static volatile int threads = initialThreads();
-    private static volatile ExecutorService pool;
+    private static volatile Pool pool;
     private static final ThreadLocal<Boolean> IN_WORKER = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     private Parallel() {}
@@ -44,26 +50,18 @@ public final class Parallel {
         if (n < 1) throw new IllegalArgumentException("threads must be at least 1, got " + n);
         if (n == threads) return;
         threads = n;
-        ExecutorService old = pool;
+        Pool old = pool;
         pool = null;
         if (old != null) old.shutdown();
     }
 
-    private static ExecutorService pool() {
-        ExecutorService p = pool;
+    private static Pool pool() {
+        Pool p = pool;
         if (p == null) {
             synchronized (Parallel.class) {
                 p = pool;
                 if (p == null) {
-                    int workers = Math.max(1, threads - 1);
-                    p = Executors.newFixedThreadPool(workers, r -> {
-                        Thread t = new Thread(() -> {
-                            IN_WORKER.set(Boolean.TRUE);
-                            r.run();
-                        }, "latent4j-worker");
-                        t.setDaemon(true);
-                        return t;
-                    });
+                    p = new Pool(Math.max(1, threads - 1));
                     pool = p;
                 }
             }
@@ -73,48 +71,25 @@ public final class Parallel {
 
     /**
      * Runs {@code body.accept(task)} for task = 0..tasks-1, spread over the pool; the caller takes part.
-     * Nested calls from a worker run sequentially (no deadlock, same results).
+     * Nested calls from a task, and calls made while another thread is using the pool, run on the calling
+     * thread (same results, no deadlock).
      */
     public static void forEach(int tasks, IntConsumer body) {
-        int t = threads;
         if (tasks <= 0) return;
-        if (tasks == 1 || t == 1 || IN_WORKER.get()) {
+        if (tasks == 1 || threads == 1 || IN_WORKER.get()) {
             for (int i = 0; i < tasks; i++) body.accept(i);
             return;
         }
-        AtomicInteger next = new AtomicInteger();
-        Runnable loop = () -> {
-            int i;
-            while ((i = next.getAndIncrement()) < tasks) body.accept(i);
-        };
-        int helpers = Math.min(t - 1, tasks - 1);
-        ExecutorService p = pool();
-        @SuppressWarnings("unchecked")
-        Future<?>[] fs = new Future<?>[helpers];
-        for (int h = 0; h < helpers; h++) fs[h] = p.submit(loop);
-        Throwable failure = null;
-        boolean wasWorker = IN_WORKER.get();
-        IN_WORKER.set(Boolean.TRUE); // nested calls from the body run inline on this thread too
+        Pool p = pool();
+        if (!p.lock.tryLock()) {
+            for (int i = 0; i < tasks; i++) body.accept(i);
+            return;
+        }
         try {
-            loop.run();
-        } catch (Throwable e) {
-            failure = e;
+            p.run(tasks, body);
         } finally {
-            IN_WORKER.set(wasWorker);
+            p.lock.unlock();
         }
-        for (Future<?> f : fs) {
-            try {
-                f.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (failure == null) failure = e.getCause();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                if (failure == null) failure = e;
-            }
-        }
-        if (failure instanceof RuntimeException re) throw re;
-        if (failure instanceof Error er) throw er;
-        if (failure != null) throw new RuntimeException(failure);
     }
 
     /**
@@ -136,5 +111,113 @@ public final class Parallel {
     @FunctionalInterface
     public interface RangeBody {
         void run(int lo, int hi);
+    }
+
+    /** One job: tasks are claimed from a shared counter by the caller and the workers. */
+    private static final class Job {
+        final int tasks;
+        final IntConsumer body;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger finished = new AtomicInteger();
+        volatile Throwable failure;
+
+        Job(int tasks, IntConsumer body) {
+            this.tasks = tasks;
+            this.body = body;
+        }
+
+        void work() {
+            int i;
+            while ((i = next.getAndIncrement()) < tasks) {
+                try {
+                    if (failure == null) body.accept(i);
+                } catch (Throwable t) {
+                    if (failure == null) failure = t;
+                } finally {
+                    finished.incrementAndGet();
+                }
+            }
+        }
+    }
+
+    /** Daemon workers that spin briefly, then park, waiting for the next job's generation number. */
+    private static final class Pool {
+        final ReentrantLock lock = new ReentrantLock();
+        final Thread[] workers;
+        final boolean[] parked;
+        volatile Job job;
+        volatile long generation;
+        volatile boolean stopped;
+
+        Pool(int n) {
+            workers = new Thread[n];
+            parked = new boolean[n];
+            for (int w = 0; w < n; w++) {
+                int id = w;
+                Thread t = new Thread(() -> loop(id), "latent4j-worker-" + w);
+                t.setDaemon(true);
+                workers[w] = t;
+                t.start();
+            }
+        }
+
+        void run(int tasks, IntConsumer body) {
+            Job j = new Job(tasks, body);
+            job = j;
+            generation++;
+            for (int w = 0; w < workers.length; w++) {
+                if (parkedVolatile(w)) LockSupport.unpark(workers[w]);
+            }
+            j.work();
+            int spins = 0;
+            while (j.finished.get() < tasks) {
+                // a worker holding the last task may be descheduled: spin briefly, then give up the core
+                if (++spins < 2000) Thread.onSpinWait();
+                else Thread.yield();
+            }
+            Throwable f = j.failure;
+            if (f instanceof RuntimeException re) throw re;
+            if (f instanceof Error er) throw er;
+            if (f != null) throw new RuntimeException(f);
+        }
+
+        private boolean parkedVolatile(int w) {
+            synchronized (parked) {
+                return parked[w];
+            }
+        }
+
+        private void setParked(int w, boolean value) {
+            synchronized (parked) {
+                parked[w] = value;
+            }
+        }
+
+        void loop(int id) {
+            IN_WORKER.set(Boolean.TRUE);
+            long seen = 0;
+            while (!stopped) {
+                long g = generation;
+                if (g != seen) {
+                    seen = g;
+                    Job j = job;
+                    if (j != null) j.work();
+                    continue;
+                }
+                long spinStart = System.nanoTime();
+                while (generation == seen && !stopped && System.nanoTime() - spinStart < SPIN_NANOS) Thread.onSpinWait();
+                if (generation == seen && !stopped) {
+                    setParked(id, true);
+                    // re-check after announcing: a job published in between must not be slept through
+                    if (generation == seen && !stopped) LockSupport.park(this);
+                    setParked(id, false);
+                }
+            }
+        }
+
+        void shutdown() {
+            stopped = true;
+            for (Thread t : workers) LockSupport.unpark(t);
+        }
     }
 }
