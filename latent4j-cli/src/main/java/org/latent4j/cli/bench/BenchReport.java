@@ -1,10 +1,7 @@
 package org.latent4j.cli.bench;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -49,18 +46,9 @@ final class BenchReport {
         return new StepTiming(rates, meter == null ? Double.NaN : (double) allocated / ((long) steps * repeat));
     }
 
-    /** Writes text to a temporary file beside {@code target}, then renames it over the target. */
+    /** Writes the report through core's atomic writer: a reader never sees half a file. */
     static void writeAtomically(Path target, String text) throws IOException {
-        Path abs = target.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (dir != null && !Files.isDirectory(dir)) throw new IOException("cannot write " + target + ": directory " + dir + " does not exist");
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        org.latent4j.core.io.AtomicFiles.writeString(target, text);
     }
 
     /** A small ordered JSON object builder for benchmark results (numbers, strings, arrays of numbers). */

@@ -1,11 +1,7 @@
 package org.latent4j.cli.bench;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -99,10 +95,10 @@ final class GemmBench {
                 double[] runs = time(gemm, c, repeat);
                 results.add(runs);
                 System.out.printf(Locale.ROOT, "%-28s %2s %5d %5d %5d %9.1f   (%6.1f .. %6.1f)%n", c.name(), c.op(), c.m(), c.n(), c.k(),
-                        median(runs), runs[0], runs[runs.length - 1]);
+                        BenchReport.median(runs), runs[0], runs[runs.length - 1]);
             }
             if (json != null) {
-                writeAtomically(json, toJson(gemm, threads, repeat, cases, results));
+                BenchReport.writeAtomically(json, toJson(gemm, threads, repeat, cases, results));
                 System.out.println("wrote " + json);
             }
         } finally {
@@ -156,17 +152,12 @@ final class GemmBench {
         return x;
     }
 
-    static double median(double[] sorted) {
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-
     static String toJson(Gemm gemm, int threads, int repeat, List<Case> cases, List<double[]> results) {
         StringBuilder sb = new StringBuilder();
         sb.append("{\n  \"benchmark\": \"gemm\",\n");
-        sb.append("  \"gemm\": ").append(quote(gemm.name())).append(",\n");
-        sb.append("  \"kernels\": ").append(quote(Kernels.describe())).append(",\n");
-        sb.append("  \"java\": ").append(quote(Runtime.version().toString())).append(",\n");
+        sb.append("  \"gemm\": ").append(BenchReport.Json.quote(gemm.name())).append(",\n");
+        sb.append("  \"kernels\": ").append(BenchReport.Json.quote(Kernels.describe())).append(",\n");
+        sb.append("  \"java\": ").append(BenchReport.Json.quote(Runtime.version().toString())).append(",\n");
         sb.append("  \"threads\": ").append(threads).append(",\n");
         sb.append("  \"repeat\": ").append(repeat).append(",\n");
         sb.append("  \"results\": [\n");
@@ -174,44 +165,11 @@ final class GemmBench {
             Case c = cases.get(i);
             double[] runs = results.get(i);
             sb.append(String.format(Locale.ROOT, "    {\"name\": %s, \"op\": \"%s\", \"m\": %d, \"n\": %d, \"k\": %d, \"gflops\": %.2f, \"runs\": [",
-                    quote(c.name()), c.op(), c.m(), c.n(), c.k(), median(runs)));
+                    BenchReport.Json.quote(c.name()), c.op(), c.m(), c.n(), c.k(), BenchReport.median(runs)));
             for (int j = 0; j < runs.length; j++) sb.append(j == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", runs[j]));
             sb.append("]}").append(i + 1 < cases.size() ? ",\n" : "\n");
         }
         sb.append("  ]\n}\n");
         return sb.toString();
-    }
-
-    private static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char ch : s.toCharArray()) {
-            switch (ch) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                default -> {
-                    if (ch < 0x20) sb.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
-                    else sb.append(ch);
-                }
-            }
-        }
-        return sb.append('"').toString();
-    }
-
-    /** Writes a temporary file beside the target and renames it, so a reader never sees half a file. */
-    static void writeAtomically(Path target, String text) throws IOException {
-        Path abs = target.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (dir != null) Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, abs.getFileName().toString(), ".tmp");
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 }

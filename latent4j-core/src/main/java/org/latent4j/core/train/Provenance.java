@@ -23,7 +23,6 @@ public record Provenance(String libraryVersion, String modelKind, long parameter
                          String validationData, String startTime, String endTime, String javaVersion, String kernels, int threads,
                          int resumes) {
     static String currentLibraryVersion() {
-        String v = Trainer.class.getPackage().getImplementationVersion();
-        return v == null ? "development" : v;
+        return org.latent4j.core.io.ModelStore.libraryVersion();
     }
 }
