@@ -41,6 +41,11 @@ public final class Autograd {
         if (target == null || !target.requiresGrad) return;
         Tensor reduced = Shape.size(g.shape()) == target.size() && java.util.Arrays.equals(g.shape(), target.shape())
                 ? g : sumToShape(g, target.shape());
+        if (target.gradStale) {
+            target.grad.copyFrom(reduced);
+            target.gradStale = false;
+            return;
+        }
         if (target.grad == null) {
             // Leaves keep their gradient buffer across steps (zeroGrad refills it); intermediates take a
             // pooled copy, which costs one pass instead of zero-fill plus add.
@@ -49,6 +54,34 @@ public final class Autograd {
             return;
         }
         target.grad.addInPlace(reduced);
+    }
+
+    /** Computes a gradient contribution straight into a gradient buffer. */
+    @FunctionalInterface
+    public interface GradientWriter {
+        /**
+         * Writes the contribution into {@code destination} (contiguous, the target's shape), adding it to
+         * the values there when {@code accumulate}, overwriting them (which may be garbage) otherwise.
+         */
+        void write(Tensor destination, boolean accumulate);
+    }
+
+    /**
+     * Like {@link #accumulate} for a contribution of the target's own shape that can be computed in place:
+     * a matrix product writes its weight gradient straight into the weight's buffer (beta 0 on the first
+     * contribution, 1 after), where going through a temporary cost a second and a third pass over memory.
+     */
+    public static void accumulateInto(Tensor target, GradientWriter writer) {
+        if (target == null || !target.requiresGrad) return;
+        if (target.grad == null) {
+            target.grad = target.isLeaf() ? Tensor.persistentZeros(target.shape()) : Tensor.empty(target.shape());
+            writer.write(target.grad, false);
+        } else if (target.gradStale) {
+            target.gradStale = false;
+            writer.write(target.grad, false);
+        } else {
+            writer.write(target.grad, true);
+        }
     }
 
     /** Sums {@code g} over the dimensions along which {@code shape} was broadcast to g's shape. */
@@ -79,7 +112,7 @@ public final class Autograd {
                 n.backward.apply(t.grad);
                 if (check) {
                     for (Tensor in : n.inputs) {
-                        if (in != null && in.grad != null) NumericCheck.check(n.op, "gradient", in.grad);
+                        if (in != null && in.grad != null) NumericCheck.check(n.op, "gradient", in.grad());
                     }
                 }
                 // Intermediate gradients are not kept (as in PyTorch without retain_grad): frees memory early.

@@ -33,6 +33,8 @@ public final class Tensor {
 
     boolean requiresGrad;
     Tensor grad;
+    /** The contents of {@link #grad} stand for zeros (set by {@link #zeroGrad}). */
+    boolean gradStale;
     Node node;
 
     private Tensor(float[] data, int offset, int[] shape, int[] strides, boolean ownsPooledBuffer) {
@@ -245,17 +247,26 @@ public final class Tensor {
 
     /** The accumulated gradient of a leaf after {@link #backward()}, or null. */
     public Tensor grad() {
+        if (gradStale) {
+            grad.fill(0f);
+            gradStale = false;
+        }
         return grad;
     }
 
-    /** Sets the gradient to zero, keeping its buffer. */
+    /**
+     * Sets the gradient to zero, keeping its buffer. The buffer is only marked: the next backward pass
+     * writes its first contribution over it instead of adding to zeros (for a million weights, one pass
+     * over memory instead of three), and {@link #grad()} zero-fills it if it is read before that.
+     */
     public void zeroGrad() {
-        if (grad != null) grad.fill(0f);
+        if (grad != null) gradStale = true;
     }
 
     /** Drops the gradient buffer. */
     public void clearGrad() {
         grad = null;
+        gradStale = false;
     }
 
     /** Back-propagates from this one-element tensor (d this / d this = 1). */

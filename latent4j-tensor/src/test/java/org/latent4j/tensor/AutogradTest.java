@@ -39,6 +39,50 @@ class AutogradTest {
         assertArrayEquals(new float[] {0f, 0f}, x.grad().toArray());
     }
 
+    /**
+     * Matrix products write their gradients straight into the buffers (overwriting after zeroGrad, adding
+     * otherwise): the buffer a stale gradient sits in must never leak into the next one.
+     */
+    @Test
+    void matmulGradientsOverwriteAfterZeroGradAndAccumulateOtherwise() {
+        Tensor x = randn(1, 5, 7).requiresGrad(true), w = randn(2, 7, 3).requiresGrad(true);
+        x.matmul(w).tanh().sum().backward();
+        float[] gx = x.grad().toArray(), gw = w.grad().toArray();
+        Tensor wBuffer = w.grad();
+        // a second pass without zeroGrad adds; with zeroGrad it starts again, in the same buffer
+        x.matmul(w).tanh().sum().backward();
+        assertClose(scaled(gw, 2), w.grad().toArray(), 1e-6);
+        assertClose(scaled(gx, 2), x.grad().toArray(), 1e-6);
+        x.zeroGrad();
+        w.zeroGrad();
+        x.matmul(w).tanh().sum().backward();
+        assertArrayEquals(gw, w.grad().toArray());
+        assertArrayEquals(gx, x.grad().toArray());
+        assertSame(wBuffer, w.grad());
+        // zeroGrad, then a pass that does not reach w: w's gradient reads as zeros
+        w.zeroGrad();
+        x.sum().backward();
+        assertArrayEquals(new float[21], w.grad().toArray());
+        // used twice in one product (x x^T): both contributions land
+        Tensor s = randn(3, 4, 4).requiresGrad(true);
+        s.matmul(s).sum().backward();
+        float[] twice = s.grad().toArray();
+        s.zeroGrad();
+        s.matmul(s.detach()).sum().backward();
+        float[] left = s.grad().toArray();
+        s.zeroGrad();
+        s.detach().matmul(s).sum().backward();
+        float[] right = s.grad().toArray(), expected = new float[left.length];
+        for (int i = 0; i < left.length; i++) expected[i] = left[i] + right[i];
+        assertClose(expected, twice, 1e-5);
+    }
+
+    private static float[] scaled(float[] a, float f) {
+        float[] r = a.clone();
+        for (int i = 0; i < r.length; i++) r[i] *= f;
+        return r;
+    }
+
     @Test
     void noGradScopeRecordsNothing() {
         Tensor x = randn(1, 3);

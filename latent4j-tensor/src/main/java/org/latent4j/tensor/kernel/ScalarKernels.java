@@ -335,4 +335,24 @@ public final class ScalarKernels implements VectorKernels {
         float half = 0.5f * halfSquareExp(xc) * erfcScaled(az);
         return xc < 0 ? half : 1f - half;
     }
+
+    @Override
+    public void adamStep(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, AdamCoefficients c, int n) {
+        adam(p, po, g, go, m, mo, v, vo, c, n);
+    }
+
+    /** The scalar Adam loop, also the SIMD implementation's tail. */
+    static void adam(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, AdamCoefficients c, int n) {
+        float shrink = c.shrink, l2 = c.l2, b1 = c.b1, c1 = c.c1, b2 = c.b2, c2 = c.c2;
+        float stepSize = c.stepSize, correction2 = c.correction2, eps = c.eps;
+        for (int i = 0; i < n; i++) {
+            float w = p[po + i] * shrink;
+            float gi = g[go + i] + l2 * w;
+            float mi = b1 * m[mo + i] + c1 * gi;
+            float vi = b2 * v[vo + i] + c2 * (gi * gi);
+            m[mo + i] = mi;
+            v[vo + i] = vi;
+            p[po + i] = w - stepSize * (mi / ((float) Math.sqrt(vi) / correction2 + eps));
+        }
+    }
 }

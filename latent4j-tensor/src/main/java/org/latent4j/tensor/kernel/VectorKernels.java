@@ -116,4 +116,33 @@ public interface VectorKernels {
 
     /** out = g * (Phi(x) + x * phi(x)): the backward of {@link #gelu}. */
     void geluBackward(float[] x, int xo, float[] g, int go, float[] out, int oo, int n);
+
+    /**
+     * One Adam or AdamW step on n parameters, in place: w = p * shrink, g' = g + l2 * w,
+     * m = b1 m + c1 g', v = b2 v + c2 g'^2, p = w - stepSize * m / (sqrt(v) / correction2 + eps) (see
+     * {@code org.latent4j.tensor.optim.Adam}). Every operation is rounded as written, with no fused
+     * multiply-add, so both implementations give the same bits.
+     */
+    void adamStep(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, AdamCoefficients c, int n);
+
+    /**
+     * The per-step constants of {@link #adamStep}. Mutable, so that an optimizer sets one instance per step
+     * instead of allocating (a record per parameter per step showed up as garbage in steady-state training).
+     */
+    final class AdamCoefficients {
+        float shrink, l2, b1, c1, b2, c2, stepSize, correction2, eps;
+
+        public AdamCoefficients set(float shrink, float l2, float b1, float c1, float b2, float c2, float stepSize, float correction2, float eps) {
+            this.shrink = shrink;
+            this.l2 = l2;
+            this.b1 = b1;
+            this.c1 = c1;
+            this.b2 = b2;
+            this.c2 = c2;
+            this.stepSize = stepSize;
+            this.correction2 = correction2;
+            this.eps = eps;
+            return this;
+        }
+    }
 }

@@ -53,10 +53,10 @@ public final class LinearAlgebra {
         int m = a.dim(0), k = a.dim(1), n = b.dim(1);
         if (b.dim(0) != k) throw mismatch(a, b);
         Tensor out = Tensor.empty(m, n);
-        gemmInto(a, b, out, m, n, k, 0, 0, 0);
+        gemmInto(a, b, out, m, n, k, false);
         return Autograd.record("matmul", out, g -> {
-            if (Autograd.wants(a)) Autograd.accumulate(a, matmul2d(g, b.t()));
-            if (Autograd.wants(b)) Autograd.accumulate(b, matmul2d(a.t(), g));
+            if (Autograd.wants(a)) Autograd.accumulateInto(a, (dst, add) -> gemmInto(g, b.t(), dst, m, k, n, add));
+            if (Autograd.wants(b)) Autograd.accumulateInto(b, (dst, add) -> gemmInto(a.t(), g, dst, k, n, m, add));
         }, a, b);
     }
 
@@ -80,12 +80,13 @@ public final class LinearAlgebra {
         }, a, b);
     }
 
-    private static void gemmInto(Tensor a, Tensor b, Tensor out, int m, int n, int k, int ai, int bi, int oi) {
+    /** out = a b, or out += a b when {@code accumulate}; out contiguous. */
+    private static void gemmInto(Tensor a, Tensor b, Tensor out, int m, int n, int k, boolean accumulate) {
         Layout la = Layout.of(a), lb = Layout.of(b);
         Kernels.gemm().sgemm(la.trans, lb.trans, m, n, k, 1f,
                 la.storage.data(), la.storage.offset(), la.ld,
                 lb.storage.data(), lb.storage.offset(), lb.ld,
-                0f, out.data(), out.offset(), n);
+                accumulate ? 1f : 0f, out.data(), out.offset(), n);
     }
 
     /**

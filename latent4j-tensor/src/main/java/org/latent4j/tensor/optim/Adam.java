@@ -3,6 +3,8 @@ package org.latent4j.tensor.optim;
 import java.util.List;
 import java.util.Map;
 import org.latent4j.tensor.Tensor;
+import org.latent4j.tensor.kernel.Kernels;
+import org.latent4j.tensor.kernel.VectorKernels;
 import org.latent4j.tensor.parallel.Parallel;
 
 /**
@@ -18,6 +20,7 @@ public class Adam extends Optimizer {
     private final Tensor[] firstMoments;
     private final Tensor[] secondMoments;
     private final long[] steps;
+    private final VectorKernels.AdamCoefficients coefficients = new VectorKernels.AdamCoefficients();
 
     public Adam(List<Tensor> parameters, AdamOptions options) {
         this("Adam", parameters, options, false);
@@ -77,15 +80,13 @@ public class Adam extends Optimizer {
         double lr = learningRate();
         double beta1 = options.beta1();
         double beta2 = options.beta2();
-        float b1 = (float) beta1;
-        float b2 = (float) beta2;
-        float c1 = (float) (1 - beta1);
-        float c2 = (float) (1 - beta2);
         float stepSize = (float) (lr / (1 - Math.pow(beta1, t)));
         float correction2 = (float) Math.sqrt(1 - Math.pow(beta2, t));
-        float eps = (float) options.eps();
         float l2 = decoupledDecay ? 0f : (float) options.weightDecay();
         float shrink = decoupledDecay ? (float) (1 - lr * options.weightDecay()) : 1f;
+        VectorKernels.AdamCoefficients c = coefficients.set(shrink, l2, (float) beta1, (float) (1 - beta1),
+                (float) beta2, (float) (1 - beta2), stepSize, correction2, (float) options.eps());
+        VectorKernels kernels = Kernels.vector();
         float[] p = parameter.data();
         int po = parameter.offset();
         float[] g = gradient.data();
@@ -93,24 +94,11 @@ public class Adam extends Optimizer {
         float[] m = firstMoments[index].data();
         float[] v = secondMoments[index].data();
         int n = parameter.size();
+        // m and v are buffers of our own, at offset 0
         if (n <= PARALLEL_GRAIN) {
-            kernel(p, po, g, go, m, v, shrink, l2, b1, c1, b2, c2, stepSize, correction2, eps, 0, n);
+            kernels.adamStep(p, po, g, go, m, 0, v, 0, c, n);
         } else {
-            Parallel.range(n, PARALLEL_GRAIN, (lo, hi) -> kernel(p, po, g, go, m, v, shrink, l2, b1, c1, b2, c2, stepSize, correction2, eps, lo, hi));
-        }
-    }
-
-    /** {@code m} and {@code v} are moment buffers of our own, at offset 0. */
-    private static void kernel(float[] p, int po, float[] g, int go, float[] m, float[] v, float shrink, float l2, float b1, float c1,
-                               float b2, float c2, float stepSize, float correction2, float eps, int lo, int hi) {
-        for (int i = lo; i < hi; i++) {
-            float w = p[po + i] * shrink;
-            float gi = g[go + i] + l2 * w;
-            float mi = b1 * m[i] + c1 * gi;
-            float vi = b2 * v[i] + c2 * (gi * gi);
-            m[i] = mi;
-            v[i] = vi;
-            p[po + i] = w - stepSize * (mi / ((float) Math.sqrt(vi) / correction2 + eps));
+            Parallel.range(n, PARALLEL_GRAIN, (lo, hi) -> kernels.adamStep(p, po + lo, g, go + lo, m, lo, v, lo, c, hi - lo));
         }
     }
 }

@@ -289,4 +289,37 @@ class KernelEquivalenceTest {
             }
         }
     }
+
+    /**
+     * The Adam step updates three arrays in place; both implementations must give the same bits (the
+     * optimizer tests pin the scalar form against torch.optim), cold and after the JIT has compiled them,
+     * for plain Adam (L2 decay in the gradient) and AdamW (decoupled shrink), including special values.
+     */
+    @ParameterizedTest(name = "n={0}")
+    @MethodSource("lengths")
+    void adamStepIsBitIdentical(int n) {
+        VectorKernels.AdamCoefficients[] coefficients = {
+                new VectorKernels.AdamCoefficients().set(1f, 0.01f, 0.9f, 0.1f, 0.999f, 0.001f, 0.0031f, 0.0447f, 1e-8f),
+                new VectorKernels.AdamCoefficients().set(0.99f, 0f, 0.8f, 0.2f, 0.99f, 0.01f, 0.5f, 0.7f, 1e-4f)};
+        for (VectorKernels simd : simdImplementations()) {
+            for (VectorKernels.AdamCoefficients c : coefficients) {
+                SplittableRandom r = new SplittableRandom(n * 7L + 1);
+                float[] p1 = filled(r, Domain.GENERAL, 3, n), g = filled(r, Domain.GENERAL, 1, n);
+                float[] m1 = filled(r, Domain.UNIT, 2, n), v1 = filled(r, Domain.POSITIVE, 4, n);
+                float[] p2 = p1.clone(), m2 = m1.clone(), v2 = v1.clone();
+                for (int call = 0; call < 300; call++) {
+                    ScalarKernels.INSTANCE.adamStep(p1, 3, g, 1, m1, 2, v1, 4, c, n);
+                    simd.adamStep(p2, 3, g, 1, m2, 2, v2, 4, c, n);
+                }
+                for (int i = 0; i < p1.length; i++) {
+                    assertEquals(Float.floatToIntBits(p1[i]), Float.floatToIntBits(p2[i]), simd.name() + " parameter " + i + " (n=" + n + ")");
+                }
+                for (int i = 0; i < m1.length; i++) {
+                    assertEquals(Float.floatToIntBits(m1[i]), Float.floatToIntBits(m2[i]), simd.name() + " first moment " + i);
+                    assertEquals(Float.floatToIntBits(v1[i]), Float.floatToIntBits(v2[i]), simd.name() + " second moment " + i);
+                }
+                assertEquals(SENTINEL, p2[p2.length - 1], "nothing written past the range");
+            }
+        }
+    }
 }
