@@ -46,7 +46,7 @@ final class TrainCommand implements Command {
 
     private static final Set<String> FLAGS = Set.of();
     private static final Set<String> VALUED = Set.of("model", "data", "limit", "epochs", "batch", "latent", "hidden", "activation", "k", "beta",
-            "lr", "binarize", "seed", "out", "resume", "nll-k", "eval-limit", "json");
+            "lr", "binarize", "likelihood", "sigma", "seed", "out", "resume", "nll-k", "eval-limit", "json");
 
     @Override
     public String name() {
@@ -84,8 +84,13 @@ final class TrainCommand implements Command {
                                      ELBO for vae and beta-vae (default 1)
                   --beta B           KL weight of beta-vae (default 4)
                   --lr RATE          Adam's learning rate (default 0.001)
-                  --binarize MODE    none, dynamic or static (default dynamic: a fresh Bernoulli sample of the
-                                     pixels for every batch)
+                  --likelihood NAME  the decoder's p(x|z): bernoulli (default; for binarized pixels),
+                                     gaussian-fixed (standard deviation --sigma) or gaussian-learned (a learned
+                                     variance per pixel); NLL under a Gaussian is a density, so it is not
+                                     comparable with a Bernoulli NLL
+                  --sigma S          standard deviation of gaussian-fixed (default 0.1)
+                  --binarize MODE    none, dynamic or static (default dynamic for bernoulli: a fresh Bernoulli
+                                     sample of the pixels for every batch; none for the Gaussian likelihoods)
                   --seed N           the one seed of the run (default 0)
                   --out DIR          the run directory (default runs/MODEL-YYYYMMDD-HHMMSS); must not exist
                   --resume DIR       continue the run in DIR from its last checkpoint, with its options
@@ -121,12 +126,14 @@ final class TrainCommand implements Command {
         Activation activation = settings.activation();
         double beta = settings.beta();
         Binarization binarization = settings.binarization();
+        LikelihoodKind likelihood = settings.likelihood();
+        double sigma = settings.sigma();
 
         Runs.DataSource dataSource = new Runs.DataSource(settings.source(), settings.limit(), seed);
         Runs.DataSets data = Runs.load(dataSource);
         Dataset train = data.train();
         int d = train.dim();
-        Record config = parse(() -> config(kind, d, latent, hidden, activation, k, beta));
+        Record config = parse(() -> config(kind, d, latent, hidden, activation, k, beta, likelihood, sigma));
         LatentModel model = Models.create(kind, config, new Rng(seed));
         // the IWAE paper's start: the decoder reproduces the mean training image before any step
         if (!resume) model.initialiseOutputBias(columnMeans(train.features()));
@@ -189,10 +196,16 @@ final class TrainCommand implements Command {
 
     /** The options of a run, read and checked. */
     private record Settings(String kind, long seed, int epochs, int batch, int latent, int[] hidden, Activation activation, int k, double beta,
-                            double lr, Binarization binarization, int limit, int nllK, int evalLimit, String source) {
+                            double lr, Binarization binarization, LikelihoodKind likelihood, double sigma, int limit, int nllK, int evalLimit,
+                            String source) {
         static Settings read(Options o) {
             String kind = o.string("model", Models.VAE);
             if (!Models.KINDS.contains(kind)) throw new UsageException("train: unknown --model " + kind + " (one of " + String.join(", ", Models.KINDS) + ")");
+            LikelihoodKind likelihood = parse(() -> LikelihoodKind.parse(o.string("likelihood", "bernoulli")));
+            if (o.has("sigma") && likelihood != LikelihoodKind.GAUSSIAN_FIXED) {
+                throw new UsageException("train: --sigma is the standard deviation of --likelihood gaussian-fixed, not of " + likelihood.cliName());
+            }
+            String binarizeDefault = likelihood == LikelihoodKind.BERNOULLI ? "dynamic" : "none";
             return new Settings(kind,
                     o.integer("seed", 0, 0, Integer.MAX_VALUE),
                     o.integer("epochs", 50, 1, 1_000_000),
@@ -203,8 +216,10 @@ final class TrainCommand implements Command {
                     o.integer("k", kind.equals(Models.IWAE) ? 5 : 1, 1, 100_000),
                     o.number("beta", kind.equals(Models.BETA_VAE) ? 4 : 1, 1e-6, 1e6),
                     o.number("lr", 1e-3, 1e-9, 10),
-                    parse(() -> Binarization.valueOf(o.string("binarize", "dynamic").toUpperCase(Locale.ROOT)),
+                    parse(() -> Binarization.valueOf(o.string("binarize", binarizeDefault).toUpperCase(Locale.ROOT)),
                             "--binarize must be none, dynamic or static, got '" + o.string("binarize", "") + "'"),
+                    likelihood,
+                    o.number("sigma", 0.1, 1e-6, 1e6),
                     o.integer("limit", 0, 0, Integer.MAX_VALUE),
                     o.integer("nll-k", 100, 0, 1_000_000),
                     o.integer("eval-limit", 1000, 1, Integer.MAX_VALUE),
@@ -312,16 +327,20 @@ final class TrainCommand implements Command {
     }
 
     /** The model config the options describe. */
-    static Record config(String kind, int d, int latent, int[] hidden, Activation activation, int k, double beta) {
+    static Record config(String kind, int d, int latent, int[] hidden, Activation activation, int k, double beta,
+                         LikelihoodKind likelihood, double sigma) {
         List<Integer> h = Arrays.stream(hidden).boxed().toList();
         return switch (kind) {
-            case Models.AE -> new AutoencoderConfig(d, latent, h, null, activation, LikelihoodKind.BERNOULLI, 1.0);
+            case Models.AE -> new AutoencoderConfig(d, latent, h, null, activation, likelihood, sigma);
             case Models.HVAE -> {
                 List<Integer> h2 = Arrays.stream(hidden).map(x -> Math.max(2, x / 2)).boxed().toList();
-                yield HierarchicalVaeConfig.of(d).withSizes(latent, Math.max(1, latent / 2), h, h2).withObjective(HierarchicalVaeConfig.Objective.ELBO, k);
+                yield HierarchicalVaeConfig.of(d).withSizes(latent, Math.max(1, latent / 2), h, h2).withObjective(HierarchicalVaeConfig.Objective.ELBO, k)
+                        .withLikelihood(likelihood, sigma);
             }
             default -> {
-                VaeConfig vae = VaeConfig.of(d, latent).withHidden(h).withActivation(activation).withBeta(beta).withSamples(k);
+                VaeConfig vae = VaeConfig.of(d, latent).withHidden(h).withActivation(activation).withBeta(beta).withSamples(k)
+                        .withLikelihood(likelihood);
+                if (likelihood == LikelihoodKind.GAUSSIAN_FIXED) vae = vae.withGaussianSigma(sigma);
                 // every data source of the command is Fashion-MNIST-shaped, with its 10 classes
                 yield kind.equals(Models.CVAE) ? new ConditionalVaeConfig(vae, FashionMnist.CLASS_NAMES.size()) : vae;
             }

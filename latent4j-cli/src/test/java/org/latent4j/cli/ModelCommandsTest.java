@@ -138,6 +138,27 @@ class ModelCommandsTest {
         assertTrue(err.contains(expected), err);
     }
 
+    /**
+     * --likelihood reaches the saved model: a Gaussian decoder trains on the pixel intensities themselves
+     * (no binarization unless asked), and the run evaluates and draws its samples from the Gaussian mean.
+     */
+    @Test
+    void aGaussianLikelihoodRunSavesAndEvaluatesItsLikelihood() throws IOException {
+        for (String kind : new String[] {"gaussian-learned", "gaussian-fixed"}) {
+            Path dir = tmp.resolve("run-" + kind);
+            Result r = latent4j("train", "--likelihood", kind, "--limit", "200", "--epochs", "1", "--hidden", "32", "--latent", "4",
+                    "--batch", "50", "--nll-k", "5", "--eval-limit", "20", "--out", dir.toString());
+            assertEquals(0, r.code(), r.err());
+            ModelStore.Saved saved = ModelStore.load(dir);
+            assertEquals(kind, saved.model().likelihood().name());
+            assertEquals(org.latent4j.core.data.Binarization.NONE, saved.preprocessing().binarization());
+            assertPng(dir.resolve("samples.png"), 8, 8);
+            Result e = latent4j("eval", dir.toString(), "--nll-k", "5", "--limit", "10");
+            assertEquals(0, e.code(), e.err());
+            assertTrue(e.out().contains("NLL"), e.out());
+        }
+    }
+
     @Test
     void badOptionsExitWithOneLine() throws IOException {
         assertUsageError("unknown option --epoch", "train", "--epoch", "3");
@@ -145,6 +166,9 @@ class ModelCommandsTest {
         assertUsageError("unknown --model gan", "train", "--model", "gan");
         assertUsageError("--binarize must be none, dynamic or static", "train", "--binarize", "maybe");
         assertUsageError("unknown activation 'swish2'", "train", "--activation", "swish2");
+        assertUsageError("unknown likelihood 'poisson'", "train", "--likelihood", "poisson");
+        assertUsageError("--sigma is the standard deviation of --likelihood gaussian-fixed, not of bernoulli", "train", "--sigma", "0.2");
+        assertUsageError("--sigma must be", "train", "--likelihood", "gaussian-fixed", "--sigma", "-1");
         assertUsageError("no such directory", "eval", tmp.resolve("missing").toString());
         assertUsageError("expects one run directory", "sample");
         assertUsageError("already exists", "train", "--out", run.toString());
