@@ -337,6 +337,25 @@ public final class ScalarKernels implements VectorKernels {
     }
 
     @Override
+    public void bceWithLogits(float[] x, int xo, float[] t, int to, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            double xv = x[xo + i], tv = t[to + i];
+            double linear = xv >= 0 ? xv * (1 - tv) : -xv * tv;
+            out[oo + i] = (float) (linear + Math.log1p(Math.exp(-Math.abs(xv))));
+        }
+    }
+
+    @Override
+    public void bceWithLogitsBackward(float[] x, int xo, float[] t, int to, float[] g, int go, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            double xv = x[xo + i], tv = t[to + i];
+            double e = Math.exp(-Math.abs(xv));
+            double tail = e / (1 + e);
+            out[oo + i] = (float) (g[go + i] * (xv >= 0 ? (1 - tv) - tail : tail - tv));
+        }
+    }
+
+    @Override
     public void adamStep(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, AdamCoefficients c, int n) {
         adam(p, po, g, go, m, mo, v, vo, c, n);
     }

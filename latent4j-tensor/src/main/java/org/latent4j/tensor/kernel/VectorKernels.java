@@ -118,6 +118,19 @@ public interface VectorKernels {
     void geluBackward(float[] x, int xo, float[] g, int go, float[] out, int oo, int n);
 
     /**
+     * Binary cross-entropy of logits x against targets t in [0, 1]: out = max(x, 0) - x t + ln(1 + exp(-|x|)),
+     * written as (x >= 0 ? x (1 - t) : -x t) + ln(1 + exp(-|x|)) so that neither term cancels (at x = 50,
+     * t = 1 the loss is 2e-22, not 0).
+     */
+    void bceWithLogits(float[] x, int xo, float[] t, int to, float[] out, int oo, int n);
+
+    /**
+     * out = g (sigmoid(x) - t), the backward of {@link #bceWithLogits} with respect to x, as
+     * g ((1 - t) - s) for x >= 0 and g (s - t) below, s = sigmoid(-|x|): exact where sigmoid(x) rounds to 0 or 1.
+     */
+    void bceWithLogitsBackward(float[] x, int xo, float[] t, int to, float[] g, int go, float[] out, int oo, int n);
+
+    /**
      * One Adam or AdamW step on n parameters, in place: w = p * shrink, g' = g + l2 * w,
      * m = b1 m + c1 g', v = b2 v + c2 g'^2, p = w - stepSize * m / (sqrt(v) / correction2 + eps) (see
      * {@code org.latent4j.tensor.optim.Adam}). Every operation is rounded as written, with no fused

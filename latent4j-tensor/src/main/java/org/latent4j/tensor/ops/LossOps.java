@@ -5,6 +5,8 @@ import org.latent4j.tensor.Autograd;
 import org.latent4j.tensor.Shape;
 import org.latent4j.tensor.ShapeException;
 import org.latent4j.tensor.Tensor;
+import org.latent4j.tensor.kernel.Kernels;
+import org.latent4j.tensor.kernel.VectorKernels;
 import org.latent4j.tensor.parallel.Parallel;
 
 /**
@@ -41,13 +43,8 @@ public final class LossOps {
         Tensor out = Tensor.empty(shape);
         float[] xd = x.data(), td = t.data(), od = out.data();
         int xo = x.offset(), to = t.offset();
-        Parallel.range(out.size(), GRAIN, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) {
-                double xv = xd[xo + i], tv = td[to + i];
-                double linear = xv >= 0 ? xv * (1 - tv) : -xv * tv;
-                od[i] = (float) (linear + Math.log1p(Math.exp(-Math.abs(xv))));
-            }
-        });
+        VectorKernels k = Kernels.vector();
+        Parallel.range(out.size(), GRAIN, (lo, hi) -> k.bceWithLogits(xd, xo + lo, td, to + lo, od, lo, hi - lo));
         return Autograd.record("bceWithLogits", out, g -> {
             Tensor gc = g.contiguous();
             float[] gd = gc.data();
@@ -56,16 +53,8 @@ public final class LossOps {
             Tensor gx = wantX ? Tensor.empty(shape) : null, gt = wantT ? Tensor.empty(shape) : null;
             float[] gxd = wantX ? gx.data() : null, gtd = wantT ? gt.data() : null;
             Parallel.range(out.size(), GRAIN, (lo, hi) -> {
-                for (int i = lo; i < hi; i++) {
-                    double xv = xd[xo + i], gv = gd[go + i];
-                    if (wantX) {
-                        double tv = td[to + i];
-                        double e = Math.exp(-Math.abs(xv));
-                        double tail = e / (1 + e); // sigmoid(-|x|), exact where sigmoid(x) rounds to 0 or 1
-                        gxd[i] = (float) (gv * (xv >= 0 ? (1 - tv) - tail : tail - tv));
-                    }
-                    if (wantT) gtd[i] = (float) (-gv * xv);
-                }
+                if (wantX) k.bceWithLogitsBackward(xd, xo + lo, td, to + lo, gd, go + lo, gxd, lo, hi - lo);
+                if (wantT) for (int i = lo; i < hi; i++) gtd[i] = -gd[go + i] * xd[xo + i];
             });
             if (wantX) Autograd.accumulate(x, gx);
             if (wantT) Autograd.accumulate(t, gt);

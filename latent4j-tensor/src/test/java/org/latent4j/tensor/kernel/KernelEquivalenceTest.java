@@ -132,6 +132,12 @@ class KernelEquivalenceTest {
         c.add(new Case("gelu", new Domain[] {G}, 4, 0, (k, s, o, out, oo, n) -> k.gelu(s[0], o[0], out, oo, n)));
         // Phi(x) + x phi(x) cancels near x = -0.75; the absolute term is a few ulp of the terms (<= 1).
         c.add(new Case("geluBackward", new Domain[] {G, U}, 4, 4 * Math.ulp(1f), (k, s, o, out, oo, n) -> k.geluBackward(s[0], o[0], s[1], o[1], out, oo, n)));
+        // BCE: two non-negative terms, so the float polynomials' few ulp carry over; its gradient
+        // (1 - t) - sigmoid(-|x|) cancels when t is near sigmoid(x), hence an absolute term of a few ulp of 1.
+        c.add(new Case("bceWithLogits", new Domain[] {G, Domain.PROBABILITY}, 4, 0,
+                (k, s, o, out, oo, n) -> k.bceWithLogits(s[0], o[0], s[1], o[1], out, oo, n)));
+        c.add(new Case("bceWithLogitsBackward", new Domain[] {G, Domain.PROBABILITY, U}, 4, 4 * Math.ulp(1f),
+                (k, s, o, out, oo, n) -> k.bceWithLogitsBackward(s[0], o[0], s[1], o[1], s[2], o[2], out, oo, n)));
         c.add(new Case("expShifted", new Domain[] {G}, 2, 0, (k, s, o, out, oo, n) -> k.expShifted(s[0], o[0], 1.5f, out, oo, n)));
         return c.stream();
     }
