@@ -356,6 +356,11 @@ public final class ScalarKernels implements VectorKernels {
     }
 
     @Override
+    public void philox4x32(long key, long stream, long firstBlock, int blocks, int[] out, int at) {
+        org.latent4j.tensor.random.Philox4x32.blocks(key, stream, firstBlock, blocks, out, at);
+    }
+
+    @Override
     public void adamStep(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, AdamCoefficients c, int n) {
         adam(p, po, g, go, m, mo, v, vo, c, n);
     }

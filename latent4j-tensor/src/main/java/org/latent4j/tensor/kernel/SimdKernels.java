@@ -2,6 +2,7 @@ package org.latent4j.tensor.kernel;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -699,6 +700,49 @@ public final class SimdKernels implements VectorKernels {
         FloatVector e = exp(x.abs().neg());
         FloatVector tail = e.div(e.add(1f));
         return g.mul(t.neg().add(1f).sub(tail).blend(tail.sub(t), x.compare(VectorOperators.LT, 0f)));
+    }
+
+    private static final VectorSpecies<Long> LONGS = VectorSpecies.of(long.class, SPECIES.vectorShape());
+    private static final int LONG_LANES = LONGS.length();
+    private static final long WORD = 0xFFFF_FFFFL;
+    private static final ThreadLocal<long[]> PHILOX_LANES = ThreadLocal.withInitial(() -> new long[4 * LONG_LANES]);
+
+    /**
+     * LONG_LANES blocks at a time, one per 64-bit lane holding a 32-bit counter word, so that the
+     * 32 x 32 -> 64-bit round products are plain lane multiplies. Binarizing a batch spent 15 ns per pixel in
+     * the scalar rounds. The constants are those of Philox4x32 (M0, M1, W0, W1), which stays the reference.
+     */
+    @Override
+    public void philox4x32(long key, long stream, long firstBlock, int blocks, int[] out, int at) {
+        int whole = blocks - blocks % LONG_LANES;
+        long[] lanes = PHILOX_LANES.get();
+        LongVector index = LongVector.zero(LONGS).addIndex(1);
+        LongVector c2 = LongVector.broadcast(LONGS, stream & WORD), c3 = LongVector.broadcast(LONGS, stream >>> 32);
+        for (int b = 0; b < whole; b += LONG_LANES) {
+            LongVector counter = index.add(firstBlock + b);
+            LongVector x0 = counter.and(WORD), x1 = counter.lanewise(VectorOperators.LSHR, 32), x2 = c2, x3 = c3;
+            int k0 = (int) key, k1 = (int) (key >>> 32);
+            for (int r = 0; r < 10; r++) {
+                LongVector p0 = x0.mul(0xD2511F53L), p1 = x2.mul(0xCD9E8D57L);
+                x0 = p1.lanewise(VectorOperators.LSHR, 32).lanewise(VectorOperators.XOR, x1).lanewise(VectorOperators.XOR, k0 & WORD);
+                x2 = p0.lanewise(VectorOperators.LSHR, 32).lanewise(VectorOperators.XOR, x3).lanewise(VectorOperators.XOR, k1 & WORD);
+                x1 = p1.and(WORD);
+                x3 = p0.and(WORD);
+                k0 += 0x9E3779B9;
+                k1 += 0xBB67AE85;
+            }
+            x0.intoArray(lanes, 0);
+            x1.intoArray(lanes, LONG_LANES);
+            x2.intoArray(lanes, 2 * LONG_LANES);
+            x3.intoArray(lanes, 3 * LONG_LANES);
+            for (int l = 0, o = at + 4 * b; l < LONG_LANES; l++, o += 4) {
+                out[o] = (int) lanes[l];
+                out[o + 1] = (int) lanes[LONG_LANES + l];
+                out[o + 2] = (int) lanes[2 * LONG_LANES + l];
+                out[o + 3] = (int) lanes[3 * LONG_LANES + l];
+            }
+        }
+        if (whole < blocks) org.latent4j.tensor.random.Philox4x32.blocks(key, stream, firstBlock + whole, blocks - whole, out, at + 4 * whole);
     }
 
     @Override

@@ -131,6 +131,12 @@ public interface VectorKernels {
     void bceWithLogitsBackward(float[] x, int xo, float[] t, int to, float[] g, int go, float[] out, int oo, int n);
 
     /**
+     * The Philox4x32-10 words of {@code blocks} consecutive blocks, exactly as
+     * {@link org.latent4j.tensor.random.Philox4x32#blocks} writes them (which is the reference).
+     */
+    void philox4x32(long key, long stream, long firstBlock, int blocks, int[] out, int at);
+
+    /**
      * One Adam or AdamW step on n parameters, in place: w = p * shrink, g' = g + l2 * w,
      * m = b1 m + c1 g', v = b2 v + c2 g'^2, p = w - stepSize * m / (sqrt(v) / correction2 + eps) (see
      * {@code org.latent4j.tensor.optim.Adam}). Every operation is rounded as written, with no fused

@@ -1,5 +1,8 @@
 package org.latent4j.tensor.random;
 
+import org.latent4j.tensor.kernel.Kernels;
+import org.latent4j.tensor.kernel.VectorKernels;
+
 import org.latent4j.tensor.Shape;
 import org.latent4j.tensor.ShapeException;
 import org.latent4j.tensor.Tensor;
@@ -216,11 +219,12 @@ public final class Rng {
         long first = reserve(((long) n + 3) / 4);
         float[] d = t.data();
         int off = t.offset();
+        VectorKernels kernels = Kernels.vector();
         Parallel.range(n, GRAIN, (lo, hi) -> {
             int[] words = new int[BATCH];
             for (int s = lo; s < hi; s += BATCH) {
                 int m = Math.min(BATCH, hi - s);
-                Philox4x32.blocks(key, stream, first + s / 4, (m + 3) / 4, words, 0);
+                kernels.philox4x32(key, stream, first + s / 4, (m + 3) / 4, words, 0);
                 f.apply(words, d, off + s, s, m);
             }
         });
