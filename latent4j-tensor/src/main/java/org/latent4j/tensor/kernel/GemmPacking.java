@@ -1,6 +1,7 @@
 package org.latent4j.tensor.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -28,9 +29,12 @@ final class GemmPacking {
     /**
      * Index vectors for {@code lo.selectFrom(x, y)} / {@code hi.selectFrom(x, y)} that exchange bit b of the
      * lane index with the bit that tells x (0) from y (1): lo keeps the lanes of x with bit b clear and
-     * brings in y's; hi the other way round. Applied to rows r and r + 2^b for b = 0..3 they transpose 16 x 16.
+     * brings in y's; hi the other way round (transpose8x16 uses b = 1, 2 and, rotated, 3).
      */
     private static final FloatVector[] SWAP_LO = new FloatVector[4], SWAP_HI = new FloatVector[4];
+    /** The low and the high 8 lanes, for storing two columns' groups of 8 to separate panel groups. */
+    private static final VectorMask<Float> LOW = PERMUTE ? VectorMask.fromLong(S, 0x00FFL) : null,
+            HIGH = PERMUTE ? VectorMask.fromLong(S, 0xFF00L) : null;
     /** The b = 3 exchange followed by a lane rotation, for the 8-row transpose (see transpose8x16). */
     private static final FloatVector ROTATE_LO, ROTATE_HI;
 
@@ -84,7 +88,7 @@ final class GemmPacking {
         // op(A)(i, p) = a[i * lda + p]
         int s = aOff + i0 * lda, p = p0;
         if (PERMUTE && rows == MR) {
-            for (; p + 16 <= p1; p += 16) transpose8x16(a, s + p, lda, dst, d + (p - p0) * MR);
+            for (; p + 16 <= p1; p += 16) transpose8x16(a, s + p, lda, dst, d + (p - p0) * MR, MR);
         }
         int q0 = p;
         for (int r = 0; r < rows; r++) {
@@ -117,10 +121,9 @@ final class GemmPacking {
         // op(B)(p, j) = b[j * ldb + p]
         int s = bOff + j0 * ldb, p = p0;
         if (PERMUTE && cols == NR) {
+            // one call site, so the permutes are inlined once (see transpose8x16)
             for (; p + 16 <= p1; p += 16) {
-                int o = d + (p - p0) * NR;
-                transpose16(b, s + p, ldb, dst, o, NR);
-                transpose16(b, s + 16 * ldb + p, ldb, dst, o + 16, NR);
+                for (int r = 0; r < NR; r += 8) transpose8x16(b, s + r * ldb + p, ldb, dst, d + (p - p0) * NR + r, NR);
             }
         }
         int q0 = p;
@@ -133,75 +136,16 @@ final class GemmPacking {
     }
 
     /**
-     * Writes the transpose of the 16 x 16 block src[s + r * ld + c] to dst[d + c * dstStride + r]: four
-     * rounds of two-source permutes, round b exchanging bit b of the row with bit b of the lane.
+     * Writes the transpose of the 8 x 16 block src[s + r * ld + c] to dst[d + c * stride + r], stride 8 (a
+     * panel of A) or NR (a panel of B, one group of 8 rows at a time): exchanging row bits 0, 1, 2 with
+     * lane bits 1, 2, 3 leaves column bits 1..3 as the vector index, and the last round also rotates the
+     * lanes into row + 8 * (column bit 0), so each vector holds two columns' groups of 8.
+     *
+     * <p>Kept to 24 permutes and called from one site per loop: a larger body (a 16 x 16 transpose is 64
+     * permutes) pushes C2 past its inlining node budget, and a permute that is not inlined is not
+     * intrinsified but runs in Java on boxed vectors, allocating about a kilobyte each.
      */
-    private static void transpose16(float[] src, int s, int ld, float[] dst, int d, int dstStride) {
-        FloatVector r0 = FloatVector.fromArray(S, src, s); FloatVector r1 = FloatVector.fromArray(S, src, s + ld);
-        FloatVector r2 = FloatVector.fromArray(S, src, s + 2 * ld); FloatVector r3 = FloatVector.fromArray(S, src, s + 3 * ld);
-        FloatVector r4 = FloatVector.fromArray(S, src, s + 4 * ld); FloatVector r5 = FloatVector.fromArray(S, src, s + 5 * ld);
-        FloatVector r6 = FloatVector.fromArray(S, src, s + 6 * ld); FloatVector r7 = FloatVector.fromArray(S, src, s + 7 * ld);
-        FloatVector r8 = FloatVector.fromArray(S, src, s + 8 * ld); FloatVector r9 = FloatVector.fromArray(S, src, s + 9 * ld);
-        FloatVector r10 = FloatVector.fromArray(S, src, s + 10 * ld); FloatVector r11 = FloatVector.fromArray(S, src, s + 11 * ld);
-        FloatVector r12 = FloatVector.fromArray(S, src, s + 12 * ld); FloatVector r13 = FloatVector.fromArray(S, src, s + 13 * ld);
-        FloatVector r14 = FloatVector.fromArray(S, src, s + 14 * ld); FloatVector r15 = FloatVector.fromArray(S, src, s + 15 * ld);
-        FloatVector lo, hi, t;
-        lo = SWAP_LO[0];
-        hi = SWAP_HI[0];
-        t = lo.selectFrom(r0, r1); r1 = hi.selectFrom(r0, r1); r0 = t;
-        t = lo.selectFrom(r2, r3); r3 = hi.selectFrom(r2, r3); r2 = t;
-        t = lo.selectFrom(r4, r5); r5 = hi.selectFrom(r4, r5); r4 = t;
-        t = lo.selectFrom(r6, r7); r7 = hi.selectFrom(r6, r7); r6 = t;
-        t = lo.selectFrom(r8, r9); r9 = hi.selectFrom(r8, r9); r8 = t;
-        t = lo.selectFrom(r10, r11); r11 = hi.selectFrom(r10, r11); r10 = t;
-        t = lo.selectFrom(r12, r13); r13 = hi.selectFrom(r12, r13); r12 = t;
-        t = lo.selectFrom(r14, r15); r15 = hi.selectFrom(r14, r15); r14 = t;
-        lo = SWAP_LO[1];
-        hi = SWAP_HI[1];
-        t = lo.selectFrom(r0, r2); r2 = hi.selectFrom(r0, r2); r0 = t;
-        t = lo.selectFrom(r1, r3); r3 = hi.selectFrom(r1, r3); r1 = t;
-        t = lo.selectFrom(r4, r6); r6 = hi.selectFrom(r4, r6); r4 = t;
-        t = lo.selectFrom(r5, r7); r7 = hi.selectFrom(r5, r7); r5 = t;
-        t = lo.selectFrom(r8, r10); r10 = hi.selectFrom(r8, r10); r8 = t;
-        t = lo.selectFrom(r9, r11); r11 = hi.selectFrom(r9, r11); r9 = t;
-        t = lo.selectFrom(r12, r14); r14 = hi.selectFrom(r12, r14); r12 = t;
-        t = lo.selectFrom(r13, r15); r15 = hi.selectFrom(r13, r15); r13 = t;
-        lo = SWAP_LO[2];
-        hi = SWAP_HI[2];
-        t = lo.selectFrom(r0, r4); r4 = hi.selectFrom(r0, r4); r0 = t;
-        t = lo.selectFrom(r1, r5); r5 = hi.selectFrom(r1, r5); r1 = t;
-        t = lo.selectFrom(r2, r6); r6 = hi.selectFrom(r2, r6); r2 = t;
-        t = lo.selectFrom(r3, r7); r7 = hi.selectFrom(r3, r7); r3 = t;
-        t = lo.selectFrom(r8, r12); r12 = hi.selectFrom(r8, r12); r8 = t;
-        t = lo.selectFrom(r9, r13); r13 = hi.selectFrom(r9, r13); r9 = t;
-        t = lo.selectFrom(r10, r14); r14 = hi.selectFrom(r10, r14); r10 = t;
-        t = lo.selectFrom(r11, r15); r15 = hi.selectFrom(r11, r15); r11 = t;
-        lo = SWAP_LO[3];
-        hi = SWAP_HI[3];
-        t = lo.selectFrom(r0, r8); r8 = hi.selectFrom(r0, r8); r0 = t;
-        t = lo.selectFrom(r1, r9); r9 = hi.selectFrom(r1, r9); r1 = t;
-        t = lo.selectFrom(r2, r10); r10 = hi.selectFrom(r2, r10); r2 = t;
-        t = lo.selectFrom(r3, r11); r11 = hi.selectFrom(r3, r11); r3 = t;
-        t = lo.selectFrom(r4, r12); r12 = hi.selectFrom(r4, r12); r4 = t;
-        t = lo.selectFrom(r5, r13); r13 = hi.selectFrom(r5, r13); r5 = t;
-        t = lo.selectFrom(r6, r14); r14 = hi.selectFrom(r6, r14); r6 = t;
-        t = lo.selectFrom(r7, r15); r15 = hi.selectFrom(r7, r15); r7 = t;
-        r0.intoArray(dst, d); r1.intoArray(dst, d + dstStride);
-        r2.intoArray(dst, d + 2 * dstStride); r3.intoArray(dst, d + 3 * dstStride);
-        r4.intoArray(dst, d + 4 * dstStride); r5.intoArray(dst, d + 5 * dstStride);
-        r6.intoArray(dst, d + 6 * dstStride); r7.intoArray(dst, d + 7 * dstStride);
-        r8.intoArray(dst, d + 8 * dstStride); r9.intoArray(dst, d + 9 * dstStride);
-        r10.intoArray(dst, d + 10 * dstStride); r11.intoArray(dst, d + 11 * dstStride);
-        r12.intoArray(dst, d + 12 * dstStride); r13.intoArray(dst, d + 13 * dstStride);
-        r14.intoArray(dst, d + 14 * dstStride); r15.intoArray(dst, d + 15 * dstStride);
-    }
-
-    /**
-     * Writes the 8 x 16 block src[s + r * ld + c] to dst[d + c * 8 + r] (16 groups of 8, two per vector):
-     * exchanging row bits 0, 1, 2 with lane bits 1, 2, 3 leaves column bits 1..3 as the vector index, and
-     * the last round also rotates the lanes into row + 8 * (column bit 0).
-     */
-    private static void transpose8x16(float[] src, int s, int ld, float[] dst, int d) {
+    private static void transpose8x16(float[] src, int s, int ld, float[] dst, int d, int stride) {
         FloatVector r0 = FloatVector.fromArray(S, src, s); FloatVector r1 = FloatVector.fromArray(S, src, s + ld);
         FloatVector r2 = FloatVector.fromArray(S, src, s + 2 * ld); FloatVector r3 = FloatVector.fromArray(S, src, s + 3 * ld);
         FloatVector r4 = FloatVector.fromArray(S, src, s + 4 * ld); FloatVector r5 = FloatVector.fromArray(S, src, s + 5 * ld);
@@ -225,9 +169,21 @@ final class GemmPacking {
         t = lo.selectFrom(r1, r5); r5 = hi.selectFrom(r1, r5); r1 = t;
         t = lo.selectFrom(r2, r6); r6 = hi.selectFrom(r2, r6); r2 = t;
         t = lo.selectFrom(r3, r7); r7 = hi.selectFrom(r3, r7); r3 = t;
-        r0.intoArray(dst, d); r1.intoArray(dst, d + 16);
-        r2.intoArray(dst, d + 32); r3.intoArray(dst, d + 48);
-        r4.intoArray(dst, d + 64); r5.intoArray(dst, d + 80);
-        r6.intoArray(dst, d + 96); r7.intoArray(dst, d + 112);
+        if (stride == 8) {
+            r0.intoArray(dst, d); r1.intoArray(dst, d + 16);
+            r2.intoArray(dst, d + 32); r3.intoArray(dst, d + 48);
+            r4.intoArray(dst, d + 64); r5.intoArray(dst, d + 80);
+            r6.intoArray(dst, d + 96); r7.intoArray(dst, d + 112);
+        } else {
+            // column 2v from the low lanes of r_v, column 2v + 1 from the high lanes
+            r0.intoArray(dst, d, LOW); r0.intoArray(dst, d + stride - 8, HIGH);
+            r1.intoArray(dst, d + 2 * stride, LOW); r1.intoArray(dst, d + 3 * stride - 8, HIGH);
+            r2.intoArray(dst, d + 4 * stride, LOW); r2.intoArray(dst, d + 5 * stride - 8, HIGH);
+            r3.intoArray(dst, d + 6 * stride, LOW); r3.intoArray(dst, d + 7 * stride - 8, HIGH);
+            r4.intoArray(dst, d + 8 * stride, LOW); r4.intoArray(dst, d + 9 * stride - 8, HIGH);
+            r5.intoArray(dst, d + 10 * stride, LOW); r5.intoArray(dst, d + 11 * stride - 8, HIGH);
+            r6.intoArray(dst, d + 12 * stride, LOW); r6.intoArray(dst, d + 13 * stride - 8, HIGH);
+            r7.intoArray(dst, d + 14 * stride, LOW); r7.intoArray(dst, d + 15 * stride - 8, HIGH);
+        }
     }
 }
