@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>When the stored matrix already runs along the panel (transposed A, plain B) the copy is row by row.
  * Otherwise (plain A, transposed B) it is a transpose; with 16-lane vectors that is done 16 columns at a
- * time by lane permutes, because an element-by-element transposing copy costs about as much as the
+ * time by lane permutes (see transpose8x16), because an element-by-element transposing copy costs about as much as the
  * multiply-adds on the skinny shapes, where each packed element of B is used only m times. Other widths
  * and the leftovers at the edges copy element by element.
  */
@@ -29,9 +29,10 @@ final class GemmPacking {
     /**
      * Index vectors for {@code lo.selectFrom(x, y)} / {@code hi.selectFrom(x, y)} that exchange bit b of the
      * lane index with the bit that tells x (0) from y (1): lo keeps the lanes of x with bit b clear and
-     * brings in y's; hi the other way round (transpose8x16 uses b = 1, 2 and, rotated, 3).
+     * brings in y's; hi the other way round. transpose8x16 uses b = 1, 2 and, rotated, 3. Constants in
+     * fields, not array elements, so that C2 knows their exact class and binds selectFrom statically.
      */
-    private static final FloatVector[] SWAP_LO = new FloatVector[4], SWAP_HI = new FloatVector[4];
+    private static final FloatVector SWAP1_LO, SWAP1_HI, SWAP2_LO, SWAP2_HI;
     /** The low and the high 8 lanes, for storing two columns' groups of 8 to separate panel groups. */
     private static final VectorMask<Float> LOW = PERMUTE ? VectorMask.fromLong(S, 0x00FFL) : null,
             HIGH = PERMUTE ? VectorMask.fromLong(S, 0xFF00L) : null;
@@ -47,9 +48,11 @@ final class GemmPacking {
                     lo[b][c] = (c & h) == 0 ? c : 16 + (c & ~h);
                     hi[b][c] = (c & h) == 0 ? (c | h) : 16 + c;
                 }
-                SWAP_LO[b] = FloatVector.fromArray(S, lo[b], 0);
-                SWAP_HI[b] = FloatVector.fromArray(S, hi[b], 0);
             }
+            SWAP1_LO = FloatVector.fromArray(S, lo[1], 0);
+            SWAP1_HI = FloatVector.fromArray(S, hi[1], 0);
+            SWAP2_LO = FloatVector.fromArray(S, lo[2], 0);
+            SWAP2_HI = FloatVector.fromArray(S, hi[2], 0);
             // after the exchanges (row bit 0, lane bit 1), (1, 2), (2, 3), lane l holds column bit 0 in
             // bit 0 and the row in bits 1..3; the panel wants row + 8 * column bit 0: a one-bit rotation
             float[] rlo = new float[16], rhi = new float[16];
@@ -61,7 +64,7 @@ final class GemmPacking {
             ROTATE_LO = FloatVector.fromArray(S, rlo, 0);
             ROTATE_HI = FloatVector.fromArray(S, rhi, 0);
         } else {
-            ROTATE_LO = ROTATE_HI = null;
+            ROTATE_LO = ROTATE_HI = SWAP1_LO = SWAP1_HI = SWAP2_LO = SWAP2_HI = null;
         }
     }
 
@@ -121,7 +124,6 @@ final class GemmPacking {
         // op(B)(p, j) = b[j * ldb + p]
         int s = bOff + j0 * ldb, p = p0;
         if (PERMUTE && cols == NR) {
-            // one call site, so the permutes are inlined once (see transpose8x16)
             for (; p + 16 <= p1; p += 16) {
                 for (int r = 0; r < NR; r += 8) transpose8x16(b, s + r * ldb + p, ldb, dst, d + (p - p0) * NR + r, NR);
             }
@@ -141,49 +143,47 @@ final class GemmPacking {
      * lane bits 1, 2, 3 leaves column bits 1..3 as the vector index, and the last round also rotates the
      * lanes into row + 8 * (column bit 0), so each vector holds two columns' groups of 8.
      *
-     * <p>Kept to 24 permutes and called from one site per loop: a larger body (a 16 x 16 transpose is 64
-     * permutes) pushes C2 past its inlining node budget, and a permute that is not inlined is not
-     * intrinsified but runs in Java on boxed vectors, allocating about a kilobyte each.
+     * <p>In two methods with the middle result in a per-thread stage, not one: with all 24 permutes in one
+     * method C1's profiling tier gave up ("out of virtual registers"), and under a busy C2 queue the
+     * method then stayed in C1's non-profiling tier for good, running every permute boxed, in Java
+     * (18 MB per VAE training step, a third of the speed). Each half compiles in every tier.
      */
+    private static final ThreadLocal<float[]> STAGE = ThreadLocal.withInitial(() -> new float[128]);
+
     private static void transpose8x16(float[] src, int s, int ld, float[] dst, int d, int stride) {
-        FloatVector r0 = FloatVector.fromArray(S, src, s); FloatVector r1 = FloatVector.fromArray(S, src, s + ld);
-        FloatVector r2 = FloatVector.fromArray(S, src, s + 2 * ld); FloatVector r3 = FloatVector.fromArray(S, src, s + 3 * ld);
-        FloatVector r4 = FloatVector.fromArray(S, src, s + 4 * ld); FloatVector r5 = FloatVector.fromArray(S, src, s + 5 * ld);
-        FloatVector r6 = FloatVector.fromArray(S, src, s + 6 * ld); FloatVector r7 = FloatVector.fromArray(S, src, s + 7 * ld);
-        FloatVector lo, hi, t;
-        lo = SWAP_LO[1];
-        hi = SWAP_HI[1];
+        float[] st = STAGE.get();
+        exchangeRowBits01(src, s, ld, st);
+        exchangeRowBit2(st, dst, d, stride);
+    }
+
+    private static void exchangeRowBits01(float[] src, int s, int ld, float[] st) {
+        VectorSpecies<Float> sp = S;
+        FloatVector r0 = FloatVector.fromArray(sp, src, s), r1 = FloatVector.fromArray(sp, src, s += ld);
+        FloatVector r2 = FloatVector.fromArray(sp, src, s += ld), r3 = FloatVector.fromArray(sp, src, s += ld);
+        FloatVector r4 = FloatVector.fromArray(sp, src, s += ld), r5 = FloatVector.fromArray(sp, src, s += ld);
+        FloatVector r6 = FloatVector.fromArray(sp, src, s += ld), r7 = FloatVector.fromArray(sp, src, s + ld);
+        FloatVector lo = SWAP1_LO, hi = SWAP1_HI, t;
         t = lo.selectFrom(r0, r1); r1 = hi.selectFrom(r0, r1); r0 = t;
         t = lo.selectFrom(r2, r3); r3 = hi.selectFrom(r2, r3); r2 = t;
         t = lo.selectFrom(r4, r5); r5 = hi.selectFrom(r4, r5); r4 = t;
         t = lo.selectFrom(r6, r7); r7 = hi.selectFrom(r6, r7); r6 = t;
-        lo = SWAP_LO[2];
-        hi = SWAP_HI[2];
-        t = lo.selectFrom(r0, r2); r2 = hi.selectFrom(r0, r2); r0 = t;
-        t = lo.selectFrom(r1, r3); r3 = hi.selectFrom(r1, r3); r1 = t;
-        t = lo.selectFrom(r4, r6); r6 = hi.selectFrom(r4, r6); r4 = t;
-        t = lo.selectFrom(r5, r7); r7 = hi.selectFrom(r5, r7); r5 = t;
-        lo = ROTATE_LO;
-        hi = ROTATE_HI;
-        t = lo.selectFrom(r0, r4); r4 = hi.selectFrom(r0, r4); r0 = t;
-        t = lo.selectFrom(r1, r5); r5 = hi.selectFrom(r1, r5); r1 = t;
-        t = lo.selectFrom(r2, r6); r6 = hi.selectFrom(r2, r6); r2 = t;
-        t = lo.selectFrom(r3, r7); r7 = hi.selectFrom(r3, r7); r3 = t;
-        if (stride == 8) {
-            r0.intoArray(dst, d); r1.intoArray(dst, d + 16);
-            r2.intoArray(dst, d + 32); r3.intoArray(dst, d + 48);
-            r4.intoArray(dst, d + 64); r5.intoArray(dst, d + 80);
-            r6.intoArray(dst, d + 96); r7.intoArray(dst, d + 112);
-        } else {
-            // column 2v from the low lanes of r_v, column 2v + 1 from the high lanes
-            r0.intoArray(dst, d, LOW); r0.intoArray(dst, d + stride - 8, HIGH);
-            r1.intoArray(dst, d + 2 * stride, LOW); r1.intoArray(dst, d + 3 * stride - 8, HIGH);
-            r2.intoArray(dst, d + 4 * stride, LOW); r2.intoArray(dst, d + 5 * stride - 8, HIGH);
-            r3.intoArray(dst, d + 6 * stride, LOW); r3.intoArray(dst, d + 7 * stride - 8, HIGH);
-            r4.intoArray(dst, d + 8 * stride, LOW); r4.intoArray(dst, d + 9 * stride - 8, HIGH);
-            r5.intoArray(dst, d + 10 * stride, LOW); r5.intoArray(dst, d + 11 * stride - 8, HIGH);
-            r6.intoArray(dst, d + 12 * stride, LOW); r6.intoArray(dst, d + 13 * stride - 8, HIGH);
-            r7.intoArray(dst, d + 14 * stride, LOW); r7.intoArray(dst, d + 15 * stride - 8, HIGH);
+        lo = SWAP2_LO; hi = SWAP2_HI;
+        lo.selectFrom(r0, r2).intoArray(st, 0); hi.selectFrom(r0, r2).intoArray(st, 32);
+        lo.selectFrom(r1, r3).intoArray(st, 16); hi.selectFrom(r1, r3).intoArray(st, 48);
+        lo.selectFrom(r4, r6).intoArray(st, 64); hi.selectFrom(r4, r6).intoArray(st, 96);
+        lo.selectFrom(r5, r7).intoArray(st, 80); hi.selectFrom(r5, r7).intoArray(st, 112);
+    }
+
+    private static void exchangeRowBit2(float[] st, float[] dst, int d, int stride) {
+        VectorSpecies<Float> sp = S;
+        FloatVector lo = ROTATE_LO, hi = ROTATE_HI;
+        VectorMask<Float> l = LOW, h = HIGH;
+        int e = stride - 8, two = 2 * stride;
+        for (int r = 0; r < 64; r += 16, d += two) {
+            FloatVector x = FloatVector.fromArray(sp, st, r), y = FloatVector.fromArray(sp, st, r + 64);
+            FloatVector a = lo.selectFrom(x, y), b = hi.selectFrom(x, y);
+            a.intoArray(dst, d, l); a.intoArray(dst, d + e, h);
+            b.intoArray(dst, d + 8 * stride, l); b.intoArray(dst, d + 8 * stride + e, h);
         }
     }
 }

@@ -665,41 +665,65 @@ public final class SimdKernels implements VectorKernels {
 
     // The scalar BCE spent most of its time in StrictMath's log1p (Math.log1p has no intrinsic): a
     // sixth of a small-batch VAE training step.
-    @Override
-    public void bceWithLogits(float[] x, int xo, float[] t, int to, float[] out, int oo, int n) {
+    //
+    // Both BCE kernels run in chunks of three passes (-|x|; softplus or exp of it through the array
+    // kernels; the rest) rather than one loop calling a vector helper that calls softplus: under a busy
+    // C2 queue those nested helpers were compiled without the profile that makes C2 inline them, and a
+    // vector that crosses a call that is not inlined is boxed (1.8 MB per call at batch 16). Passes keep
+    // every vector inside the loop that made it. The scratch chunk also makes aliasing of out with x or
+    // t harmless: out is written last, element by element from x, t and the chunk.
+    private static final int BCE_CHUNK = 1024;
+    private static final ThreadLocal<float[]> BCE_SCRATCH = ThreadLocal.withInitial(() -> new float[BCE_CHUNK]);
+
+    private void negAbs(float[] x, int xo, float[] out, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += LANES) {
-            bce(FloatVector.fromArray(SPECIES, x, xo + i), FloatVector.fromArray(SPECIES, t, to + i)).intoArray(out, oo + i);
-        }
-        if (i < n) {
-            VectorMask<Float> m = SPECIES.indexInRange(i, n);
-            bce(FloatVector.fromArray(SPECIES, x, xo + i, m), FloatVector.fromArray(SPECIES, t, to + i, m)).intoArray(out, oo + i, m);
-        }
+        for (int e = bound(n); i < e; i += LANES) FloatVector.fromArray(SPECIES, x, xo + i).abs().neg().intoArray(out, i);
+        for (; i < n; i++) out[i] = -Math.abs(x[xo + i]);
     }
 
-    private static FloatVector bce(FloatVector x, FloatVector t) {
-        FloatVector linear = x.mul(t.neg().add(1f)).blend(x.neg().mul(t), x.compare(VectorOperators.LT, 0f));
-        return linear.add(softplus(x.abs().neg()));
+    @Override
+    public void bceWithLogits(float[] x, int xo, float[] t, int to, float[] out, int oo, int n) {
+        float[] sp = BCE_SCRATCH.get();
+        for (int c = 0; c < n; c += BCE_CHUNK) {
+            int len = Math.min(BCE_CHUNK, n - c);
+            negAbs(x, xo + c, sp, len);
+            softplus(sp, 0, sp, 0, len);
+            // max(x, 0) - x t + softplus(-|x|), with the first two as x (1 - t) or -x t by the sign of x
+            int i = 0, xc = xo + c, tc = to + c, oc = oo + c;
+            for (int e = bound(len); i < e; i += LANES) {
+                FloatVector xv = FloatVector.fromArray(SPECIES, x, xc + i), tv = FloatVector.fromArray(SPECIES, t, tc + i);
+                FloatVector linear = xv.mul(tv.neg().add(1f)).blend(xv.neg().mul(tv), xv.compare(VectorOperators.LT, 0f));
+                linear.add(FloatVector.fromArray(SPECIES, sp, i)).intoArray(out, oc + i);
+            }
+            for (; i < len; i++) {
+                float xi = x[xc + i], ti = t[tc + i];
+                out[oc + i] = (xi < 0f ? -xi * ti : xi * (1f - ti)) + sp[i];
+            }
+        }
     }
 
     @Override
     public void bceWithLogitsBackward(float[] x, int xo, float[] t, int to, float[] g, int go, float[] out, int oo, int n) {
-        int i = 0;
-        for (int e = bound(n); i < e; i += LANES) {
-            bceGrad(FloatVector.fromArray(SPECIES, x, xo + i), FloatVector.fromArray(SPECIES, t, to + i), FloatVector.fromArray(SPECIES, g, go + i))
-                    .intoArray(out, oo + i);
+        float[] ex = BCE_SCRATCH.get();
+        for (int c = 0; c < n; c += BCE_CHUNK) {
+            int len = Math.min(BCE_CHUNK, n - c);
+            negAbs(x, xo + c, ex, len);
+            exp(ex, 0, ex, 0, len);
+            // g (sigmoid(x) - t), with sigmoid(x) = 1 - e / (1 + e) or e / (1 + e) by the sign of x, e = exp(-|x|)
+            int i = 0, xc = xo + c, tc = to + c, gc = go + c, oc = oo + c;
+            for (int e = bound(len); i < e; i += LANES) {
+                FloatVector xv = FloatVector.fromArray(SPECIES, x, xc + i), tv = FloatVector.fromArray(SPECIES, t, tc + i);
+                FloatVector ev = FloatVector.fromArray(SPECIES, ex, i);
+                FloatVector tail = ev.div(ev.add(1f));
+                FloatVector.fromArray(SPECIES, g, gc + i)
+                        .mul(tv.neg().add(1f).sub(tail).blend(tail.sub(tv), xv.compare(VectorOperators.LT, 0f)))
+                        .intoArray(out, oc + i);
+            }
+            for (; i < len; i++) {
+                float xi = x[xc + i], ti = t[tc + i], tail = ex[i] / (ex[i] + 1f);
+                out[oc + i] = g[gc + i] * (xi < 0f ? tail - ti : 1f - ti - tail);
+            }
         }
-        if (i < n) {
-            VectorMask<Float> m = SPECIES.indexInRange(i, n);
-            bceGrad(FloatVector.fromArray(SPECIES, x, xo + i, m), FloatVector.fromArray(SPECIES, t, to + i, m), FloatVector.fromArray(SPECIES, g, go + i, m))
-                    .intoArray(out, oo + i, m);
-        }
-    }
-
-    private static FloatVector bceGrad(FloatVector x, FloatVector t, FloatVector g) {
-        FloatVector e = exp(x.abs().neg());
-        FloatVector tail = e.div(e.add(1f));
-        return g.mul(t.neg().add(1f).sub(tail).blend(tail.sub(t), x.compare(VectorOperators.LT, 0f)));
     }
 
     private static final VectorSpecies<Long> LONGS = VectorSpecies.of(long.class, SPECIES.vectorShape());
