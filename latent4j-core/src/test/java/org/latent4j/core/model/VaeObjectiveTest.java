@@ -147,14 +147,9 @@ class VaeObjectiveTest {
             int groups = total / k;
             for (int g = 0; g < groups; g++) {
                 for (int i = 0; i < B; i++) {
-                    double max = Double.NEGATIVE_INFINITY, avg = 0;
-                    for (int s = g * k; s < (g + 1) * k; s++) max = Math.max(max, w[s * B + i]);
-                    double acc = 0;
-                    for (int s = g * k; s < (g + 1) * k; s++) {
-                        acc += Math.exp(w[s * B + i] - max);
-                        avg += w[s * B + i];
-                    }
-                    double lk = max + Math.log(acc / k);
+                    double avg = 0;
+                    for (int s = g * k; s < (g + 1) * k; s++) avg += w[s * B + i];
+                    double lk = ModelFixtures.logMeanExp(w, B, i, g * k, (g + 1) * k);
                     assertTrue(lk >= avg / k - 1e-9, "log-mean-exp is at least the mean (Jensen)");
                     mean += lk / (groups * B);
                 }
@@ -172,12 +167,7 @@ class VaeObjectiveTest {
         float loss = m.loss(Batch.of(X), AT_STEP_3, new Rng(44)).loss().item();
         float[] w = m.logImportanceWeights(X, null, 7, new Rng(44)).toArray();
         double expected = 0;
-        for (int i = 0; i < B; i++) {
-            double max = Double.NEGATIVE_INFINITY, acc = 0;
-            for (int s = 0; s < 7; s++) max = Math.max(max, w[s * B + i]);
-            for (int s = 0; s < 7; s++) acc += Math.exp(w[s * B + i] - max);
-            expected -= (max + Math.log(acc / 7)) / B;
-        }
+        for (int i = 0; i < B; i++) expected -= ModelFixtures.logMeanExp(w, B, i, 0, 7) / B;
         assertEquals(expected, loss, 1e-5 * Math.abs(expected));
     }
 
