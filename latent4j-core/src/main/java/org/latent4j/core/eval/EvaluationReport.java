@@ -1,6 +1,7 @@
 package org.latent4j.core.eval;
 
 import java.util.Locale;
+import org.latent4j.core.model.LatentLayer;
 
 /**
  * Everything measured about a model on an evaluation set, as numbers, as a few lines for a person
@@ -8,7 +9,8 @@ import java.util.Locale;
  *
  * @param modelKind        the model's kind ("vae", "iwae", ...)
  * @param examples         rows evaluated
- * @param latentDimensions the model's latent size
+ * @param latentDimensions the model's latent size ({@code LatentModel.latentDim()}, the layer next to the data); the
+ *                         diagnostics may describe another layer, see {@link LatentDiagnostics#layer()}
  * @param logLikelihood    the importance-sampled estimate, or null (deterministic model, or skipped)
  * @param diagnostics      reconstruction, KL, activity, mutual information and collapse
  */
@@ -25,14 +27,17 @@ public record EvaluationReport(String modelKind, int examples, int latentDimensi
             s.append(f("ELBO  %.3f ± %.3f nats\n", elbo.mean(), elbo.standardError()));
         }
         LatentDiagnostics d = diagnostics;
+        LatentLayer layer = d.layer();
         s.append(f("Recon %.3f ± %.3f nats -log p(x|z = posterior mean); squared error %.4g\n", d.reconstructionNll().mean(),
                 d.reconstructionNll().standardError(), d.squaredError().mean()));
         if (d.mutualInformation() != null) {
             MutualInformation mi = d.mutualInformation();
+            // a model whose diagnosed layer is not its only one says which it is before the numbers
+            if (!layer.equals(LatentLayer.single(layer.dimensions()))) s.append("Layer ").append(layer.description()).append(":\n");
             s.append(f("KL    %.3f nats; active units %d/%d; MI %.3f nats (q(z) over %d examples, at most log %d = %.2f)\n", d.totalKl(),
-                    d.activeUnits(), latentDimensions, mi.nats(), mi.examples(), mi.examples(), mi.upperBound()));
+                    d.activeUnits(), d.latentDimensions(), mi.nats(), mi.examples(), mi.examples(), mi.upperBound()));
         } else {
-            s.append(f("Active units %d/%d (deterministic codes: no KL or mutual information)\n", d.activeUnits(), latentDimensions));
+            s.append(f("Active units %d/%d (deterministic codes: no KL or mutual information)\n", d.activeUnits(), d.latentDimensions()));
         }
         if (d.collapse() != null) s.append(d.collapse().summary()).append('\n');
         return s.toString();
@@ -43,9 +48,10 @@ public record EvaluationReport(String modelKind, int examples, int latentDimensi
     }
 
     /**
-     * The report as one JSON object. Keys are stable: model, examples, latent_dimensions, log_likelihood,
-     * elbo, reconstruction, kl, active_units, mutual_information, posterior_collapse; absent parts are null,
-     * and so is any non-finite number. Per-example values are left out.
+     * The report as one JSON object. Keys are stable: model, examples, latent_dimensions, latent_layer (name,
+     * dimensions and description of the layer that kl, active_units, mutual_information and posterior_collapse
+     * describe), log_likelihood, elbo, reconstruction, kl, active_units, mutual_information, posterior_collapse;
+     * absent parts are null, and so is any non-finite number. Per-example values are left out.
      */
     public String toJson() {
         LatentDiagnostics d = diagnostics;
@@ -53,6 +59,8 @@ public record EvaluationReport(String modelKind, int examples, int latentDimensi
         MutualInformation mi = d.mutualInformation();
         PosteriorCollapse c = d.collapse();
         return "{\"model\":" + str(modelKind) + ",\"examples\":" + examples + ",\"latent_dimensions\":" + latentDimensions
+                + ",\"latent_layer\":{\"name\":" + str(d.layer().name()) + ",\"dimensions\":" + d.layer().dimensions() + ",\"description\":"
+                + str(d.layer().description()) + "}"
                 + ",\"log_likelihood\":" + (ll == null ? "null" : "{\"k\":" + ll.samples() + ",\"samples_per_call\":" + ll.samplesPerCall()
                         + ",\"seed\":" + ll.seed() + ",\"mean\":" + num(ll.logLikelihood().mean()) + ",\"standard_error\":"
                         + num(ll.logLikelihood().standardError()) + ",\"nll\":" + num(-ll.logLikelihood().mean())

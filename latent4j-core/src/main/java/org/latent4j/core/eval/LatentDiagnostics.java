@@ -1,6 +1,7 @@
 package org.latent4j.core.eval;
 
 import org.latent4j.core.distributions.DiagonalGaussian;
+import org.latent4j.core.model.LatentLayer;
 import org.latent4j.core.model.LatentModel;
 import org.latent4j.tensor.GradMode;
 import org.latent4j.tensor.Tensor;
@@ -12,10 +13,15 @@ import org.latent4j.tensor.random.Rng;
  * What the encoder and decoder do on an evaluation set, apart from the likelihood bound.
  *
  * <ul>
- * <li>Reconstruction with z = the posterior mean: -log p(x|z) and the squared error of the decoded mean,
- * each summed over the features, mean over examples with its standard error.
+ * <li>Reconstruction with z = the posterior mean of {@link LatentModel#encode}: -log p(x|z) and the squared
+ * error of the decoded mean, each summed over the features, mean over examples with its standard error.
  * <li>KL(q(z_u|x) || N(0, 1)) = 0.5 (mu^2 + sigma^2 - log sigma^2 - 1) per latent dimension, averaged over
- * the data; {@link #totalKl()} is the sum. It is against the standard normal prior of the common models.
+ * the data; {@link #totalKl()} is the sum. This and everything below describe {@link #layer()}, the model's
+ * {@link LatentModel#diagnosedLayer() layer with the prior N(0, I)}: z for a single-layer model, the top layer
+ * z2 of the hierarchical one (whose z1 has the prior p(z1|z2), against which N(0, 1) would mean nothing).
+ * There, q(z2|x) is a mixture over z1, and the diagnostics use q(z2|z1) at one seeded draw z1 ~ q(z1|x) per
+ * example: the KL is then the top layer's KL term of the ELBO, and the mutual information is that of z2 with
+ * the drawn z1 (at least I(x; z2), since z2 depends on x only through z1).
  * <li>Activity A_u = Cov_x(E_q[u]) (Burda et al. 2016): the population variance over the data of the
  * encoder mean of dimension u; the unit is active when A_u exceeds the threshold (0.01 in the paper).
  * <li>The mutual information I_q(x; z), see {@link MutualInformation}.
@@ -25,7 +31,7 @@ import org.latent4j.tensor.random.Rng;
  * For a deterministic autoencoder only the reconstruction and the activity (variance of the codes) are
  * defined; the KL array is empty and the mutual information and collapse report are null.
  */
-public record LatentDiagnostics(Estimate reconstructionNll, Estimate squaredError, double[] klPerDimension,
+public record LatentDiagnostics(LatentLayer layer, Estimate reconstructionNll, Estimate squaredError, double[] klPerDimension,
                                 double[] activity, double activityThreshold, MutualInformation mutualInformation,
                                 PosteriorCollapse collapse) {
     public LatentDiagnostics {
@@ -35,7 +41,8 @@ public record LatentDiagnostics(Estimate reconstructionNll, Estimate squaredErro
 
     /**
      * @param batchSize               examples per encoder/decoder call
-     * @param seed                    seed of the z_i ~ q(z|x_i) draws for the mutual information
+     * @param seed                    seed of the z_i ~ q(z|x_i) draws for the mutual information, and of the draws of the
+     *                                layers below the diagnosed one (per batch: they depend on batchSize)
      * @param mutualInformationExamples at most this many examples (the first ones) form q(z); the cost is
      *                                O(M^2 latent), about a second for M = 10,000 and 50 latents on 2 cores
      * @param activityThreshold       A_u above this makes a unit active (0.01 in the IWAE paper)
@@ -90,8 +97,10 @@ public record LatentDiagnostics(Estimate reconstructionNll, Estimate squaredErro
     /** Computes every diagnostic for the rows of x [n, features] (condition [n, c] or null), without gradients. */
     public static LatentDiagnostics compute(LatentModel model, Tensor x, Tensor condition, Options options) {
         LogLikelihoodEstimator.checkInputs("LatentDiagnostics", model, x, condition);
-        int n = x.dim(0), l = model.latentDim();
+        LatentLayer layer = model.diagnosedLayer();
+        int n = x.dim(0), l = layer.dimensions();
         boolean stochastic = model.isStochastic();
+        Rng lowerLayers = new Rng(options.seed()).fork(LOWER_LAYERS_STREAM);
         double[] mean = new double[n * l], logVar = new double[n * l];
         double[] nll = new double[n], squaredError = new double[n];
         double[] klSum = new double[l];
@@ -102,16 +111,17 @@ public record LatentDiagnostics(Estimate reconstructionNll, Estimate squaredErro
                 try (var scope = workspace.open()) {
                     Tensor xb = x.slice(0, lo, hi);
                     Tensor cb = condition == null ? null : condition.slice(0, lo, hi);
-                    DiagonalGaussian q = model.encode(xb, cb);
-                    copyInto(q.mean(), mean, lo * l, "mean", model, hi - lo);
+                    DiagonalGaussian encoded = model.encode(xb, cb);
+                    DiagonalGaussian q = model.diagnosedPosterior(encoded, lowerLayers.fork(lo));
+                    copyInto(q.mean(), mean, lo * l, "mean", model, layer, hi - lo);
                     if (stochastic) {
-                        copyInto(q.logVar(), logVar, lo * l, "logVar", model, hi - lo);
+                        copyInto(q.logVar(), logVar, lo * l, "logVar", model, layer, hi - lo);
                         float[] kl = q.klToStandardNormalPerDim().contiguous().toArray();
                         for (int r = 0; r < hi - lo; r++) {
                             for (int u = 0; u < l; u++) klSum[u] += kl[r * l + u];
                         }
                     }
-                    Tensor params = model.decode(q.mean(), cb);
+                    Tensor params = model.decode(encoded.mean(), cb);
                     float[] logP = model.likelihood().logProb(params, xb).contiguous().toArray();
                     float[] se = model.likelihood().mean(params).sub(xb).square().sum(-1, false).toArray();
                     for (int r = 0; r < hi - lo; r++) {
@@ -123,22 +133,22 @@ public record LatentDiagnostics(Estimate reconstructionNll, Estimate squaredErro
         }
         double[] activity = populationVariances(mean, n, l);
         if (!stochastic) {
-            return new LatentDiagnostics(Estimate.of(nll), Estimate.of(squaredError), new double[0], activity,
+            return new LatentDiagnostics(layer, Estimate.of(nll), Estimate.of(squaredError), new double[0], activity,
                     options.activityThreshold(), null, null);
         }
         double[] klPerDimension = new double[l];
         for (int u = 0; u < l; u++) klPerDimension[u] = klSum[u] / n;
         MutualInformation mi = mutualInformation(mean, logVar, n, l, Math.min(n, options.mutualInformationExamples()), options.seed());
         PosteriorCollapse collapse = PosteriorCollapse.of(klPerDimension, activity, options.collapseKlThreshold(), options.activityThreshold());
-        return new LatentDiagnostics(Estimate.of(nll), Estimate.of(squaredError), klPerDimension, activity,
+        return new LatentDiagnostics(layer, Estimate.of(nll), Estimate.of(squaredError), klPerDimension, activity,
                 options.activityThreshold(), mi, collapse);
     }
 
-    private static void copyInto(Tensor t, double[] out, int at, String what, LatentModel model, int rows) {
-        int l = model.latentDim();
+    private static void copyInto(Tensor t, double[] out, int at, String what, LatentModel model, LatentLayer layer, int rows) {
+        int l = layer.dimensions();
         if (t.rank() != 2 || t.dim(0) != rows || t.dim(1) != l) {
-            throw new org.latent4j.tensor.ShapeException("LatentDiagnostics: " + model.kind() + ".encode returned a " + what + " of shape "
-                    + org.latent4j.tensor.Shape.str(t.shape()) + ", expected [" + rows + ", " + l + "]");
+            throw new org.latent4j.tensor.ShapeException("LatentDiagnostics: " + model.kind() + ".diagnosedPosterior returned a " + what
+                    + " of shape " + org.latent4j.tensor.Shape.str(t.shape()) + ", expected [" + rows + ", " + l + "] (layer " + layer.name() + ")");
         }
         float[] v = t.contiguous().toArray();
         for (int i = 0; i < v.length; i++) out[at + i] = v[i];
@@ -159,6 +169,8 @@ public record LatentDiagnostics(Estimate reconstructionNll, Estimate squaredErro
         return var;
     }
 
+    /** Stream under the seed of the draws of the layers below the diagnosed one, forked by the batch's first row. */
+    private static final long LOWER_LAYERS_STREAM = 0x4C4F574552L;
     private static final double LOG_2PI = Math.log(2 * Math.PI);
     private static final int ROW_TILE = 8;
     private static final int COLUMN_TILE = 2048;

@@ -91,6 +91,26 @@ public final class HierarchicalVae extends LatentModel {
         return encoder1.forward(x);
     }
 
+    /**
+     * z2, the top layer: the only one with the prior N(0, I) (z1's prior is p(z1|z2)), so the only one whose
+     * KL(q || N(0, I)) per dimension is a KL term of the bound.
+     */
+    @Override
+    public LatentLayer diagnosedLayer() {
+        return new LatentLayer("z2", config.latent2Dim(), "z2, the top layer (prior N(0, I)), with posterior q(z2|z1) at one z1 ~ q(z1|x) per example");
+    }
+
+    /**
+     * q(z2|z1) at one draw z1 ~ q(z1|x) per row, q(z1|x) being {@code encoded}. Its KL to N(0, I), averaged over
+     * the data, estimates without bias the top layer's KL term E_q(z1|x)[KL(q(z2|z1) || p(z2))] of the ELBO; the
+     * variance of its means over the data (one z1 draw per example) is how the IWAE paper's code measures the
+     * second layer's activity.
+     */
+    @Override
+    public DiagonalGaussian diagnosedPosterior(DiagonalGaussian encoded, Rng rng) {
+        return encoder2.forward(encoded.rsample(rng));
+    }
+
     /** The likelihood parameters of p(x|z1) for z1 [..., latent1Dim]. */
     @Override
     public Tensor decode(Tensor z1, Tensor condition) {

@@ -32,6 +32,23 @@ public abstract class LatentModel extends Module {
      */
     public abstract org.latent4j.core.distributions.DiagonalGaussian encode(Tensor x, Tensor condition);
 
+    /**
+     * The layer the latent diagnostics describe: the one whose prior is N(0, I). For a single-layer model it is z,
+     * the layer of {@link #encode}; a hierarchical model names its top layer.
+     */
+    public LatentLayer diagnosedLayer() {
+        return LatentLayer.single(latentDim());
+    }
+
+    /**
+     * The posterior of {@link #diagnosedLayer()}, [batch, its dimensions], for the rows whose {@link #encode}
+     * posterior is {@code encoded}. For a single-layer model it is {@code encoded} itself; a hierarchical model
+     * draws the layers in between from {@code rng}.
+     */
+    public org.latent4j.core.distributions.DiagonalGaussian diagnosedPosterior(org.latent4j.core.distributions.DiagonalGaussian encoded, Rng rng) {
+        return encoded;
+    }
+
     /** Decoder output (likelihood parameters) for latent codes z [..., latent]. */
     public abstract Tensor decode(Tensor z, Tensor condition);
 

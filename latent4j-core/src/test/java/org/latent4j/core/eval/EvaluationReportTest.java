@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.latent4j.core.model.LatentLayer;
 import org.latent4j.tensor.Tensor;
 
 class EvaluationReportTest {
@@ -23,10 +24,14 @@ class EvaluationReportTest {
         EvaluationReport r = report();
         @SuppressWarnings("unchecked")
         Map<String, Object> json = (Map<String, Object>) new MiniJson(r.toJson()).parse();
-        assertEquals(List.of("model", "examples", "latent_dimensions", "log_likelihood", "elbo", "reconstruction", "kl", "active_units",
+        assertEquals(List.of("model", "examples", "latent_dimensions", "latent_layer", "log_likelihood", "elbo", "reconstruction", "kl", "active_units",
                 "mutual_information", "posterior_collapse"), new ArrayList<>(json.keySet()));
         assertEquals("linear-gaussian", json.get("model"));
         assertEquals(50.0, json.get("examples"));
+        Map<?, ?> layer = (Map<?, ?>) json.get("latent_layer");
+        assertEquals("z", layer.get("name"));
+        assertEquals(2.0, layer.get("dimensions"));
+        assertEquals(r.diagnostics().layer().description(), layer.get("description"));
         Map<?, ?> ll = (Map<?, ?>) json.get("log_likelihood");
         assertEquals(200.0, ll.get("k"));
         assertEquals(r.logLikelihood().logLikelihood().mean(), (double) ll.get("mean"), 0.0);
@@ -57,6 +62,22 @@ class EvaluationReportTest {
     }
 
     @Test
+    void hierarchicalReportSaysItDescribesTheTopLayer() {
+        var m = LatentDiagnosticsTest.hierarchicalWithAQuietTopLayer();
+        EvaluationReport r = Evaluator.evaluate(m, LatentDiagnosticsTest.BINARY, null, Evaluator.Options.defaults(1).withImportanceSamples(0), null);
+        assertEquals(4, r.latentDimensions(), "the model's latent size is that of z1");
+        String s = r.summary();
+        assertTrue(s.contains("Layer " + m.diagnosedLayer().description() + ":\nKL "), s);
+        assertTrue(s.contains("active units 1/3;"), s);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = (Map<String, Object>) new MiniJson(r.toJson()).parse();
+        Map<?, ?> layer = (Map<?, ?>) json.get("latent_layer");
+        assertEquals("z2", layer.get("name"));
+        assertEquals(3.0, layer.get("dimensions"));
+        assertEquals(3, ((List<?>) ((Map<?, ?>) json.get("kl")).get("per_dimension")).size());
+    }
+
+    @Test
     void deterministicModelReportHasNullsNotNaNs() {
         TableModel model = new TableModel(1) {
             @Override
@@ -81,7 +102,7 @@ class EvaluationReportTest {
     @Test
     void stringsAreEscaped() {
         PosteriorCollapse odd = new PosteriorCollapse(new int[0], new int[0], 0, 0.01, 0.01, "quote \" backslash \\ newline \n tab \t bell \u0007");
-        LatentDiagnostics d = new LatentDiagnostics(Estimate.of(new double[] {1, 2}), Estimate.of(new double[] {1, 2}), new double[0],
+        LatentDiagnostics d = new LatentDiagnostics(LatentLayer.single(1), Estimate.of(new double[] {1, 2}), Estimate.of(new double[] {1, 2}), new double[0],
                 new double[0], 0.01, null, odd);
         String json = new EvaluationReport("a\"b", 2, 0, null, d).toJson();
         @SuppressWarnings("unchecked")

@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.latent4j.core.model.HierarchicalVae;
+import org.latent4j.core.model.HierarchicalVaeConfig;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.parallel.Parallel;
+import org.latent4j.tensor.random.Rng;
 
 class LatentDiagnosticsTest {
     private static LatentDiagnostics diagnose(TableModel model, Tensor x, int batchSize) {
@@ -142,6 +146,48 @@ class LatentDiagnosticsTest {
         assertTrue(c.summary().contains(": 1, 4."), c.summary());
         assertTrue(c.summary().contains("Dimension 2 is inactive"), c.summary());
         assertArrayEquals(new int[] {0, 3, 5}, d.activeDimensions());
+    }
+
+    /**
+     * A hierarchical model whose q(z2|z1) is built by hand (no hidden layer in it, so it is affine in z1):
+     * z2 dimension 0 is N(0, 1) for every z1, the prior; dimension 1 is N(0.5, 0.5^2) for every z1; dimension 2
+     * is N(1.5 z1_0, 1), which follows the data through z1.
+     */
+    static HierarchicalVae hierarchicalWithAQuietTopLayer() {
+        HierarchicalVae m = new HierarchicalVae(HierarchicalVaeConfig.of(6).withSizes(4, 3, List.of(8), List.of()), new Rng(3));
+        float[] w = new float[4 * 6]; // [z1 (4), mean (3) then log std (3)]
+        w[2] = 1.5f;                  // z1_0 -> mean of dimension 2
+        m.namedParameters().get("encoder2.net.0.weight").copyFrom(Tensor.of(w, 4, 6));
+        m.namedParameters().get("encoder2.net.0.bias").copyFrom(Tensor.vector(0, 0.5f, 0, 0, (float) Math.log(0.5), 0));
+        return m;
+    }
+
+    static final Tensor BINARY = new Rng(4).bernoulli(Tensor.full(0.5f, 400, 6));
+
+    @Test
+    void hierarchicalModelsAreDiagnosedOnTheirTopLayerWhosePriorIsStandardNormal() {
+        HierarchicalVae m = hierarchicalWithAQuietTopLayer();
+        LatentDiagnostics d = LatentDiagnostics.compute(m, BINARY, null, LatentDiagnostics.Options.defaults(9));
+        assertEquals("z2", d.layer().name());
+        assertEquals(3, d.latentDimensions());
+        double[] kl = d.klPerDimension(), activity = d.activity();
+        assertEquals(3, kl.length);
+        assertEquals(0, kl[0], 1e-7, "q(z2_0|z1) is the prior");
+        assertEquals(0.5 * (0.25 + 0.25 - Math.log(0.25) - 1), kl[1], 1e-6, "KL(N(0.5, 0.25) || N(0, 1))");
+        assertEquals(0, activity[0], 1e-12);
+        assertEquals(0, activity[1], 1e-12);
+        assertTrue(activity[2] > 0.1, "dimension 2 follows z1: " + activity[2]);
+        // dimension 2 has unit variance: its KL is half the mean square of its means, at least half their variance
+        assertTrue(kl[2] >= 0.5 * activity[2], kl[2] + " vs " + activity[2]);
+        assertArrayEquals(new int[] {0}, d.collapse().collapsedDimensions());
+        assertArrayEquals(new int[] {1}, d.collapse().inactiveDimensions());
+        assertArrayEquals(new int[] {2}, d.activeDimensions());
+        // the mutual information is of the same layer: its E_x KL over all 400 examples is the total above
+        assertEquals(d.totalKl(), d.mutualInformation().meanKl(), 1e-9 * d.totalKl());
+        // the reconstruction still decodes z1 at its posterior mean
+        var q1 = m.encode(BINARY, null);
+        double nll = -m.likelihood().logProb(m.decode(q1.mean(), null), BINARY).mean().item();
+        assertEquals(nll, d.reconstructionNll().mean(), 1e-4 * Math.abs(nll));
     }
 
     @Test

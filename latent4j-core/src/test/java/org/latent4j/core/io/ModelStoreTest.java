@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.latent4j.core.data.Binarization;
+import org.latent4j.core.data.Dataset;
 import org.latent4j.core.data.Standardizer;
 import org.latent4j.core.distributions.DiagonalGaussian;
 import org.latent4j.core.io.ModelStore.DataPreprocessing;
@@ -28,7 +31,14 @@ import org.latent4j.core.model.HierarchicalVaeConfig;
 import org.latent4j.core.model.LatentModel;
 import org.latent4j.core.model.LikelihoodKind;
 import org.latent4j.core.model.Models;
+import org.latent4j.core.model.Vae;
 import org.latent4j.core.model.VaeConfig;
+import org.latent4j.core.train.Trainer;
+import org.latent4j.core.train.TrainerOptions;
+import org.latent4j.core.train.TrainingListener;
+import org.latent4j.core.train.TrainingResult;
+import org.latent4j.tensor.kernel.Kernels;
+import org.latent4j.tensor.parallel.Parallel;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.random.Rng;
 
@@ -110,6 +120,44 @@ class ModelStoreTest {
         assertEquals(3, Json.at(saved.config().training(), "t").get("epochs").asInt());
         assertEquals(ModelStore.FORMAT, saved.config().format());
         assertEquals(saved.model().parameterCount(), saved.config().weights().parameters());
+    }
+
+    @Test
+    void configRecordsTheLibraryVersionAndTheTrainingProvenance(@TempDir Path dir) throws IOException, URISyntaxException {
+        Vae model = new Vae(VaeConfig.of(D, 2).withHidden(List.of(5)), new Rng(7));
+        Dataset data = Dataset.unlabeled("toy", new Rng(8).uniform(0f, 1f, 40, D));
+        TrainerOptions options = TrainerOptions.defaults().withEpochs(2).withBatchSize(10).withSeed(11).withBinarization(Binarization.DYNAMIC);
+        TrainingResult result = Trainer.fit(model, data, null, options, null, TrainingListener.NONE);
+        ModelStore.save(dir, model, preprocessing(), Json.toJson(result), null);
+
+        Json.Cursor config = Json.at(Json.readFile(dir.resolve(ModelStore.CONFIG_FILE)), "config.json");
+        String version = config.get("libraryVersion").asString();
+        assertFalse(version.isBlank());
+        assertEquals(ModelStore.libraryVersion(), version);
+        // run from compiled classes, as here, rather than from the jar whose manifest gives the version
+        if (Files.isDirectory(Path.of(ModelStore.class.getProtectionDomain().getCodeSource().getLocation().toURI()))) {
+            assertEquals("development", version);
+        }
+        assertEquals(version, ModelStore.load(dir).config().libraryVersion());
+
+        Json.Cursor p = config.get("training").get("provenance");
+        assertEquals(List.of("libraryVersion", "modelKind", "parameterCount", "seed", "options", "trainData", "validationData", "startTime",
+                "endTime", "javaVersion", "kernels", "threads", "resumes"), List.copyOf(p.keys()));
+        assertEquals(version, p.get("libraryVersion").asString());
+        assertEquals("vae", p.get("modelKind").asString());
+        assertEquals(model.parameterCount(), p.get("parameterCount").asLong());
+        assertEquals(11, p.get("seed").asLong());
+        assertEquals(2, p.get("options").get("epochs").asInt());
+        assertEquals("DYNAMIC", p.get("options").get("binarization").asString());
+        assertEquals("toy/train", p.get("trainData").asString());
+        assertEquals("toy/validation", p.get("validationData").asString());
+        Instant start = Instant.parse(p.get("startTime").asString()), end = Instant.parse(p.get("endTime").asString());
+        assertFalse(end.isBefore(start));
+        assertEquals(Runtime.version().toString(), p.get("javaVersion").asString());
+        assertEquals(Kernels.describe(), p.get("kernels").asString());
+        assertEquals(Parallel.threads(), p.get("threads").asInt());
+        assertEquals(0, p.get("resumes").asInt());
+        assertEquals(2, config.get("training").get("history").size());
     }
 
     private static String failure(Path dir) {

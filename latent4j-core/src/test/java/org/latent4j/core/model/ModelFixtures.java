@@ -47,6 +47,17 @@ final class ModelFixtures {
         assertTrue(r.checked() > 0, "nothing checked");
     }
 
+    /**
+     * log of the mean of exp(w[s * b + row]) over samples s in [from, to), in double, for log importance weights w
+     * laid out [samples, b] as {@link LatentModel#logImportanceWeights} returns them: the bound L_(to - from) of that row.
+     */
+    static double logMeanExp(float[] w, int b, int row, int from, int to) {
+        double max = Double.NEGATIVE_INFINITY, acc = 0;
+        for (int s = from; s < to; s++) max = Math.max(max, w[s * b + row]);
+        for (int s = from; s < to; s++) acc += Math.exp(w[s * b + row] - max);
+        return max + Math.log(acc / (to - from));
+    }
+
     /** Trains with Adam on minibatches of 20 for {@code steps} steps. */
     static void train(LatentModel model, Tensor x, Tensor condition, int steps, double lr, long seed) {
         Adam adam = new Adam(model.parameters(), AdamOptions.DEFAULTS.withLearningRate(lr));

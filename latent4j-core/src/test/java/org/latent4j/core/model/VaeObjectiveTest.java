@@ -1,5 +1,6 @@
 package org.latent4j.core.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -94,6 +95,47 @@ class VaeObjectiveTest {
         assertEquals(50 * 9 * kl, late.regularization().item(), 1e-4 * 450 * kl);
     }
 
+    /**
+     * The encoder's second head h read both ways, on values whose consequences are worked out by hand. The
+     * encoder is affine (no hidden layer) with a zero bias, so the one-hot inputs below make the head output
+     * the weight rows themselves: row 0 gives means (0.5, -1) and head (ln 2, -ln 2), row 1 means (0, 2) and
+     * head (0, ln 3).
+     */
+    @Test
+    void posteriorHeadIsTheLogStdOrTheLogVariance() {
+        float ln2 = (float) Math.log(2), ln3 = (float) Math.log(3);
+        Tensor x = Tensor.of(new float[] {1, 0, 0, 1}, 2, 2);
+        float[] mu = {0.5f, -1, 0, 2};
+        // LOG_STD: sigma = exp(h) = (2, 1/2), (1, 3); LOG_VARIANCE: sigma^2 = exp(h) = (2, 1/2), (1, 3)
+        double[] stdOfLogStd = {2, 0.5, 1, 3};
+        double[] stdOfLogVariance = {Math.sqrt(2), Math.sqrt(0.5), 1, Math.sqrt(3)};
+        // 0.5 (mu^2 + sigma^2 - ln sigma^2 - 1) with those numbers
+        double[] klOfLogStd = {0.5 * (0.25 + 4 - 2 * ln2 - 1), 0.5 * (1 + 0.25 + 2 * ln2 - 1), 0, 0.5 * (4 + 9 - 2 * ln3 - 1)};
+        double[] klOfLogVariance = {0.5 * (0.25 + 2 - ln2 - 1), 0.5 * (1 + 0.5 + ln2 - 1), 0, 0.5 * (4 + 3 - ln3 - 1)};
+        for (PosteriorParameterisation p : PosteriorParameterisation.values()) {
+            boolean logStd = p == PosteriorParameterisation.LOG_STD;
+            double[] std = logStd ? stdOfLogStd : stdOfLogVariance, kl = logStd ? klOfLogStd : klOfLogVariance;
+            Vae m = new Vae(VaeConfig.of(2, 2).withHidden(List.of()).withPosterior(p), new Rng(1));
+            // weight [in, out]: columns 0-1 are the means, 2-3 the head
+            m.namedParameters().get("encoder.net.0.weight").copyFrom(Tensor.of(new float[] {0.5f, -1, ln2, -ln2, 0, 2, 0, ln3}, 2, 4));
+            m.namedParameters().get("encoder.net.0.bias").copyFrom(Tensor.zeros(4));
+            var q = m.encode(x, null);
+            assertArrayEquals(mu, q.mean().contiguous().toArray(), 1e-6f, p.name());
+            float[] logVar = q.logVar().contiguous().toArray(), klPerDim = q.klToStandardNormalPerDim().contiguous().toArray();
+            for (int i = 0; i < 4; i++) {
+                assertEquals(2 * Math.log(std[i]), logVar[i], 1e-6, p + " log-variance " + i);
+                assertEquals(std[i], Math.exp(0.5 * logVar[i]), 1e-6, p + " std " + i);
+                assertEquals(kl[i], klPerDim[i], 1e-6, p + " KL " + i);
+            }
+            // the loss reports the KL summed over dimensions, averaged over the two rows
+            LossResult r = m.loss(Batch.of(x), AT_STEP_3, new Rng(5));
+            assertEquals((kl[0] + kl[1] + kl[2] + kl[3]) / 2, r.metrics().get("kl"), 1e-6, p + " KL of the loss");
+            // its latents are mu + sigma eps, eps the first normals of the same seed, drawn as [k = 1, batch, latent]
+            float[] eps = new Rng(5).normal(0f, 1f, 1, 2, 2).toArray(), z = r.latents().contiguous().toArray();
+            for (int i = 0; i < 4; i++) assertEquals(mu[i] + std[i] * eps[i], z[i], 1e-5, p + " z " + i);
+        }
+    }
+
     @Test
     void importanceWeightedBoundRisesWithKAndBoundsTheElbo() {
         Vae m = new Vae(BASE, new Rng(41));
@@ -105,14 +147,9 @@ class VaeObjectiveTest {
             int groups = total / k;
             for (int g = 0; g < groups; g++) {
                 for (int i = 0; i < B; i++) {
-                    double max = Double.NEGATIVE_INFINITY, avg = 0;
-                    for (int s = g * k; s < (g + 1) * k; s++) max = Math.max(max, w[s * B + i]);
-                    double acc = 0;
-                    for (int s = g * k; s < (g + 1) * k; s++) {
-                        acc += Math.exp(w[s * B + i] - max);
-                        avg += w[s * B + i];
-                    }
-                    double lk = max + Math.log(acc / k);
+                    double avg = 0;
+                    for (int s = g * k; s < (g + 1) * k; s++) avg += w[s * B + i];
+                    double lk = ModelFixtures.logMeanExp(w, B, i, g * k, (g + 1) * k);
                     assertTrue(lk >= avg / k - 1e-9, "log-mean-exp is at least the mean (Jensen)");
                     mean += lk / (groups * B);
                 }
@@ -130,12 +167,7 @@ class VaeObjectiveTest {
         float loss = m.loss(Batch.of(X), AT_STEP_3, new Rng(44)).loss().item();
         float[] w = m.logImportanceWeights(X, null, 7, new Rng(44)).toArray();
         double expected = 0;
-        for (int i = 0; i < B; i++) {
-            double max = Double.NEGATIVE_INFINITY, acc = 0;
-            for (int s = 0; s < 7; s++) max = Math.max(max, w[s * B + i]);
-            for (int s = 0; s < 7; s++) acc += Math.exp(w[s * B + i] - max);
-            expected -= (max + Math.log(acc / 7)) / B;
-        }
+        for (int i = 0; i < B; i++) expected -= ModelFixtures.logMeanExp(w, B, i, 0, 7) / B;
         assertEquals(expected, loss, 1e-5 * Math.abs(expected));
     }
 

@@ -18,6 +18,7 @@ import org.latent4j.core.io.Json;
 import org.latent4j.core.io.Safetensors;
 import org.latent4j.core.model.LatentModel;
 import org.latent4j.tensor.Tensor;
+import org.latent4j.tensor.optim.LearningRateSchedule;
 import org.latent4j.tensor.random.Rng;
 
 class TrainerTest {
@@ -211,6 +212,68 @@ class TrainerTest {
         assertEquals("Constant", c.get("provenance").get("options").get("schedule").get("type").asString());
         assertEquals("toy/train", c.get("provenance").get("trainData").asString());
         assertFalse(c.get("provenance").get("kernels").asString().isBlank());
+    }
+
+    @Test
+    void checkpointsEveryThirdEpochAndAfterTheLast() throws IOException {
+        Path run = tmp.resolve("every3");
+        List<Integer> epochs = new ArrayList<>();
+        List<Long> steps = new ArrayList<>();
+        Trainer.fit(new TinyVae(DIM, 3, 1), data(), null, options().withEpochs(7).withCheckpointEveryEpochs(3), run, new TrainingListener() {
+            @Override
+            public void onCheckpoint(Path dir, int epoch, long step) {
+                epochs.add(epoch);
+                steps.add(step);
+            }
+        });
+        // epochs completed when each checkpoint was written: 3 and 6 by the rule, 7 because it is the last
+        assertEquals(List.of(3, 6, 7), epochs);
+        assertEquals(List.of(12L, 24L, 28L), steps, "4 steps per epoch");
+        assertEquals(7, Checkpoint.readState(run).epoch());
+    }
+
+    /** The rate of every step and of every line of history.csv, for a schedule over several epochs. */
+    private static double[] ratesOfEachEpoch(Path run, TrainerOptions options) throws IOException {
+        int epochs = options.epochs();
+        double[] perEpoch = new double[epochs];
+        Trainer.fit(new TinyVae(DIM, 3, 1), data(), null, options, run, new TrainingListener() {
+            @Override
+            public void onStep(StepInfo s) {
+                assertEquals(options.schedule().rate(s.epoch(), s.step() - 1), s.learningRate(), 0.0, "step " + s.step());
+                perEpoch[s.epoch()] = s.learningRate();
+            }
+        });
+        List<String> lines = Files.readAllLines(run.resolve(HistoryCsv.FILE));
+        assertEquals(epochs + 1, lines.size());
+        for (int e = 0; e < epochs; e++) {
+            assertEquals(perEpoch[e], Double.parseDouble(lines.get(e + 1).split(",", -1)[6]), 0.0, "history.csv, epoch " + (e + 1));
+        }
+        return perEpoch;
+    }
+
+    @Test
+    void theLearningRateFollowsTheIwaeSchedule() throws IOException {
+        // stage i lasts 3^i epochs at 1e-3 * 10^(-i/7): epoch 1 is stage 0, epochs 2-4 stage 1, epochs 5-13 stage 2
+        double r0 = 1e-3, r1 = 1e-3 * Math.pow(10, -1 / 7.0), r2 = 1e-3 * Math.pow(10, -2 / 7.0);
+        double[] rates = ratesOfEachEpoch(tmp.resolve("iwae"), options().withEpochs(6).withSchedule(LearningRateSchedule.iwae()));
+        assertArrayEquals(new double[] {r0, r1, r1, r1, r2, r2}, rates, 1e-15);
+    }
+
+    @Test
+    void aStageAtRateZeroLeavesTheWeightsAlone() throws IOException {
+        TrainerOptions staged = options().withEpochs(4).withSchedule(LearningRateSchedule.staged(new int[] {1, 2, 1}, new double[] {0, 0.02, 0.005}));
+        TinyVae model = new TinyVae(DIM, 3, 1);
+        Map<String, float[]> initial = weights(model);
+        List<Map<String, float[]>> afterEpoch = new ArrayList<>();
+        Trainer.fit(model, data(), null, staged, null, new TrainingListener() {
+            @Override
+            public void onEpochEnd(EpochRecord r) {
+                afterEpoch.add(weights(model));
+            }
+        });
+        assertSameBits(initial, afterEpoch.get(0));
+        assertNotEquals(initial.get("decoder.weight")[0], afterEpoch.get(1).get("decoder.weight")[0], "the second epoch runs at 0.02");
+        assertArrayEquals(new double[] {0, 0.02, 0.02, 0.005}, ratesOfEachEpoch(tmp.resolve("staged"), staged), 0.0);
     }
 
     @Test
