@@ -47,7 +47,8 @@ final class TrainCommand implements Command {
     static final String ARGUMENTS_FILE = "train-arguments.json";
 
     private static final Set<String> FLAGS = Set.of();
-    private static final Set<String> VALUED = Set.of("model", "data", "limit", "epochs", "batch", "latent", "hidden", "activation", "k", "beta",
+    /** Every option train reads (its --help names each). */
+    static final Set<String> VALUED = Set.of("model", "data", "limit", "epochs", "batch", "latent", "hidden", "activation", "k", "beta",
             "objective", "kl-warmup", "free-bits", "posterior", "lr", "schedule", "patience", "checkpoint-every", "checkpoint-minutes",
             "binarize", "likelihood", "sigma", "seed", "out", "resume", "nll-k", "eval-limit", "json");
 
