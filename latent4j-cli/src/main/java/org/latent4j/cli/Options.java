@@ -1,8 +1,10 @@
 package org.latent4j.cli;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -101,6 +103,30 @@ public final class Options {
         } catch (NumberFormatException e) {
             throw new UsageException(command + ": --" + name + " must be a number, got '" + v + "'");
         }
+    }
+
+    /** One of the words {@code allowed} (given in lower case; the value is read case-insensitively), e.g. --schedule cosine. */
+    public String choice(String name, String def, List<String> allowed) {
+        String v = values.get(name);
+        if (v == null) return def;
+        String word = v.trim().toLowerCase(Locale.ROOT);
+        if (!allowed.contains(word)) {
+            String either = String.join(", ", allowed.subList(0, allowed.size() - 1)) + " or " + allowed.getLast();
+            throw new UsageException(command + ": --" + name + " must be " + either + ", got '" + v + "'");
+        }
+        return word;
+    }
+
+    /** A constant of {@code type} by its command-line word: its name in lower case with '-' for '_' (LOG_STD is log-std). */
+    public <E extends Enum<E>> E choice(String name, E def, Class<E> type) {
+        E[] all = type.getEnumConstants();
+        List<String> words = Arrays.stream(all).map(Options::word).toList();
+        return all[words.indexOf(choice(name, word(def), words))];
+    }
+
+    /** The command-line word of an enum constant. */
+    public static String word(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** A comma-separated list of positive integers, e.g. --sizes 256,512. */

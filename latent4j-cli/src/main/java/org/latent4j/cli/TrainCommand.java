@@ -25,6 +25,7 @@ import org.latent4j.core.model.HierarchicalVaeConfig;
 import org.latent4j.core.model.LatentModel;
 import org.latent4j.core.model.LikelihoodKind;
 import org.latent4j.core.model.Models;
+import org.latent4j.core.model.PosteriorParameterisation;
 import org.latent4j.core.model.VaeConfig;
 import org.latent4j.core.nn.Activation;
 import org.latent4j.core.train.ConsoleProgress;
@@ -37,6 +38,7 @@ import org.latent4j.core.train.TrainingDivergedException;
 import org.latent4j.core.train.TrainingResult;
 import org.latent4j.tensor.GradMode;
 import org.latent4j.tensor.Tensor;
+import org.latent4j.tensor.optim.LearningRateSchedule;
 import org.latent4j.tensor.random.Rng;
 
 /** {@code latent4j train}: trains a model of the VAE family and writes a run directory. */
@@ -45,8 +47,24 @@ final class TrainCommand implements Command {
     static final String ARGUMENTS_FILE = "train-arguments.json";
 
     private static final Set<String> FLAGS = Set.of();
-    private static final Set<String> VALUED = Set.of("model", "data", "limit", "epochs", "batch", "latent", "hidden", "activation", "k", "beta",
-            "lr", "binarize", "likelihood", "sigma", "seed", "out", "resume", "nll-k", "eval-limit", "json");
+    /** Every option train reads (its --help names each). */
+    static final Set<String> VALUED = Set.of("model", "data", "limit", "epochs", "batch", "latent", "hidden", "activation", "k", "beta",
+            "objective", "kl-warmup", "free-bits", "posterior", "lr", "schedule", "patience", "checkpoint-every", "checkpoint-minutes",
+            "binarize", "likelihood", "sigma", "seed", "out", "resume", "nll-k", "eval-limit", "json");
+
+    /** The options only some models take, with those models: the others refuse them rather than ignore them. */
+    private static final Map<String, List<String>> MODEL_OPTIONS = Map.of(
+            "k", List.of(Models.VAE, Models.BETA_VAE, Models.IWAE, Models.CVAE, Models.HVAE),
+            // a vae with another KL weight is a beta-vae: one way to ask for it; iwae's bound and hvae's Monte Carlo KL have no weight
+            "beta", List.of(Models.BETA_VAE, Models.CVAE),
+            "kl-warmup", List.of(Models.VAE, Models.BETA_VAE, Models.CVAE),
+            "free-bits", List.of(Models.VAE, Models.BETA_VAE, Models.CVAE),
+            "posterior", List.of(Models.VAE, Models.BETA_VAE, Models.IWAE, Models.CVAE, Models.HVAE),
+            // the one-layer models choose their objective by --model (iwae, or vae with --k)
+            "objective", List.of(Models.HVAE));
+
+    private static final String CONSTANT = "constant", COSINE = "cosine", IWAE_SCHEDULE = "iwae";
+    private static final List<String> SCHEDULES = List.of(CONSTANT, COSINE, IWAE_SCHEDULE);
 
     @Override
     public String name() {
@@ -68,36 +86,58 @@ final class TrainCommand implements Command {
                 are measured on held-out data: NLL by importance sampling, active units, mutual information and a
                 posterior-collapse report.
 
+                An option a model does not take (e.g. --beta for iwae, --k for ae) is refused, not ignored.
+
                 options:
-                  --model KIND       ae, vae, beta-vae, iwae, cvae, hvae (default vae); cvae is conditioned on the
-                                     class of each image, and its samples.png shows one row per class
-                  --data SOURCE      embedded (default: the embedded Fashion-MNIST test split, 1,000 rows held
-                                     out for evaluation), fashion-mnist (the installed full set: train on the
-                                     training split, evaluate on the test split) or a DIR of IDX files
-                  --limit N          train on the first N rows only (default: all)
-                  --epochs N         passes over the training rows (default 50)
-                  --batch N          rows per step (default 128)
-                  --latent N         latent dimensions (default 16; for hvae the first layer, the second has half)
-                  --hidden A,B,...   hidden layer sizes of the encoder, mirrored in the decoder (default 512,256)
-                  --activation NAME  %s (default relu)
-                  --k N              samples per example: the IWAE bound's k for iwae (default 5), the k-sample
-                                     ELBO for vae and beta-vae (default 1)
-                  --beta B           KL weight of beta-vae (default 4)
-                  --lr RATE          Adam's learning rate (default 0.001)
-                  --likelihood NAME  the decoder's p(x|z): bernoulli (default; for binarized pixels),
-                                     gaussian-fixed (standard deviation --sigma) or gaussian-learned (a learned
-                                     variance per pixel); NLL under a Gaussian is a density, so it is not
-                                     comparable with a Bernoulli NLL
-                  --sigma S          standard deviation of gaussian-fixed (default 0.1)
-                  --binarize MODE    none, dynamic or static (default dynamic for bernoulli: a fresh Bernoulli
-                                     sample of the pixels for every batch; none for the Gaussian likelihoods)
-                  --seed N           the one seed of the run (default 0)
-                  --out DIR          the run directory (default runs/MODEL-YYYYMMDD-HHMMSS); must not exist
-                  --resume DIR       continue the run in DIR from its last checkpoint, with its options
-                                     (--epochs may be raised to train longer)
-                  --nll-k N          importance samples of the final NLL estimate (default 100)
-                  --eval-limit N     held-out rows evaluated at the end (default 1000)
-                  --json FILE        also write the summary as JSON
+                  --model KIND            ae, vae, beta-vae, iwae, cvae, hvae (default vae); cvae is conditioned on
+                                          the class of each image, and its samples.png shows one row per class; ae is
+                                          deterministic and writes no samples.png
+                  --data SOURCE           embedded (default: the embedded Fashion-MNIST test split, 1,000 rows held
+                                          out for evaluation), fashion-mnist (the installed full set: train on the
+                                          training split, evaluate on the test split) or a DIR of IDX files
+                  --limit N               train on the first N rows only (default: all)
+                  --epochs N              passes over the training rows (default 50)
+                  --batch N               rows per step (default 128)
+                  --latent N              latent dimensions (default 16; for hvae the first layer, the second has half)
+                  --hidden A,B,...        hidden layer sizes of the encoder, mirrored in the decoder (default 512,256;
+                                          for hvae between x and z1, and half of each between z1 and z2)
+                  --activation NAME       %s (default relu, for every model)
+                  --k N                   samples per example: the IWAE bound's k for iwae (default 5), the k-sample
+                                          ELBO for vae, beta-vae and cvae (default 1); for hvae per --objective
+                  --objective NAME        hvae's objective over its k samples: elbo (the k-sample ELBO, as --model vae;
+                                          default, k default 1) or iwae (the bound L_k, as --model iwae; k default 5)
+                  --beta B                KL weight of beta-vae (default 4) and cvae (default 1)
+                  --kl-warmup EPOCHS      raise the KL weight linearly from 0 to --beta over EPOCHS epochs (vae,
+                                          beta-vae, cvae; default 0 = off)
+                  --free-bits NATS        free bits: each latent dimension's batch-mean KL counts as at least NATS
+                                          (vae, beta-vae, cvae; default 0 = off)
+                  --posterior NAME        the encoders' variance head: log-variance (default) or log-std (std =
+                                          exp(linear), as in the IWAE paper); every model but ae
+                  --lr RATE               Adam's learning rate, the peak of cosine (default 0.001)
+                  --schedule NAME         the learning rate over training: constant (default), cosine (from --lr down
+                                          to 0 over --epochs, step by step) or iwae (the IWAE paper's: 3^i epochs at
+                                          0.001 * 10^(-i/7), i = 0..7, with Adam's eps 1e-4; all of it takes
+                                          --epochs 3280; it sets its own rates, so takes no --lr)
+                  --patience N            stop early after N epochs without a lower validation loss (validation
+                                          holds out 10%% of the training rows; default 0 = off)
+                  --checkpoint-every N    checkpoint after every N epochs (default 1; 0 = by --checkpoint-minutes
+                                          only); the last epoch is always checkpointed
+                  --checkpoint-minutes M  also checkpoint once M minutes have passed since the last checkpoint
+                                          (default 0 = off)
+                  --likelihood NAME       the decoder's p(x|z): bernoulli (default; for binarized pixels),
+                                          gaussian-fixed (standard deviation --sigma) or gaussian-learned (a learned
+                                          variance per pixel); NLL under a Gaussian is a density, so it is not
+                                          comparable with a Bernoulli NLL
+                  --sigma S               standard deviation of gaussian-fixed (default 0.1)
+                  --binarize MODE         none, dynamic or static (default dynamic for bernoulli: a fresh Bernoulli
+                                          sample of the pixels for every batch; none for the Gaussian likelihoods)
+                  --seed N                the one seed of the run (default 0)
+                  --out DIR               the run directory (default runs/MODEL-YYYYMMDD-HHMMSS); must not exist
+                  --resume DIR            continue the run in DIR from its last checkpoint, with its options
+                                          (--epochs may be raised to train longer)
+                  --nll-k N               importance samples of the final NLL estimate (default 100)
+                  --eval-limit N          held-out rows evaluated at the end (default 1000)
+                  --json FILE             also write the summary as JSON
                 """.formatted(Activation.names());
     }
 
@@ -121,19 +161,14 @@ final class TrainCommand implements Command {
         Settings settings = Settings.read(o);
         String kind = settings.kind();
         long seed = settings.seed();
-        int latent = settings.latent(), k = settings.k(), nllK = settings.nllK(), evalLimit = settings.evalLimit();
-        int[] hidden = settings.hidden();
-        Activation activation = settings.activation();
-        double beta = settings.beta();
+        int nllK = settings.nllK(), evalLimit = settings.evalLimit();
         Binarization binarization = settings.binarization();
-        LikelihoodKind likelihood = settings.likelihood();
-        double sigma = settings.sigma();
 
         Runs.DataSource dataSource = new Runs.DataSource(settings.source(), settings.limit(), seed);
         Runs.DataSets data = Runs.load(dataSource);
         Dataset train = data.train();
         int d = train.dim();
-        Record config = parse(() -> config(kind, d, latent, hidden, activation, k, beta, likelihood, sigma));
+        Record config = parse(() -> config(settings, d));
         LatentModel model = Models.create(kind, config, new Rng(seed));
         // the IWAE paper's start: the decoder reproduces the mean training image before any step
         if (!resume) model.initialiseOutputBias(columnMeans(train.features()));
@@ -146,8 +181,7 @@ final class TrainCommand implements Command {
             saved.remove("json");
             Json.writeFile(runDir.resolve(ARGUMENTS_FILE), Json.toJson(saved));
         }
-        TrainerOptions options = TrainerOptions.defaults().withEpochs(settings.epochs()).withBatchSize(settings.batch()).withSeed(seed)
-                .withLearningRate(settings.lr()).withBinarization(binarization);
+        TrainerOptions options = trainerOptions(settings, train.size());
         TrainingResult result;
         long start = System.nanoTime();
         StartWatch progress = new StartWatch(ConsoleProgress.onStandardError());
@@ -176,18 +210,23 @@ final class TrainCommand implements Command {
         Json.Value metrics = Json.parse(report.toJson());
         Json.Value training = Runs.object("data", Json.toJson(dataSource), "arguments", Json.toJson(o.values()), "result", Json.toJson(result));
         ModelStore.save(runDir, model, prep, training, metrics);
+        List<String> written = new java.util.ArrayList<>(List.of("model", "metrics.json", "history.csv"));
         try (GradMode.Scope noGrad = GradMode.disabled()) {
-            // 8 x 8 samples, or for a conditional model 8 of each class, one class per row
+            // 8 x 8 samples, or for a conditional model 8 of each class, one class per row; a deterministic model has no prior to sample
             int n = model.conditionClasses() == 0 ? 64 : 8;
-            if (model.isStochastic()) Runs.writeGrid(runDir.resolve("samples.png"), prep, Runs.samples(model, prep, n, seed), 8);
+            if (model.isStochastic()) {
+                Runs.writeGrid(runDir.resolve("samples.png"), prep, Runs.samples(model, prep, n, seed), 8);
+                written.add("samples.png");
+            }
             Runs.writeGrid(runDir.resolve("reconstructions.png"), prep, Runs.reconstructionPairs(model, prep, test, 32, 16), 16);
+            written.add("reconstructions.png");
         }
 
         var last = result.last();
         System.out.printf(Locale.ROOT, "trained %d epochs in %.1fs: train loss %.3f%s%n", last.epoch(), trainSeconds, last.trainLoss(),
                 last.validationLoss().isPresent() ? String.format(Locale.ROOT, ", validation loss %.3f", last.validationLoss().getAsDouble()) : "");
         System.out.print(report.summary());
-        System.out.println("wrote " + runDir + " (model, metrics.json, history.csv, samples.png, reconstructions.png)");
+        System.out.println("wrote " + runDir + " (" + String.join(", ", written) + ")");
         Runs.writeJson(o, Runs.object("run", runDir.toString(), "model", kind, "epochs", last.epoch(), "seconds", trainSeconds,
                 "train_loss", last.trainLoss(), "validation_loss", last.validationLoss().isPresent() ? last.validationLoss().getAsDouble() : null,
                 "metrics", metrics));
@@ -195,17 +234,30 @@ final class TrainCommand implements Command {
     }
 
     /** The options of a run, read and checked. */
-    private record Settings(String kind, long seed, int epochs, int batch, int latent, int[] hidden, Activation activation, int k, double beta,
-                            double lr, Binarization binarization, LikelihoodKind likelihood, double sigma, int limit, int nllK, int evalLimit,
-                            String source) {
+    private record Settings(String kind, long seed, int epochs, int batch, int latent, int[] hidden, Activation activation, int k,
+                            HierarchicalVaeConfig.Objective objective, double beta, double klWarmup, double freeBits,
+                            PosteriorParameterisation posterior, double lr, String schedule, int patience, int checkpointEvery,
+                            double checkpointMinutes, Binarization binarization, LikelihoodKind likelihood, double sigma, int limit, int nllK,
+                            int evalLimit, String source) {
         static Settings read(Options o) {
             String kind = o.string("model", Models.VAE);
             if (!Models.KINDS.contains(kind)) throw new UsageException("train: unknown --model " + kind + " (one of " + String.join(", ", Models.KINDS) + ")");
+            for (String option : o.values().keySet()) {
+                List<String> takers = MODEL_OPTIONS.get(option);
+                if (takers != null && !takers.contains(kind)) {
+                    throw new UsageException("train: --" + option + " does not apply to --model " + kind + " (only to " + String.join(", ", takers) + ")");
+                }
+            }
             LikelihoodKind likelihood = parse(() -> LikelihoodKind.parse(o.string("likelihood", "bernoulli")));
             if (o.has("sigma") && likelihood != LikelihoodKind.GAUSSIAN_FIXED) {
                 throw new UsageException("train: --sigma is the standard deviation of --likelihood gaussian-fixed, not of " + likelihood.cliName());
             }
-            String binarizeDefault = likelihood == LikelihoodKind.BERNOULLI ? "dynamic" : "none";
+            String schedule = o.choice("schedule", CONSTANT, SCHEDULES);
+            if (schedule.equals(IWAE_SCHEDULE) && o.has("lr")) {
+                throw new UsageException("train: --lr does not apply to --schedule iwae (it sets the IWAE paper's rates, from 0.001 down)");
+            }
+            var objective = o.choice("objective", HierarchicalVaeConfig.Objective.ELBO, HierarchicalVaeConfig.Objective.class);
+            boolean boundK = kind.equals(Models.IWAE) || objective == HierarchicalVaeConfig.Objective.IWAE;
             return new Settings(kind,
                     o.integer("seed", 0, 0, Integer.MAX_VALUE),
                     o.integer("epochs", 50, 1, 1_000_000),
@@ -213,11 +265,18 @@ final class TrainCommand implements Command {
                     o.integer("latent", 16, 1, 100_000),
                     o.integers("hidden", new int[] {512, 256}, 1, 1_000_000),
                     parse(() -> Activation.parse(o.string("activation", "relu"))),
-                    o.integer("k", kind.equals(Models.IWAE) ? 5 : 1, 1, 100_000),
+                    o.integer("k", boundK ? 5 : 1, 1, 100_000),
+                    objective,
                     o.number("beta", kind.equals(Models.BETA_VAE) ? 4 : 1, 1e-6, 1e6),
+                    o.number("kl-warmup", 0, 0, 1e6),
+                    o.number("free-bits", 0, 0, 1e3),
+                    o.choice("posterior", PosteriorParameterisation.LOG_VARIANCE, PosteriorParameterisation.class),
                     o.number("lr", 1e-3, 1e-9, 10),
-                    parse(() -> Binarization.valueOf(o.string("binarize", binarizeDefault).toUpperCase(Locale.ROOT)),
-                            "--binarize must be none, dynamic or static, got '" + o.string("binarize", "") + "'"),
+                    schedule,
+                    o.integer("patience", 0, 0, 1_000_000),
+                    o.integer("checkpoint-every", 1, 0, 1_000_000),
+                    o.number("checkpoint-minutes", 0, 0, 1e6),
+                    o.choice("binarize", likelihood == LikelihoodKind.BERNOULLI ? Binarization.DYNAMIC : Binarization.NONE, Binarization.class),
                     likelihood,
                     o.number("sigma", 0.1, 1e-6, 1e6),
                     o.integer("limit", 0, 0, Integer.MAX_VALUE),
@@ -318,32 +377,40 @@ final class TrainCommand implements Command {
         }
     }
 
-    private static <T> T parse(java.util.function.Supplier<T> f, String message) {
-        try {
-            return f.get();
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("train: " + message);
-        }
-    }
-
-    /** The model config the options describe. */
-    static Record config(String kind, int d, int latent, int[] hidden, Activation activation, int k, double beta,
-                         LikelihoodKind likelihood, double sigma) {
-        List<Integer> h = Arrays.stream(hidden).boxed().toList();
-        return switch (kind) {
-            case Models.AE -> new AutoencoderConfig(d, latent, h, null, activation, likelihood, sigma);
+    /** The model config the options describe, for data of {@code d} features. */
+    private static Record config(Settings s, int d) {
+        int latent = s.latent();
+        List<Integer> h = Arrays.stream(s.hidden()).boxed().toList();
+        return switch (s.kind()) {
+            case Models.AE -> new AutoencoderConfig(d, latent, h, null, s.activation(), s.likelihood(), s.sigma());
             case Models.HVAE -> {
-                List<Integer> h2 = Arrays.stream(hidden).map(x -> Math.max(2, x / 2)).boxed().toList();
-                yield HierarchicalVaeConfig.of(d).withSizes(latent, Math.max(1, latent / 2), h, h2).withObjective(HierarchicalVaeConfig.Objective.ELBO, k)
-                        .withLikelihood(likelihood, sigma);
+                List<Integer> h2 = Arrays.stream(s.hidden()).map(x -> Math.max(2, x / 2)).boxed().toList();
+                yield HierarchicalVaeConfig.of(d).withSizes(latent, Math.max(1, latent / 2), h, h2).withActivation(s.activation())
+                        .withPosterior(s.posterior()).withObjective(s.objective(), s.k()).withLikelihood(s.likelihood(), s.sigma());
             }
             default -> {
-                VaeConfig vae = VaeConfig.of(d, latent).withHidden(h).withActivation(activation).withBeta(beta).withSamples(k)
-                        .withLikelihood(likelihood);
-                if (likelihood == LikelihoodKind.GAUSSIAN_FIXED) vae = vae.withGaussianSigma(sigma);
+                VaeConfig vae = VaeConfig.of(d, latent).withHidden(h).withActivation(s.activation()).withPosterior(s.posterior()).withBeta(s.beta())
+                        .withWarmupEpochs(s.klWarmup()).withFreeBits(s.freeBits()).withSamples(s.k()).withLikelihood(s.likelihood());
+                if (s.likelihood() == LikelihoodKind.GAUSSIAN_FIXED) vae = vae.withGaussianSigma(s.sigma());
                 // every data source of the command is Fashion-MNIST-shaped, with its 10 classes
-                yield kind.equals(Models.CVAE) ? new ConditionalVaeConfig(vae, FashionMnist.CLASS_NAMES.size()) : vae;
+                yield s.kind().equals(Models.CVAE) ? new ConditionalVaeConfig(vae, FashionMnist.CLASS_NAMES.size()) : vae;
             }
+        };
+    }
+
+    /** The trainer's options, for {@code trainRows} training rows (before the trainer holds out its validation rows). */
+    private static TrainerOptions trainerOptions(Settings s, int trainRows) {
+        TrainerOptions t = TrainerOptions.defaults().withEpochs(s.epochs()).withBatchSize(s.batch()).withSeed(s.seed())
+                .withBinarization(s.binarization()).withEarlyStoppingPatience(s.patience()).withCheckpointEveryEpochs(s.checkpointEvery())
+                .withCheckpointEveryMinutes(s.checkpointMinutes());
+        return switch (s.schedule()) {
+            case IWAE_SCHEDULE -> t.withSchedule(LearningRateSchedule.iwae()).withAdam(TrainerOptions.iwaePaper().adam());
+            case COSINE -> {
+                // the cosine is by step: the trainer steps over the rows its validation split (Dataset.split, round(fraction * n)) leaves
+                int rows = trainRows - (int) Math.round(t.validationFraction() * trainRows);
+                yield t.withSchedule(LearningRateSchedule.warmupCosine(s.lr(), 0, 0, (long) s.epochs() * Math.ceilDiv(rows, s.batch())));
+            }
+            default -> t.withLearningRate(s.lr());
         };
     }
 

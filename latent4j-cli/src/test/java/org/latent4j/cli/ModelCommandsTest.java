@@ -11,6 +11,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,6 +40,20 @@ class ModelCommandsTest {
             System.setOut(oldOut);
             System.setErr(oldErr);
         }
+    }
+
+    /** The options of a tiny run: one epoch on 200 rows, a small network, a quick evaluation. */
+    static final List<String> TINY = List.of("--limit", "200", "--epochs", "1", "--hidden", "32", "--latent", "4", "--batch", "50", "--nll-k", "3",
+            "--eval-limit", "20");
+
+    /** {@code train --out RUN}, the tiny options and {@code extra} (a later option replaces an earlier one), which must succeed. */
+    static Result trainTiny(Path run, String... extra) {
+        List<String> args = new ArrayList<>(List.of("train", "--out", run.toString()));
+        args.addAll(TINY);
+        args.addAll(List.of(extra));
+        Result r = latent4j(args.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        return r;
     }
 
     @BeforeAll
@@ -105,8 +121,15 @@ class ModelCommandsTest {
         assertPng(recon, 4, 4);
         double mse = Json.at(Json.readFile(rj), "r").get("mean_squared_error").asDouble();
         assertTrue(mse > 0 && mse < 1, "mse " + mse);
-        assertEquals(0, latent4j("interpolate", run.toString(), "--pairs", "2", "--steps", "3", "--out", interp.toString()).code());
+        Path ij = tmp.resolve("i.json");
+        r = latent4j("interpolate", run.toString(), "--pairs", "2", "--steps", "3", "--out", interp.toString(), "--json", ij.toString());
+        assertEquals(0, r.code(), r.err());
         assertPng(interp, 5, 2);
+        Json.Cursor i = Json.at(Json.readFile(ij), "i");
+        assertEquals(2, i.get("pairs").asInt());
+        assertEquals(3, i.get("steps").asInt());
+        assertEquals(run.toString(), i.get("run").asString());
+        assertEquals(interp.toString(), i.get("image").asString());
         Path tj = tmp.resolve("t.json");
         r = latent4j("traverse", run.toString(), "--dims", "3", "--steps", "4", "--out", trav.toString(), "--json", tj.toString());
         assertEquals(0, r.code(), r.err());

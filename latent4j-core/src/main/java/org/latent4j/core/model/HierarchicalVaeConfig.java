@@ -57,6 +57,16 @@ public record HierarchicalVaeConfig(int dataDim, int latent1Dim, int latent2Dim,
         return new HierarchicalVaeConfig(dataDim, latent1, latent2, h1, h2, activation, likelihood, likelihoodSigma, posterior, samples, objective);
     }
 
+    /** The non-linearity of every hidden layer, in the four networks. */
+    public HierarchicalVaeConfig withActivation(Activation a) {
+        return new HierarchicalVaeConfig(dataDim, latent1Dim, latent2Dim, hidden1, hidden2, a, likelihood, likelihoodSigma, posterior, samples, objective);
+    }
+
+    /** The reading of the variance heads of q(z1|x), q(z2|z1) and p(z1|z2). */
+    public HierarchicalVaeConfig withPosterior(PosteriorParameterisation p) {
+        return new HierarchicalVaeConfig(dataDim, latent1Dim, latent2Dim, hidden1, hidden2, activation, likelihood, likelihoodSigma, p, samples, objective);
+    }
+
     public HierarchicalVaeConfig withLikelihood(LikelihoodKind kind, double sigma) {
         return new HierarchicalVaeConfig(dataDim, latent1Dim, latent2Dim, hidden1, hidden2, activation, kind, sigma, posterior, samples, objective);
     }

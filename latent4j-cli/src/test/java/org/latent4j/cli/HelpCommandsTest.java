@@ -1,0 +1,52 @@
+package org.latent4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.latent4j.cli.ModelCommandsTest.latent4j;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@code --help} on every command: usage on standard output, exit 0, and every option the command reads named. */
+class HelpCommandsTest {
+    /** The options each command reads (train's from the command itself, so a new option without help fails here). */
+    private static final Map<String, List<String>> OPTIONS = Map.of(
+            "train", List.copyOf(TrainCommand.VALUED),
+            "eval", List.of("nll-k", "limit", "data", "seed", "json"),
+            "sample", List.of("n", "out", "seed", "json"),
+            "reconstruct", List.of("n", "columns", "out", "json"),
+            "interpolate", List.of("pairs", "steps", "out", "json"),
+            "traverse", List.of("image", "dims", "steps", "range", "out", "json"),
+            "bench", List.of("sizes", "shapes", "threads", "repeat", "batch", "layers", "steps", "warmup", "cases", "epochs", "nll-k", "limit",
+                    "eval", "data", "seed", "json"));
+
+    @Test
+    void everyCommandPrintsItsUsageAndOptions() {
+        for (var e : OPTIONS.entrySet()) {
+            String command = e.getKey();
+            for (String flag : new String[] {"--help", "-h"}) {
+                ModelCommandsTest.Result r = latent4j(command, flag);
+                assertEquals(0, r.code(), command + " " + flag + ": " + r.err());
+                assertEquals("", r.err(), command + " " + flag);
+                assertTrue(r.out().startsWith("usage: latent4j " + command), command + ": " + r.out());
+                for (String option : e.getValue()) assertTrue(r.out().contains("--" + option), command + " --help names --" + option);
+            }
+        }
+    }
+
+    @Test
+    void theToolsHelpListsEveryCommand() {
+        ModelCommandsTest.Result r = latent4j("--help");
+        assertEquals(0, r.code());
+        for (String command : OPTIONS.keySet()) assertTrue(r.out().contains("\n  " + command + " "), command + " in " + r.out());
+    }
+
+    @Test
+    void helpIsAnsweredBeforeTheOtherArgumentsAreChecked() {
+        // a user asking for help with a half-written command line gets the help, not the error
+        ModelCommandsTest.Result r = latent4j("train", "--model", "ae", "--k", "3", "--help");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("usage: latent4j train"), r.out());
+    }
+}
