@@ -331,40 +331,40 @@ public final class SimdKernels implements VectorKernels {
     @Override
     public void exp(float[] a, int ao, float[] out, int oo, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += LANES) exp(FloatVector.fromArray(SPECIES, a, ao + i)).intoArray(out, oo + i);
+        for (int e = bound(n); i < e; i += LANES) expLanes(FloatVector.fromArray(SPECIES, a, ao + i)).intoArray(out, oo + i);
         if (i < n) {
             VectorMask<Float> m = SPECIES.indexInRange(i, n);
-            exp(FloatVector.fromArray(SPECIES, a, ao + i, m)).intoArray(out, oo + i, m);
+            expLanes(FloatVector.fromArray(SPECIES, a, ao + i, m)).intoArray(out, oo + i, m);
         }
     }
 
     @Override
     public void tanh(float[] a, int ao, float[] out, int oo, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += LANES) tanh(FloatVector.fromArray(SPECIES, a, ao + i)).intoArray(out, oo + i);
+        for (int e = bound(n); i < e; i += LANES) tanhLanes(FloatVector.fromArray(SPECIES, a, ao + i)).intoArray(out, oo + i);
         if (i < n) {
             VectorMask<Float> m = SPECIES.indexInRange(i, n);
-            tanh(FloatVector.fromArray(SPECIES, a, ao + i, m)).intoArray(out, oo + i, m);
+            tanhLanes(FloatVector.fromArray(SPECIES, a, ao + i, m)).intoArray(out, oo + i, m);
         }
     }
 
     @Override
     public void log(float[] a, int ao, float[] out, int oo, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += LANES) log(FloatVector.fromArray(SPECIES, a, ao + i)).intoArray(out, oo + i);
+        for (int e = bound(n); i < e; i += LANES) logLanes(FloatVector.fromArray(SPECIES, a, ao + i)).intoArray(out, oo + i);
         if (i < n) {
             VectorMask<Float> m = SPECIES.indexInRange(i, n);
-            log(FloatVector.fromArray(SPECIES, a, ao + i, m)).intoArray(out, oo + i, m);
+            logLanes(FloatVector.fromArray(SPECIES, a, ao + i, m)).intoArray(out, oo + i, m);
         }
     }
 
     @Override
     public void log1p(float[] a, int ao, float[] out, int oo, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += LANES) log1p(FloatVector.fromArray(SPECIES, a, ao + i)).intoArray(out, oo + i);
+        for (int e = bound(n); i < e; i += LANES) log1pLanes(FloatVector.fromArray(SPECIES, a, ao + i)).intoArray(out, oo + i);
         if (i < n) {
             VectorMask<Float> m = SPECIES.indexInRange(i, n);
-            log1p(FloatVector.fromArray(SPECIES, a, ao + i, m)).intoArray(out, oo + i, m);
+            log1pLanes(FloatVector.fromArray(SPECIES, a, ao + i, m)).intoArray(out, oo + i, m);
         }
     }
 
@@ -373,13 +373,13 @@ public final class SimdKernels implements VectorKernels {
         int i = 0;
         FloatVector acc = FloatVector.zero(SPECIES);
         for (int e = bound(n); i < e; i += LANES) {
-            FloatVector v = exp(FloatVector.fromArray(SPECIES, a, ao + i).sub(shift));
+            FloatVector v = expLanes(FloatVector.fromArray(SPECIES, a, ao + i).sub(shift));
             v.intoArray(out, oo + i);
             acc = acc.add(v);
         }
         if (i < n) {
             VectorMask<Float> m = SPECIES.indexInRange(i, n);
-            FloatVector v = exp(FloatVector.fromArray(SPECIES, a, ao + i, m).sub(shift));
+            FloatVector v = expLanes(FloatVector.fromArray(SPECIES, a, ao + i, m).sub(shift));
             v.intoArray(out, oo + i, m);
             acc = acc.add(v, m);
         }
@@ -389,10 +389,10 @@ public final class SimdKernels implements VectorKernels {
     @Override
     public void sigmoid(float[] a, int ao, float[] out, int oo, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += LANES) sigmoid(FloatVector.fromArray(SPECIES, a, ao + i)).intoArray(out, oo + i);
+        for (int e = bound(n); i < e; i += LANES) sigmoidLanes(FloatVector.fromArray(SPECIES, a, ao + i)).intoArray(out, oo + i);
         if (i < n) {
             VectorMask<Float> m = SPECIES.indexInRange(i, n);
-            sigmoid(FloatVector.fromArray(SPECIES, a, ao + i, m)).intoArray(out, oo + i, m);
+            sigmoidLanes(FloatVector.fromArray(SPECIES, a, ao + i, m)).intoArray(out, oo + i, m);
         }
     }
 
@@ -400,10 +400,10 @@ public final class SimdKernels implements VectorKernels {
     public void elu(float[] a, int ao, float alpha, float scale, float[] out, int oo, int n) {
         int i = 0;
         float sa = scale * alpha;
-        for (int e = bound(n); i < e; i += LANES) elu(FloatVector.fromArray(SPECIES, a, ao + i), sa, scale).intoArray(out, oo + i);
+        for (int e = bound(n); i < e; i += LANES) eluLanes(FloatVector.fromArray(SPECIES, a, ao + i), sa, scale).intoArray(out, oo + i);
         if (i < n) {
             VectorMask<Float> m = SPECIES.indexInRange(i, n);
-            elu(FloatVector.fromArray(SPECIES, a, ao + i, m), sa, scale).intoArray(out, oo + i, m);
+            eluLanes(FloatVector.fromArray(SPECIES, a, ao + i, m), sa, scale).intoArray(out, oo + i, m);
         }
     }
 
@@ -412,11 +412,11 @@ public final class SimdKernels implements VectorKernels {
         int i = 0;
         float sa = scale * alpha;
         for (int e = bound(n); i < e; i += LANES) {
-            eluBackward(FloatVector.fromArray(SPECIES, x, xo + i), FloatVector.fromArray(SPECIES, g, go + i), sa, scale).intoArray(out, oo + i);
+            eluBackwardLanes(FloatVector.fromArray(SPECIES, x, xo + i), FloatVector.fromArray(SPECIES, g, go + i), sa, scale).intoArray(out, oo + i);
         }
         if (i < n) {
             VectorMask<Float> m = SPECIES.indexInRange(i, n);
-            eluBackward(FloatVector.fromArray(SPECIES, x, xo + i, m), FloatVector.fromArray(SPECIES, g, go + i, m), sa, scale)
+            eluBackwardLanes(FloatVector.fromArray(SPECIES, x, xo + i, m), FloatVector.fromArray(SPECIES, g, go + i, m), sa, scale)
                     .intoArray(out, oo + i, m);
         }
     }
@@ -424,30 +424,30 @@ public final class SimdKernels implements VectorKernels {
     @Override
     public void softplus(float[] a, int ao, float[] out, int oo, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += LANES) softplus(FloatVector.fromArray(SPECIES, a, ao + i)).intoArray(out, oo + i);
+        for (int e = bound(n); i < e; i += LANES) softplusLanes(FloatVector.fromArray(SPECIES, a, ao + i)).intoArray(out, oo + i);
         if (i < n) {
             VectorMask<Float> m = SPECIES.indexInRange(i, n);
-            softplus(FloatVector.fromArray(SPECIES, a, ao + i, m)).intoArray(out, oo + i, m);
+            softplusLanes(FloatVector.fromArray(SPECIES, a, ao + i, m)).intoArray(out, oo + i, m);
         }
     }
 
     @Override
     public void erf(float[] a, int ao, float[] out, int oo, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += LANES) erf(FloatVector.fromArray(SPECIES, a, ao + i)).intoArray(out, oo + i);
+        for (int e = bound(n); i < e; i += LANES) erfLanes(FloatVector.fromArray(SPECIES, a, ao + i)).intoArray(out, oo + i);
         if (i < n) {
             VectorMask<Float> m = SPECIES.indexInRange(i, n);
-            erf(FloatVector.fromArray(SPECIES, a, ao + i, m)).intoArray(out, oo + i, m);
+            erfLanes(FloatVector.fromArray(SPECIES, a, ao + i, m)).intoArray(out, oo + i, m);
         }
     }
 
     @Override
     public void gelu(float[] a, int ao, float[] out, int oo, int n) {
         int i = 0;
-        for (int e = bound(n); i < e; i += LANES) gelu(FloatVector.fromArray(SPECIES, a, ao + i)).intoArray(out, oo + i);
+        for (int e = bound(n); i < e; i += LANES) geluLanes(FloatVector.fromArray(SPECIES, a, ao + i)).intoArray(out, oo + i);
         if (i < n) {
             VectorMask<Float> m = SPECIES.indexInRange(i, n);
-            gelu(FloatVector.fromArray(SPECIES, a, ao + i, m)).intoArray(out, oo + i, m);
+            geluLanes(FloatVector.fromArray(SPECIES, a, ao + i, m)).intoArray(out, oo + i, m);
         }
     }
 
@@ -455,11 +455,11 @@ public final class SimdKernels implements VectorKernels {
     public void geluBackward(float[] x, int xo, float[] g, int go, float[] out, int oo, int n) {
         int i = 0;
         for (int e = bound(n); i < e; i += LANES) {
-            geluGrad(FloatVector.fromArray(SPECIES, x, xo + i)).mul(FloatVector.fromArray(SPECIES, g, go + i)).intoArray(out, oo + i);
+            geluGradLanes(FloatVector.fromArray(SPECIES, x, xo + i)).mul(FloatVector.fromArray(SPECIES, g, go + i)).intoArray(out, oo + i);
         }
         if (i < n) {
             VectorMask<Float> m = SPECIES.indexInRange(i, n);
-            geluGrad(FloatVector.fromArray(SPECIES, x, xo + i, m)).mul(FloatVector.fromArray(SPECIES, g, go + i, m)).intoArray(out, oo + i, m);
+            geluGradLanes(FloatVector.fromArray(SPECIES, x, xo + i, m)).mul(FloatVector.fromArray(SPECIES, g, go + i, m)).intoArray(out, oo + i, m);
         }
     }
 
@@ -479,7 +479,7 @@ public final class SimdKernels implements VectorKernels {
     private static final float SQRT2 = 1.41421356237309505f;
 
     /** exp(r) - 1 for |r| <= ln2/2: r + r^2 (1/2 + r/6 + ... + r^5/7!). */
-    private static FloatVector expm1Reduced(FloatVector r) {
+    private static FloatVector expm1ReducedLanes(FloatVector r) {
         FloatVector q = r.fma(1f / 5040, 1f / 720);
         q = q.fma(r, r.broadcast(1f / 120));
         q = q.fma(r, r.broadcast(1f / 24));
@@ -489,49 +489,49 @@ public final class SimdKernels implements VectorKernels {
     }
 
     /** 2^n as a float, for n in [-126, 127]. */
-    private static FloatVector pow2(IntVector n) {
+    private static FloatVector pow2Lanes(IntVector n) {
         return n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
     }
 
-    private static FloatVector exp(FloatVector x) {
+    private static FloatVector expLanes(FloatVector x) {
         // max/min follow Math.max/min, so NaN passes through the clamp and the arithmetic
         FloatVector xc = x.max(EXP_LO).min(EXP_HI);
         FloatVector fn = xc.fma(LOG2E, ROUND_MAGIC).sub(ROUND_MAGIC);
         FloatVector r = fn.fma(fn.broadcast(-LN2_HI), xc);
         r = fn.fma(fn.broadcast(-LN2_LO), r);
-        FloatVector p = expm1Reduced(r);
+        FloatVector p = expm1ReducedLanes(r);
         IntVector n = (IntVector) fn.convert(VectorOperators.F2I, 0);
         // two factors so that results near overflow and in the subnormal range are built without overflowing 2^n
         IntVector half = n.lanewise(VectorOperators.ASHR, 1);
-        return p.add(1f).mul(pow2(half)).mul(pow2(n.sub(half)));
+        return p.add(1f).mul(pow2Lanes(half)).mul(pow2Lanes(n.sub(half)));
     }
 
     /**
      * exp(x) - 1, accurate for tiny x: 2^n p + (2^n - 1) needs one rounding, computed as
      * 2 (p h + (h - 1/2)) with h = 2^(n-1) so that n = 128 (results just below overflow) still fits.
      */
-    private static FloatVector expm1(FloatVector x) {
+    private static FloatVector expm1Lanes(FloatVector x) {
         FloatVector xc = x.max(EXP_LO).min(EXP_HI);
         FloatVector fn = xc.fma(LOG2E, ROUND_MAGIC).sub(ROUND_MAGIC);
         FloatVector r = fn.fma(fn.broadcast(-LN2_HI), xc);
         r = fn.fma(fn.broadcast(-LN2_LO), r);
-        FloatVector p = expm1Reduced(r);
+        FloatVector p = expm1ReducedLanes(r);
         // below n = -100 the result is -1 in float; the floor keeps h a normal number
         IntVector n = ((IntVector) fn.convert(VectorOperators.F2I, 0)).max(-100);
-        FloatVector h = pow2(n.sub(1));
+        FloatVector h = pow2Lanes(n.sub(1));
         return p.fma(h, h.sub(0.5f)).mul(2f);
     }
 
-    /** tanh|x| = -e / (e + 2) with e = expm1(-2|x|): no cancellation, no overflow; the sign copied from x. */
-    private static FloatVector tanh(FloatVector x) {
-        FloatVector e = expm1(x.abs().mul(-2f));
+    /** tanh|x| = -e / (e + 2) with e = expm1Lanes(-2|x|): no cancellation, no overflow; the sign copied from x. */
+    private static FloatVector tanhLanes(FloatVector x) {
+        FloatVector e = expm1Lanes(x.abs().mul(-2f));
         FloatVector t = e.neg().div(e.add(2f)).abs();
         return t.reinterpretAsInts().or(x.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
     }
 
     /** 1 / (1 + e^-x) as (x >= 0 ? 1 : e) / (1 + e) with e = exp(-|x|), which never overflows. */
-    private static FloatVector sigmoid(FloatVector x) {
-        FloatVector e = exp(x.abs().neg());
+    private static FloatVector sigmoidLanes(FloatVector x) {
+        FloatVector e = expLanes(x.abs().neg());
         FloatVector num = e.blend(x.broadcast(1f), x.compare(VectorOperators.GE, 0f));
         return num.div(e.add(1f));
     }
@@ -541,7 +541,7 @@ public final class SimdKernels implements VectorKernels {
      * s = (m - 1) / (m + 1), by its series 2s + s R, R = 2s^2/3 + 2s^4/5 + 2s^6/7 + 2s^8/9 (|s| <= 0.172,
      * truncation 2e-9).
      */
-    private static FloatVector logNormal(FloatVector x, FloatVector exponentAdjust) {
+    private static FloatVector logNormalLanes(FloatVector x, FloatVector exponentAdjust) {
         IntVector bits = x.reinterpretAsInts();
         FloatVector ef = ((FloatVector) bits.lanewise(VectorOperators.LSHR, 23).sub(127).convert(VectorOperators.I2F, 0)).add(exponentAdjust);
         FloatVector m = bits.and(0x007fffff).or(0x3f800000).reinterpretAsFloats();
@@ -560,10 +560,10 @@ public final class SimdKernels implements VectorKernels {
         return ef.fma(ef.broadcast(LN2_HI), ef.fma(ef.broadcast(LN2_LO), lm));
     }
 
-    private static FloatVector log(FloatVector x) {
+    private static FloatVector logLanes(FloatVector x) {
         VectorMask<Float> subnormal = x.compare(VectorOperators.LT, Float.MIN_NORMAL);
         FloatVector scaled = x.blend(x.mul(0x1p23f), subnormal);
-        FloatVector r = logNormal(scaled, x.broadcast(0f).blend(x.broadcast(-23f), subnormal));
+        FloatVector r = logNormalLanes(scaled, x.broadcast(0f).blend(x.broadcast(-23f), subnormal));
         r = r.blend(x.broadcast(Float.NEGATIVE_INFINITY), x.compare(VectorOperators.EQ, 0f));
         r = r.blend(x.broadcast(Float.NaN), x.compare(VectorOperators.LT, 0f));
         // ln(+Inf) = +Inf and ln(NaN) = NaN: the input itself
@@ -574,34 +574,34 @@ public final class SimdKernels implements VectorKernels {
      * ln(1 + x) = ln(w) x / (w - 1) with w = fl(1 + x): the factor x / (w - 1) cancels the rounding of w
      * (Goldberg, "What every computer scientist should know about floating-point arithmetic", thm. 4).
      */
-    private static FloatVector log1p(FloatVector x) {
+    private static FloatVector log1pLanes(FloatVector x) {
         FloatVector w = x.add(1f);
-        FloatVector l = log(w);
+        FloatVector l = logLanes(w);
         FloatVector r = l.mul(x.div(w.sub(1f)));
         r = r.blend(x, w.compare(VectorOperators.EQ, 1f));
         return r.blend(l, w.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
     }
 
     /** max(x, 0) + ln(1 + u), u = exp(-|x|) in [0, 1]; w = 1 + u is a normal number in [1, 2], so no special cases. */
-    private static FloatVector softplus(FloatVector x) {
-        FloatVector u = exp(x.abs().neg());
+    private static FloatVector softplusLanes(FloatVector x) {
+        FloatVector u = expLanes(x.abs().neg());
         FloatVector w = u.add(1f);
-        FloatVector lp = logNormal(w, w.broadcast(0f)).mul(u.div(w.sub(1f)));
+        FloatVector lp = logNormalLanes(w, w.broadcast(0f)).mul(u.div(w.sub(1f)));
         lp = lp.blend(u, w.compare(VectorOperators.EQ, 1f));
         return x.max(0f).add(lp);
     }
 
-    private static FloatVector elu(FloatVector x, float scaleAlpha, float scale) {
-        return expm1(x).mul(scaleAlpha).blend(x.mul(scale), x.compare(VectorOperators.GT, 0f));
+    private static FloatVector eluLanes(FloatVector x, float scaleAlpha, float scale) {
+        return expm1Lanes(x).mul(scaleAlpha).blend(x.mul(scale), x.compare(VectorOperators.GT, 0f));
     }
 
-    private static FloatVector eluBackward(FloatVector x, FloatVector g, float scaleAlpha, float scale) {
-        return g.mul(exp(x).mul(scaleAlpha)).blend(g.mul(scale), x.compare(VectorOperators.GT, 0f));
+    private static FloatVector eluBackwardLanes(FloatVector x, FloatVector g, float scaleAlpha, float scale) {
+        return g.mul(expLanes(x).mul(scaleAlpha)).blend(g.mul(scale), x.compare(VectorOperators.GT, 0f));
     }
 
     // ---- erf and the normal CDF, with the polynomials of ScalarKernels (see there for their origin)
 
-    private static FloatVector erfSmallPoly(FloatVector z) {
+    private static FloatVector erfSmallPolyLanes(FloatVector z) {
         FloatVector p = z.fma(ScalarKernels.ERF_P5, ScalarKernels.ERF_P4);
         p = p.fma(z, z.broadcast(ScalarKernels.ERF_P3));
         p = p.fma(z, z.broadcast(ScalarKernels.ERF_P2));
@@ -609,7 +609,7 @@ public final class SimdKernels implements VectorKernels {
         return p.fma(z, z.broadcast(ScalarKernels.ERF_P0));
     }
 
-    private static FloatVector erfcScaled(FloatVector x) {
+    private static FloatVector erfcScaledLanes(FloatVector x) {
         FloatVector t = x.broadcast(1f).div(x.fma(0.5f, 1f));
         FloatVector r = t.fma(ScalarKernels.ERFC_R8, ScalarKernels.ERFC_R7);
         r = r.fma(t, t.broadcast(ScalarKernels.ERFC_R6));
@@ -623,44 +623,44 @@ public final class SimdKernels implements VectorKernels {
     }
 
     /** exp(-k x^2) for k = 1 or 1/2, with the exact remainder of x^2 (by fma) applied as a first-order correction. */
-    private static FloatVector squareExp(FloatVector x, float k) {
+    private static FloatVector squareExpLanes(FloatVector x, float k) {
         FloatVector sq = x.mul(x);
         FloatVector lo = x.fma(x, sq.neg());
-        return exp(sq.mul(-k)).mul(lo.mul(-k).add(1f));
+        return expLanes(sq.mul(-k)).mul(lo.mul(-k).add(1f));
     }
 
-    private static FloatVector withSignOf(FloatVector magnitude, FloatVector sign) {
+    private static FloatVector withSignOfLanes(FloatVector magnitude, FloatVector sign) {
         return magnitude.reinterpretAsInts().or(sign.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
     }
 
-    private static FloatVector erf(FloatVector x) {
+    private static FloatVector erfLanes(FloatVector x) {
         FloatVector ax = x.abs();
-        FloatVector small = x.mul(erfSmallPoly(x.mul(x)));
+        FloatVector small = x.mul(erfSmallPolyLanes(x.mul(x)));
         FloatVector c = ax.min(ScalarKernels.ERFC_CLAMP);
-        FloatVector large = withSignOf(squareExp(c, 1f).mul(erfcScaled(c)).neg().add(1f), x);
+        FloatVector large = withSignOfLanes(squareExpLanes(c, 1f).mul(erfcScaledLanes(c)).neg().add(1f), x);
         return large.blend(small, ax.compare(VectorOperators.LT, ScalarKernels.ERF_SPLIT));
     }
 
     /** Phi(xc) for xc already clamped to +-GELU_CLAMP, given e = exp(-xc^2 / 2). */
-    private static FloatVector normalCdf(FloatVector xc, FloatVector e) {
+    private static FloatVector normalCdfLanes(FloatVector xc, FloatVector e) {
         FloatVector z = xc.mul(ScalarKernels.INV_SQRT2);
         FloatVector az = z.abs();
-        FloatVector small = z.mul(erfSmallPoly(z.mul(z))).fma(0.5f, 0.5f);
-        FloatVector half = e.mul(0.5f).mul(erfcScaled(az));
+        FloatVector small = z.mul(erfSmallPolyLanes(z.mul(z))).fma(0.5f, 0.5f);
+        FloatVector half = e.mul(0.5f).mul(erfcScaledLanes(az));
         FloatVector large = half.neg().add(1f).blend(half, xc.compare(VectorOperators.LT, 0f));
         return large.blend(small, az.compare(VectorOperators.LT, ScalarKernels.ERF_SPLIT));
     }
 
-    private static FloatVector gelu(FloatVector x) {
+    private static FloatVector geluLanes(FloatVector x) {
         FloatVector xc = x.max(-ScalarKernels.GELU_CLAMP).min(ScalarKernels.GELU_CLAMP);
-        return x.mul(normalCdf(xc, squareExp(xc, 0.5f)));
+        return x.mul(normalCdfLanes(xc, squareExpLanes(xc, 0.5f)));
     }
 
     /** Phi(x) + x phi(x). */
-    private static FloatVector geluGrad(FloatVector x) {
+    private static FloatVector geluGradLanes(FloatVector x) {
         FloatVector xc = x.max(-ScalarKernels.GELU_CLAMP).min(ScalarKernels.GELU_CLAMP);
-        FloatVector e = squareExp(xc, 0.5f);
-        return xc.fma(e.mul(ScalarKernels.INV_SQRT_2PI), normalCdf(xc, e));
+        FloatVector e = squareExpLanes(xc, 0.5f);
+        return xc.fma(e.mul(ScalarKernels.INV_SQRT_2PI), normalCdfLanes(xc, e));
     }
 
     // The scalar BCE spent most of its time in StrictMath's log1p (Math.log1p has no intrinsic): a

@@ -6,6 +6,9 @@ import jdk.incubator.vector.FloatVector;
 final class SimdSupport {
     private SimdSupport() {}
 
+    /** Whether HotSpot took the inlining directive for the kernels (see {@link CompilerHints}); installed before they load. */
+    static final boolean COMPILER_HINTS = CompilerHints.install();
+
     private static SimdKernels kernels;
     private static SimdGemm gemm;
 
