@@ -12,6 +12,8 @@ import time
 
 import torch
 
+from blasinfo import blas_name  # bench/, the script's own directory
+
 
 def main():
     p = argparse.ArgumentParser()
@@ -50,7 +52,7 @@ def main():
             step()
         rates.append(a.steps / (time.perf_counter() - t0))
     sps = statistics.median(rates)
-    print(json.dumps({"framework": f"pytorch {torch.__version__}", "threads": a.threads, "batch": a.batch,
+    print(json.dumps({"framework": f"pytorch {torch.__version__}, {blas_name()}", "threads": a.threads, "batch": a.batch,
                       "layers": sizes, "steps_per_second": sps, "samples_per_second": sps * a.batch}))
 
 

@@ -27,6 +27,8 @@ import time
 import torch
 import torch.nn.functional as F
 
+from blasinfo import blas_name  # bench/, the script's own directory
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 IMAGES = os.path.join(HERE, "..", "latent4j-core", "src", "main", "resources", "org", "latent4j", "core", "data",
                       "fashion-mnist", "t10k-images-idx3-ubyte.gz")
@@ -131,7 +133,7 @@ def main():
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     data = load_images()
-    result = {"framework": f"pytorch {torch.__version__}", "threads": a.threads}
+    result = {"framework": f"pytorch {torch.__version__}, {blas_name()}", "threads": a.threads}
     for name in a.cases.split(","):
         if name not in CASES:
             p.error(f"unknown case {name!r} (one of {', '.join(CASES)})")
