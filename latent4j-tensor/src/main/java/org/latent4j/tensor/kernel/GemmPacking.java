@@ -177,6 +177,15 @@ final class GemmPacking {
     private static void exchangeRowBit2(float[] st, float[] dst, int d, int stride) {
         VectorSpecies<Float> sp = S;
         FloatVector lo = ROTATE_LO, hi = ROTATE_HI;
+        if (stride == 8) {
+            // a panel of A: the two columns of a vector are adjacent groups, one whole store (a third faster)
+            for (int r = 0; r < 64; r += 16, d += 16) {
+                FloatVector x = FloatVector.fromArray(sp, st, r), y = FloatVector.fromArray(sp, st, r + 64);
+                lo.selectFrom(x, y).intoArray(dst, d);
+                hi.selectFrom(x, y).intoArray(dst, d + 64);
+            }
+            return;
+        }
         VectorMask<Float> l = LOW, h = HIGH;
         int e = stride - 8, two = 2 * stride;
         for (int r = 0; r < 64; r += 16, d += two) {
