@@ -43,8 +43,12 @@ def main():
         loss.backward()
         opt.step()
 
-    for _ in range(max(10, a.steps // 5)):
+    # the same warm-up as the Java side (at least 5 s, for its JIT), so both start their rounds alike
+    warm_until = time.perf_counter() + 5
+    warmed = 0
+    while warmed < max(10, a.steps // 5) or time.perf_counter() < warm_until:
         step()
+        warmed += 1
     rates = []
     for _ in range(a.repeat):
         t0 = time.perf_counter()

@@ -111,8 +111,12 @@ def measure(name, data, steps, repeat):
         loss.backward()
         opt.step()
 
-    for _ in range(max(20, steps // 4)):
+    # the same warm-up as the Java side (at least 5 s, for its JIT), so both start their rounds alike
+    warm_until = time.perf_counter() + 5
+    warmed = 0
+    while warmed < max(20, steps // 4) or time.perf_counter() < warm_until:
         step()
+        warmed += 1
     rates = []
     for _ in range(repeat):
         t0 = time.perf_counter()

@@ -27,11 +27,21 @@ final class BenchReport {
     }
 
     /**
-     * Runs {@code step} {@code warmup} times, then {@code repeat} timed rounds of {@code steps} steps,
-     * metering heap allocation over the timed rounds (NaN when the JVM cannot count it).
+     * The least warm-up, in seconds, before a timed round. A step count alone was not enough: with one
+     * C2 thread (2 cores) the Vector-API kernels of a training step take seconds to compile, and a
+     * batch-16 VAE run timed after 25 steps measured 200 steps/s in some JVMs and 520 in others, with
+     * 0.8 MB of boxed vectors per step from code not yet compiled. After 5 s every run was at 480-700.
+     */
+    static final double WARMUP_SECONDS = 5;
+
+    /**
+     * Runs {@code step} {@code warmup} times and for at least {@link #WARMUP_SECONDS}, then {@code repeat}
+     * timed rounds of {@code steps} steps, metering heap allocation over the timed rounds (NaN when the
+     * JVM cannot count it).
      */
     static StepTiming timeSteps(Runnable step, int warmup, int steps, int repeat) {
-        for (int i = 0; i < warmup; i++) step.run();
+        long warmUntil = System.nanoTime() + (long) (WARMUP_SECONDS * 1e9);
+        for (int i = 0; i < warmup || System.nanoTime() < warmUntil; i++) step.run();
         Allocation meter = Allocation.meter();
         double[] rates = new double[repeat];
         long allocated = 0;
