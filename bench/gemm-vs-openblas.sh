@@ -4,7 +4,7 @@
 # alternated for --rounds rounds (the machine may be busy), then a table of the medians and their ratio.
 #
 # usage: bench/gemm-vs-openblas.sh [--threads 2] [--rounds 2] [--sizes 256,512,1024,2048]
-#                                  [--shapes square,skinny] [--repeat 5] [--json FILE]
+#                                  [--shapes square,skinny,iwae] [--repeat 5] [--json FILE]
 #
 # Which numpy: $PYTHON if set, else Debian's /usr/bin/python3. When that numpy is not on OpenBLAS
 # (Debian's numpy follows the libblas.so.3 alternative, which may be the reference BLAS), Debian's

@@ -87,6 +87,32 @@ class LossOpsTest {
         assertGradients(x -> x[0].t().bceWithLogits(x[1]), uniform(3, -6, 6, 4, 2), uniform(4, 0, 1, 2, 4));
     }
 
+    @Test
+    void bceSumOverBroadcastTargetsIsTheSumOfTheElementwiseLossAgainstTheExpandedTargets() {
+        // logits [k=3, b=4, d=37] against targets [4, 37]: the fused op against the unfused composition
+        Tensor x = uniform(5, -8, 8, 3, 4, 37), t = uniform(6, 0, 1, 4, 37).requiresGrad(false);
+        Tensor fused = LossOps.bceWithLogitsSum(x, t);
+        Tensor g = uniform(7, -1, 1, 3, 4).requiresGrad(false);
+        fused.backward(g);
+        float[] fusedGrad = x.grad().toArray();
+        x.zeroGrad();
+        Tensor plain = LossOps.bceWithLogits(x, t.expand(3, 4, 37)).sum(-1, false);
+        plain.backward(g);
+        assertArrayEquals(new int[] {3, 4}, fused.shape());
+        org.latent4j.tensor.TestTensors.assertClose(plain.toArray(), fused.toArray(), 1e-4);
+        org.latent4j.tensor.TestTensors.assertClose(x.grad().toArray(), fusedGrad, 1e-6);
+    }
+
+    @Test
+    void bceSumGradientsAndItsShapeErrors() {
+        Tensor t = uniform(9, 0, 1, 2, 5).requiresGrad(false);
+        assertGradients(x -> LossOps.bceWithLogitsSum(x[0], t), uniform(8, -4, 4, 3, 2, 5));
+        assertGradients(x -> LossOps.bceWithLogitsSum(x[0].t(), t), uniform(10, -4, 4, 5, 2));
+        ShapeException e = assertThrows(ShapeException.class, () -> LossOps.bceWithLogitsSum(Tensor.zeros(3, 2, 5), Tensor.zeros(2, 4)));
+        assertTrue(e.getMessage().contains("[2, 4]") && e.getMessage().contains("[3, 2, 5]"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> LossOps.bceWithLogitsSum(Tensor.zeros(2, 5), uniform(1, 0, 1, 2, 5)));
+    }
+
     // ------------------------------------------------------------------ gaussianLogDensity
 
     @Test

@@ -53,6 +53,20 @@ final class GemmBench {
                 new Case("small 20x784 . 784x200", "NN", 20, 200, 784));
     }
 
+    /** The IWAE decoder's products (784-200-200-50, k = 50 samples of a batch of 20: 1000 rows), forward and backward. */
+    static List<Case> iwaeCases() {
+        return List.of(
+                new Case("iwae 1000x50 . 50x200", "NN", 1000, 200, 50),
+                new Case("iwae 1000x200 . 200x200", "NN", 1000, 200, 200),
+                new Case("iwae 1000x200 . 200x784", "NN", 1000, 784, 200),
+                new Case("iwae 1000x784 . (200x784)^T", "NT", 1000, 200, 784),
+                new Case("iwae (1000x200)^T . 1000x784", "TN", 200, 784, 1000),
+                new Case("iwae 1000x200 . (200x200)^T", "NT", 1000, 200, 200),
+                new Case("iwae (1000x200)^T . 1000x200", "TN", 200, 200, 1000),
+                new Case("iwae 1000x200 . (50x200)^T", "NT", 1000, 50, 200),
+                new Case("iwae (1000x50)^T . 1000x200", "TN", 50, 200, 1000));
+    }
+
     static List<Case> squareCases(int[] sizes) {
         List<Case> cases = new ArrayList<>();
         for (int s : sizes) {
@@ -67,12 +81,13 @@ final class GemmBench {
         int[] sizes = o.integers("sizes", DEFAULT_SIZES, 1, 8192);
         int threads = o.integer("threads", Parallel.threads(), 1, 1024);
         int repeat = o.integer("repeat", 5, 1, 1000);
-        boolean square = false, skinny = false;
+        boolean square = false, skinny = false, iwae = false;
         for (String s : o.string("shapes", "square,skinny").split(",")) {
             switch (s.trim()) {
                 case "square" -> square = true;
                 case "skinny" -> skinny = true;
-                default -> throw new UsageException(NAME + ": --shapes takes square and/or skinny, got '" + s.trim() + "'");
+                case "iwae" -> iwae = true;
+                default -> throw new UsageException(NAME + ": --shapes takes square, skinny and/or iwae, got '" + s.trim() + "'");
             }
         }
         Path json = o.has("json") ? Path.of(o.string("json", "")) : null;
@@ -80,6 +95,7 @@ final class GemmBench {
         List<Case> cases = new ArrayList<>();
         if (square) cases.addAll(squareCases(sizes));
         if (skinny) cases.addAll(skinnyCases());
+        if (iwae) cases.addAll(iwaeCases());
 
         int savedThreads = Parallel.threads();
         Parallel.setThreads(threads);

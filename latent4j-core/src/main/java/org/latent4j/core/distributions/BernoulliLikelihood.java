@@ -9,8 +9,8 @@ import org.latent4j.tensor.random.Rng;
 public final class BernoulliLikelihood extends Likelihood {
     @Override
     public Tensor logProb(Tensor logits, Tensor x) {
-        if (x.rank() < logits.rank()) x = x.expand(logits.shape());
-        return LossOps.bceWithLogits(logits, x).sum(-1, false).neg();
+        // x [b, d] serves all k samples of logits [k, b, d] without a broadcast copy
+        return LossOps.bceWithLogitsSum(logits, x).neg();
     }
 
     @Override

@@ -62,6 +62,62 @@ public final class LossOps {
     }
 
     /**
+     * {@link #bceWithLogits} summed over the last axis, in one op: the result has the logits' shape without
+     * its last axis. The targets may have fewer leading axes than the logits (the trailing axes must match)
+     * and then serve every leading index, as when k samples of a batch are scored against the batch: no
+     * broadcast copy is made, and neither the element-wise losses nor the broadcast gradient of the sum
+     * exist as tensors (for an IWAE step with k = 50 those were three copies of 3 MB). Gradients go to the
+     * logits only; targets are data here.
+     */
+    public static Tensor bceWithLogitsSum(Tensor logits, Tensor targets) {
+        int[] shape = logits.shape(), tShape = targets.shape();
+        int rank = shape.length, tRank = tShape.length;
+        if (rank == 0 || tRank == 0 || tRank > rank
+                || !Arrays.equals(tShape, Arrays.copyOfRange(shape, rank - tRank, rank))) {
+            throw new ShapeException("bceWithLogitsSum: targets shape " + Shape.str(tShape) + " is not a trailing part of logits shape "
+                    + Shape.str(shape));
+        }
+        if (Autograd.wants(targets)) {
+            throw new IllegalArgumentException("bceWithLogitsSum: gives no gradient to the targets; use bceWithLogits(...).sum(-1, false)");
+        }
+        Tensor x = logits.contiguous(), t = targets.contiguous();
+        int d = shape[rank - 1], rows = x.size() / d, tRows = t.size() / d;
+        Tensor out = Tensor.empty(Arrays.copyOf(shape, rank - 1));
+        float[] xd = x.data(), td = t.data(), od = out.data();
+        int xo = x.offset(), to = t.offset();
+        VectorKernels k = Kernels.vector();
+        // rows per task: about GRAIN elements, whole rows so that each row's sum stays in one task
+        int rowGrain = Math.max(1, GRAIN / d);
+        Parallel.range(rows, rowGrain, (lo, hi) -> {
+            float[] row = ROW.get();
+            if (row.length < d) ROW.set(row = new float[d]);
+            for (int r = lo; r < hi; r++) {
+                k.bceWithLogits(xd, xo + r * d, td, to + (r % tRows) * d, row, 0, d);
+                od[r] = k.sum(row, 0, d);
+            }
+        });
+        return Autograd.record("bceWithLogitsSum", out, g -> {
+            Tensor gc = g.contiguous();
+            float[] gd = gc.data();
+            int go = gc.offset();
+            Tensor gx = Tensor.empty(shape);
+            float[] gxd = gx.data();
+            Parallel.range(rows, rowGrain, (lo, hi) -> {
+                float[] row = ROW.get();
+                if (row.length < d) ROW.set(row = new float[d]);
+                for (int r = lo; r < hi; r++) {
+                    Arrays.fill(row, 0, d, gd[go + r]);
+                    k.bceWithLogitsBackward(xd, xo + r * d, td, to + (r % tRows) * d, row, 0, gxd, r * d, d);
+                }
+            });
+            Autograd.accumulate(x, gx);
+        }, x);
+    }
+
+    /** A row of scratch per thread for {@link #bceWithLogitsSum}. */
+    private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[0]);
+
+    /**
      * Log-density of x under the diagonal Gaussian N(mu, exp(logVar)), summed over the last axis:
      * {@code -0.5 * sum(log(2 pi) + logVar + (x - mu)^2 exp(-logVar))}. The three inputs broadcast together
      * (e.g. logVar of shape [d] for a learned global variance, or [1]); the result has the broadcast shape
