@@ -41,8 +41,9 @@ final class GemmPacking {
 
     static {
         if (PERMUTE) {
+            // b = 0 is not used: the 8-row transpose starts with the exchange of lane bit 1
             float[][] lo = new float[4][16], hi = new float[4][16];
-            for (int b = 0; b < 4; b++) {
+            for (int b = 1; b < 4; b++) {
                 int h = 1 << b;
                 for (int c = 0; c < 16; c++) {
                     lo[b][c] = (c & h) == 0 ? c : 16 + (c & ~h);

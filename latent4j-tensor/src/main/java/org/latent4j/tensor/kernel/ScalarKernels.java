@@ -338,6 +338,11 @@ public final class ScalarKernels implements VectorKernels {
 
     @Override
     public void bceWithLogits(float[] x, int xo, float[] t, int to, float[] out, int oo, int n) {
+        bce(x, xo, t, to, out, oo, n);
+    }
+
+    /** The scalar BCE loop, also the SIMD implementation's tail. */
+    static void bce(float[] x, int xo, float[] t, int to, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             double xv = x[xo + i], tv = t[to + i];
             double linear = xv >= 0 ? xv * (1 - tv) : -xv * tv;
@@ -347,6 +352,11 @@ public final class ScalarKernels implements VectorKernels {
 
     @Override
     public void bceWithLogitsBackward(float[] x, int xo, float[] t, int to, float[] g, int go, float[] out, int oo, int n) {
+        bceBackward(x, xo, t, to, g, go, out, oo, n);
+    }
+
+    /** The scalar BCE gradient loop, also the SIMD implementation's tail. */
+    static void bceBackward(float[] x, int xo, float[] t, int to, float[] g, int go, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             double xv = x[xo + i], tv = t[to + i];
             double e = Math.exp(-Math.abs(xv));

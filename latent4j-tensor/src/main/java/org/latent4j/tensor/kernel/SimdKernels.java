@@ -695,10 +695,7 @@ public final class SimdKernels implements VectorKernels {
                 FloatVector linear = xv.mul(tv.neg().add(1f)).blend(xv.neg().mul(tv), xv.compare(VectorOperators.LT, 0f));
                 linear.add(FloatVector.fromArray(SPECIES, sp, i)).intoArray(out, oc + i);
             }
-            for (; i < len; i++) {
-                float xi = x[xc + i], ti = t[tc + i];
-                out[oc + i] = (xi < 0f ? -xi * ti : xi * (1f - ti)) + sp[i];
-            }
+            ScalarKernels.bce(x, xc + i, t, tc + i, out, oc + i, len - i);
         }
     }
 
@@ -719,10 +716,7 @@ public final class SimdKernels implements VectorKernels {
                         .mul(tv.neg().add(1f).sub(tail).blend(tail.sub(tv), xv.compare(VectorOperators.LT, 0f)))
                         .intoArray(out, oc + i);
             }
-            for (; i < len; i++) {
-                float xi = x[xc + i], ti = t[tc + i], tail = ex[i] / (ex[i] + 1f);
-                out[oc + i] = g[gc + i] * (xi < 0f ? tail - ti : 1f - ti - tail);
-            }
+            ScalarKernels.bceBackward(x, xc + i, t, tc + i, g, gc + i, out, oc + i, len - i);
         }
     }
 

@@ -89,8 +89,7 @@ public final class LossOps {
         // rows per task: about GRAIN elements, whole rows so that each row's sum stays in one task
         int rowGrain = Math.max(1, GRAIN / d);
         Parallel.range(rows, rowGrain, (lo, hi) -> {
-            float[] row = ROW.get();
-            if (row.length < d) ROW.set(row = new float[d]);
+            float[] row = row(d);
             for (int r = lo; r < hi; r++) {
                 k.bceWithLogits(xd, xo + r * d, td, to + (r % tRows) * d, row, 0, d);
                 od[r] = k.sum(row, 0, d);
@@ -103,8 +102,7 @@ public final class LossOps {
             Tensor gx = Tensor.empty(shape);
             float[] gxd = gx.data();
             Parallel.range(rows, rowGrain, (lo, hi) -> {
-                float[] row = ROW.get();
-                if (row.length < d) ROW.set(row = new float[d]);
+                float[] row = row(d);
                 for (int r = lo; r < hi; r++) {
                     Arrays.fill(row, 0, d, gd[go + r]);
                     k.bceWithLogitsBackward(xd, xo + r * d, td, to + (r % tRows) * d, row, 0, gxd, r * d, d);
@@ -116,6 +114,12 @@ public final class LossOps {
 
     /** A row of scratch per thread for {@link #bceWithLogitsSum}. */
     private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[0]);
+
+    private static float[] row(int d) {
+        float[] row = ROW.get();
+        if (row.length < d) ROW.set(row = new float[d]);
+        return row;
+    }
 
     /**
      * Log-density of x under the diagonal Gaussian N(mu, exp(logVar)), summed over the last axis:
