@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Latent4j's GEMM against numpy's float32 matmul on OpenBLAS, same shapes, same transposes, same thread
-# count, in one run: `latent4j bench gemm --json` and a numpy timing of the shapes listed in that JSON,
-# alternated for --rounds rounds (the machine may be busy), then a table of the medians and their ratio.
+# count, in one run. The two sides take turns: for each shape, --pairs pairs of timed runs (about 0.08 s
+# each), one by numpy and one by a resident `latent4j bench gemm --serve`, in alternating order. A shared
+# machine changes speed for seconds at a time (a busy neighbour, two vCPUs on one physical core), which
+# made whole rounds of one side slow; a pair sees one state of the machine, so the ratio is the median of
+# the pairs' ratios. The GFLOPS columns are each side's median.
 #
-# usage: bench/gemm-vs-openblas.sh [--threads 2] [--rounds 2] [--sizes 256,512,1024,2048]
-#                                  [--shapes square,skinny,iwae] [--repeat 5] [--json FILE]
+# usage: bench/gemm-vs-openblas.sh [--threads 2] [--pairs 7] [--sizes 256,512,1024,2048]
+#                                  [--shapes square,skinny,iwae] [--json FILE]
 #
 # Which numpy: $PYTHON if set, else Debian's /usr/bin/python3. When that numpy is not on OpenBLAS
 # (Debian's numpy follows the libblas.so.3 alternative, which may be the reference BLAS), Debian's
@@ -16,21 +19,20 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
-threads=2 rounds=2 sizes=256,512,1024,2048 shapes=square,skinny repeat=5 json_out=""
+threads=2 pairs=7 sizes=256,512,1024,2048 shapes=square,skinny json_out=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --threads) threads="$2"; shift 2 ;;
-    --rounds) rounds="$2"; shift 2 ;;
+    --pairs) pairs="$2"; shift 2 ;;
     --sizes) sizes="$2"; shift 2 ;;
     --shapes) shapes="$2"; shift 2 ;;
-    --repeat) repeat="$2"; shift 2 ;;
     --json) json_out="$2"; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "gemm-vs-openblas: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
-for v in "$threads" "$rounds" "$repeat"; do
-  case "$v" in ''|*[!0-9]*|0) echo "gemm-vs-openblas: --threads, --rounds and --repeat take positive whole numbers" >&2; exit 2 ;; esac
+for v in "$threads" "$pairs"; do
+  case "$v" in ''|*[!0-9]*|0) echo "gemm-vs-openblas: --threads and --pairs take positive whole numbers" >&2; exit 2 ;; esac
 done
 
 work="$(mktemp -d)"
@@ -86,11 +88,9 @@ if ! is_openblas "$info"; then
   fi
 fi
 
-cat > "$work/numpy_gemm.py" <<'EOF'
-# Times numpy float32 matmul on the shapes of a `latent4j bench gemm` JSON file, with the same method:
-# warm-up, then `repeat` timed runs of enough calls to last ~0.08 s; prints a JSON object of GFLOPS runs.
-import json, sys, time
-import contextlib
+cat > "$work/paired.py" <<'EOF'
+# Drives `latent4j bench gemm --serve` and numpy in turns; see the header of gemm-vs-openblas.sh.
+import contextlib, json, os, statistics, subprocess, sys, tempfile, time
 import numpy as np
 try:
     import threadpoolctl
@@ -98,36 +98,92 @@ try:
 except ImportError:  # OPENBLAS_NUM_THREADS alone then sets the thread count
     limit = lambda **kw: contextlib.nullcontext()
 
-src, threads, repeat = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-cases = json.load(open(src))["results"]
+root, threads, pairs, sizes, shapes, json_out, info = sys.argv[1:8]
+threads, pairs, info = int(threads), int(pairs), json.loads(info or "{}")
+WARM, RUN = 0.25, 0.08
+# OpenBLAS's idle threads spin for about 2^28 cycles after a call: let them sleep before Java runs
+SETTLE = 0.2
+
+java = subprocess.Popen([os.path.join(root, "latent4j"), "bench", "gemm", "--serve", "--threads", str(threads),
+                         "--sizes", sizes, "--shapes", shapes], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+def java_line():
+    line = java.stdout.readline()
+    if not line:
+        sys.exit("gemm-vs-openblas: `latent4j bench gemm --serve` stopped (its messages are above)")
+    return line.strip()
+
+cases, header = [], None
+while header is None:
+    line = java_line()
+    if line.startswith("case "):
+        op, m, n, k, name = line.split(" ", 5)[1:]
+        cases.append((name, op, int(m), int(n), int(k)))
+    elif line.startswith("ready "):
+        header = line[len("ready "):]
+
+def java_run(op, m, n, k):
+    java.stdin.write(f"{op} {m} {n} {k}\n")
+    java.stdin.flush()
+    answer = java_line()
+    if answer.startswith("error"):
+        sys.exit("gemm-vs-openblas: latent4j: " + answer)
+    return float(answer)
+
 rng = np.random.default_rng(42)
-out = {}
+print(f"latent4j: GEMM {header}; numpy {np.__version__}; {pairs} pairs of timed runs per shape, in alternating order")
+print(f"{'shape':28} {'op':2} {'m':>5} {'n':>5} {'k':>5} {'latent4j':>9} {'OpenBLAS':>9} {'ratio':>6}   (GFLOPS medians; ratio: median of the pairs', min .. max)")
+rows = []
 with limit(limits=threads, user_api="blas"):
-    for c in cases:
-        m, n, k, op = c["m"], c["n"], c["k"], c["op"]
+    for name, op, m, n, k in cases:
         a = rng.uniform(-1, 1, (k, m) if op[0] == "T" else (m, k)).astype(np.float32)
         b = rng.uniform(-1, 1, (n, k) if op[1] == "T" else (k, n)).astype(np.float32)
         A = a.T if op[0] == "T" else a
         B = b.T if op[1] == "T" else b
         C = np.empty((m, n), np.float32)
         t0, calls = time.perf_counter(), 0
-        while calls < 2 or time.perf_counter() - t0 < 0.25:
+        while calls < 2 or time.perf_counter() - t0 < WARM:
             np.matmul(A, B, out=C)
             calls += 1
-        per_call = (time.perf_counter() - t0) / calls
-        inner = max(1, min(1_000_000, round(0.08 / per_call)))
-        runs = []
-        for _ in range(repeat):
+        inner = max(1, min(1_000_000, round(RUN * calls / (time.perf_counter() - t0))))
+
+        def numpy_run():
             t = time.perf_counter()
             for _ in range(inner):
                 np.matmul(A, B, out=C)
-            runs.append(2.0 * m * n * k * inner / (time.perf_counter() - t) / 1e9)
-        out[c["name"] + "|" + op] = sorted(runs)
-print(json.dumps(out))
+            gflops = 2.0 * m * n * k * inner / (time.perf_counter() - t) / 1e9
+            time.sleep(SETTLE)
+            return gflops
+
+        time.sleep(SETTLE)
+        java_run(op, m, n, k)  # its warm-up and calibration
+        ours, theirs = [], []
+        for i in range(pairs):
+            if i % 2 == 0:
+                theirs.append(numpy_run())
+                ours.append(java_run(op, m, n, k))
+            else:
+                ours.append(java_run(op, m, n, k))
+                theirs.append(numpy_run())
+        ratios = sorted(o / t for o, t in zip(ours, theirs))
+        l, b_, r = statistics.median(ours), statistics.median(theirs), statistics.median(ratios)
+        rows.append({"name": name, "op": op, "m": m, "n": n, "k": k, "latent4j_gflops": round(l, 2),
+                     "openblas_gflops": round(b_, 2), "ratio": round(r, 3), "pair_ratios": [round(x, 3) for x in ratios]})
+        print(f"{name:28} {op:2} {m:5} {n:5} {k:5} {l:9.1f} {b_:9.1f} {r:6.2f}   ({ratios[0]:.2f} .. {ratios[-1]:.2f})", flush=True)
+java.stdin.write("quit\n")
+java.stdin.close()
+java.wait()
+if json_out:
+    doc = {"latent4j_gemm": header, "threads": threads, "pairs": pairs, "openblas": info, "results": rows}
+    d = os.path.dirname(os.path.abspath(json_out))
+    fd, tmp = tempfile.mkstemp(dir=d, prefix=".gemm-vs-openblas.")
+    with os.fdopen(fd, "w") as f:
+        json.dump(doc, f, indent=2)
+    os.replace(tmp, json_out)
+    print("wrote " + json_out)
 EOF
 
-echo "latent4j: $(cd "$root" && ./latent4j --version 2>/dev/null || echo '?'), $threads threads, $rounds rounds"
-echo "numpy: $python, $("$python" -c 'import numpy; print(numpy.__version__)'), run as: env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=$threads ${blas_env[*]:-} $python"
+echo "numpy: $python, run as: env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=$threads ${blas_env[*]:-} $python"
 describe_blas() {
   "$python" - "$1" <<'EOF'
 import json, sys
@@ -137,37 +193,7 @@ print("{} {} ({}), core {}, {} threads, {}".format(i.get("internal_api"), i.get(
 EOF
 }
 echo "BLAS: $(describe_blas "$info")"
-for r in $(seq 1 "$rounds"); do
-  echo "round $r/$rounds: latent4j bench gemm ..." >&2
-  (cd "$root" && ./latent4j bench gemm --threads "$threads" --sizes "$sizes" --shapes "$shapes" --repeat "$repeat" \
-      --json "$work/latent4j-$r.json") > "$work/latent4j-$r.txt"
-  echo "round $r/$rounds: numpy ..." >&2
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS="$threads" ${blas_env[@]+"${blas_env[@]}"} \
-      "$python" "$work/numpy_gemm.py" "$work/latent4j-$r.json" "$threads" "$repeat" > "$work/numpy-$r.json"
-done
-head -n 1 "$work/latent4j-1.txt"
-
-"$python" - "$work" "$rounds" "$json_out" "$info" <<'EOF'
-import json, os, statistics, sys, tempfile
-work, rounds, json_out, info = sys.argv[1], int(sys.argv[2]), sys.argv[3], json.loads(sys.argv[4] or "{}")
-ours = [json.load(open(f"{work}/latent4j-{r}.json")) for r in range(1, rounds + 1)]
-theirs = [json.load(open(f"{work}/numpy-{r}.json")) for r in range(1, rounds + 1)]
-rows = []
-print(f"{'shape':28} {'op':2} {'m':>5} {'n':>5} {'k':>5} {'latent4j':>9} {'OpenBLAS':>9} {'ratio':>6}   (GFLOPS, median over {rounds} round(s) of per-round medians)")
-for i, c in enumerate(ours[0]["results"]):
-    key = c["name"] + "|" + c["op"]
-    l = statistics.median(o["results"][i]["gflops"] for o in ours)
-    b = statistics.median(statistics.median(t[key]) for t in theirs)
-    rows.append({"name": c["name"], "op": c["op"], "m": c["m"], "n": c["n"], "k": c["k"],
-                 "latent4j_gflops": round(l, 2), "openblas_gflops": round(b, 2), "ratio": round(l / b, 3)})
-    print(f"{c['name']:28} {c['op']:2} {c['m']:5} {c['n']:5} {c['k']:5} {l:9.1f} {b:9.1f} {l / b:6.2f}")
-if json_out:
-    doc = {"latent4j_gemm": ours[0]["gemm"], "threads": ours[0]["threads"], "rounds": rounds,
-           "openblas": info, "results": rows}
-    d = os.path.dirname(os.path.abspath(json_out))
-    fd, tmp = tempfile.mkstemp(dir=d, prefix=".gemm-vs-openblas.")
-    with os.fdopen(fd, "w") as f:
-        json.dump(doc, f, indent=2)
-    os.replace(tmp, json_out)
-    print("wrote " + json_out)
-EOF
+# the launcher builds the jar first when it is stale, so that no build runs inside a timed pair
+(cd "$root" && ./latent4j --version >/dev/null)
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS="$threads" ${blas_env[@]+"${blas_env[@]}"} \
+    "$python" "$work/paired.py" "$root" "$threads" "$pairs" "$sizes" "$shapes" "$json_out" "$info"

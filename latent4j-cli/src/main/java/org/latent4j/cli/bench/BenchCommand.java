@@ -19,6 +19,7 @@ public final class BenchCommand implements Command {
     public String help() {
         return """
                 usage: latent4j bench gemm [--sizes 256,512,1024,2048] [--shapes square,skinny,iwae] [--threads N] [--repeat R] [--json FILE]
+                       latent4j bench gemm --serve [--threads N]   (answers each "OP m n k" line on stdin with the GFLOPS of one timed run)
                        latent4j bench mlp  [--batch 128] [--layers 784,512,256,784] [--threads N] [--steps N] [--repeat R] [--warmup W] [--json FILE]
                        latent4j bench train [--cases vae16,vae128,iwae] [--threads N] [--steps N] [--repeat R] [--json FILE]
                        latent4j bench iwae-protocol [--epochs E] [--nll-k K] [--limit N] [--threads N] [--json FILE]

@@ -76,7 +76,7 @@ final class GemmBench {
     }
 
     static int run(String[] args) throws IOException {
-        Options o = Options.parse(NAME, args, Set.of(), Set.of("sizes", "threads", "shapes", "json", "repeat"));
+        Options o = Options.parse(NAME, args, Set.of("serve"), Set.of("sizes", "threads", "shapes", "json", "repeat"));
         if (!o.positional().isEmpty()) throw new UsageException(NAME + ": unexpected argument '" + o.positional().get(0) + "'");
         int[] sizes = o.integers("sizes", DEFAULT_SIZES, 1, 8192);
         int threads = o.integer("threads", Parallel.threads(), 1, 1024);
@@ -96,6 +96,10 @@ final class GemmBench {
         if (square) cases.addAll(squareCases(sizes));
         if (skinny) cases.addAll(skinnyCases());
         if (iwae) cases.addAll(iwaeCases());
+        if (o.has("serve")) {
+            if (json != null) throw new UsageException(NAME + ": --serve answers on stdout and takes no --json");
+            return serve(threads, cases);
+        }
 
         int savedThreads = Parallel.threads();
         Parallel.setThreads(threads);
@@ -124,6 +128,79 @@ final class GemmBench {
     }
 
     /**
+     * {@code --serve}: times one run of a product per request, for a driver that alternates these runs
+     * with its own (bench/gemm-vs-openblas.sh), so that both sides of a ratio see the same state of a
+     * shared machine. Requests on stdin are "OP m n k" lines (e.g. "NT 512 512 512"); each is answered
+     * with one line, the GFLOPS of a run of about {@link #RUN_SECONDS}, or "error: ..." for a bad request.
+     * A shape is warmed up and calibrated on its first request. Ends at end of input or "quit".
+     * It starts by listing the cases of --sizes and --shapes, one "case OP m n k NAME" line each, then
+     * "ready ...": the driver takes its shapes from there.
+     */
+    private static int serve(int threads, List<Case> cases) throws IOException {
+        Parallel.setThreads(threads);
+        Gemm gemm = Kernels.gemm();
+        var in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
+        warmUp(gemm);
+        for (Case c : cases) System.out.printf(Locale.ROOT, "case %s %d %d %d %s%n", c.op(), c.m(), c.n(), c.k(), c.name());
+        System.out.println("ready " + gemm.name() + ", " + threads + " thread" + (threads == 1 ? "" : "s") + ", Java " + Runtime.version());
+        System.out.flush();
+        java.util.Map<Case, Timer> timers = new java.util.HashMap<>();
+        for (String line; (line = in.readLine()) != null && !line.trim().equals("quit"); ) {
+            String[] f = line.trim().split("\\s+");
+            String answer;
+            try {
+                if (f.length != 4 || !f[0].matches("[NT][NT]")) throw new NumberFormatException();
+                Case c = new Case("", f[0], Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]));
+                if (c.m() < 1 || c.n() < 1 || c.k() < 1) throw new NumberFormatException();
+                answer = String.format(Locale.ROOT, "%.3f", timers.computeIfAbsent(c, x -> new Timer(gemm, x)).run());
+            } catch (NumberFormatException e) {
+                answer = "error: expected 'OP m n k' with OP one of NN, NT, TN, TT and positive sizes, got '" + line.trim() + "'";
+            }
+            System.out.println(answer);
+            System.out.flush();
+        }
+        return 0;
+    }
+
+    /** One case's operands and its calibrated number of calls per timed run. */
+    private static final class Timer {
+        final Gemm gemm;
+        final Case c;
+        final float[] a, b, out;
+        final int lda, ldb, inner;
+
+        Timer(Gemm gemm, Case c) {
+            this.gemm = gemm;
+            this.c = c;
+            SplittableRandom r = new SplittableRandom(42);
+            a = random(r, c.m() * c.k());
+            b = random(r, c.k() * c.n());
+            out = new float[c.m() * c.n()];
+            lda = c.transA() ? c.m() : c.k();
+            ldb = c.transB() ? c.k() : c.n();
+            long start = System.nanoTime();
+            int calls = 0;
+            do {
+                call();
+                calls++;
+            } while (calls < 2 || System.nanoTime() - start < WARMUP_SECONDS * 1e9);
+            double perCall = (System.nanoTime() - start) / 1e9 / calls;
+            inner = (int) Math.max(1, Math.min(1_000_000, Math.round(RUN_SECONDS / perCall)));
+        }
+
+        void call() {
+            gemm.sgemm(c.transA(), c.transB(), c.m(), c.n(), c.k(), 1f, a, 0, lda, b, 0, ldb, 0f, out, 0, c.n());
+        }
+
+        /** GFLOPS of one timed run. */
+        double run() {
+            long t0 = System.nanoTime();
+            for (int j = 0; j < inner; j++) call();
+            return c.flops() * inner / (System.nanoTime() - t0);
+        }
+    }
+
+    /**
      * Runs every transpose case and an edge-heavy shape for a while before the first measurement, so
      * that the JIT has compiled the kernels and packing loops by then (per-case warm-up alone is too
      * short for that on a busy machine).
@@ -139,25 +216,9 @@ final class GemmBench {
 
     /** GFLOPS of each timed run, sorted. */
     static double[] time(Gemm gemm, Case c, int repeat) {
-        SplittableRandom r = new SplittableRandom(42);
-        float[] a = random(r, c.m() * c.k()), b = random(r, c.k() * c.n()), out = new float[c.m() * c.n()];
-        int lda = c.transA() ? c.m() : c.k(), ldb = c.transB() ? c.k() : c.n();
-        long start = System.nanoTime();
-        int calls = 0;
-        do {
-            gemm.sgemm(c.transA(), c.transB(), c.m(), c.n(), c.k(), 1f, a, 0, lda, b, 0, ldb, 0f, out, 0, c.n());
-            calls++;
-        } while (calls < 2 || System.nanoTime() - start < WARMUP_SECONDS * 1e9);
-        double perCall = (System.nanoTime() - start) / 1e9 / calls;
-        int inner = (int) Math.max(1, Math.min(1_000_000, Math.round(RUN_SECONDS / perCall)));
+        Timer t = new Timer(gemm, c);
         double[] gflops = new double[repeat];
-        for (int i = 0; i < repeat; i++) {
-            long t0 = System.nanoTime();
-            for (int j = 0; j < inner; j++) {
-                gemm.sgemm(c.transA(), c.transB(), c.m(), c.n(), c.k(), 1f, a, 0, lda, b, 0, ldb, 0f, out, 0, c.n());
-            }
-            gflops[i] = c.flops() * inner / (System.nanoTime() - t0);
-        }
+        for (int i = 0; i < repeat; i++) gflops[i] = t.run();
         Arrays.sort(gflops);
         return gflops;
     }
