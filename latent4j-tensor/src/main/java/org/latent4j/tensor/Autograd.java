@@ -34,26 +34,58 @@ public final class Autograd {
     }
 
     /**
+     * The gradient buffer of the tensor whose backward is running on this thread, which that backward may
+     * hand on, once, to an input instead of having it copied: the buffer is dropped right after (see
+     * {@link #backward}), so the first input to receive it as its whole gradient may keep it. A bias add
+     * or a reshape passes its output's gradient straight on, and in an IWAE step such copies of 1000 x 784
+     * gradients were 3% of the time.
+     */
+    private static final class Handoff {
+        Tensor buffer;
+        boolean taken;
+    }
+
+    private static final ThreadLocal<Handoff> HANDOFF = ThreadLocal.withInitial(Handoff::new);
+
+    /**
      * Adds {@code g} to {@code target.grad}, summing over broadcast dimensions first when {@code g} has the
-     * broadcast shape. {@code g} is copied, never adopted, so backward functions may pass shared tensors.
+     * broadcast shape. {@code g} is copied, so backward functions may pass shared tensors; the only tensors
+     * adopted without a copy are sums made here and the gradient being handed down (see {@link Handoff}).
      */
     public static void accumulate(Tensor target, Tensor g) {
         if (target == null || !target.requiresGrad) return;
-        Tensor reduced = Shape.size(g.shape()) == target.size() && java.util.Arrays.equals(g.shape(), target.shape())
-                ? g : sumToShape(g, target.shape());
+        boolean sameShape = java.util.Arrays.equals(g.shape(), target.shape());
+        Tensor reduced = sameShape ? g : sumToShape(g, target.shape());
         if (target.gradStale) {
             target.grad.copyFrom(reduced);
             target.gradStale = false;
             return;
         }
         if (target.grad == null) {
-            // Leaves keep their gradient buffer across steps (zeroGrad refills it); intermediates take a
-            // pooled copy, which costs one pass instead of zero-fill plus add.
-            target.grad = target.isLeaf() ? Tensor.persistentZeros(target.shape()).copyFrom(reduced)
-                    : Tensor.empty(target.shape()).copyFrom(reduced);
+            if (target.isLeaf()) {
+                // leaves keep their gradient buffer across steps (zeroGrad refills it)
+                target.grad = Tensor.persistentZeros(target.shape()).copyFrom(reduced);
+            } else if (reduced != g || takeHandoff(reduced)) {
+                target.grad = reduced;
+            } else {
+                // a pooled copy costs one pass where zero-fill plus add costs two
+                target.grad = Tensor.empty(target.shape()).copyFrom(reduced);
+            }
             return;
         }
         target.grad.addInPlace(reduced);
+    }
+
+    /** True, once per backward step, when {@code g} is the handed-down buffer seen whole and contiguous. */
+    private static boolean takeHandoff(Tensor g) {
+        Handoff h = HANDOFF.get();
+        Tensor b = h.buffer;
+        if (b == null || h.taken || !g.isContiguous() || !b.isContiguous() || g.data() != b.data()
+                || g.offset() != b.offset() || g.size() != b.size()) {
+            return false;
+        }
+        h.taken = true;
+        return true;
     }
 
     /** Computes a gradient contribution straight into a gradient buffer. */
@@ -104,11 +136,17 @@ public final class Autograd {
         ArrayList<Tensor> order = topologicalOrder(root);
         root.grad = seed;
         boolean check = NumericCheck.isEnabled();
+        Handoff h = HANDOFF.get();
+        Tensor outerBuffer = h.buffer;
+        boolean outerTaken = h.taken;
         try (var ng = GradMode.disabled()) {
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor t = order.get(i);
                 Node n = t.node;
                 if (n == null || t.grad == null) continue;
+                // the seed belongs to the caller: never handed on
+                h.buffer = t == root ? null : t.grad;
+                h.taken = false;
                 n.backward.apply(t.grad);
                 if (check) {
                     for (Tensor in : n.inputs) {
@@ -118,6 +156,9 @@ public final class Autograd {
                 // Intermediate gradients are not kept (as in PyTorch without retain_grad): frees memory early.
                 t.grad = null;
             }
+        } finally {
+            h.buffer = outerBuffer;
+            h.taken = outerTaken;
         }
     }
 

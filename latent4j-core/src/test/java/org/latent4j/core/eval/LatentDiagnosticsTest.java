@@ -183,7 +183,8 @@ class LatentDiagnosticsTest {
         assertArrayEquals(new int[] {1}, d.collapse().inactiveDimensions());
         assertArrayEquals(new int[] {2}, d.activeDimensions());
         // the mutual information is of the same layer: its E_x KL over all 400 examples is the total above
-        assertEquals(d.totalKl(), d.mutualInformation().meanKl(), 1e-9 * d.totalKl());
+        // (the same float KLs summed in another order: equal to well within float precision)
+        assertEquals(d.totalKl(), d.mutualInformation().meanKl(), 1e-7 * d.totalKl());
         // the reconstruction still decodes z1 at its posterior mean
         var q1 = m.encode(BINARY, null);
         double nll = -m.likelihood().logProb(m.decode(q1.mean(), null), BINARY).mean().item();

@@ -371,6 +371,95 @@ public final class ScalarKernels implements VectorKernels {
     }
 
     @Override
+    public void normals(int[] words, int wo, float mean, float std, float[] out, int oo, int n) {
+        int half = NORMAL_GROUP / 2;
+        for (int g = 0; g < n; g += NORMAL_GROUP) {
+            for (int i = 0; i < half; i++) {
+                float radius = normalRadius(words[wo + g + i]) * std;
+                int b = words[wo + g + half + i];
+                if (g + i < n) out[oo + g + i] = Math.fma(radius, cosOfTurn(b), mean);
+                if (g + half + i < n) out[oo + g + half + i] = Math.fma(radius, sinOfTurn(b), mean);
+            }
+        }
+    }
+
+    // ---- the float arithmetic of the normal kernels, operation for operation as SimdKernels does it
+
+    static final float SQRT2 = 1.41421356237309505f;
+    /** ln 2 in two parts, the first with trailing zero bits so that n * LN2_HI is exact for |n| < 2^11. */
+    static final float LN2_HI = 0.693145751953125f;
+    static final float LN2_LO = 1.42860682030941723212e-6f;
+
+    /** sqrt(-2 ln u), u = (floor(w / 2) + 1/2) 2^-31. */
+    static float normalRadius(int w) {
+        float u = ((float) (w >>> 1) + 0.5f) * 0x1p-31f;
+        return (float) Math.sqrt(-2f * logOfNormal(u));
+    }
+
+    /** ln x for positive normal x, as SimdKernels' logNormalLanes computes it. */
+    static float logOfNormal(float x) {
+        int bits = Float.floatToRawIntBits(x);
+        float ef = (float) ((bits >>> 23) - 127);
+        float m = Float.intBitsToFloat((bits & 0x007fffff) | 0x3f800000);
+        if (m > SQRT2) {
+            m = m * 0.5f;
+            ef = ef + 1f;
+        }
+        float f = m - 1f;
+        float s = f / (f + 2f);
+        float z = s * s;
+        float r = Math.fma(z, 2f / 9, 2f / 7);
+        r = Math.fma(r, z, 2f / 5);
+        r = Math.fma(r, z, 2f / 3) * z;
+        float lm = Math.fma(-s, f - r, f);
+        return Math.fma(ef, LN2_HI, Math.fma(ef, LN2_LO, lm));
+    }
+
+    /** The quarter turn of the angle 2 pi w 2^-32 nearest to it (0..3). */
+    static int quarterOfTurn(int w) {
+        return (w + (1 << 29)) >>> 30;
+    }
+
+    /** The rest of the angle after {@link #quarterOfTurn}, in radians, in [-pi/4, pi/4). */
+    static float restOfTurn(int w) {
+        return (float) (w - (quarterOfTurn(w) << 30)) * TURN_PER_WORD;
+    }
+
+    /** 2 pi 2^-32: radians per unit of a word read as a fraction of a turn. */
+    static final float TURN_PER_WORD = (float) (2 * Math.PI * 0x1p-32);
+    // minimax polynomials of sin and cos on [-pi/4, pi/4] (the coefficients of Cephes' sinf and cosf)
+    static final float SIN3 = -1.6666654611e-1f, SIN5 = 8.3321608736e-3f, SIN7 = -1.9515295891e-4f;
+    static final float COS4 = 4.166664568298827e-2f, COS6 = -1.388731625493765e-3f, COS8 = 2.443315711809948e-5f;
+
+    static float sinReduced(float x) {
+        float z = x * x;
+        float p = Math.fma(Math.fma(z, SIN7, SIN5), z, SIN3);
+        return Math.fma(x * z, p, x);
+    }
+
+    static float cosReduced(float x) {
+        float z = x * x;
+        float p = Math.fma(Math.fma(z, COS8, COS6), z, COS4);
+        return Math.fma(z * z, p, Math.fma(z, -0.5f, 1f));
+    }
+
+    /** cos(2 pi w 2^-32): the reduced sine or cosine by quarter turn, the sign flipped in bits. */
+    static float cosOfTurn(int w) {
+        int q = quarterOfTurn(w);
+        float x = restOfTurn(w);
+        float v = (q & 1) == 0 ? cosReduced(x) : sinReduced(x);
+        return Float.intBitsToFloat(Float.floatToRawIntBits(v) ^ (((q + 1) & 2) << 30));
+    }
+
+    /** sin(2 pi w 2^-32). */
+    static float sinOfTurn(int w) {
+        int q = quarterOfTurn(w);
+        float x = restOfTurn(w);
+        float v = (q & 1) == 0 ? sinReduced(x) : cosReduced(x);
+        return Float.intBitsToFloat(Float.floatToRawIntBits(v) ^ ((q & 2) << 30));
+    }
+
+    @Override
     public void adamStep(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, AdamCoefficients c, int n) {
         adam(p, po, g, go, m, mo, v, vo, c, n);
     }

@@ -468,15 +468,15 @@ public final class SimdKernels implements VectorKernels {
     // in the exponent bits. Measured against (float) Math.exp: at most 1 ulp apart.
 
     private static final float LOG2E = 1.44269504088896341f;
-    private static final float LN2_HI = 0.693145751953125f;
-    private static final float LN2_LO = 1.42860682030941723212e-6f;
+    private static final float LN2_HI = ScalarKernels.LN2_HI;
+    private static final float LN2_LO = ScalarKernels.LN2_LO;
     /** 1.5 * 2^23: adding and subtracting it rounds a float of magnitude below 2^22 to an integer. */
     private static final float ROUND_MAGIC = 12582912f;
     /** exp below this is under half the smallest subnormal; clamping keeps the exponent arithmetic in range. */
     private static final float EXP_LO = -104f;
     /** exp above ln(Float.MAX_VALUE) ~ 88.72 overflows; 89 still builds a finite 2^n in two halves. */
     private static final float EXP_HI = 89f;
-    private static final float SQRT2 = 1.41421356237309505f;
+    private static final float SQRT2 = ScalarKernels.SQRT2;
 
     /** exp(r) - 1 for |r| <= ln2/2: r + r^2 (1/2 + r/6 + ... + r^5/7!). */
     private static FloatVector expm1ReducedLanes(FloatVector r) {
@@ -761,6 +761,51 @@ public final class SimdKernels implements VectorKernels {
             }
         }
         if (whole < blocks) org.latent4j.tensor.random.Philox4x32.blocks(key, stream, firstBlock + whole, blocks - whole, out, at + 4 * whole);
+    }
+
+    private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, SPECIES.vectorShape());
+
+    /** Box-Muller, operation for operation as ScalarKernels.normals (see there and VectorKernels). */
+    @Override
+    public void normals(int[] words, int wo, float mean, float std, float[] out, int oo, int n) {
+        int whole = n - n % NORMAL_GROUP;
+        for (int g = 0; g < whole; g += NORMAL_GROUP) normalGroup(words, wo + g, mean, std, out, oo + g);
+        if (whole < n) {
+            float[] last = new float[NORMAL_GROUP];
+            normalGroup(words, wo + whole, mean, std, last, 0);
+            System.arraycopy(last, 0, out, oo + whole, n - whole);
+        }
+    }
+
+    /**
+     * One group of normals into out[oo, oo + NORMAL_GROUP). A method of its own, with no partial stores:
+     * written inline in the loop with masked stores for the last group, it passed C2's node budget
+     * (NodeCountInliningCutoff) and the vector arithmetic at its end was boxed, 6 bytes per value.
+     */
+    private static void normalGroup(int[] words, int wo, float mean, float std, float[] out, int oo) {
+        int half = NORMAL_GROUP / 2;
+        for (int i = 0; i < half; i += LANES) {
+            IntVector a = IntVector.fromArray(INTS, words, wo + i);
+            IntVector b = IntVector.fromArray(INTS, words, wo + half + i);
+            FloatVector u = ((FloatVector) a.lanewise(VectorOperators.LSHR, 1).convert(VectorOperators.I2F, 0)).add(0.5f).mul(0x1p-31f);
+            FloatVector radius = logNormalLanes(u, u.broadcast(0f)).mul(-2f).sqrt().mul(std);
+            IntVector q = b.add(1 << 29).lanewise(VectorOperators.LSHR, 30);
+            FloatVector x = ((FloatVector) b.sub(q.lanewise(VectorOperators.LSHL, 30)).convert(VectorOperators.I2F, 0))
+                    .mul(ScalarKernels.TURN_PER_WORD);
+            FloatVector z = x.mul(x);
+            FloatVector ps = z.fma(ScalarKernels.SIN7, ScalarKernels.SIN5).fma(z, z.broadcast(ScalarKernels.SIN3));
+            FloatVector sin = x.mul(z).fma(ps, x);
+            FloatVector pc = z.fma(ScalarKernels.COS8, ScalarKernels.COS6).fma(z, z.broadcast(ScalarKernels.COS4));
+            FloatVector cos = z.mul(z).fma(pc, z.fma(-0.5f, 1f));
+            // odd quarters swap cosine and sine, and the quarter flips signs: both by bits
+            IntVector ci = cos.reinterpretAsInts(), si = sin.reinterpretAsInts();
+            IntVector swap = ci.lanewise(VectorOperators.XOR, si).and(q.and(1).neg());
+            FloatVector c = ci.lanewise(VectorOperators.XOR, swap).lanewise(VectorOperators.XOR, q.add(1).and(2).lanewise(VectorOperators.LSHL, 30)).reinterpretAsFloats();
+            FloatVector s = si.lanewise(VectorOperators.XOR, swap).lanewise(VectorOperators.XOR, q.and(2).lanewise(VectorOperators.LSHL, 30)).reinterpretAsFloats();
+            FloatVector m = radius.broadcast(mean);
+            radius.fma(c, m).intoArray(out, oo + i);
+            radius.fma(s, m).intoArray(out, oo + half + i);
+        }
     }
 
     @Override

@@ -136,6 +136,19 @@ public interface VectorKernels {
      */
     void philox4x32(long key, long stream, long firstBlock, int blocks, int[] out, int at);
 
+    /** Random words per group of {@link #normals}: 16 radii, then 16 angles. */
+    int NORMAL_GROUP = 32;
+
+    /**
+     * Normal values mean + std z by Box-Muller, from groups of {@link #NORMAL_GROUP} random words: in a
+     * group, word i (i < 16) gives the radius r = sqrt(-2 ln u) with u = (floor(w / 2) + 1/2) 2^-31 in
+     * (0, 1] (so r <= 6.66), word 16 + i the angle 2 pi w 2^-32, and z = r cos(angle) goes to element i,
+     * r sin(angle) to element 16 + i. {@code words} holds whole groups covering n; only
+     * out[oo, oo + n) is written. Both implementations do the same float arithmetic (the logarithm and the
+     * sine and cosine as polynomials, with fused multiply-adds), so every machine gets the same bits.
+     */
+    void normals(int[] words, int wo, float mean, float std, float[] out, int oo, int n);
+
     /**
      * One Adam or AdamW step on n parameters, in place: w = p * shrink, g' = g + l2 * w,
      * m = b1 m + c1 g', v = b2 v + c2 g'^2, p = w - stepSize * m / (sqrt(v) / correction2 + eps) (see

@@ -13,12 +13,16 @@ import org.latent4j.tensor.parallel.Parallel;
  * id and a position counting the 128-bit blocks used so far.
  *
  * <p>Each call takes the next whole blocks of its stream, and element {@code i} of a fill is made from
- * the words of block {@code position + i/4} only. A seed therefore gives the same tensors whatever the
- * thread count and however the fill is split, and large fills run in parallel.
+ * the words of block {@code position + i/4} only (normals: from the 8 blocks of its group of 32, see
+ * {@link VectorKernels#normals}). A seed therefore gives the same tensors whatever the thread count and
+ * however the fill is split, and large fills run in parallel.
  *
  * <p>Uniform and Bernoulli draws use 24 bits per element, which is every float in [0, 1) on the 2^-24
- * grid. Normal and Gumbel draws use 32 bits, evaluated in double, so their tails reach about 6.7 and 22
- * with no infinity. The transforms use {@link StrictMath}, so results are the same on every JVM and CPU.
+ * grid. Gumbel draws use 32 bits, evaluated in double with {@link StrictMath}, so their tails reach about
+ * 22 with no infinity. Normal draws use 32 bits per radius and per angle, in float arithmetic that the
+ * scalar and the Vector-API kernels carry out operation for operation (the transform is a tenth of an
+ * IWAE training step in double with StrictMath, 20 ns a value); their tails reach 6.66. Results are the
+ * same on every JVM and CPU.
  *
  * <p>One generator must not be shared by threads without external locking. For independent streams use
  * {@link #fork(long)} (named by an id, e.g. a worker or epoch number) or {@link #split()}.
@@ -28,7 +32,6 @@ public final class Rng {
     static final int GRAIN = 16_384;
     /** Words generated at a time inside a task (a multiple of 4). */
     private static final int BATCH = 256;
-    private static final double TWO_PI = 2 * Math.PI;
     /** Changes the key for {@link #fork}, so a fork's identity is never an output block of this stream. */
     private static final long FORK_KEY_TWEAK = 0x5851F42D4C957F2DL;
 
@@ -122,7 +125,7 @@ public final class Rng {
         if (!(Float.isFinite(lo) && Float.isFinite(hi) && lo < hi)) {
             throw new IllegalArgumentException("uniform: needs finite lo < hi, got lo=" + lo + ", hi=" + hi);
         }
-        fill("uniform", t, (words, out, at, element, n) -> {
+        fill("uniform", t, 1, (words, out, at, element, n) -> {
             for (int j = 0; j < n; j++) out[at + j] = uniformOf(words[j], lo, hi);
         });
         return t;
@@ -133,21 +136,14 @@ public final class Rng {
         if (!(Float.isFinite(mean) && Float.isFinite(std) && std >= 0)) {
             throw new IllegalArgumentException("normal: needs a finite mean and a finite std >= 0, got mean=" + mean + ", std=" + std);
         }
-        fill("normal", t, (words, out, at, element, n) -> {
-            // Words are generated in whole blocks, so words[j + 1] exists even when n is odd.
-            for (int j = 0; j < n; j += 2) {
-                double radius = StrictMath.sqrt(-2 * StrictMath.log(unit32Open0(words[j])));
-                double turn = unit32(words[j + 1]), cos = cosOfTurn(turn), sin = sinOfTurn(turn);
-                out[at + j] = (float) (mean + std * radius * cos);
-                if (j + 1 < n) out[at + j + 1] = (float) (mean + std * radius * sin);
-            }
-        });
+        VectorKernels kernels = Kernels.vector();
+        fill("normal", t, VectorKernels.NORMAL_GROUP, (words, out, at, element, n) -> kernels.normals(words, 0, mean, std, out, at, n));
         return t;
     }
 
     /** Fills {@code t} in place (not recorded by autodiff) with standard Gumbel values. */
     public Tensor fillGumbel(Tensor t) {
-        fill("gumbel", t, (words, out, at, element, n) -> {
+        fill("gumbel", t, 1, (words, out, at, element, n) -> {
             for (int j = 0; j < n; j++) {
                 out[at + j] = gumbelOf(words[j]);
             }
@@ -163,7 +159,7 @@ public final class Rng {
         }
         float[] p = probabilities.isContiguous() ? probabilities.data() : probabilities.toArray();
         int pOff = probabilities.isContiguous() ? probabilities.offset() : 0;
-        fill("bernoulli", out, (words, o, at, element, n) -> {
+        fill("bernoulli", out, 1, (words, o, at, element, n) -> {
             for (int j = 0; j < n; j++) {
                 float pj = p[pOff + element + j];
                 if (!(pj >= 0f && pj <= 1f)) {
@@ -211,12 +207,17 @@ public final class Rng {
         void apply(int[] words, float[] out, int at, int element, int n);
     }
 
-    private void fill(String op, Tensor t, Transform f) {
+    /**
+     * Fills t through f from words generated for whole groups of {@code group} elements (1, or
+     * NORMAL_GROUP for normals; BATCH and GRAIN are multiples of both, so no group is split); the stream
+     * moves past every word generated.
+     */
+    private void fill(String op, Tensor t, int group, Transform f) {
         if (!t.isContiguous()) {
             throw new IllegalStateException(op + ": target of shape " + Shape.str(t.shape()) + " must be contiguous");
         }
         int n = t.size();
-        long first = reserve(((long) n + 3) / 4);
+        long first = reserve((roundUp(n, group) + 3) / 4);
         float[] d = t.data();
         int off = t.offset();
         VectorKernels kernels = Kernels.vector();
@@ -224,7 +225,7 @@ public final class Rng {
             int[] words = new int[BATCH];
             for (int s = lo; s < hi; s += BATCH) {
                 int m = Math.min(BATCH, hi - s);
-                kernels.philox4x32(key, stream, first + s / 4, (m + 3) / 4, words, 0);
+                kernels.philox4x32(key, stream, first + s / 4, (int) ((roundUp(m, group) + 3) / 4), words, 0);
                 f.apply(words, d, off + s, s, m);
             }
         });
@@ -242,45 +243,13 @@ public final class Rng {
         return (float) -StrictMath.log(-StrictMath.log(unit32Open(w)));
     }
 
-    // cos and sin of 2 pi u for u in [0, 1]: the nearest quarter turn q plus a remainder in [-pi/4, pi/4].
-    // StrictMath's sin and cos allocate for their argument reduction beyond pi/4 (a megabyte per IWAE
-    // training step, in Box-Muller), not within it; u - q/4 is exact on the 2^-32 grid.
-
-    static double cosOfTurn(double u) {
-        int quarter = (int) Math.rint(4 * u);
-        double rest = TWO_PI * (u - 0.25 * quarter);
-        return switch (quarter & 3) {
-            case 0 -> StrictMath.cos(rest);
-            case 1 -> -StrictMath.sin(rest);
-            case 2 -> -StrictMath.cos(rest);
-            default -> StrictMath.sin(rest);
-        };
-    }
-
-    static double sinOfTurn(double u) {
-        int quarter = (int) Math.rint(4 * u);
-        double rest = TWO_PI * (u - 0.25 * quarter);
-        return switch (quarter & 3) {
-            case 0 -> StrictMath.sin(rest);
-            case 1 -> StrictMath.cos(rest);
-            case 2 -> -StrictMath.sin(rest);
-            default -> -StrictMath.cos(rest);
-        };
+    private static long roundUp(long n, int group) {
+        return (n + group - 1) / group * group;
     }
 
     /** [0, 1) on the 2^-24 grid: exactly representable as float. */
     static float unit24(int w) {
         return (w >>> 8) * 0x1p-24f;
-    }
-
-    /** [0, 1) on the 2^-32 grid. */
-    static double unit32(int w) {
-        return (w & 0xFFFF_FFFFL) * 0x1p-32;
-    }
-
-    /** (0, 1] on the 2^-32 grid: safe under log. */
-    static double unit32Open0(int w) {
-        return ((w & 0xFFFF_FFFFL) + 1) * 0x1p-32;
     }
 
     /** (0, 1) strictly, at the midpoints of the 2^-32 grid: safe under log(-log). */

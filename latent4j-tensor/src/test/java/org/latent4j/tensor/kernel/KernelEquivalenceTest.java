@@ -348,4 +348,34 @@ class KernelEquivalenceTest {
             }
         }
     }
+
+    /**
+     * Normals: the same bits from both implementations (the Rng promises one stream per seed on every
+     * machine), for lengths that end inside a group and inside a vector, at an offset, with nothing
+     * written past n; and words chosen at the quarter-turn boundaries and the radius extremes.
+     */
+    @ParameterizedTest(name = "n={0}")
+    @MethodSource("lengths")
+    void normalsAreBitIdentical(int n) {
+        int groups = (n + VectorKernels.NORMAL_GROUP - 1) / VectorKernels.NORMAL_GROUP;
+        int[] words = new int[5 + groups * VectorKernels.NORMAL_GROUP];
+        SplittableRandom r = new SplittableRandom(n * 13L + 5);
+        int[] special = {0, 1, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, 1 << 29, (1 << 29) - 1, 3 << 29, (3 << 29) + 1, 1 << 30, -(1 << 29)};
+        for (int i = 0; i < words.length; i++) words[i] = i < special.length * 3 && r.nextBoolean() ? special[r.nextInt(special.length)] : r.nextInt();
+        for (float[] ms : new float[][] {{0f, 1f}, {-3.5f, 0.25f}, {2f, 0f}}) {
+            float[] expected = new float[n + 9], actual = new float[n + 9];
+            java.util.Arrays.fill(expected, SENTINEL);
+            java.util.Arrays.fill(actual, SENTINEL);
+            ScalarKernels.INSTANCE.normals(words, 5, ms[0], ms[1], expected, 4, n);
+            for (VectorKernels simd : simdImplementations()) {
+                for (int call = 0; call < 200; call++) simd.normals(words, 5, ms[0], ms[1], actual, 4, n);
+                for (int i = 0; i < expected.length; i++) {
+                    assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(actual[i]),
+                            simd.name() + " element " + (i - 4) + " of " + n + " (mean " + ms[0] + ", std " + ms[1] + ")");
+                }
+            }
+            assertEquals(SENTINEL, expected[3], "nothing written before the range");
+            assertEquals(SENTINEL, expected[4 + n], "nothing written past the range");
+        }
+    }
 }
