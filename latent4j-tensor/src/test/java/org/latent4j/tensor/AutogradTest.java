@@ -40,6 +40,44 @@ class AutogradTest {
     }
 
     /**
+     * An intermediate may take over the gradient buffer its consumer hands down (Autograd's handoff) rather
+     * than copy it. The hazards: the same buffer reaching two inputs, a later contribution added into the
+     * adopted buffer, and the caller's seed. Each case against its hand-computed gradient.
+     */
+    @Test
+    void handedDownGradientsAreAdoptedWithoutAliasing() {
+        // u feeds the add directly and through v = 3u: u's gradient is seed + 3 seed, added into whatever
+        // u adopted first; the seed itself must come out unchanged
+        Tensor x = Tensor.vector(1f, 2f, 3f).requiresGrad(true);
+        Tensor u = x.mul(2f);
+        Tensor seed = Tensor.vector(1f, 10f, 100f);
+        u.add(u.mul(3f)).backward(seed);
+        assertArrayEquals(new float[] {8f, 80f, 800f}, x.grad().toArray(), "d/dx of 2x + 6x");
+        assertArrayEquals(new float[] {1f, 10f, 100f}, seed.toArray(), "the seed is the caller's");
+
+        // a + b where both come from one tensor through reshapes: one handed-down buffer, two inputs
+        Tensor y = Tensor.vector(1f, -1f, 2f, 5f).requiresGrad(true);
+        Tensor h = y.mul(1f);
+        Tensor a = h.reshape(2, 2), b = h.reshape(2, 2).mul(h.reshape(2, 2));
+        a.add(b).sum().backward();
+        assertArrayEquals(new float[] {3f, -1f, 5f, 11f}, y.grad().toArray(), "d/dy of y + y^2");
+
+        // a tensor added to itself: the handed-down buffer reaches the same input twice
+        Tensor w = Tensor.vector(4f, 5f).requiresGrad(true);
+        Tensor t = w.mul(1f);
+        t.add(t).mul(Tensor.vector(1f, 2f)).sum().backward();
+        assertArrayEquals(new float[] {2f, 4f}, w.grad().toArray(), "d/dw of 2w * (1, 2)");
+
+        // a broadcast add hands its buffer to the full-shape input and a fresh sum to the bias
+        Tensor m = Tensor.of(new float[] {1f, 2f, 3f, 4f, 5f, 6f}, 2, 3).requiresGrad(true);
+        Tensor bias = Tensor.vector(0f, 0f, 0f).requiresGrad(true);
+        Tensor hm = m.mul(1f);
+        hm.add(bias).add(hm).mul(2f).sum().backward();
+        assertArrayEquals(new float[] {4f, 4f, 4f, 4f, 4f, 4f}, m.grad().toArray());
+        assertArrayEquals(new float[] {4f, 4f, 4f}, bias.grad().toArray());
+    }
+
+    /**
      * Matrix products write their gradients straight into the buffers (overwriting after zeroGrad, adding
      * otherwise): the buffer a stale gradient sits in must never leak into the next one.
      */
