@@ -14,7 +14,7 @@ import org.latent4j.tensor.DoubleMath;
  * which has no Math counterpart) against double-precision references, over the whole range where each
  * function is finite and non-zero, on a dense grid and at special values. Measured maxima of the vector
  * kernels on JDK 25 (the bounds asserted leave a small margin): exp 1.03 ulp, expm1 1.0, log 0.9,
- * log1p 2.2, tanh 2.5, sigmoid 2.0, softplus 2.4, erf 2.3, gelu 5.4, gelu gradient 2.5.
+ * log1p 2.2, tanh 2.5, sigmoid 2.0, softplus 1.9, erf 2.3, gelu 5.4, gelu gradient 2.5.
  */
 class KernelAccuracyTest {
 
@@ -127,7 +127,7 @@ class KernelAccuracyTest {
 
     @Test
     void softplus() {
-        check("softplus", (k, a, o, n) -> k.softplus(a, 0, o, 0, n), DoubleMath::softplus, 2.5,
+        check("softplus", (k, a, o, n) -> k.softplus(a, 0, o, 0, n), DoubleMath::softplus, 2.0,
                 grid(-104, 104, 60_001), logGrid(-149, 20, 20_000, true), SPECIALS);
     }
 
