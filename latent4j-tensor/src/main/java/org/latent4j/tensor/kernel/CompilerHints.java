@@ -33,7 +33,7 @@ final class CompilerHints {
               c2: {
                 inline: ["+org/latent4j/tensor/kernel/SimdKernels.*Lanes", "+org/latent4j/tensor/kernel/SimdKernels.bound",
                          "-org/latent4j/tensor/kernel/SimdKernels.*", "-org/latent4j/tensor/kernel/GemmPacking.transpose8x16",
-                         "-org/latent4j/tensor/kernel/GemmPacking.exchange*", "-org/latent4j/tensor/kernel/SimdGemm.kernel"]
+                         "-org/latent4j/tensor/kernel/GemmPacking.exchange*", "-org/latent4j/tensor/kernel/SimdGemm.kernel*"]
               }
             }]
             """;

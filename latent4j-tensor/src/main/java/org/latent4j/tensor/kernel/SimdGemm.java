@@ -261,7 +261,8 @@ public final class SimdGemm implements Gemm {
                         if (rows == MR && cols == NR) {
                             kernel(kc, own.packA, ao, bp, bo, bs, c, co, ldc, alpha, overwrite, cScale);
                         } else {
-                            kernel(kc, own.packA, ao, bp, bo, bs, tile, 0, NR, 1f, true, 0f);
+                            if (cols <= L) kernelHalf(kc, own.packA, ao, bp, bo, bs, tile);
+                            else kernel(kc, own.packA, ao, bp, bo, bs, tile, 0, NR, 1f, true, 0f);
                             mergeEdge(tile, rows, cols, c, co, ldc, alpha, overwrite, cScale);
                         }
                     }
@@ -338,6 +339,37 @@ public final class SimdGemm implements Gemm {
         }
     }
 
+
+    /**
+     * The 8 x L tile of an edge panel at most one vector wide (200 columns are six panels and 8 columns):
+     * the full kernel would spend three quarters of its work on the zeros past the edge, which cost the
+     * 1000 x 200 products of IWAE training 12% against 192 or 224 columns. Writes the plain sums into the
+     * first L columns of each NR-wide row of tile.
+     */
+    private static void kernelHalf(int kc, float[] ap, int ao, float[] bp, int bo, int bs, float[] tile) {
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+        FloatVector c4 = FloatVector.zero(S), c5 = FloatVector.zero(S), c6 = FloatVector.zero(S), c7 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int pa = ao + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo + p * bs);
+            c0 = FloatVector.broadcast(S, ap[pa]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, ap[pa + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, ap[pa + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, ap[pa + 3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, ap[pa + 4]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, ap[pa + 5]).fma(b0, c5);
+            c6 = FloatVector.broadcast(S, ap[pa + 6]).fma(b0, c6);
+            c7 = FloatVector.broadcast(S, ap[pa + 7]).fma(b0, c7);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, NR);
+        c2.intoArray(tile, 2 * NR);
+        c3.intoArray(tile, 3 * NR);
+        c4.intoArray(tile, 4 * NR);
+        c5.intoArray(tile, 5 * NR);
+        c6.intoArray(tile, 6 * NR);
+        c7.intoArray(tile, 7 * NR);
+    }
 
     /**
      * Small products without packing: C row i = beta * C row i, then for each p, += (alpha A(i, p)) op(B) row p,
