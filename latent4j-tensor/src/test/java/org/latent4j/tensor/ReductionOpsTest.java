@@ -56,6 +56,36 @@ class ReductionOpsTest {
         assertGradients(x -> x[0].logSoftmax(0), uniform(4, 950f, 1050f, 4, 3));
     }
 
+    /**
+     * A sum over a leading axis is split into column ranges across tasks; every element must still be the
+     * plain float sum of its column in order (the same bits as a sequential loop), on one thread and two,
+     * with ragged column ranges and an outer axis.
+     */
+    @Test
+    void sumsOverLeadingAxesAddEachColumnInOrder() {
+        for (int[] shape : new int[][] {{1000, 784}, {257, 1000}, {3, 300, 130}}) {
+            Tensor x = randn(7, shape);
+            int outer = shape.length == 3 ? shape[0] : 1, len = shape[shape.length - 2], inner = shape[shape.length - 1];
+            float[] expected = new float[outer * inner], xd = x.toArray();
+            for (int o = 0; o < outer; o++) {
+                for (int c = 0; c < inner; c++) {
+                    float acc = 0f;
+                    for (int r = 0; r < len; r++) acc += xd[(o * len + r) * inner + c];
+                    expected[o * inner + c] = acc;
+                }
+            }
+            for (int threads : new int[] {1, 2}) {
+                int saved = org.latent4j.tensor.parallel.Parallel.threads();
+                org.latent4j.tensor.parallel.Parallel.setThreads(threads);
+                try {
+                    assertArrayEquals(expected, x.sum(shape.length - 2, false).toArray(), java.util.Arrays.toString(shape) + ", " + threads + " thread(s)");
+                } finally {
+                    org.latent4j.tensor.parallel.Parallel.setThreads(saved);
+                }
+            }
+        }
+    }
+
     @Test
     void maxSendsTheGradientToTheFirstMaximum() {
         Tensor x = Tensor.of(new float[] {3, 5, 5, 1, 2, 2, 2, 2}, 2, 4).requiresGrad(true);

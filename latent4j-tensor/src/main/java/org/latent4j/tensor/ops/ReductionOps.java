@@ -63,11 +63,17 @@ public final class ReductionOps {
                 for (int o = lo; o < hi; o++) od[o] = k.sum(xd, xo + o * len, len);
             });
         } else {
-            Parallel.range(outer, Math.max(1, ElementwiseOps.GRAIN / Math.max(1, len * inner)), (lo, hi) -> {
-                for (int o = lo; o < hi; o++) {
-                    int dst = o * inner;
-                    java.util.Arrays.fill(od, dst, dst + inner, 0f);
-                    for (int r = 0; r < len; r++) k.add(od, dst, xd, xo + (o * len + r) * inner, od, dst, inner);
+            // tasks take column ranges as well as outer indices: a sum over the first axis (a bias gradient,
+            // [1000, 784] -> [784] in IWAE training) has one outer index and ran on one thread. Each element
+            // still adds its len values in order.
+            int cols = Math.min(inner, Math.max(64, (ElementwiseOps.GRAIN / Math.max(1, len) + 63) / 64 * 64));
+            int colChunks = (inner + cols - 1) / cols;
+            Parallel.range(outer * colChunks, Math.max(1, ElementwiseOps.GRAIN / Math.max(1, len * cols)), (lo, hi) -> {
+                for (int t = lo; t < hi; t++) {
+                    int o = t / colChunks, c0 = (t % colChunks) * cols, w = Math.min(inner, c0 + cols) - c0;
+                    int dst = o * inner + c0;
+                    java.util.Arrays.fill(od, dst, dst + w, 0f);
+                    for (int r = 0; r < len; r++) k.add(od, dst, xd, xo + (o * len + r) * inner + c0, od, dst, w);
                 }
             });
         }
