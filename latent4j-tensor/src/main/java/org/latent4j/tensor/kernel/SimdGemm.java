@@ -9,11 +9,15 @@ import org.latent4j.tensor.parallel.Parallel;
  * Packed, blocked Vector-API SGEMM in the manner of GotoBLAS/BLIS (Goto and van de Geijn, "Anatomy of
  * high-performance matrix multiplication", 2008; Van Zee and van de Geijn, BLIS, 2015).
  *
- * <p>op(A) is copied into panels of {@link #MR} rows and op(B) into panels of {@link #NR} columns, both
- * laid out k-major (for each p, the MR or NR values side by side), with zeros past the matrix edge. The
- * transposes are absorbed by these copies, so the micro-kernel is the same for NN, NT, TN and TT. The
- * micro-kernel keeps an MR x NR tile of C in 2*MR vector registers and, per p, broadcasts MR values of A
- * against two vectors of B. K is cut into blocks of at most {@link #KC} so that one B micro-panel
+ * <p>op(B) is copied into panels of {@link #NR} columns laid out k-major (for each p, the NR values side
+ * by side), with zeros past the matrix edge; the transpose of B is absorbed by this copy. The micro-kernel
+ * keeps an MR x NR tile of C in 2*MR vector registers and, per p, broadcasts MR values of A against two
+ * vectors of B. Those MR values are scalars, so the kernel reads them where they lie, from MR rows of A
+ * (or, transposed, MR neighbours of a row), with two strides: packing A (a transposing copy of all of it)
+ * cost more than it saved, 5% of an IWAE training step, and the kernels without it ran 5-25% faster on
+ * the IWAE, MLP and square shapes. Only an edge panel of fewer than MR rows, and an A whose rows are a
+ * multiple of 4 KB apart (whose MR rows would share cache sets), are packed into panels of {@link #MR}
+ * rows. K is cut into blocks of at most {@link #KC} so that one B micro-panel
  * (KC x NR floats, 32 KB at 512 bits) stays in L1 while the A panels of a task stream from L2.
  *
  * <p>The vectors are the preferred species. On the AVX-512 CPU this was tuned on (AMD EPYC, family 1Ah)
@@ -124,6 +128,8 @@ public final class SimdGemm implements Gemm {
         final boolean transA, transB, parallel;
         // B is read in place (full panels only) instead of packed: see DIRECT_B_MAX_PANELS
         final boolean directB;
+        // full panels of A are read where they lie (see the class comment)
+        final boolean directA;
         final int mb, nb, k, nk, mPanels, nPanels;
         final float alpha, beta;
         final float[] a, b, c;
@@ -158,6 +164,7 @@ public final class SimdGemm implements Gemm {
             this.ldc = ldc;
             this.parallel = parallel;
             this.directB = !transB && (mb + MR - 1) / MR <= DIRECT_B_MAX_PANELS && ldb % ALIASING_STRIDE != 0;
+            this.directA = lda % ALIASING_STRIDE != 0;
             this.own = own;
             this.mPanels = (mb + MR - 1) / MR;
             this.nPanels = (nb + NR - 1) / NR;
@@ -254,15 +261,19 @@ public final class SimdGemm implements Gemm {
                     int bs = inPlace ? ldb : NR;
                     for (int ii = 0; ii < iCount; ii++) {
                         int ip = ip0 + (ii + cj * iCount / jChunks) % iCount;
-                        if (kb == kb0) ensure(aState, ip, true);
-                        int ao = ip * MR * kr + (ks - p0) * MR;
                         int rows = Math.min(MR, mb - ip * MR);
+                        boolean aInPlace = directA && rows == MR;
+                        if (kb == kb0 && !aInPlace) ensure(aState, ip, true);
+                        float[] ap = aInPlace ? a : own.packA;
+                        int ao = !aInPlace ? ip * MR * kr + (ks - p0) * MR
+                                : transA ? aOff + ks * lda + ip * MR : aOff + ip * MR * lda + ks;
+                        int as = !aInPlace ? 1 : transA ? 1 : lda, ps = !aInPlace ? MR : transA ? lda : 1;
                         int co = cOff + ip * MR * ldc + jp * NR;
                         if (rows == MR && cols == NR) {
-                            kernel(kc, own.packA, ao, bp, bo, bs, c, co, ldc, alpha, overwrite, cScale);
+                            kernel(kc, ap, ao, as, ps, bp, bo, bs, c, co, ldc, alpha, overwrite, cScale);
                         } else {
-                            if (cols <= L) kernelHalf(kc, own.packA, ao, bp, bo, bs, tile);
-                            else kernel(kc, own.packA, ao, bp, bo, bs, tile, 0, NR, 1f, true, 0f);
+                            if (cols <= L) kernelHalf(kc, ap, ao, as, ps, bp, bo, bs, tile);
+                            else kernel(kc, ap, ao, as, ps, bp, bo, bs, tile, 0, NR, 1f, true, 0f);
                             mergeEdge(tile, rows, cols, c, co, ldc, alpha, overwrite, cScale);
                         }
                     }
@@ -277,7 +288,7 @@ public final class SimdGemm implements Gemm {
      * when read in place; a variable stride measured as fast as the constant one). The store is written out
      * rather than calling a helper: a helper that C2 declines to inline boxes its vector arguments.
      */
-    private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, int bs, float[] c, int co, int ldc,
+    private static void kernel(int kc, float[] ap, int ao, int as, int ps, float[] bp, int bo, int bs, float[] c, int co, int ldc,
                                float alpha, boolean overwrite, float cScale) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -287,18 +298,19 @@ public final class SimdGemm implements Gemm {
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
         FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        int a0 = ao, a1 = ao + as, a2 = ao + 2 * as, a3 = ao + 3 * as, a4 = ao + 4 * as, a5 = ao + 5 * as, a6 = ao + 6 * as, a7 = ao + 7 * as;
         for (int p = 0; p < kc; p++) {
-            int pa = ao + p * MR, pb = bo + p * bs;
+            int pa = p * ps, pb = bo + p * bs;
             FloatVector b0 = FloatVector.fromArray(S, bp, pb), b1 = FloatVector.fromArray(S, bp, pb + L);
             FloatVector x;
-            x = FloatVector.broadcast(S, ap[pa]); c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, ap[pa + 1]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, ap[pa + 2]); c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, ap[pa + 3]); c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, ap[pa + 4]); c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, ap[pa + 5]); c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
-            x = FloatVector.broadcast(S, ap[pa + 6]); c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
-            x = FloatVector.broadcast(S, ap[pa + 7]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+            x = FloatVector.broadcast(S, ap[a0 + pa]); c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, ap[a1 + pa]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, ap[a2 + pa]); c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, ap[a3 + pa]); c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, ap[a4 + pa]); c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, ap[a5 + pa]); c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, ap[a6 + pa]); c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, ap[a7 + pa]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
         }
         FloatVector av = FloatVector.broadcast(S, alpha);
         if (overwrite) {
@@ -346,20 +358,21 @@ public final class SimdGemm implements Gemm {
      * 1000 x 200 products of IWAE training 12% against 192 or 224 columns. Writes the plain sums into the
      * first L columns of each NR-wide row of tile.
      */
-    private static void kernelHalf(int kc, float[] ap, int ao, float[] bp, int bo, int bs, float[] tile) {
+    private static void kernelHalf(int kc, float[] ap, int ao, int as, int ps, float[] bp, int bo, int bs, float[] tile) {
         FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
         FloatVector c4 = FloatVector.zero(S), c5 = FloatVector.zero(S), c6 = FloatVector.zero(S), c7 = FloatVector.zero(S);
+        int a0 = ao, a1 = ao + as, a2 = ao + 2 * as, a3 = ao + 3 * as, a4 = ao + 4 * as, a5 = ao + 5 * as, a6 = ao + 6 * as, a7 = ao + 7 * as;
         for (int p = 0; p < kc; p++) {
-            int pa = ao + p * MR;
+            int pa = p * ps;
             FloatVector b0 = FloatVector.fromArray(S, bp, bo + p * bs);
-            c0 = FloatVector.broadcast(S, ap[pa]).fma(b0, c0);
-            c1 = FloatVector.broadcast(S, ap[pa + 1]).fma(b0, c1);
-            c2 = FloatVector.broadcast(S, ap[pa + 2]).fma(b0, c2);
-            c3 = FloatVector.broadcast(S, ap[pa + 3]).fma(b0, c3);
-            c4 = FloatVector.broadcast(S, ap[pa + 4]).fma(b0, c4);
-            c5 = FloatVector.broadcast(S, ap[pa + 5]).fma(b0, c5);
-            c6 = FloatVector.broadcast(S, ap[pa + 6]).fma(b0, c6);
-            c7 = FloatVector.broadcast(S, ap[pa + 7]).fma(b0, c7);
+            c0 = FloatVector.broadcast(S, ap[a0 + pa]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, ap[a1 + pa]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, ap[a2 + pa]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, ap[a3 + pa]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, ap[a4 + pa]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, ap[a5 + pa]).fma(b0, c5);
+            c6 = FloatVector.broadcast(S, ap[a6 + pa]).fma(b0, c6);
+            c7 = FloatVector.broadcast(S, ap[a7 + pa]).fma(b0, c7);
         }
         c0.intoArray(tile, 0);
         c1.intoArray(tile, NR);
