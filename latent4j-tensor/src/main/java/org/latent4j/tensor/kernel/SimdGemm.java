@@ -63,11 +63,12 @@ public final class SimdGemm implements Gemm {
      */
     private static final int ALIASING_STRIDE = 1024;
     /**
-     * Below this much work (in multiply-adds, with the transposing copies counted in) the hand-off to the
-     * pool costs more than it saves: waking a parked worker took tens of microseconds here, and a 20 x 784
-     * by 784 x 200 product (3.1M multiply-adds) ran 1.5x faster on one thread than on two.
+     * Below this much work (in multiply-adds, with the transposing copy of B counted in) the hand-off to
+     * the pool costs more than it saves. With workers that spin between jobs, a 20 x 784 by 784 x 200
+     * product (3.1M multiply-adds) ran 95-100 GFLOPS on two threads against 70 on one; 1M-FMA products
+     * gained nothing.
      */
-    private static final long PARALLEL_MIN_WORK = 1L << 22;
+    private static final long PARALLEL_MIN_WORK = 1L << 21;
     private static final long TRANSPOSE_COST = 16;
     /** Tasks a parallel pass is cut into (when the problem has that many tiles): enough to balance a few cores. */
     private static final int TARGET_TASKS = 8;
@@ -105,8 +106,8 @@ public final class SimdGemm implements Gemm {
             small(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        // a transposing copy costs about as much per element as TRANSPOSE_COST multiply-adds
-        long work = fmas + TRANSPOSE_COST * ((transA ? 0L : (long) m * k) + (transB ? (long) n * k : 0L));
+        // a transposing copy of B costs about as much per element as TRANSPOSE_COST multiply-adds (A is read in place)
+        long work = fmas + (transB ? TRANSPOSE_COST * n * (long) k : 0L);
         boolean parallel = work >= PARALLEL_MIN_WORK;
         int nk = (k + KC - 1) / KC;
         Scratch own = SCRATCH.get();
