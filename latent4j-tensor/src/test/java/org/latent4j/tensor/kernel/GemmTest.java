@@ -124,7 +124,7 @@ class GemmTest {
         shapes.add(new int[] {1000, 65, 1000});  // several K blocks over several row panels
         shapes.add(new int[] {4097, 65, 1000});  // past the 4096-row block, several packing rounds
         shapes.add(new int[] {65, 4097, 300});   // past the 4096-column block
-        // rows of A 4 KB apart (lda = 1024 as stored, plain or transposed): A is packed, not read in place
+        // lda = 1024: an untransposed A with rows 4 KB apart is packed, a transposed one read in place
         shapes.add(new int[] {41, 70, 1024});
         shapes.add(new int[] {1024, 33, 50});
         return shapes;
