@@ -122,7 +122,8 @@ class GemmTest {
             }
         }
         shapes.add(new int[] {1000, 65, 1000});  // several K blocks over several row panels
-        shapes.add(new int[] {4097, 65, 1000});  // past the 4096-row block, several packing rounds
+        shapes.add(new int[] {4097, 65, 1000});  // past the 4096-row block
+        shapes.add(new int[] {4097, 200, 2100}); // and several packing rounds (9 K blocks, 7 a round)
         shapes.add(new int[] {65, 4097, 300});   // past the 4096-column block
         // lda = 1024: an untransposed A with rows 4 KB apart is packed, a transposed one read in place
         shapes.add(new int[] {41, 70, 1024});
