@@ -175,16 +175,20 @@ final class TrainCommand implements Command {
 
         System.out.printf(Locale.ROOT, "%s %s: %,d parameters; %s, %,d rows; run directory %s%n", resume ? "resuming" : "training", kind,
                 model.parameterCount(), train.name(), train.size(), runDir);
+        Map<String, String> kept = new LinkedHashMap<>(o.values());
+        kept.remove("json");
+        Path argumentsFile = runDir.resolve(ARGUMENTS_FILE);
         if (!resume) {
             Files.createDirectories(runDir);
-            Map<String, String> saved = new LinkedHashMap<>(o.values());
-            saved.remove("json");
-            Json.writeFile(runDir.resolve(ARGUMENTS_FILE), Json.toJson(saved));
+            Json.writeFile(argumentsFile, Json.toJson(kept));
         }
         TrainerOptions options = trainerOptions(settings, train.size());
         TrainingResult result;
         long start = System.nanoTime();
-        StartWatch progress = new StartWatch(ConsoleProgress.onStandardError());
+        // a resume that raised --epochs keeps the new count for the next resume, but only once the trainer
+        // has accepted the checkpoint: a refused resume leaves the file as it was
+        StartWatch progress = new StartWatch(ConsoleProgress.onStandardError(),
+                resume ? () -> Json.writeFile(argumentsFile, Json.toJson(kept)) : null);
         try {
             result = resume ? Trainer.resume(model, train, null, options, runDir, progress) : Trainer.fit(model, train, null, options, runDir, progress);
         } catch (TrainingDivergedException e) {
@@ -289,15 +293,30 @@ final class TrainCommand implements Command {
     /** Passes everything on to the console, noting whether training has started (so a refused resume can be told from a failure later). */
     private static final class StartWatch implements TrainingListener {
         private final TrainingListener next;
+        private final OnStart onStart;
         boolean started;
 
-        StartWatch(TrainingListener next) {
+        /** What to do once training starts (null: nothing). */
+        @FunctionalInterface
+        interface OnStart {
+            void run() throws IOException;
+        }
+
+        StartWatch(TrainingListener next, OnStart onStart) {
             this.next = next;
+            this.onStart = onStart;
         }
 
         @Override
         public void onStart(int epochs, int startEpoch, long startStep, int trainRows, int validationRows) {
             started = true;
+            if (onStart != null) {
+                try {
+                    onStart.run();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
             next.onStart(epochs, startEpoch, startStep, trainRows, validationRows);
         }
 

@@ -149,6 +149,12 @@ class ModelCommandsTest {
         assertEquals(0, r.code(), r.err());
         assertEquals(3, Files.readAllLines(dir.resolve("history.csv")).size(), "header and two epochs");
         assertEquals(2, ModelStore.load(dir).model().latentDim(), "the saved --latent was kept");
+        assertTrue(Files.readString(dir.resolve(TrainCommand.ARGUMENTS_FILE)).contains("\"epochs\": \"2\""),
+                "the raised --epochs is kept for the next resume: " + Files.readString(dir.resolve(TrainCommand.ARGUMENTS_FILE)));
+        // a resume that adds nothing now continues to the raised count: nothing left to train
+        Result again = latent4j("train", "--resume", dir.toString());
+        assertEquals(0, again.code(), again.err());
+        assertEquals(3, Files.readAllLines(dir.resolve("history.csv")).size(), "no epoch past the raised count");
         assertUsageError("not a run directory", "train", "--resume", tmp.resolve("broken-nowhere").toString());
     }
 
