@@ -2,7 +2,6 @@ package org.latent4j.tensor.kernel;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -20,9 +19,6 @@ final class GemmPacking {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final int MR = SimdGemm.MR, NR = SimdGemm.NR;
-    /** A vector of exactly MR floats, for copying a group of a panel of A at once (null if there is none). */
-    private static final VectorSpecies<Float> SMR = MR * 32 <= S.vectorBitSize()
-            ? VectorSpecies.of(float.class, VectorShape.forBitSize(MR * 32)) : null;
     /** Whether the permute transposes apply: 16 lanes, MR = 8, NR = 32. */
     private static final boolean PERMUTE = L == 16 && MR == 8 && NR == 32;
 
@@ -77,11 +73,8 @@ final class GemmPacking {
      */
     static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int rows, int p0, int p1, float[] dst, int d) {
         if (transA) {
-            // op(A)(i, p) = a[p * lda + i]: each p gives `rows` contiguous values
-            if (rows == MR && SMR != null) {
-                for (int p = p0, o = d; p < p1; p++, o += MR) FloatVector.fromArray(SMR, a, aOff + p * lda + i0).intoArray(dst, o);
-                return;
-            }
+            // op(A)(i, p) = a[p * lda + i]: each p gives `rows` contiguous values (only an edge panel of
+            // fewer than MR rows is packed; SimdGemm reads full ones in place)
             for (int p = p0, o = d; p < p1; p++, o += MR) {
                 int s = aOff + p * lda + i0;
                 for (int r = 0; r < rows; r++) dst[o + r] = a[s + r];

@@ -136,6 +136,8 @@ public final class SimdGemm implements Gemm {
         // full panels of A are read where they lie (see the class comment)
         final boolean directA;
         final int mb, nb, k, nk, mPanels, nPanels;
+        // panels of A that are packed: all of them, or with directA only a last one of fewer than MR rows
+        final int aPacked;
         final float alpha, beta;
         final float[] a, b, c;
         final int aOff, lda, bOff, ldb, cOff, ldc;
@@ -175,6 +177,7 @@ public final class SimdGemm implements Gemm {
             this.own = own;
             this.mPanels = (mb + MR - 1) / MR;
             this.nPanels = (nb + NR - 1) / NR;
+            this.aPacked = !directA ? mPanels : mb % MR == 0 ? 0 : 1;
             int want = parallel ? TARGET_TASKS : 1;
             int ic = ceilDiv(mPanels, MAX_TASK_PANELS);
             int jc = Math.min(nPanels, Math.max(ceilDiv(nPanels, MAX_TASK_PANELS), ceilDiv(want, ic)));
@@ -186,7 +189,7 @@ public final class SimdGemm implements Gemm {
         }
 
         void run() {
-            int perRound = Math.max(1, PACK_BUDGET / ((mPanels * MR + nPanels * NR) * KC));
+            int perRound = Math.max(1, PACK_BUDGET / ((aPacked * MR + nPanels * NR) * KC));
             aState = new AtomicIntegerArray(mPanels);
             bState = new AtomicIntegerArray(nPanels);
             for (kb0 = 0; kb0 < nk; kb0 = kb1) {
@@ -194,7 +197,7 @@ public final class SimdGemm implements Gemm {
                 p0 = kStart(kb0);
                 p1 = kStart(kb1);
                 int kr = p1 - p0;
-                if (own.packA.length < mPanels * MR * kr) own.packA = new float[mPanels * MR * kr];
+                if (own.packA.length < aPacked * MR * kr) own.packA = new float[aPacked * MR * kr];
                 if (own.packB.length < nPanels * NR * kr) own.packB = new float[nPanels * NR * kr];
                 if (kb0 > 0) {
                     for (int i = 0; i < mPanels; i++) aState.set(i, FREE);
@@ -207,6 +210,11 @@ public final class SimdGemm implements Gemm {
                     for (int t = 0; t < tasks; t++) compute(t / jChunks, t % jChunks);
                 }
             }
+        }
+
+        /** Where panel i of A sits in the packed buffer, when it is packed. */
+        int aSlot(int i) {
+            return directA ? 0 : i;
         }
 
         /** Start of K block kb: the blocks split k as evenly as possible. */
@@ -225,7 +233,7 @@ public final class SimdGemm implements Gemm {
                 boolean done = false;
                 try {
                     if (isA) {
-                        GemmPacking.packA(transA, a, aOff, lda, i * MR, Math.min(MR, mb - i * MR), p0, p1, own.packA, i * MR * (p1 - p0));
+                        GemmPacking.packA(transA, a, aOff, lda, i * MR, Math.min(MR, mb - i * MR), p0, p1, own.packA, aSlot(i) * MR * (p1 - p0));
                     } else {
                         GemmPacking.packB(transB, b, bOff, ldb, i * NR, Math.min(NR, nb - i * NR), p0, p1, own.packB, i * NR * (p1 - p0));
                     }
@@ -272,7 +280,7 @@ public final class SimdGemm implements Gemm {
                         boolean aInPlace = directA && rows == MR;
                         if (kb == kb0 && !aInPlace) ensure(aState, ip, true);
                         float[] ap = aInPlace ? a : own.packA;
-                        int ao = !aInPlace ? ip * MR * kr + (ks - p0) * MR
+                        int ao = !aInPlace ? aSlot(ip) * MR * kr + (ks - p0) * MR
                                 : transA ? aOff + ks * lda + ip * MR : aOff + ip * MR * lda + ks;
                         int as = !aInPlace ? 1 : transA ? 1 : lda, ps = !aInPlace ? MR : transA ? lda : 1;
                         int co = cOff + ip * MR * ldc + jp * NR;
