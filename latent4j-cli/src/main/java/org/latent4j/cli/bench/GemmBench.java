@@ -96,14 +96,12 @@ final class GemmBench {
         if (square) cases.addAll(squareCases(sizes));
         if (skinny) cases.addAll(skinnyCases());
         if (iwae) cases.addAll(iwaeCases());
-        if (o.has("serve")) {
-            if (json != null) throw new UsageException(NAME + ": --serve answers on stdout and takes no --json");
-            return serve(threads, cases);
-        }
+        if (o.has("serve") && json != null) throw new UsageException(NAME + ": --serve answers on stdout and takes no --json");
 
         int savedThreads = Parallel.threads();
         Parallel.setThreads(threads);
         try {
+            if (o.has("serve")) return serve(threads, cases);
             Gemm gemm = Kernels.gemm();
             String header = String.format(Locale.ROOT, "GEMM %s (%s), %d thread%s, Java %s; median of %d timed runs after warm-up",
                     gemm.name(), Kernels.describe(), threads, threads == 1 ? "" : "s", Runtime.version(), repeat);
@@ -136,8 +134,10 @@ final class GemmBench {
      * It starts by listing the cases of --sizes and --shapes, one "case OP m n k NAME" line each, then
      * "ready ...": the driver takes its shapes from there.
      */
+    /** Largest operand a --serve request may ask for (1 GB of floats; array indices are ints anyway). */
+    private static final long MAX_SERVED_FLOATS = 1L << 28;
+
     private static int serve(int threads, List<Case> cases) throws IOException {
-        Parallel.setThreads(threads);
         Gemm gemm = Kernels.gemm();
         var in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
         warmUp(gemm);
@@ -152,9 +152,16 @@ final class GemmBench {
                 if (f.length != 4 || !f[0].matches("[NT][NT]")) throw new NumberFormatException();
                 Case c = new Case("", f[0], Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]));
                 if (c.m() < 1 || c.n() < 1 || c.k() < 1) throw new NumberFormatException();
-                answer = String.format(Locale.ROOT, "%.3f", timers.computeIfAbsent(c, x -> new Timer(gemm, x)).run());
+                long largest = Math.max((long) c.m() * c.k(), Math.max((long) c.k() * c.n(), (long) c.m() * c.n()));
+                if (largest > MAX_SERVED_FLOATS) {
+                    answer = "error: " + line.trim() + " needs an operand of " + largest + " floats; at most " + MAX_SERVED_FLOATS + " are served";
+                } else {
+                    answer = String.format(Locale.ROOT, "%.3f", timers.computeIfAbsent(c, x -> new Timer(gemm, x)).run());
+                }
             } catch (NumberFormatException e) {
                 answer = "error: expected 'OP m n k' with OP one of NN, NT, TN, TT and positive sizes, got '" + line.trim() + "'";
+            } catch (OutOfMemoryError e) {
+                answer = "error: the operands of " + line.trim() + " do not fit in this JVM's heap (-Xmx)";
             }
             System.out.println(answer);
             System.out.flush();
