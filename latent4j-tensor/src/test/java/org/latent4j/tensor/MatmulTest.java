@@ -55,4 +55,21 @@ class MatmulTest {
         assertGradients(x -> x[0].matmul(x[1]), randn(5, 2, 3, 4), randn(6, 4, 5));
         assertGradients(x -> x[0].transpose(1, 2).matmul(x[1]), randn(7, 2, 4, 3), randn(8, 2, 4, 5));
     }
+
+    @Test
+    void linearIsTheProductWithTheTransposedWeight() {
+        Tensor x = randn(1, 6, 5), w = randn(2, 4, 5); // w [out, in]
+        assertClose(naive(x.toArray(), w.t().toArray(), 6, 4, 5), org.latent4j.tensor.ops.LinearAlgebra.linear(x, w).toArray(), 1e-5);
+        Tensor x3 = randn(3, 2, 6, 5);
+        Tensor y3 = org.latent4j.tensor.ops.LinearAlgebra.linear(x3, w);
+        assertArrayEquals(new int[] {2, 6, 4}, y3.shape());
+        assertClose(x3.matmul(w.t()).toArray(), y3.toArray(), 1e-6);
+        assertGradients(t -> org.latent4j.tensor.ops.LinearAlgebra.linear(t[0], t[1]), randn(4, 6, 5), randn(5, 4, 5));
+        assertGradients(t -> org.latent4j.tensor.ops.LinearAlgebra.linear(t[0], t[1]), randn(6, 2, 3, 5), randn(7, 4, 5));
+        // the weight gradient accumulates when the weight is used twice
+        assertGradients(t -> org.latent4j.tensor.ops.LinearAlgebra.linear(t[0], t[1]).add(org.latent4j.tensor.ops.LinearAlgebra.linear(t[0].mul(2f), t[1])),
+                randn(8, 3, 5), randn(9, 4, 5));
+        ShapeException e = assertThrows(ShapeException.class, () -> org.latent4j.tensor.ops.LinearAlgebra.linear(x, randn(2, 5, 4)));
+        assertTrue(e.getMessage().contains("[6, 5]") && e.getMessage().contains("[5, 4]"), e.getMessage());
+    }
 }

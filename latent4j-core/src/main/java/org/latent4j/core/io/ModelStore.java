@@ -43,7 +43,8 @@ public final class ModelStore {
     public static final String CONFIG_FILE = "config.json";
     public static final String METRICS_FILE = "metrics.json";
     public static final String FORMAT = "latent4j-model";
-    public static final int FORMAT_VERSION = 1;
+    /** The version written; see {@link WeightLayout} for what changed between versions. Older directories load. */
+    public static final int FORMAT_VERSION = WeightLayout.CURRENT;
 
     /** Byte intensities divided by 255 (as every Latent4j image loader does). */
     public static final String SCALING_BYTES = "bytes/255";
@@ -145,10 +146,8 @@ public final class ModelStore {
         Path weightsPath = directory.resolve(config.weights().file());
         Map<String, Tensor> values;
         try (Safetensors.Reader reader = Safetensors.open(weightsPath)) {
-            Map<String, int[]> expected = new LinkedHashMap<>();
-            model.namedParameters().forEach((name, t) -> expected.put(name, t.shape()));
-            reader.checkAgainst(expected);
-            values = reader.readAll();
+            reader.checkAgainst(WeightLayout.storedShapes(model, model.namedParameters(), config.formatVersion()));
+            values = WeightLayout.upgrade(model, reader.readAll(), config.formatVersion());
         } catch (NoSuchFileException e) {
             throw new ModelStoreException(weightsPath + ": no such file; " + configPath + " names it as the model's weights", e);
         } catch (IOException | RuntimeException e) {

@@ -2,11 +2,14 @@ package org.latent4j.core.nn;
 
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.init.Initializer;
+import org.latent4j.tensor.ops.LinearAlgebra;
 import org.latent4j.tensor.random.Rng;
 
 /**
- * Affine map y = x W + b. The weight is stored [in, out] so the forward product needs no transpose;
- * PyTorch's nn.Linear stores [out, in], which a safetensors export states in its metadata.
+ * Affine map y = x W^T + b with the weight stored [out, in] and the bias [out], as {@code torch.nn.Linear}
+ * stores them, so that a PyTorch user's {@code load_state_dict} of a saved model gets the right matrix
+ * (models saved before format version 2 held [in, out] and are transposed on load, see
+ * {@code ModelStore}).
  */
 public final class Linear extends Module {
     private final Tensor weight;
@@ -18,14 +21,17 @@ public final class Linear extends Module {
         if (in < 1 || out < 1) throw new IllegalArgumentException("Linear: sizes must be positive, got " + in + " -> " + out);
         this.in = in;
         this.out = out;
-        this.weight = parameter("weight", init.fill(Tensor.persistentZeros(in, out), in, out, rng));
+        // drawn [in, out] and transposed, so a seed gives the weights it gave when they were stored [in, out]
+        Tensor drawn = init.fill(Tensor.zeros(in, out), in, out, rng);
+        this.weight = parameter("weight", Tensor.persistentZeros(out, in).copyFrom(drawn.t()));
         this.bias = parameter("bias", Tensor.persistentZeros(out));
     }
 
     public Tensor forward(Tensor x) {
-        return x.matmul(weight).add(bias);
+        return LinearAlgebra.linear(x, weight).add(bias);
     }
 
+    /** The weight, [out, in]. */
     public Tensor weight() {
         return weight;
     }

@@ -49,6 +49,21 @@ public abstract class Module {
         for (var e : children.entrySet()) e.getValue().collect(prefix + e.getKey() + ".", out);
     }
 
+    /**
+     * Every module of the tree, this one included, under its dotted name ("" for this one, "encoder.0" for a
+     * grandchild), in registration order, as PyTorch's {@code named_modules}.
+     */
+    public final Map<String, Module> namedModules() {
+        LinkedHashMap<String, Module> out = new LinkedHashMap<>();
+        collectModules("", out);
+        return out;
+    }
+
+    private void collectModules(String name, Map<String, Module> out) {
+        out.put(name, this);
+        for (var e : children.entrySet()) e.getValue().collectModules(name.isEmpty() ? e.getKey() : name + "." + e.getKey(), out);
+    }
+
     public final List<Tensor> parameters() {
         return new ArrayList<>(namedParameters().values());
     }

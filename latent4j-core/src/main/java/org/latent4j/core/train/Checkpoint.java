@@ -9,6 +9,8 @@ import java.util.OptionalDouble;
 import org.latent4j.core.io.AtomicFiles;
 import org.latent4j.core.io.Json;
 import org.latent4j.core.io.Safetensors;
+import org.latent4j.core.io.WeightLayout;
+import org.latent4j.core.nn.Module;
 import org.latent4j.tensor.Tensor;
 
 /**
@@ -43,6 +45,8 @@ record Checkpoint(int epoch, int batchInEpoch, long step, EpochSums partial, Opt
     static final String MODEL_FILE = "model.safetensors";
     static final String OPTIMIZER_FILE = "optimizer.safetensors";
     static final String STATE_FILE = "state.json";
+    /** The safetensors metadata key of the tensors' layout version ({@link WeightLayout}). */
+    static final String VERSION_KEY = "formatVersion";
 
     /** Running sums of an epoch in progress, each term weighted by its batch's rows. */
     record EpochSums(double loss, double reconstruction, double regularization, long rows, double learningRate, double seconds) {
@@ -65,7 +69,8 @@ record Checkpoint(int epoch, int batchInEpoch, long step, EpochSums partial, Opt
     /** Writes this state with the given weights and optimizer tensors, replacing the previous checkpoint atomically. */
     void write(Path runDirectory, Map<String, Tensor> weights, Map<String, Tensor> optimizerTensors) throws IOException {
         AtomicFiles.writeDirectory(directory(runDirectory), true, dir -> {
-            Safetensors.write(dir.resolve(MODEL_FILE), weights, Map.of("format", "latent4j-checkpoint"));
+            Safetensors.write(dir.resolve(MODEL_FILE), weights, Map.of("format", "latent4j-checkpoint", VERSION_KEY,
+                    Integer.toString(WeightLayout.CURRENT)));
             Safetensors.write(dir.resolve(OPTIMIZER_FILE), optimizerTensors, null);
             Json.writeFile(dir.resolve(STATE_FILE), Json.toJson(this));
         });
@@ -79,11 +84,30 @@ record Checkpoint(int epoch, int batchInEpoch, long step, EpochSums partial, Opt
         return Json.readFile(directory(runDirectory).resolve(STATE_FILE), Checkpoint.class);
     }
 
-    static Map<String, Tensor> readWeights(Path runDirectory) throws IOException {
-        return Safetensors.read(directory(runDirectory).resolve(MODEL_FILE));
+    /** The checkpoint's weights, in today's layout whatever version wrote them. */
+    static Map<String, Tensor> readWeights(Path runDirectory, Module model) throws IOException {
+        return WeightLayout.upgrade(model, Safetensors.read(directory(runDirectory).resolve(MODEL_FILE)), version(runDirectory));
     }
 
-    static Map<String, Tensor> readOptimizer(Path runDirectory) throws IOException {
-        return Safetensors.read(directory(runDirectory).resolve(OPTIMIZER_FILE));
+    /** The optimizer's state, in today's layout whatever version wrote it. */
+    static Map<String, Tensor> readOptimizer(Path runDirectory, Module model) throws IOException {
+        return WeightLayout.upgradeOptimizerState(model, Safetensors.read(directory(runDirectory).resolve(OPTIMIZER_FILE)), version(runDirectory));
+    }
+
+    /** The layout version of the checkpoint's tensors (those written before versions were recorded are 1). */
+    private static int version(Path runDirectory) throws IOException {
+        Path file = directory(runDirectory).resolve(MODEL_FILE);
+        String v;
+        try (Safetensors.Reader r = Safetensors.open(file)) {
+            v = r.metadata().get(VERSION_KEY);
+        }
+        if (v == null) return 1;
+        try {
+            int version = Integer.parseInt(v);
+            if (version >= 1 && version <= WeightLayout.CURRENT) return version;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IOException(file + ": format version " + v + " is not one this Latent4j reads (1 to " + WeightLayout.CURRENT + ")");
     }
 }

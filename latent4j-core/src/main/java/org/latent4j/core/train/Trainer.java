@@ -223,8 +223,8 @@ public final class Trainer {
 
         private void restore(Checkpoint c) {
             try {
-                model.loadParameters(Checkpoint.readWeights(runDirectory));
-                optimizer.loadState(Checkpoint.readOptimizer(runDirectory), c.optimizerCounters());
+                model.loadParameters(Checkpoint.readWeights(runDirectory, model));
+                optimizer.loadState(Checkpoint.readOptimizer(runDirectory, model), c.optimizerCounters());
             } catch (IOException e) {
                 throw new UncheckedIOException("Trainer.resume: cannot read the checkpoint in " + runDirectory, e);
             }

@@ -157,7 +157,7 @@ class LatentDiagnosticsTest {
         HierarchicalVae m = new HierarchicalVae(HierarchicalVaeConfig.of(6).withSizes(4, 3, List.of(8), List.of()), new Rng(3));
         float[] w = new float[4 * 6]; // [z1 (4), mean (3) then log std (3)]
         w[2] = 1.5f;                  // z1_0 -> mean of dimension 2
-        m.namedParameters().get("encoder2.net.0.weight").copyFrom(Tensor.of(w, 4, 6));
+        m.namedParameters().get("encoder2.net.0.weight").copyFrom(Tensor.of(w, 4, 6).t()); // the weight is [out, in]
         m.namedParameters().get("encoder2.net.0.bias").copyFrom(Tensor.vector(0, 0.5f, 0, 0, (float) Math.log(0.5), 0));
         return m;
     }

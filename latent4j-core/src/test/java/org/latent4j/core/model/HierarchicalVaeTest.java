@@ -23,7 +23,7 @@ class HierarchicalVaeTest {
         return new HierarchicalVae(HierarchicalVaeConfig.of(D).withSizes(L1, L2, List.of(4), List.of(3)).withObjective(objective, k), new Rng(61));
     }
 
-    /** The two-layer MLP {@code prefix}0 -> tanh -> {@code prefix}1 in double; weights are stored [in, out]. */
+    /** The two-layer MLP {@code prefix}0 -> tanh -> {@code prefix}1 in double; weights are stored [out, in]. */
     static double[] mlp(Map<String, Tensor> p, String prefix, double[] in) {
         double[] h = affine(p, prefix + "0", in);
         for (int j = 0; j < h.length; j++) h[j] = Math.tanh(h[j]);
@@ -35,7 +35,7 @@ class HierarchicalVaeTest {
         double[] out = new double[b.length];
         for (int j = 0; j < b.length; j++) {
             double s = b[j];
-            for (int i = 0; i < in.length; i++) s += in[i] * w[i * b.length + j];
+            for (int i = 0; i < in.length; i++) s += in[i] * w[j * in.length + i];
             out[j] = s;
         }
         return out;

@@ -92,12 +92,12 @@ class LinearGaussianVaeTest {
             eb[j] = (float) bias;
             eb[Q + j] = (float) Math.log(sigma2 / lambda[j]);
         }
-        p.get("encoder.net.0.weight").copyFrom(Tensor.of(ew, D, 2 * Q));
+        p.get("encoder.net.0.weight").copyFrom(Tensor.of(ew, D, 2 * Q).t()); // written [in, out], the weight is [out, in]
         p.get("encoder.net.0.bias").copyFrom(Tensor.of(eb, 2 * Q));
         float[] dw = new float[Q * D], db = new float[D];
         for (int j = 0; j < Q; j++) for (int i = 0; i < D; i++) dw[j * D + i] = (float) w[i][j];
         for (int i = 0; i < D; i++) db[i] = (float) mu[i];
-        p.get("decoder.0.weight").copyFrom(Tensor.of(dw, Q, D));
+        p.get("decoder.0.weight").copyFrom(Tensor.of(dw, Q, D).t());
         p.get("decoder.0.bias").copyFrom(Tensor.of(db, D));
     }
 
@@ -108,8 +108,8 @@ class LinearGaussianVaeTest {
     static Tensor analyticElbo() {
         DiagonalGaussian q = model.encode(x, null);
         GaussianLikelihood lik = (GaussianLikelihood) model.likelihood();
-        Tensor wT = model.decoder().outputLayer().weight(); // [Q, D]
-        Tensor colNorms = wT.square().sum(1, false); // |W_j|^2, [Q]
+        Tensor w = model.decoder().outputLayer().weight(); // [D, Q]
+        Tensor colNorms = w.square().sum(0, false); // |W_j|^2, [Q]
         Tensor spread = q.logVar().exp().mul(colNorms).sum(1, false).mul(0.5f * (float) Math.exp(-lik.fixedLogVariance()));
         return lik.logProb(model.decode(q.mean(), null), x).sub(spread).sub(q.klToStandardNormal());
     }

@@ -50,7 +50,7 @@ class ModelConfigTest {
         VaeConfig c = VaeConfig.of(10, 2).withHidden(List.of(8, 4));
         assertEquals(List.of(4, 8), c.decoderHidden());
         Vae m = new Vae(c, new Rng(1));
-        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {2, 4}, m.namedParameters().get("decoder.0.weight").shape());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {4, 2}, m.namedParameters().get("decoder.0.weight").shape(), "[out, in], as torch.nn.Linear");
         assertEquals(8, m.decoder().outputLayer().inFeatures());
         assertEquals(4, m.encoder().outputLayer().inFeatures());
         assertEquals(4, m.encoder().outputLayer().outFeatures(), "mean and variance heads of 2 latents");

@@ -116,8 +116,8 @@ class VaeObjectiveTest {
             boolean logStd = p == PosteriorParameterisation.LOG_STD;
             double[] std = logStd ? stdOfLogStd : stdOfLogVariance, kl = logStd ? klOfLogStd : klOfLogVariance;
             Vae m = new Vae(VaeConfig.of(2, 2).withHidden(List.of()).withPosterior(p), new Rng(1));
-            // weight [in, out]: columns 0-1 are the means, 2-3 the head
-            m.namedParameters().get("encoder.net.0.weight").copyFrom(Tensor.of(new float[] {0.5f, -1, ln2, -ln2, 0, 2, 0, ln3}, 2, 4));
+            // written [in, out] and transposed into the weight [out, in]: outputs 0-1 are the means, 2-3 the head
+            m.namedParameters().get("encoder.net.0.weight").copyFrom(Tensor.of(new float[] {0.5f, -1, ln2, -ln2, 0, 2, 0, ln3}, 2, 4).t());
             m.namedParameters().get("encoder.net.0.bias").copyFrom(Tensor.zeros(4));
             var q = m.encode(x, null);
             assertArrayEquals(mu, q.mean().contiguous().toArray(), 1e-6f, p.name());

@@ -60,6 +60,29 @@ public final class LinearAlgebra {
         }, a, b);
     }
 
+    /**
+     * x W^T for a weight stored [out, in], as {@code torch.nn.Linear} stores it: x [m, in] or [s, m, in] gives
+     * [m, out] or [s, m, out]. Its own op rather than {@code x.matmul(weight.t())} so that the weight gradient
+     * g^T x is written straight into the weight's [out, in] buffer: through the transposed view it would land
+     * in an [in, out] temporary and be copied across, transposing, on every step.
+     */
+    public static Tensor linear(Tensor x, Tensor weight) {
+        if (weight.rank() != 2 || (x.rank() != 2 && x.rank() != 3) || x.dim(x.rank() - 1) != weight.dim(1)) {
+            throw new ShapeException("linear: needs x [m, in] or [s, m, in] and a weight [out, in], got shapes " + Shape.str(x.shape())
+                    + " and " + Shape.str(weight.shape()));
+        }
+        Tensor a = x.rank() == 2 ? x : x.reshape(x.dim(0) * x.dim(1), x.dim(2));
+        int m = a.dim(0), k = a.dim(1), n = weight.dim(0);
+        Tensor out = Tensor.empty(m, n);
+        Tensor wt = weight.detach().t();
+        gemmInto(a, wt, out, m, n, k, false);
+        Tensor y = Autograd.record("linear", out, g -> {
+            if (Autograd.wants(a)) Autograd.accumulateInto(a, (dst, add) -> gemmInto(g, weight, dst, m, k, n, add));
+            if (Autograd.wants(weight)) Autograd.accumulateInto(weight, (dst, add) -> gemmInto(g.t(), a, dst, n, k, m, add));
+        }, a, weight);
+        return x.rank() == 2 ? y : y.reshape(x.dim(0), x.dim(1), n);
+    }
+
     /** Batched product of [b,m,k] and [b,k,n]. */
     public static Tensor bmm(Tensor a, Tensor b) {
         if (a.rank() != 3 || b.rank() != 3 || a.dim(0) != b.dim(0) || a.dim(2) != b.dim(1)) {
