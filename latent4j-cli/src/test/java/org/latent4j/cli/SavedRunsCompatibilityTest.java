@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -97,18 +96,21 @@ class SavedRunsCompatibilityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"vae", "hvae", "cvae", "ae"})
-    void formatOneRunsEvaluateAsTheyDidWhenWritten(String kind) throws IOException {
-        Path run = copyOfRun("v1/" + kind, tmp);
+    @ValueSource(strings = {"v1/vae", "v1/hvae", "v1/cvae", "v1/ae", "v2-golden/ae", "v2-golden/vae", "v2-golden/beta-vae", "v2-golden/iwae",
+            "v2-golden/cvae", "v2-golden/hvae"})
+    void savedRunsEvaluateAsTheyDidWhenWritten(String name) throws IOException {
+        Path run = copyOfRun(name, tmp);
+        String kind = name.replace('/', '-');
         Path json = tmp.resolve(kind + ".json");
         Result r = ModelCommandsTest.latent4j("eval", run.toString(), "--nll-k", "20", "--limit", "30", "--json", json.toString());
         assertEquals(0, r.code(), r.err());
         assertSameNumbers(run.resolve("expected-eval.json"), json, 1e-4);
     }
 
-    @Test
-    void aFormatOneCheckpointResumesAsTheOldCodeResumedIt() throws IOException {
-        Path run = copyOfRun("v1/vae", tmp);
+    @ParameterizedTest
+    @ValueSource(strings = {"v1/vae", "v2-golden/vae"})
+    void savedCheckpointsResumeAsTheCodeThatWroteThemResumedThem(String name) throws IOException {
+        Path run = copyOfRun(name, tmp);
         Result resumed = ModelCommandsTest.latent4j("train", "--resume", run.toString(), "--epochs", "3");
         assertEquals(0, resumed.code(), resumed.err());
         Path json = tmp.resolve("resumed.json");
