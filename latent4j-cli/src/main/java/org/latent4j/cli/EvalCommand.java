@@ -40,7 +40,7 @@ final class EvalCommand implements Command {
 
     @Override
     public int run(String[] args) throws Exception {
-        Options o = Options.parse("eval", args, Set.of(), Set.of("nll-k", "limit", "data", "seed", "json"));
+        Arguments o = Arguments.parse("eval", args, Set.of(), Set.of("nll-k", "limit", "data", "seed", "json"));
         String run = o.onePositional("run directory");
         int k = o.integer("nll-k", 5000, 0, 10_000_000);
         int limit = o.integer("limit", 0, 0, Integer.MAX_VALUE);
@@ -53,7 +53,7 @@ final class EvalCommand implements Command {
         }
         System.out.println(Path.of(run) + " on " + data.name());
         System.out.print(report.summary());
-        Runs.writeJson(o, Json.parse(report.toJson()));
+        Runs.writeJson(o, report.toJson());
         return 0;
     }
 }

@@ -39,7 +39,7 @@ final class InterpolateCommand implements Command {
 
     @Override
     public int run(String[] args) throws Exception {
-        Options o = Options.parse("interpolate", args, Set.of(), Set.of("pairs", "steps", "out", "json"));
+        Arguments o = Arguments.parse("interpolate", args, Set.of(), Set.of("pairs", "steps", "out", "json"));
         String run = o.onePositional("run directory");
         int pairs = o.integer("pairs", 8, 1, 1000);
         int steps = o.integer("steps", 10, 2, 1000);
@@ -52,7 +52,7 @@ final class InterpolateCommand implements Command {
         try (GradMode.Scope noGrad = GradMode.disabled()) {
             Tensor x = data.features();
             Tensor c = Runs.condition(model, data.hasLabels() ? data.labels() : null);
-            float[] mu = model.encode(x, c).mean().toArray();
+            float[] mu = model.encode(x, c).vector().contiguous().toArray();
             float[] pixels = Runs.pictureOfData(saved.preprocessing(), x).toArray();
             int latent = mu.length / x.dim(0);
             for (int p = 0; p < pairs; p++) {

@@ -65,7 +65,7 @@ public final class Main {
         }
         try {
             return c.run(rest);
-        } catch (UsageException e) {
+        } catch (UsageException | org.latent4j.core.model.OptionValues.OptionException e) {
             System.err.println("latent4j " + e.getMessage());
             return 2;
         } catch (UncheckedIOException e) {

@@ -37,7 +37,7 @@ final class ReconstructCommand implements Command {
 
     @Override
     public int run(String[] args) throws Exception {
-        Options o = Options.parse("reconstruct", args, Set.of(), Set.of("n", "columns", "out", "json"));
+        Arguments o = Arguments.parse("reconstruct", args, Set.of(), Set.of("n", "columns", "out", "json"));
         String run = o.onePositional("run directory");
         int n = o.integer("n", 32, 1, 10_000);
         int columns = o.integer("columns", 16, 1, 1000);

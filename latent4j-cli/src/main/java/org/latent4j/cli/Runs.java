@@ -9,15 +9,20 @@ import org.latent4j.core.data.Binarization;
 import org.latent4j.core.data.DataFileException;
 import org.latent4j.core.data.Dataset;
 import org.latent4j.core.data.FashionMnist;
+import org.latent4j.core.data.VectorFiles;
+import org.latent4j.core.eval.EvaluationOptions;
 import org.latent4j.core.eval.EvaluationReport;
 import org.latent4j.core.eval.Evaluator;
 import org.latent4j.core.eval.ProgressListener;
 import org.latent4j.core.io.Json;
 import org.latent4j.core.io.JsonException;
 import org.latent4j.core.io.ModelStore;
+import org.latent4j.core.model.DataShape;
 import org.latent4j.core.model.LatentModel;
-import org.latent4j.core.train.ProgressBar;
+import org.latent4j.core.model.LikelihoodBound;
+import org.latent4j.core.model.PriorSampling;
 import org.latent4j.cli.report.ImageGrid;
+import org.latent4j.cli.report.ProgressBar;
 import org.latent4j.tensor.random.Rng;
 import org.latent4j.tensor.Tensor;
 
@@ -30,15 +35,20 @@ final class Runs {
 
     /** The word of {@code --data} for the Fashion-MNIST test split embedded in the library (the default). */
     static final String EMBEDDED = "embedded";
-    /** Rows of the embedded data held out from training for evaluation (the embedded set has no separate test split). */
+    /** Rows of the embedded data (or of a data file) held out from training for evaluation: neither has a separate test split. */
     static final int EMBEDDED_HELD_OUT = 1000;
+    /**
+     * The seed of a data file's held-out split: fixed, so that the held-out rows are a function of the file and runs with
+     * different seeds are evaluated on the same rows.
+     */
+    private static final long FILE_SPLIT_SEED = 0;
     /** The stream of the fixed Bernoulli sample that evaluation sees (training uses streams 0 and 1). */
     private static final long EVALUATION_STREAM = 2;
 
     /**
      * Where a run's data come from, saved with the model so that evaluation finds the same held-out rows.
      *
-     * @param source  {@value #EMBEDDED}, {@code fashion-mnist} or a directory of IDX files
+     * @param source  {@value #EMBEDDED}, {@code fashion-mnist}, a directory of IDX files or a file of vectors ({@link VectorFiles})
      * @param limit   training rows used (the first ones), 0 = all
      * @param seed    the seed of the held-out split of the embedded data
      */
@@ -49,18 +59,25 @@ final class Runs {
         }
     }
 
-    record DataSets(Dataset train, Dataset test) {}
+    /**
+     * @param scaling what was done to the values read ({@code ModelStore.SCALING_BYTES} for images stored as bytes)
+     */
+    record DataSets(Dataset train, Dataset test, String scaling) {}
 
     static DataSets load(DataSource d) throws DataFileException {
         Dataset train, test;
-        if (EMBEDDED.equals(d.source())) {
-            Dataset all = FashionMnist.embedded();
+        String scaling = ModelStore.SCALING_BYTES;
+        boolean file = !EMBEDDED.equals(d.source()) && !FashionMnist.WORD.equals(d.source()) && VectorFiles.isVectorFile(Path.of(d.source()));
+        if (EMBEDDED.equals(d.source()) || file) {
+            Dataset all = file ? VectorFiles.read(Path.of(d.source())) : FashionMnist.embedded();
+            if (file) scaling = ModelStore.SCALING_NONE;
+            if (all.size() < 2) throw new DataFileException(d.source(), "holds " + all.size() + " row; training and evaluation need at least 2");
             if (d.limit() > 0 && d.limit() < all.size()) {
                 // keep the held-out part a tenth of the limited data, so a tiny run stays tiny
                 all = all.rows(firstRows(Math.min(all.size(), d.limit() + Math.max(1, d.limit() / 10))), all.name());
             }
             int heldOut = Math.min(EMBEDDED_HELD_OUT, Math.max(1, all.size() / 10));
-            Dataset.Split split = all.split(heldOut, d.seed());
+            Dataset.Split split = all.split(heldOut, file ? FILE_SPLIT_SEED : d.seed());
             train = split.train();
             test = split.validation();
         } else {
@@ -69,7 +86,24 @@ final class Runs {
             test = splits.test();
         }
         if (d.limit() > 0 && d.limit() < train.size()) train = train.rows(firstRows(d.limit()), train.name() + "[:" + d.limit() + "]");
-        return new DataSets(train, test);
+        return new DataSets(train, test, scaling);
+    }
+
+    /** What a model kind needs to know of the training data: width, image shape, classes, and whether values lie in [0, 1]. */
+    static DataShape shape(Dataset train) {
+        int classes = 0;
+        if (train.hasLabels()) for (int l : train.labels()) classes = Math.max(classes, l + 1);
+        // Fashion-MNIST's classes, even when a small sample lacks the last ones
+        if (train.name().startsWith(FashionMnist.WORD)) classes = Math.max(classes, FashionMnist.CLASS_NAMES.size());
+        float[] v = train.features().contiguous().toArray();
+        boolean unit = true;
+        for (float f : v) {
+            if (!(f >= 0 && f <= 1)) {
+                unit = false;
+                break;
+            }
+        }
+        return new DataShape(train.dim(), train.imageShape(), classes, unit);
     }
 
     static int[] firstRows(int n) {
@@ -143,12 +177,12 @@ final class Runs {
      * of n columns shows one class per row).
      */
     static Tensor samples(LatentModel model, ModelStore.DataPreprocessing p, int n, long seed) {
-        if (!model.isStochastic()) throw new UsageException(model.kind() + ": a deterministic autoencoder has no prior to sample from");
+        if (!(model instanceof PriorSampling sampler)) throw new UsageException(model.kind() + ": this model has no prior to sample from");
         int classes = model.conditionClasses();
-        if (classes == 0) return pictures(model, p, model.samplePrior(n, null, new Rng(seed)));
+        if (classes == 0) return pictures(model, p, sampler.samplePrior(n, null, new Rng(seed)));
         int[] labels = new int[n * classes];
         Arrays.setAll(labels, i -> i / n);
-        return pictures(model, p, model.samplePrior(labels.length, model.labelCondition(labels), new Rng(seed)));
+        return pictures(model, p, sampler.samplePrior(labels.length, model.labelCondition(labels), new Rng(seed)));
     }
 
     /**
@@ -161,7 +195,7 @@ final class Runs {
         int[] labels = data.hasLabels() ? Arrays.copyOf(data.labels(), n) : null;
         Tensor c = condition(model, labels);
         float[] originals = pictureOfData(p, x).toArray();
-        float[] recon = pictures(model, p, model.decode(model.encode(x, c).mean(), c)).toArray();
+        float[] recon = pictures(model, p, model.reconstruct(x, c)).toArray();
         int d = x.dim(1), rowsOfPairs = (n + columns - 1) / columns;
         float[] out = new float[2 * rowsOfPairs * columns * d];
         java.util.Arrays.fill(out, Float.NaN);
@@ -182,8 +216,9 @@ final class Runs {
 
     /** Evaluates with a progress bar on standard error when the likelihood estimate is long. */
     static EvaluationReport evaluate(LatentModel model, Tensor x, Tensor condition, int k, long seed) {
-        Evaluator.Options options = Evaluator.Options.defaults(seed).withImportanceSamples(model.isStochastic() ? k : 0);
-        ProgressBar bar = (long) k * x.dim(0) >= 2_000_000L && model.isStochastic()
+        boolean bound = model instanceof LikelihoodBound;
+        EvaluationOptions options = EvaluationOptions.defaults(seed).withImportanceSamples(bound ? k : 0);
+        ProgressBar bar = (long) k * x.dim(0) >= 2_000_000L && bound
                 ? ProgressBar.onStandardError("NLL (k=" + k + ")", x.dim(0), "examples") : null;
         ProgressListener listener = bar == null ? ProgressListener.NONE : (done, total) -> bar.update(done, "");
         EvaluationReport report = Evaluator.evaluate(model, x, condition, options, listener);
@@ -192,7 +227,7 @@ final class Runs {
     }
 
     /** Writes {@code value} to the file of {@code --json}, if given. */
-    static void writeJson(Options o, Json.Value value) throws IOException {
+    static void writeJson(Arguments o, Json.Value value) throws IOException {
         if (o.has("json")) Json.writeFile(Path.of(o.string("json", null)), value);
     }
 

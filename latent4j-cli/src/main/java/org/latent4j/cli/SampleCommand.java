@@ -36,7 +36,7 @@ final class SampleCommand implements Command {
 
     @Override
     public int run(String[] args) throws Exception {
-        Options o = Options.parse("sample", args, Set.of(), Set.of("n", "out", "seed", "json"));
+        Arguments o = Arguments.parse("sample", args, Set.of(), Set.of("n", "out", "seed", "json"));
         String run = o.onePositional("run directory");
         long seed = o.integer("seed", 0, 0, Integer.MAX_VALUE);
         ModelStore.Saved saved = Runs.loadRun(run);

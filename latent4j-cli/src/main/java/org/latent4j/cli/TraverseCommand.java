@@ -45,7 +45,7 @@ final class TraverseCommand implements Command {
 
     @Override
     public int run(String[] args) throws Exception {
-        Options o = Options.parse("traverse", args, Set.of(), Set.of("image", "dims", "steps", "range", "out", "json"));
+        Arguments o = Arguments.parse("traverse", args, Set.of(), Set.of("image", "dims", "steps", "range", "out", "json"));
         String run = o.onePositional("run directory");
         int image = o.integer("image", 0, 0, Integer.MAX_VALUE);
         int steps = o.integer("steps", 9, 2, 1000);
@@ -61,7 +61,7 @@ final class TraverseCommand implements Command {
         double[] activity;
         try (GradMode.Scope noGrad = GradMode.disabled()) {
             Tensor c = Runs.condition(model, data.hasLabels() ? data.labels() : null);
-            float[] mu = model.encode(data.features(), c).mean().toArray();
+            float[] mu = model.encode(data.features(), c).vector().contiguous().toArray();
             activity = variances(mu, data.size(), latent);
             chosen = IntStream.range(0, latent).boxed().sorted(Comparator.comparingDouble((Integer j) -> -activity[j])).limit(dims)
                     .mapToInt(Integer::intValue).toArray();

@@ -40,7 +40,7 @@ class ConditionalCommandsTest {
         ModelStore.Saved saved = ModelStore.load(run);
         assertEquals("cvae", saved.model().kind());
         assertEquals(10, saved.model().conditionClasses());
-        assertTrue(Json.at(Json.readFile(run.resolve("metrics.json")), "metrics").get("log_likelihood").get("nll").asDouble() > 0);
+        assertTrue(Json.at(Json.readFile(run.resolve("metrics.json")), "metrics").get("evaluation").get("logLikelihood").get("nll").asDouble() > 0);
         assertPng(run.resolve("samples.png"), 8, 10);
 
         Path samples = tmp.resolve("s.png");

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class HelpCommandsTest {
     /** The options each command reads (train's from the command itself, so a new option without help fails here). */
     private static final Map<String, List<String>> OPTIONS = Map.of(
-            "train", List.copyOf(TrainCommand.VALUED),
+            "train", List.copyOf(TrainCommand.valued()),
             "eval", List.of("nll-k", "limit", "data", "seed", "json"),
             "sample", List.of("n", "out", "seed", "json"),
             "reconstruct", List.of("n", "columns", "out", "json"),
@@ -33,6 +33,18 @@ class HelpCommandsTest {
                 for (String option : e.getValue()) assertTrue(r.out().contains("--" + option), command + " --help names --" + option);
             }
         }
+    }
+
+    @Test
+    void trainHelpListsEveryRegisteredKindWithItsOptionsAndCapabilities() {
+        String help = latent4j("train", "--help").out();
+        for (var kind : org.latent4j.core.model.ModelKinds.all()) {
+            assertTrue(help.contains("\n  " + kind.name() + " ") && help.contains(kind.summary()), kind.name() + " in " + help);
+            for (var option : kind.options()) {
+                assertTrue(help.contains("--" + option.name() + " " + option.valueName()), kind.name() + ": --" + option.name());
+            }
+        }
+        assertTrue(help.contains("options: --latent, --hidden, --activation, --likelihood, --sigma; can: deterministic-codes"), help);
     }
 
     @Test

@@ -87,10 +87,14 @@ class ModelCommandsTest {
         assertEquals(2, Files.readAllLines(run.resolve("history.csv")).size(), "header and one epoch");
         assertPng(run.resolve("samples.png"), 8, 8);
         assertPng(run.resolve("reconstructions.png"), 16, 4);
-        Json.Cursor metrics = Json.at(Json.readFile(run.resolve("metrics.json")), "metrics");
+        Json.Cursor metrics = Json.at(Json.readFile(run.resolve("metrics.json")), "metrics").get("evaluation");
         assertEquals(20, metrics.get("examples").asInt());
-        assertEquals(5, metrics.get("log_likelihood").get("k").asInt());
-        assertTrue(metrics.get("log_likelihood").get("nll").asDouble() > 0);
+        assertEquals(5, metrics.get("logLikelihood").get("k").asInt());
+        assertTrue(metrics.get("logLikelihood").get("nll").asDouble() > 0);
+        // the last epoch's training record, with the model's metrics
+        Json.Cursor training = Json.at(Json.readFile(run.resolve("metrics.json")), "metrics").get("training");
+        assertEquals(1, training.get("epoch").asInt());
+        assertTrue(training.get("metrics").get("kl").asDouble() > 0, "the VAE's KL, averaged over the epoch");
         Json.Cursor summary = Json.at(Json.readFile(tmp.resolve("train.json")), "train.json");
         assertEquals(1, summary.get("epochs").asInt());
         assertTrue(summary.has("metrics") && summary.has("train_loss"));
@@ -104,9 +108,10 @@ class ModelCommandsTest {
         assertTrue(r.out().contains("NLL") && r.out().contains("active units"), r.out());
         Json.Cursor c = Json.at(Json.readFile(json), "eval.json");
         assertEquals(10, c.get("examples").asInt());
-        assertEquals(4, c.get("log_likelihood").get("k").asInt());
-        for (String key : new String[] {"elbo", "reconstruction", "kl", "active_units", "mutual_information", "posterior_collapse"}) {
-            assertTrue(c.has(key), key);
+        assertEquals(4, c.get("logLikelihood").get("k").asInt());
+        assertTrue(c.get("logLikelihood").has("elbo") && c.has("reconstruction"));
+        for (String key : new String[] {"layer", "totalKl", "klPerDimension", "activeUnits", "mutualInformation", "collapse"}) {
+            assertTrue(c.get("latent").has(key), key);
         }
     }
 
@@ -195,7 +200,7 @@ class ModelCommandsTest {
         assertUsageError("unknown --model gan", "train", "--model", "gan");
         assertUsageError("--binarize must be none, dynamic or static", "train", "--binarize", "maybe");
         assertUsageError("unknown activation 'swish2'", "train", "--activation", "swish2");
-        assertUsageError("unknown likelihood 'poisson'", "train", "--likelihood", "poisson");
+        assertUsageError("--likelihood must be bernoulli, gaussian-fixed or gaussian-learned, got 'poisson'", "train", "--likelihood", "poisson");
         assertUsageError("--sigma is the standard deviation of --likelihood gaussian-fixed, not of bernoulli", "train", "--sigma", "0.2");
         assertUsageError("--sigma must be", "train", "--likelihood", "gaussian-fixed", "--sigma", "-1");
         assertUsageError("no such directory", "eval", tmp.resolve("missing").toString());

@@ -74,7 +74,8 @@ class TrainOptionsCommandsTest {
         assertEquals("LOG_VARIANCE", c.get("posterior").asString(), "the command's default posterior, as for the other models");
         Json.Cursor t = trainerOptions(run);
         assertEquals("Staged", t.get("schedule").get("type").asString());
-        assertEquals(1e-4, t.get("adam").get("eps").asDouble(), "the IWAE paper's Adam");
+        assertEquals(1e-4, t.get("optimizer").get("eps").asDouble(), "the IWAE paper's Adam");
+        assertEquals("ADAM", t.get("optimizer").get("algorithm").asString());
         // stage 0 is one epoch at 0.001, stage 1 three at 0.001 * 10^(-1/7)
         assertEquals(1e-3, history(run, 1).get("learningRate").asDouble(), 1e-12);
         assertEquals(1e-3 * Math.pow(10, -1 / 7.0), history(run, 2).get("learningRate").asDouble(), 1e-12);

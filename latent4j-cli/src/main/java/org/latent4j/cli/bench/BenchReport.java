@@ -56,69 +56,18 @@ final class BenchReport {
         return new StepTiming(rates, meter == null ? Double.NaN : (double) allocated / ((long) steps * repeat));
     }
 
-    /** Writes the report through core's atomic writer: a reader never sees half a file. */
-    static void writeAtomically(Path target, String text) throws IOException {
-        org.latent4j.core.io.AtomicFiles.writeString(target, text);
+    /**
+     * Writes a benchmark's results (a map of names to numbers, strings, arrays, maps or records) as JSON through core's
+     * one JSON path, atomically: a reader never sees half a file. Undefined numbers are written as null.
+     */
+    static void write(Path target, Object results) throws IOException {
+        org.latent4j.core.io.Json.writeFile(target, org.latent4j.core.io.Json.toReportJson(results));
     }
 
-    /** A small ordered JSON object builder for benchmark results (numbers, strings, arrays of numbers). */
-    static final class Json {
-        private final Map<String, String> fields = new LinkedHashMap<>();
-
-        Json put(String key, String value) {
-            fields.put(key, quote(value));
-            return this;
-        }
-
-        Json put(String key, double value) {
-            fields.put(key, number(value));
-            return this;
-        }
-
-        Json put(String key, double[] values) {
-            StringBuilder sb = new StringBuilder("[");
-            for (int i = 0; i < values.length; i++) sb.append(i == 0 ? "" : ", ").append(number(values[i]));
-            fields.put(key, sb.append(']').toString());
-            return this;
-        }
-
-        /** A nested value already rendered as JSON. */
-        Json putRaw(String key, String json) {
-            fields.put(key, json);
-            return this;
-        }
-
-        private static String number(double v) {
-            if (!Double.isFinite(v)) return "null";
-            if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
-            return String.format(Locale.ROOT, "%.6g", v);
-        }
-
-        static String quote(String s) {
-            StringBuilder sb = new StringBuilder("\"");
-            for (char c : s.toCharArray()) {
-                switch (c) {
-                    case '"' -> sb.append("\\\"");
-                    case '\\' -> sb.append("\\\\");
-                    case '\n' -> sb.append("\\n");
-                    default -> {
-                        if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-                        else sb.append(c);
-                    }
-                }
-            }
-            return sb.append('"').toString();
-        }
-
-        @Override
-        public String toString() {
-            StringBuilder sb = new StringBuilder("{\n");
-            int i = 0;
-            for (var e : fields.entrySet()) {
-                sb.append("  ").append(quote(e.getKey())).append(": ").append(e.getValue());
-                sb.append(++i < fields.size() ? ",\n" : "\n");
-            }
-            return sb.append("}\n").toString();
-        }
+    /** An insertion-ordered map of results, from alternating keys and values. */
+    static Map<String, Object> results(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        return m;
     }
 }

@@ -5,10 +5,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
-import org.latent4j.cli.Options;
+import org.latent4j.cli.Arguments;
 import org.latent4j.cli.UsageException;
 import org.latent4j.tensor.kernel.Gemm;
 import org.latent4j.tensor.kernel.Kernels;
@@ -76,7 +77,7 @@ final class GemmBench {
     }
 
     static int run(String[] args) throws IOException {
-        Options o = Options.parse(NAME, args, Set.of("serve"), Set.of("sizes", "threads", "shapes", "json", "repeat"));
+        Arguments o = Arguments.parse(NAME, args, Set.of("serve"), Set.of("sizes", "threads", "shapes", "json", "repeat"));
         if (!o.positional().isEmpty()) throw new UsageException(NAME + ": unexpected argument '" + o.positional().get(0) + "'");
         int[] sizes = o.integers("sizes", DEFAULT_SIZES, 1, 8192);
         int threads = o.integer("threads", Parallel.threads(), 1, 1024);
@@ -116,7 +117,7 @@ final class GemmBench {
                         BenchReport.median(runs), runs[0], runs[runs.length - 1]);
             }
             if (json != null) {
-                BenchReport.writeAtomically(json, toJson(gemm, threads, repeat, cases, results));
+                BenchReport.write(json, toJson(gemm, threads, repeat, cases, results));
                 System.out.println("wrote " + json);
             }
         } finally {
@@ -236,24 +237,14 @@ final class GemmBench {
         return x;
     }
 
-    static String toJson(Gemm gemm, int threads, int repeat, List<Case> cases, List<double[]> results) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("{\n  \"benchmark\": \"gemm\",\n");
-        sb.append("  \"gemm\": ").append(BenchReport.Json.quote(gemm.name())).append(",\n");
-        sb.append("  \"kernels\": ").append(BenchReport.Json.quote(Kernels.describe())).append(",\n");
-        sb.append("  \"java\": ").append(BenchReport.Json.quote(Runtime.version().toString())).append(",\n");
-        sb.append("  \"threads\": ").append(threads).append(",\n");
-        sb.append("  \"repeat\": ").append(repeat).append(",\n");
-        sb.append("  \"results\": [\n");
+    static Map<String, Object> toJson(Gemm gemm, int threads, int repeat, List<Case> cases, List<double[]> results) {
+        List<Map<String, Object>> rows = new java.util.ArrayList<>();
         for (int i = 0; i < cases.size(); i++) {
             Case c = cases.get(i);
-            double[] runs = results.get(i);
-            sb.append(String.format(Locale.ROOT, "    {\"name\": %s, \"op\": \"%s\", \"m\": %d, \"n\": %d, \"k\": %d, \"gflops\": %.2f, \"runs\": [",
-                    BenchReport.Json.quote(c.name()), c.op(), c.m(), c.n(), c.k(), BenchReport.median(runs)));
-            for (int j = 0; j < runs.length; j++) sb.append(j == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", runs[j]));
-            sb.append("]}").append(i + 1 < cases.size() ? ",\n" : "\n");
+            rows.add(BenchReport.results("name", c.name(), "op", c.op(), "m", c.m(), "n", c.n(), "k", c.k(), "gflops", BenchReport.median(results.get(i)),
+                    "runs", results.get(i)));
         }
-        sb.append("  ]\n}\n");
-        return sb.toString();
+        return BenchReport.results("benchmark", "gemm", "gemm", gemm.name(), "kernels", Kernels.describe(), "java", Runtime.version().toString(),
+                "threads", threads, "repeat", repeat, "results", rows);
     }
 }

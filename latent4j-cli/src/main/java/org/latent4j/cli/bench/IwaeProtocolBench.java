@@ -1,22 +1,31 @@
 package org.latent4j.cli.bench;
 
 import java.nio.file.Files;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
-import org.latent4j.cli.Options;
+import org.latent4j.cli.Arguments;
 import org.latent4j.core.data.Batches;
 import org.latent4j.core.data.Dataset;
 import org.latent4j.core.data.FashionMnist;
 import org.latent4j.core.eval.Estimate;
 import org.latent4j.core.eval.EvaluationReport;
+import org.latent4j.core.eval.EvaluationOptions;
 import org.latent4j.core.eval.Evaluator;
+import org.latent4j.core.eval.GaussianDiagnostics;
+import org.latent4j.core.eval.LogLikelihoodEstimator;
+import org.latent4j.core.eval.LogLikelihoodResult;
+import org.latent4j.core.eval.LogLikelihoodSummary;
+import org.latent4j.core.eval.ProgressListener;
+import org.latent4j.core.model.TrainingData;
 import org.latent4j.core.model.Batch;
-import org.latent4j.core.model.Iwae;
+import org.latent4j.core.model.vae.Iwae;
 import org.latent4j.core.model.LatentModel;
-import org.latent4j.core.model.PosteriorParameterisation;
+import org.latent4j.core.distributions.PosteriorParameterisation;
 import org.latent4j.core.model.TrainingProgress;
-import org.latent4j.core.model.Vae;
-import org.latent4j.core.model.VaeConfig;
+import org.latent4j.core.model.vae.Vae;
+import org.latent4j.core.model.vae.VaeConfig;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.Workspace;
 import org.latent4j.tensor.optim.Adam;
@@ -53,10 +62,14 @@ final class IwaeProtocolBench {
     static final int BATCH = 20;
 
     /** One trained and evaluated model. */
-    record Outcome(String name, double seconds, double lastEpochLoss, EvaluationReport report, double evalSeconds) {}
+    record Outcome(String name, double seconds, double lastEpochLoss, EvaluationReport report, LogLikelihoodResult likelihood, double evalSeconds) {
+        GaussianDiagnostics latent() {
+            return (GaussianDiagnostics) report.latent();
+        }
+    }
 
     static int run(String[] args) throws Exception {
-        Options o = Options.parse("bench iwae-protocol", args, Set.of(),
+        Arguments o = Arguments.parse("bench iwae-protocol", args, Set.of(),
                 Set.of("epochs", "nll-k", "limit", "eval", "data", "seed", "threads", "json"));
         int epochs = o.integer("epochs", 3, 1, 3280);
         int nllK = o.integer("nll-k", 5000, 1, 1_000_000);
@@ -93,19 +106,18 @@ final class IwaeProtocolBench {
         System.out.printf(Locale.ROOT, "%n%-10s %9s %12s %20s %10s %8s %10s %9s%n", "model", "train s", "last loss",
                 "-L_" + nllK + " (nats)", "ELBO", "KL", "active", "eval s");
         for (Outcome r : new Outcome[] {vae, iwae}) {
-            Estimate ll = r.report().logLikelihood().logLikelihood();
+            Estimate ll = r.likelihood().logLikelihood();
             System.out.printf(Locale.ROOT, "%-10s %9.0f %12.3f %12.3f ± %5.3f %10.3f %8.3f %6d/%-3d %9.0f%n", r.name(), r.seconds(),
-                    r.lastEpochLoss(), -ll.mean(), ll.standardError(), r.report().logLikelihood().elbo().mean(),
-                    r.report().diagnostics().totalKl(), r.report().diagnostics().activeUnits(), r.report().latentDimensions(),
-                    r.evalSeconds());
+                    r.lastEpochLoss(), -ll.mean(), ll.standardError(), r.likelihood().elbo().mean(),
+                    r.latent().totalKl(), r.latent().activeUnits().count(), r.report().latentDimensions(), r.evalSeconds());
         }
-        double diff = iwae.report().logLikelihood().logLikelihood().mean() - vae.report().logLikelihood().logLikelihood().mean();
-        double[] perVae = vae.report().logLikelihood().boundPerExample(), perIwae = iwae.report().logLikelihood().boundPerExample();
+        double diff = iwae.likelihood().logLikelihood().mean() - vae.likelihood().logLikelihood().mean();
+        double[] perVae = vae.likelihood().boundPerExample(), perIwae = iwae.likelihood().boundPerExample();
         double[] paired = new double[perVae.length];
         for (int i = 0; i < paired.length; i++) paired[i] = perIwae[i] - perVae[i];
         Estimate d = Estimate.of(paired);
         boolean better = diff > 0;
-        boolean units = iwae.report().diagnostics().activeUnits() >= vae.report().diagnostics().activeUnits();
+        boolean units = iwae.latent().activeUnits().count() >= vae.latent().activeUnits().count();
         System.out.printf(Locale.ROOT, "%nIWAE - VAE in L_%d: %+.3f ± %.3f nats (paired over %d test rows): IWAE %s; active units %s%n",
                 nllK, d.mean(), d.standardError(), paired.length, better ? "better" : "NOT better",
                 units ? "at least as many" : "FEWER");
@@ -113,12 +125,20 @@ final class IwaeProtocolBench {
                 + " in this run" + (epochs < 3280 ? " (" + epochs + " of the paper's 3280 passes)" : "") + (nllK != 5000 ? " with k = " + nllK : "") + ".");
 
         if (o.has("json")) {
-            BenchReport.Json json = new BenchReport.Json().put("benchmark", "iwae-protocol").put("epochs", epochs).put("nll_k", nllK)
-                    .put("train", train.toString()).put("test", test.toString()).put("threads", threads).put("seed", seed)
-                    .put("vae_train_seconds", vae.seconds()).put("iwae_train_seconds", iwae.seconds())
-                    .putRaw("vae", vae.report().toJson()).putRaw("iwae", iwae.report().toJson())
-                    .put("iwae_minus_vae_log_likelihood", d.mean()).put("iwae_minus_vae_standard_error", d.standardError());
-            BenchReport.writeAtomically(java.nio.file.Path.of(o.string("json", null)), json.toString());
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("benchmark", "iwae-protocol");
+            json.put("epochs", epochs);
+            json.put("nllK", nllK);
+            json.put("train", train.toString());
+            json.put("test", test.toString());
+            json.put("threads", threads);
+            json.put("seed", seed);
+            json.put("vaeTrainSeconds", vae.seconds());
+            json.put("iwaeTrainSeconds", iwae.seconds());
+            json.put("vae", Map.of("report", vae.report(), "logLikelihood", LogLikelihoodSummary.of(vae.likelihood())));
+            json.put("iwae", Map.of("report", iwae.report(), "logLikelihood", LogLikelihoodSummary.of(iwae.likelihood())));
+            json.put("iwaeMinusVaeLogLikelihood", d);
+            BenchReport.write(java.nio.file.Path.of(o.string("json", null)), json);
         }
         return 0;
     }
@@ -130,7 +150,7 @@ final class IwaeProtocolBench {
     }
 
     static Outcome trainAndEvaluate(String name, LatentModel model, Dataset train, Tensor testX, int epochs, int nllK, long seed) {
-        model.initialiseOutputBias(pixelMean(train));
+        model.initialise(TrainingData.of(train.features()), new Rng(seed));
         Adam adam = new Adam(model.parameters(), AdamOptions.DEFAULTS.withEps(1e-4));
         LearningRateSchedule schedule = LearningRateSchedule.iwae();
         Batches batches = train.batches(BATCH, true);
@@ -163,22 +183,14 @@ final class IwaeProtocolBench {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         long e0 = System.nanoTime();
-        EvaluationReport report = Evaluator.evaluate(model, testX, null, Evaluator.Options.defaults(seed).withImportanceSamples(nllK),
-                org.latent4j.core.eval.ProgressListener.NONE);
+        // the per-example bounds, for the paired comparison, and the diagnostics without a second likelihood estimate
+        LogLikelihoodResult likelihood = LogLikelihoodEstimator.of(nllK, seed).estimate(model, testX, null, ProgressListener.NONE);
+        EvaluationReport report = Evaluator.evaluate(model, testX, null, EvaluationOptions.defaults(seed).withImportanceSamples(0), ProgressListener.NONE);
         double evalSeconds = (System.nanoTime() - e0) / 1e9;
+        Outcome outcome = new Outcome(name, seconds, epochLoss, report, likelihood, evalSeconds);
         System.out.printf(Locale.ROOT, "  %-9s evaluated in %.0f s: NLL %.3f, active units %d%n", name, evalSeconds,
-                -report.logLikelihood().logLikelihood().mean(), report.diagnostics().activeUnits());
-        return new Outcome(name, seconds, epochLoss, report, evalSeconds);
+                -likelihood.logLikelihood().mean(), outcome.latent().activeUnits().count());
+        return outcome;
     }
 
-    /** Per-pixel mean of the training features (what the output bias starts from). */
-    static float[] pixelMean(Dataset data) {
-        float[] x = data.features().data();
-        int n = data.size(), d = data.dim();
-        double[] sum = new double[d];
-        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) sum[j] += x[i * d + j];
-        float[] mean = new float[d];
-        for (int j = 0; j < d; j++) mean[j] = (float) (sum[j] / n);
-        return mean;
-    }
 }

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.latent4j.cli.Options;
+import org.latent4j.cli.Arguments;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.Workspace;
 import org.latent4j.tensor.init.Initializer;
@@ -32,7 +32,7 @@ final class MlpBench {
             """;
 
     static int run(String[] args) throws Exception {
-        Options o = Options.parse("bench mlp", args, Set.of(), Set.of("batch", "layers", "threads", "steps", "repeat", "warmup", "json"));
+        Arguments o = Arguments.parse("bench mlp", args, Set.of(), Set.of("batch", "layers", "threads", "steps", "repeat", "warmup", "json"));
         int batch = o.integer("batch", 128, 1, 1 << 16);
         int[] layers = o.integers("layers", new int[] {784, 512, 256, 784}, 1, 1 << 16);
         if (layers.length < 2) throw new org.latent4j.cli.UsageException("bench mlp: --layers needs at least two sizes (input and output)");
@@ -91,12 +91,9 @@ final class MlpBench {
         System.out.printf(Locale.ROOT, "  bytes/step       %10.0f   (heap allocated per step, all engine threads; parameters hold %d bytes)%n",
                 bytesPerStep, bufferBytes);
         if (o.has("json")) {
-            BenchReport.Json json = new BenchReport.Json()
-                    .put("benchmark", "mlp").put("layers", Arrays.toString(layers)).put("batch", batch)
-                    .put("threads", threads).put("kernels", Kernels.describe())
-                    .put("steps_per_second", median).put("samples_per_second", median * batch)
-                    .put("bytes_per_step", bytesPerStep).put("rates", rates);
-            BenchReport.writeAtomically(java.nio.file.Path.of(o.string("json", null)), json.toString());
+            BenchReport.write(java.nio.file.Path.of(o.string("json", null)), BenchReport.results("benchmark", "mlp", "layers", Arrays.toString(layers),
+                    "batch", batch, "threads", threads, "kernels", Kernels.describe(), "steps_per_second", median,
+                    "samples_per_second", median * batch, "bytes_per_step", bytesPerStep, "rates", rates));
         }
         return 0;
     }

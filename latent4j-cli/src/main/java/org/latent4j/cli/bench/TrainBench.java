@@ -7,18 +7,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.latent4j.cli.Options;
+import org.latent4j.cli.Arguments;
 import org.latent4j.cli.UsageException;
 import org.latent4j.core.data.Batches;
 import org.latent4j.core.data.Dataset;
 import org.latent4j.core.data.FashionMnist;
 import org.latent4j.core.model.Batch;
-import org.latent4j.core.model.Iwae;
+import org.latent4j.core.model.vae.Iwae;
 import org.latent4j.core.model.LatentModel;
-import org.latent4j.core.model.PosteriorParameterisation;
+import org.latent4j.core.distributions.PosteriorParameterisation;
 import org.latent4j.core.model.TrainingProgress;
-import org.latent4j.core.model.Vae;
-import org.latent4j.core.model.VaeConfig;
+import org.latent4j.core.model.vae.Vae;
+import org.latent4j.core.model.vae.VaeConfig;
 import org.latent4j.core.nn.Activation;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.Workspace;
@@ -75,7 +75,7 @@ final class TrainBench {
     }
 
     static int run(String[] args) throws Exception {
-        Options o = Options.parse("bench train", args, Set.of(), Set.of("cases", "threads", "steps", "repeat", "json"));
+        Arguments o = Arguments.parse("bench train", args, Set.of(), Set.of("cases", "threads", "steps", "repeat", "json"));
         int threads = o.integer("threads", Parallel.threads(), 1, 1024);
         int steps = o.has("steps") ? o.integer("steps", 100, 1, 1_000_000) : -1;
         int repeat = o.integer("repeat", 5, 1, 1000);
@@ -88,20 +88,18 @@ final class TrainBench {
 
         System.out.printf(Locale.ROOT, "latent4j bench train: %d thread(s), %s; data %s, dynamically binarized%n",
                 threads, Kernels.describe(), data);
-        BenchReport.Json json = new BenchReport.Json().put("benchmark", "train").put("threads", threads)
-                .put("kernels", Kernels.describe()).put("data", data.name());
+        Map<String, Object> json = BenchReport.results("benchmark", "train", "threads", threads, "kernels", Kernels.describe(), "data", data.name());
         for (String n : names) {
             Result r = measure(CASES.get(n), data, steps > 0 ? steps : CASES.get(n).defaultSteps(), repeat);
             System.out.printf(Locale.ROOT, "  %-7s %-42s %9.0f examples/s  %8.1f steps/s  (min %.1f, max %.1f)  %10.0f bytes/step%n",
                     n, r.c().description(), r.examplesPerSecond(), r.stepsPerSecond(),
                     Arrays.stream(r.rates()).min().orElse(0), Arrays.stream(r.rates()).max().orElse(0), r.bytesPerStep());
-            json.putRaw(n, new BenchReport.Json().put("description", r.c().description()).put("batch", r.c().batch())
-                    .put("steps_per_round", r.steps()).put("rounds", repeat)
-                    .put("steps_per_second", r.stepsPerSecond()).put("samples_per_second", r.examplesPerSecond())
-                    .put("bytes_per_step", r.bytesPerStep()).put("rates", r.rates()).toString().replace("\n", "\n  ").stripTrailing());
+            json.put(n, BenchReport.results("description", r.c().description(), "batch", r.c().batch(), "steps_per_round", r.steps(),
+                    "rounds", repeat, "steps_per_second", r.stepsPerSecond(), "samples_per_second", r.examplesPerSecond(),
+                    "bytes_per_step", r.bytesPerStep(), "rates", r.rates()));
         }
         System.out.println("  (examples/s: median of " + repeat + " rounds after a warm-up; bytes/step: heap allocated per step, all engine threads)");
-        if (o.has("json")) BenchReport.writeAtomically(java.nio.file.Path.of(o.string("json", null)), json.toString());
+        if (o.has("json")) BenchReport.write(java.nio.file.Path.of(o.string("json", null)), json);
         return 0;
     }
 

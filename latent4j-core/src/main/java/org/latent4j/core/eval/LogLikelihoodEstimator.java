@@ -2,6 +2,7 @@ package org.latent4j.core.eval;
 
 import java.util.Arrays;
 import org.latent4j.core.model.LatentModel;
+import org.latent4j.core.model.LikelihoodBound;
 import org.latent4j.tensor.GradMode;
 import org.latent4j.tensor.Shape;
 import org.latent4j.tensor.ShapeException;
@@ -84,12 +85,12 @@ public final class LogLikelihoodEstimator {
      */
     public LogLikelihoodResult estimate(LatentModel model, Tensor x, Tensor condition, ProgressListener listener) {
         checkInputs("LogLikelihoodEstimator", model, x, condition);
-        if (!model.isStochastic()) {
-            throw new IllegalArgumentException("LogLikelihoodEstimator: the " + model.kind() + " model has a deterministic bottleneck and no likelihood bound");
+        if (!(model instanceof LikelihoodBound bound)) {
+            throw new IllegalArgumentException("LogLikelihoodEstimator: the " + model.kind() + " model has no prior and posterior, so no likelihood bound");
         }
         ProgressListener progress = listener == null ? ProgressListener.NONE : listener;
         int n = x.dim(0);
-        double[] bound = new double[n];
+        double[] boundPerExample = new double[n];
         double[] elbo = new double[n];
         double[] ess = new double[n];
         Rng root = new Rng(seed);
@@ -101,17 +102,17 @@ public final class LogLikelihoodEstimator {
                 Workspace workspace = new Workspace();
                 int end = Math.min(n, (task + 1) * examplesPerTask);
                 for (int i = task * examplesPerTask; i < end; i++) {
-                    estimateExample(model, x, condition, i, root.fork(i), workspace, bound, elbo, ess);
+                    estimateExample(bound, model.kind(), x, condition, i, root.fork(i), workspace, boundPerExample, elbo, ess);
                     synchronized (progressLock) {
                         progress.progress(++done[0], n);
                     }
                 }
             }
         });
-        return new LogLikelihoodResult(samples, samplesPerCall, seed, bound, elbo, ess);
+        return new LogLikelihoodResult(samples, samplesPerCall, seed, boundPerExample, elbo, ess);
     }
 
-    private void estimateExample(LatentModel model, Tensor x, Tensor condition, int row, Rng rng, Workspace workspace,
+    private void estimateExample(LikelihoodBound model, String kind, Tensor x, Tensor condition, int row, Rng rng, Workspace workspace,
                                  double[] bound, double[] elbo, double[] ess) {
         // Running log-sum-exp: max is the largest log weight so far, sum and sumSquares are sum_i w_i / e^max
         // and sum_i w_i^2 / e^(2 max), rescaled whenever max grows.
@@ -125,7 +126,7 @@ public final class LogLikelihoodEstimator {
                 Tensor ci = condition == null ? null : condition.slice(0, row, row + 1);
                 Tensor lw = model.logImportanceWeights(xi, ci, m, rng.fork(c));
                 if (lw.rank() != 2 || lw.dim(0) != m || lw.dim(1) != 1) {
-                    throw new ShapeException("LogLikelihoodEstimator: " + model.kind() + ".logImportanceWeights for " + m
+                    throw new ShapeException("LogLikelihoodEstimator: " + kind + ".logImportanceWeights for " + m
                             + " samples of one example returned " + Shape.str(lw.shape()) + ", expected [" + m + ", 1]");
                 }
                 logWeights = lw.toArray();
@@ -134,7 +135,7 @@ public final class LogLikelihoodEstimator {
                 double v = f;
                 if (Double.isNaN(v) || v == Double.POSITIVE_INFINITY) {
                     throw new IllegalStateException("LogLikelihoodEstimator: log importance weight " + v + " for example " + row
-                            + " of the " + model.kind() + " model");
+                            + " of the " + kind + " model");
                 }
                 logWeightSum += v;
                 if (v == Double.NEGATIVE_INFINITY) continue; // a zero weight adds nothing to the sums

@@ -51,8 +51,9 @@ import java.util.Set;
  * <ul>
  *   <li>a key the record does not declare is an error naming every such key;</li>
  *   <li>a missing key takes its value from the record's {@code static R defaults()} method when the record
- *       declares one; otherwise a missing {@code Optional} is empty, and any other missing key is an error
- *       naming every missing key;</li>
+ *       declares one, unless the component is marked {@link Required}; otherwise a missing {@code Optional} is
+ *       empty, and any other missing key is an error naming every missing key. This is how a saved file outlives
+ *       the code that wrote it: a field added later reads as its default from files that predate it;</li>
  *   <li>JSON {@code null} becomes an empty {@code Optional}, or Java {@code null} for other reference types
  *       (it is an error for primitives);</li>
  *   <li>the record's canonical (compact) constructor runs, so its validation applies; an exception it throws
@@ -63,6 +64,14 @@ import java.util.Set;
  */
 public final class Json {
     private Json() {}
+
+    /**
+     * Marks a record component that must be present when reading, even though its record has {@code defaults()}:
+     * a value with no sensible default (a model's data dimension) is better refused than invented.
+     */
+    @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+    @java.lang.annotation.Target(java.lang.annotation.ElementType.RECORD_COMPONENT)
+    public @interface Required {}
 
     /** Deepest nesting of arrays and objects that parsing, writing and mapping accept. */
     public static final int MAX_DEPTH = 256;
@@ -201,7 +210,16 @@ public final class Json {
      * keys, Optional or {@link Value}. NaN and infinities are errors naming the component path.
      */
     public static Value toJson(Object value) {
-        return JsonMapper.toJson(value);
+        return JsonMapper.toJson(value, false);
+    }
+
+    /**
+     * {@link #toJson(Object)} for a report of measurements, where a number may be undefined (the standard error of a
+     * single example is NaN): NaN and infinities are written as null instead of refused. Configs and checkpoints,
+     * which must read back to the same values, use the strict {@link #toJson(Object)}.
+     */
+    public static Value toReportJson(Object value) {
+        return JsonMapper.toJson(value, true);
     }
 
     /** Reads {@code value} as {@code type} (usually a record); errors name the key path. */

@@ -70,12 +70,12 @@ final class JsonMapper {
 
     // ------------------------------------------------------------------ Java -> JSON
 
-    static Value toJson(Object value) {
+    static Value toJson(Object value, boolean nonFiniteAsNull) {
         String root = value != null && value.getClass().isRecord() ? value.getClass().getSimpleName() : "value";
-        return toJson(value, root, 0);
+        return toJson(value, root, 0, nonFiniteAsNull);
     }
 
-    private static Value toJson(Object v, String path, int depth) {
+    private static Value toJson(Object v, String path, int depth, boolean lenient) {
         if (depth > Json.MAX_DEPTH) {
             throw new JsonException("toJson: " + path + " is nested deeper than " + Json.MAX_DEPTH + " levels (a cycle?)");
         }
@@ -89,27 +89,27 @@ final class JsonMapper {
             case Short s -> new Json.Int(s);
             case Byte b -> new Json.Int(b);
             // through Float.toString so that 0.1f is written 0.1, which reads back to the same float
-            case Float f -> real(Double.parseDouble(Float.toString(f)), f.isNaN() || f.isInfinite(), f, path);
-            case Double d -> real(d, !Double.isFinite(d), d, path);
+            case Float f -> real(f.isNaN() || f.isInfinite() ? Double.NaN : Double.parseDouble(Float.toString(f)), f.isNaN() || f.isInfinite(), f, path, lenient);
+            case Double d -> real(d, !Double.isFinite(d), d, path, lenient);
             case Enum<?> e -> new Json.Str(e.name());
-            case Optional<?> o -> o.isPresent() ? toJson(o.get(), path, depth) : Json.NULL;
+            case Optional<?> o -> o.isPresent() ? toJson(o.get(), path, depth, lenient) : Json.NULL;
             case OptionalInt o -> o.isPresent() ? new Json.Int(o.getAsInt()) : Json.NULL;
             case OptionalLong o -> o.isPresent() ? new Json.Int(o.getAsLong()) : Json.NULL;
-            case OptionalDouble o -> o.isPresent() ? real(o.getAsDouble(), !Double.isFinite(o.getAsDouble()), o.getAsDouble(), path) : Json.NULL;
-            case Record r -> record(r, path, depth);
+            case OptionalDouble o -> o.isPresent() ? real(o.getAsDouble(), !Double.isFinite(o.getAsDouble()), o.getAsDouble(), path, lenient) : Json.NULL;
+            case Record r -> record(r, path, depth, lenient);
             case Map<?, ?> m -> {
                 Map<String, Value> members = new LinkedHashMap<>();
                 for (Map.Entry<?, ?> e : m.entrySet()) {
                     if (!(e.getKey() instanceof String key)) {
                         throw new JsonException("toJson: " + path + " is a Map with a key " + e.getKey() + " that is not a String");
                     }
-                    members.put(key, toJson(e.getValue(), Json.childPath(path, key), depth + 1));
+                    members.put(key, toJson(e.getValue(), Json.childPath(path, key), depth + 1, lenient));
                 }
                 yield new Json.Obj(members);
             }
             case Iterable<?> it -> {
                 List<Value> items = new ArrayList<>();
-                for (Object o : it) items.add(toJson(o, path + "[" + items.size() + "]", depth + 1));
+                for (Object o : it) items.add(toJson(o, path + "[" + items.size() + "]", depth + 1, lenient));
                 yield new Json.Arr(items);
             }
             default -> {
@@ -118,7 +118,7 @@ final class JsonMapper {
                 }
                 int n = Array.getLength(v);
                 List<Value> items = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) items.add(toJson(Array.get(v, i), path + "[" + i + "]", depth + 1));
+                for (int i = 0; i < n; i++) items.add(toJson(Array.get(v, i), path + "[" + i + "]", depth + 1, lenient));
                 yield new Json.Arr(items);
             }
         };
@@ -132,19 +132,20 @@ final class JsonMapper {
         }
     }
 
-    private static Value real(double d, boolean nonFinite, Object original, String path) {
+    private static Value real(double d, boolean nonFinite, Object original, String path, boolean lenient) {
+        if (nonFinite && lenient) return Json.NULL;
         if (nonFinite) {
             throw new JsonException("toJson: " + path + " is " + original + ", but JSON has no NaN or Infinity (write null or a string instead)");
         }
         return new Json.Real(d);
     }
 
-    private static Value record(Record r, String path, int depth) {
+    private static Value record(Record r, String path, int depth, boolean lenient) {
         RecordInfo info = RECORDS.get(r.getClass());
         Map<String, Value> members = new LinkedHashMap<>();
         for (int i = 0; i < info.components.length; i++) {
             String name = info.components[i].getName();
-            members.put(name, toJson(invoke(info.accessors[i], r), Json.childPath(path, name), depth + 1));
+            members.put(name, toJson(invoke(info.accessors[i], r), Json.childPath(path, name), depth + 1, lenient));
         }
         return new Json.Obj(members);
     }
@@ -246,8 +247,8 @@ final class JsonMapper {
         List<String> missing = new ArrayList<>();
         Object defaults = null;
         for (RecordComponent comp : info.components) {
-            if (members.containsKey(comp.getName()) || isOptional(comp.getType())) continue;
-            if (info.defaults == null) missing.add(comp.getName());
+            if (members.containsKey(comp.getName())) continue;
+            if (comp.isAnnotationPresent(Json.Required.class) || (info.defaults == null && !isOptional(comp.getType()))) missing.add(comp.getName());
         }
         if (!unknown.isEmpty() || !missing.isEmpty()) {
             StringBuilder sb = new StringBuilder();

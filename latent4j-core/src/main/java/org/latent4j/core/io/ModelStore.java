@@ -13,14 +13,16 @@ import java.util.Map;
 import org.latent4j.core.data.Binarization;
 import org.latent4j.core.data.Standardizer;
 import org.latent4j.core.model.LatentModel;
-import org.latent4j.core.model.Models;
+import org.latent4j.core.model.ModelKind;
+import org.latent4j.core.model.ModelKinds;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.random.Rng;
 
 /**
  * A trained model on disk: a directory holding
  * <ul>
- *   <li>{@value #WEIGHTS_FILE}: the parameters by name, float32 ({@link Safetensors});</li>
+ *   <li>{@value #WEIGHTS_FILE}: the parameters and buffers by name ({@code Module.namedState()}), float32
+ *       ({@link Safetensors}), in PyTorch's layout (see {@link WeightLayout});</li>
  *   <li>{@value #CONFIG_FILE}: the model kind and config record, the data preprocessing training applied
  *       (so that inference applies exactly the same), the library version, the training provenance, and the
  *       SHA-256 of the weights file;</li>
@@ -121,7 +123,7 @@ public final class ModelStore {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("format", FORMAT);
         metadata.put("kind", model.kind());
-        Safetensors.write(weights, model.namedParameters(), metadata);
+        Safetensors.write(weights, model.namedState(), metadata);
         Json.writeFile(directory.resolve(METRICS_FILE), metrics == null ? new Json.Obj(Map.of()) : metrics);
         ConfigFile config = new ConfigFile(FORMAT, FORMAT_VERSION, model.kind(), Json.toJson(model.config()), preprocessing, libraryVersion(),
                 training, new Weights(WEIGHTS_FILE, sha256(weights), model.parameterCount()));
@@ -138,15 +140,16 @@ public final class ModelStore {
         ConfigFile config = readConfig(directory, configPath);
         LatentModel model;
         try {
-            Record modelConfig = Json.fromJson(config.config(), Models.configType(config.kind()), configPath + ": config");
-            model = Models.create(config.kind(), modelConfig, new Rng(0));
+            ModelKind<?> kind = ModelKinds.get(config.kind());
+            Record modelConfig = Json.fromJson(config.config(), kind.configType(), configPath + ": config");
+            model = kind.createFrom(modelConfig, new Rng(0));
         } catch (IllegalArgumentException e) {
             throw new ModelStoreException(oneLine(e.getMessage().startsWith(configPath.toString()) ? e.getMessage() : configPath + ": " + e.getMessage()), e);
         }
         Path weightsPath = directory.resolve(config.weights().file());
         Map<String, Tensor> values;
         try (Safetensors.Reader reader = Safetensors.open(weightsPath)) {
-            reader.checkAgainst(WeightLayout.storedShapes(model, model.namedParameters(), config.formatVersion()));
+            reader.checkAgainst(WeightLayout.storedShapes(model, model.namedState(), config.formatVersion()));
             values = WeightLayout.upgrade(model, reader.readAll(), config.formatVersion());
         } catch (NoSuchFileException e) {
             throw new ModelStoreException(weightsPath + ": no such file; " + configPath + " names it as the model's weights", e);
@@ -163,7 +166,7 @@ public final class ModelStore {
             throw new ModelStoreException(weightsPath + ": its SHA-256 is " + sum + " but " + configPath + " was saved with weights of SHA-256 "
                     + config.weights().sha256() + "; the weights were replaced or damaged after saving, or the save was interrupted");
         }
-        model.loadParameters(values);
+        model.loadState(values);
         Path metricsPath = directory.resolve(METRICS_FILE);
         Json.Value metrics;
         try {
@@ -194,8 +197,9 @@ public final class ModelStore {
                 throw c.get("formatVersion").fail("is " + version + ", newer than this Latent4j reads (" + FORMAT_VERSION + "); upgrade Latent4j");
             }
             ConfigFile config = c.as(ConfigFile.class);
-            if (config.kind() == null || !Models.KINDS.contains(config.kind())) {
-                throw c.get("kind").fail("must be one of " + String.join(", ", Models.KINDS) + ", got " + config.kind());
+            if (config.kind() == null || !ModelKinds.contains(config.kind())) {
+                throw c.get("kind").fail("must be one of " + String.join(", ", ModelKinds.names()) + ", got " + config.kind()
+                        + " (a kind from another jar needs that jar on the class path)");
             }
             if (config.config() == null) throw c.get("config").fail("is required");
             if (config.preprocessing() == null) throw c.get("preprocessing").fail("is required");

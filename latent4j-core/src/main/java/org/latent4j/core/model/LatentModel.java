@@ -3,54 +3,58 @@ package org.latent4j.core.model;
 import org.latent4j.core.distributions.Likelihood;
 import org.latent4j.core.nn.Module;
 import org.latent4j.tensor.Tensor;
+import org.latent4j.tensor.ops.IndexOps;
 import org.latent4j.tensor.random.Rng;
 
 /**
- * An autoencoder with a latent bottleneck. One generic trainer serves every model through
- * {@link #loss}; evaluation, sampling and the diagnostics use the other methods.
+ * An autoencoder with a bottleneck of any kind: continuous, discrete or sparse. What every model does is here:
+ * its training objective ({@link #loss}), its code for an input ({@link #encode}, a {@link LatentCode} that says
+ * what kind of code it is), and the decoder ({@link #decode}). What only some models can do is an interface
+ * they implement: {@link LikelihoodBound} (importance-sampled log-likelihood), {@link PriorSampling} (generation),
+ * {@link GaussianHierarchy} (several Gaussian layers). Diagnostics attach to the kind of code, commands to the
+ * interfaces: nothing pretends to a capability it does not have.
+ *
+ * <p>One generic trainer serves every model: before the first step of a fresh run it calls {@link #initialise}
+ * (data-dependent initialisation: a decoder's output bias, a codebook's k-means), then per step {@link #loss},
+ * back-propagation, {@link #beforeOptimizerStep} (e.g. projecting a gradient), the optimizer's step and
+ * {@link #afterOptimizerStep} (e.g. EMA codebook updates, dead-code restarts, renormalising a decoder).
+ *
+ * <p>State: trainable parameters and non-trainable buffers ({@link Module#buffer}) are saved and loaded by name,
+ * together, in model files and checkpoints; a hook must keep everything it needs there, so that a resumed run
+ * continues exactly as an uninterrupted one.
  */
 public abstract class LatentModel extends Module {
-    /** The training objective for one batch. */
+    /** The training objective for one batch, with what it reports about the batch. */
     public abstract LossResult loss(Batch batch, TrainingProgress progress, Rng rng);
 
     /** The model's validated configuration (a record; saved as JSON beside the weights). */
     public abstract Record config();
 
-    /** The model's kind as the CLI names it: "vae", "iwae", ... */
+    /** The model's kind, as registered ({@link ModelKinds}): "vae", "iwae", ... */
     public abstract String kind();
 
     public abstract int dataDim();
 
+    /** Width of the code vector the decoder takes ({@link LatentCode#vector()}). */
     public abstract int latentDim();
 
+    /** The reconstruction likelihood p(x|code) the decoder's output parameterises. */
     public abstract Likelihood likelihood();
 
     /**
-     * The encoder's posterior q(z|x) for x (for a hierarchical model, of the latent layer nearest the
-     * data). A deterministic autoencoder returns its code as the mean with a log-variance of zero that no
-     * computation uses; see {@link #isStochastic()}.
+     * The code of x [b, dataDim] (with its condition [b, c] for a conditional model, else null): the posterior
+     * for a Gaussian bottleneck, the code vector for a deterministic one, the chosen codes and their vectors for
+     * a discrete one, the active latents and their values for a sparse one.
      */
-    public abstract org.latent4j.core.distributions.DiagonalGaussian encode(Tensor x, Tensor condition);
+    public abstract LatentCode encode(Tensor x, Tensor condition);
 
-    /**
-     * The layer the latent diagnostics describe: the one whose prior is N(0, I). For a single-layer model it is z,
-     * the layer of {@link #encode}; a hierarchical model names its top layer.
-     */
-    public LatentLayer diagnosedLayer() {
-        return LatentLayer.single(latentDim());
+    /** Decoder output (likelihood parameters) [..., dataDim * p] for code vectors [..., latentDim]. */
+    public abstract Tensor decode(Tensor latents, Tensor condition);
+
+    /** The decoder's output for the code of x: its reconstruction's likelihood parameters. */
+    public Tensor reconstruct(Tensor x, Tensor condition) {
+        return decode(encode(x, condition).vector(), condition);
     }
-
-    /**
-     * The posterior of {@link #diagnosedLayer()}, [batch, its dimensions], for the rows whose {@link #encode}
-     * posterior is {@code encoded}. For a single-layer model it is {@code encoded} itself; a hierarchical model
-     * draws the layers in between from {@code rng}.
-     */
-    public org.latent4j.core.distributions.DiagonalGaussian diagnosedPosterior(org.latent4j.core.distributions.DiagonalGaussian encoded, Rng rng) {
-        return encoded;
-    }
-
-    /** Decoder output (likelihood parameters) for latent codes z [..., latent]. */
-    public abstract Tensor decode(Tensor z, Tensor condition);
 
     /**
      * How many classes the model is conditioned on: 0 for an unconditional model, else every input comes with
@@ -64,41 +68,21 @@ public abstract class LatentModel extends Module {
     /** The condition of inputs with these class labels: their one-hot [labels.length, conditionClasses()]. */
     public final Tensor labelCondition(int[] labels) {
         int classes = conditionClasses();
-        if (classes == 0) throw new UnsupportedOperationException(kind() + ": an unconditional model takes no condition");
-        return org.latent4j.tensor.ops.IndexOps.oneHot(labels, classes);
-    }
-
-    /** Whether the bottleneck is stochastic (false for the deterministic autoencoder). */
-    public boolean isStochastic() {
-        return true;
+        if (classes == 0) throw new IllegalArgumentException(kind() + ": an unconditional model takes no condition");
+        return IndexOps.oneHot(labels, classes);
     }
 
     /**
-     * log importance weights log p(x, z_i) - log q(z_i | x) for k samples z_i ~ q(z|x): shape [k, b].
-     * logmeanexp over the first axis is the IWAE bound L_k; with k = 1 its mean is the ELBO, and with
-     * large k it estimates log p(x). Deterministic models throw.
+     * Data-dependent initialisation, before the first step of a fresh run (a resumed run has its result in the
+     * checkpoint). The default does nothing.
      */
-    public abstract Tensor logImportanceWeights(Tensor x, Tensor condition, int k, Rng rng);
+    public void initialise(TrainingData data, Rng rng) {}
 
-    /** Samples from the prior, decoded to likelihood parameters: [n, d * p]. */
-    public abstract Tensor samplePrior(int n, Tensor condition, Rng rng);
+    /** After the loss's gradients are computed, before the optimizer uses them. The default does nothing. */
+    public void beforeOptimizerStep(StepContext step) {}
 
-    /**
-     * Sets the decoder's output bias so that the initial reconstruction is the training data mean (the
-     * IWAE paper starts Bernoulli logits at the logit of the clipped pixel mean). Models without such a
-     * bias throw.
-     */
-    public void initialiseOutputBias(float[] dataMean) {
-        throw new UnsupportedOperationException(kind() + ": has no decoder output bias to initialise");
-    }
-
-    /** Checks a data-mean vector's length against the model's data dimension. */
-    protected final void checkMean(float[] dataMean, int dataDim) {
-        if (dataMean == null || dataMean.length != dataDim) {
-            throw new IllegalArgumentException(kind() + ".initialiseOutputBias: the data mean must have " + dataDim + " entries, got "
-                    + (dataMean == null ? "null" : dataMean.length));
-        }
-    }
+    /** After the optimizer's step. The default does nothing. */
+    public void afterOptimizerStep(StepContext step) {}
 
     /**
      * N(0, I) over {@code dim} latents, broadcasting against [..., dim]. Persistent: a model may be built

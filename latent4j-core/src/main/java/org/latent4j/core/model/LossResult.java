@@ -9,16 +9,22 @@ import org.latent4j.tensor.Tensor;
  *
  * @param loss           the scalar to minimise (what the trainer back-propagates)
  * @param reconstruction mean over the batch of -log p(x|z) (nats), a scalar
- * @param regularization mean over the batch of the regulariser as used in the loss (e.g. beta*KL,
- *                       |KL - C|, or the MMD term), a scalar; zero for a deterministic autoencoder
- * @param latents        the latent codes used for the reconstruction [b, latent] (samples or means)
- * @param reconstructionParams the decoder's output (likelihood parameters) [b, d * p]
- * @param metrics        further named scalars for logs (e.g. "kl" unweighted, "beta", "capacity")
+ * @param regularization mean over the batch of the rest of the loss (beta*KL, |KL - C|, a codebook and commitment
+ *                       loss, an auxiliary loss...), a scalar, so that loss = reconstruction + regularization
+ * @param metrics        further named numbers about the batch, averaged over each epoch's rows by the trainer and
+ *                       reported in the progress line, history.csv, the checkpoint and metrics.json (e.g. "kl"
+ *                       unweighted, "perplexity", "l0"); names are stable for a model kind
+ * @param state          whatever the model keeps from this forward pass for its step hooks (e.g. the batch's code
+ *                       assignments for an EMA update), or null; the trainer hands it back untouched
  */
-public record LossResult(Tensor loss, Tensor reconstruction, Tensor regularization, Tensor latents,
-                         Tensor reconstructionParams, Map<String, Double> metrics) {
+public record LossResult(Tensor loss, Tensor reconstruction, Tensor regularization, Map<String, Double> metrics, Object state) {
     public LossResult {
         if (loss.size() != 1) throw new IllegalArgumentException("LossResult: loss must be a scalar");
-        metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
+        // insertion order is the order of the columns in history.csv
+        metrics = metrics == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
+    }
+
+    public LossResult(Tensor loss, Tensor reconstruction, Tensor regularization, Map<String, Double> metrics) {
+        this(loss, reconstruction, regularization, metrics, null);
     }
 }

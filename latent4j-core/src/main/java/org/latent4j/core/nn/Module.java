@@ -11,9 +11,14 @@ import org.latent4j.tensor.Tensor;
  * A node of a module tree whose parameters are found, saved and loaded by name, as in PyTorch:
  * a parameter registered as "weight" in a child registered as "encoder.0" is "encoder.0.weight".
  * Registration order is the iteration order, so names and optimizer state line up run after run.
+ *
+ * <p>Besides trainable parameters a module may own buffers: persistent tensors that no optimizer touches but that
+ * belong to the model's state (EMA cluster sizes and sums, usage counters, running statistics, a frozen codebook).
+ * {@link #namedState()} is both, as PyTorch's {@code state_dict}: what model files and checkpoints hold.
  */
 public abstract class Module {
     private final LinkedHashMap<String, Tensor> parameters = new LinkedHashMap<>();
+    private final LinkedHashMap<String, Tensor> buffers = new LinkedHashMap<>();
     private final LinkedHashMap<String, Module> children = new LinkedHashMap<>();
 
     /** Registers a leaf parameter (made persistent and gradient-requiring) under {@code name}; returns it. */
@@ -22,6 +27,20 @@ public abstract class Module {
         if (!value.isLeaf()) throw new IllegalArgumentException("parameter " + name + " must be a leaf tensor");
         value.requiresGrad(true);
         parameters.put(name, value);
+        return value;
+    }
+
+    /**
+     * Registers a buffer, a persistent non-trainable tensor saved and loaded with the parameters, under
+     * {@code name}; returns it. It must be a contiguous leaf that requires no gradient (made with
+     * {@code Tensor.persistentZeros}: a buffer outlives every workspace scope).
+     */
+    protected final Tensor buffer(String name, Tensor value) {
+        checkName(name);
+        if (!value.isLeaf() || value.requiresGrad() || !value.isContiguous()) {
+            throw new IllegalArgumentException("buffer " + name + " must be a contiguous leaf tensor that requires no gradient");
+        }
+        buffers.put(name, value);
         return value;
     }
 
@@ -34,19 +53,35 @@ public abstract class Module {
 
     private void checkName(String name) {
         if (name.isEmpty() || name.contains(".")) throw new IllegalArgumentException("module/parameter names must be non-empty and have no '.': " + name);
-        if (parameters.containsKey(name) || children.containsKey(name)) throw new IllegalArgumentException("name registered twice: " + name);
+        if (parameters.containsKey(name) || buffers.containsKey(name) || children.containsKey(name)) {
+            throw new IllegalArgumentException("name registered twice: " + name);
+        }
     }
 
     /** Every parameter of the tree under its dotted name, in registration order. */
     public final Map<String, Tensor> namedParameters() {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
-        collect("", out);
+        collect("", out, true);
         return out;
     }
 
-    private void collect(String prefix, Map<String, Tensor> out) {
-        for (var e : parameters.entrySet()) out.put(prefix + e.getKey(), e.getValue());
-        for (var e : children.entrySet()) e.getValue().collect(prefix + e.getKey() + ".", out);
+    /** Every buffer of the tree under its dotted name, in registration order. */
+    public final Map<String, Tensor> namedBuffers() {
+        LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
+        collect("", out, false);
+        return out;
+    }
+
+    /** The whole state: every parameter, then every buffer, by name (PyTorch's {@code state_dict}). */
+    public final Map<String, Tensor> namedState() {
+        LinkedHashMap<String, Tensor> out = new LinkedHashMap<>(namedParameters());
+        out.putAll(namedBuffers());
+        return out;
+    }
+
+    private void collect(String prefix, Map<String, Tensor> out, boolean wantParameters) {
+        for (var e : (wantParameters ? parameters : buffers).entrySet()) out.put(prefix + e.getKey(), e.getValue());
+        for (var e : children.entrySet()) e.getValue().collect(prefix + e.getKey() + ".", out, wantParameters);
     }
 
     /**
@@ -76,11 +111,11 @@ public abstract class Module {
     }
 
     /**
-     * Copies values into the parameters by name. Every missing, unexpected or mis-shaped entry is
-     * reported in one message, and nothing is copied unless all match.
+     * Copies values into the parameters and buffers by name ({@link #namedState()}). Every missing, unexpected or
+     * mis-shaped entry is reported in one message, and nothing is copied unless all match.
      */
-    public final void loadParameters(Map<String, Tensor> values) {
-        Map<String, Tensor> mine = namedParameters();
+    public final void loadState(Map<String, Tensor> values) {
+        Map<String, Tensor> mine = namedState();
         StringBuilder problems = new StringBuilder();
         for (var e : mine.entrySet()) {
             Tensor v = values.get(e.getKey());
@@ -91,7 +126,7 @@ public abstract class Module {
             }
         }
         for (String k : values.keySet()) if (!mine.containsKey(k)) problems.append("\n  unexpected: ").append(k);
-        if (!problems.isEmpty()) throw new IllegalArgumentException("parameters do not match the model:" + problems);
+        if (!problems.isEmpty()) throw new IllegalArgumentException("the saved tensors do not match the model:" + problems);
         for (var e : mine.entrySet()) e.getValue().copyFrom(values.get(e.getKey()));
     }
 }

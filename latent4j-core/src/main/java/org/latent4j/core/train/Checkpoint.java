@@ -48,17 +48,37 @@ record Checkpoint(int epoch, int batchInEpoch, long step, EpochSums partial, Opt
     /** The safetensors metadata key of the tensors' layout version ({@link WeightLayout}). */
     static final String VERSION_KEY = "formatVersion";
 
-    /** Running sums of an epoch in progress, each term weighted by its batch's rows. */
-    record EpochSums(double loss, double reconstruction, double regularization, long rows, double learningRate, double seconds) {
-        static final EpochSums EMPTY = new EpochSums(0, 0, 0, 0, 0, 0);
+    /** Running sums of an epoch in progress, each term weighted by its batch's rows; {@code metrics} are the model's. */
+    record EpochSums(@Json.Required double loss, @Json.Required double reconstruction, @Json.Required double regularization,
+                     @Json.Required long rows, @Json.Required double learningRate, @Json.Required double seconds, Map<String, Double> metrics) {
+        static final EpochSums EMPTY = new EpochSums(0, 0, 0, 0, 0, 0, Map.of());
 
-        EpochSums add(double batchLoss, double batchReconstruction, double batchRegularization, int batchRows, double rate) {
+        EpochSums {
+            metrics = metrics == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
+        }
+
+        /** Checkpoints written before metrics were recorded read with none. */
+        static EpochSums defaults() {
+            return EMPTY;
+        }
+
+        EpochSums add(double batchLoss, double batchReconstruction, double batchRegularization, Map<String, Double> batchMetrics, int batchRows,
+                      double rate) {
+            Map<String, Double> m = new java.util.LinkedHashMap<>(metrics);
+            batchMetrics.forEach((name, v) -> m.merge(name, v * batchRows, Double::sum));
             return new EpochSums(loss + batchLoss * batchRows, reconstruction + batchReconstruction * batchRows,
-                    regularization + batchRegularization * batchRows, rows + batchRows, rate, seconds);
+                    regularization + batchRegularization * batchRows, rows + batchRows, rate, seconds, m);
         }
 
         EpochSums withSeconds(double value) {
-            return new EpochSums(loss, reconstruction, regularization, rows, learningRate, value);
+            return new EpochSums(loss, reconstruction, regularization, rows, learningRate, value, metrics);
+        }
+
+        /** The means per row of the model's metrics. */
+        Map<String, Double> metricMeans() {
+            Map<String, Double> out = new java.util.LinkedHashMap<>();
+            metrics.forEach((name, sum) -> out.put(name, sum / rows));
+            return out;
         }
     }
 

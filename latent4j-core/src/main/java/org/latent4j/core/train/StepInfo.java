@@ -12,6 +12,7 @@ package org.latent4j.core.train;
  * @param rows         training rows in an epoch
  * @param loss         this step's loss
  * @param learningRate this step's learning rate
+ * @param metrics      what the model's loss reported for this step's batch ({@code LossResult.metrics})
  */
 public record StepInfo(int epoch, int epochs, long step, int batch, int batches, long rowsDone, long rows, double loss,
-                       double learningRate) {}
+                       double learningRate, java.util.Map<String, Double> metrics) {}

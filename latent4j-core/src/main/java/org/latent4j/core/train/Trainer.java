@@ -12,23 +12,32 @@ import org.latent4j.core.data.Batches;
 import org.latent4j.core.data.Binarization;
 import org.latent4j.core.data.Dataset;
 import org.latent4j.core.io.Json;
+import org.latent4j.core.data.Permutation;
 import org.latent4j.core.model.Batch;
 import org.latent4j.core.model.LatentModel;
 import org.latent4j.core.model.LossResult;
+import org.latent4j.core.model.StepContext;
+import org.latent4j.core.model.TrainingData;
 import org.latent4j.core.model.TrainingProgress;
 import org.latent4j.tensor.GradMode;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.Workspace;
 import org.latent4j.tensor.kernel.Kernels;
-import org.latent4j.tensor.optim.Adam;
 import org.latent4j.tensor.optim.GradientClipping;
+import org.latent4j.tensor.optim.Optimizer;
 import org.latent4j.tensor.parallel.Parallel;
 import org.latent4j.tensor.random.Rng;
 
 /**
- * Trains any {@link LatentModel} through its {@link LatentModel#loss}, with Adam, a learning-rate schedule,
- * optional validation with early stopping, atomic checkpoints and a CSV loss history. The trainer keeps no
- * state between runs: the model holds the weights, {@link TrainingResult} the record of how they were made.
+ * Trains any {@link LatentModel} through its {@link LatentModel#loss}, with the optimizer of its options (Adam,
+ * AdamW or SGD), a learning-rate schedule, optional validation with early stopping, atomic checkpoints and a CSV
+ * loss history. The trainer keeps no state between runs: the model holds the weights (and buffers),
+ * {@link TrainingResult} the record of how they were made.
+ *
+ * <p><b>A step</b>: the model's loss, back-propagation, {@link LatentModel#beforeOptimizerStep}, gradient clipping
+ * (or the norm check), the optimizer's step, {@link LatentModel#afterOptimizerStep}. Before the first step of a fresh
+ * run, {@link LatentModel#initialise} sees the training data (a resumed run has its result in the checkpoint). The
+ * metrics the loss reports are averaged over each epoch's rows into the history, the checkpoint and the result.
  *
  * <p><b>Reproducibility.</b> Every random choice is a function of the seed and of the place it serves: the
  * validation split ({@code Dataset.split}), the order of epoch e ({@code Permutation} stream e), the dynamic
@@ -59,6 +68,11 @@ public final class Trainer {
     /** Domain separators under the seed for the model's sampling in training and in validation. */
     private static final long MODEL_DOMAIN = 0x4D4F44454CL;
     private static final long VALIDATION_DOMAIN = 0x56414C4944L;
+    /** Domain of the model's initialisation, and the stream of its step hooks under each step's generator. */
+    private static final long INITIALISATION_DOMAIN = 0x494E4954L;
+    private static final long HOOK_STREAM = 0x484F4F4BL;
+    /** The "epoch" whose binarization the initialisation sample sees (training epochs count from 0, evaluation is -1). */
+    private static final long INITIALISATION_EPOCH = -2L;
 
     /**
      * Trains {@code model} from its current weights.
@@ -117,7 +131,7 @@ public final class Trainer {
         private final Batches batches;
         private final Batches validationBatches;
         private final int stepsPerEpoch;
-        private final Adam optimizer;
+        private final Optimizer optimizer;
         private final Workspace workspace = new Workspace();
 
         private int epoch;
@@ -165,7 +179,7 @@ public final class Trainer {
             batches = trainData.batches(options.batchSize(), false);
             validationBatches = validationData == null ? null : validationData.batches(options.batchSize(), false);
             stepsPerEpoch = batches.count();
-            optimizer = new Adam(model.parameters(), options.adam());
+            optimizer = options.optimizer().create(model.parameters());
         }
 
         /** A conditional model needs every row's class label, within the classes it is conditioned on. */
@@ -196,6 +210,7 @@ public final class Trainer {
         TrainingResult train(Checkpoint resumeFrom) {
             if (resumeFrom == null) {
                 startTime = Instant.now().toString();
+                model.initialise(new Data(), new Rng(options.seed()).fork(INITIALISATION_DOMAIN));
             } else {
                 restore(resumeFrom);
             }
@@ -223,7 +238,7 @@ public final class Trainer {
 
         private void restore(Checkpoint c) {
             try {
-                model.loadParameters(Checkpoint.readWeights(runDirectory, model));
+                model.loadState(Checkpoint.readWeights(runDirectory, model));
                 optimizer.loadState(Checkpoint.readOptimizer(runDirectory, model), c.optimizerCounters());
             } catch (IOException e) {
                 throw new UncheckedIOException("Trainer.resume: cannot read the checkpoint in " + runDirectory, e);
@@ -254,7 +269,7 @@ public final class Trainer {
                 if (batch.index() < batchInEpoch) continue;
                 trainStep(batch);
                 listener.onStep(new StepInfo(epoch, options.epochs(), step, batchInEpoch, stepsPerEpoch, sums.rows(), trainData.size(),
-                        lastLoss, optimizer.learningRate()));
+                        lastLoss, optimizer.learningRate(), lastMetrics));
                 if (timeForCheckpoint()) {
                     sums = sums.withSeconds(secondsBefore + (System.nanoTime() - epochStart) / 1e9);
                     checkpoint();
@@ -263,7 +278,7 @@ public final class Trainer {
             OptionalDouble validationLoss = validate();
             double seconds = secondsBefore + (System.nanoTime() - epochStart) / 1e9;
             EpochRecord record = new EpochRecord(epoch + 1, step, sums.loss() / sums.rows(), sums.reconstruction() / sums.rows(),
-                    sums.regularization() / sums.rows(), validationLoss, sums.learningRate(), seconds);
+                    sums.regularization() / sums.rows(), validationLoss, sums.learningRate(), seconds, sums.metricMeans());
             history.add(record);
             if (validationLoss.isPresent()) {
                 double v = validationLoss.getAsDouble();
@@ -291,24 +306,34 @@ public final class Trainer {
         }
 
         private double lastLoss;
+        private Map<String, Double> lastMetrics = Map.of();
 
         private void trainStep(Batches.Batch batch) {
             long seed = options.seed();
             optimizer.setLearningRate(options.schedule().rate(epoch, step));
             try (Workspace.Scope scope = workspace.open()) {
                 var x = options.binarization().sampleBatch(batch.features(), seed, epoch, batch.index());
-                LossResult r = model.loss(input(x, batch), new TrainingProgress(epoch, step, stepsPerEpoch), modelStream(seed, step));
+                TrainingProgress progress = new TrainingProgress(epoch, step, stepsPerEpoch);
+                Rng stream = modelStream(seed, step);
+                LossResult r = model.loss(input(x, batch), progress, stream);
                 double loss = r.loss().item();
                 if (!Double.isFinite(loss)) throw diverged("the loss is " + loss);
+                for (var m : r.metrics().entrySet()) {
+                    if (!Double.isFinite(m.getValue())) throw diverged("the model's metric " + m.getKey() + " is " + m.getValue() + " (loss " + loss + ")");
+                }
                 optimizer.zeroGrad();
                 r.loss().backward();
+                StepContext context = new StepContext(r, progress, stream.fork(HOOK_STREAM), optimizer.learningRate());
+                model.beforeOptimizerStep(context);
                 double norm = options.gradientClipNorm() > 0
                         ? GradientClipping.clipByGlobalNorm(optimizer.parameters(), options.gradientClipNorm())
                         : GradientClipping.globalNorm(optimizer.parameters());
                 if (!Double.isFinite(norm)) throw diverged("the gradient norm is " + norm + " (loss " + loss + ")");
                 optimizer.step();
+                model.afterOptimizerStep(context);
                 lastLoss = loss;
-                sums = sums.add(loss, r.reconstruction().item(), r.regularization().item(), batch.size(), optimizer.learningRate());
+                lastMetrics = r.metrics();
+                sums = sums.add(loss, r.reconstruction().item(), r.regularization().item(), r.metrics(), batch.size(), optimizer.learningRate());
             }
             step++;
             batchInEpoch++;
@@ -354,7 +379,7 @@ public final class Trainer {
                     List.copyOf(history), Map.copyOf(optimizer.stateCounters()), options.reproducibilityKey(), options.toJson(), startTime,
                     resumes);
             try {
-                c.write(runDirectory, model.namedParameters(), optimizer.stateTensors());
+                c.write(runDirectory, model.namedState(), optimizer.stateTensors());
             } catch (IOException e) {
                 throw new UncheckedIOException("Trainer: cannot write the checkpoint at epoch " + (epoch + 1) + ", step " + step + " into "
                         + Checkpoint.directory(runDirectory) + " (the previous one is kept)", e);
@@ -367,6 +392,29 @@ public final class Trainer {
         private String describeCheckpoint() {
             return Checkpoint.directory(runDirectory) + " (epoch " + epoch + (batchInEpoch > 0 ? " + " + batchInEpoch + " batches" : "")
                     + ", step " + step + ")";
+        }
+
+        /** What {@link LatentModel#initialise} sees: the training rows, prepared as batches are. */
+        private final class Data implements TrainingData {
+            @Override
+            public int rows() {
+                return trainData.size();
+            }
+
+            @Override
+            public float[] featureMeans() {
+                return TrainingData.columnMeans(trainData.features());
+            }
+
+            @Override
+            public Tensor sample(int maxRows) {
+                if (maxRows < 1) throw new IllegalArgumentException("TrainingData.sample: maxRows must be >= 1, got " + maxRows);
+                int n = trainData.size();
+                int[] rows = java.util.Arrays.copyOf(Permutation.of(n, options.seed(), INITIALISATION_EPOCH), Math.min(n, maxRows));
+                Tensor x = trainData.rows(rows, trainData.name()).features();
+                // persistent, not pooled: the model may keep what it computes from it
+                return options.binarization().sampleBatch(x, options.seed(), INITIALISATION_EPOCH, 0).contiguous();
+            }
         }
 
         private Provenance provenance() {

@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.latent4j.core.data.Binarization;
 import org.latent4j.core.io.Json;
-import org.latent4j.tensor.optim.AdamOptions;
 import org.latent4j.tensor.optim.LearningRateSchedule;
 
 /**
@@ -13,8 +12,8 @@ import org.latent4j.tensor.optim.LearningRateSchedule;
  * @param epochs                 passes over the training data (at least 1)
  * @param batchSize              rows per optimizer step (the last batch of an epoch may be smaller)
  * @param seed                   the one seed of the run: split, shuffles, binarization and the model's sampling
- * @param adam                   Adam's betas, eps and weight decay; its learning rate is not used, the schedule sets
- *                               the rate of every step
+ * @param optimizer              the optimizer and its settings (default Adam with PyTorch's defaults); the schedule
+ *                               sets the learning rate of every step
  * @param schedule               the learning rate of each step (default: constant 1e-3)
  * @param validationFraction     rows of the training data held out for validation when no validation set is
  *                               given, in [0, 1); 0 = no validation. Validation runs after every epoch.
@@ -25,13 +24,13 @@ import org.latent4j.tensor.optim.LearningRateSchedule;
  * @param gradientClipNorm       clip the global gradient norm to this value; 0 = no clipping
  * @param binarization           how intensities become binary data (NONE for real-valued data)
  */
-public record TrainerOptions(int epochs, int batchSize, long seed, AdamOptions adam, LearningRateSchedule schedule,
+public record TrainerOptions(int epochs, int batchSize, long seed, OptimizerSettings optimizer, LearningRateSchedule schedule,
                              double validationFraction, int earlyStoppingPatience, int checkpointEveryEpochs,
                              double checkpointEveryMinutes, double gradientClipNorm, Binarization binarization) {
     public TrainerOptions {
         if (epochs < 1) throw invalid("epochs", epochs, "at least 1");
         if (batchSize < 1) throw invalid("batchSize", batchSize, "at least 1");
-        if (adam == null) throw invalid("adam", null, "set (e.g. AdamOptions.DEFAULTS)");
+        if (optimizer == null) throw invalid("optimizer", null, "set (e.g. OptimizerSettings.adam())");
         if (schedule == null) throw invalid("schedule", null, "set (e.g. LearningRateSchedule.constant(1e-3))");
         if (!(validationFraction >= 0 && validationFraction < 1)) throw invalid("validationFraction", validationFraction, "in [0, 1)");
         if (earlyStoppingPatience < 0) throw invalid("earlyStoppingPatience", earlyStoppingPatience, ">= 0 (0 = off)");
@@ -53,7 +52,7 @@ public record TrainerOptions(int epochs, int batchSize, long seed, AdamOptions a
      * binarization.
      */
     public static TrainerOptions defaults() {
-        return new TrainerOptions(10, 100, 0L, AdamOptions.DEFAULTS, LearningRateSchedule.constant(1e-3), 0.1, 0, 1, 0, 0,
+        return new TrainerOptions(10, 100, 0L, OptimizerSettings.adam(), LearningRateSchedule.constant(1e-3), 0.1, 0, 1, 0, 0,
                 Binarization.NONE);
     }
 
@@ -63,32 +62,32 @@ public record TrainerOptions(int epochs, int batchSize, long seed, AdamOptions a
      */
     public static TrainerOptions iwaePaper() {
         LearningRateSchedule.Staged schedule = LearningRateSchedule.iwae();
-        return new TrainerOptions(schedule.totalEpochs(), 20, 0L, AdamOptions.DEFAULTS.withEps(1e-4), schedule, 0, 0, 1, 0, 0,
+        return new TrainerOptions(schedule.totalEpochs(), 20, 0L, OptimizerSettings.adam().withEps(1e-4), schedule, 0, 0, 1, 0, 0,
                 Binarization.DYNAMIC);
     }
 
     public TrainerOptions withEpochs(int value) {
-        return new TrainerOptions(value, batchSize, seed, adam, schedule, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
+        return new TrainerOptions(value, batchSize, seed, optimizer, schedule, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
                 checkpointEveryMinutes, gradientClipNorm, binarization);
     }
 
     public TrainerOptions withBatchSize(int value) {
-        return new TrainerOptions(epochs, value, seed, adam, schedule, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
+        return new TrainerOptions(epochs, value, seed, optimizer, schedule, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
                 checkpointEveryMinutes, gradientClipNorm, binarization);
     }
 
     public TrainerOptions withSeed(long value) {
-        return new TrainerOptions(epochs, batchSize, value, adam, schedule, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
+        return new TrainerOptions(epochs, batchSize, value, optimizer, schedule, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
                 checkpointEveryMinutes, gradientClipNorm, binarization);
     }
 
-    public TrainerOptions withAdam(AdamOptions value) {
+    public TrainerOptions withOptimizer(OptimizerSettings value) {
         return new TrainerOptions(epochs, batchSize, seed, value, schedule, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
                 checkpointEveryMinutes, gradientClipNorm, binarization);
     }
 
     public TrainerOptions withSchedule(LearningRateSchedule value) {
-        return new TrainerOptions(epochs, batchSize, seed, adam, value, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
+        return new TrainerOptions(epochs, batchSize, seed, optimizer, value, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
                 checkpointEveryMinutes, gradientClipNorm, binarization);
     }
 
@@ -98,32 +97,32 @@ public record TrainerOptions(int epochs, int batchSize, long seed, AdamOptions a
     }
 
     public TrainerOptions withValidationFraction(double value) {
-        return new TrainerOptions(epochs, batchSize, seed, adam, schedule, value, earlyStoppingPatience, checkpointEveryEpochs,
+        return new TrainerOptions(epochs, batchSize, seed, optimizer, schedule, value, earlyStoppingPatience, checkpointEveryEpochs,
                 checkpointEveryMinutes, gradientClipNorm, binarization);
     }
 
     public TrainerOptions withEarlyStoppingPatience(int value) {
-        return new TrainerOptions(epochs, batchSize, seed, adam, schedule, validationFraction, value, checkpointEveryEpochs,
+        return new TrainerOptions(epochs, batchSize, seed, optimizer, schedule, validationFraction, value, checkpointEveryEpochs,
                 checkpointEveryMinutes, gradientClipNorm, binarization);
     }
 
     public TrainerOptions withCheckpointEveryEpochs(int value) {
-        return new TrainerOptions(epochs, batchSize, seed, adam, schedule, validationFraction, earlyStoppingPatience, value,
+        return new TrainerOptions(epochs, batchSize, seed, optimizer, schedule, validationFraction, earlyStoppingPatience, value,
                 checkpointEveryMinutes, gradientClipNorm, binarization);
     }
 
     public TrainerOptions withCheckpointEveryMinutes(double value) {
-        return new TrainerOptions(epochs, batchSize, seed, adam, schedule, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
+        return new TrainerOptions(epochs, batchSize, seed, optimizer, schedule, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
                 value, gradientClipNorm, binarization);
     }
 
     public TrainerOptions withGradientClipNorm(double value) {
-        return new TrainerOptions(epochs, batchSize, seed, adam, schedule, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
+        return new TrainerOptions(epochs, batchSize, seed, optimizer, schedule, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
                 checkpointEveryMinutes, value, binarization);
     }
 
     public TrainerOptions withBinarization(Binarization value) {
-        return new TrainerOptions(epochs, batchSize, seed, adam, schedule, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
+        return new TrainerOptions(epochs, batchSize, seed, optimizer, schedule, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
                 checkpointEveryMinutes, gradientClipNorm, value);
     }
 

@@ -5,6 +5,9 @@ import org.latent4j.core.distributions.DiagonalGaussian;
 import org.latent4j.core.distributions.GaussianLikelihood;
 import org.latent4j.core.distributions.Likelihood;
 import org.latent4j.core.model.Batch;
+import org.latent4j.core.model.LatentCode;
+import org.latent4j.core.model.LikelihoodBound;
+import org.latent4j.core.model.PriorSampling;
 import org.latent4j.core.model.LatentModel;
 import org.latent4j.core.model.LossResult;
 import org.latent4j.core.model.TrainingProgress;
@@ -17,7 +20,7 @@ import org.latent4j.tensor.random.Rng;
  * mean_j = var_j w_j . (x - mu) / s^2. The encoder returns it, optionally spoiled by a shift of the mean
  * and a factor on the variance, to make the importance weights non-constant.
  */
-final class LinearGaussianModel extends LatentModel {
+final class LinearGaussianModel extends LatentModel implements LikelihoodBound, PriorSampling {
     record Config(double[][] w, double[] mu, double s, double meanShift, double varianceFactor) {}
 
     private final Config config;
@@ -98,7 +101,11 @@ final class LinearGaussianModel extends LatentModel {
     }
 
     @Override
-    public DiagonalGaussian encode(Tensor x, Tensor condition) {
+    public LatentCode.Gaussian encode(Tensor x, Tensor condition) {
+        return new LatentCode.Gaussian(posterior(x));
+    }
+
+    DiagonalGaussian posterior(Tensor x) {
         Tensor mean = x.sub(mu).matmul(encoderMap).add((float) config.meanShift());
         return new DiagonalGaussian(mean, posteriorLogVar.expand(mean.shape()).contiguous());
     }
@@ -110,7 +117,7 @@ final class LinearGaussianModel extends LatentModel {
 
     @Override
     public Tensor logImportanceWeights(Tensor x, Tensor condition, int k, Rng rng) {
-        DiagonalGaussian q = encode(x, condition);
+        DiagonalGaussian q = posterior(x);
         Tensor z = q.rsample(rng, k);
         Tensor logPxz = likelihood.logProb(decode(z, condition), x);
         Tensor logPz = DiagonalGaussian.standard(l).logProb(z);
@@ -120,7 +127,7 @@ final class LinearGaussianModel extends LatentModel {
     @Override
     public LossResult loss(Batch batch, TrainingProgress progress, Rng rng) {
         Tensor elbo = logImportanceWeights(batch.x(), batch.condition(), 1, rng).mean();
-        return new LossResult(elbo.neg(), elbo.neg(), Tensor.scalar(0f), encode(batch.x(), null).mean(), decode(encode(batch.x(), null).mean(), null), Map.of());
+        return new LossResult(elbo.neg(), elbo.neg(), Tensor.scalar(0f), Map.of());
     }
 
     @Override

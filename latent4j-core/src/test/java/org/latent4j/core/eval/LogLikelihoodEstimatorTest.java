@@ -69,7 +69,7 @@ class LogLikelihoodEstimatorTest {
 
     /** The exact posterior's variances, read from the exact model's encoder. */
     private static double[] posteriorVariances(LinearGaussianModel exactModel, Tensor x) {
-        float[] lv = exactModel.encode(x.slice(0, 0, 1), null).logVar().toArray();
+        float[] lv = exactModel.posterior(x.slice(0, 0, 1)).logVar().toArray();
         double[] v = new double[lv.length];
         for (int j = 0; j < lv.length; j++) v[j] = Math.exp(lv[j]);
         return v;

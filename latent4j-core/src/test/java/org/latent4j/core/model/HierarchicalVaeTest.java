@@ -1,5 +1,7 @@
 package org.latent4j.core.model;
 
+import org.latent4j.core.model.hvae.HierarchicalVae;
+import org.latent4j.core.model.hvae.HierarchicalVaeConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,7 @@
 package org.latent4j.core.model;
 
+import org.latent4j.core.model.vae.Vae;
+import org.latent4j.core.model.vae.VaeConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,7 +108,7 @@ class LinearGaussianVaeTest {
      * linear decoder, E_q[log N(x; W z + mu, s^2)] = log N(x; W m + mu, s^2) - sum_j |W_j|^2 var_j / (2 s^2).
      */
     static Tensor analyticElbo() {
-        DiagonalGaussian q = model.encode(x, null);
+        DiagonalGaussian q = model.posterior(x, null);
         GaussianLikelihood lik = (GaussianLikelihood) model.likelihood();
         Tensor w = model.decoder().outputLayer().weight(); // [D, Q]
         Tensor colNorms = w.square().sum(0, false); // |W_j|^2, [Q]

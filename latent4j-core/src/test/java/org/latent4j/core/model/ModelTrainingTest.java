@@ -1,8 +1,18 @@
 package org.latent4j.core.model;
 
+import org.latent4j.core.model.vae.Vae;
+import org.latent4j.core.model.vae.VaeConfig;
+import org.latent4j.core.model.vae.ConditionalVae;
+import org.latent4j.core.model.vae.ConditionalVaeConfig;
+import org.latent4j.core.model.ae.AutoencoderConfig;
+import org.latent4j.core.model.hvae.HierarchicalVae;
+import org.latent4j.core.model.hvae.HierarchicalVaeConfig;
+import org.latent4j.core.distributions.PosteriorParameterisation;
+import org.latent4j.core.distributions.LikelihoodKind;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,7 +58,7 @@ class ModelTrainingTest {
             case "hvae" -> HierarchicalVaeConfig.of(5).withSizes(3, 2, List.of(3), List.of(3)).withObjective(HierarchicalVaeConfig.Objective.IWAE, 2);
             default -> throw new AssertionError(kind);
         };
-        LatentModel m = Models.create(kind, cfg, new Rng(3));
+        LatentModel m = ModelKinds.get(kind).createFrom(cfg, new Rng(3));
         var data = ModelFixtures.binary(4, 5, 2, 9);
         Batch batch = new Batch(data.x(), m instanceof ConditionalVae c ? c.labelCondition(data.labels()) : null);
         ModelFixtures.assertLossGradients(m, batch, new TrainingProgress(0, 5, 10), 77);
@@ -67,7 +77,7 @@ class ModelTrainingTest {
     @ParameterizedTest
     @ValueSource(strings = {"ae", "vae", "beta-vae", "iwae", "cvae", "hvae"})
     void trainingLowersTheLoss(String kind) {
-        LatentModel m = Models.create(kind, tinyConfig(kind), new Rng(11));
+        LatentModel m = ModelKinds.get(kind).createFrom(tinyConfig(kind), new Rng(11));
         var data = ModelFixtures.binary(200, D, CLASSES, 5);
         Tensor c = conditionFor(m, data);
         double before = ModelFixtures.evalLoss(m, data.x(), c);
@@ -81,26 +91,25 @@ class ModelTrainingTest {
     @ParameterizedTest
     @ValueSource(strings = {"ae", "vae", "beta-vae", "iwae", "cvae", "hvae"})
     void shapesOfLatentsReconstructionsAndSamples(String kind) {
-        LatentModel m = Models.create(kind, tinyConfig(kind), new Rng(12));
+        LatentModel m = ModelKinds.get(kind).createFrom(tinyConfig(kind), new Rng(12));
         assertEquals(kind, m.kind());
         assertEquals(tinyConfig(kind), m.config());
         var data = ModelFixtures.binary(7, D, CLASSES, 6);
         Tensor c = conditionFor(m, data);
         LossResult r = m.loss(new Batch(data.x(), c), new TrainingProgress(0, 0, 1), new Rng(1));
         int latent = m.latentDim();
-        assertArrayEquals(new int[] {7, latent}, r.latents().shape());
-        assertArrayEquals(new int[] {7, D}, r.reconstructionParams().shape());
         assertEquals(r.loss().item(), r.reconstruction().item() + r.regularization().item(), 1e-4 * Math.abs(r.loss().item()));
-        assertArrayEquals(new int[] {7, latent}, m.encode(data.x(), c).mean().shape());
-        if (m.isStochastic()) {
-            assertArrayEquals(new int[] {9, 7}, m.logImportanceWeights(data.x(), c, 9, new Rng(2)).shape());
+        LatentCode code = m.encode(data.x(), c);
+        assertArrayEquals(new int[] {7, latent}, code.vector().shape());
+        assertArrayEquals(new int[] {7, D}, m.reconstruct(data.x(), c).shape());
+        if (m instanceof LikelihoodBound bound) {
+            assertInstanceOf(LatentCode.Gaussian.class, code);
+            assertArrayEquals(new int[] {9, 7}, bound.logImportanceWeights(data.x(), c, 9, new Rng(2)).shape());
             Tensor c5 = c == null ? null : ModelFixtures.rows(c, 0, 5);
-            assertArrayEquals(new int[] {5, D}, m.samplePrior(5, c5, new Rng(3)).shape());
+            assertArrayEquals(new int[] {5, D}, ((PriorSampling) m).samplePrior(5, c5, new Rng(3)).shape());
         } else {
-            assertFalse(m.isStochastic());
-            var e = assertThrows(UnsupportedOperationException.class, () -> m.logImportanceWeights(data.x(), null, 2, new Rng(2)));
-            assertTrue(e.getMessage().contains("deterministic"), e.getMessage());
-            assertThrows(UnsupportedOperationException.class, () -> m.samplePrior(3, null, new Rng(2)));
+            assertInstanceOf(LatentCode.Deterministic.class, code, "the autoencoder's code is a plain vector");
+            assertFalse(m instanceof PriorSampling, "no prior to sample");
             assertEquals(0f, r.regularization().item());
         }
     }

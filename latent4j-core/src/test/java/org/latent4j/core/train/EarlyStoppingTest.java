@@ -8,6 +8,7 @@ import org.latent4j.core.data.Dataset;
 import org.latent4j.core.distributions.DiagonalGaussian;
 import org.latent4j.core.distributions.Likelihood;
 import org.latent4j.core.model.Batch;
+import org.latent4j.core.model.LatentCode;
 import org.latent4j.core.model.LatentModel;
 import org.latent4j.core.model.LossResult;
 import org.latent4j.core.model.TrainingProgress;
@@ -29,11 +30,11 @@ class EarlyStoppingTest {
         public LossResult loss(Batch batch, TrainingProgress progress, Rng rng) {
             if (progress == TrainingProgress.EVALUATION) {
                 Tensor v = Tensor.scalar((float) curve[lastTrainingEpoch]);
-                return new LossResult(v, v, Tensor.scalar(0f), null, null, Map.of());
+                return new LossResult(v, v, Tensor.scalar(0f), Map.of());
             }
             lastTrainingEpoch = progress.epoch();
             Tensor loss = w.mul(w).sum();
-            return new LossResult(loss, loss, Tensor.scalar(0f), null, null, Map.of());
+            return new LossResult(loss, loss, Tensor.scalar(0f), Map.of());
         }
 
         @Override public Record config() { return null; }
@@ -41,10 +42,8 @@ class EarlyStoppingTest {
         @Override public int dataDim() { return 2; }
         @Override public int latentDim() { return 1; }
         @Override public Likelihood likelihood() { return null; }
-        @Override public DiagonalGaussian encode(Tensor x, Tensor condition) { throw new UnsupportedOperationException(); }
-        @Override public Tensor decode(Tensor z, Tensor condition) { throw new UnsupportedOperationException(); }
-        @Override public Tensor logImportanceWeights(Tensor x, Tensor c, int k, Rng rng) { throw new UnsupportedOperationException(); }
-        @Override public Tensor samplePrior(int n, Tensor c, Rng rng) { throw new UnsupportedOperationException(); }
+        @Override public LatentCode encode(Tensor x, Tensor condition) { return new LatentCode.Deterministic(x.slice(1, 0, 1)); }
+        @Override public Tensor decode(Tensor z, Tensor condition) { return z; }
     }
 
     private static final double[] CURVE = {5, 4, 3, 3.5, 3.2, 2.9, 2.8, 2.7, 2.6, 2.5};

@@ -5,6 +5,7 @@ import org.latent4j.core.distributions.BernoulliLikelihood;
 import org.latent4j.core.distributions.DiagonalGaussian;
 import org.latent4j.core.distributions.Likelihood;
 import org.latent4j.core.model.Batch;
+import org.latent4j.core.model.LatentCode;
 import org.latent4j.core.model.LatentModel;
 import org.latent4j.core.model.LossResult;
 import org.latent4j.core.model.TrainingProgress;
@@ -34,14 +35,14 @@ final class TinyVae extends LatentModel {
 
     @Override
     public LossResult loss(Batch batch, TrainingProgress progress, Rng rng) {
-        DiagonalGaussian q = encode(batch.x(), null);
+        DiagonalGaussian q = posterior(batch.x());
         Tensor z = q.rsample(rng);
         Tensor logits = decode(z, null);
         Tensor reconstruction = likelihood.logProb(logits, batch.x()).neg().mean();
         Tensor kl = q.klToStandardNormal().mean();
         Tensor loss = reconstruction.add(kl);
         if (progress.step() == nanAtStep) loss = loss.mul(Float.NaN);
-        return new LossResult(loss, reconstruction, kl, z, logits, Map.of());
+        return new LossResult(loss, reconstruction, kl, Map.of("kl", (double) kl.item()));
     }
 
     @Override
@@ -70,22 +71,16 @@ final class TinyVae extends LatentModel {
     }
 
     @Override
-    public DiagonalGaussian encode(Tensor x, Tensor condition) {
+    public LatentCode encode(Tensor x, Tensor condition) {
+        return new LatentCode.Gaussian(posterior(x));
+    }
+
+    private DiagonalGaussian posterior(Tensor x) {
         return new DiagonalGaussian(encoderMean.forward(x), encoderLogVar.forward(x));
     }
 
     @Override
     public Tensor decode(Tensor z, Tensor condition) {
         return decoder.forward(z);
-    }
-
-    @Override
-    public Tensor logImportanceWeights(Tensor x, Tensor condition, int k, Rng rng) {
-        throw new UnsupportedOperationException("not needed by the trainer tests");
-    }
-
-    @Override
-    public Tensor samplePrior(int n, Tensor condition, Rng rng) {
-        throw new UnsupportedOperationException("not needed by the trainer tests");
     }
 }

@@ -29,7 +29,8 @@ class TrainerOptionsTest {
         TrainerOptions o = TrainerOptions.iwaePaper();
         assertEquals(3280, o.epochs());
         assertEquals(20, o.batchSize());
-        assertEquals(1e-4, o.adam().eps());
+        assertEquals(1e-4, o.optimizer().eps());
+        assertEquals(OptimizerSettings.Algorithm.ADAM, o.optimizer().algorithm());
         assertEquals(Binarization.DYNAMIC, o.binarization());
         assertEquals(1e-3 * Math.pow(10, -1 / 7.0), o.schedule().rate(1, 0), 1e-15);
         Json.Cursor c = Json.at(o.toJson(), "options");

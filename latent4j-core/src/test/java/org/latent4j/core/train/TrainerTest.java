@@ -177,12 +177,15 @@ class TrainerTest {
         TrainingResult result = Trainer.fit(model, data(), null, options().withEpochs(3), run, TrainingListener.NONE);
 
         List<String> lines = Files.readAllLines(run.resolve(HistoryCsv.FILE));
-        assertEquals("epoch,step,train_loss,reconstruction,regularization,validation_loss,learning_rate,seconds", lines.getFirst());
+        assertEquals("epoch,step,train_loss,reconstruction,regularization,validation_loss,learning_rate,seconds,kl", lines.getFirst(),
+                "the model's metrics follow the fixed columns");
         assertEquals(4, lines.size());
         for (int e = 0; e < 3; e++) {
             String[] f = lines.get(e + 1).split(",", -1);
             EpochRecord r = result.history().get(e);
-            assertEquals(8, f.length);
+            assertEquals(9, f.length);
+            assertEquals(r.metrics().get("kl"), Double.parseDouble(f[8]));
+            assertEquals(r.regularization(), r.metrics().get("kl"), 1e-9, "TinyVae's regulariser is its KL, averaged the same way");
             assertEquals(e + 1, Integer.parseInt(f[0]));
             assertEquals(4L * (e + 1), Long.parseLong(f[1]));
             assertEquals(r.trainLoss(), Double.parseDouble(f[2]));

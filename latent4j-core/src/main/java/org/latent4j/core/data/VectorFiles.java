@@ -1,0 +1,84 @@
+package org.latent4j.core.data;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.latent4j.core.data.io.CsvReader;
+import org.latent4j.core.data.io.IdxReader;
+import org.latent4j.core.data.io.NpyReader;
+import org.latent4j.core.data.io.VecsReader;
+import org.latent4j.tensor.Tensor;
+
+/**
+ * A file of vectors as a data set, its format chosen by its extension: {@code .npy} (any numeric dtype; [n, d], or
+ * [n, h, w] read as images of h x w), {@code .csv} (numbers, a header line optional), {@code .fvecs}/{@code .bvecs}
+ * /{@code .ivecs} (optionally gzipped) and {@code .idx}/{@code .idx.gz} (unsigned bytes are scaled to [0, 1], as
+ * every image loader of this library does). Rows are vectors, unlabelled. Every value must be finite: a NaN or an
+ * infinity is refused with its row and column, before any training sees it.
+ */
+public final class VectorFiles {
+    private VectorFiles() {}
+
+    /** The extensions read, for messages and help texts. */
+    public static final String EXTENSIONS = ".npy, .csv, .fvecs, .bvecs, .ivecs (optionally .gz), .idx, .idx.gz";
+
+    /** Whether {@code path}'s name has one of the extensions read. */
+    public static boolean isVectorFile(Path path) {
+        String n = name(path);
+        return n.endsWith(".npy") || n.endsWith(".csv") || n.endsWith(".idx") || n.matches(".*\\.[fbi]vecs") || n.endsWith("-ubyte");
+    }
+
+    /** Reads {@code path} as a data set named after the file. */
+    public static Dataset read(Path path) throws DataFileException {
+        if (!Files.isRegularFile(path)) {
+            throw new DataFileException(path.toString(), Files.exists(path) ? "is not a regular file" : "no such file");
+        }
+        String n = name(path);
+        String label = path.getFileName().toString();
+        Tensor x;
+        int[] imageShape = null;
+        if (n.endsWith(".npy")) {
+            Tensor t = NpyReader.read(path);
+            int[] s = t.shape();
+            if (s.length == 3) imageShape = new int[] {s[1], s[2]};
+            else if (s.length != 2 && s.length != 1) {
+                throw new DataFileException(path.toString(), "holds an array of shape " + java.util.Arrays.toString(s)
+                        + "; vectors are [rows, features], or [rows, height, width] for images");
+            }
+            x = s.length == 2 ? t : t.reshape(s[0], t.size() / Math.max(1, s[0]));
+        } else if (n.endsWith(".csv")) {
+            x = CsvReader.read(path).values();
+        } else if (n.matches(".*\\.[fbi]vecs")) {
+            x = VecsReader.read(path);
+        } else if (n.endsWith(".idx") || n.endsWith("-ubyte")) {
+            IdxReader.IdxArray a = IdxReader.read(path);
+            int[] s = a.shape();
+            if (s.length == 3) imageShape = new int[] {s[1], s[2]};
+            else if (s.length != 2) throw new DataFileException(path.toString(), "holds an IDX array of rank " + s.length + "; vectors need rank 2 or 3");
+            x = a.values().reshape(s[0], a.values().size() / Math.max(1, s[0]));
+            if (a.type() == IdxReader.Type.UBYTE) x = Preprocessing.scaleBytes(x);
+        } else {
+            throw new DataFileException(path.toString(), "has an extension this reader does not know; the data files read are " + EXTENSIONS);
+        }
+        if (x.dim(0) == 0) throw new DataFileException(path.toString(), "holds no rows");
+        if (x.dim(1) == 0) throw new DataFileException(path.toString(), "holds rows of no features");
+        checkFinite(path, x);
+        return new Dataset(label, x.contiguous(), null, imageShape);
+    }
+
+    private static void checkFinite(Path path, Tensor x) throws DataFileException {
+        float[] v = x.contiguous().toArray();
+        int d = x.dim(1);
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) {
+                throw new DataFileException(path.toString(), "row " + (i / d + 1) + ", feature " + (i % d + 1) + " is " + v[i]
+                        + "; every value must be a finite number (drop or fill missing values first)");
+            }
+        }
+    }
+
+    private static String name(Path path) {
+        String n = path.getFileName() == null ? "" : path.getFileName().toString().toLowerCase(Locale.ROOT);
+        return n.endsWith(".gz") ? n.substring(0, n.length() - 3) : n;
+    }
+}

@@ -1,0 +1,46 @@
+package org.latent4j.core.eval;
+
+/**
+ * How one codebook was used over an evaluation set (Latent4j counts over the whole set, not per batch): the share
+ * of its codes chosen at least once, the perplexity exp(H) of the code frequencies (between 1 and the number of
+ * codes; equal to it when every code is used equally often), and the dead codes.
+ *
+ * @param stage      the codebook's stage (0 for a single quantizer; residual stages in order)
+ * @param codes      codes in the codebook
+ * @param used       codes chosen at least once
+ * @param usage      used / codes
+ * @param perplexity exp of the entropy (nats) of the code frequencies
+ * @param entropyBits the entropy of the code frequencies in bits: what an ideal entropy coder spends per position
+ * @param deadCodes  codes chosen in at most the dead-code threshold's fraction of the positions
+ * @param counts     how often each code was chosen
+ */
+public record CodebookUsage(int stage, int codes, int used, double usage, double perplexity, double entropyBits, int deadCodes, long[] counts) {
+    public CodebookUsage {
+        counts = counts.clone();
+    }
+
+    @Override
+    public long[] counts() {
+        return counts.clone();
+    }
+
+    /** The usage of a codebook of {@code counts.length} codes chosen {@code counts[c]} times each. */
+    public static CodebookUsage of(int stage, long[] counts, double deadFraction) {
+        long total = 0;
+        int used = 0;
+        for (long c : counts) {
+            total += c;
+            if (c > 0) used++;
+        }
+        double entropy = 0;
+        int dead = 0;
+        for (long c : counts) {
+            if (c > 0) {
+                double p = (double) c / total;
+                entropy -= p * Math.log(p);
+            }
+            if (c <= deadFraction * total) dead++;
+        }
+        return new CodebookUsage(stage, counts.length, used, (double) used / counts.length, Math.exp(entropy), entropy / Math.log(2), dead, counts);
+    }
+}

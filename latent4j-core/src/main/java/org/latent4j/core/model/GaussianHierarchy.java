@@ -1,0 +1,17 @@
+package org.latent4j.core.model;
+
+import org.latent4j.core.distributions.DiagonalGaussian;
+import org.latent4j.tensor.random.Rng;
+
+/**
+ * A model with several Gaussian latent layers, whose {@link LatentModel#encode} describes the layer next to the
+ * data while the latent diagnostics (KL per dimension, activity, mutual information, collapse) describe the layer
+ * whose prior is N(0, I), the only one where KL(q || N(0, I)) per dimension is a term of the bound.
+ */
+public interface GaussianHierarchy {
+    /** The layer the latent diagnostics describe. */
+    LatentLayer diagnosedLayer();
+
+    /** The posterior of {@link #diagnosedLayer()}, [batch, its dimensions], for rows whose encode posterior is {@code encoded}. */
+    DiagonalGaussian diagnosedPosterior(DiagonalGaussian encoded, Rng rng);
+}

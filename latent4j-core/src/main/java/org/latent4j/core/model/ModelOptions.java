@@ -1,0 +1,73 @@
+package org.latent4j.core.model;
+
+import java.util.Arrays;
+import java.util.List;
+import org.latent4j.core.distributions.LikelihoodKind;
+import org.latent4j.core.distributions.PosteriorParameterisation;
+import org.latent4j.core.nn.Activation;
+
+/**
+ * The model options several kinds share, each declared once (so {@code train --help} describes it once), with the
+ * readers that turn them into config values. A kind's own options live in its package.
+ */
+public final class ModelOptions {
+    private ModelOptions() {}
+
+    public static final ModelOption LATENT = new ModelOption("latent", "N",
+            "size of the latent code (default 16; hvae: its first layer, the second has half)");
+    public static final ModelOption HIDDEN = new ModelOption("hidden", "A,B,...",
+            "hidden layer sizes of the encoder, mirrored in the decoder (default 512,256; hvae: between x and z1, half of each between z1 and z2)");
+    public static final ModelOption ACTIVATION = new ModelOption("activation", "NAME", Activation.names() + " (default relu)");
+    public static final ModelOption LIKELIHOOD = new ModelOption("likelihood", "NAME",
+            "the decoder's p(x|z): bernoulli (default for data in [0, 1], on binarized pixels), gaussian-fixed (standard deviation "
+                    + "--sigma; the default for other data) or gaussian-learned (a learned variance per feature); an NLL under a Gaussian "
+                    + "is a density, not comparable with a Bernoulli NLL");
+    public static final ModelOption SIGMA = new ModelOption("sigma", "S", "standard deviation of gaussian-fixed (default 0.1 for data in [0, 1], else 1)");
+    public static final ModelOption POSTERIOR = new ModelOption("posterior", "NAME",
+            "the encoders' variance head: log-variance (default) or log-std (std = exp(linear), as in the IWAE paper)");
+    public static final ModelOption SAMPLES = new ModelOption("k", "N",
+            "samples per example: the bound's k for iwae and for hvae with --objective iwae (default 5), the k-sample ELBO otherwise (default 1)");
+
+    /** The defaults of the shared options. */
+    public static final int DEFAULT_LATENT = 16;
+    public static final List<Integer> DEFAULT_HIDDEN = List.of(512, 256);
+
+    public static int latent(OptionValues o) {
+        return o.integer(LATENT.name(), DEFAULT_LATENT, 1, 1_000_000);
+    }
+
+    public static List<Integer> hidden(OptionValues o) {
+        int[] h = o.integers(HIDDEN.name(), DEFAULT_HIDDEN.stream().mapToInt(Integer::intValue).toArray(), 1, 1_000_000);
+        return Arrays.stream(h).boxed().toList();
+    }
+
+    public static Activation activation(OptionValues o) {
+        String name = o.string(ACTIVATION.name(), "relu");
+        try {
+            return Activation.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new OptionValues.OptionException(o.who() + ": --" + ACTIVATION.name() + ": " + e.getMessage());
+        }
+    }
+
+    public static PosteriorParameterisation posterior(OptionValues o) {
+        return o.choice(POSTERIOR.name(), PosteriorParameterisation.LOG_VARIANCE, PosteriorParameterisation.class);
+    }
+
+    /** The likelihood: Bernoulli by default for data in [0, 1] (the command line binarizes them), a fixed Gaussian otherwise. */
+    public static LikelihoodKind likelihood(OptionValues o, DataShape data) {
+        LikelihoodKind kind = o.choice(LIKELIHOOD.name(), defaultLikelihood(data), LikelihoodKind.class);
+        o.require(!o.has(SIGMA.name()) || kind == LikelihoodKind.GAUSSIAN_FIXED,
+                "--sigma is the standard deviation of --likelihood gaussian-fixed, not of " + OptionValues.word(kind));
+        return kind;
+    }
+
+    /** The fixed Gaussian's standard deviation (0.1 for data in [0, 1], where pixel noise is small; 1 for other data). */
+    public static double sigma(OptionValues o, DataShape data) {
+        return o.number(SIGMA.name(), data.unitInterval() ? 0.1 : 1.0, 1e-6, 1e6);
+    }
+
+    static LikelihoodKind defaultLikelihood(DataShape data) {
+        return data.unitInterval() ? LikelihoodKind.BERNOULLI : LikelihoodKind.GAUSSIAN_FIXED;
+    }
+}

@@ -1,0 +1,53 @@
+package org.latent4j.core.model.ae;
+
+import java.util.List;
+import java.util.Set;
+import org.latent4j.core.model.Capability;
+import org.latent4j.core.model.DataShape;
+import org.latent4j.core.model.LatentModel;
+import org.latent4j.core.model.ModelKind;
+import org.latent4j.core.model.ModelOption;
+import org.latent4j.core.model.ModelOptions;
+import org.latent4j.core.model.OptionValues;
+import org.latent4j.tensor.random.Rng;
+
+/** "ae": the deterministic autoencoder ({@link Autoencoder}). */
+public final class AutoencoderKind implements ModelKind<AutoencoderConfig> {
+    public static final String NAME = "ae";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String summary() {
+        return "deterministic autoencoder (a code vector, no prior: no NLL and no samples)";
+    }
+
+    @Override
+    public Class<AutoencoderConfig> configType() {
+        return AutoencoderConfig.class;
+    }
+
+    @Override
+    public List<ModelOption> options() {
+        return List.of(ModelOptions.LATENT, ModelOptions.HIDDEN, ModelOptions.ACTIVATION, ModelOptions.LIKELIHOOD, ModelOptions.SIGMA);
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return Set.of(Capability.DETERMINISTIC_CODES);
+    }
+
+    @Override
+    public AutoencoderConfig configure(OptionValues o, DataShape data) {
+        return new AutoencoderConfig(data.features(), ModelOptions.latent(o), ModelOptions.hidden(o), null, ModelOptions.activation(o),
+                ModelOptions.likelihood(o, data), ModelOptions.sigma(o, data));
+    }
+
+    @Override
+    public LatentModel create(AutoencoderConfig config, Rng rng) {
+        return new Autoencoder(config, rng);
+    }
+}

@@ -1,0 +1,51 @@
+package org.latent4j.core.model.vae;
+
+import java.util.List;
+import java.util.Set;
+import org.latent4j.core.model.Capability;
+import org.latent4j.core.model.DataShape;
+import org.latent4j.core.model.LatentModel;
+import org.latent4j.core.model.ModelKind;
+import org.latent4j.core.model.ModelOption;
+import org.latent4j.core.model.OptionValues;
+import org.latent4j.tensor.random.Rng;
+
+/** "iwae": the importance-weighted autoencoder ({@link Iwae}), k = 5 by default. */
+public final class IwaeKind implements ModelKind<VaeConfig> {
+    public static final String NAME = "iwae";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String summary() {
+        return "importance-weighted autoencoder (Burda et al. 2016): the VAE's networks trained on the bound L_k";
+    }
+
+    @Override
+    public Class<VaeConfig> configType() {
+        return VaeConfig.class;
+    }
+
+    @Override
+    public List<ModelOption> options() {
+        return VaeOptions.COMMON;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return Set.of(Capability.GAUSSIAN_CODES, Capability.LIKELIHOOD_BOUND, Capability.PRIOR_SAMPLING);
+    }
+
+    @Override
+    public VaeConfig configure(OptionValues o, DataShape data) {
+        return VaeOptions.config(o, data, 5);
+    }
+
+    @Override
+    public LatentModel create(VaeConfig config, Rng rng) {
+        return new Iwae(config, rng);
+    }
+}

@@ -1,0 +1,222 @@
+package org.latent4j.core.model.vae;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.latent4j.core.distributions.DiagonalGaussian;
+import org.latent4j.core.distributions.Likelihood;
+import org.latent4j.core.model.Batch;
+import org.latent4j.core.model.LatentCode;
+import org.latent4j.core.model.LatentModel;
+import org.latent4j.core.model.LikelihoodBound;
+import org.latent4j.core.model.LossResult;
+import org.latent4j.core.model.PriorSampling;
+import org.latent4j.core.model.TrainingData;
+import org.latent4j.core.model.TrainingProgress;
+import org.latent4j.core.nn.GaussianMlp;
+import org.latent4j.core.nn.Mlp;
+import org.latent4j.tensor.Shape;
+import org.latent4j.tensor.ShapeException;
+import org.latent4j.tensor.Tensor;
+import org.latent4j.tensor.ops.ShapeOps;
+import org.latent4j.tensor.random.Rng;
+
+/**
+ * The variational autoencoder of Kingma and Welling (2014) with a Gaussian encoder q(z|x), a standard
+ * normal prior and the likelihood of its {@link VaeConfig}; the config's beta, capacity, warm-up, free
+ * bits and sample count select the beta-VAE and the other ELBO variants documented there.
+ *
+ * <p>{@link Iwae} and {@link ConditionalVae} are this model with another objective or a condition
+ * concatenated to the encoder's and decoder's inputs; parameters are named "encoder.net.0.weight", ...,
+ * "decoder.0.weight", ..., and "likelihood.log_var" for a learned Gaussian variance.
+ */
+public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
+    private final String kind;
+    private final VaeConfig config;
+    private final int conditionDim;
+    private final boolean importanceWeighted;
+    private final GaussianMlp encoder;
+    private final Mlp decoder;
+    private final Likelihood likelihood;
+    private final DiagonalGaussian prior;
+
+    /** A VAE (kind "vae"), its weights drawn from {@code rng}. */
+    public Vae(VaeConfig config, Rng rng) {
+        this(VaeKind.NAME, config, 0, false, rng);
+    }
+
+    /** The same model under the kind name "beta-vae", so a saved beta-VAE is reloaded as one. */
+    public static Vae betaVae(VaeConfig config, Rng rng) {
+        return new Vae(BetaVaeKind.NAME, config, 0, false, rng);
+    }
+
+    protected Vae(String kind, VaeConfig config, int conditionDim, boolean importanceWeighted, Rng rng) {
+        this.kind = kind;
+        this.config = config;
+        this.conditionDim = conditionDim;
+        this.importanceWeighted = importanceWeighted;
+        this.encoder = child("encoder", new GaussianMlp(config.dataDim() + conditionDim, config.encoderHidden(), config.latentDim(),
+                config.activation(), config.posterior(), rng));
+        Likelihood lik = config.likelihood().create(config.dataDim(), config.likelihoodSigma());
+        this.decoder = child("decoder", new Mlp(config.latentDim() + conditionDim, config.decoderHidden().stream().mapToInt(Integer::intValue).toArray(),
+                config.dataDim() * lik.parametersPerFeature(), config.activation(), rng));
+        this.likelihood = child("likelihood", lik);
+        this.prior = standardPrior(config.latentDim());
+    }
+
+    /** One draw of k latent samples per example and what the objectives need from it. */
+    private record Draw(DiagonalGaussian posterior, Tensor z, Tensor params, Tensor logPx) {}
+
+    private Draw draw(Tensor x, Tensor condition, int k, Rng rng) {
+        DiagonalGaussian q = posterior(x, condition);
+        Tensor z = q.rsample(rng, k);
+        Tensor params = decode(z, condition);
+        return new Draw(q, z, params, likelihood.logProb(params, x));
+    }
+
+    /** log p(x|z) + log p(z) - log q(z|x) for the draw: [k, b]. */
+    private Tensor logWeights(Draw d) {
+        return d.logPx().add(prior.logProb(d.z())).sub(d.posterior().logProb(d.z()));
+    }
+
+    @Override
+    public LossResult loss(Batch batch, TrainingProgress progress, Rng rng) {
+        Tensor x = batch.x();
+        int k = config.samples();
+        Draw d = draw(x, batch.condition(), k, rng);
+        Tensor recon = d.logPx().mean().neg();
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        Tensor kl = d.posterior().klToStandardNormal().mean();
+        metrics.put("kl", (double) kl.item());
+        Tensor loss, reg;
+        if (importanceWeighted) {
+            Tensor bound = logWeights(d).logSumExp(0, false).sub((float) Math.log(k));
+            loss = bound.mean().neg();
+            // the bound has no separate regulariser: report the rest of the loss so that loss = recon + reg
+            reg = loss.sub(recon);
+            metrics.put("bound", (double) -loss.item());
+        } else {
+            Tensor perDim = d.posterior().klToStandardNormalPerDim();
+            Tensor r = config.freeBits() > 0
+                    ? perDim.mean(0, false).clamp((float) config.freeBits(), Float.POSITIVE_INFINITY).sum()
+                    : kl;
+            if (config.capacity() != null) {
+                double c = config.capacity().at(progress.step());
+                reg = r.sub((float) c).abs().mul((float) config.capacity().gamma());
+                metrics.put("capacity", c);
+            } else {
+                double w = config.klWeight(progress);
+                reg = r.mul((float) w);
+                metrics.put("klWeight", w);
+            }
+            loss = recon.add(reg);
+            metrics.put("elbo", (double) -(recon.item() + kl.item()));
+        }
+        return new LossResult(loss, recon, reg, metrics);
+    }
+
+    @Override
+    public Tensor logImportanceWeights(Tensor x, Tensor condition, int k, Rng rng) {
+        if (k < 1) throw new IllegalArgumentException(kind + ".logImportanceWeights: k must be >= 1, got " + k);
+        return logWeights(draw(x, condition, k, rng));
+    }
+
+    @Override
+    public LatentCode.Gaussian encode(Tensor x, Tensor condition) {
+        return new LatentCode.Gaussian(posterior(x, condition));
+    }
+
+    /** The encoder's posterior q(z|x) (with the condition for a conditional model). */
+    public DiagonalGaussian posterior(Tensor x, Tensor condition) {
+        checkData(x);
+        return encoder.forward(withCondition(x, condition, "encode"));
+    }
+
+    @Override
+    public Tensor decode(Tensor z, Tensor condition) {
+        if (z.rank() < 2 || z.dim(z.rank() - 1) != config.latentDim()) {
+            throw new ShapeException(kind + ".decode: latents " + Shape.str(z.shape()) + " must be [..., " + config.latentDim() + "]");
+        }
+        return decoder.forward(withCondition(z, condition, "decode"));
+    }
+
+    @Override
+    public Tensor samplePrior(int n, Tensor condition, Rng rng) {
+        if (n < 1) throw new IllegalArgumentException(kind + ".samplePrior: n must be >= 1, got " + n);
+        return decode(rng.normal(0f, 1f, n, config.latentDim()), condition);
+    }
+
+    /**
+     * Appends the condition [b, c] to the last axis of h ([b, f] or [k, b, f]); checks that a conditional
+     * model gets one and an unconditional one does not.
+     */
+    private Tensor withCondition(Tensor h, Tensor condition, String op) {
+        if (conditionDim == 0) {
+            if (condition != null) throw new IllegalArgumentException(kind + "." + op + ": this model takes no condition, got " + Shape.str(condition.shape()));
+            return h;
+        }
+        if (condition == null) throw new IllegalArgumentException(kind + "." + op + ": a condition [batch, " + conditionDim + "] is required");
+        int b = h.dim(h.rank() - 2);
+        if (condition.rank() != 2 || condition.dim(0) != b || condition.dim(1) != conditionDim) {
+            throw new ShapeException(kind + "." + op + ": condition " + Shape.str(condition.shape()) + " must be [" + b + ", " + conditionDim
+                    + "] for input " + Shape.str(h.shape()));
+        }
+        Tensor c = condition;
+        if (h.rank() == 3) c = condition.expand(h.dim(0), b, conditionDim);
+        return ShapeOps.concat(-1, h, c);
+    }
+
+    private void checkData(Tensor x) {
+        if (x.rank() != 2 || x.dim(1) != config.dataDim()) {
+            throw new ShapeException(kind + ": data " + Shape.str(x.shape()) + " must be [batch, " + config.dataDim() + "]");
+        }
+    }
+
+    /** The decoder starts at the training data's mean (the IWAE paper's initialisation of its output bias). */
+    @Override
+    public void initialise(TrainingData data, Rng rng) {
+        likelihood.initialiseOutputBias(decoder.outputLayer().bias(), data.featureMeans());
+    }
+
+    @Override
+    public Record config() {
+        return config;
+    }
+
+    /** The encoder/decoder/objective settings (for a conditional VAE, part of its config). */
+    public VaeConfig vaeConfig() {
+        return config;
+    }
+
+    @Override
+    public String kind() {
+        return kind;
+    }
+
+    @Override
+    public int dataDim() {
+        return config.dataDim();
+    }
+
+    @Override
+    public int latentDim() {
+        return config.latentDim();
+    }
+
+    /** Width of the condition vector (0 for an unconditional model). */
+    public int conditionDim() {
+        return conditionDim;
+    }
+
+    @Override
+    public Likelihood likelihood() {
+        return likelihood;
+    }
+
+    public GaussianMlp encoder() {
+        return encoder;
+    }
+
+    public Mlp decoder() {
+        return decoder;
+    }
+}
