@@ -48,7 +48,7 @@ final class EvalCommand implements Command {
         ModelStore.Saved saved = Runs.loadRun(run);
         Dataset data = Runs.evaluationData(saved, o.string("data", null), limit);
         EvaluationReport report;
-        try (GradMode.Scope noGrad = GradMode.disabled()) {
+        try (GradMode.Guard noGrad = GradMode.disabled()) {
             report = Runs.evaluate(saved.model(), data.features(), Runs.condition(saved.model(), data.hasLabels() ? data.labels() : null), k, seed);
         }
         System.out.println(Path.of(run) + " on " + data.name());

@@ -49,7 +49,7 @@ final class InterpolateCommand implements Command {
         LatentModel model = saved.model();
         int d = model.dataDim(), columns = steps + 2;
         float[] out = new float[pairs * columns * d];
-        try (GradMode.Scope noGrad = GradMode.disabled()) {
+        try (GradMode.Guard noGrad = GradMode.disabled()) {
             Tensor x = data.features();
             Tensor c = Runs.condition(model, data.hasLabels() ? data.labels() : null);
             float[] mu = model.encode(x, c).vector().contiguous().toArray();

@@ -46,7 +46,7 @@ final class ReconstructCommand implements Command {
         Path out = Path.of(o.string("out", Path.of(run, "reconstructions.png").toString()));
         int cols = Math.min(columns, data.size());
         Tensor grid;
-        try (GradMode.Scope noGrad = GradMode.disabled()) {
+        try (GradMode.Guard noGrad = GradMode.disabled()) {
             grid = Runs.reconstructionPairs(saved.model(), saved.preprocessing(), data, n, cols);
         }
         Runs.writeGrid(out, saved.preprocessing(), grid, cols);

@@ -44,7 +44,7 @@ final class SampleCommand implements Command {
         int n = classes == 0 ? o.integer("n", 64, 1, 10_000) : o.integer("n", 8, 1, 1000);
         Path out = Path.of(o.string("out", Path.of(run, "samples.png").toString()));
         int columns = classes == 0 ? org.latent4j.cli.report.ImageGrid.columnsFor(n, 16) : n;
-        try (GradMode.Scope noGrad = GradMode.disabled()) {
+        try (GradMode.Guard noGrad = GradMode.disabled()) {
             Runs.writeGrid(out, saved.preprocessing(), Runs.samples(saved.model(), saved.preprocessing(), n, seed), columns);
         }
         System.out.println("wrote " + (classes == 0 ? n + " samples" : n + " samples of each of " + classes + " classes (one row per class)")

@@ -15,6 +15,7 @@ import java.util.Set;
 import org.latent4j.cli.report.ConsoleProgress;
 import org.latent4j.core.data.Binarization;
 import org.latent4j.core.data.Dataset;
+import org.latent4j.core.data.Standardizer;
 import org.latent4j.core.distributions.BernoulliLikelihood;
 import org.latent4j.core.eval.EvaluationReport;
 import org.latent4j.core.io.Json;
@@ -51,7 +52,7 @@ final class TrainCommand implements Command {
     private static final Set<String> FLAGS = Set.of();
     /** The options of the command itself (data, trainer, evaluation, output); the model options come from the kinds. */
     private static final List<String> COMMAND_OPTIONS = List.of("model", "data", "limit", "epochs", "batch", "lr", "schedule", "optimizer",
-            "weight-decay", "momentum", "patience", "checkpoint-every", "checkpoint-minutes", "binarize", "seed", "out", "resume", "nll-k",
+            "weight-decay", "momentum", "patience", "checkpoint-every", "checkpoint-minutes", "binarize", "standardize", "seed", "out", "resume", "nll-k",
             "eval-limit", "json");
 
     private static final String CONSTANT = "constant", COSINE = "cosine", IWAE_SCHEDULE = "iwae";
@@ -125,6 +126,10 @@ final class TrainCommand implements Command {
                                           (default 0 = off)
                   --binarize MODE         none, dynamic or static (default dynamic for a Bernoulli likelihood: a
                                           fresh Bernoulli sample of the pixels for every batch; none otherwise)
+                  --standardize yes|no    scale each feature to mean 0 and standard deviation 1 with the training
+                                          rows' statistics, saved with the model and applied again at evaluation
+                                          (default yes for data outside [0, 1], which then get a Gaussian
+                                          likelihood; no for intensities in [0, 1])
                   --seed N                the one seed of the run (default 0)
                   --out DIR               the run directory (default runs/MODEL-YYYYMMDD-HHMMSS); must not exist
                   --resume DIR            continue the run in DIR from its last checkpoint, with its options
@@ -161,6 +166,10 @@ final class TrainCommand implements Command {
         Runs.DataSource dataSource = new Runs.DataSource(o.string("data", Runs.EMBEDDED), o.integer("limit", 0, 0, Integer.MAX_VALUE), seed);
         Runs.DataSets data = Runs.load(dataSource);
         Dataset train = data.train();
+        // data other than intensities in [0, 1] are standardized by default, with statistics of the training rows only
+        boolean standardize = o.choice("standardize", Runs.shape(train).unitInterval() ? "no" : "yes", List.of("yes", "no")).equals("yes");
+        Standardizer standardizer = standardize ? Standardizer.fit(train) : null;
+        if (standardizer != null) train = standardizer.apply(train);
         Record config = configure(kind, o, train);
         LatentModel model = kind.createFrom(config, new Rng(seed));
         Binarization binarization = o.choice("binarize", model.likelihood() instanceof BernoulliLikelihood ? Binarization.DYNAMIC : Binarization.NONE,
@@ -195,12 +204,12 @@ final class TrainCommand implements Command {
         }
         double trainSeconds = (System.nanoTime() - start) / 1e9;
 
-        ModelStore.DataPreprocessing prep = new ModelStore.DataPreprocessing(train.name(), train.imageShape(), data.scaling(), null, binarization);
+        ModelStore.DataPreprocessing prep = new ModelStore.DataPreprocessing(train.name(), train.imageShape(), data.scaling(), standardizer, binarization);
         Dataset test = data.test();
         if (evalLimit < test.size()) test = test.rows(Runs.firstRows(evalLimit), test.name() + "[:" + evalLimit + "]");
         test = Runs.prepare(prep, test, seed);
         EvaluationReport report;
-        try (GradMode.Scope noGrad = GradMode.disabled()) {
+        try (GradMode.Guard noGrad = GradMode.disabled()) {
             report = Runs.evaluate(model, test.features(), Runs.condition(model, test.hasLabels() ? test.labels() : null), nllK, seed);
         }
         Json.Value metrics = Runs.object("evaluation", report.toJson(), "training", Json.toReportJson(result.last()));
@@ -208,7 +217,7 @@ final class TrainCommand implements Command {
         ModelStore.save(runDir, model, prep, training, metrics);
         List<String> written = new ArrayList<>(List.of("model", "metrics.json", "history.csv"));
         if (prep.imageShape() != null) {
-            try (GradMode.Scope noGrad = GradMode.disabled()) {
+            try (GradMode.Guard noGrad = GradMode.disabled()) {
                 // 8 x 8 samples, or for a conditional model 8 of each class, one class per row
                 int n = model.conditionClasses() == 0 ? 64 : 8;
                 if (model instanceof PriorSampling) {
@@ -400,6 +409,7 @@ final class TrainCommand implements Command {
         o.integer("eval-limit", 1000, 1, Integer.MAX_VALUE);
         o.integer("limit", 0, 0, Integer.MAX_VALUE);
         o.choice("binarize", Binarization.NONE, Binarization.class);
+        o.choice("standardize", "no", List.of("yes", "no"));
         trainerOptions(o, 1, Binarization.NONE);
         try {
             kind.configure(o, new org.latent4j.core.model.DataShape(1, null, 1, true));

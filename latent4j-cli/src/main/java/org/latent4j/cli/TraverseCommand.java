@@ -59,7 +59,7 @@ final class TraverseCommand implements Command {
         float[] out = new float[dims * steps * d];
         int[] chosen;
         double[] activity;
-        try (GradMode.Scope noGrad = GradMode.disabled()) {
+        try (GradMode.Guard noGrad = GradMode.disabled()) {
             Tensor c = Runs.condition(model, data.hasLabels() ? data.labels() : null);
             float[] mu = model.encode(data.features(), c).vector().contiguous().toArray();
             activity = variances(mu, data.size(), latent);

@@ -60,7 +60,7 @@ class ConditionalCommandsTest {
             others[i] = (i / 3 + 1) % 10;
         }
         float[] right, wrong;
-        try (GradMode.Scope noGrad = GradMode.disabled()) {
+        try (GradMode.Guard noGrad = GradMode.disabled()) {
             right = m.likelihood().mean(m.decode(z, m.labelCondition(classes))).toArray();
             wrong = m.likelihood().mean(m.decode(z, m.labelCondition(others))).toArray();
         }

@@ -26,28 +26,28 @@ public final class GradCheck {
         }
     }
 
-    /** Options: relative step {@code h} (scaled by |x|), tolerances, and how many elements per input to probe. */
-    public record Options(double relStep, double rtol, double atol, int maxElementsPerInput, long seed) {
-        public static final Options DEFAULT = new Options(1.0 / 256, 2e-2, 2e-3, 48, 7L);
+    /** Settings: relative step {@code h} (scaled by |x|), tolerances, and how many elements per input to probe. */
+    public record Settings(double relStep, double rtol, double atol, int maxElementsPerInput, long seed) {
+        public static final Settings DEFAULT = new Settings(1.0 / 256, 2e-2, 2e-3, 48, 7L);
 
-        public Options withTolerance(double rtol, double atol) {
-            return new Options(relStep, rtol, atol, maxElementsPerInput, seed);
+        public Settings withTolerance(double rtol, double atol) {
+            return new Settings(relStep, rtol, atol, maxElementsPerInput, seed);
         }
 
-        public Options withStep(double relStep) {
-            return new Options(relStep, rtol, atol, maxElementsPerInput, seed);
+        public Settings withStep(double relStep) {
+            return new Settings(relStep, rtol, atol, maxElementsPerInput, seed);
         }
     }
 
     public static Result check(Function<Tensor[], Tensor> f, Tensor... inputs) {
-        return check(Options.DEFAULT, f, inputs);
+        return check(Settings.DEFAULT, f, inputs);
     }
 
     /**
      * Checks every input that requires a gradient. Inputs must be contiguous leaves; they are
      * perturbed in place and restored.
      */
-    public static Result check(Options opt, Function<Tensor[], Tensor> f, Tensor... inputs) {
+    public static Result check(Settings opt, Function<Tensor[], Tensor> f, Tensor... inputs) {
         for (Tensor t : inputs) {
             t.clearGrad();
             if (!t.isContiguous() || !t.isLeaf()) throw new IllegalArgumentException("gradcheck inputs must be contiguous leaves");

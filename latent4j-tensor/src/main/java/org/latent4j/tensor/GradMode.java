@@ -14,16 +14,16 @@ public final class GradMode {
     }
 
     /** Disables recording until the returned scope is closed; scopes nest. */
-    public static Scope disabled() {
+    public static Guard disabled() {
         return set(false);
     }
 
     /** Re-enables recording inside a disabled region until the returned scope is closed. */
-    public static Scope enabled() {
+    public static Guard enabled() {
         return set(true);
     }
 
-    private static Scope set(boolean value) {
+    private static Guard set(boolean value) {
         boolean[] cell = ENABLED.get();
         boolean previous = cell[0];
         cell[0] = value;
@@ -31,7 +31,7 @@ public final class GradMode {
     }
 
     /** A scope that restores the previous mode; close() throws nothing. */
-    public interface Scope extends AutoCloseable {
+    public interface Guard extends AutoCloseable {
         @Override
         void close();
     }

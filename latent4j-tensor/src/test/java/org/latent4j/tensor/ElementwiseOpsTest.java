@@ -10,7 +10,7 @@ import org.latent4j.tensor.ops.ElementwiseOps;
 class ElementwiseOpsTest {
 
     /** Small relative FD steps for inputs near 0, where the default step (relative to max(|x|, 1)) would cross into x <= 0. */
-    static final GradCheck.Options FINE_STEP = GradCheck.Options.DEFAULT.withStep(1e-6);
+    static final GradCheck.Settings FINE_STEP = GradCheck.Settings.DEFAULT.withStep(1e-6);
 
     @Test
     void mathGradients() {

@@ -31,10 +31,10 @@ public final class TestTensors {
 
     /** Asserts that autodiff agrees with finite differences for f at the given inputs. */
     public static void assertGradients(Function<Tensor[], Tensor> f, Tensor... inputs) {
-        assertGradients(GradCheck.Options.DEFAULT, f, inputs);
+        assertGradients(GradCheck.Settings.DEFAULT, f, inputs);
     }
 
-    public static void assertGradients(GradCheck.Options opt, Function<Tensor[], Tensor> f, Tensor... inputs) {
+    public static void assertGradients(GradCheck.Settings opt, Function<Tensor[], Tensor> f, Tensor... inputs) {
         GradCheck.Result r = GradCheck.check(opt, f, inputs);
         assertTrue(r.ok(), r.toString());
         assertTrue(r.checked() > 0, "no element was checked");

@@ -163,7 +163,7 @@ final class IwaeProtocolBench {
             adam.setLearningRate(schedule.rate(epoch, step));
             double sum = 0;
             int count = 0;
-            for (Batches.Batch b : batches.shuffled(seed, epoch)) {
+            for (Batches.Minibatch b : batches.shuffled(seed, epoch)) {
                 try (var s = ws.open()) {
                     adam.zeroGrad();
                     Tensor x = rng.bernoulli(b.features());

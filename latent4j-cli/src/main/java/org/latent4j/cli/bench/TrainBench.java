@@ -110,7 +110,7 @@ final class TrainBench {
         Batches batches = data.batches(c.batch(), true);
         Workspace ws = new Workspace();
         TrainingProgress progress = new TrainingProgress(0, 0, batches.count());
-        Iterator<Batches.Batch>[] it = new Iterator[] {batches.sequential().iterator()};
+        Iterator<Batches.Minibatch>[] it = new Iterator[] {batches.sequential().iterator()};
         Runnable step = () -> {
             if (!it[0].hasNext()) it[0] = batches.sequential().iterator();
             Tensor pixels = it[0].next().features();

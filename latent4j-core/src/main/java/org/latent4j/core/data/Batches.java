@@ -8,7 +8,7 @@ import org.latent4j.tensor.Tensor;
  * Mini-batches of a dataset for training: each batch's rows are copied into a buffer that is reused for
  * the next batch, so an epoch allocates nothing per batch (one permutation per shuffled epoch).
  *
- * <p>Because of that reuse, a {@link Batch} (its tensor and arrays) is valid only until the iterator's
+ * <p>Because of that reuse, a {@link Minibatch} (its tensor and arrays) is valid only until the iterator's
  * next {@code next()}: finish the step, backward included, before taking the next batch, and run one
  * iteration at a time. Orders: {@link #sequential()} takes rows 0..n-1; {@link #shuffled(long, int)} takes
  * them in the order of {@code Permutation.of(n, seed, epoch)}, a different order for each epoch and the
@@ -19,8 +19,8 @@ public final class Batches {
     private final Dataset data;
     private final int batchSize;
     private final boolean dropLast;
-    private final Batch full;
-    private final Batch tail;
+    private final Minibatch full;
+    private final Minibatch tail;
 
     Batches(Dataset data, int batchSize, boolean dropLast) {
         if (batchSize <= 0) throw new IllegalArgumentException("batch size " + batchSize + " is not positive");
@@ -28,8 +28,8 @@ public final class Batches {
         this.batchSize = Math.min(batchSize, Math.max(1, data.size()));
         this.dropLast = dropLast;
         int rest = data.size() % this.batchSize;
-        this.full = new Batch(this.batchSize, data.dim(), data.hasLabels());
-        this.tail = rest == 0 || dropLast ? null : new Batch(rest, data.dim(), data.hasLabels());
+        this.full = new Minibatch(this.batchSize, data.dim(), data.hasLabels());
+        this.tail = rest == 0 || dropLast ? null : new Minibatch(rest, data.dim(), data.hasLabels());
     }
 
     public int batchSize() {
@@ -42,25 +42,25 @@ public final class Batches {
         return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
     }
 
-    public Iterable<Batch> sequential() {
+    public Iterable<Minibatch> sequential() {
         return () -> new BatchIterator(null);
     }
 
     /** This epoch's order; {@code epoch} counts from 0. */
-    public Iterable<Batch> shuffled(long seed, int epoch) {
+    public Iterable<Minibatch> shuffled(long seed, int epoch) {
         if (epoch < 0) throw new IllegalArgumentException("epoch " + epoch + " is negative");
         return () -> new BatchIterator(Permutation.of(data.size(), seed, epoch));
     }
 
     /** One mini-batch: rows of the dataset copied into reused storage. */
-    public static final class Batch {
+    public static final class Minibatch {
         private final float[] buffer;
         private final Tensor features;
         private final int[] labels;
         private final int[] rows;
         private int index;
 
-        private Batch(int size, int dim, boolean labelled) {
+        private Minibatch(int size, int dim, boolean labelled) {
             buffer = new float[Math.multiplyExact(size, dim)];
             features = Tensor.wrap(buffer, size, dim);
             labels = labelled ? new int[size] : null;
@@ -92,7 +92,7 @@ public final class Batches {
         }
     }
 
-    private final class BatchIterator implements Iterator<Batch> {
+    private final class BatchIterator implements Iterator<Minibatch> {
         private final int[] order;
         private int next;
         private int index;
@@ -107,10 +107,10 @@ public final class Batches {
         }
 
         @Override
-        public Batch next() {
+        public Minibatch next() {
             if (!hasNext()) throw new NoSuchElementException("epoch has " + count() + " batches");
             int m = Math.min(batchSize, data.size() - next);
-            Batch b = m == batchSize ? full : tail;
+            Minibatch b = m == batchSize ? full : tail;
             float[] src = data.features().data();
             int d = data.dim();
             int[] labels = b.labels;

@@ -203,7 +203,7 @@ public final class Trainer {
          * The model's input for a batch of (preprocessed) features: with the one-hot of the rows' labels for a
          * conditional model, so a batch's condition, like its rows, depends only on the seed, epoch and batch index.
          */
-        private Batch input(Tensor x, Batches.Batch batch) {
+        private Batch input(Tensor x, Batches.Minibatch batch) {
             return model.conditionClasses() == 0 ? Batch.of(x) : new Batch(x, model.labelCondition(batch.labels()));
         }
 
@@ -264,7 +264,7 @@ public final class Trainer {
             long epochStart = System.nanoTime();
             double secondsBefore = sums.seconds();
             long seed = options.seed();
-            for (Batches.Batch batch : batches.shuffled(seed, epoch)) {
+            for (Batches.Minibatch batch : batches.shuffled(seed, epoch)) {
                 // a resumed epoch replays the same order and skips what the checkpoint already holds
                 if (batch.index() < batchInEpoch) continue;
                 trainStep(batch);
@@ -308,7 +308,7 @@ public final class Trainer {
         private double lastLoss;
         private Map<String, Double> lastMetrics = Map.of();
 
-        private void trainStep(Batches.Batch batch) {
+        private void trainStep(Batches.Minibatch batch) {
             long seed = options.seed();
             optimizer.setLearningRate(options.schedule().rate(epoch, step));
             try (Workspace.Scope scope = workspace.open()) {
@@ -351,8 +351,8 @@ public final class Trainer {
             long seed = options.seed();
             double sum = 0;
             long rows = 0;
-            try (GradMode.Scope noGrad = GradMode.disabled()) {
-                for (Batches.Batch batch : validationBatches.sequential()) {
+            try (GradMode.Guard noGrad = GradMode.disabled()) {
+                for (Batches.Minibatch batch : validationBatches.sequential()) {
                     try (Workspace.Scope scope = workspace.open()) {
                         var x = options.binarization().sampleBatch(batch.features(), seed, Binarization.EVALUATION_EPOCH, batch.index());
                         Rng rng = new Rng(seed).fork(VALIDATION_DOMAIN).fork(batch.index());

@@ -116,7 +116,7 @@ class DatasetTest {
         List<Integer> sizes = new ArrayList<>();
         Tensor firstFull = null;
         int row = 0;
-        for (Batches.Batch b : batches.sequential()) {
+        for (Batches.Minibatch b : batches.sequential()) {
             sizes.add(b.size());
             assertEquals(sizes.size() - 1, b.index());
             assertArrayEquals(new int[] {b.size(), 3}, b.features().shape());
@@ -133,7 +133,7 @@ class DatasetTest {
         assertEquals(List.of(4, 4, 2), sizes);
         assertEquals(2, data.batches(4, true).count());
         int n = 0;
-        for (Batches.Batch b : data.batches(4, true).sequential()) n += b.size();
+        for (Batches.Minibatch b : data.batches(4, true).sequential()) n += b.size();
         assertEquals(8, n);
     }
 
@@ -157,7 +157,7 @@ class DatasetTest {
     /** The rows of an epoch as read back from the batch contents (not from rows()). */
     private static int[] order(Batches batches, long seed, int epoch) {
         List<Integer> rows = new ArrayList<>();
-        for (Batches.Batch b : batches.shuffled(seed, epoch)) {
+        for (Batches.Minibatch b : batches.shuffled(seed, epoch)) {
             for (int i = 0; i < b.size(); i++) {
                 int r = rowOf(b.features(), i);
                 assertEquals(r, b.rows()[i]);

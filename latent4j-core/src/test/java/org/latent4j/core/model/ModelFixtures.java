@@ -41,7 +41,7 @@ final class ModelFixtures {
     /** Checks every parameter's gradient of the loss against finite differences, with the sampling fixed by the seed. */
     static void assertLossGradients(LatentModel model, Batch batch, TrainingProgress progress, long seed) {
         List<Tensor> params = model.parameters();
-        GradCheck.Options opt = GradCheck.Options.DEFAULT;
+        GradCheck.Settings opt = GradCheck.Settings.DEFAULT;
         GradCheck.Result r = GradCheck.check(opt, in -> model.loss(batch, progress, new Rng(seed)).loss(), params.toArray(new Tensor[0]));
         assertTrue(r.ok(), model.kind() + ": " + r);
         assertTrue(r.checked() > 0, "nothing checked");

@@ -62,7 +62,7 @@ class ConditionalTrainingTest {
     private static double lossWithLabelsShifted(ConditionalVae m, Dataset data, int shift) {
         int[] labels = data.labels();
         for (int i = 0; i < labels.length; i++) labels[i] = (labels[i] + shift) % CLASSES;
-        try (GradMode.Scope noGrad = GradMode.disabled()) {
+        try (GradMode.Guard noGrad = GradMode.disabled()) {
             double sum = 0;
             for (int rep = 0; rep < 20; rep++) {
                 sum += m.loss(new Batch(data.features(), m.labelCondition(labels)), TrainingProgress.EVALUATION, new Rng(100 + rep)).loss().item();

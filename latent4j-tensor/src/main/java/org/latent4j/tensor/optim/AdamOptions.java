@@ -11,11 +11,11 @@ public record AdamOptions(double learningRate, double beta1, double beta2, doubl
     public static final AdamOptions ADAMW_DEFAULTS = DEFAULTS.withWeightDecay(0.01);
 
     public AdamOptions {
-        Options.nonNegative("AdamOptions", "learningRate", learningRate);
-        Options.inHalfOpenUnit("AdamOptions", "beta1", beta1);
-        Options.inHalfOpenUnit("AdamOptions", "beta2", beta2);
-        Options.nonNegative("AdamOptions", "eps", eps);
-        Options.nonNegative("AdamOptions", "weightDecay", weightDecay);
+        OptionChecks.nonNegative("AdamOptions", "learningRate", learningRate);
+        OptionChecks.inHalfOpenUnit("AdamOptions", "beta1", beta1);
+        OptionChecks.inHalfOpenUnit("AdamOptions", "beta2", beta2);
+        OptionChecks.nonNegative("AdamOptions", "eps", eps);
+        OptionChecks.nonNegative("AdamOptions", "weightDecay", weightDecay);
     }
 
     public AdamOptions withLearningRate(double value) {

@@ -77,7 +77,7 @@ public interface LearningRateSchedule {
 
     record Constant(double rate) implements LearningRateSchedule {
         public Constant {
-            Options.nonNegative("Constant", "rate", rate);
+            OptionChecks.nonNegative("Constant", "rate", rate);
         }
 
         @Override
@@ -88,9 +88,9 @@ public interface LearningRateSchedule {
 
     record StepDecay(double initial, int everyEpochs, double gamma) implements LearningRateSchedule {
         public StepDecay {
-            Options.nonNegative("StepDecay", "initial", initial);
-            Options.atLeastOne("StepDecay", "everyEpochs", everyEpochs);
-            Options.positive("StepDecay", "gamma", gamma);
+            OptionChecks.nonNegative("StepDecay", "initial", initial);
+            OptionChecks.atLeastOne("StepDecay", "everyEpochs", everyEpochs);
+            OptionChecks.positive("StepDecay", "gamma", gamma);
         }
 
         @Override
@@ -102,8 +102,8 @@ public interface LearningRateSchedule {
 
     record MultiStep(double initial, List<Integer> milestones, double gamma) implements LearningRateSchedule {
         public MultiStep {
-            Options.nonNegative("MultiStep", "initial", initial);
-            Options.positive("MultiStep", "gamma", gamma);
+            OptionChecks.nonNegative("MultiStep", "initial", initial);
+            OptionChecks.positive("MultiStep", "gamma", gamma);
             milestones = List.copyOf(milestones);
             for (int i = 0; i < milestones.size(); i++) {
                 int e = milestones.get(i);
@@ -124,8 +124,8 @@ public interface LearningRateSchedule {
 
     record Exponential(double initial, double gamma) implements LearningRateSchedule {
         public Exponential {
-            Options.nonNegative("Exponential", "initial", initial);
-            Options.positive("Exponential", "gamma", gamma);
+            OptionChecks.nonNegative("Exponential", "initial", initial);
+            OptionChecks.positive("Exponential", "gamma", gamma);
         }
 
         @Override
@@ -143,8 +143,8 @@ public interface LearningRateSchedule {
      */
     record WarmupCosine(double peak, double floor, long warmupSteps, long totalSteps) implements LearningRateSchedule {
         public WarmupCosine {
-            Options.nonNegative("WarmupCosine", "peak", peak);
-            Options.nonNegative("WarmupCosine", "floor", floor);
+            OptionChecks.nonNegative("WarmupCosine", "peak", peak);
+            OptionChecks.nonNegative("WarmupCosine", "floor", floor);
             if (floor > peak) throw new IllegalArgumentException("WarmupCosine: floor " + floor + " is above peak " + peak);
             if (warmupSteps < 0 || totalSteps <= warmupSteps) {
                 throw new IllegalArgumentException("WarmupCosine: needs 0 <= warmupSteps < totalSteps, got warmupSteps=" + warmupSteps
@@ -164,8 +164,8 @@ public interface LearningRateSchedule {
 
     record Stage(int epochs, double rate) {
         public Stage {
-            Options.atLeastOne("Stage", "epochs", epochs);
-            Options.nonNegative("Stage", "rate", rate);
+            OptionChecks.atLeastOne("Stage", "epochs", epochs);
+            OptionChecks.nonNegative("Stage", "rate", rate);
         }
     }
 

@@ -8,10 +8,10 @@ package org.latent4j.tensor.optim;
 public record SgdOptions(double learningRate, double momentum, double dampening, double weightDecay, boolean nesterov) {
 
     public SgdOptions {
-        Options.nonNegative("SgdOptions", "learningRate", learningRate);
-        Options.nonNegative("SgdOptions", "momentum", momentum);
-        Options.inClosedUnit("SgdOptions", "dampening", dampening);
-        Options.nonNegative("SgdOptions", "weightDecay", weightDecay);
+        OptionChecks.nonNegative("SgdOptions", "learningRate", learningRate);
+        OptionChecks.nonNegative("SgdOptions", "momentum", momentum);
+        OptionChecks.inClosedUnit("SgdOptions", "dampening", dampening);
+        OptionChecks.nonNegative("SgdOptions", "weightDecay", weightDecay);
         if (nesterov && (momentum <= 0 || dampening != 0)) {
             throw new IllegalArgumentException("SgdOptions: nesterov needs momentum > 0 and dampening = 0, got momentum=" + momentum
                     + ", dampening=" + dampening);

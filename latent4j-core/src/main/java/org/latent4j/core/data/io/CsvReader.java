@@ -23,7 +23,7 @@ import org.latent4j.tensor.Tensor;
  * <p>Fields are split on a single separator character (comma by default) and trimmed; quoting is not
  * supported. Lines holding only whitespace are skipped. Every row must have the column count of the
  * first. Lines and columns are numbered from 1 in messages, as editors show them. An empty cell or NaN is
- * an error unless {@link Options#allowMissing()} is set, in which case it reads as NaN; infinities are
+ * an error unless {@link Format#allowMissing()} is set, in which case it reads as NaN; infinities are
  * always an error, as is a number beyond the float32 range.
  *
  * <p>Header detection ({@link Header#AUTO}): the first line is a header when any of its fields is
@@ -35,26 +35,26 @@ public final class CsvReader {
 
     public enum Header { AUTO, PRESENT, ABSENT }
 
-    public record Options(char separator, Header header, boolean allowMissing) {
-        public static final Options DEFAULT = new Options(',', Header.AUTO, false);
+    public record Format(char separator, Header header, boolean allowMissing) {
+        public static final Format DEFAULT = new Format(',', Header.AUTO, false);
 
-        public Options {
+        public Format {
             if (Character.isLetterOrDigit(separator) || "+-.\"'".indexOf(separator) >= 0 || separator == '\n' || separator == '\r') {
                 throw new IllegalArgumentException("CSV separator '" + separator + "' can be part of a number or a line end");
             }
             if (header == null) throw new IllegalArgumentException("CSV header mode is null");
         }
 
-        public Options withSeparator(char c) {
-            return new Options(c, header, allowMissing);
+        public Format withSeparator(char c) {
+            return new Format(c, header, allowMissing);
         }
 
-        public Options withHeader(Header h) {
-            return new Options(separator, h, allowMissing);
+        public Format withHeader(Header h) {
+            return new Format(separator, h, allowMissing);
         }
 
-        public Options withAllowMissing(boolean allow) {
-            return new Options(separator, header, allow);
+        public Format withAllowMissing(boolean allow) {
+            return new Format(separator, header, allow);
         }
     }
 
@@ -74,16 +74,16 @@ public final class CsvReader {
     }
 
     public static Table read(Path path) throws DataFileException {
-        return read(path, Options.DEFAULT);
+        return read(path, Format.DEFAULT);
     }
 
-    public static Table read(Path path, Options options) throws DataFileException {
+    public static Table read(Path path, Format options) throws DataFileException {
         try (BoundedInput in = BoundedInput.open(path)) {
             return read(in, options);
         }
     }
 
-    public static Table read(InputStream stream, String name, Options options) throws DataFileException {
+    public static Table read(InputStream stream, String name, Format options) throws DataFileException {
         try (BoundedInput in = BoundedInput.of(stream, name)) {
             return read(in, options);
         }
@@ -91,7 +91,7 @@ public final class CsvReader {
 
     private enum Cell { NUMBER, MISSING, INFINITE, TEXT }
 
-    private static Table read(BoundedInput in, Options options) throws DataFileException {
+    private static Table read(BoundedInput in, Format options) throws DataFileException {
         var decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -172,7 +172,7 @@ public final class CsvReader {
         return sb.isEmpty() ? null : sb.toString();
     }
 
-    private static float parse(BoundedInput in, Options options, String field, int line, int column, List<String> names) throws DataFileException {
+    private static float parse(BoundedInput in, Format options, String field, int line, int column, List<String> names) throws DataFileException {
         Cell kind = classify(field);
         if (kind == Cell.NUMBER) {
             float v = Float.parseFloat(field);

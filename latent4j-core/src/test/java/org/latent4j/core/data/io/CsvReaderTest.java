@@ -14,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.latent4j.core.data.io.CsvReader.Header;
-import org.latent4j.core.data.io.CsvReader.Options;
+import org.latent4j.core.data.io.CsvReader.Format;
 
 class CsvReaderTest {
     @TempDir
@@ -45,24 +45,24 @@ class CsvReaderTest {
     @Test
     void headerFlagOverridesDetection() throws Exception {
         Path p = csv("c.csv", "1,2\n3,4\n");
-        CsvReader.Table t = CsvReader.read(p, Options.DEFAULT.withHeader(Header.PRESENT));
+        CsvReader.Table t = CsvReader.read(p, Format.DEFAULT.withHeader(Header.PRESENT));
         assertEquals(List.of("1", "2"), t.columnNames());
         assertArrayEquals(new float[] {3, 4}, t.values().toArray());
         Path named = csv("d.csv", "x,y\n3,4\n");
-        assertFails(named.toString(), () -> CsvReader.read(named, Options.DEFAULT.withHeader(Header.ABSENT)), "line 1, column 1: 'x' is not a number");
+        assertFails(named.toString(), () -> CsvReader.read(named, Format.DEFAULT.withHeader(Header.ABSENT)), "line 1, column 1: 'x' is not a number");
     }
 
     @Test
     void otherSeparatorsBlankLinesCrLfBomAndGzip() throws Exception {
         Path semi = csv("e.csv", "\uFEFFa;b\r\n1;2\r\n\r\n   \r\n3;4\r\n");
-        CsvReader.Table t = CsvReader.read(semi, Options.DEFAULT.withSeparator(';'));
+        CsvReader.Table t = CsvReader.read(semi, Format.DEFAULT.withSeparator(';'));
         assertEquals(List.of("a", "b"), t.columnNames());
         assertArrayEquals(new float[] {1, 2, 3, 4}, t.values().toArray());
         Path tab = csv("f.tsv", "1\t2\n3\t4");
-        assertArrayEquals(new float[] {1, 2, 3, 4}, CsvReader.read(tab, Options.DEFAULT.withSeparator('\t')).values().toArray());
+        assertArrayEquals(new float[] {1, 2, 3, 4}, CsvReader.read(tab, Format.DEFAULT.withSeparator('\t')).values().toArray());
         Path gz = write(dir, "g.csv.gz", gzip("p,q\n5,6\n".getBytes(StandardCharsets.UTF_8)));
         assertArrayEquals(new float[] {5, 6}, CsvReader.read(gz).values().toArray());
-        assertThrows(IllegalArgumentException.class, () -> Options.DEFAULT.withSeparator('.'));
+        assertThrows(IllegalArgumentException.class, () -> Format.DEFAULT.withSeparator('.'));
     }
 
     @Test
@@ -83,10 +83,10 @@ class CsvReaderTest {
         Path trailing = csv("trailing.csv", "1,2,\n");
         assertFails(trailing.toString(), () -> CsvReader.read(trailing), "line 1, column 3: empty cell");
 
-        float[] v = CsvReader.read(nan, Options.DEFAULT.withAllowMissing(true)).values().toArray();
+        float[] v = CsvReader.read(nan, Format.DEFAULT.withAllowMissing(true)).values().toArray();
         assertEquals(3f, v[2]);
         assertTrue(Float.isNaN(v[3]));
-        float[] w = CsvReader.read(empty, Options.DEFAULT.withAllowMissing(true)).values().toArray();
+        float[] w = CsvReader.read(empty, Format.DEFAULT.withAllowMissing(true)).values().toArray();
         assertTrue(Float.isNaN(w[1]));
     }
 
@@ -97,14 +97,14 @@ class CsvReaderTest {
         // Float.parseFloat would take these; a CSV of numbers should not.
         for (String cell : new String[] {"1f", "0x1p3", "1e", "--1", "1.2.3", "Infinity"}) {
             Path p = csv("cell.csv", "1," + cell + "\n");
-            assertFails(p.toString(), () -> CsvReader.read(p, Options.DEFAULT.withHeader(Header.ABSENT)), "line 1, column 2: '" + cell + "'");
+            assertFails(p.toString(), () -> CsvReader.read(p, Format.DEFAULT.withHeader(Header.ABSENT)), "line 1, column 2: '" + cell + "'");
         }
         Path inf = csv("inf.csv", "1,-inf\n");
         assertFails(inf.toString(), () -> CsvReader.read(inf), "'-inf' is infinite");
         Path big = csv("big.csv", "1,1e39\n");
         assertFails(big.toString(), () -> CsvReader.read(big), "'1e39' is outside the float32 range");
         Path control = write(dir, "control.csv", new byte[] {'1', ',', 1, 2, '\n'});
-        assertFails(control.toString(), () -> CsvReader.read(control, Options.DEFAULT.withHeader(Header.ABSENT)), "'\\x01\\x02' is not a number");
+        assertFails(control.toString(), () -> CsvReader.read(control, Format.DEFAULT.withHeader(Header.ABSENT)), "'\\x01\\x02' is not a number");
     }
 
     @Test

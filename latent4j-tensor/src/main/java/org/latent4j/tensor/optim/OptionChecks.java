@@ -1,8 +1,8 @@
 package org.latent4j.tensor.optim;
 
 /** Range checks shared by the option records; each message names the record, the field and the value. */
-final class Options {
-    private Options() {}
+final class OptionChecks {
+    private OptionChecks() {}
 
     static void nonNegative(String record, String field, double v) {
         if (!(Double.isFinite(v) && v >= 0)) throw bad(record, field, "finite and >= 0", v);
