@@ -155,6 +155,25 @@ public final class SimdKernels implements VectorKernels {
     }
 
     @Override
+    public int positionsNotBelow(float[] a, int ao, int n, float t, int[] out, int oo) {
+        int m = 0, i = 0;
+        // a filter that passes few values: one compare per vector, the passing lanes read off the mask's bits
+        FloatVector tv = FloatVector.broadcast(SPECIES, t);
+        long lanes = LANES == 64 ? -1L : (1L << LANES) - 1;
+        for (int e = bound(n); i < e; i += LANES) {
+            long pass = ~FloatVector.fromArray(SPECIES, a, ao + i).compare(VectorOperators.LT, tv).toLong() & lanes;
+            while (pass != 0) {
+                out[oo + m++] = i + Long.numberOfTrailingZeros(pass);
+                pass &= pass - 1;
+            }
+        }
+        for (; i < n; i++) {
+            if (!(a[ao + i] < t)) out[oo + m++] = i;
+        }
+        return m;
+    }
+
+    @Override
     public float max(float[] a, int ao, int n) {
         int i = 0;
         float m = Float.NEGATIVE_INFINITY;

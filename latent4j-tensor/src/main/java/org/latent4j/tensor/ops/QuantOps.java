@@ -159,6 +159,113 @@ public final class QuantOps {
         });
     }
 
+    // ---- rounding (finite scalar quantization)
+
+    /**
+     * Each element rounded to the nearest integer, halves to the even neighbour (as {@code Math.rint} and
+     * torch.round: 0.5 -> 0, 1.5 -> 2, -2.5 -> -2; -0.4 -> -0), NaN and infinities unchanged, with a
+     * straight-through gradient: the backward pass hands the output's gradient to x unchanged, as if the
+     * op were the identity (the estimator of finite scalar quantization).
+     */
+    public static Tensor roundSte(Tensor x) {
+        Tensor c = x.contiguous();
+        Tensor out = rint(c);
+        return Autograd.record("roundSte", out, g -> Autograd.accumulate(c, g), c);
+    }
+
+    /**
+     * Each element rounded to the nearest integer, halves to even, like {@link #roundSte}, but not
+     * differentiable: the result is a constant to autodiff (rounding's derivative is zero almost
+     * everywhere); use {@link #roundSte} to pass gradients through.
+     */
+    public static Tensor round(Tensor x) {
+        return rint(x.contiguous());
+    }
+
+    private static Tensor rint(Tensor c) {
+        Tensor out = Tensor.empty(c.shape());
+        float[] xd = c.data(), od = out.data();
+        int xo = c.offset();
+        // rint of a float is a float: the round trip through double is exact
+        Parallel.range(c.size(), ElementwiseOps.GRAIN, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) od[i] = (float) Math.rint(xd[xo + i]);
+        });
+        return out;
+    }
+
+    // ---- segment sums and counts (EMA codebook updates, code usage)
+
+    /**
+     * Sums the rows of {@code values} [n, ...] by segment: {@code out[s] = sum of values[i] over the i with
+     * segment[i] = s}, out [segments, ...]; a segment no row names gets zeros. Each output row is summed by
+     * one task in ascending i (rows are grouped by a stable counting sort), so the result is bit-identical
+     * for any thread count and for the scalar and Vector-API kernels. Differentiable in values
+     * (d values[i] = dOut[segment[i]]).
+     */
+    public static Tensor segmentSum(Tensor values, int[] segment, int segments) {
+        if (values.rank() < 1) throw new ShapeException("segmentSum: needs values of rank >= 1, got a scalar");
+        int n = values.dim(0);
+        if (segment.length != n) {
+            throw new ShapeException("segmentSum: " + segment.length + " segment ids for values of shape " + Shape.str(values.shape()));
+        }
+        checkSegments("segmentSum", segment, segments);
+        Tensor v = values.contiguous();
+        int[] shape = v.shape();
+        int row = Shape.prod(shape, 1, shape.length);
+        int[] outShape = shape.clone();
+        outShape[0] = segments;
+        Tensor out = Tensor.empty(outShape);
+        float[] vd = v.data(), od = out.data();
+        int vo = v.offset();
+        int[] start = new int[segments + 1], order = new int[n];
+        for (int sg : segment) start[sg + 1]++;
+        for (int s = 0; s < segments; s++) start[s + 1] += start[s];
+        int[] cursor = java.util.Arrays.copyOf(start, segments);
+        for (int i = 0; i < n; i++) order[cursor[segment[i]]++] = i;
+        VectorKernels kv = Kernels.vector();
+        long perSegment = (long) Math.max(1, row) * Math.max(1, n / Math.max(1, segments)); // elements an average segment adds
+        Parallel.range(segments, (int) Math.max(1, ElementwiseOps.GRAIN / perSegment), (lo, hi) -> {
+            for (int s = lo; s < hi; s++) {
+                int o = s * row, a = start[s], e = start[s + 1];
+                if (a == e) {
+                    java.util.Arrays.fill(od, o, o + row, 0f);
+                    continue;
+                }
+                System.arraycopy(vd, vo + order[a] * row, od, o, row);
+                for (int q = a + 1; q < e; q++) kv.add(od, o, vd, vo + order[q] * row, od, o, row);
+            }
+        });
+        int[] seg = segment.clone();
+        return Autograd.record("segmentSum", out, g -> {
+            Tensor gc = g.contiguous();
+            float[] gd = gc.data();
+            int go = gc.offset();
+            Tensor gv = Tensor.empty(shape);
+            float[] gvd = gv.data();
+            Parallel.range(n, Math.max(1, ElementwiseOps.GRAIN / Math.max(1, row)), (lo, hi) -> {
+                for (int i = lo; i < hi; i++) System.arraycopy(gd, go + seg[i] * row, gvd, i * row, row);
+            });
+            Autograd.accumulate(v, gv);
+        }, v);
+    }
+
+    /** How many times each of {@code segments} ids occurs in {@code segment} (code usage counts). */
+    public static int[] bincount(int[] segment, int segments) {
+        checkSegments("bincount", segment, segments);
+        int[] counts = new int[segments];
+        for (int s : segment) counts[s]++;
+        return counts;
+    }
+
+    private static void checkSegments(String op, int[] segment, int segments) {
+        if (segments < 0) throw new ShapeException(op + ": the number of segments must not be negative, got " + segments);
+        for (int i = 0; i < segment.length; i++) {
+            if (segment[i] < 0 || segment[i] >= segments) {
+                throw new ShapeException(op + ": segment id " + segment[i] + " at position " + i + " is out of range for " + segments + " segments");
+            }
+        }
+    }
+
     private static int checkPair(String op, Tensor x, Tensor codebook) {
         if (x.rank() != 2 || codebook.rank() != 2 || x.dim(1) != codebook.dim(1)) {
             throw new ShapeException(op + ": needs x [n, d] and codebook [K, d], got shapes " + Shape.str(x.shape()) + " and "
