@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Vector-API {@link CodeSearch}: a register-blocked product with the argmin fused into its epilogue.
  *
  * <p>Layout: the lanes run over rows of x, not over codes. Rows are packed (a transposing copy, the one
- * {@link GemmPacking#packB} makes for a transposed B) into panels of {@link #NR} = two vectors of rows,
+ * {@link GemmPacking#packB} makes for a transposed B when the widths match) into panels of {@link #NR} = two vectors of rows,
  * d-major; the codes are read where they lie, {@link #MR} = 8 at a time, one broadcast value each per p,
  * like A in {@link SimdGemm}. The micro-kernel keeps the 8 x NR tile of inner products in 16 registers
  * and, after the d loop, turns each into a score (one fused multiply-add with the code's bias) and keeps,
@@ -27,17 +27,22 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Every score is the fma chain the interface specifies, in p order from +0, so the edges (fewer than
  * eight codes, run one code at a time) and the scalar twin produce the very same bits.
  *
- * <p>The vectors are the preferred species, as in {@link SimdGemm}, whose panel packing this reuses. At
- * 512 bits the full kernel holds 16 accumulators, 4 state registers, 2 row vectors and a broadcast: 23
- * of AVX-512's 32 registers.
+ * <p>The vectors are those of {@link SimdKernels}. At 512 bits the full kernel holds 16 accumulators, 4
+ * state registers, 2 row vectors and a broadcast: 23 of AVX-512's 32 registers (AVX2's 16 would spill).
  */
 final class SimdCodeSearch extends BlockedCodeSearch {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /**
+     * The vector kernels' shape (the CPU's preferred one unless {@code -Dlatent4j.simd.bits} asks for
+     * another), so that the tests' 256-bit run checks this kernel at that width too.
+     */
+    private static final VectorSpecies<Float> S = SimdKernels.species();
     private static final int L = S.length();
     /** Codes per micro-kernel step; the kernels are written out for exactly 8. */
     static final int MR = 8;
-    /** Rows per panel: two vectors (the panel width of {@link GemmPacking#packB}). */
-    static final int NR = SimdGemm.NR;
+    /** Rows per panel: two vectors. */
+    static final int NR = 2 * L;
+    /** Whether {@link GemmPacking#packB}, whose panels are {@link SimdGemm#NR} wide, packs these panels. */
+    private static final boolean GEMM_PACKING = NR == SimdGemm.NR;
     /** Floats of packed rows per group (128 KB). */
     private static final int GROUP_FLOATS = 1 << 15;
     /** Floats of codes per block (256 KB). */
@@ -64,7 +69,12 @@ final class SimdCodeSearch extends BlockedCodeSearch {
             int gRows = Math.min(groupPanels * NR, rows - g0);
             int panels = ceilDiv(gRows, NR);
             for (int q = 0; q < panels; q++) {
-                GemmPacking.packB(true, x, xOff + g0 * ldx, ldx, q * NR, Math.min(NR, gRows - q * NR), 0, d, pack, q * panelFloats);
+                int pr = Math.min(NR, gRows - q * NR);
+                if (GEMM_PACKING) {
+                    GemmPacking.packB(true, x, xOff + g0 * ldx, ldx, q * NR, pr, 0, d, pack, q * panelFloats);
+                } else {
+                    pack(x, xOff + (g0 + q * NR) * ldx, ldx, pr, d, pack, q * panelFloats);
+                }
             }
             for (int b0 = k0; b0 < k1; b0 += block) {
                 int b1 = Math.min(k1, b0 + block);
@@ -76,6 +86,17 @@ final class SimdCodeSearch extends BlockedCodeSearch {
                         kernelHalf(d, pack, q * panelFloats, c, cOff, ldc, b0, b1, bias, biasOff, scale, val, idx, s);
                     }
                 }
+            }
+        }
+    }
+
+    /** Rows [0, rows) of x (from xo) into a d-major panel of NR lanes at dst[o ...], zeros past the last row. */
+    private static void pack(float[] x, int xo, int ldx, int rows, int d, float[] dst, int o) {
+        for (int r = 0; r < NR; r++) {
+            if (r < rows) {
+                for (int p = 0, s = xo + r * ldx; p < d; p++) dst[o + p * NR + r] = x[s + p];
+            } else {
+                for (int p = 0; p < d; p++) dst[o + p * NR + r] = 0f;
             }
         }
     }

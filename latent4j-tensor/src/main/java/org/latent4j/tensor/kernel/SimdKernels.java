@@ -38,6 +38,11 @@ public final class SimdKernels implements VectorKernels {
         };
     }
 
+    /** The vector shape of these kernels, which the code search shares. */
+    static VectorSpecies<Float> species() {
+        return SPECIES;
+    }
+
     /** The one instance (its vector width is fixed for the life of the JVM). */
     public static SimdKernels preferred() {
         return INSTANCE;
