@@ -149,12 +149,33 @@ public final class QuantOps {
         Parallel.range(n, Math.max(1, ElementwiseOps.GRAIN / Math.max(1, d)), (lo, hi) -> {
             for (int i = lo; i < hi; i++) {
                 int a = xo + i * ldx, b = co + indices[i] * ldc;
-                double s = 0;
-                for (int p = 0; p < d; p++) {
-                    double u = x[a + p], v = c[b + p];
-                    s += distance ? (u - v) * (u - v) : u * v;
+                // four chains in a fixed order: one chain of dependent double adds cost a quarter of a
+                // K = 256 search
+                double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                int p = 0;
+                if (distance) {
+                    for (; p + 4 <= d; p += 4) {
+                        double e0 = (double) x[a + p] - c[b + p], e1 = (double) x[a + p + 1] - c[b + p + 1];
+                        double e2 = (double) x[a + p + 2] - c[b + p + 2], e3 = (double) x[a + p + 3] - c[b + p + 3];
+                        s0 += e0 * e0;
+                        s1 += e1 * e1;
+                        s2 += e2 * e2;
+                        s3 += e3 * e3;
+                    }
+                    for (; p < d; p++) {
+                        double e = (double) x[a + p] - c[b + p];
+                        s0 += e * e;
+                    }
+                } else {
+                    for (; p + 4 <= d; p += 4) {
+                        s0 += (double) x[a + p] * c[b + p];
+                        s1 += (double) x[a + p + 1] * c[b + p + 1];
+                        s2 += (double) x[a + p + 2] * c[b + p + 2];
+                        s3 += (double) x[a + p + 3] * c[b + p + 3];
+                    }
+                    for (; p < d; p++) s0 += (double) x[a + p] * c[b + p];
                 }
-                out[i] = (float) s;
+                out[i] = (float) ((s0 + s1) + (s2 + s3));
             }
         });
     }
