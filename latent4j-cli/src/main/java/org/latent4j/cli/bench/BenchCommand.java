@@ -26,7 +26,8 @@ public final class BenchCommand implements Command {
                        latent4j bench train [--cases vae16,vae128,iwae] [--threads N] [--steps N] [--repeat R] [--json FILE]
                        latent4j bench iwae-protocol [--epochs E] [--nll-k K] [--limit N] [--threads N] [--json FILE]
 
-                """ + TrainBench.HELP.lines().skip(1).map(l -> l + "\n").collect(java.util.stream.Collectors.joining("", "bench train:\n", "\n"))
+                """ + NearestCodeBench.HELP.lines().skip(2).map(l -> l + "\n").collect(java.util.stream.Collectors.joining("", "bench nearest-code:\n", "\n"))
+                + TrainBench.HELP.lines().skip(1).map(l -> l + "\n").collect(java.util.stream.Collectors.joining("", "bench train:\n", "\n"))
                 + IwaeProtocolBench.HELP.lines().skip(2).map(l -> l + "\n").collect(java.util.stream.Collectors.joining("", "bench iwae-protocol (also --eval N, --data, --seed):\n", ""));
     }
 

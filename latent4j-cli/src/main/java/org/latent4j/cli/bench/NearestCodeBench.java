@@ -31,8 +31,8 @@ final class NearestCodeBench {
             usage: latent4j bench nearest-code [--d 64] [--codes 256,1024,4096,16384,65536] [--threads N] [--repeat 5] [--json FILE]
                    latent4j bench nearest-code --serve [--d 64] [--codes ...] [--threads N]
               Vectors/s (and GFLOPS, 2 n K d flops a call) of the nearest-code search over n vectors, n = 2^31 / (K d)
-              (at least 64), so a call is the same work for every K. --serve answers each "d K n" line on stdin with
-              the vectors/s of one timed run.
+              (at least 64), so a call is the same work for every K, and heap bytes allocated per call. --serve
+              answers each "d K n" line on stdin with the vectors/s of one timed run.
             """;
     private static final int[] DEFAULT_CODES = {256, 1024, 4096, 16384, 65536};
     private static final double WARMUP_SECONDS = 0.25, RUN_SECONDS = 0.1;
@@ -70,21 +70,27 @@ final class NearestCodeBench {
             if (o.has("serve")) return serve(threads, cases);
             System.out.printf(Locale.ROOT, "nearest-code search (%s), %d thread%s, Java %s; median of %d timed runs after warm-up%n",
                     Kernels.codeSearch().name(), threads, threads == 1 ? "" : "s", Runtime.version(), repeat);
-            System.out.printf(Locale.ROOT, "%5s %7s %8s %14s %9s %21s%n", "d", "K", "n", "vectors/s", "GFLOPS", "(vectors/s min .. max)");
+            System.out.printf(Locale.ROOT, "%5s %7s %8s %14s %9s %10s %21s%n", "d", "K", "n", "vectors/s", "GFLOPS", "heap B/call", "(vectors/s min .. max)");
             warmUp();
+            Allocation meter = Allocation.meter();
             List<double[]> results = new ArrayList<>();
+            List<Double> bytes = new ArrayList<>();
             for (Case c : cases) {
                 Timer t = new Timer(c);
                 double[] runs = new double[repeat];
+                long a0 = meter == null ? 0 : meter.bytes();
                 for (int i = 0; i < repeat; i++) runs[i] = t.run();
+                // the timed calls only: the pool's threads are those the meter saw after the warm-up
+                double perCall = meter == null ? Double.NaN : (double) (meter.bytes() - a0) / ((long) repeat * t.inner);
                 Arrays.sort(runs);
                 results.add(runs);
+                bytes.add(perCall);
                 double med = BenchReport.median(runs);
-                System.out.printf(Locale.ROOT, "%5d %7d %8d %14.0f %9.1f   (%.0f .. %.0f)%n", c.d(), c.k(), c.n(), med, med * 2.0 * c.k() * c.d() / 1e9,
-                        runs[0], runs[runs.length - 1]);
+                System.out.printf(Locale.ROOT, "%5d %7d %8d %14.0f %9.1f %10.0f   (%.0f .. %.0f)%n", c.d(), c.k(), c.n(), med,
+                        med * 2.0 * c.k() * c.d() / 1e9, perCall, runs[0], runs[runs.length - 1]);
             }
             if (json != null) {
-                BenchReport.writeAtomically(json, toJson(threads, repeat, cases, results));
+                BenchReport.writeAtomically(json, toJson(threads, repeat, cases, results, bytes));
                 System.out.println("wrote " + json);
             }
         } finally {
@@ -185,7 +191,7 @@ final class NearestCodeBench {
         return v;
     }
 
-    private static String toJson(int threads, int repeat, List<Case> cases, List<double[]> results) {
+    private static String toJson(int threads, int repeat, List<Case> cases, List<double[]> results, List<Double> bytes) {
         StringBuilder sb = new StringBuilder();
         sb.append("{\n  \"benchmark\": \"nearest-code\",\n");
         sb.append("  \"code_search\": ").append(BenchReport.Json.quote(Kernels.codeSearch().name())).append(",\n");
@@ -197,8 +203,8 @@ final class NearestCodeBench {
             Case c = cases.get(i);
             double[] runs = results.get(i);
             double med = BenchReport.median(runs);
-            sb.append(String.format(Locale.ROOT, "    {\"d\": %d, \"codes\": %d, \"n\": %d, \"vectors_per_s\": %.1f, \"gflops\": %.2f, \"runs\": [",
-                    c.d(), c.k(), c.n(), med, med * 2.0 * c.k() * c.d() / 1e9));
+            sb.append(String.format(Locale.ROOT, "    {\"d\": %d, \"codes\": %d, \"n\": %d, \"vectors_per_s\": %.1f, \"gflops\": %.2f, \"heap_bytes_per_call\": %s, \"runs\": [",
+                    c.d(), c.k(), c.n(), med, med * 2.0 * c.k() * c.d() / 1e9, bytes.get(i).isNaN() ? "null" : String.format(Locale.ROOT, "%.0f", bytes.get(i))));
             for (int j = 0; j < runs.length; j++) sb.append(j == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.1f", runs[j]));
             sb.append("]}").append(i + 1 < cases.size() ? ",\n" : "\n");
         }
