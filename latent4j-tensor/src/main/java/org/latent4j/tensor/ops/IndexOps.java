@@ -171,13 +171,12 @@ public final class IndexOps {
         int lines = outer * inner;
         VectorKernels kv = Kernels.vector();
         Parallel.range(lines, Math.max(1, ElementwiseOps.GRAIN / Math.max(1, len)), (lo, hi) -> {
-            long[] heap = new long[len];
-            int[] candidates = new int[len];
-            float[] sample = new float[SAMPLE];
+            SelectScratch scratch = SELECT_SCRATCH.get().ensure(len);
+            long[] heap = scratch.keys;
             for (int line = lo; line < hi; line++) {
                 int o = line / inner, in = line % inner;
                 int src = xo + o * len * inner + in;
-                selectLargest(kv, xd, src, inner, len, k, heap, candidates, sample);
+                selectLargest(kv, xd, src, inner, len, k, heap, scratch.candidates, scratch.sample);
                 int dst = o * k * inner + in;
                 for (int j = 0; j < k; j++) {
                     int pos = (int) heap[j];
@@ -220,6 +219,27 @@ public final class IndexOps {
 
     /** Values of a line sampled for {@link #selectLargest}'s threshold. */
     private static final int SAMPLE = 256;
+
+    /**
+     * {@link #selectLargest}'s buffers, kept per thread: fresh ones for each task (1.7 MB per [256, 4096]
+     * top-k) made the op five times slower for seconds at a time on the build machine, whose kernel
+     * faulted the new memory in (half the time went to the system).
+     */
+    private static final class SelectScratch {
+        long[] keys = new long[0];
+        int[] candidates = new int[0];
+        final float[] sample = new float[SAMPLE];
+
+        SelectScratch ensure(int len) {
+            if (keys.length < len) {
+                keys = new long[len];
+                candidates = new int[len];
+            }
+            return this;
+        }
+    }
+
+    private static final ThreadLocal<SelectScratch> SELECT_SCRATCH = ThreadLocal.withInitial(SelectScratch::new);
 
     /**
      * Leaves in keys[0, k), sorted, the keys of the k best of the len values x[src + j * stride] (see

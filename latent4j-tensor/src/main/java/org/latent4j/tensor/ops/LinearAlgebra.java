@@ -143,7 +143,17 @@ public final class LinearAlgebra {
             Tensor gc = g.contiguous();
             float[] gd = gc.data();
             int go = gc.offset();
-            if (Autograd.wants(v)) {
+            if (Autograd.wants(w)) {
+                // both gradients in one pass over the weight rows when both are wanted: each row is read once
+                Autograd.accumulateInto(w, (dw, addW) -> {
+                    if (Autograd.wants(v)) {
+                        Autograd.accumulateInto(v, (dv, addV) -> sparseRowsBackward(idx, b, k, rowsL, d, vd, vo, wd, wo, gd, go,
+                                dw.data(), dw.offset(), addW, dv.data(), dv.offset(), addV));
+                    } else {
+                        sparseRowsBackward(idx, b, k, rowsL, d, vd, vo, wd, wo, gd, go, dw.data(), dw.offset(), addW, null, 0, false);
+                    }
+                });
+            } else if (Autograd.wants(v)) {
                 Autograd.accumulateInto(v, (dst, add) -> {
                     float[] dd = dst.data();
                     int dO = dst.offset();
@@ -157,22 +167,22 @@ public final class LinearAlgebra {
                     });
                 });
             }
-            if (Autograd.wants(w)) {
-                Autograd.accumulateInto(w, (dst, add) -> sparseRowsWeightGradient(idx, b, k, rowsL, d, vd, vo, gd, go, dst.data(), dst.offset(), add));
-            }
         }, v, w);
     }
 
-    /** Per-thread inverse-index arrays of {@link #sparseRowsWeightGradient}, kept so a training step does not allocate them. */
+    /** Per-thread inverse-index arrays of {@link #sparseRowsBackward}, kept so a training step does not allocate them. */
     private static final ThreadLocal<int[][]> INVERSE = ThreadLocal.withInitial(() -> new int[][] {new int[0], new int[0]});
 
     /**
-     * dst[r] (+)= sum over positions p with idx[p] = r, in ascending p, of v[p] g[p / k]. A counting sort of
-     * the positions by index (stable, so ascending within a row) gives each weight row its list; tasks own
-     * ranges of weight rows.
+     * The weight gradient dw[r] (+)= sum over positions p with idx[p] = r, in ascending p, of v[p] g[p / k],
+     * and, when dv is not null, the values' gradient dv[p] (+)= g[p / k] . w[idx[p]] in the same pass. A
+     * counting sort of the positions by index (stable, so ascending within a row) gives each weight row its
+     * list; tasks own ranges of weight rows, so each dw row and each dv element has one writer, and a
+     * weight row is read once for all its positions and both gradients (at b = 256, L = 4096, k = 32,
+     * d = 784 this measured the same as two passes on the build machine, whose caches hold the rows).
      */
-    private static void sparseRowsWeightGradient(int[] idx, int b, int k, int rowsL, int d, float[] vd, int vo, float[] gd, int go,
-                                                 float[] dd, int dO, boolean add) {
+    private static void sparseRowsBackward(int[] idx, int b, int k, int rowsL, int d, float[] vd, int vo, float[] wd, int wo,
+                                           float[] gd, int go, float[] dw, int dwo, boolean addW, float[] dv, int dvo, boolean addV) {
         int[][] inv = INVERSE.get();
         if (inv[0].length < rowsL + 1) inv[0] = new int[rowsL + 1];
         if (inv[1].length < idx.length) inv[1] = new int[idx.length];
@@ -187,18 +197,25 @@ public final class LinearAlgebra {
         VectorKernels kv = Kernels.vector();
         Parallel.range(rowsL, Math.max(1, ElementwiseOps.GRAIN / Math.max(1, d)), (lo, hi) -> {
             for (int r = lo; r < hi; r++) {
-                int o = dO + r * d, s = start[r], e = start[r + 1];
-                if (!add) {
+                int o = dwo + r * d, s = start[r], e = start[r + 1];
+                if (dv != null) {
+                    for (int q = s; q < e; q++) {
+                        int p = order[q];
+                        float dot = kv.dot(gd, go + (p / k) * d, wd, wo + r * d, d);
+                        dv[dvo + p] = addV ? dv[dvo + p] + dot : dot;
+                    }
+                }
+                if (!addW) {
                     if (s == e) {
-                        java.util.Arrays.fill(dd, o, o + d, 0f);
+                        java.util.Arrays.fill(dw, o, o + d, 0f);
                         continue;
                     }
                     int p = order[s++];
-                    kv.mulScalar(gd, go + (p / k) * d, vd[vo + p], dd, o, d);
+                    kv.mulScalar(gd, go + (p / k) * d, vd[vo + p], dw, o, d);
                 }
                 for (; s < e; s++) {
                     int p = order[s];
-                    kv.axpy(vd[vo + p], gd, go + (p / k) * d, dd, o, d);
+                    kv.axpy(vd[vo + p], gd, go + (p / k) * d, dw, o, d);
                 }
             }
         });
