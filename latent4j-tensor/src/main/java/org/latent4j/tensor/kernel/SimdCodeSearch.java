@@ -51,8 +51,6 @@ final class SimdCodeSearch extends BlockedCodeSearch {
     static final int NR = 2 * L;
     /** Whether {@link GemmPacking#packB}, whose panels are {@link SimdGemm#NR} wide, packs these panels. */
     private static final boolean GEMM_PACKING = NR == SimdGemm.NR;
-    /** Floats of packed rows per group (128 KB). */
-    private static final int GROUP_FLOATS = 1 << 15;
     /** Floats of codes per block (256 KB). */
     private static final int BLOCK_FLOATS = 1 << 16;
 
@@ -67,7 +65,7 @@ final class SimdCodeSearch extends BlockedCodeSearch {
     void searchTask(int rows, int k0, int k1, int d, float[] x, int xOff, int ldx, float[] c, int cOff, int ldc,
                     float[] bias, int biasOff, float scale, float[] val, float[] idx, int so) {
         int panelFloats = NR * d;
-        int groupPanels = Math.max(1, GROUP_FLOATS / Math.max(1, panelFloats));
+        int groupPanels = Math.max(1, groupRows(d) / NR);
         int block = Math.max(MR, BLOCK_FLOATS / Math.max(1, d) / MR * MR);
         float[][] holder = PACK.get();
         int need = Math.min(groupPanels, ceilDiv(rows, NR)) * panelFloats;
