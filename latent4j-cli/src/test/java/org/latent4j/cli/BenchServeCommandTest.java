@@ -10,7 +10,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code latent4j bench gemm --serve}, the resident side of bench/gemm-vs-openblas.sh: it lists its cases,
+ * {@code latent4j bench gemm --serve} and {@code bench nearest-code --serve}, the resident sides of
+ * bench/gemm-vs-openblas.sh and bench/nearest-code-vs-faiss.sh: each lists its cases,
  * answers a good request with GFLOPS and a bad one (not a product, a non-positive size, an operand too
  * large to allocate) with one "error:" line, and goes on serving after it.
  */
@@ -37,6 +38,42 @@ class BenchServeCommandTest {
         assertTrue(lines.get(6).startsWith("error: expected 'OP m n k'"), lines.get(6));
         assertTrue(lines.get(7).startsWith("error: TN 100000 100000 100000 needs an operand of 10000000000 floats"), lines.get(7));
         assertTrue(Double.parseDouble(lines.get(8)) > 0, "still serving after the errors: " + lines.get(8));
+    }
+
+    @Test
+    void nearestCodeAnswersEachRequestWithOneLine() {
+        InputStream saved = System.in;
+        System.setIn(new ByteArrayInputStream(String.join("\n", "16 40 33", "16 40", "0 40 33", "100000 100000 100000", "8 9 10", "quit", "8 9 10")
+                .getBytes(StandardCharsets.UTF_8)));
+        ModelCommandsTest.Result r;
+        try {
+            r = ModelCommandsTest.latent4j("bench", "nearest-code", "--serve", "--threads", "1", "--d", "16", "--codes", "256,65536");
+        } finally {
+            System.setIn(saved);
+        }
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        // n = 2^31 / (K d), at least 64
+        assertEquals(List.of("case 16 256 524288", "case 16 65536 2048"), lines.subList(0, 2));
+        assertTrue(lines.get(2).startsWith("ready "), lines.get(2));
+        assertEquals(8, lines.size(), "one answer per request up to quit: " + lines);
+        assertTrue(Double.parseDouble(lines.get(3)) > 0, lines.get(3));
+        assertTrue(lines.get(4).startsWith("error: expected 'd K n'"), lines.get(4));
+        assertTrue(lines.get(5).startsWith("error: expected 'd K n'"), lines.get(5));
+        assertTrue(lines.get(6).startsWith("error: 100000 100000 100000 needs an operand of 10000000000 floats"), lines.get(6));
+        assertTrue(Double.parseDouble(lines.get(7)) > 0, "still serving after the errors: " + lines.get(7));
+    }
+
+    @Test
+    void nearestCodeTableAndItsJson(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path json = dir.resolve("nc.json");
+        ModelCommandsTest.Result r = ModelCommandsTest.latent4j("bench", "nearest-code", "--threads", "1", "--d", "8", "--codes", "16,100",
+                "--repeat", "1", "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("vectors/s"), r.out());
+        String text = java.nio.file.Files.readString(json);
+        assertTrue(text.contains("\"benchmark\": \"nearest-code\"") && text.contains("\"codes\": 100"), text);
+        ModelCommandsTest.assertUsageError("--serve answers on stdout and takes no --json", "bench", "nearest-code", "--serve", "--json", "x.json");
     }
 
     @Test

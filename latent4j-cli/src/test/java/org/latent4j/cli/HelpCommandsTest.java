@@ -19,7 +19,7 @@ class HelpCommandsTest {
             "interpolate", List.of("pairs", "steps", "out", "json"),
             "traverse", List.of("image", "dims", "steps", "range", "out", "json"),
             "bench", List.of("sizes", "shapes", "threads", "repeat", "batch", "layers", "steps", "warmup", "cases", "epochs", "nll-k", "limit",
-                    "eval", "data", "seed", "json"));
+                    "eval", "data", "seed", "json", "d", "codes", "serve"));
 
     @Test
     void everyCommandPrintsItsUsageAndOptions() {

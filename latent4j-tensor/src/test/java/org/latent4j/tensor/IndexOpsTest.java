@@ -161,6 +161,88 @@ class IndexOpsTest {
         }
     }
 
+    /** The sorted reference: larger value first (NaN above every number, -0 equal to +0), then lower index. */
+    private static int[] referenceOrder(float[] line) {
+        Integer[] order = new Integer[line.length];
+        for (int j = 0; j < line.length; j++) order[j] = j;
+        Comparator<Integer> byValue = (p, q) -> {
+            float a = line[p], b = line[q];
+            boolean an = Float.isNaN(a), bn = Float.isNaN(b);
+            if (an || bn) return an == bn ? 0 : an ? -1 : 1;
+            return Float.compare(b == 0f ? 0f : b, a == 0f ? 0f : a);
+        };
+        Arrays.sort(order, byValue.thenComparingInt(j -> j));
+        int[] out = new int[order.length];
+        for (int j = 0; j < out.length; j++) out[j] = order[j];
+        return out;
+    }
+
+    /**
+     * Long lines go through the sampled threshold, its retry and the heap fallback: Gaussian values, few
+     * distinct values (many ties at the threshold), constant lines, ascending and descending lines, lines
+     * with a few NaNs and with many, along the last axis (vectorised filter) and along axis 0 (strided).
+     */
+    @Test
+    void topKOnLongLinesMatchesTheSortedReferenceOnEveryPath() {
+        for (int len : new int[] {1500, 4096}) topKOnLongLines(len);
+        // only the sampled positions (multiples of 16) large: the sample's threshold and its retry both leave
+        // fewer than k values, and the heap over the whole line gives the result
+        float[] spiky = new float[4096];
+        for (int j = 0; j < spiky.length; j++) spiky[j] = j % 16 == 0 ? 1e6f + j : -j;
+        int[] ref = referenceOrder(spiky);
+        assertArrayEquals(Arrays.copyOf(ref, 32), IndexOps.topK(Tensor.of(spiky, 1, 4096), 32, 1).indices());
+        // values 0.1 apart up to |70|: a step of |x| / 4096 (at most 0.017) keeps x +- 2h in order
+        assertGradients(GradCheck.Options.DEFAULT.withStep(1.0 / 4096), x -> IndexOps.topK(x[0], 40, 1).values(), separated(4, 2, 700));
+    }
+
+    private void topKOnLongLines(int len) {
+        SplittableRandom r = new SplittableRandom(17);
+        String[] kinds = {"gaussian", "ties", "constant", "ascending", "descending", "fewNaN", "manyNaN", "zeros", "spikes"};
+        float[] v = new float[kinds.length * len];
+        for (int row = 0; row < kinds.length; row++) {
+            for (int j = 0; j < len; j++) {
+                v[row * len + j] = switch (kinds[row]) {
+                    case "gaussian" -> (float) r.nextGaussian();
+                    case "ties" -> r.nextInt(6);
+                    case "constant" -> 2.5f;
+                    case "ascending" -> j;
+                    case "descending" -> -j;
+                    case "fewNaN" -> j % 300 == 7 ? Float.NaN : (float) r.nextGaussian();
+                    case "manyNaN" -> j % 5 == 0 ? Float.NaN : (float) r.nextGaussian();
+                    case "zeros" -> r.nextBoolean() ? 0f : -0f;
+                    // sampled positions (multiples of len / 256) small, the rest large: every value passes the threshold
+                    default -> j % (len / 256) == 0 ? -1f : 1f + j;
+                };
+            }
+        }
+        Tensor rows = Tensor.of(v, kinds.length, len), cols = Tensor.of(rows.t().toArray(), len, kinds.length);
+        for (int k : new int[] {1, 32, 100, 375}) {
+            IndexOps.TopK a = IndexOps.topK(rows, k, 1), b = IndexOps.topK(cols, k, 0);
+            float[] av = a.values().toArray(), bv = b.values().toArray();
+            for (int row = 0; row < kinds.length; row++) {
+                float[] line = Arrays.copyOfRange(v, row * len, (row + 1) * len);
+                int[] ref = referenceOrder(line);
+                for (int j = 0; j < k; j++) {
+                    String at = kinds[row] + " k=" + k + " rank " + j;
+                    assertEquals(ref[j], a.indices()[row * k + j], at);
+                    assertEquals(ref[j], b.indices()[j * kinds.length + row], at + " (axis 0)");
+                    assertEquals(Float.floatToIntBits(line[ref[j]]), Float.floatToIntBits(av[row * k + j]), at);
+                    assertEquals(Float.floatToIntBits(line[ref[j]]), Float.floatToIntBits(bv[j * kinds.length + row]), at + " (axis 0)");
+                }
+            }
+        }
+        // the same indices from both kernels' filters and for one and two threads
+        int[] simd = IndexOps.topK(rows, 32, 1).indices();
+        int saved = org.latent4j.tensor.parallel.Parallel.threads();
+        try (var s = org.latent4j.tensor.kernel.Kernels.useScalar()) {
+            assertArrayEquals(simd, IndexOps.topK(rows, 32, 1).indices(), "scalar filter");
+            org.latent4j.tensor.parallel.Parallel.setThreads(saved == 1 ? 2 : 1);
+            assertArrayEquals(simd, IndexOps.topK(rows, 32, 1).indices(), "other thread count");
+        } finally {
+            org.latent4j.tensor.parallel.Parallel.setThreads(saved);
+        }
+    }
+
     @Test
     void topKGradientGoesToTheSelectedPositions() {
         Tensor a = Tensor.of(new float[] {1, 4, 2, 3}, 1, 4).requiresGrad(true);

@@ -9,6 +9,7 @@ package org.latent4j.tensor.kernel;
 public final class Kernels {
     private static volatile VectorKernels vector;
     private static volatile Gemm gemm;
+    private static volatile CodeSearch codeSearch;
 
     static {
         String forced = System.getProperty("latent4j.kernels", "auto").trim().toLowerCase(java.util.Locale.ROOT);
@@ -32,9 +33,11 @@ public final class Kernels {
         if (simd) {
             vector = SimdSupport.vectorKernels();
             gemm = SimdSupport.gemm();
+            codeSearch = SimdSupport.codeSearch();
         } else {
             vector = ScalarKernels.INSTANCE;
             gemm = ScalarGemm.INSTANCE;
+            codeSearch = ScalarCodeSearch.INSTANCE;
         }
     }
 
@@ -58,6 +61,11 @@ public final class Kernels {
         return gemm;
     }
 
+    /** The fused nearest-code search (see {@link CodeSearch}). */
+    public static CodeSearch codeSearch() {
+        return codeSearch;
+    }
+
     /** Whether the Vector-API kernels are in use. */
     public static boolean simd() {
         return !(vector instanceof ScalarKernels);
@@ -68,24 +76,37 @@ public final class Kernels {
      * implementations. Not for concurrent use.
      */
     public static Restore use(VectorKernels v, Gemm g) {
+        return use(v, g, codeSearch);
+    }
+
+    /** {@link #use(VectorKernels, Gemm)} with the code search too. */
+    public static Restore use(VectorKernels v, Gemm g, CodeSearch cs) {
         VectorKernels pv = vector;
         Gemm pg = gemm;
+        CodeSearch pc = codeSearch;
         vector = v;
         gemm = g;
+        codeSearch = cs;
         return () -> {
             vector = pv;
             gemm = pg;
+            codeSearch = pc;
         };
     }
 
-    /** Both scalar implementations. */
+    /** Every scalar implementation. */
     public static Restore useScalar() {
-        return use(ScalarKernels.INSTANCE, ScalarGemm.INSTANCE);
+        return use(ScalarKernels.INSTANCE, ScalarGemm.INSTANCE, ScalarCodeSearch.INSTANCE);
     }
 
-    /** Both Vector-API implementations (throws when the module is absent). */
+    /** Every Vector-API implementation (throws when the module is absent). */
     public static Restore useSimd() {
-        return use(SimdSupport.vectorKernels(), SimdSupport.gemm());
+        return use(SimdSupport.vectorKernels(), SimdSupport.gemm(), SimdSupport.codeSearch());
+    }
+
+    /** The Vector-API code search, for tests and benchmarks that compare it with the scalar one. */
+    public static CodeSearch simdCodeSearch() {
+        return SimdSupport.codeSearch();
     }
 
     /** Restores the previous kernels on close. */

@@ -61,6 +61,15 @@ public final class ScalarKernels implements VectorKernels {
     }
 
     @Override
+    public int positionsNotBelow(float[] a, int ao, int n, float t, int[] out, int oo) {
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            if (!(a[ao + i] < t)) out[oo + m++] = i;
+        }
+        return m;
+    }
+
+    @Override
     public float max(float[] a, int ao, int n) {
         float m = a[ao];
         for (int i = 1; i < n; i++) {

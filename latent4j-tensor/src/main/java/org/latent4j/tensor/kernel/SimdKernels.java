@@ -38,6 +38,11 @@ public final class SimdKernels implements VectorKernels {
         };
     }
 
+    /** The vector shape of these kernels, which the code search shares. */
+    static VectorSpecies<Float> species() {
+        return SPECIES;
+    }
+
     /** The one instance (its vector width is fixed for the life of the JVM). */
     public static SimdKernels preferred() {
         return INSTANCE;
@@ -152,6 +157,25 @@ public final class SimdKernels implements VectorKernels {
         float s = sumLanes(acc);
         for (; i < n; i++) s += a[ao + i] * a[ao + i];
         return s;
+    }
+
+    @Override
+    public int positionsNotBelow(float[] a, int ao, int n, float t, int[] out, int oo) {
+        int m = 0, i = 0;
+        // a filter that passes few values: one compare per vector, the passing lanes read off the mask's bits
+        FloatVector tv = FloatVector.broadcast(SPECIES, t);
+        long lanes = LANES == 64 ? -1L : (1L << LANES) - 1;
+        for (int e = bound(n); i < e; i += LANES) {
+            long pass = ~FloatVector.fromArray(SPECIES, a, ao + i).compare(VectorOperators.LT, tv).toLong() & lanes;
+            while (pass != 0) {
+                out[oo + m++] = i + Long.numberOfTrailingZeros(pass);
+                pass &= pass - 1;
+            }
+        }
+        for (; i < n; i++) {
+            if (!(a[ao + i] < t)) out[oo + m++] = i;
+        }
+        return m;
     }
 
     @Override

@@ -11,6 +11,7 @@ final class SimdSupport {
 
     private static SimdKernels kernels;
     private static SimdGemm gemm;
+    private static SimdCodeSearch codeSearch;
 
     static int preferredBits() {
         return FloatVector.SPECIES_PREFERRED.vectorBitSize();
@@ -19,6 +20,11 @@ final class SimdSupport {
     static synchronized VectorKernels vectorKernels() {
         if (kernels == null) kernels = SimdKernels.preferred();
         return kernels;
+    }
+
+    static synchronized CodeSearch codeSearch() {
+        if (codeSearch == null) codeSearch = new SimdCodeSearch();
+        return codeSearch;
     }
 
     static synchronized Gemm gemm() {

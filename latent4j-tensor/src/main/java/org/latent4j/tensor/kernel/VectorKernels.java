@@ -39,6 +39,13 @@ public interface VectorKernels {
 
     float dot(float[] a, int ao, float[] b, int bo, int n);
 
+    /**
+     * Writes to out[oo ...], in ascending order, the positions i in [0, n) where {@code !(a[ao + i] < t)}
+     * (a[i] >= t, or a[i] is NaN), and returns how many: the filter of a partial selection (top-k). Pure
+     * comparisons, so both implementations give the same positions.
+     */
+    int positionsNotBelow(float[] a, int ao, int n, float t, int[] out, int oo);
+
     /** Sum over i of (a[i] - b[i])^2. */
     float squaredDistance(float[] a, int ao, float[] b, int bo, int n);
 

@@ -169,30 +169,40 @@ public final class IndexOps {
         float[] xd = x.data(), vd = values.data();
         int xo = x.offset();
         int lines = outer * inner;
+        VectorKernels kv = Kernels.vector();
         Parallel.range(lines, Math.max(1, ElementwiseOps.GRAIN / Math.max(1, len)), (lo, hi) -> {
-            long[] keys = new long[len];
+            SelectScratch scratch = SELECT_SCRATCH.get().ensure(len);
+            long[] heap = scratch.keys;
             for (int line = lo; line < hi; line++) {
                 int o = line / inner, in = line % inner;
                 int src = xo + o * len * inner + in;
-                for (int j = 0; j < len; j++) keys[j] = descendingKey(xd[src + j * inner], j);
-                selectSmallest(keys, k);
+                selectLargest(kv, xd, src, inner, len, k, heap, scratch.candidates, scratch.sample);
                 int dst = o * k * inner + in;
                 for (int j = 0; j < k; j++) {
-                    int pos = (int) keys[j];
+                    int pos = (int) heap[j];
                     indices[dst + j * inner] = pos;
                     vd[dst + j * inner] = xd[src + pos * inner];
                 }
             }
         });
         Tensor recorded = Autograd.record("topK", values, g -> {
-            float[] gd = g.contiguous().toArray();
-            Tensor full = Tensor.zeros(shape);
-            float[] fd = full.data();
-            for (int i = 0; i < gd.length; i++) {
-                int o = i / (k * inner), in = i % inner;
-                fd[(o * len + indices[i]) * inner + in] += gd[i];
-            }
-            Autograd.accumulate(x, full);
+            Tensor gc = g.contiguous();
+            float[] gd = gc.data();
+            int go = gc.offset();
+            // straight into the gradient buffer, each task owning whole slabs of `outer` (the k positions of a
+            // line are distinct, so nothing else writes there)
+            Autograd.accumulateInto(x, (dst, add) -> {
+                float[] fd = dst.data();
+                int fo = dst.offset(), slab = len * inner;
+                Parallel.range(outer, Math.max(1, ElementwiseOps.GRAIN / Math.max(1, slab)), (lo, hi) -> {
+                    for (int o = lo; o < hi; o++) {
+                        if (!add) Arrays.fill(fd, fo + o * slab, fo + (o + 1) * slab, 0f);
+                        for (int i = o * k * inner, e = (o + 1) * k * inner; i < e; i++) {
+                            fd[fo + (o * len + indices[i]) * inner + i % inner] += gd[go + i];
+                        }
+                    }
+                });
+            });
         }, x);
         return new TopK(recorded, indices.clone());
     }
@@ -207,24 +217,134 @@ public final class IndexOps {
         return ((long) ~ordered << 32) | index;
     }
 
-    /** Puts the k smallest keys, sorted, at the front of {@code keys} (a full sort when k is not small). */
-    private static void selectSmallest(long[] keys, int k) {
-        if (k > 16) {
-            Arrays.sort(keys);
-            return;
-        }
-        // Insertion into a sorted prefix of length k: one pass, and most elements fail the first comparison.
-        for (int i = 1; i < keys.length; i++) {
-            long v = keys[i];
-            int last = Math.min(i, k) - 1;
-            if (i >= k && v >= keys[last]) continue;
-            int j = i < k ? i - 1 : last - 1;
-            while (j >= 0 && keys[j] > v) {
-                keys[j + 1] = keys[j];
-                j--;
+    /** Values of a line sampled for {@link #selectLargest}'s threshold. */
+    private static final int SAMPLE = 256;
+
+    /**
+     * {@link #selectLargest}'s buffers, kept per thread: fresh ones for each task (1.7 MB per [256, 4096]
+     * top-k) made the op five times slower for seconds at a time on the build machine, whose kernel
+     * faulted the new memory in (half the time went to the system).
+     */
+    private static final class SelectScratch {
+        long[] keys = new long[0];
+        int[] candidates = new int[0];
+        final float[] sample = new float[SAMPLE];
+
+        SelectScratch ensure(int len) {
+            if (keys.length < len) {
+                keys = new long[len];
+                candidates = new int[len];
             }
-            keys[j + 1] = v;
+            return this;
         }
+    }
+
+    private static final ThreadLocal<SelectScratch> SELECT_SCRATCH = ThreadLocal.withInitial(SelectScratch::new);
+
+    /**
+     * Leaves in keys[0, k), sorted, the keys of the k best of the len values x[src + j * stride] (see
+     * {@link #descendingKey}); keys has room for len. The earlier full sort of every line took 1.4 times a
+     * 256 x 784 x 4096 product for a [256, 4096] top-32, and a bounded heap over the whole line still a
+     * fifth of it (most of that in the k ln(len / k) values that enter the heap on random data, each
+     * costing a few mispredicted branches). So, for long lines, a threshold first: t, the value of rank
+     * ks = about 2k SAMPLE / len among SAMPLE evenly spaced values, has about 2k of the line's values at
+     * or above it; those are found with one vectorised comparison per vector
+     * ({@link VectorKernels#positionsNotBelow}), and when there are at least k of them they hold the k best
+     * (every one of which is at least the k-th best, hence at least t), so only their keys are sorted.
+     * When fewer than k reach t (one line in twenty on Gaussian data) the sample's value of rank 3 ks is
+     * tried (about 6k values; fewer than k hardly ever), then the heap over the whole line. The threshold
+     * decides only how much work is done, never the result.
+     */
+    private static void selectLargest(VectorKernels kv, float[] x, int src, int stride, int len, int k, long[] keys, int[] cand,
+                                      float[] sample) {
+        if (len >= 2 * SAMPLE && 4 * k <= len) {
+            int ks = Math.min(SAMPLE / 3, (int) ((2L * k * SAMPLE + len - 1) / len) + 1);
+            for (int rank = ks; rank <= 3 * ks; rank += 2 * ks) {
+                // a short list is cheaper to keep: the second, longer one is only needed for the rare retry
+                sampleLargest(x, src, stride, len, rank, sample);
+                float t = sample[rank - 1];
+                int m = 0;
+                if (t != t) {
+                    // at least `rank` NaNs: the candidates are the NaNs (above every number)
+                    for (int j = 0; j < len; j++) if (x[src + j * stride] != x[src + j * stride]) cand[m++] = j;
+                } else if (stride == 1) {
+                    m = kv.positionsNotBelow(x, src, len, t, cand, 0);
+                } else {
+                    for (int j = 0; j < len; j++) if (!(x[src + j * stride] < t)) cand[m++] = j;
+                }
+                if (m < k) continue;
+                if (m <= 16 * k) {
+                    for (int q = 0; q < m; q++) keys[q] = descendingKey(x[src + cand[q] * stride], cand[q]);
+                    Arrays.sort(keys, 0, m);
+                } else {
+                    heapSelect(x, src, stride, cand, m, k, keys); // many ties at t
+                }
+                return;
+            }
+        }
+        for (int j = 0; j < len; j++) cand[j] = j;
+        heapSelect(x, src, stride, cand, len, k, keys);
+    }
+
+    /**
+     * The n largest (NaN above every number) of SAMPLE evenly spaced values of the line, in descending
+     * order, into top[0, n), kept by insertion: only values, so ties need no order.
+     */
+    private static void sampleLargest(float[] x, int src, int stride, int len, int n, float[] top) {
+        int step = len / SAMPLE;
+        Arrays.fill(top, 0, n, Float.NEGATIVE_INFINITY);
+        for (int q = 0, j = src; q < SAMPLE; q++, j += step * stride) {
+            float v = x[j];
+            // larger than the smallest kept (a NaN always is, even than a kept NaN: harmless for a threshold)
+            if (!(v <= top[n - 1])) {
+                int i = n - 1;
+                while (i > 0 && !(v <= top[i - 1])) {
+                    top[i] = top[i - 1];
+                    i--;
+                }
+                top[i] = v;
+            }
+        }
+    }
+
+    /**
+     * The keys of the k best of the values at positions cand[0, m) (ascending) of a line, sorted, into
+     * heap[0, k): a bounded max-heap holds the best k so far with the worst at its root; a later value
+     * enters only when strictly better than the root's (an equal one has the higher position and loses),
+     * which a float comparison decides.
+     */
+    private static void heapSelect(float[] x, int src, int stride, int[] cand, int m, int k, long[] heap) {
+        for (int q = 0; q < k; q++) heap[q] = descendingKey(x[src + cand[q] * stride], cand[q]);
+        for (int i = k / 2 - 1; i >= 0; i--) siftDown(heap, i, k);
+        float worst = x[src + (int) heap[0] * stride];
+        for (int q = k; q < m; q++) {
+            int j = cand[q];
+            float v = x[src + j * stride];
+            // strictly better than the worst kept, in the key's order (NaN above everything, -0 equal to
+            // +0): v > worst, or v NaN; one comparison for the common case. When the worst kept is itself
+            // NaN nothing later can enter (a later NaN has the higher position).
+            if (!(v <= worst)) {
+                if (worst != worst) break;
+                heap[0] = descendingKey(v, j);
+                siftDown(heap, 0, k);
+                worst = x[src + (int) heap[0] * stride];
+            }
+        }
+        Arrays.sort(heap, 0, k);
+    }
+
+    /** Restores the max-heap order below position i of heap[0, n). */
+    private static void siftDown(long[] heap, int i, int n) {
+        long v = heap[i];
+        while (true) {
+            int c = 2 * i + 1;
+            if (c >= n) break;
+            if (c + 1 < n && heap[c + 1] > heap[c]) c++;
+            if (heap[c] <= v) break;
+            heap[i] = heap[c];
+            i = c;
+        }
+        heap[i] = v;
     }
 
     /**

@@ -113,6 +113,138 @@ public final class LinearAlgebra {
     }
 
     /**
+     * The product of a row-sparse matrix with {@code weight}: row i of the sparse matrix has the k values
+     * {@code values[i, 0..k)} at the columns {@code indices[i*k .. i*k+k)}, so
+     * {@code out[i] = sum_j values[i, j] * weight[indices[i*k + j], :]}: values [b, k], weight [L, d],
+     * out [b, d]. This is the decoder of a top-k sparse autoencoder (k active latents of L per row), at
+     * b k d multiply-adds where the dense product with the [b, L] matrix of mostly zeros costs b L d.
+     *
+     * <p>Indices must lie in [0, L) and may repeat within a row (their terms add up); they are copied, so
+     * the caller may reuse the array. Gradients: d values[i, j] = dOut[i] . weight[indices[i*k + j]]; d weight
+     * row r = sum of values[i, j] dOut[i] over the (i, j) with indices[i*k + j] = r, accumulated for each
+     * weight row by one task in ascending (i, j) order (an inverse index, built per backward pass), so the
+     * weight gradient is race-free and bit-identical for any thread count; rows no index names get 0.
+     * Forward rows are each written by one task in j order. Vectorised through {@link VectorKernels#axpy}
+     * and {@link VectorKernels#dot}.
+     */
+    public static Tensor sparseRowsMatmul(int[] indices, Tensor values, Tensor weight) {
+        if (values.rank() != 2 || weight.rank() != 2) {
+            throw new ShapeException("sparseRowsMatmul: needs values [b, k] and weight [L, d], got shapes " + Shape.str(values.shape())
+                    + " and " + Shape.str(weight.shape()));
+        }
+        int b = values.dim(0), k = values.dim(1), rowsL = weight.dim(0), d = weight.dim(1);
+        if (indices.length != b * k) {
+            throw new ShapeException("sparseRowsMatmul: " + indices.length + " indices for values of shape " + Shape.str(values.shape())
+                    + " (needs " + b * k + ")");
+        }
+        for (int p = 0; p < indices.length; p++) {
+            if (indices[p] < 0 || indices[p] >= rowsL) {
+                throw new ShapeException("sparseRowsMatmul: index " + indices[p] + " at position " + p + " is out of range for weight of shape "
+                        + Shape.str(weight.shape()));
+            }
+        }
+        int[] idx = indices.clone();
+        Tensor v = values.contiguous(), w = weight.contiguous();
+        Tensor out = Tensor.empty(b, d);
+        float[] vd = v.data(), wd = w.data(), od = out.data();
+        int vo = v.offset(), wo = w.offset();
+        VectorKernels kv = Kernels.vector();
+        int rowGrain = Math.max(1, ElementwiseOps.GRAIN / Math.max(1, k * d));
+        Parallel.range(b, rowGrain, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                int o = i * d;
+                if (k == 0) {
+                    java.util.Arrays.fill(od, o, o + d, 0f);
+                    continue;
+                }
+                // the first term is written, not added to zeros: one pass over the row fewer
+                kv.mulScalar(wd, wo + idx[i * k] * d, vd[vo + i * k], od, o, d);
+                for (int j = 1; j < k; j++) kv.axpy(vd[vo + i * k + j], wd, wo + idx[i * k + j] * d, od, o, d);
+            }
+        });
+        return Autograd.record("sparseRowsMatmul", out, g -> {
+            Tensor gc = g.contiguous();
+            float[] gd = gc.data();
+            int go = gc.offset();
+            if (Autograd.wants(w)) {
+                // both gradients in one pass over the weight rows when both are wanted: each row is read once
+                Autograd.accumulateInto(w, (dw, addW) -> {
+                    if (Autograd.wants(v)) {
+                        Autograd.accumulateInto(v, (dv, addV) -> sparseRowsBackward(idx, b, k, rowsL, d, vd, vo, wd, wo, gd, go,
+                                dw.data(), dw.offset(), addW, dv.data(), dv.offset(), addV));
+                    } else {
+                        sparseRowsBackward(idx, b, k, rowsL, d, vd, vo, wd, wo, gd, go, dw.data(), dw.offset(), addW, null, 0, false);
+                    }
+                });
+            } else if (Autograd.wants(v)) {
+                Autograd.accumulateInto(v, (dst, add) -> {
+                    float[] dd = dst.data();
+                    int dO = dst.offset();
+                    Parallel.range(b, rowGrain, (lo, hi) -> {
+                        for (int i = lo; i < hi; i++) {
+                            for (int j = 0; j < k; j++) {
+                                float dot = kv.dot(gd, go + i * d, wd, wo + idx[i * k + j] * d, d);
+                                dd[dO + i * k + j] = add ? dd[dO + i * k + j] + dot : dot;
+                            }
+                        }
+                    });
+                });
+            }
+        }, v, w);
+    }
+
+    /** Per-thread inverse-index arrays of {@link #sparseRowsBackward}, kept so a training step does not allocate them. */
+    private static final ThreadLocal<int[][]> INVERSE = ThreadLocal.withInitial(() -> new int[][] {new int[0], new int[0]});
+
+    /**
+     * The weight gradient dw[r] (+)= sum over positions p with idx[p] = r, in ascending p, of v[p] g[p / k],
+     * and, when dv is not null, the values' gradient dv[p] (+)= g[p / k] . w[idx[p]] in the same pass. A
+     * counting sort of the positions by index (stable, so ascending within a row) gives each weight row its
+     * list; tasks own ranges of weight rows, so each dw row and each dv element has one writer, and a
+     * weight row is read once for all its positions and both gradients (at b = 256, L = 4096, k = 32,
+     * d = 784 this measured the same as two passes on the build machine, whose caches hold the rows).
+     */
+    private static void sparseRowsBackward(int[] idx, int b, int k, int rowsL, int d, float[] vd, int vo, float[] wd, int wo,
+                                           float[] gd, int go, float[] dw, int dwo, boolean addW, float[] dv, int dvo, boolean addV) {
+        int[][] inv = INVERSE.get();
+        if (inv[0].length < rowsL + 1) inv[0] = new int[rowsL + 1];
+        if (inv[1].length < idx.length) inv[1] = new int[idx.length];
+        int[] start = inv[0], order = inv[1];
+        java.util.Arrays.fill(start, 0, rowsL + 1, 0);
+        for (int p : idx) start[p + 1]++;
+        for (int r = 0; r < rowsL; r++) start[r + 1] += start[r];
+        // fill with a moving cursor per row; afterwards the cursors are the ends, restored from the next start
+        for (int p = 0; p < idx.length; p++) order[start[idx[p]]++] = p;
+        for (int r = rowsL; r > 0; r--) start[r] = start[r - 1];
+        start[0] = 0;
+        VectorKernels kv = Kernels.vector();
+        Parallel.range(rowsL, Math.max(1, ElementwiseOps.GRAIN / Math.max(1, d)), (lo, hi) -> {
+            for (int r = lo; r < hi; r++) {
+                int o = dwo + r * d, s = start[r], e = start[r + 1];
+                if (dv != null) {
+                    for (int q = s; q < e; q++) {
+                        int p = order[q];
+                        float dot = kv.dot(gd, go + (p / k) * d, wd, wo + r * d, d);
+                        dv[dvo + p] = addV ? dv[dvo + p] + dot : dot;
+                    }
+                }
+                if (!addW) {
+                    if (s == e) {
+                        java.util.Arrays.fill(dw, o, o + d, 0f);
+                        continue;
+                    }
+                    int p = order[s++];
+                    kv.mulScalar(gd, go + (p / k) * d, vd[vo + p], dw, o, d);
+                }
+                for (; s < e; s++) {
+                    int p = order[s];
+                    kv.axpy(vd[vo + p], gd, go + (p / k) * d, dw, o, d);
+                }
+            }
+        });
+    }
+
+    /**
      * Squared Euclidean distances between the rows of a [n,d] and the rows of b [m,d]: out[i][j] =
      * |a_i - b_j|^2, computed directly (not as |a|^2 - 2ab + |b|^2, which cancels badly for near points).
      */

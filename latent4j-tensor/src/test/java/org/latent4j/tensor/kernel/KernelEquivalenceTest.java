@@ -329,6 +329,33 @@ class KernelEquivalenceTest {
         }
     }
 
+    /**
+     * The top-k filter: the same positions from both implementations (a direct check that they are the
+     * positions of the values not below t, NaN included), for thresholds below, inside and above the
+     * values, at -0 (equal to +0) and at NaN (where every value passes: nothing is below NaN).
+     */
+    @ParameterizedTest(name = "n={0}")
+    @MethodSource("lengths")
+    void positionsNotBelowAgree(int n) {
+        SplittableRandom r = new SplittableRandom(n * 5L + 3);
+        float[] a = filled(r, Domain.GENERAL, 3, n);
+        for (float t : new float[] {Float.NEGATIVE_INFINITY, -1f, -0f, 0.5f, 2f, 100f, Float.POSITIVE_INFINITY, Float.NaN}) {
+            int[] expected = new int[n + 4], actual = new int[n + 4];
+            java.util.Arrays.fill(expected, -7);
+            java.util.Arrays.fill(actual, -7);
+            int m = ScalarKernels.INSTANCE.positionsNotBelow(a, 3, n, t, expected, 2);
+            int want = 0;
+            for (int i = 0; i < n; i++) {
+                if (!(a[3 + i] < t)) assertEquals(i, expected[2 + want++], "scalar position " + want + " at t=" + t);
+            }
+            assertEquals(want, m, "scalar count at t=" + t);
+            for (VectorKernels simd : simdImplementations()) {
+                assertEquals(m, simd.positionsNotBelow(a, 3, n, t, actual, 2), simd.name() + " count at t=" + t);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual, simd.name() + " positions at t=" + t);
+            }
+        }
+    }
+
     /** The vectorized Philox rounds give the reference's words, across 32-bit carries of the block counter. */
     @org.junit.jupiter.api.Test
     void philoxWordsMatchTheReference() {
