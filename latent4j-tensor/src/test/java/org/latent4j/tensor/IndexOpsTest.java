@@ -192,7 +192,7 @@ class IndexOpsTest {
         int[] ref = referenceOrder(spiky);
         assertArrayEquals(Arrays.copyOf(ref, 32), IndexOps.topK(Tensor.of(spiky, 1, 4096), 32, 1).indices());
         // values 0.1 apart up to |70|: a step of |x| / 4096 (at most 0.017) keeps x +- 2h in order
-        assertGradients(GradCheck.Options.DEFAULT.withStep(1.0 / 4096), x -> IndexOps.topK(x[0], 40, 1).values(), separated(4, 2, 700));
+        assertGradients(GradCheck.Settings.DEFAULT.withStep(1.0 / 4096), x -> IndexOps.topK(x[0], 40, 1).values(), separated(4, 2, 700));
     }
 
     private void topKOnLongLines(int len) {

@@ -6,9 +6,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import org.latent4j.cli.Options;
+import org.latent4j.cli.Arguments;
 import org.latent4j.cli.UsageException;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.Workspace;
@@ -53,7 +54,7 @@ final class NearestCodeBench {
     }
 
     static int run(String[] args) throws IOException {
-        Options o = Options.parse(NAME, args, Set.of("serve"), Set.of("d", "codes", "threads", "repeat", "json"));
+        Arguments o = Arguments.parse(NAME, args, Set.of("serve"), Set.of("d", "codes", "threads", "repeat", "json"));
         if (!o.positional().isEmpty()) throw new UsageException(NAME + ": unexpected argument '" + o.positional().get(0) + "'");
         int d = o.integer("d", 64, 1, 4096);
         int[] codes = o.integers("codes", DEFAULT_CODES, 1, 1 << 22);
@@ -90,7 +91,7 @@ final class NearestCodeBench {
                         med * 2.0 * c.k() * c.d() / 1e9, perCall, runs[0], runs[runs.length - 1]);
             }
             if (json != null) {
-                BenchReport.writeAtomically(json, toJson(threads, repeat, cases, results, bytes));
+                BenchReport.write(json, toJson(threads, repeat, cases, results, bytes));
                 System.out.println("wrote " + json);
             }
         } finally {
@@ -191,24 +192,15 @@ final class NearestCodeBench {
         return v;
     }
 
-    private static String toJson(int threads, int repeat, List<Case> cases, List<double[]> results, List<Double> bytes) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("{\n  \"benchmark\": \"nearest-code\",\n");
-        sb.append("  \"code_search\": ").append(BenchReport.Json.quote(Kernels.codeSearch().name())).append(",\n");
-        sb.append("  \"java\": ").append(BenchReport.Json.quote(Runtime.version().toString())).append(",\n");
-        sb.append("  \"threads\": ").append(threads).append(",\n");
-        sb.append("  \"repeat\": ").append(repeat).append(",\n");
-        sb.append("  \"results\": [\n");
+    private static Map<String, Object> toJson(int threads, int repeat, List<Case> cases, List<double[]> results, List<Double> bytes) {
+        List<Map<String, Object>> rows = new ArrayList<>();
         for (int i = 0; i < cases.size(); i++) {
             Case c = cases.get(i);
-            double[] runs = results.get(i);
-            double med = BenchReport.median(runs);
-            sb.append(String.format(Locale.ROOT, "    {\"d\": %d, \"codes\": %d, \"n\": %d, \"vectors_per_s\": %.1f, \"gflops\": %.2f, \"heap_bytes_per_call\": %s, \"runs\": [",
-                    c.d(), c.k(), c.n(), med, med * 2.0 * c.k() * c.d() / 1e9, bytes.get(i).isNaN() ? "null" : String.format(Locale.ROOT, "%.0f", bytes.get(i))));
-            for (int j = 0; j < runs.length; j++) sb.append(j == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.1f", runs[j]));
-            sb.append("]}").append(i + 1 < cases.size() ? ",\n" : "\n");
+            double med = BenchReport.median(results.get(i));
+            rows.add(BenchReport.results("d", c.d(), "codes", c.k(), "n", c.n(), "vectors_per_s", med, "gflops", med * 2.0 * c.k() * c.d() / 1e9,
+                    "heap_bytes_per_call", bytes.get(i), "runs", results.get(i)));
         }
-        sb.append("  ]\n}\n");
-        return sb.toString();
+        return BenchReport.results("benchmark", "nearest-code", "code_search", Kernels.codeSearch().name(), "java", Runtime.version().toString(),
+                "threads", threads, "repeat", repeat, "results", rows);
     }
 }
