@@ -3,7 +3,6 @@ package org.latent4j.cli.bench;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -13,13 +12,15 @@ import org.latent4j.core.data.Batches;
 import org.latent4j.core.data.Dataset;
 import org.latent4j.core.data.FashionMnist;
 import org.latent4j.core.model.Batch;
-import org.latent4j.core.model.vae.Iwae;
+import org.latent4j.core.model.DataShape;
 import org.latent4j.core.model.LatentModel;
-import org.latent4j.core.distributions.PosteriorParameterisation;
+import org.latent4j.core.model.LossResult;
+import org.latent4j.core.model.ModelKind;
+import org.latent4j.core.model.ModelKinds;
+import org.latent4j.core.model.OptionValues;
+import org.latent4j.core.model.StepContext;
+import org.latent4j.core.model.TrainingData;
 import org.latent4j.core.model.TrainingProgress;
-import org.latent4j.core.model.vae.Vae;
-import org.latent4j.core.model.vae.VaeConfig;
-import org.latent4j.core.nn.Activation;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.Workspace;
 import org.latent4j.tensor.kernel.Kernels;
@@ -29,42 +30,54 @@ import org.latent4j.tensor.parallel.Parallel;
 import org.latent4j.tensor.random.Rng;
 
 /**
- * {@code latent4j bench train}: full training steps of the real {@link Vae} and {@link Iwae} models on
- * dynamically binarized Fashion-MNIST (the embedded 10k split, taken in order, batch after batch), timed
- * after a warm-up; reports training examples per second (median of rounds) and heap bytes per step.
- * bench/train_pytorch.py is the PyTorch twin, step for step.
+ * {@code latent4j bench train}: full training steps of real models of the registry on Fashion-MNIST (the embedded
+ * 10k split, taken in order, batch after batch), timed after a warm-up; reports training examples per second
+ * (median of rounds) and heap bytes per step. A step is the trainer's: the model's loss, backward, the model's
+ * hooks around the optimizer's step. bench/train_pytorch.py is the PyTorch twin, step for step.
  */
 final class TrainBench {
     private TrainBench() {}
 
     static final String HELP = """
             usage: latent4j bench train [--cases vae16,vae128,iwae] [--threads N] [--steps N] [--repeat 5] [--json FILE]
-              Cases (tanh hidden layers, Bernoulli likelihood, Glorot init, Adam lr 1e-3):
-                vae16   VAE 784-512-256-32 (log-variance head), batch 16
-                vae128  VAE 784-512-256-32 (log-variance head), batch 128
-                iwae    IWAE 784-200-200-50 (std = exp(linear)), k = 50, batch 20
-              One step, inside a workspace scope: binarize the batch (Bernoulli of the pixel intensities),
-              the model's own loss (forward), backward, Adam update.
-              Reports examples/s (median of --repeat rounds of --steps steps; default steps per case
-              100, 30, 30) and heap bytes allocated per step. For IWAE an example is one image, whatever k.
+              Cases (Glorot init, Adam lr 1e-3):
+                vae16   VAE 784-512-256-32 tanh (log-variance head), Bernoulli, batch 16
+                vae128  VAE 784-512-256-32 tanh (log-variance head), Bernoulli, batch 128
+                iwae    IWAE 784-200-200-50 tanh (std = exp(linear)), Bernoulli, k = 50, batch 20
+              One step, inside a workspace scope: binarize the batch for a Bernoulli model (a Bernoulli sample of
+              the pixel intensities), the model's own loss (forward), backward, the model's hooks around the
+              Adam update. Reports examples/s (median of --repeat rounds of --steps steps; default steps per
+              case 100, 30, 30) and heap bytes allocated per step. For IWAE an example is one image, whatever k.
             """;
 
-    /** One benchmark configuration. */
-    record Case(String name, String description, VaeConfig config, boolean importanceWeighted, int batch, int defaultSteps) {
+    /** The data every case trains on: Fashion-MNIST's 28x28 images, 10 classes, intensities in [0, 1]. */
+    static final DataShape SHAPE = new DataShape(784, new int[] {28, 28}, 10, true);
+
+    /**
+     * One benchmark configuration: a registered model kind and its command-line options.
+     *
+     * @param binarize whether batches are Bernoulli samples of the intensities (for a Bernoulli likelihood)
+     */
+    record Case(String name, String description, String kind, Map<String, String> options, boolean binarize, int batch, int defaultSteps) {
         LatentModel create(Rng rng) {
-            return importanceWeighted ? new Iwae(config, rng) : new Vae(config, rng);
+            ModelKind<?> k = ModelKinds.get(kind);
+            return k.createFrom(k.configure(new OptionValues("bench train " + name, options), SHAPE), rng);
         }
     }
 
     static final Map<String, Case> CASES = new LinkedHashMap<>();
 
+    private static void register(String name, String description, String kind, boolean binarize, int batch, int defaultSteps, String... options) {
+        Map<String, String> o = new LinkedHashMap<>();
+        for (int i = 0; i < options.length; i += 2) o.put(options[i], options[i + 1]);
+        CASES.put(name, new Case(name, description, kind, o, binarize, batch, defaultSteps));
+    }
+
     static {
-        VaeConfig vae = VaeConfig.of(784, 32).withHidden(List.of(512, 256)).withActivation(Activation.TANH);
-        VaeConfig iwae = VaeConfig.of(784, 50).withHidden(List.of(200, 200)).withActivation(Activation.TANH)
-                .withPosterior(PosteriorParameterisation.LOG_STD).withSamples(50);
-        CASES.put("vae16", new Case("vae16", "VAE 784-512-256-32 tanh, batch 16", vae, false, 16, 100));
-        CASES.put("vae128", new Case("vae128", "VAE 784-512-256-32 tanh, batch 128", vae, false, 128, 30));
-        CASES.put("iwae", new Case("iwae", "IWAE 784-200-200-50 tanh, k=50, batch 20", iwae, true, 20, 30));
+        register("vae16", "VAE 784-512-256-32 tanh, batch 16", "vae", true, 16, 100, "latent", "32", "hidden", "512,256", "activation", "tanh");
+        register("vae128", "VAE 784-512-256-32 tanh, batch 128", "vae", true, 128, 30, "latent", "32", "hidden", "512,256", "activation", "tanh");
+        register("iwae", "IWAE 784-200-200-50 tanh, k=50, batch 20", "iwae", true, 20, 30, "latent", "50", "hidden", "200,200", "activation", "tanh",
+                "posterior", "log-std", "k", "50");
     }
 
     /** What one case measured. */
@@ -106,6 +119,7 @@ final class TrainBench {
     static Result measure(Case c, Dataset data, int steps, int repeat) {
         Rng rng = new Rng(42);
         LatentModel model = c.create(rng);
+        model.initialise(TrainingData.of(data.features().slice(0, 0, Math.min(data.size(), 2048)).contiguous()), rng.fork(1));
         Adam adam = new Adam(model.parameters(), AdamOptions.DEFAULTS);
         Batches batches = data.batches(c.batch(), true);
         Workspace ws = new Workspace();
@@ -116,10 +130,13 @@ final class TrainBench {
             Tensor pixels = it[0].next().features();
             try (var s = ws.open()) {
                 adam.zeroGrad();
-                Tensor x = rng.bernoulli(pixels);
-                Tensor loss = model.loss(Batch.of(x), progress, rng).loss();
-                loss.backward();
+                Tensor x = c.binarize() ? rng.bernoulli(pixels) : pixels;
+                LossResult r = model.loss(Batch.of(x), progress, rng);
+                r.loss().backward();
+                StepContext context = new StepContext(r, progress, rng, adam.learningRate());
+                model.beforeOptimizerStep(context);
                 adam.step();
+                model.afterOptimizerStep(context);
             }
         };
         BenchReport.StepTiming timing = BenchReport.timeSteps(step, Math.max(20, steps / 4), steps, repeat);
