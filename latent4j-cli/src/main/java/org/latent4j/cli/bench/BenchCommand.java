@@ -3,7 +3,7 @@ package org.latent4j.cli.bench;
 import org.latent4j.cli.Command;
 import org.latent4j.cli.UsageException;
 
-/** {@code latent4j bench gemm|mlp|train|iwae-protocol}: the engine's and the models' benchmarks. */
+/** {@code latent4j bench gemm|mlp|conv|train|iwae-protocol}: the engine's and the models' benchmarks. */
 public final class BenchCommand implements Command {
     @Override
     public String name() {
@@ -12,7 +12,7 @@ public final class BenchCommand implements Command {
 
     @Override
     public String summary() {
-        return "benchmarks: gemm (GFLOPS), mlp and train (training samples/s, bytes/step), iwae-protocol (VAE vs IWAE)";
+        return "benchmarks: gemm (GFLOPS), mlp, conv and train (training samples/s, bytes/step), iwae-protocol (VAE vs IWAE)";
     }
 
     @Override
@@ -20,24 +20,27 @@ public final class BenchCommand implements Command {
         return """
                 usage: latent4j bench gemm [--sizes 256,512,1024,2048] [--shapes square,skinny,iwae] [--threads N] [--repeat R] [--json FILE]
                        latent4j bench gemm --serve [--threads N]   (answers each "OP m n k" line on stdin with the GFLOPS of one timed run)
+                       latent4j bench conv [--batch 64] [--dim 64] [--head-kernel 3] [--threads N] [--steps N] [--repeat R] [--warmup W] [--json FILE]
                        latent4j bench mlp  [--batch 128] [--layers 784,512,256,784] [--threads N] [--steps N] [--repeat R] [--warmup W] [--json FILE]
                        latent4j bench train [--cases vae16,vae128,iwae] [--threads N] [--steps N] [--repeat R] [--json FILE]
                        latent4j bench iwae-protocol [--epochs E] [--nll-k K] [--limit N] [--threads N] [--json FILE]
 
-                """ + TrainBench.HELP.lines().skip(1).map(l -> l + "\n").collect(java.util.stream.Collectors.joining("", "bench train:\n", "\n"))
+                """ + ConvBench.HELP.lines().skip(2).map(l -> l + "\n").collect(java.util.stream.Collectors.joining("", "bench conv:\n", "\n"))
+                + TrainBench.HELP.lines().skip(1).map(l -> l + "\n").collect(java.util.stream.Collectors.joining("", "bench train:\n", "\n"))
                 + IwaeProtocolBench.HELP.lines().skip(2).map(l -> l + "\n").collect(java.util.stream.Collectors.joining("", "bench iwae-protocol (also --eval N, --data, --seed):\n", ""));
     }
 
     @Override
     public int run(String[] args) throws Exception {
-        if (args.length == 0) throw new UsageException("bench: name a benchmark: gemm, mlp, train or iwae-protocol (see latent4j bench --help)");
+        if (args.length == 0) throw new UsageException("bench: name a benchmark: gemm, mlp, conv, train or iwae-protocol (see latent4j bench --help)");
         String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
         return switch (args[0]) {
             case "gemm" -> GemmBench.run(rest);
             case "mlp" -> MlpBench.run(rest);
+            case "conv" -> ConvBench.run(rest);
             case "train" -> TrainBench.run(rest);
             case "iwae-protocol" -> IwaeProtocolBench.run(rest);
-            default -> throw new UsageException("bench: unknown benchmark '" + args[0] + "' (gemm, mlp, train or iwae-protocol)");
+            default -> throw new UsageException("bench: unknown benchmark '" + args[0] + "' (gemm, mlp, conv, train or iwae-protocol)");
         };
     }
 }

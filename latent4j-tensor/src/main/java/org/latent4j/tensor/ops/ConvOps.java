@@ -18,34 +18,42 @@ import org.latent4j.tensor.parallel.Parallel;
  * which the same tensor serves the convolution that maps O channels to C and its transpose). Bias [O] or
  * null. {@link Conv2dGeometry} gives stride, padding, dilation and output padding per axis.
  *
- * <p>Implementation: each image is lowered to matrix products on the engine's packed GEMM. With
- * K = C kh kw and P = Ho Wo, im2col copies the input patches of one image into a K x P column matrix
- * (row (c, i, j), column (oh, ow)), so the convolution is W [O, K] times it, written straight into the
- * image's NCHW output. The other directions are the adjoints: W^T [K, O] times a gradient [O, P] gives
- * columns that col2im adds back into image positions (the input gradient, and the forward of the
- * transposed convolution), and the weight gradient is the sum over images of G [O, P] times the columns
- * transposed. The transposes are GEMM flags on the stored weight and columns, never copies.
- * A direct Vector-API convolution was not chosen: on the VQ-VAE layers the middle ones (K = 512 or 576)
- * hold nearly all the multiply-adds and run at GEMM speed this way, and the 1-channel layers' share is
- * a few percent (see {@code latent4j bench conv}).
+ * <p>Implementation: im2col and col2im around the engine's packed GEMM, channels-last. A group of images
+ * is copied to channels-last order ([pixel, channel]) and its column matrix has one row per output
+ * position and K = kh kw C columns ordered (tap, channel), so im2col copies runs of C (with dilation 1,
+ * kw C) contiguous floats instead of gathering single pixels, and one product covers the whole group:
+ * [G P, K] x [K, O] for the convolution (P = Ho Wo), [G P, O] x [O, K] for its adjoint (then col2im adds
+ * the columns back into image positions: the input gradient, and the forward of the transposed
+ * convolution), and [O, G P] x [G P, K] (the first operand a GEMM transpose flag) for the weight gradient.
+ * The results go back to NCHW in one transposing copy per image. Measured against the first version,
+ * which lowered image by image in NCHW order ([O, K] x [K, P]): its im2col gathered pixels at the stride
+ * along rows of 7 to 14 and cost about as much as the products, and its products (n = 49 on the 7 x 7
+ * layers, a third of a 32-column panel wasted) ran at 105 GFLOPS on one core where these shapes run
+ * at 155-190 (see {@code latent4j bench gemm --serve}). A direct Vector-API convolution was not written:
+ * with the copies this cheap, the layers of the VQ-VAE spend most of their time in GEMM at GEMM speed.
  *
- * <p>Work and determinism: the batch is cut into at most {@link #MAX_CHUNKS} fixed chunks of whole images
- * (a function of the shapes only), each with its own pooled column buffer, and the chunks run on the
- * pool; one image's GEMM, im2col and col2im happen on one thread in a fixed order. The weight gradient
- * sums its images in order within a chunk (chunk 0 directly into the gradient) and then adds the other
- * chunks' partial sums in chunk order, so every result is the same bits for any thread count. A batch
- * of one is a single chunk, whose GEMMs then use the pool themselves.
+ * <p>Work and determinism: the batch is cut into at most {@link #MAX_TASKS} tasks, fixed ranges of whole
+ * images (a function of the shapes only), each with its own pooled buffers, and the tasks run on the
+ * pool; a task processes its images in fixed groups. The weight gradient sums its groups in order within
+ * a task into the task's partial, and the partials are added in task order, so every result is the same
+ * bits for any thread count. A batch of one is a single task, whose GEMMs then use the pool themselves.
  *
- * <p>Memory: column buffers and partial sums are {@link Tensor#empty} tensors, so inside a
- * {@link org.latent4j.tensor.Workspace} scope they are pooled and a steady-state step allocates none.
+ * <p>Memory: every temporary (channels-last copies, column matrices, reordered weights, partial sums) is
+ * a {@link Tensor#empty} tensor, so inside a {@link org.latent4j.tensor.Workspace} scope they are pooled
+ * and a steady-state step allocates none.
  */
 public final class ConvOps {
     private ConvOps() {}
 
-    /** Most chunks the batch is cut into: enough to balance a few threads when a core runs slow. */
-    static final int MAX_CHUNKS = 8;
-    /** Floats of column buffers plus weight-gradient partials that more chunks may use (16 MB). */
-    private static final long CHUNK_BUDGET = 1L << 22;
+    /** Most tasks the batch is cut into: enough to balance a few threads when a core runs slow. */
+    static final int MAX_TASKS = 8;
+    /**
+     * Floats of the column matrix of one product (512 KB): images are grouped up to this, so that a
+     * product has a few hundred rows (the 7 x 7 layers: 4 images, 196 rows) and stays in L2.
+     */
+    private static final long COLUMN_TARGET = 1L << 17;
+    /** Floats of all the tasks' buffers together (16 MB): fewer tasks for very large images. */
+    private static final long TASK_BUDGET = 1L << 22;
     /** Below this many multiply-adds the hand-off to the pool costs more than it saves (as in GEMM). */
     private static final long PARALLEL_MIN_WORK = 1L << 21;
 
@@ -81,18 +89,18 @@ public final class ConvOps {
             throw shapeError("conv2d", x, weight, bias, g, "the dilated kernel is larger than the padded input (output would be "
                     + ho + "x" + wo + ")");
         }
-        Tensor xc = x.contiguous(), wc = weight.contiguous();
+        Tensor xc = x.contiguous(), wc = weight.contiguous(), bc = bias == null ? null : bias.contiguous();
         Lowering low = new Lowering(n, c, h, w, kh, kw, ho, wo, g, o);
         Tensor out = Tensor.empty(n, o, ho, wo);
-        imageToColumns(low, wc, xc, out, bias == null ? Init.OVERWRITE : Init.BIAS, bias);
+        imageToColumns(low, wc, xc, out, bc == null ? Init.OVERWRITE : Init.BIAS, bc);
         return Autograd.record("conv2d", out, grad -> {
             Tensor gc = grad.contiguous();
             if (Autograd.wants(xc)) {
                 Autograd.accumulateInto(xc, (dst, add) -> columnsToImage(low, wc, gc, dst, add ? Init.ACCUMULATE : Init.OVERWRITE, null));
             }
             if (Autograd.wants(wc)) Autograd.accumulateInto(wc, (dst, add) -> weightGradient(low, gc, xc, dst, add));
-            if (Autograd.wants(bias)) Autograd.accumulateInto(bias, (dst, add) -> biasGradient(gc, n, o, ho * wo, dst, add));
-        }, xc, wc, bias);
+            if (Autograd.wants(bc)) Autograd.accumulateInto(bc, (dst, add) -> biasGradient(gc, n, o, ho * wo, dst, add));
+        }, xc, wc, bc);
     }
 
     /** {@code convTranspose2d(x, weight, bias, Conv2dGeometry.DEFAULT)}. */
@@ -126,19 +134,19 @@ public final class ConvOps {
         if (hoL < 1 || woL < 1) throw shapeError(op, x, weight, bias, g, "the padding leaves no output (output would be " + hoL + "x" + woL + ")");
         if (hoL * woL > Integer.MAX_VALUE) throw shapeError(op, x, weight, bias, g, "the output has more than 2^31-1 pixels");
         int ho = (int) hoL, wo = (int) woL;
-        Tensor xc = x.contiguous(), wc = weight.contiguous();
+        Tensor xc = x.contiguous(), wc = weight.contiguous(), bc = bias == null ? null : bias.contiguous();
         // lowered as the convolution it transposes: the output is the image side, the input the column side
         Lowering low = new Lowering(n, o, ho, wo, kh, kw, h, w, g, c);
         Tensor out = Tensor.empty(n, o, ho, wo);
-        columnsToImage(low, wc, xc, out, bias == null ? Init.OVERWRITE : Init.BIAS, bias);
+        columnsToImage(low, wc, xc, out, bc == null ? Init.OVERWRITE : Init.BIAS, bc);
         return Autograd.record(op, out, grad -> {
             Tensor gc = grad.contiguous();
             if (Autograd.wants(xc)) {
                 Autograd.accumulateInto(xc, (dst, add) -> imageToColumns(low, wc, gc, dst, add ? Init.ACCUMULATE : Init.OVERWRITE, null));
             }
             if (Autograd.wants(wc)) Autograd.accumulateInto(wc, (dst, add) -> weightGradient(low, xc, gc, dst, add));
-            if (Autograd.wants(bias)) Autograd.accumulateInto(bias, (dst, add) -> biasGradient(gc, n, o, ho * wo, dst, add));
-        }, xc, wc, bias);
+            if (Autograd.wants(bc)) Autograd.accumulateInto(bc, (dst, add) -> biasGradient(gc, n, o, ho * wo, dst, add));
+        }, xc, wc, bc);
     }
 
     // ------------------------------------------------------------------ shapes and errors
@@ -157,24 +165,25 @@ public final class ConvOps {
     // ------------------------------------------------------------------ lowering to GEMM
 
     /**
-     * One convolution seen from its two sides: the image side ({@code channels} x h x w per image, what
-     * im2col reads and col2im writes) and the column side ({@code m} channels of P = ho x wo positions
-     * per image, what the GEMMs produce or read). For conv2d the image side is the input; for
-     * convTranspose2d it is the output. The chunking is fixed here, from the shapes alone.
+     * One convolution seen from its two sides: the image side ({@code ch} x h x w per image, what im2col
+     * reads and col2im writes) and the column side ({@code m} channels of P = ho x wo positions per image,
+     * what the products produce or read). For conv2d the image side is the input, for convTranspose2d the
+     * output. The weight is [m, ch, kh, kw] in both cases. The work split is fixed here, from the shapes.
      */
     private static final class Lowering {
-        final int n, channels, h, w, kh, kw, ho, wo, sh, sw, ph, pw, dh, dw, m;
-        /** K (rows of a column matrix) and P (its columns). */
+        final int n, ch, h, w, kh, kw, ho, wo, sh, sw, ph, pw, dh, dw, m;
+        /** K = kh kw ch (a row of the column matrix, ordered tap by tap, channels innermost) and P. */
         final int k, p;
-        /** A 1x1 kernel with stride 1 and no padding: the image is its own column matrix. */
+        /** A 1x1 kernel with stride 1 and no padding: the channels-last image is its own column matrix. */
         final boolean identity;
-        final int perChunk, chunks;
+        /** Tasks (fixed ranges of whole images), images per task, and images per product within a task. */
+        final int tasks, perTask, group;
         /** Multiply-adds of one pass over the batch. */
         final long work;
 
-        Lowering(int n, int channels, int h, int w, int kh, int kw, int ho, int wo, Conv2dGeometry g, int m) {
+        Lowering(int n, int ch, int h, int w, int kh, int kw, int ho, int wo, Conv2dGeometry g, int m) {
             this.n = n;
-            this.channels = channels;
+            this.ch = ch;
             this.h = h;
             this.w = w;
             this.kh = kh;
@@ -188,44 +197,47 @@ public final class ConvOps {
             this.dh = g.dilationH();
             this.dw = g.dilationW();
             this.m = m;
-            this.k = Math.multiplyExact(channels, Math.multiplyExact(kh, kw));
+            this.k = Math.multiplyExact(ch, Math.multiplyExact(kh, kw));
             this.p = Math.multiplyExact(ho, wo);
             this.identity = kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0 && h == ho && w == wo;
-            long perChunkFloats = (identity ? 0L : (long) k * p) + (long) m * k;
-            int c = (int) Math.min(Math.min(n, MAX_CHUNKS), Math.max(1, CHUNK_BUDGET / Math.max(1, perChunkFloats)));
-            c = Math.max(1, c);
-            this.perChunk = Math.max(1, (n + c - 1) / c);
-            this.chunks = Math.max(1, (n + perChunk - 1) / perChunk);
+            long perImage = (long) p * k;
+            this.group = (int) Math.max(1, Math.min(Math.max(1, n), COLUMN_TARGET / Math.max(1, perImage)));
+            int t = Math.max(1, Math.min(n, MAX_TASKS));
+            // every task holds a group's buffers and a weight-gradient partial: bound them together
+            long perTaskFloats = (long) group * ((identity ? 0 : perImage) + (long) h * w * ch + (long) p * m) + (long) m * k;
+            t = (int) Math.max(1, Math.min(t, TASK_BUDGET / Math.max(1, perTaskFloats)));
+            this.perTask = Math.max(1, (n + t - 1) / t);
+            this.tasks = Math.max(1, (n + perTask - 1) / perTask);
             this.work = (long) n * m * k * p;
         }
 
         int imageSize() {
-            return channels * h * w;
+            return ch * h * w;
         }
 
-        int columnSideSize() {
+        int sideSize() {
             return m * p;
         }
 
-        /** One column buffer per chunk, pooled (null when the image is its own column matrix). */
-        Tensor columnBuffers() {
-            return identity ? null : Tensor.empty(chunks, k * p);
+        /** Images per product: a task's last group may be short. */
+        int groupSize() {
+            return Math.min(group, perTask);
         }
 
-        /** Runs body(chunk, firstImage, endImage) for every chunk, on the pool when the work is worth it. */
-        void forChunks(ChunkBody body) {
+        /** Runs body(task, firstImage, endImage) for every task, on the pool when the work is worth it. */
+        void forTasks(TaskBody body) {
             if (n == 0) return;
-            if (chunks > 1 && work >= PARALLEL_MIN_WORK) {
-                Parallel.forEach(chunks, c -> body.run(c, c * perChunk, Math.min(n, (c + 1) * perChunk)));
+            if (tasks > 1 && work >= PARALLEL_MIN_WORK) {
+                Parallel.forEach(tasks, t -> body.run(t, t * perTask, Math.min(n, (t + 1) * perTask)));
             } else {
-                for (int c = 0; c < chunks; c++) body.run(c, c * perChunk, Math.min(n, (c + 1) * perChunk));
+                for (int t = 0; t < tasks; t++) body.run(t, t * perTask, Math.min(n, (t + 1) * perTask));
             }
         }
     }
 
     @FunctionalInterface
-    private interface ChunkBody {
-        void run(int chunk, int from, int to);
+    private interface TaskBody {
+        void run(int task, int from, int to);
     }
 
     /** What a pass does with its destination's previous contents. */
@@ -238,207 +250,298 @@ public final class ConvOps {
         BIAS
     }
 
+    /** A task's pooled buffers (views into one tensor per kind, so a call makes a fixed number of tensors). */
+    private static final class Buffers {
+        final Tensor image, columns, side;
+        final int imageStride, columnStride, sideStride;
+
+        Buffers(Lowering low) {
+            int g = low.groupSize();
+            imageStride = g * low.imageSize();
+            columnStride = low.identity ? 0 : g * low.p * low.k;
+            sideStride = g * low.sideSize();
+            image = Tensor.empty(low.tasks, imageStride);
+            columns = low.identity ? image : Tensor.empty(low.tasks, columnStride);
+            side = Tensor.empty(low.tasks, sideStride);
+        }
+
+        int image(int task) {
+            return image.offset() + task * imageStride;
+        }
+
+        /** The column matrix of a task: its channels-last images themselves when the lowering is the identity. */
+        int columns(int task) {
+            return columns.offset() + task * (columnStride == 0 ? imageStride : columnStride);
+        }
+
+        int side(int task) {
+            return side.offset() + task * sideStride;
+        }
+    }
+
     /**
-     * dst_i [m, P] (init) += a [m, K] times im2col(image_i) [K, P] for every image i: the forward of
-     * conv2d (a = weight, image = x) and the input gradient of convTranspose2d (a = its weight seen as
-     * [C, O kh kw], image = the output gradient).
+     * The weight [m, ch, kh, kw] as the matrix the products read, with K ordered (tap, channel) like the
+     * channels-last columns: [K, m] when {@code kMajor}, else [m, K]. A permuting copy of the weight per call.
      */
-    private static void imageToColumns(Lowering low, Tensor a, Tensor image, Tensor dst, Init init, Tensor bias) {
-        Tensor cols = low.columnBuffers();
-        float[] ad = a.data(), id = image.data(), dd = dst.data();
-        Tensor bc = bias == null ? null : bias.contiguous();
-        float[] bd = bc == null ? null : bc.data();
-        int bo = bc == null ? 0 : bc.offset();
-        int ao = a.offset(), io = image.offset(), doff = dst.offset();
-        int m = low.m, k = low.k, p = low.p, imageSize = low.imageSize(), outSize = low.columnSideSize();
+    private static Tensor weightMatrix(Lowering low, Tensor weight, boolean kMajor) {
+        Tensor out = Tensor.empty(kMajor ? new int[] {low.k, low.m} : new int[] {low.m, low.k});
+        float[] src = weight.data(), dst = out.data();
+        int so = weight.offset(), d = out.offset(), taps = low.kh * low.kw, ch = low.ch, m = low.m, k = low.k;
+        for (int r = 0; r < m; r++) {
+            for (int c = 0; c < ch; c++) {
+                int s = so + (r * ch + c) * taps;
+                for (int t = 0; t < taps; t++) {
+                    int col = t * ch + c;
+                    dst[kMajor ? d + col * m + r : d + r * k + col] = src[s + t];
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * dst_i [m, P] (init) = im2col(image_i) times the weight, for every image i: the forward of conv2d
+     * (image = x) and the input gradient of convTranspose2d (image = the output gradient). Per group of
+     * images: the images channels-last, their column matrix [G P, K], one product [G P, K] x [K, m] into
+     * channels-last results, written back to NCHW.
+     */
+    private static void imageToColumns(Lowering low, Tensor weight, Tensor image, Tensor dst, Init init, Tensor bias) {
+        Tensor wk = weightMatrix(low, weight, true);
+        Buffers buf = new Buffers(low);
+        float[] wd = wk.data(), id = image.data(), dd = dst.data();
+        float[] bd = bias == null ? null : bias.data();
+        int wo = wk.offset(), io = image.offset(), doff = dst.offset(), bo = bias == null ? 0 : bias.offset();
+        int m = low.m, k = low.k, p = low.p, imageSize = low.imageSize(), sideSize = low.sideSize();
         Gemm gemm = Kernels.gemm();
-        low.forChunks((chunk, from, to) -> {
-            for (int i = from; i < to; i++) {
-                float[] colData;
-                int colOff;
-                if (low.identity) {
-                    colData = id;
-                    colOff = io + i * imageSize;
-                } else {
-                    colData = cols.data();
-                    colOff = cols.offset() + chunk * k * p;
-                    im2col(low, id, io + i * imageSize, colData, colOff);
+        low.forTasks((task, from, to) -> {
+            float[] imageCl = buf.image.data(), cols = buf.columns.data(), side = buf.side.data();
+            int ic = buf.image(task), cc = buf.columns(task), sc = buf.side(task);
+            for (int i0 = from; i0 < to; i0 += low.group) {
+                int g = Math.min(low.group, to - i0);
+                for (int i = 0; i < g; i++) toChannelsLast(id, io + (i0 + i) * imageSize, low.ch, low.h * low.w, imageCl, ic + i * imageSize);
+                if (!low.identity) {
+                    for (int i = 0; i < g; i++) im2colChannelsLast(low, imageCl, ic + i * imageSize, cols, cc + i * p * k);
                 }
-                int d = doff + i * outSize;
-                float beta = init == Init.OVERWRITE ? 0f : 1f;
-                if (init == Init.BIAS) {
-                    for (int r = 0; r < m; r++) Arrays.fill(dd, d + r * p, d + (r + 1) * p, bd[bo + r]);
+                gemm.sgemm(false, false, g * p, m, k, 1f, cols, cc, k, wd, wo, m, 0f, side, sc, m);
+                for (int i = 0; i < g; i++) {
+                    fromChannelsLast(side, sc + i * sideSize, p, m, dd, doff + (i0 + i) * sideSize, init, bd, bo);
                 }
-                gemm.sgemm(false, false, m, p, k, 1f, ad, ao, k, colData, colOff, p, beta, dd, d, p);
             }
         });
     }
 
     /**
-     * image_i (init) += col2im(a^T [K, m] times src_i [m, P]) for every image i: the input gradient of
-     * conv2d (a = weight, src = the output gradient) and the forward of convTranspose2d (a = its weight
-     * seen as [C, O kh kw], src = x).
+     * image_i (init) = col2im(src_i^T times the weight), for every image i: the input gradient of conv2d
+     * (src = the output gradient) and the forward of convTranspose2d (src = x). Per group: the sources
+     * channels-last [G P, m], one product with the weight [m, K] into columns [G P, K], col2im into
+     * zeroed channels-last images, written back to NCHW.
      */
-    private static void columnsToImage(Lowering low, Tensor a, Tensor src, Tensor image, Init init, Tensor bias) {
-        Tensor cols = low.columnBuffers();
-        float[] ad = a.data(), sd = src.data(), id = image.data();
-        Tensor bc = bias == null ? null : bias.contiguous();
-        float[] bd = bc == null ? null : bc.data();
-        int bo = bc == null ? 0 : bc.offset();
-        int ao = a.offset(), so = src.offset(), io = image.offset();
-        int m = low.m, k = low.k, p = low.p, imageSize = low.imageSize(), srcSize = low.columnSideSize(), plane = low.h * low.w;
+    private static void columnsToImage(Lowering low, Tensor weight, Tensor src, Tensor image, Init init, Tensor bias) {
+        Tensor wm = weightMatrix(low, weight, false);
+        Buffers buf = new Buffers(low);
+        float[] wd = wm.data(), sd = src.data(), id = image.data();
+        float[] bd = bias == null ? null : bias.data();
+        int wo = wm.offset(), so = src.offset(), io = image.offset(), bo = bias == null ? 0 : bias.offset();
+        int m = low.m, k = low.k, p = low.p, imageSize = low.imageSize(), sideSize = low.sideSize(), plane = low.h * low.w;
         Gemm gemm = Kernels.gemm();
-        low.forChunks((chunk, from, to) -> {
-            for (int i = from; i < to; i++) {
-                int dst = io + i * imageSize;
-                if (init == Init.BIAS) {
-                    for (int ch = 0; ch < low.channels; ch++) Arrays.fill(id, dst + ch * plane, dst + (ch + 1) * plane, bd[bo + ch]);
+        low.forTasks((task, from, to) -> {
+            float[] imageCl = buf.image.data(), cols = buf.columns.data(), side = buf.side.data();
+            int ic = buf.image(task), cc = buf.columns(task), sc = buf.side(task);
+            for (int i0 = from; i0 < to; i0 += low.group) {
+                int g = Math.min(low.group, to - i0);
+                for (int i = 0; i < g; i++) toChannelsLast(sd, so + (i0 + i) * sideSize, m, p, side, sc + i * sideSize);
+                gemm.sgemm(false, false, g * p, k, m, 1f, side, sc, m, wd, wo, k, 0f, cols, cc, k);
+                if (!low.identity) {
+                    Arrays.fill(imageCl, ic, ic + g * imageSize, 0f);
+                    for (int i = 0; i < g; i++) col2imChannelsLast(low, cols, cc + i * p * k, imageCl, ic + i * imageSize);
                 }
-                if (low.identity) {
-                    gemm.sgemm(true, false, k, p, m, 1f, ad, ao, k, sd, so + i * srcSize, p,
-                            init == Init.OVERWRITE ? 0f : 1f, id, dst, p);
-                    continue;
+                for (int i = 0; i < g; i++) {
+                    fromChannelsLast(imageCl, ic + i * imageSize, plane, low.ch, id, io + (i0 + i) * imageSize, init, bd, bo);
                 }
-                if (init == Init.OVERWRITE) Arrays.fill(id, dst, dst + imageSize, 0f);
-                float[] colData = cols.data();
-                int colOff = cols.offset() + chunk * k * p;
-                gemm.sgemm(true, false, k, p, m, 1f, ad, ao, k, sd, so + i * srcSize, p, 0f, colData, colOff, p);
-                col2imAdd(low, colData, colOff, id, dst);
             }
         });
     }
 
     /**
-     * dst [m, K] (= or +=) the sum over images of src_i [m, P] times im2col(image_i)^T [P, K]: the weight
-     * gradient of conv2d (src = output gradient, image = x) and of convTranspose2d (src = x, image = the
-     * output gradient). Chunk 0 sums into dst; the others into partials that are added in chunk order.
+     * dst [m, ch, kh, kw] (= or +=) the sum over images of src_i [m, P] times im2col(image_i)^T: the weight
+     * gradient of conv2d (src = the output gradient, image = x) and of convTranspose2d (src = x, image =
+     * the output gradient). Each task sums its groups in order into its own [m, K] partial; the partials
+     * are added in task order and permuted into dst's layout.
      */
     private static void weightGradient(Lowering low, Tensor src, Tensor image, Tensor dst, boolean accumulate) {
-        int m = low.m, k = low.k, p = low.p, imageSize = low.imageSize(), srcSize = low.columnSideSize();
+        int m = low.m, k = low.k, p = low.p, imageSize = low.imageSize(), sideSize = low.sideSize(), size = m * k;
         float[] dd = dst.data();
-        int dOff = dst.offset(), size = m * k;
+        int dOff = dst.offset();
         if (low.n == 0) {
             if (!accumulate) Arrays.fill(dd, dOff, dOff + size, 0f);
             return;
         }
-        Tensor cols = low.columnBuffers();
-        Tensor partials = low.chunks > 1 ? Tensor.empty(low.chunks - 1, size) : null;
-        float[] sd = src.data(), id = image.data();
-        int so = src.offset(), io = image.offset();
+        Buffers buf = new Buffers(low);
+        Tensor partials = Tensor.empty(low.tasks, size);
+        float[] sd = src.data(), id = image.data(), pd = partials.data();
+        int so = src.offset(), io = image.offset(), po = partials.offset();
         Gemm gemm = Kernels.gemm();
-        low.forChunks((chunk, from, to) -> {
-            float[] target = chunk == 0 ? dd : partials.data();
-            int tOff = chunk == 0 ? dOff : partials.offset() + (chunk - 1) * size;
-            for (int i = from; i < to; i++) {
-                float[] colData;
-                int colOff;
-                if (low.identity) {
-                    colData = id;
-                    colOff = io + i * imageSize;
-                } else {
-                    colData = cols.data();
-                    colOff = cols.offset() + chunk * k * p;
-                    im2col(low, id, io + i * imageSize, colData, colOff);
+        low.forTasks((task, from, to) -> {
+            float[] imageCl = buf.image.data(), cols = buf.columns.data(), side = buf.side.data();
+            int ic = buf.image(task), cc = buf.columns(task), sc = buf.side(task);
+            for (int i0 = from; i0 < to; i0 += low.group) {
+                int g = Math.min(low.group, to - i0);
+                for (int i = 0; i < g; i++) {
+                    toChannelsLast(id, io + (i0 + i) * imageSize, low.ch, low.h * low.w, imageCl, ic + i * imageSize);
+                    toChannelsLast(sd, so + (i0 + i) * sideSize, m, p, side, sc + i * sideSize);
                 }
-                float beta = i > from || (chunk == 0 && accumulate) ? 1f : 0f;
-                gemm.sgemm(false, true, m, k, p, 1f, sd, so + i * srcSize, p, colData, colOff, p, beta, target, tOff, k);
+                if (!low.identity) {
+                    for (int i = 0; i < g; i++) im2colChannelsLast(low, imageCl, ic + i * imageSize, cols, cc + i * p * k);
+                }
+                gemm.sgemm(true, false, m, k, g * p, 1f, side, sc, m, cols, cc, k, i0 == from ? 0f : 1f, pd, po + task * size, k);
             }
         });
-        if (partials != null) {
-            float[] pd = partials.data();
-            int po = partials.offset(), chunks = low.chunks;
-            VectorKernels vk = Kernels.vector();
-            // every element adds the chunks in the same order whatever the range split
-            Parallel.range(size, ElementwiseOps.GRAIN, (lo, hi) -> {
-                for (int c = 1; c < chunks; c++) vk.add(dd, dOff + lo, pd, po + (c - 1) * size + lo, dd, dOff + lo, hi - lo);
-            });
+        VectorKernels vk = Kernels.vector();
+        int tasks = low.tasks;
+        // every element adds the tasks' partials in task order whatever the range split
+        Parallel.range(size, ElementwiseOps.GRAIN, (lo, hi) -> {
+            for (int t = 1; t < tasks; t++) vk.add(pd, po + lo, pd, po + t * size + lo, pd, po + lo, hi - lo);
+        });
+        // partial 0 is [m, (tap, channel)]; the weight is [m, (channel, tap)]
+        int taps = low.kh * low.kw, ch = low.ch;
+        for (int r = 0; r < m; r++) {
+            for (int c = 0; c < ch; c++) {
+                int d = dOff + (r * ch + c) * taps, s = po + r * k + c;
+                for (int t = 0; t < taps; t++) dd[d + t] = accumulate ? dd[d + t] + pd[s + t * ch] : pd[s + t * ch];
+            }
         }
     }
 
-    /** dst[o] (= or +=) the sum over images i and positions q of g[i, o, q]: the bias gradient. */
+    /**
+     * dst[o] (= or +=) the sum over images i and positions q of g[i, o, q]: the bias gradient. Per channel
+     * the images' rows are added element-wise in image order into a pooled row, which is then summed once.
+     */
     private static void biasGradient(Tensor g, int n, int channels, int pixels, Tensor dst, boolean accumulate) {
         float[] gd = g.data(), dd = dst.data();
         int go = g.offset(), dOff = dst.offset();
+        if (n == 0) {
+            if (!accumulate) Arrays.fill(dd, dOff, dOff + channels, 0f);
+            return;
+        }
+        Tensor rows = Tensor.empty(channels, pixels);
+        float[] rd = rows.data();
+        int ro = rows.offset();
         VectorKernels vk = Kernels.vector();
         int grain = Math.max(1, ElementwiseOps.GRAIN / Math.max(1, n * pixels));
         Parallel.range(channels, grain, (lo, hi) -> {
             for (int o = lo; o < hi; o++) {
-                float s = 0f;
-                for (int i = 0; i < n; i++) s += vk.sum(gd, go + (i * channels + o) * pixels, pixels);
+                int r = ro + o * pixels;
+                System.arraycopy(gd, go + o * pixels, rd, r, pixels);
+                for (int i = 1; i < n; i++) vk.add(rd, r, gd, go + (i * channels + o) * pixels, rd, r, pixels);
+                float s = vk.sum(rd, r, pixels);
                 dd[dOff + o] = accumulate ? dd[dOff + o] + s : s;
             }
         });
     }
 
-    // ------------------------------------------------------------------ im2col and col2im
+    // ------------------------------------------------------------------ layout copies, im2col and col2im
 
-    /** First output column whose input column (ow sw + off) is at least 0. */
-    private static int firstInside(int off, int stride) {
-        return off >= 0 ? 0 : (-off + stride - 1) / stride;
+    /** dst [q, c] = src [c, q] for c < channels, q < pixels: one image from NCHW to channels-last. */
+    private static void toChannelsLast(float[] src, int so, int channels, int pixels, float[] dst, int d) {
+        for (int q = 0; q < pixels; q++) {
+            int row = d + q * channels;
+            for (int c = 0, s = so + q; c < channels; c++, s += pixels) dst[row + c] = src[s];
+        }
     }
 
-    /** One past the last output column whose input column (ow sw + off) is below size, at most out. */
-    private static int endInside(int off, int stride, int size, int out) {
-        int last = size - 1 - off;
-        return last < 0 ? 0 : Math.min(out, last / stride + 1);
-    }
-
-    /**
-     * Writes the K x P column matrix of one image: row (c, a, b), column (oh, ow) holds
-     * image[c, oh sh - ph + a dh, ow sw - pw + b dw], or 0 outside the image.
-     */
-    private static void im2col(Lowering low, float[] src, int so, float[] dst, int d) {
-        int h = low.h, w = low.w, ho = low.ho, wo = low.wo, sh = low.sh, sw = low.sw;
-        for (int c = 0; c < low.channels; c++) {
-            int plane = so + c * h * w;
-            for (int a = 0; a < low.kh; a++) {
-                int offH = a * low.dh - low.ph;
-                int ohLo = Math.min(ho, firstInside(offH, sh)), ohHi = Math.max(ohLo, endInside(offH, sh, h, ho));
-                for (int b = 0; b < low.kw; b++, d += ho * wo) {
-                    int offW = b * low.dw - low.pw;
-                    int owLo = Math.min(wo, firstInside(offW, sw)), owHi = Math.max(owLo, endInside(offW, sw, w, wo));
-                    if (ohLo > 0) Arrays.fill(dst, d, d + ohLo * wo, 0f);
-                    for (int oh = ohLo; oh < ohHi; oh++) {
-                        int row = d + oh * wo;
-                        int s = plane + (oh * sh + offH) * w + offW;
-                        if (owLo > 0) Arrays.fill(dst, row, row + owLo, 0f);
-                        if (sw == 1) {
-                            System.arraycopy(src, s + owLo, dst, row + owLo, owHi - owLo);
-                        } else {
-                            for (int ow = owLo; ow < owHi; ow++) dst[row + ow] = src[s + ow * sw];
-                        }
-                        if (owHi < wo) Arrays.fill(dst, row + owHi, row + wo, 0f);
-                    }
-                    if (ohHi < ho) Arrays.fill(dst, d + ohHi * wo, d + ho * wo, 0f);
+    /** dst [c, q] (init) = src [q, c]: one image from channels-last back to NCHW, with the bias when asked. */
+    private static void fromChannelsLast(float[] src, int so, int pixels, int channels, float[] dst, int d,
+                                         Init init, float[] bias, int bo) {
+        for (int c = 0; c < channels; c++) {
+            int row = d + c * pixels;
+            int s = so + c;
+            switch (init) {
+                case OVERWRITE -> {
+                    for (int q = 0; q < pixels; q++, s += channels) dst[row + q] = src[s];
+                }
+                case ACCUMULATE -> {
+                    for (int q = 0; q < pixels; q++, s += channels) dst[row + q] += src[s];
+                }
+                case BIAS -> {
+                    float b = bias[bo + c];
+                    for (int q = 0; q < pixels; q++, s += channels) dst[row + q] = b + src[s];
                 }
             }
         }
     }
 
-    /** The adjoint of {@link #im2col}: adds every column entry to the image position it was read from. */
-    private static void col2imAdd(Lowering low, float[] src, int s0, float[] dst, int d0) {
-        int h = low.h, w = low.w, ho = low.ho, wo = low.wo, sh = low.sh, sw = low.sw;
+    /** First output index whose input index (o stride + off) is at least 0, at most out. */
+    private static int firstInside(int off, int stride, int out) {
+        return off >= 0 ? 0 : Math.min(out, (-off + stride - 1) / stride);
+    }
+
+    /** One past the last output index whose input index (o stride + off) is below size, at least lo. */
+    private static int endInside(int off, int stride, int size, int out, int lo) {
+        int last = size - 1 - off;
+        return last < 0 ? lo : Math.max(lo, Math.min(out, last / stride + 1));
+    }
+
+    /**
+     * The column matrix of one channels-last image: row (oh, ow), column (a, b, c) holds
+     * image[oh sh - ph + a dh, ow sw - pw + b dw, c], 0 outside the image. A tap's ch values are contiguous
+     * on both sides, and with dilation 1 so are a kernel row's kw ch values: the copies run that long.
+     */
+    private static void im2colChannelsLast(Lowering low, float[] src, int so, float[] dst, int d) {
+        int ch = low.ch, w = low.w, kw = low.kw, k = low.k, run = kw * ch;
+        for (int oh = 0; oh < low.ho; oh++) {
+            for (int ow = 0; ow < low.wo; ow++, d += k) {
+                int iw0 = ow * low.sw - low.pw;
+                // taps b in [bLo, bHi) read inside the image along w
+                int bLo = firstInside(iw0, low.dw, kw), bHi = endInside(iw0, low.dw, w, kw, bLo);
+                for (int a = 0; a < low.kh; a++) {
+                    int ih = oh * low.sh - low.ph + a * low.dh, t = d + a * run;
+                    if (ih < 0 || ih >= low.h) {
+                        Arrays.fill(dst, t, t + run, 0f);
+                        continue;
+                    }
+                    for (int j = t; j < t + bLo * ch; j++) dst[j] = 0f;
+                    int s = so + (ih * w + iw0) * ch;
+                    if (low.dw == 1) {
+                        System.arraycopy(src, s + bLo * ch, dst, t + bLo * ch, (bHi - bLo) * ch);
+                    } else {
+                        for (int b = bLo; b < bHi; b++) System.arraycopy(src, s + b * low.dw * ch, dst, t + b * ch, ch);
+                    }
+                    for (int j = t + bHi * ch; j < t + run; j++) dst[j] = 0f;
+                }
+            }
+        }
+    }
+
+    /** The adjoint of {@link #im2colChannelsLast}: adds every column entry to the image position it was read from. */
+    private static void col2imChannelsLast(Lowering low, float[] src, int s0, float[] dst, int d0) {
+        int ch = low.ch, w = low.w, kw = low.kw, k = low.k, run = kw * ch;
         VectorKernels vk = Kernels.vector();
         int s = s0;
-        for (int c = 0; c < low.channels; c++) {
-            int plane = d0 + c * h * w;
-            for (int a = 0; a < low.kh; a++) {
-                int offH = a * low.dh - low.ph;
-                int ohLo = Math.min(ho, firstInside(offH, sh)), ohHi = Math.max(ohLo, endInside(offH, sh, h, ho));
-                for (int b = 0; b < low.kw; b++, s += ho * wo) {
-                    int offW = b * low.dw - low.pw;
-                    int owLo = Math.min(wo, firstInside(offW, sw)), owHi = Math.max(owLo, endInside(offW, sw, w, wo));
-                    for (int oh = ohLo; oh < ohHi; oh++) {
-                        int row = s + oh * wo;
-                        int t = plane + (oh * sh + offH) * w + offW;
-                        if (sw == 1) {
-                            vk.add(dst, t + owLo, src, row + owLo, dst, t + owLo, owHi - owLo);
-                        } else {
-                            for (int ow = owLo; ow < owHi; ow++) dst[t + ow * sw] += src[row + ow];
-                        }
+        for (int oh = 0; oh < low.ho; oh++) {
+            for (int ow = 0; ow < low.wo; ow++, s += k) {
+                int iw0 = ow * low.sw - low.pw;
+                int bLo = firstInside(iw0, low.dw, kw), bHi = endInside(iw0, low.dw, w, kw, bLo);
+                if (bHi == bLo) continue;
+                for (int a = 0; a < low.kh; a++) {
+                    int ih = oh * low.sh - low.ph + a * low.dh;
+                    if (ih < 0 || ih >= low.h) continue;
+                    int t = d0 + (ih * w + iw0) * ch, c = s + a * run;
+                    if (low.dw == 1) {
+                        addRun(vk, src, c + bLo * ch, dst, t + bLo * ch, (bHi - bLo) * ch);
+                    } else {
+                        for (int b = bLo; b < bHi; b++) addRun(vk, src, c + b * ch, dst, t + b * low.dw * ch, ch);
                     }
                 }
             }
+        }
+    }
+
+    /** dst += src over n elements: the vector kernel for long runs, a plain loop for the short runs of few channels. */
+    private static void addRun(VectorKernels vk, float[] src, int s, float[] dst, int d, int n) {
+        if (n >= 16) {
+            vk.add(dst, d, src, s, dst, d, n);
+        } else {
+            for (int j = 0; j < n; j++) dst[d + j] += src[s + j];
         }
     }
 }
