@@ -2,6 +2,7 @@ package org.latent4j.tensor.ops;
 
 import java.util.Arrays;
 import org.latent4j.tensor.Autograd;
+import org.latent4j.tensor.GradMode;
 import org.latent4j.tensor.Shape;
 import org.latent4j.tensor.ShapeException;
 import org.latent4j.tensor.Tensor;
@@ -92,13 +93,12 @@ public final class ConvOps {
         Tensor xc = x.contiguous(), wc = weight.contiguous(), bc = bias == null ? null : bias.contiguous();
         Lowering low = new Lowering(n, c, h, w, kh, kw, ho, wo, g, o);
         Tensor out = Tensor.empty(n, o, ho, wo);
-        imageToColumns(low, wc, xc, out, bc == null ? Init.OVERWRITE : Init.BIAS, bc);
+        // the weight gradient reads x channels-last: the forward's copy is kept for it
+        Tensor kept = keepsInput(wc) ? Tensor.empty(n, low.imageSize()) : null;
+        imageToColumns(low, wc, xc, out, bc == null ? Init.OVERWRITE : Init.BIAS, bc, kept);
         return Autograd.record("conv2d", out, grad -> {
             Tensor gc = grad.contiguous();
-            if (Autograd.wants(xc)) {
-                Autograd.accumulateInto(xc, (dst, add) -> columnsToImage(low, wc, gc, dst, add ? Init.ACCUMULATE : Init.OVERWRITE, null));
-            }
-            if (Autograd.wants(wc)) Autograd.accumulateInto(wc, (dst, add) -> weightGradient(low, gc, xc, dst, add));
+            backward(low, false, wc, xc, gc, kept);
             if (Autograd.wants(bc)) Autograd.accumulateInto(bc, (dst, add) -> biasGradient(gc, n, o, ho * wo, dst, add));
         }, xc, wc, bc);
     }
@@ -138,13 +138,11 @@ public final class ConvOps {
         // lowered as the convolution it transposes: the output is the image side, the input the column side
         Lowering low = new Lowering(n, o, ho, wo, kh, kw, h, w, g, c);
         Tensor out = Tensor.empty(n, o, ho, wo);
-        columnsToImage(low, wc, xc, out, bc == null ? Init.OVERWRITE : Init.BIAS, bc);
+        Tensor kept = keepsInput(wc) ? Tensor.empty(n, low.sideSize()) : null;
+        columnsToImage(low, wc, xc, out, bc == null ? Init.OVERWRITE : Init.BIAS, bc, kept);
         return Autograd.record(op, out, grad -> {
             Tensor gc = grad.contiguous();
-            if (Autograd.wants(xc)) {
-                Autograd.accumulateInto(xc, (dst, add) -> imageToColumns(low, wc, gc, dst, add ? Init.ACCUMULATE : Init.OVERWRITE, null));
-            }
-            if (Autograd.wants(wc)) Autograd.accumulateInto(wc, (dst, add) -> weightGradient(low, xc, gc, dst, add));
+            backward(low, true, wc, xc, gc, kept);
             if (Autograd.wants(bc)) Autograd.accumulateInto(bc, (dst, add) -> biasGradient(gc, n, o, ho * wo, dst, add));
         }, xc, wc, bc);
     }
@@ -279,6 +277,11 @@ public final class ConvOps {
         }
     }
 
+    /** Whether a forward keeps its input channels-last for the weight gradient (an op whose weight will get one). */
+    private static boolean keepsInput(Tensor weight) {
+        return GradMode.isEnabled() && weight.requiresGrad();
+    }
+
     /**
      * The weight [m, ch, kh, kw] as the matrix the products read, with K ordered (tap, channel) like the
      * channels-last columns: [K, m] when {@code kMajor}, else [m, K]. A permuting copy of the weight per call.
@@ -301,113 +304,192 @@ public final class ConvOps {
 
     /**
      * dst_i [m, P] (init) = im2col(image_i) times the weight, for every image i: the forward of conv2d
-     * (image = x) and the input gradient of convTranspose2d (image = the output gradient). Per group of
-     * images: the images channels-last, their column matrix [G P, K], one product [G P, K] x [K, m] into
-     * channels-last results, written back to NCHW.
+     * (image = x). Per group of images: the images channels-last (into {@code kept} when the backward
+     * will want them), their column matrix [G P, K], one product [G P, K] x [K, m] into channels-last
+     * results, written back to NCHW.
      */
-    private static void imageToColumns(Lowering low, Tensor weight, Tensor image, Tensor dst, Init init, Tensor bias) {
+    private static void imageToColumns(Lowering low, Tensor weight, Tensor image, Tensor dst, Init init, Tensor bias, Tensor kept) {
         Tensor wk = weightMatrix(low, weight, true);
         Buffers buf = new Buffers(low);
-        float[] wd = wk.data(), id = image.data(), dd = dst.data();
+        float[] wd = wk.data(), id = image.data(), dd = dst.data(), kd = kept == null ? null : kept.data();
         float[] bd = bias == null ? null : bias.data();
         int wo = wk.offset(), io = image.offset(), doff = dst.offset(), bo = bias == null ? 0 : bias.offset();
-        int m = low.m, k = low.k, p = low.p, imageSize = low.imageSize(), sideSize = low.sideSize();
-        Gemm gemm = Kernels.gemm();
-        low.forTasks((task, from, to) -> {
-            float[] imageCl = buf.image.data(), cols = buf.columns.data(), side = buf.side.data();
-            int ic = buf.image(task), cc = buf.columns(task), sc = buf.side(task);
-            for (int i0 = from; i0 < to; i0 += low.group) {
-                int g = Math.min(low.group, to - i0);
-                for (int i = 0; i < g; i++) toChannelsLast(id, io + (i0 + i) * imageSize, low.ch, low.h * low.w, imageCl, ic + i * imageSize);
-                if (!low.identity) {
-                    for (int i = 0; i < g; i++) im2colChannelsLast(low, imageCl, ic + i * imageSize, cols, cc + i * p * k);
-                }
-                gemm.sgemm(false, false, g * p, m, k, 1f, cols, cc, k, wd, wo, m, 0f, side, sc, m);
-                for (int i = 0; i < g; i++) {
-                    fromChannelsLast(side, sc + i * sideSize, p, m, dd, doff + (i0 + i) * sideSize, init, bd, bo);
-                }
-            }
-        });
-    }
-
-    /**
-     * image_i (init) = col2im(src_i^T times the weight), for every image i: the input gradient of conv2d
-     * (src = the output gradient) and the forward of convTranspose2d (src = x). Per group: the sources
-     * channels-last [G P, m], one product with the weight [m, K] into columns [G P, K], col2im into
-     * zeroed channels-last images, written back to NCHW.
-     */
-    private static void columnsToImage(Lowering low, Tensor weight, Tensor src, Tensor image, Init init, Tensor bias) {
-        Tensor wm = weightMatrix(low, weight, false);
-        Buffers buf = new Buffers(low);
-        float[] wd = wm.data(), sd = src.data(), id = image.data();
-        float[] bd = bias == null ? null : bias.data();
-        int wo = wm.offset(), so = src.offset(), io = image.offset(), bo = bias == null ? 0 : bias.offset();
+        int ko = kept == null ? 0 : kept.offset();
         int m = low.m, k = low.k, p = low.p, imageSize = low.imageSize(), sideSize = low.sideSize(), plane = low.h * low.w;
         Gemm gemm = Kernels.gemm();
         low.forTasks((task, from, to) -> {
-            float[] imageCl = buf.image.data(), cols = buf.columns.data(), side = buf.side.data();
-            int ic = buf.image(task), cc = buf.columns(task), sc = buf.side(task);
+            float[] cols = buf.columns.data(), side = buf.side.data();
+            int sc = buf.side(task);
             for (int i0 = from; i0 < to; i0 += low.group) {
                 int g = Math.min(low.group, to - i0);
-                for (int i = 0; i < g; i++) toChannelsLast(sd, so + (i0 + i) * sideSize, m, p, side, sc + i * sideSize);
-                gemm.sgemm(false, false, g * p, k, m, 1f, side, sc, m, wd, wo, k, 0f, cols, cc, k);
+                float[] cl = kd != null ? kd : buf.image.data();
+                int clo = kd != null ? ko + i0 * imageSize : buf.image(task);
+                for (int i = 0; i < g; i++) transpose(id, io + (i0 + i) * imageSize, low.ch, plane, cl, clo + i * imageSize, false);
+                float[] a = cl;
+                int ao = clo;
                 if (!low.identity) {
-                    Arrays.fill(imageCl, ic, ic + g * imageSize, 0f);
-                    for (int i = 0; i < g; i++) col2imChannelsLast(low, cols, cc + i * p * k, imageCl, ic + i * imageSize);
+                    a = cols;
+                    ao = buf.columns(task);
+                    for (int i = 0; i < g; i++) im2col(low, cl, clo + i * imageSize, cols, ao + i * p * k);
                 }
-                for (int i = 0; i < g; i++) {
-                    fromChannelsLast(imageCl, ic + i * imageSize, plane, low.ch, id, io + (i0 + i) * imageSize, init, bd, bo);
-                }
+                gemm.sgemm(false, false, g * p, m, k, 1f, a, ao, k, wd, wo, m, 0f, side, sc, m);
+                for (int i = 0; i < g; i++) toNchw(side, sc + i * sideSize, p, m, dd, doff + (i0 + i) * sideSize, init, bd, bo);
             }
         });
     }
 
     /**
-     * dst [m, ch, kh, kw] (= or +=) the sum over images of src_i [m, P] times im2col(image_i)^T: the weight
-     * gradient of conv2d (src = the output gradient, image = x) and of convTranspose2d (src = x, image =
-     * the output gradient). Each task sums its groups in order into its own [m, K] partial; the partials
-     * are added in task order and permuted into dst's layout.
+     * image_i (init) = col2im(src_i^T times the weight), for every image i: the forward of
+     * convTranspose2d (src = x). Per group: the sources channels-last [G P, m] (into {@code kept} when the
+     * backward will want them), one product with the weight [m, K] into columns [G P, K], col2im into
+     * zeroed channels-last images, written back to NCHW.
      */
-    private static void weightGradient(Lowering low, Tensor src, Tensor image, Tensor dst, boolean accumulate) {
-        int m = low.m, k = low.k, p = low.p, imageSize = low.imageSize(), sideSize = low.sideSize(), size = m * k;
-        float[] dd = dst.data();
-        int dOff = dst.offset();
-        if (low.n == 0) {
-            if (!accumulate) Arrays.fill(dd, dOff, dOff + size, 0f);
-            return;
-        }
+    private static void columnsToImage(Lowering low, Tensor weight, Tensor src, Tensor image, Init init, Tensor bias, Tensor kept) {
+        Tensor wm = weightMatrix(low, weight, false);
         Buffers buf = new Buffers(low);
-        Tensor partials = Tensor.empty(low.tasks, size);
-        float[] sd = src.data(), id = image.data(), pd = partials.data();
-        int so = src.offset(), io = image.offset(), po = partials.offset();
+        float[] wd = wm.data(), sd = src.data(), id = image.data(), kd = kept == null ? null : kept.data();
+        float[] bd = bias == null ? null : bias.data();
+        int wo = wm.offset(), so = src.offset(), io = image.offset(), bo = bias == null ? 0 : bias.offset();
+        int ko = kept == null ? 0 : kept.offset();
+        int m = low.m, p = low.p, sideSize = low.sideSize();
         Gemm gemm = Kernels.gemm();
         low.forTasks((task, from, to) -> {
-            float[] imageCl = buf.image.data(), cols = buf.columns.data(), side = buf.side.data();
-            int ic = buf.image(task), cc = buf.columns(task), sc = buf.side(task);
             for (int i0 = from; i0 < to; i0 += low.group) {
                 int g = Math.min(low.group, to - i0);
-                for (int i = 0; i < g; i++) {
-                    toChannelsLast(id, io + (i0 + i) * imageSize, low.ch, low.h * low.w, imageCl, ic + i * imageSize);
-                    toChannelsLast(sd, so + (i0 + i) * sideSize, m, p, side, sc + i * sideSize);
-                }
-                if (!low.identity) {
-                    for (int i = 0; i < g; i++) im2colChannelsLast(low, imageCl, ic + i * imageSize, cols, cc + i * p * k);
-                }
-                gemm.sgemm(true, false, m, k, g * p, 1f, side, sc, m, cols, cc, k, i0 == from ? 0f : 1f, pd, po + task * size, k);
+                float[] side = kd != null ? kd : buf.side.data();
+                int sc = kd != null ? ko + i0 * sideSize : buf.side(task);
+                for (int i = 0; i < g; i++) transpose(sd, so + (i0 + i) * sideSize, m, p, side, sc + i * sideSize, false);
+                imageFromColumns(low, buf, task, g, gemm, side, sc, wd, wo, id, io + i0 * low.imageSize(), init, bd, bo);
             }
         });
+    }
+
+    /**
+     * The tail both col2im directions share, for the g images of a group whose channels-last column-side
+     * values [g P, m] are at side[sc]: columns = side times the weight matrix [m, K], col2im into the task's
+     * zeroed channels-last images, written to NCHW at dst[d] (init).
+     */
+    private static void imageFromColumns(Lowering low, Buffers buf, int task, int g, Gemm gemm, float[] side, int sc,
+                                         float[] wd, int wo, float[] dst, int d, Init init, float[] bd, int bo) {
+        int p = low.p, k = low.k, imageSize = low.imageSize(), plane = low.h * low.w;
+        float[] cols = buf.columns.data(), imageCl = buf.image.data();
+        int cc = buf.columns(task), ic = buf.image(task);
+        // the identity lowering's columns are the channels-last images themselves (the same buffer)
+        gemm.sgemm(false, false, g * p, k, low.m, 1f, side, sc, low.m, wd, wo, k, 0f, cols, cc, k);
+        if (!low.identity) {
+            Arrays.fill(imageCl, ic, ic + g * imageSize, 0f);
+            for (int i = 0; i < g; i++) col2im(low, cols, cc + i * p * k, imageCl, ic + i * imageSize);
+        }
+        for (int i = 0; i < g; i++) toNchw(imageCl, ic + i * imageSize, plane, low.ch, dst, d + i * imageSize, init, bd, bo);
+    }
+
+    /**
+     * The backward of one op, input and weight gradients in one pass over the batch (they share the
+     * output gradient's channels-last copy, and for the transposed op its column matrix), each written
+     * straight into its gradient buffer. {@code kept}: the forward's channels-last input, or null.
+     */
+    private static void backward(Lowering low, boolean transposed, Tensor weight, Tensor x, Tensor grad, Tensor kept) {
+        boolean wantX = Autograd.wants(x), wantW = Autograd.wants(weight);
+        if (wantX && wantW) {
+            Autograd.accumulateInto(x, (dx, addX) -> Autograd.accumulateInto(weight, (dw, addW) ->
+                    backwardPass(low, transposed, weight, x, grad, kept, dx, addX, dw, addW)));
+        } else if (wantX) {
+            Autograd.accumulateInto(x, (dx, addX) -> backwardPass(low, transposed, weight, x, grad, kept, dx, addX, null, false));
+        } else if (wantW) {
+            Autograd.accumulateInto(weight, (dw, addW) -> backwardPass(low, transposed, weight, x, grad, kept, null, false, dw, addW));
+        }
+    }
+
+    /**
+     * For conv2d (image side x, column side the output gradient G), per group: G channels-last; the input
+     * gradient as col2im(G times the weight matrix); the weight gradient as im2col(x)^T times G. For
+     * convTranspose2d (image side G, column side x): im2col(G); the input gradient as im2col(G) times the
+     * weight matrix; the weight gradient as im2col(G)^T times x channels-last. Each task sums its weight
+     * gradient [K, m] into its own partial, in group order; the partials are added in task order and
+     * permuted into dw's layout.
+     */
+    private static void backwardPass(Lowering low, boolean transposed, Tensor weight, Tensor x, Tensor grad, Tensor kept,
+                                     Tensor dx, boolean addX, Tensor dw, boolean addW) {
+        int m = low.m, k = low.k, p = low.p, imageSize = low.imageSize(), sideSize = low.sideSize(), plane = low.h * low.w;
+        if (dw != null && !addW && low.n == 0) Arrays.fill(dw.data(), dw.offset(), dw.offset() + m * k, 0f);
+        if (low.n == 0) return;
+        // the input gradient's product reads the weight matrix the forward of the other direction reads
+        Tensor wmat = dx == null ? null : weightMatrix(low, weight, transposed);
+        Buffers buf = new Buffers(low);
+        Tensor partials = dw == null ? null : Tensor.empty(low.tasks, k * m);
+        float[] gd = grad.data(), xd = x.data(), kd = kept == null ? null : kept.data();
+        float[] wd = wmat == null ? null : wmat.data(), dxd = dx == null ? null : dx.data(), pd = partials == null ? null : partials.data();
+        int go = grad.offset(), xo = x.offset(), ko = kept == null ? 0 : kept.offset(), wo = wmat == null ? 0 : wmat.offset();
+        int dxo = dx == null ? 0 : dx.offset(), po = partials == null ? 0 : partials.offset();
+        Init init = addX ? Init.ACCUMULATE : Init.OVERWRITE;
+        Gemm gemm = Kernels.gemm();
+        low.forTasks((task, from, to) -> {
+            float[] cols = buf.columns.data(), side = buf.side.data(), imageCl = buf.image.data();
+            int cc = buf.columns(task), sc = buf.side(task), ic = buf.image(task);
+            for (int i0 = from; i0 < to; i0 += low.group) {
+                int g = Math.min(low.group, to - i0);
+                float beta = i0 == from ? 0f : 1f;
+                if (!transposed) {
+                    for (int i = 0; i < g; i++) transpose(gd, go + (i0 + i) * sideSize, m, p, side, sc + i * sideSize, false);
+                    if (dxd != null) imageFromColumns(low, buf, task, g, gemm, side, sc, wd, wo, dxd, dxo + i0 * imageSize, init, null, 0);
+                    if (pd != null) {
+                        float[] cl = kd != null ? kd : imageCl;
+                        int clo = kd != null ? ko + i0 * imageSize : ic;
+                        if (kd == null) {
+                            for (int i = 0; i < g; i++) transpose(xd, xo + (i0 + i) * imageSize, low.ch, plane, cl, clo + i * imageSize, false);
+                        }
+                        float[] a = cl;
+                        int ao = clo;
+                        if (!low.identity) {
+                            a = cols;
+                            ao = cc;
+                            for (int i = 0; i < g; i++) im2col(low, cl, clo + i * imageSize, cols, cc + i * p * k);
+                        }
+                        gemm.sgemm(true, false, k, m, g * p, 1f, a, ao, k, side, sc, m, beta, pd, po + task * k * m, m);
+                    }
+                } else {
+                    for (int i = 0; i < g; i++) transpose(gd, go + (i0 + i) * imageSize, low.ch, plane, imageCl, ic + i * imageSize, false);
+                    float[] a = imageCl;
+                    int ao = ic;
+                    if (!low.identity) {
+                        a = cols;
+                        ao = cc;
+                        for (int i = 0; i < g; i++) im2col(low, imageCl, ic + i * imageSize, cols, cc + i * p * k);
+                    }
+                    if (dxd != null) {
+                        gemm.sgemm(false, false, g * p, m, k, 1f, a, ao, k, wd, wo, m, 0f, side, sc, m);
+                        for (int i = 0; i < g; i++) toNchw(side, sc + i * sideSize, p, m, dxd, dxo + (i0 + i) * sideSize, init, null, 0);
+                    }
+                    if (pd != null) {
+                        float[] xs = kd != null ? kd : side;
+                        int xso = kd != null ? ko + i0 * sideSize : sc;
+                        if (kd == null) {
+                            for (int i = 0; i < g; i++) transpose(xd, xo + (i0 + i) * sideSize, m, p, side, sc + i * sideSize, false);
+                        }
+                        gemm.sgemm(true, false, k, m, g * p, 1f, a, ao, k, xs, xso, m, beta, pd, po + task * k * m, m);
+                    }
+                }
+            }
+        });
+        if (partials != null) finishWeightGradient(low, partials, dw, addW);
+    }
+
+    /** Adds the tasks' [K, m] partials in task order and writes (or adds) the sum into dw [m, ch, kh, kw]. */
+    private static void finishWeightGradient(Lowering low, Tensor partials, Tensor dw, boolean accumulate) {
+        int m = low.m, k = low.k, size = k * m, tasks = low.tasks;
+        float[] pd = partials.data(), dd = dw.data();
+        int po = partials.offset(), dOff = dw.offset();
         VectorKernels vk = Kernels.vector();
-        int tasks = low.tasks;
-        // every element adds the tasks' partials in task order whatever the range split
+        // every element adds the partials in task order whatever the range split
         Parallel.range(size, ElementwiseOps.GRAIN, (lo, hi) -> {
             for (int t = 1; t < tasks; t++) vk.add(pd, po + lo, pd, po + t * size + lo, pd, po + lo, hi - lo);
         });
-        // partial 0 is [m, (tap, channel)]; the weight is [m, (channel, tap)]
+        // the sum is [(tap, channel), m]; the weight is [m, (channel, tap)]
         int taps = low.kh * low.kw, ch = low.ch;
         for (int r = 0; r < m; r++) {
             for (int c = 0; c < ch; c++) {
-                int d = dOff + (r * ch + c) * taps, s = po + r * k + c;
-                for (int t = 0; t < taps; t++) dd[d + t] = accumulate ? dd[d + t] + pd[s + t * ch] : pd[s + t * ch];
+                int d = dOff + (r * ch + c) * taps, s = po + c * m + r;
+                for (int t = 0; t < taps; t++, s += ch * m) dd[d + t] = accumulate ? dd[d + t] + pd[s] : pd[s];
             }
         }
     }
@@ -441,32 +523,63 @@ public final class ConvOps {
 
     // ------------------------------------------------------------------ layout copies, im2col and col2im
 
-    /** dst [q, c] = src [c, q] for c < channels, q < pixels: one image from NCHW to channels-last. */
-    private static void toChannelsLast(float[] src, int so, int channels, int pixels, float[] dst, int d) {
-        for (int q = 0; q < pixels; q++) {
-            int row = d + q * channels;
-            for (int c = 0, s = so + q; c < channels; c++, s += pixels) dst[row + c] = src[s];
+    /**
+     * dst [cols, rows] = src [rows, cols]^T (or += when {@code add}): images between NCHW and channels-last.
+     * Eight source rows at a time, so that each destination row gets runs of eight; a plain copy when
+     * either side is a single row (one channel).
+     */
+    private static void transpose(float[] src, int so, int rows, int cols, float[] dst, int d, boolean add) {
+        if (rows == 1 || cols == 1) {
+            int n = rows * cols;
+            if (add) {
+                for (int j = 0; j < n; j++) dst[d + j] += src[so + j];
+            } else {
+                System.arraycopy(src, so, dst, d, n);
+            }
+            return;
+        }
+        int r0 = 0;
+        for (; r0 + 8 <= rows; r0 += 8) {
+            int s = so + r0 * cols;
+            for (int c = 0; c < cols; c++) {
+                int o = d + c * rows + r0, t = s + c;
+                if (add) {
+                    dst[o] += src[t];
+                    dst[o + 1] += src[t + cols];
+                    dst[o + 2] += src[t + 2 * cols];
+                    dst[o + 3] += src[t + 3 * cols];
+                    dst[o + 4] += src[t + 4 * cols];
+                    dst[o + 5] += src[t + 5 * cols];
+                    dst[o + 6] += src[t + 6 * cols];
+                    dst[o + 7] += src[t + 7 * cols];
+                } else {
+                    dst[o] = src[t];
+                    dst[o + 1] = src[t + cols];
+                    dst[o + 2] = src[t + 2 * cols];
+                    dst[o + 3] = src[t + 3 * cols];
+                    dst[o + 4] = src[t + 4 * cols];
+                    dst[o + 5] = src[t + 5 * cols];
+                    dst[o + 6] = src[t + 6 * cols];
+                    dst[o + 7] = src[t + 7 * cols];
+                }
+            }
+        }
+        for (int r = r0; r < rows; r++) {
+            int s = so + r * cols;
+            if (add) {
+                for (int c = 0, o = d + r; c < cols; c++, o += rows) dst[o] += src[s + c];
+            } else {
+                for (int c = 0, o = d + r; c < cols; c++, o += rows) dst[o] = src[s + c];
+            }
         }
     }
 
-    /** dst [c, q] (init) = src [q, c]: one image from channels-last back to NCHW, with the bias when asked. */
-    private static void fromChannelsLast(float[] src, int so, int pixels, int channels, float[] dst, int d,
-                                         Init init, float[] bias, int bo) {
-        for (int c = 0; c < channels; c++) {
-            int row = d + c * pixels;
-            int s = so + c;
-            switch (init) {
-                case OVERWRITE -> {
-                    for (int q = 0; q < pixels; q++, s += channels) dst[row + q] = src[s];
-                }
-                case ACCUMULATE -> {
-                    for (int q = 0; q < pixels; q++, s += channels) dst[row + q] += src[s];
-                }
-                case BIAS -> {
-                    float b = bias[bo + c];
-                    for (int q = 0; q < pixels; q++, s += channels) dst[row + q] = b + src[s];
-                }
-            }
+    /** dst [channels, pixels] (init) = src [pixels, channels]^T: one image from channels-last back to NCHW. */
+    private static void toNchw(float[] src, int so, int pixels, int channels, float[] dst, int d, Init init, float[] bias, int bo) {
+        transpose(src, so, pixels, channels, dst, d, init == Init.ACCUMULATE);
+        if (init == Init.BIAS) {
+            VectorKernels vk = Kernels.vector();
+            for (int c = 0; c < channels; c++) vk.addScalar(dst, d + c * pixels, bias[bo + c], dst, d + c * pixels, pixels);
         }
     }
 
@@ -486,7 +599,7 @@ public final class ConvOps {
      * image[oh sh - ph + a dh, ow sw - pw + b dw, c], 0 outside the image. A tap's ch values are contiguous
      * on both sides, and with dilation 1 so are a kernel row's kw ch values: the copies run that long.
      */
-    private static void im2colChannelsLast(Lowering low, float[] src, int so, float[] dst, int d) {
+    private static void im2col(Lowering low, float[] src, int so, float[] dst, int d) {
         int ch = low.ch, w = low.w, kw = low.kw, k = low.k, run = kw * ch;
         for (int oh = 0; oh < low.ho; oh++) {
             for (int ow = 0; ow < low.wo; ow++, d += k) {
@@ -502,9 +615,9 @@ public final class ConvOps {
                     for (int j = t; j < t + bLo * ch; j++) dst[j] = 0f;
                     int s = so + (ih * w + iw0) * ch;
                     if (low.dw == 1) {
-                        System.arraycopy(src, s + bLo * ch, dst, t + bLo * ch, (bHi - bLo) * ch);
+                        copyRun(src, s + bLo * ch, dst, t + bLo * ch, (bHi - bLo) * ch);
                     } else {
-                        for (int b = bLo; b < bHi; b++) System.arraycopy(src, s + b * low.dw * ch, dst, t + b * ch, ch);
+                        for (int b = bLo; b < bHi; b++) copyRun(src, s + b * low.dw * ch, dst, t + b * ch, ch);
                     }
                     for (int j = t + bHi * ch; j < t + run; j++) dst[j] = 0f;
                 }
@@ -512,8 +625,8 @@ public final class ConvOps {
         }
     }
 
-    /** The adjoint of {@link #im2colChannelsLast}: adds every column entry to the image position it was read from. */
-    private static void col2imChannelsLast(Lowering low, float[] src, int s0, float[] dst, int d0) {
+    /** The adjoint of {@link #im2col}: adds every column entry to the image position it was read from. */
+    private static void col2im(Lowering low, float[] src, int s0, float[] dst, int d0) {
         int ch = low.ch, w = low.w, kw = low.kw, k = low.k, run = kw * ch;
         VectorKernels vk = Kernels.vector();
         int s = s0;
@@ -533,6 +646,15 @@ public final class ConvOps {
                     }
                 }
             }
+        }
+    }
+
+    /** dst = src over n elements: System.arraycopy for long runs, a plain loop for the short runs of few channels. */
+    private static void copyRun(float[] src, int s, float[] dst, int d, int n) {
+        if (n >= 16) {
+            System.arraycopy(src, s, dst, d, n);
+        } else {
+            for (int j = 0; j < n; j++) dst[d + j] = src[s + j];
         }
     }
 
