@@ -355,6 +355,9 @@ class ConvOpsTest {
                 new Problem("conv2d batch 9 strided", false, new int[] {9, 12, 21, 21}, new int[] {20, 12, 4, 4}, Conv2dGeometry.of(2, 1)),
                 new Problem("conv2d batch 1", false, new int[] {1, 32, 40, 40}, new int[] {32, 32, 3, 3}, Conv2dGeometry.of(1, 1)),
                 new Problem("convTranspose2d batch 9", true, new int[] {9, 24, 10, 10}, new int[] {24, 16, 4, 4}, Conv2dGeometry.of(2, 1)),
+                // 8 tasks of 3 images, each task's weight gradient summed over groups of 2 and 1 images
+                new Problem("conv2d batch 24", false, new int[] {24, 16, 20, 20}, new int[] {8, 16, 3, 3}, Conv2dGeometry.of(1, 1)),
+                new Problem("convTranspose2d batch 24", true, new int[] {24, 8, 20, 20}, new int[] {8, 16, 4, 4}, Conv2dGeometry.of(2, 1)),
                 new Problem("convTranspose2d batch 1", true, new int[] {1, 32, 20, 20}, new int[] {32, 24, 3, 3}, Conv2dGeometry.of(2, 1).withOutputPadding(1)));
         for (Problem p : problems) {
             Tensor x = uniform(61, -1f, 1f, p.xs), w = uniform(62, -0.2f, 0.2f, p.ws);
@@ -368,6 +371,62 @@ class ConvOpsTest {
                 assertArrayEquals(one[i], three[i], p.name + " " + names[i] + ": 1 vs 3 threads");
             }
         }
+    }
+
+    /** dW[o, c, a, b] = sum over n, i, j of g[n, o, i, j] x[n, c, i s - p + a d, j s - p + b d]: the weight gradient of conv2d. */
+    static double[] weightGradientReference(float[] x, int[] xs, float[] g, int[] gs, int kh, int kw, Conv2dGeometry geo) {
+        int n = xs[0], c = xs[1], h = xs[2], w = xs[3], o = gs[1], ho = gs[2], wo = gs[3];
+        double[] dw = new double[o * c * kh * kw];
+        for (int in = 0; in < n; in++) {
+            for (int oc = 0; oc < o; oc++) {
+                for (int ic = 0; ic < c; ic++) {
+                    for (int a = 0; a < kh; a++) {
+                        for (int b = 0; b < kw; b++) {
+                            double s = 0;
+                            for (int i = 0; i < ho; i++) {
+                                int y = i * geo.strideH() - geo.paddingH() + a * geo.dilationH();
+                                if (y < 0 || y >= h) continue;
+                                for (int j = 0; j < wo; j++) {
+                                    int xx = j * geo.strideW() - geo.paddingW() + b * geo.dilationW();
+                                    if (xx < 0 || xx >= w) continue;
+                                    s += (double) g[((in * o + oc) * ho + i) * wo + j] * x[((in * c + ic) * h + y) * w + xx];
+                                }
+                            }
+                            dw[((oc * c + ic) * kh + a) * kw + b] += s;
+                        }
+                    }
+                }
+            }
+        }
+        return dw;
+    }
+
+    @Test
+    void largeBatchesSplitIntoTasksAndGroupsMatchTheDirectLoops() {
+        // 24 images: 8 tasks of 3, products over groups of 2 and 1 images; every result against the
+        // double-precision loops (the gradients through the adjoint: dx of conv2d is the transposed
+        // convolution of the output gradient, and the other way round)
+        Conv2dGeometry g = Conv2dGeometry.of(1, 1);
+        Tensor x = uniform(101, -1f, 1f, 24, 16, 20, 20), w = uniform(102, -0.3f, 0.3f, 8, 16, 3, 3), b = uniform(103, -1f, 1f, 8);
+        Tensor y = ConvOps.conv2d(x, w, b, g);
+        assertMatches(conv2dReference(x.toArray(), x.shape(), w.toArray(), w.shape(), b.toArray(), g), y.toArray(), "conv2d forward");
+        Tensor grad = uniform(104, -1f, 1f, y.shape());
+        y.backward(grad);
+        float[] gv = grad.toArray();
+        assertMatches(transposedReference(gv, grad.shape(), w.toArray(), w.shape(), null, g), x.grad().toArray(), "conv2d input gradient");
+        assertMatches(weightGradientReference(x.toArray(), x.shape(), gv, grad.shape(), 3, 3, g), w.grad().toArray(), "conv2d weight gradient");
+
+        Conv2dGeometry t = Conv2dGeometry.of(2, 1);
+        Tensor xt = uniform(105, -1f, 1f, 24, 8, 20, 20), wt = uniform(106, -0.3f, 0.3f, 8, 16, 4, 4), bt = uniform(107, -1f, 1f, 16);
+        Tensor yt = ConvOps.convTranspose2d(xt, wt, bt, t);
+        assertArrayEquals(new int[] {24, 16, 40, 40}, yt.shape());
+        assertMatches(transposedReference(xt.toArray(), xt.shape(), wt.toArray(), wt.shape(), bt.toArray(), t), yt.toArray(), "convTranspose2d forward");
+        Tensor gradT = uniform(108, -1f, 1f, yt.shape());
+        yt.backward(gradT);
+        float[] gt = gradT.toArray();
+        assertMatches(conv2dReference(gt, gradT.shape(), wt.toArray(), wt.shape(), null, t), xt.grad().toArray(), "convTranspose2d input gradient");
+        // the weight [C, O, kh, kw] pairs x's channel c with the gradient's channel o, as conv2d's pairs output with input
+        assertMatches(weightGradientReference(gt, gradT.shape(), xt.toArray(), xt.shape(), 4, 4, t), wt.grad().toArray(), "convTranspose2d weight gradient");
     }
 
     @Test
