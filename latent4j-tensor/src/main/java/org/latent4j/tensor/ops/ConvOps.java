@@ -19,19 +19,26 @@ import org.latent4j.tensor.parallel.Parallel;
  * which the same tensor serves the convolution that maps O channels to C and its transpose). Bias [O] or
  * null. {@link Conv2dGeometry} gives stride, padding, dilation and output padding per axis.
  *
- * <p>Implementation: im2col and col2im around the engine's packed GEMM, channels-last. A group of images
- * is copied to channels-last order ([pixel, channel]) and its column matrix has one row per output
- * position and K = kh kw C columns ordered (tap, channel), so im2col copies runs of C (with dilation 1,
- * kw C) contiguous floats instead of gathering single pixels, and one product covers the whole group:
- * [G P, K] x [K, O] for the convolution (P = Ho Wo), [G P, O] x [O, K] for its adjoint (then col2im adds
- * the columns back into image positions: the input gradient, and the forward of the transposed
- * convolution), and [O, G P] x [G P, K] (the first operand a GEMM transpose flag) for the weight gradient.
- * The results go back to NCHW in one transposing copy per image. Measured against the first version,
- * which lowered image by image in NCHW order ([O, K] x [K, P]): its im2col gathered pixels at the stride
- * along rows of 7 to 14 and cost about as much as the products, and its products (n = 49 on the 7 x 7
- * layers, a third of a 32-column panel wasted) ran at 105 GFLOPS on one core where these shapes run
- * at 155-190 (see {@code latent4j bench gemm --serve}). A direct Vector-API convolution was not written:
- * with the copies this cheap, the layers of the VQ-VAE spend most of their time in GEMM at GEMM speed.
+ * <p>Implementation: im2col and col2im around the engine's packed GEMM, channels-last. The images of
+ * the image side (the input of conv2d, the output of convTranspose2d) are copied to channels-last order
+ * with their zero padding ([H + 2 ph, W + 2 pw, C]); a column matrix has one row per output position and
+ * K = kh kw C columns ordered (tap, channel), so im2col copies runs of C (with dilation 1, kw C)
+ * contiguous floats with no bounds tests, and one product covers a group of G images: [G P, K] x [K, O]
+ * for the convolution (P = Ho Wo), [G P, O] x [O, K] for its adjoint (then col2im adds the columns back
+ * into image positions: the input gradient of conv2d, the forward of convTranspose2d), and
+ * [K, G P] x [G P, O] (the columns read through a GEMM transpose flag, not copied) for the weight
+ * gradient. Values go between NCHW and channels-last in one transposing copy per image; the backward
+ * computes both gradients in one pass that shares those copies, and the forward keeps its
+ * channels-last input for the weight gradient.
+ *
+ * <p>Why this and not the first version, which lowered image by image in NCHW order ([O, K] x [K, P]):
+ * on the VQ-VAE's layers (batch 64, 28 x 28 down to 7 x 7) its im2col gathered single pixels along rows
+ * of 7 to 14 and took as long as the products, and its products (n = 49 on the 7 x 7 layers, a third of
+ * the last 32-column panel wasted) ran at 105 GFLOPS on one core where the grouped shapes run at 155-190
+ * ({@code latent4j bench gemm --serve}); a training step of those layers went from 18-30 to 50-56
+ * steps/s. Phase timers on the 7 x 7 and 14 x 14 layers then put 70-78% of their time in GEMM and the
+ * rest in the copies, which bounds what a direct Vector-API convolution could gain there (it would have
+ * to match the GEMM micro-kernel's speed first), so none was written.
  *
  * <p>Work and determinism: the batch is cut into at most {@link #MAX_TASKS} tasks, fixed ranges of whole
  * images (a function of the shapes only), each with its own pooled buffers, and the tasks run on the
@@ -41,7 +48,8 @@ import org.latent4j.tensor.parallel.Parallel;
  *
  * <p>Memory: every temporary (channels-last copies, column matrices, reordered weights, partial sums) is
  * a {@link Tensor#empty} tensor, so inside a {@link org.latent4j.tensor.Workspace} scope they are pooled
- * and a steady-state step allocates none.
+ * and a steady-state step allocates no buffer (what remains is small objects: the tensors' headers and
+ * each GEMM call's bookkeeping).
  */
 public final class ConvOps {
     private ConvOps() {}
@@ -265,9 +273,9 @@ public final class ConvOps {
 
         Buffers(Lowering low) {
             int g = low.groupSize();
-            imageStride = g * low.paddedSize();
-            columnStride = low.identity ? 0 : g * low.p * low.k;
-            sideStride = g * low.sideSize();
+            imageStride = Math.multiplyExact(g, low.paddedSize());
+            columnStride = low.identity ? 0 : Math.multiplyExact(g, Math.multiplyExact(low.p, low.k));
+            sideStride = Math.multiplyExact(g, low.sideSize());
             image = Tensor.empty(low.tasks, imageStride);
             columns = low.identity ? image : Tensor.empty(low.tasks, columnStride);
             side = Tensor.empty(low.tasks, sideStride);
