@@ -50,7 +50,10 @@ class ConvOpsTest {
                 new Case("pointwise strided padded", 1, 3, 5, 4, 2, 1, 1, geo(2, 2, 1, 1, 1, 1), true),
                 new Case("k4 s2 p1 (VQ-VAE encoder)", 3, 2, 10, 10, 3, 4, 4, Conv2dGeometry.of(2, 1), true),
                 new Case("1 output channel", 3, 3, 6, 7, 1, 2, 2, geo(1, 2, 0, 1, 1, 1), true),
-                new Case("kernel as large as the padded input", 2, 2, 3, 4, 2, 5, 6, geo(1, 1, 1, 1, 1, 1), true));
+                new Case("kernel as large as the padded input", 2, 2, 3, 4, 2, 5, 6, geo(1, 1, 1, 1, 1, 1), true),
+                // 4 channels and more: im2col copies runs of channels instead of going column by column
+                new Case("5 channels s2 p1 d(1,2) 3x2", 2, 5, 9, 8, 3, 3, 2, geo(2, 2, 1, 1, 1, 2), true),
+                new Case("6 channels p2 d2", 1, 6, 7, 7, 2, 3, 3, geo(1, 1, 2, 2, 2, 2), false));
     }
 
     /** Transposed cases; output padding below the stride, and below the dilation with stride 1. */
@@ -63,7 +66,9 @@ class ConvOpsTest {
                 new Case("stride 1 op below dilation", 2, 2, 3, 4, 3, 3, 3, geo(1, 1, 1, 1, 2, 2).withOutputPadding(1), true),
                 new Case("pointwise", 3, 4, 4, 5, 2, 1, 1, Conv2dGeometry.DEFAULT, true),
                 new Case("k4 s2 p1 (VQ-VAE decoder)", 3, 3, 5, 5, 2, 4, 4, Conv2dGeometry.of(2, 1), true),
-                new Case("1 output channel s2", 3, 3, 3, 4, 1, 4, 4, Conv2dGeometry.of(2, 1).withOutputPadding(1), true));
+                new Case("1 output channel s2", 3, 3, 3, 4, 1, 4, 4, Conv2dGeometry.of(2, 1).withOutputPadding(1), true),
+                new Case("5 output channels s2 d(1,2) op1", 2, 3, 4, 4, 5, 3, 3, geo(2, 2, 1, 1, 1, 2).withOutputPadding(1), true),
+                new Case("6 output channels p2 d2", 1, 2, 3, 4, 6, 3, 2, geo(1, 1, 2, 2, 2, 2), false));
     }
 
     static int convOut(int in, int k, int s, int p, int d) {
@@ -297,7 +302,7 @@ class ConvOpsTest {
     @Test
     void forwardAndGradientsMatchPyTorch() throws IOException {
         List<TorchCase> cases = torchCases();
-        assertEquals(8, cases.size(), "cases in conv_reference.txt");
+        assertEquals(10, cases.size(), "cases in conv_reference.txt");
         int transposed = 0;
         for (TorchCase tc : cases) {
             Map<String, Tensor> t = tc.tensors();
@@ -319,7 +324,7 @@ class ConvOpsTest {
             assertClose(t.get("grad_weight").toArray(), w.grad().toArray(), 2e-6);
             if (b != null) assertClose(t.get("grad_bias").toArray(), b.grad().toArray(), 2e-6);
         }
-        assertEquals(4, transposed);
+        assertEquals(5, transposed);
     }
 
     // ------------------------------------------------------------------ determinism, pooling, kernels

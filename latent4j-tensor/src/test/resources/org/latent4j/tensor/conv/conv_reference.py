@@ -22,6 +22,9 @@ CASES = [
     ("conv_transpose2d", "k4-s2-p1", (1, 4, 3, 3), (4, 1, 4, 4), True, (2, 2), (1, 1), (1, 1), (0, 0)),
     ("conv_transpose2d", "outpad-below-dilation-no-bias", (2, 2, 3, 4), (2, 3, 3, 3), False, (1, 1), (1, 1), (2, 2), (1, 1)),
     ("conv_transpose2d", "pointwise", (2, 3, 4, 4), (3, 2, 1, 1), True, (1, 1), (0, 0), (1, 1), (0, 0)),
+    # 4 channels and more on the image side (conv2d's input, conv_transpose2d's output): runs of channels
+    ("conv2d", "six-channels-strided-dilated", (2, 6, 8, 7), (3, 6, 3, 2), True, (2, 1), (1, 2), (2, 2), (0, 0)),
+    ("conv_transpose2d", "five-outputs-strided-dilated", (2, 3, 3, 4), (3, 5, 3, 3), True, (2, 2), (1, 1), (1, 2), (1, 1)),
 ]
 
 
