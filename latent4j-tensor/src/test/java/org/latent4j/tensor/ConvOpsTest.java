@@ -207,13 +207,21 @@ class ConvOpsTest {
 
     @Test
     void gradientsAccumulateWhenTensorsAreUsedTwice() {
-        // the second use of x, weight and bias adds to the gradient the first one wrote (accumulateInto's add path)
+        // x, weight and bias each feed two convolutions directly: the second backward adds to the gradient
+        // the first one wrote (accumulateInto's add path, for x through the transposing copies that add)
         Conv2dGeometry g = Conv2dGeometry.of(2, 1);
-        assertGradients(a -> ConvOps.conv2d(a[0], a[1], a[2], g).add(ConvOps.conv2d(a[0].mul(0.5f), a[1], a[2], g).square()),
+        assertGradients(a -> ConvOps.conv2d(a[0], a[1], a[2], g).add(ConvOps.conv2d(a[0], a[1], null, g).square())
+                        .add(ConvOps.conv2d(a[0].mul(0.5f), a[1], a[2], g)),
                 randn(1, 2, 3, 6, 6), randn(2, 4, 3, 3, 3), randn(3, 4));
+        // 6 input channels: the same with im2col's runs of channels
+        assertGradients(a -> ConvOps.conv2d(a[0], a[1], a[2], g).add(ConvOps.conv2d(a[0], a[1], null, g).square()),
+                randn(7, 2, 6, 5, 6), randn(8, 3, 6, 3, 3), randn(9, 3));
         Conv2dGeometry t = Conv2dGeometry.of(2, 1).withOutputPadding(1);
-        assertGradients(a -> ConvOps.convTranspose2d(a[0], a[1], a[2], t).add(ConvOps.convTranspose2d(a[0].square(), a[1], a[2], t)),
+        assertGradients(a -> ConvOps.convTranspose2d(a[0], a[1], a[2], t).add(ConvOps.convTranspose2d(a[0], a[1], null, t).square())
+                        .add(ConvOps.convTranspose2d(a[0].square(), a[1], a[2], t)),
                 randn(4, 2, 3, 3, 4), randn(5, 3, 2, 3, 3), randn(6, 2));
+        assertGradients(a -> ConvOps.convTranspose2d(a[0], a[1], a[2], t).add(ConvOps.convTranspose2d(a[0], a[1], null, t).square()),
+                randn(10, 2, 3, 3, 4), randn(11, 3, 5, 3, 3), randn(12, 5));
     }
 
     @Test
