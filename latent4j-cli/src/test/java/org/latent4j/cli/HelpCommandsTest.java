@@ -18,8 +18,8 @@ class HelpCommandsTest {
             "reconstruct", List.of("n", "columns", "out", "json"),
             "interpolate", List.of("pairs", "steps", "out", "json"),
             "traverse", List.of("image", "dims", "steps", "range", "out", "json"),
-            "bench", List.of("sizes", "shapes", "threads", "repeat", "batch", "layers", "steps", "warmup", "cases", "epochs", "nll-k", "limit",
-                    "eval", "data", "seed", "json", "d", "codes", "serve"));
+            "bench", List.of("sizes", "shapes", "threads", "repeat", "batch", "layers", "dim", "head-kernel", "steps", "warmup", "cases", "epochs", "nll-k",
+                    "limit", "eval", "data", "seed", "json", "d", "codes", "serve"));
 
     @Test
     void everyCommandPrintsItsUsageAndOptions() {

@@ -81,7 +81,10 @@ public final class Parallel {
             return;
         }
         Pool p = pool();
-        if (!p.lock.tryLock()) {
+        // The caller of a job runs its tasks too, and the lock is reentrant: without the first test, a task
+        // on the caller that itself calls forEach (a per-image GEMM inside a convolution's image loop) would
+        // start a second job over the first instead of running serially like the same task on a worker.
+        if (p.lock.isHeldByCurrentThread() || !p.lock.tryLock()) {
             for (int i = 0; i < tasks; i++) body.accept(i);
             return;
         }
