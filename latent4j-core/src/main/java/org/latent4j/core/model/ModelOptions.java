@@ -5,6 +5,7 @@ import java.util.List;
 import org.latent4j.core.distributions.LikelihoodKind;
 import org.latent4j.core.distributions.PosteriorParameterisation;
 import org.latent4j.core.nn.Activation;
+import org.latent4j.core.nn.ConvArchitecture;
 
 /**
  * The model options several kinds share, each declared once (so {@code train --help} describes it once), with the
@@ -28,6 +29,13 @@ public final class ModelOptions {
     public static final ModelOption SAMPLES = new ModelOption("k", "N",
             "samples per example: the bound's k for iwae and for hvae with --objective iwae (default 5), the k-sample ELBO otherwise (default 1)");
 
+    public static final ModelOption ARCH = new ModelOption("arch", "NAME",
+            "mlp (default) or conv: for images, convolutional encoder and decoder (default 4x4 convolutions of stride 2 with --channels "
+                    + "32,64 feature maps: 28x28 -> 14x14 -> 7x7, mirrored by transposed convolutions); --hidden then sizes the layers between "
+                    + "the feature maps and the code");
+    public static final ModelOption CHANNELS = new ModelOption("channels", "A,B,...",
+            "feature maps of each convolution of --arch conv (default 32,64; one stride-2 convolution per entry)");
+
     /** The defaults of the shared options. */
     public static final int DEFAULT_LATENT = 16;
     public static final List<Integer> DEFAULT_HIDDEN = List.of(512, 256);
@@ -39,6 +47,22 @@ public final class ModelOptions {
     public static List<Integer> hidden(OptionValues o) {
         int[] h = o.integers(HIDDEN.name(), DEFAULT_HIDDEN.stream().mapToInt(Integer::intValue).toArray(), 1, 1_000_000);
         return Arrays.stream(h).boxed().toList();
+    }
+
+    /** The convolutional architecture of {@code --arch conv} for the data's images, or null for {@code --arch mlp}. */
+    public static ConvArchitecture conv(OptionValues o, DataShape data) {
+        String arch = o.choice(ARCH.name(), "mlp", List.of("mlp", "conv"));
+        if (arch.equals("mlp")) {
+            o.require(!o.has(CHANNELS.name()), "--channels sizes the convolutions of --arch conv");
+            return null;
+        }
+        o.require(data.isImage(), "--arch conv needs images, and the data have no image shape (vectors: use --arch mlp)");
+        int[] c = o.integers(CHANNELS.name(), new int[] {32, 64}, 1, 100_000);
+        try {
+            return ConvArchitecture.of(data.imageShape()).withChannels(Arrays.stream(c).boxed().toList());
+        } catch (IllegalArgumentException e) {
+            throw new OptionValues.OptionException(o.who() + ": --arch conv: " + e.getMessage());
+        }
     }
 
     public static Activation activation(OptionValues o) {

@@ -31,6 +31,7 @@ import org.latent4j.core.model.ModelKinds;
 import org.latent4j.core.distributions.PosteriorParameterisation;
 import org.latent4j.core.model.vae.VaeConfig;
 import org.latent4j.core.nn.Activation;
+import org.latent4j.core.nn.ConvArchitecture;
 import org.latent4j.tensor.GradMode;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.random.Rng;
@@ -77,6 +78,19 @@ class PyTorchLoadsSavedModelsTest {
         return m;
     }
 
+    /** A 1x10x9 image model with two convolutions (sizes 10x9 -> 5x4 -> 2x2, so the decoder needs output padding). */
+    private static LatentModel convModel(String kind) {
+        ConvArchitecture conv = ConvArchitecture.of(new int[] {10, 9}).withChannels(List.of(3, 5));
+        Record config = kind.equals("ae") ? AutoencoderConfig.of(90, 3).withHidden(List.of(6)).withActivation(Activation.RELU).withConv(conv)
+                : VaeConfig.of(90, 3).withHidden(List.of(7)).withActivation(Activation.TANH).withConv(conv);
+        LatentModel m = ModelKinds.get(kind).createFrom(config, new Rng(14));
+        Rng r = new Rng(15);
+        m.namedParameters().forEach((name, t) -> {
+            if (name.endsWith("bias")) t.copyFrom(r.normal(0f, 0.5f, t.shape()));
+        });
+        return m;
+    }
+
     private static Tensor condition(LatentModel m, int n) {
         if (m.conditionClasses() == 0) return null;
         int[] labels = new int[n];
@@ -91,13 +105,13 @@ class PyTorchLoadsSavedModelsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ae", "vae", "beta-vae", "iwae", "cvae", "hvae"})
+    @ValueSource(strings = {"ae", "vae", "beta-vae", "iwae", "cvae", "hvae", "ae-conv", "vae-conv"})
     void torchLoadsTheStateDictAndComputesTheSame(String kind) throws Exception {
-        LatentModel model = model(kind);
+        LatentModel model = kind.endsWith("-conv") ? convModel(kind.replace("-conv", "")) : model(kind);
         Path dir = tmp.resolve(kind);
         ModelStore.save(dir, model, new ModelStore.DataPreprocessing("synthetic", null, ModelStore.SCALING_NONE, null, Binarization.NONE), null, null);
         int n = 9;
-        Tensor x = new Rng(13).normal(0f, 1f, n, D);
+        Tensor x = new Rng(13).normal(0f, 1f, n, model.dataDim());
         NpyWriter.write(dir.resolve("input.npy"), x);
         Path out = Files.createDirectories(tmp.resolve(kind + "-torch"));
         Process p = new ProcessBuilder(PYTHON, script.toString(), dir.toString(), dir.resolve("input.npy").toString(), out.toString())
@@ -111,7 +125,7 @@ class PyTorchLoadsSavedModelsTest {
             LatentCode code = model.encode(x, c);
             DiagonalGaussian q = code instanceof LatentCode.Gaussian g ? g.posterior() : null;
             switch (kind) {
-                case "ae" -> mine.put("encoder", code.vector());
+                case "ae", "ae-conv" -> mine.put("encoder", code.vector());
                 case "hvae" -> {
                     mine.put("encoder", rawHead(q, PosteriorParameterisation.LOG_STD));
                     DiagonalGaussian q2 = ((GaussianMlp) model.namedModules().get("encoder2")).forward(q.mean());

@@ -58,6 +58,41 @@ class ModelKindContractTest {
         return new Batch(data.x(), m.conditionClasses() == 0 ? null : m.labelCondition(data.labels()));
     }
 
+    /** 8x8 binary images in 3 classes, for the convolutional architecture. */
+    private static final DataShape IMAGES = new DataShape(64, new int[] {8, 8}, CLASSES, true);
+
+    static Stream<ModelKind<?>> convolutionalKinds() {
+        return kinds().filter(k -> k.options().contains(ModelOptions.ARCH));
+    }
+
+    @ParameterizedTest
+    @MethodSource("convolutionalKinds")
+    void theConvolutionalArchitectureTrainsSavesAndLoads(ModelKind<?> kind, @TempDir Path dir) throws IOException {
+        Map<String, String> o = new LinkedHashMap<>(small(kind).values());
+        o.put("arch", "conv");
+        o.put("channels", "3,4");
+        // black pixels and zero biases put ReLU's pre-activations exactly on its kink, where finite differences disagree
+        o.put("activation", "tanh");
+        Record config = kind.configure(new OptionValues("test", o), IMAGES);
+        LatentModel m = kind.createFrom(config, new Rng(21));
+        assertTrue(m.namedParameters().containsKey("encoder_conv.0.weight") && m.namedParameters().containsKey("decoder_conv.1.weight"),
+                m.namedParameters().keySet().toString());
+        assertArrayEquals(new int[] {3, 1, 4, 4}, m.namedParameters().get("encoder_conv.0.weight").shape(), "torch.nn.Conv2d's layout");
+        assertArrayEquals(new int[] {3, 1, 4, 4}, m.namedParameters().get("decoder_conv.1.weight").shape(), "torch.nn.ConvTranspose2d's layout");
+        var data = ModelFixtures.binary(4, 64, CLASSES, 22);
+        Batch b = new Batch(data.x(), m.conditionClasses() == 0 ? null : m.labelCondition(data.labels()));
+        m.initialise(TrainingData.of(data.x()), new Rng(23));
+        assertArrayEquals(new int[] {4, 64}, m.reconstruct(b.x(), b.condition()).shape());
+        ModelFixtures.assertLossGradients(m, b, new TrainingProgress(0, 0, 1), 24);
+        ModelStore.save(dir, m, new ModelStore.DataPreprocessing("synthetic", new int[] {8, 8}, ModelStore.SCALING_NONE, null, Binarization.NONE), null, null);
+        LatentModel loaded = ModelStore.load(dir).model();
+        try (var noGrad = GradMode.disabled()) {
+            assertArrayEquals(m.reconstruct(b.x(), b.condition()).toArray(), loaded.reconstruct(b.x(), b.condition()).toArray());
+        }
+        var e = assertThrows(OptionValues.OptionException.class, () -> kind.configure(new OptionValues("test", o), SHAPE));
+        assertTrue(e.getMessage().contains("--arch conv needs images"), e.getMessage());
+    }
+
     @Test
     void theLibrarysKindsAreRegisteredOnceEachInOrder() {
         assertEquals(List.of("ae", "vae", "beta-vae", "iwae", "cvae", "hvae"), ModelKinds.names().subList(0, 6));

@@ -65,19 +65,85 @@ class GaussianMlp(nn.Module):
         return self.net(x)
 
 
+class ConvEncoder(nn.ModuleList):
+    """Latent4j's ConvEncoder: convolutions, each followed by the activation, on images [C, H, W] flattened."""
+
+    def __init__(self, a, activation):
+        chans = [a["image"][0]] + a["channels"]
+        super().__init__(nn.Conv2d(i, o, a["kernel"], a["stride"], a["padding"]) for i, o in zip(chans[:-1], chans[1:]))
+        object.__setattr__(self, "activation", ACTIVATIONS[activation]())
+        self.image = a["image"]
+
+    def forward(self, x):
+        h = x.reshape(x.shape[0], *self.image)
+        for layer in self:
+            h = self.activation(layer(h))
+        return h.reshape(h.shape[0], -1)
+
+
+def conv_sizes(a):
+    sizes = [tuple(a["image"][1:])]
+    for _ in a["channels"]:
+        h, w = sizes[-1]
+        sizes.append(((h + 2 * a["padding"] - a["kernel"]) // a["stride"] + 1, (w + 2 * a["padding"] - a["kernel"]) // a["stride"] + 1))
+    return sizes
+
+
+class ConvDecoder(nn.Module):
+    """Latent4j's ConvDecoder: the activation on its input, transposed convolutions (output padding chosen to give the
+    encoder's sizes back) with the activation between them, then a bias per output feature."""
+
+    def __init__(self, a, activation):
+        super().__init__()
+        sizes, chans, n = conv_sizes(a), a["channels"], len(a["channels"])
+        layers = []
+        for i in range(n):
+            frm, to = sizes[n - i], sizes[n - 1 - i]
+            out = a["image"][0] if i == n - 1 else chans[n - 2 - i]
+            pad = tuple(t - ((f - 1) * a["stride"] - 2 * a["padding"] + a["kernel"]) for f, t in zip(frm, to))
+            layers.append(nn.ConvTranspose2d(chans[n - 1 - i], out, a["kernel"], a["stride"], a["padding"], output_padding=pad))
+        # named "0", "1", ... directly under the decoder, as Latent4j names them
+        for i, layer in enumerate(layers):
+            self.add_module(str(i), layer)
+        object.__setattr__(self, "layers", layers)
+        self.output_bias = nn.Parameter(torch.zeros(a["image"][0] * a["image"][1] * a["image"][2]))
+        object.__setattr__(self, "activation", ACTIVATIONS[activation]())
+        self.shape = (chans[-1],) + sizes[-1]
+
+    def forward(self, f):
+        h = self.activation(f.reshape(f.shape[0], *self.shape))
+        for i, layer in enumerate(self.layers):
+            h = layer(h)
+            if i < len(self.layers) - 1:
+                h = self.activation(h)
+        return h.reshape(h.shape[0], -1) + self.output_bias
+
+
+def features(a):
+    h, w = conv_sizes(a)[-1]
+    return a["channels"][-1] * h * w
+
+
 def build(kind, c):
     m = nn.Module()
+    conv = (c["vae"] if kind == "cvae" else c).get("conv")
+    if conv is not None:
+        v = c["vae"] if kind == "cvae" else c
+        m.encoder_conv = ConvEncoder(conv, v["activation"])
+        m.decoder_conv = ConvDecoder(conv, v["activation"])
     if kind in ("vae", "beta-vae", "iwae", "cvae"):
         v = c["vae"] if kind == "cvae" else c
         cond = c["conditionDim"] if kind == "cvae" else 0
-        m.encoder = GaussianMlp([v["dataDim"] + cond] + v["encoderHidden"] + [2 * v["latentDim"]], v["activation"])
-        m.decoder = Mlp([v["latentDim"] + cond] + v["decoderHidden"] + [v["dataDim"]], v["activation"])
+        data = features(conv) if conv is not None else v["dataDim"]
+        m.encoder = GaussianMlp([data + cond] + v["encoderHidden"] + [2 * v["latentDim"]], v["activation"])
+        m.decoder = Mlp([v["latentDim"] + cond] + v["decoderHidden"] + [data], v["activation"])
         if v["likelihood"] == "GAUSSIAN_LEARNED":
             m.likelihood = nn.Module()
             m.likelihood.log_var = nn.Parameter(torch.zeros(v["dataDim"]))
     elif kind == "ae":
-        m.encoder = Mlp([c["dataDim"]] + c["encoderHidden"] + [c["latentDim"]], c["activation"])
-        m.decoder = Mlp([c["latentDim"]] + c["decoderHidden"] + [c["dataDim"]], c["activation"])
+        data = features(conv) if conv is not None else c["dataDim"]
+        m.encoder = Mlp([data] + c["encoderHidden"] + [c["latentDim"]], c["activation"])
+        m.decoder = Mlp([c["latentDim"]] + c["decoderHidden"] + [data], c["activation"])
     elif kind == "hvae":
         a = c["activation"]
         m.encoder1 = GaussianMlp([c["dataDim"]] + c["hidden1"] + [2 * c["latent1Dim"]], a)
@@ -98,7 +164,11 @@ def main():
     x = torch.from_numpy(np.load(input_path))
     out = {}
     with torch.no_grad():
-        if kind in ("vae", "beta-vae", "iwae"):
+        if config["config"].get("conv") is not None:
+            enc = m.encoder(m.encoder_conv(x))
+            out["encoder"] = enc
+            out["decoder"] = m.decoder_conv(m.decoder(enc[:, : c["latentDim"]]))
+        elif kind in ("vae", "beta-vae", "iwae"):
             out["encoder"] = m.encoder(x)
             out["decoder"] = m.decoder(out["encoder"][:, : c["latentDim"]])
         elif kind == "cvae":

@@ -8,6 +8,9 @@ import org.latent4j.core.model.LatentModel;
 import org.latent4j.core.model.LossResult;
 import org.latent4j.core.model.TrainingData;
 import org.latent4j.core.model.TrainingProgress;
+import org.latent4j.core.nn.ConvArchitecture;
+import org.latent4j.core.nn.ConvDecoder;
+import org.latent4j.core.nn.ConvEncoder;
 import org.latent4j.core.nn.Mlp;
 import org.latent4j.tensor.Shape;
 import org.latent4j.tensor.ShapeException;
@@ -21,16 +24,24 @@ import org.latent4j.tensor.random.Rng;
  */
 public final class Autoencoder extends LatentModel {
     private final AutoencoderConfig config;
+    private final ConvEncoder encoderConv;
     private final Mlp encoder;
     private final Mlp decoder;
+    private final ConvDecoder decoderConv;
     private final Likelihood likelihood;
 
     public Autoencoder(AutoencoderConfig config, Rng rng) {
         this.config = config;
-        this.encoder = child("encoder", new Mlp(config.dataDim(), ints(config.encoderHidden()), config.latentDim(), config.activation(), rng));
+        ConvArchitecture conv = config.conv();
+        this.encoderConv = conv == null ? null : child("encoder_conv", new ConvEncoder(conv, config.activation(), rng));
+        int features = conv == null ? config.dataDim() : conv.features();
+        this.encoder = child("encoder", new Mlp(features, ints(config.encoderHidden()), config.latentDim(), config.activation(), rng));
         Likelihood lik = config.likelihood().create(config.dataDim(), config.likelihoodSigma());
-        this.decoder = child("decoder", new Mlp(config.latentDim(), ints(config.decoderHidden()),
-                config.dataDim() * lik.parametersPerFeature(), config.activation(), rng));
+        int p = lik.parametersPerFeature();
+        this.decoder = child("decoder", new Mlp(config.latentDim(), ints(config.decoderHidden()), conv == null ? config.dataDim() * p : features,
+                config.activation(), rng));
+        this.decoderConv = conv == null ? null
+                : child("decoder_conv", new ConvDecoder(conv, conv.channels().getLast(), conv.image().get(0) * p, config.activation(), true, rng));
         this.likelihood = child("likelihood", lik);
     }
 
@@ -42,13 +53,13 @@ public final class Autoencoder extends LatentModel {
         if (x.rank() != 2 || x.dim(1) != config.dataDim()) {
             throw new ShapeException("ae: data " + Shape.str(x.shape()) + " must be [batch, " + config.dataDim() + "]");
         }
-        return encoder.forward(x);
+        return encoder.forward(encoderConv == null ? x : encoderConv.forward(x));
     }
 
     @Override
     public LossResult loss(Batch batch, TrainingProgress progress, Rng rng) {
         noCondition(batch.condition(), "loss");
-        Tensor recon = likelihood.logProb(decoder.forward(code(batch.x())), batch.x()).mean().neg();
+        Tensor recon = likelihood.logProb(decodeCode(code(batch.x())), batch.x()).mean().neg();
         return new LossResult(recon, recon, Tensor.scalar(0f), Map.of());
     }
 
@@ -64,7 +75,12 @@ public final class Autoencoder extends LatentModel {
         if (z.rank() < 2 || z.dim(z.rank() - 1) != config.latentDim()) {
             throw new ShapeException("ae.decode: latents " + Shape.str(z.shape()) + " must be [..., " + config.latentDim() + "]");
         }
-        return decoder.forward(z);
+        return decodeCode(z);
+    }
+
+    private Tensor decodeCode(Tensor z) {
+        Tensor out = decoder.forward(z);
+        return decoderConv == null ? out : decoderConv.forward(out);
     }
 
     private static void noCondition(Tensor condition, String op) {
@@ -74,7 +90,7 @@ public final class Autoencoder extends LatentModel {
     /** The decoder starts at the training data's mean (the IWAE paper's initialisation of its output bias). */
     @Override
     public void initialise(TrainingData data, Rng rng) {
-        likelihood.initialiseOutputBias(decoder.outputLayer().bias(), data.featureMeans());
+        likelihood.initialiseOutputBias(decoderConv == null ? decoder.outputLayer().bias() : decoderConv.outputBias(), data.featureMeans());
     }
 
     @Override

@@ -5,6 +5,7 @@ import org.latent4j.core.distributions.LikelihoodKind;
 import org.latent4j.core.io.Json;
 import org.latent4j.core.model.ConfigChecks;
 import org.latent4j.core.nn.Activation;
+import org.latent4j.core.nn.ConvArchitecture;
 
 /**
  * A deterministic autoencoder: x -> encoder -> code z -> decoder -> likelihood parameters, trained on
@@ -17,13 +18,18 @@ import org.latent4j.core.nn.Activation;
  * @param activation      hidden non-linearity, default tanh
  * @param likelihood      p(x|z), default Bernoulli
  * @param likelihoodSigma standard deviation of {@link LikelihoodKind#GAUSSIAN_FIXED}, default 1
+ * @param conv           convolutional encoder and decoder for images (the hidden sizes then lie between the
+ *                       convolutions' features and the latent code), or null for MLPs (the default)
  */
 public record AutoencoderConfig(@Json.Required int dataDim, @Json.Required int latentDim, List<Integer> encoderHidden, List<Integer> decoderHidden,
-                                Activation activation, LikelihoodKind likelihood, double likelihoodSigma) {
+                                Activation activation, LikelihoodKind likelihood, double likelihoodSigma, ConvArchitecture conv) {
     private static final String NAME = "AutoencoderConfig";
 
     public AutoencoderConfig {
         ConfigChecks.positive(NAME, "dataDim", dataDim);
+        if (conv != null && conv.imageFeatures() != dataDim) {
+            throw new IllegalArgumentException(NAME + ".conv takes images of " + conv.image() + " = " + conv.imageFeatures() + " features, but dataDim is " + dataDim);
+        }
         ConfigChecks.positive(NAME, "latentDim", latentDim);
         encoderHidden = ConfigChecks.hidden(NAME, "encoderHidden", encoderHidden);
         decoderHidden = decoderHidden == null ? ConfigChecks.mirror(encoderHidden) : ConfigChecks.hidden(NAME, "decoderHidden", decoderHidden);
@@ -33,7 +39,7 @@ public record AutoencoderConfig(@Json.Required int dataDim, @Json.Required int l
     }
 
     public static AutoencoderConfig of(int dataDim, int latentDim) {
-        return new AutoencoderConfig(dataDim, latentDim, List.of(200, 200), null, Activation.TANH, LikelihoodKind.BERNOULLI, 1.0);
+        return new AutoencoderConfig(dataDim, latentDim, List.of(200, 200), null, Activation.TANH, LikelihoodKind.BERNOULLI, 1.0, null);
     }
 
     /** The defaults of every field a saved config may lack (the dimensions are required). */
@@ -42,14 +48,19 @@ public record AutoencoderConfig(@Json.Required int dataDim, @Json.Required int l
     }
 
     public AutoencoderConfig withHidden(List<Integer> encoder) {
-        return new AutoencoderConfig(dataDim, latentDim, encoder, null, activation, likelihood, likelihoodSigma);
+        return new AutoencoderConfig(dataDim, latentDim, encoder, null, activation, likelihood, likelihoodSigma, conv);
     }
 
     public AutoencoderConfig withActivation(Activation a) {
-        return new AutoencoderConfig(dataDim, latentDim, encoderHidden, decoderHidden, a, likelihood, likelihoodSigma);
+        return new AutoencoderConfig(dataDim, latentDim, encoderHidden, decoderHidden, a, likelihood, likelihoodSigma, conv);
     }
 
     public AutoencoderConfig withLikelihood(LikelihoodKind kind, double sigma) {
-        return new AutoencoderConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, kind, sigma);
+        return new AutoencoderConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, kind, sigma, conv);
+    }
+
+    /** Convolutional encoder and decoder of this architecture (null for MLPs). */
+    public AutoencoderConfig withConv(ConvArchitecture c) {
+        return new AutoencoderConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, c);
     }
 }

@@ -32,7 +32,8 @@ public final class AutoencoderKind implements ModelKind<AutoencoderConfig> {
 
     @Override
     public List<ModelOption> options() {
-        return List.of(ModelOptions.LATENT, ModelOptions.HIDDEN, ModelOptions.ACTIVATION, ModelOptions.LIKELIHOOD, ModelOptions.SIGMA);
+        return List.of(ModelOptions.LATENT, ModelOptions.HIDDEN, ModelOptions.ACTIVATION, ModelOptions.LIKELIHOOD, ModelOptions.SIGMA, ModelOptions.ARCH,
+                ModelOptions.CHANNELS);
     }
 
     @Override
@@ -43,7 +44,7 @@ public final class AutoencoderKind implements ModelKind<AutoencoderConfig> {
     @Override
     public AutoencoderConfig configure(OptionValues o, DataShape data) {
         return new AutoencoderConfig(data.features(), ModelOptions.latent(o), ModelOptions.hidden(o), null, ModelOptions.activation(o),
-                ModelOptions.likelihood(o, data), ModelOptions.sigma(o, data));
+                ModelOptions.likelihood(o, data), ModelOptions.sigma(o, data), ModelOptions.conv(o, data));
     }
 
     @Override

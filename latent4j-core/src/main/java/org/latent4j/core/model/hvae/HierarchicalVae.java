@@ -15,6 +15,9 @@ import org.latent4j.core.model.LossResult;
 import org.latent4j.core.model.PriorSampling;
 import org.latent4j.core.model.TrainingData;
 import org.latent4j.core.model.TrainingProgress;
+import org.latent4j.core.nn.ConvArchitecture;
+import org.latent4j.core.nn.ConvDecoder;
+import org.latent4j.core.nn.ConvEncoder;
 import org.latent4j.core.nn.GaussianMlp;
 import org.latent4j.core.nn.Mlp;
 import org.latent4j.tensor.Shape;
@@ -31,6 +34,8 @@ import org.latent4j.tensor.random.Rng;
  */
 public final class HierarchicalVae extends LatentModel implements LikelihoodBound, PriorSampling, GaussianHierarchy {
     private final HierarchicalVaeConfig config;
+    private final ConvEncoder encoderConv;
+    private final ConvDecoder decoderConv;
     private final GaussianMlp encoder1;
     private final GaussianMlp encoder2;
     private final GaussianMlp decoder2;
@@ -42,12 +47,17 @@ public final class HierarchicalVae extends LatentModel implements LikelihoodBoun
         this.config = config;
         var act = config.activation();
         var post = config.posterior();
-        this.encoder1 = child("encoder1", new GaussianMlp(config.dataDim(), config.hidden1(), config.latent1Dim(), act, post, rng));
+        ConvArchitecture conv = config.conv();
+        this.encoderConv = conv == null ? null : child("encoder_conv", new ConvEncoder(conv, act, rng));
+        int features = conv == null ? config.dataDim() : conv.features();
+        this.encoder1 = child("encoder1", new GaussianMlp(features, config.hidden1(), config.latent1Dim(), act, post, rng));
         this.encoder2 = child("encoder2", new GaussianMlp(config.latent1Dim(), config.hidden2(), config.latent2Dim(), act, post, rng));
         this.decoder2 = child("decoder2", new GaussianMlp(config.latent2Dim(), ConfigChecks.mirror(config.hidden2()), config.latent1Dim(), act, post, rng));
         Likelihood lik = config.likelihood().create(config.dataDim(), config.likelihoodSigma());
+        int p = lik.parametersPerFeature();
         this.decoder1 = child("decoder1", new Mlp(config.latent1Dim(), ConfigChecks.mirror(config.hidden1()).stream().mapToInt(Integer::intValue).toArray(),
-                config.dataDim() * lik.parametersPerFeature(), act, rng));
+                conv == null ? config.dataDim() * p : features, act, rng));
+        this.decoderConv = conv == null ? null : child("decoder_conv", new ConvDecoder(conv, conv.channels().getLast(), conv.image().get(0) * p, act, true, rng));
         this.likelihood = child("likelihood", lik);
         this.prior = standardPrior(config.latent2Dim());
     }
@@ -60,7 +70,7 @@ public final class HierarchicalVae extends LatentModel implements LikelihoodBoun
         DiagonalGaussian q2 = encoder2.forward(z1);
         Tensor z2 = q2.rsample(rng);
         DiagonalGaussian p1 = decoder2.forward(z2);
-        Tensor params = decoder1.forward(z1);
+        Tensor params = decode(z1, null);
         Tensor logPx = likelihood.logProb(params, x);
         Tensor logW = logPx.add(p1.logProb(z1)).add(prior.logProb(z2)).sub(q1.logProb(z1)).sub(q2.logProb(z2));
         return new Draw(z1, params, logPx, logW);
@@ -102,7 +112,7 @@ public final class HierarchicalVae extends LatentModel implements LikelihoodBoun
         if (x.rank() != 2 || x.dim(1) != config.dataDim()) {
             throw new ShapeException("hvae: data " + Shape.str(x.shape()) + " must be [batch, " + config.dataDim() + "]");
         }
-        return encoder1.forward(x);
+        return encoder1.forward(encoderConv == null ? x : encoderConv.forward(x));
     }
 
     /**
@@ -132,7 +142,8 @@ public final class HierarchicalVae extends LatentModel implements LikelihoodBoun
         if (z1.rank() < 2 || z1.dim(z1.rank() - 1) != config.latent1Dim()) {
             throw new ShapeException("hvae.decode: latents " + Shape.str(z1.shape()) + " must be [..., " + config.latent1Dim() + "]");
         }
-        return decoder1.forward(z1);
+        Tensor out = decoder1.forward(z1);
+        return decoderConv == null ? out : decoderConv.forward(out);
     }
 
     /** Ancestral sampling: z2 ~ N(0, I), z1 ~ p(z1|z2), then the parameters of p(x|z1). */
@@ -151,7 +162,7 @@ public final class HierarchicalVae extends LatentModel implements LikelihoodBoun
     /** The decoder starts at the training data's mean (the IWAE paper's initialisation of its output bias). */
     @Override
     public void initialise(TrainingData data, Rng rng) {
-        likelihood.initialiseOutputBias(decoder1.outputLayer().bias(), data.featureMeans());
+        likelihood.initialiseOutputBias(decoderConv == null ? decoder1.outputLayer().bias() : decoderConv.outputBias(), data.featureMeans());
     }
 
     @Override

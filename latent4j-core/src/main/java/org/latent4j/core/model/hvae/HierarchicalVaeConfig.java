@@ -6,6 +6,7 @@ import org.latent4j.core.distributions.PosteriorParameterisation;
 import org.latent4j.core.io.Json;
 import org.latent4j.core.model.ConfigChecks;
 import org.latent4j.core.nn.Activation;
+import org.latent4j.core.nn.ConvArchitecture;
 
 /**
  * The two-stochastic-layer model of the IWAE paper (architecture 2): q(z1|x) q(z2|z1) and
@@ -23,10 +24,12 @@ import org.latent4j.core.nn.Activation;
  * @param posterior       reading of every variance head, default {@link PosteriorParameterisation#LOG_STD} (the paper's)
  * @param samples         samples k of (z1, z2) per example, default 1
  * @param objective       the k-sample ELBO (VAE) or the bound L_k (IWAE); default ELBO
+ * @param conv            convolutional encoder q(z1|x) and decoder p(x|z1) for images (hidden1 then lies between the
+ *                        convolutions' features and z1), or null for MLPs (the default)
  */
 public record HierarchicalVaeConfig(@Json.Required int dataDim, int latent1Dim, int latent2Dim, List<Integer> hidden1, List<Integer> hidden2,
                                     Activation activation, LikelihoodKind likelihood, double likelihoodSigma,
-                                    PosteriorParameterisation posterior, int samples, Objective objective) {
+                                    PosteriorParameterisation posterior, int samples, Objective objective, ConvArchitecture conv) {
     private static final String NAME = "HierarchicalVaeConfig";
 
     /** The training objective over k samples of the log weights w_i = log p(x, z_i) - log q(z_i|x). */
@@ -39,6 +42,9 @@ public record HierarchicalVaeConfig(@Json.Required int dataDim, int latent1Dim, 
 
     public HierarchicalVaeConfig {
         ConfigChecks.positive(NAME, "dataDim", dataDim);
+        if (conv != null && conv.imageFeatures() != dataDim) {
+            throw new IllegalArgumentException(NAME + ".conv takes images of " + conv.image() + " = " + conv.imageFeatures() + " features, but dataDim is " + dataDim);
+        }
         ConfigChecks.positive(NAME, "latent1Dim", latent1Dim);
         ConfigChecks.positive(NAME, "latent2Dim", latent2Dim);
         hidden1 = ConfigChecks.hidden(NAME, "hidden1", hidden1);
@@ -54,7 +60,7 @@ public record HierarchicalVaeConfig(@Json.Required int dataDim, int latent1Dim, 
     /** The IWAE paper's architecture 2 for data of {@code dataDim} features. */
     public static HierarchicalVaeConfig of(int dataDim) {
         return new HierarchicalVaeConfig(dataDim, 100, 50, List.of(200, 200), List.of(100, 100), Activation.TANH,
-                LikelihoodKind.BERNOULLI, 1.0, PosteriorParameterisation.LOG_STD, 1, Objective.ELBO);
+                LikelihoodKind.BERNOULLI, 1.0, PosteriorParameterisation.LOG_STD, 1, Objective.ELBO, null);
     }
 
     /** The defaults of every field a saved config may lack (the data dimension is required). */
@@ -63,24 +69,29 @@ public record HierarchicalVaeConfig(@Json.Required int dataDim, int latent1Dim, 
     }
 
     public HierarchicalVaeConfig withSizes(int latent1, int latent2, List<Integer> h1, List<Integer> h2) {
-        return new HierarchicalVaeConfig(dataDim, latent1, latent2, h1, h2, activation, likelihood, likelihoodSigma, posterior, samples, objective);
+        return new HierarchicalVaeConfig(dataDim, latent1, latent2, h1, h2, activation, likelihood, likelihoodSigma, posterior, samples, objective, conv);
     }
 
     /** The non-linearity of every hidden layer, in the four networks. */
     public HierarchicalVaeConfig withActivation(Activation a) {
-        return new HierarchicalVaeConfig(dataDim, latent1Dim, latent2Dim, hidden1, hidden2, a, likelihood, likelihoodSigma, posterior, samples, objective);
+        return new HierarchicalVaeConfig(dataDim, latent1Dim, latent2Dim, hidden1, hidden2, a, likelihood, likelihoodSigma, posterior, samples, objective, conv);
     }
 
     /** The reading of the variance heads of q(z1|x), q(z2|z1) and p(z1|z2). */
     public HierarchicalVaeConfig withPosterior(PosteriorParameterisation p) {
-        return new HierarchicalVaeConfig(dataDim, latent1Dim, latent2Dim, hidden1, hidden2, activation, likelihood, likelihoodSigma, p, samples, objective);
+        return new HierarchicalVaeConfig(dataDim, latent1Dim, latent2Dim, hidden1, hidden2, activation, likelihood, likelihoodSigma, p, samples, objective, conv);
     }
 
     public HierarchicalVaeConfig withLikelihood(LikelihoodKind kind, double sigma) {
-        return new HierarchicalVaeConfig(dataDim, latent1Dim, latent2Dim, hidden1, hidden2, activation, kind, sigma, posterior, samples, objective);
+        return new HierarchicalVaeConfig(dataDim, latent1Dim, latent2Dim, hidden1, hidden2, activation, kind, sigma, posterior, samples, objective, conv);
     }
 
     public HierarchicalVaeConfig withObjective(Objective o, int k) {
-        return new HierarchicalVaeConfig(dataDim, latent1Dim, latent2Dim, hidden1, hidden2, activation, likelihood, likelihoodSigma, posterior, k, o);
+        return new HierarchicalVaeConfig(dataDim, latent1Dim, latent2Dim, hidden1, hidden2, activation, likelihood, likelihoodSigma, posterior, k, o, conv);
+    }
+
+    /** Convolutional encoder and decoder of this architecture (null for MLPs). */
+    public HierarchicalVaeConfig withConv(ConvArchitecture c) {
+        return new HierarchicalVaeConfig(dataDim, latent1Dim, latent2Dim, hidden1, hidden2, activation, likelihood, likelihoodSigma, posterior, samples, objective, c);
     }
 }

@@ -37,7 +37,7 @@ public final class HierarchicalVaeKind implements ModelKind<HierarchicalVaeConfi
     @Override
     public List<ModelOption> options() {
         return List.of(ModelOptions.LATENT, ModelOptions.HIDDEN, ModelOptions.ACTIVATION, ModelOptions.LIKELIHOOD, ModelOptions.SIGMA,
-                ModelOptions.POSTERIOR, ModelOptions.SAMPLES, OBJECTIVE);
+                ModelOptions.POSTERIOR, ModelOptions.SAMPLES, OBJECTIVE, ModelOptions.ARCH, ModelOptions.CHANNELS);
     }
 
     @Override
@@ -55,7 +55,7 @@ public final class HierarchicalVaeKind implements ModelKind<HierarchicalVaeConfi
         int k = o.integer(ModelOptions.SAMPLES.name(), objective == HierarchicalVaeConfig.Objective.IWAE ? 5 : 1, 1, 100_000);
         return HierarchicalVaeConfig.of(data.features()).withSizes(latent, Math.max(1, latent / 2), h, h2).withActivation(ModelOptions.activation(o))
                 .withPosterior(ModelOptions.posterior(o)).withObjective(objective, k)
-                .withLikelihood(ModelOptions.likelihood(o, data), ModelOptions.sigma(o, data));
+                .withLikelihood(ModelOptions.likelihood(o, data), ModelOptions.sigma(o, data)).withConv(ModelOptions.conv(o, data));
     }
 
     @Override

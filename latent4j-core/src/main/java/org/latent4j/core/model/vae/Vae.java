@@ -12,6 +12,9 @@ import org.latent4j.core.model.LossResult;
 import org.latent4j.core.model.PriorSampling;
 import org.latent4j.core.model.TrainingData;
 import org.latent4j.core.model.TrainingProgress;
+import org.latent4j.core.nn.ConvArchitecture;
+import org.latent4j.core.nn.ConvDecoder;
+import org.latent4j.core.nn.ConvEncoder;
 import org.latent4j.core.nn.GaussianMlp;
 import org.latent4j.core.nn.Mlp;
 import org.latent4j.tensor.Shape;
@@ -34,8 +37,10 @@ public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
     private final VaeConfig config;
     private final int conditionDim;
     private final boolean importanceWeighted;
+    private final ConvEncoder encoderConv;
     private final GaussianMlp encoder;
     private final Mlp decoder;
+    private final ConvDecoder decoderConv;
     private final Likelihood likelihood;
     private final DiagonalGaussian prior;
 
@@ -54,11 +59,17 @@ public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
         this.config = config;
         this.conditionDim = conditionDim;
         this.importanceWeighted = importanceWeighted;
-        this.encoder = child("encoder", new GaussianMlp(config.dataDim() + conditionDim, config.encoderHidden(), config.latentDim(),
+        ConvArchitecture conv = config.conv();
+        this.encoderConv = conv == null ? null : child("encoder_conv", new ConvEncoder(conv, config.activation(), rng));
+        int features = conv == null ? config.dataDim() : conv.features();
+        this.encoder = child("encoder", new GaussianMlp(features + conditionDim, config.encoderHidden(), config.latentDim(),
                 config.activation(), config.posterior(), rng));
         Likelihood lik = config.likelihood().create(config.dataDim(), config.likelihoodSigma());
+        int p = lik.parametersPerFeature();
         this.decoder = child("decoder", new Mlp(config.latentDim() + conditionDim, config.decoderHidden().stream().mapToInt(Integer::intValue).toArray(),
-                config.dataDim() * lik.parametersPerFeature(), config.activation(), rng));
+                conv == null ? config.dataDim() * p : features, config.activation(), rng));
+        this.decoderConv = conv == null ? null
+                : child("decoder_conv", new ConvDecoder(conv, conv.channels().getLast(), conv.image().get(0) * p, config.activation(), true, rng));
         this.likelihood = child("likelihood", lik);
         this.prior = standardPrior(config.latentDim());
     }
@@ -128,7 +139,7 @@ public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
     /** The encoder's posterior q(z|x) (with the condition for a conditional model). */
     public DiagonalGaussian posterior(Tensor x, Tensor condition) {
         checkData(x);
-        return encoder.forward(withCondition(x, condition, "encode"));
+        return encoder.forward(withCondition(encoderConv == null ? x : encoderConv.forward(x), condition, "encode"));
     }
 
     @Override
@@ -136,7 +147,8 @@ public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
         if (z.rank() < 2 || z.dim(z.rank() - 1) != config.latentDim()) {
             throw new ShapeException(kind + ".decode: latents " + Shape.str(z.shape()) + " must be [..., " + config.latentDim() + "]");
         }
-        return decoder.forward(withCondition(z, condition, "decode"));
+        Tensor out = decoder.forward(withCondition(z, condition, "decode"));
+        return decoderConv == null ? out : decoderConv.forward(out);
     }
 
     @Override
@@ -174,7 +186,7 @@ public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
     /** The decoder starts at the training data's mean (the IWAE paper's initialisation of its output bias). */
     @Override
     public void initialise(TrainingData data, Rng rng) {
-        likelihood.initialiseOutputBias(decoder.outputLayer().bias(), data.featureMeans());
+        likelihood.initialiseOutputBias(decoderConv == null ? decoder.outputLayer().bias() : decoderConv.outputBias(), data.featureMeans());
     }
 
     @Override

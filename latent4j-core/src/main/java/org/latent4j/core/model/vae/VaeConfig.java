@@ -7,6 +7,7 @@ import org.latent4j.core.io.Json;
 import org.latent4j.core.model.ConfigChecks;
 import org.latent4j.core.model.TrainingProgress;
 import org.latent4j.core.nn.Activation;
+import org.latent4j.core.nn.ConvArchitecture;
 
 /**
  * Configuration of a Gaussian-latent VAE and its variants (beta-VAE, capacity annealing, KL warm-up,
@@ -38,11 +39,13 @@ import org.latent4j.core.nn.Activation;
  * @param warmupEpochs   epochs over which the KL weight rises linearly from 0 to beta; default 0 (off)
  * @param freeBits       Kingma et al. (2016) free-bits floor lambda per latent dimension, in nats; default 0 (off)
  * @param samples        latent samples per example, default 1
+ * @param conv           convolutional encoder and decoder for images (the hidden sizes then lie between the
+ *                       convolutions' features and the latent code), or null for MLPs (the default)
  */
 public record VaeConfig(@Json.Required int dataDim, @Json.Required int latentDim, List<Integer> encoderHidden, List<Integer> decoderHidden,
                         Activation activation, LikelihoodKind likelihood, double likelihoodSigma,
                         PosteriorParameterisation posterior, double beta, Capacity capacity, double warmupEpochs,
-                        double freeBits, int samples) {
+                        double freeBits, int samples, ConvArchitecture conv) {
     private static final String NAME = "VaeConfig";
 
     /**
@@ -69,6 +72,9 @@ public record VaeConfig(@Json.Required int dataDim, @Json.Required int latentDim
 
     public VaeConfig {
         ConfigChecks.positive(NAME, "dataDim", dataDim);
+        if (conv != null && conv.imageFeatures() != dataDim) {
+            throw new IllegalArgumentException(NAME + ".conv takes images of " + conv.image() + " = " + conv.imageFeatures() + " features, but dataDim is " + dataDim);
+        }
         ConfigChecks.positive(NAME, "latentDim", latentDim);
         encoderHidden = ConfigChecks.hidden(NAME, "encoderHidden", encoderHidden);
         decoderHidden = decoderHidden == null ? ConfigChecks.mirror(encoderHidden) : ConfigChecks.hidden(NAME, "decoderHidden", decoderHidden);
@@ -94,7 +100,7 @@ public record VaeConfig(@Json.Required int dataDim, @Json.Required int latentDim
     /** The defaults: IWAE architecture 1 hidden sizes [200, 200] mirrored, tanh, Bernoulli, a plain ELBO. */
     public static VaeConfig of(int dataDim, int latentDim) {
         return new VaeConfig(dataDim, latentDim, List.of(200, 200), null, Activation.TANH, LikelihoodKind.BERNOULLI, 1.0,
-                PosteriorParameterisation.LOG_VARIANCE, 1.0, null, 0, 0, 1);
+                PosteriorParameterisation.LOG_VARIANCE, 1.0, null, 0, 0, 1, null);
     }
 
     /** The defaults of every field a saved config may lack (the dimensions are required). */
@@ -104,53 +110,58 @@ public record VaeConfig(@Json.Required int dataDim, @Json.Required int latentDim
 
     /** Sets both hidden stacks: the encoder's as given, the decoder's as its mirror. */
     public VaeConfig withHidden(List<Integer> encoder) {
-        return new VaeConfig(dataDim, latentDim, encoder, null, activation, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, samples);
+        return new VaeConfig(dataDim, latentDim, encoder, null, activation, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, samples, conv);
     }
 
     public VaeConfig withHidden(List<Integer> encoder, List<Integer> decoder) {
-        return new VaeConfig(dataDim, latentDim, encoder, decoder, activation, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, samples);
+        return new VaeConfig(dataDim, latentDim, encoder, decoder, activation, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, samples, conv);
     }
 
     public VaeConfig withActivation(Activation a) {
-        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, a, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, samples);
+        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, a, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, samples, conv);
     }
 
     public VaeConfig withLikelihood(LikelihoodKind kind) {
-        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, kind, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, samples);
+        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, kind, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, samples, conv);
     }
 
     /** A Gaussian likelihood with fixed standard deviation sigma. */
     public VaeConfig withGaussianSigma(double sigma) {
-        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, LikelihoodKind.GAUSSIAN_FIXED, sigma, posterior, beta, capacity, warmupEpochs, freeBits, samples);
+        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, LikelihoodKind.GAUSSIAN_FIXED, sigma, posterior, beta, capacity, warmupEpochs, freeBits, samples, conv);
     }
 
     public VaeConfig withPosterior(PosteriorParameterisation p) {
-        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, p, beta, capacity, warmupEpochs, freeBits, samples);
+        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, p, beta, capacity, warmupEpochs, freeBits, samples, conv);
     }
 
     public VaeConfig withBeta(double b) {
-        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, b, capacity, warmupEpochs, freeBits, samples);
+        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, b, capacity, warmupEpochs, freeBits, samples, conv);
     }
 
     public VaeConfig withCapacity(Capacity c) {
-        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, beta, c, warmupEpochs, freeBits, samples);
+        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, beta, c, warmupEpochs, freeBits, samples, conv);
     }
 
     public VaeConfig withWarmupEpochs(double epochs) {
-        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, beta, capacity, epochs, freeBits, samples);
+        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, beta, capacity, epochs, freeBits, samples, conv);
     }
 
     public VaeConfig withFreeBits(double lambda) {
-        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, lambda, samples);
+        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, lambda, samples, conv);
     }
 
     public VaeConfig withSamples(int k) {
-        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, k);
+        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, k, conv);
     }
 
     /** The KL weight at a point of training: beta, ramped linearly from 0 over the warm-up epochs. */
     public double klWeight(TrainingProgress progress) {
         if (warmupEpochs == 0) return beta;
         return beta * Math.min(1.0, progress.epochs() / warmupEpochs);
+    }
+
+    /** Convolutional encoder and decoder of this architecture (null for MLPs). */
+    public VaeConfig withConv(ConvArchitecture c) {
+        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, samples, c);
     }
 }

@@ -18,13 +18,13 @@ final class VaeOptions {
 
     /** The options every one-layer VAE kind takes. */
     static final List<ModelOption> COMMON = List.of(ModelOptions.LATENT, ModelOptions.HIDDEN, ModelOptions.ACTIVATION, ModelOptions.LIKELIHOOD,
-            ModelOptions.SIGMA, ModelOptions.POSTERIOR, ModelOptions.SAMPLES);
+            ModelOptions.SIGMA, ModelOptions.POSTERIOR, ModelOptions.SAMPLES, ModelOptions.ARCH, ModelOptions.CHANNELS);
 
     /** The networks, likelihood and sample count the options describe; the KL shaping is left at its defaults. */
     static VaeConfig config(OptionValues o, DataShape data, int defaultSamples) {
         return new VaeConfig(data.features(), ModelOptions.latent(o), ModelOptions.hidden(o), null, ModelOptions.activation(o),
                 ModelOptions.likelihood(o, data), ModelOptions.sigma(o, data), ModelOptions.posterior(o), 1.0, null, 0, 0,
-                o.integer(ModelOptions.SAMPLES.name(), defaultSamples, 1, 100_000));
+                o.integer(ModelOptions.SAMPLES.name(), defaultSamples, 1, 100_000), ModelOptions.conv(o, data));
     }
 
     /** KL warm-up and free bits, from the options. */

@@ -1,0 +1,38 @@
+package org.latent4j.core.nn;
+
+import org.latent4j.tensor.Tensor;
+import org.latent4j.tensor.init.Initializer;
+import org.latent4j.tensor.ops.Conv2dGeometry;
+import org.latent4j.tensor.ops.ConvOps;
+import org.latent4j.tensor.random.Rng;
+
+/**
+ * A 2-D convolution on NCHW images, its weight [out, in, kh, kw] and bias [out] named and laid out as
+ * {@code torch.nn.Conv2d}'s, so saved weights load into PyTorch unchanged.
+ */
+public final class Conv2d extends Module {
+    private final Tensor weight;
+    private final Tensor bias;
+    private final Conv2dGeometry geometry;
+
+    /** Weights drawn by {@code init} with fan-in in * kh * kw and fan-out out * kh * kw (as PyTorch counts them). */
+    public Conv2d(int in, int out, int kernel, Conv2dGeometry geometry, Initializer init, Rng rng) {
+        if (in < 1 || out < 1 || kernel < 1) throw new IllegalArgumentException("Conv2d: channels and kernel must be positive, got " + in + " -> " + out + ", k " + kernel);
+        this.geometry = geometry;
+        this.weight = parameter("weight", init.fill(Tensor.persistentZeros(out, in, kernel, kernel), in * kernel * kernel, out * kernel * kernel, rng));
+        this.bias = parameter("bias", Tensor.persistentZeros(out));
+    }
+
+    /** x [n, in, h, w] to [n, out, h', w']. */
+    public Tensor forward(Tensor x) {
+        return ConvOps.conv2d(x, weight, bias, geometry);
+    }
+
+    public Tensor weight() {
+        return weight;
+    }
+
+    public Tensor bias() {
+        return bias;
+    }
+}
