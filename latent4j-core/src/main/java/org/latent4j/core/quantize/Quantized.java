@@ -1,0 +1,25 @@
+package org.latent4j.core.quantize;
+
+import java.util.Map;
+import org.latent4j.tensor.Tensor;
+
+/**
+ * What a {@link Quantizer} gives for n rows.
+ *
+ * @param output  the quantized vectors [n, dim]; in training, differentiable in the input through the quantizer's
+ *                gradient estimator
+ * @param indices the chosen codes, [n, stages] row-major
+ * @param loss    the auxiliary loss as a scalar: the sum over rows and features of the quantizer's terms (codebook and
+ *                commitment for a VQ, zero for FSQ) divided by the number of rows; a model with P places per example
+ *                multiplies it by P, so that like every loss of the library it sums over an example and averages over
+ *                the batch
+ * @param metrics named numbers about this quantization (perplexity of the batch's codes, codes used, ...), for the
+ *                model to report
+ * @param state   what the quantizer keeps from this call for {@link Quantizer#afterOptimizerStep}, or null
+ */
+public record Quantized(Tensor output, int[] indices, Tensor loss, Map<String, Double> metrics, Object state) {
+    public Quantized {
+        if (loss == null || loss.size() != 1) throw new IllegalArgumentException("Quantized: the loss must be a scalar");
+        metrics = metrics == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
+    }
+}
