@@ -36,7 +36,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * POSIX, so replacing an existing one takes two renames: the old directory to {@code .NAME.RANDOM.old}, the
  * new one into place, then the old one is deleted. A reader sees either the complete old directory or the
  * complete new one, or, only if the process dies between the two renames, no directory at that name; both
- * complete copies are then still on disk under their hidden names.
+ * complete copies are then still on disk under their hidden names, and {@link #recoverDirectory} (which every
+ * {@code writeDirectory} runs first, and readers of such directories run before they look) puts the newest
+ * complete one back. A copy counts as complete once a marker file, {@value #COMPLETE_MARKER}, is written into it
+ * after all its files are synced.
  */
 public final class AtomicFiles {
     private AtomicFiles() {}
@@ -105,17 +108,22 @@ public final class AtomicFiles {
     public static void writeDirectory(Path target, boolean replaceExisting, DirectoryWriter writer) throws IOException {
         Path dest = target.toAbsolutePath();
         Path parent = dest.getParent();
-        checkReplaceable(target, dest, replaceExisting);
         Files.createDirectories(parent);
+        recoverDirectory(dest);
+        checkReplaceable(target, dest, replaceExisting);
         Path tmp = newSibling(dest, ".tmp");
         Files.createDirectory(tmp);
         try {
             writer.writeInto(tmp);
             syncTree(tmp);
+            Files.write(tmp.resolve(COMPLETE_MARKER), new byte[0]);
+            syncTree(tmp);
+            crashPoint("written");
             checkReplaceable(target, dest, replaceExisting);
             if (Files.exists(dest, LinkOption.NOFOLLOW_LINKS)) {
                 Path old = newSibling(dest, ".old");
                 Files.move(dest, old, StandardCopyOption.ATOMIC_MOVE);
+                crashPoint("between renames");
                 try {
                     Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
                 } catch (Throwable t) {
@@ -127,17 +135,96 @@ public final class AtomicFiles {
                     throw t;
                 }
                 syncDirectory(parent);
+                crashPoint("renamed");
+                dropMarker(dest);
                 // The new directory is in place and durable; a failure to delete the old copy leaves only a
                 // hidden leftover, which is no reason to report the write as failed.
                 deleteTreeQuietly(old);
             } else {
                 Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
                 syncDirectory(parent);
+                dropMarker(dest);
             }
+        } catch (SimulatedCrash crash) {
+            throw crash; // a killed process cleans up nothing
         } catch (Throwable t) {
             deleteTreeQuietly(tmp);
             throw t;
         }
+    }
+
+    /** The file that marks a hidden copy of a directory as completely written and synced. */
+    public static final String COMPLETE_MARKER = ".complete";
+
+    /**
+     * Puts a directory that {@link #writeDirectory} was replacing back in place after the process died, and removes
+     * the hidden leftovers of earlier writes. When {@code target} is missing, the newest hidden copy marked complete
+     * (the new one, if the process died between the two renames) becomes {@code target}; when it exists, the
+     * leftovers are deleted: an unmarked copy was never finished, a marked one never took the place of the
+     * directory that is there. Meant for one writer at a time (a run directory is used by one process).
+     *
+     * @return whether {@code target} was restored from a hidden copy
+     */
+    public static boolean recoverDirectory(Path target) throws IOException {
+        Path dest = target.toAbsolutePath();
+        Path parent = dest.getParent();
+        if (parent == null || !Files.isDirectory(parent)) return false;
+        String prefix = "." + truncated(dest.getFileName().toString()) + ".";
+        java.util.List<Path> copies = new java.util.ArrayList<>();
+        try (var list = Files.list(parent)) {
+            list.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith(prefix) && (n.endsWith(".tmp") || n.endsWith(".old")) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+            }).forEach(copies::add);
+        }
+        if (Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)) dropMarker(dest);
+        if (copies.isEmpty()) return false;
+        boolean restored = false;
+        if (!Files.exists(dest, LinkOption.NOFOLLOW_LINKS)) {
+            Path best = null;
+            for (Path c : copies) {
+                if (!Files.exists(c.resolve(COMPLETE_MARKER))) continue;
+                // a new copy (.tmp) is newer than the old one it was replacing
+                if (best == null || c.getFileName().toString().endsWith(".tmp")) best = c;
+            }
+            if (best != null) {
+                Files.move(best, dest, StandardCopyOption.ATOMIC_MOVE);
+                syncDirectory(parent);
+                dropMarker(dest);
+                copies.remove(best);
+                restored = true;
+            }
+        }
+        for (Path c : copies) deleteTreeQuietly(c);
+        return restored;
+    }
+
+    /** The marker has done its work once the copy is in place; a reader of the directory should not see it. */
+    private static void dropMarker(Path dir) {
+        try {
+            Files.deleteIfExists(dir.resolve(COMPLETE_MARKER));
+        } catch (IOException e) {
+            // a leftover marker in place does no harm: recovery only reads markers of hidden copies
+        }
+    }
+
+    /**
+     * Where a test may simulate a crash ({@link SimulatedCrash} thrown from the hook skips every clean-up, as a kill
+     * would): "written" (the new copy complete, nothing renamed), "between renames" (the old copy moved aside, the
+     * new one not yet in place), "renamed" (the new one in place, the old one not yet deleted).
+     */
+    static volatile java.util.function.Consumer<String> crashHook;
+
+    /** Thrown by a test's {@link #crashHook} to stop a write as a kill would. */
+    static final class SimulatedCrash extends Error {
+        SimulatedCrash(String point) {
+            super("simulated crash at " + point);
+        }
+    }
+
+    private static void crashPoint(String point) {
+        var hook = crashHook;
+        if (hook != null) hook.accept(point);
     }
 
     private static void checkReplaceable(Path target, Path dest, boolean replaceExisting) throws IOException {
@@ -152,10 +239,13 @@ public final class AtomicFiles {
 
     /** A hidden name next to {@code file} that no one else uses; the name part is cut to stay within 255 bytes. */
     private static Path newSibling(Path file, String suffix) {
-        String name = file.getFileName().toString();
-        if (name.length() > 64) name = name.substring(0, 64);
+        String name = truncated(file.getFileName().toString());
         String random = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
         return file.resolveSibling("." + name + "." + random + suffix);
+    }
+
+    private static String truncated(String name) {
+        return name.length() > 64 ? name.substring(0, 64) : name;
     }
 
     /** Makes a rename in {@code dir} durable; platforms that cannot open a directory (Windows) skip this. */

@@ -96,7 +96,16 @@ record Checkpoint(int epoch, int batchInEpoch, long step, EpochSums partial, Opt
         });
     }
 
+    /**
+     * Whether the run directory holds a checkpoint, after putting back one that a process killed in the middle of
+     * replacing it left under a hidden name ({@link AtomicFiles#recoverDirectory}).
+     */
     static boolean exists(Path runDirectory) {
+        try {
+            AtomicFiles.recoverDirectory(directory(runDirectory));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot recover the checkpoint in " + runDirectory, e);
+        }
         return Files.isRegularFile(directory(runDirectory).resolve(STATE_FILE));
     }
 

@@ -139,4 +139,40 @@ class TrainerHooksTest {
         assertThrows(IllegalArgumentException.class, () -> OptimizerSettings.sgd(-1));
         assertThrows(IllegalArgumentException.class, () -> OptimizerSettings.adam().withEps(-1));
     }
+
+    @Test
+    void aRunKilledBetweenTheCheckpointsTwoRenamesResumes() throws IOException {
+        HookedVae straight = new HookedVae(DIM, 3, 1);
+        Trainer.fit(straight, data(), null, options(), null, TrainingListener.NONE);
+        Path run = tmp.resolve("killed");
+        assertThrows(Killed.class, () -> Trainer.fit(new HookedVae(DIM, 3, 1), data(), null, options(), run, new TrainingListener() {
+            @Override
+            public void onEpochEnd(EpochRecord r) {
+                if (r.epoch() == 2) throw new Killed();
+            }
+        }));
+        // the state a kill between the two renames of the next checkpoint leaves: the checkpoint moved aside, a
+        // complete new copy not yet in place (here the same content, under the new copy's hidden name)
+        Path dir = Checkpoint.directory(run);
+        Path aside = run.resolve(".checkpoint.1234.old"), fresh = run.resolve(".checkpoint.5678.tmp");
+        java.nio.file.Files.move(dir, aside);
+        copyTree(aside, fresh);
+        java.nio.file.Files.writeString(fresh.resolve(org.latent4j.core.io.AtomicFiles.COMPLETE_MARKER), "");
+        HookedVae resumed = new HookedVae(DIM, 3, 5);
+        Trainer.resume(resumed, data(), null, options(), run, TrainingListener.NONE);
+        straight.namedState().forEach((name, t) -> assertArrayEquals(t.toArray(), resumed.namedState().get(name).toArray(), name));
+        try (var files = java.nio.file.Files.list(run)) {
+            assertEquals(List.of(), files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).toList(), "no hidden leftovers");
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var files = java.nio.file.Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (java.nio.file.Files.isDirectory(p)) java.nio.file.Files.createDirectories(t);
+                else java.nio.file.Files.copy(p, t);
+            }
+        }
+    }
 }
