@@ -30,6 +30,7 @@ import org.latent4j.core.model.OptionValues;
 import org.latent4j.core.model.PriorSampling;
 import org.latent4j.core.train.EpochRecord;
 import org.latent4j.core.train.OptimizerSettings;
+import org.latent4j.core.train.RunDirectoryInUseException;
 import org.latent4j.core.train.StepInfo;
 import org.latent4j.core.train.Trainer;
 import org.latent4j.core.train.TrainerOptions;
@@ -196,6 +197,8 @@ final class TrainCommand implements Command {
         } catch (TrainingDivergedException e) {
             System.err.println("latent4j train: " + e.getMessage());
             return 1;
+        } catch (RunDirectoryInUseException e) {
+            throw new UsageException("train: " + e.getMessage());
         } catch (IllegalArgumentException | IllegalStateException e) {
             // before the first step these are the trainer refusing the checkpoint (other shapes, options or data);
             // after it they are not the user's doing

@@ -88,7 +88,17 @@ public final class Trainer {
             throw new IllegalStateException("Trainer.fit: " + Checkpoint.directory(runDirectory)
                     + " already holds a checkpoint; resume it with Trainer.resume or choose another run directory");
         }
-        return new Run(model, train, validation, options, runDirectory, listener).train(null);
+        return locked(runDirectory, () -> new Run(model, train, validation, options, runDirectory, listener).train(null));
+    }
+
+    /** Runs {@code body} holding the run directory's lock (no lock without a run directory). */
+    private static TrainingResult locked(Path runDirectory, java.util.function.Supplier<TrainingResult> body) {
+        if (runDirectory == null) return body.get();
+        try (RunLock lock = RunLock.acquire(runDirectory)) {
+            return body.get();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Trainer: cannot lock the run directory " + runDirectory, e);
+        }
     }
 
     /**
@@ -99,6 +109,11 @@ public final class Trainer {
     public static TrainingResult resume(LatentModel model, Dataset train, Dataset validation, TrainerOptions options, Path runDirectory,
                                         TrainingListener listener) {
         if (runDirectory == null) throw new IllegalArgumentException("Trainer.resume: no run directory given");
+        return locked(runDirectory, () -> resumeLocked(model, train, validation, options, runDirectory, listener));
+    }
+
+    private static TrainingResult resumeLocked(LatentModel model, Dataset train, Dataset validation, TrainerOptions options, Path runDirectory,
+                                               TrainingListener listener) {
         if (!Checkpoint.exists(runDirectory)) {
             throw new IllegalStateException("Trainer.resume: no checkpoint in " + Checkpoint.directory(runDirectory));
         }

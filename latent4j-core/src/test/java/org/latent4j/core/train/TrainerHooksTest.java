@@ -175,4 +175,29 @@ class TrainerHooksTest {
             }
         }
     }
+
+    @Test
+    void aRunDirectoryInUseIsRefused() throws IOException {
+        Path run = tmp.resolve("busy");
+        RuntimeException[] second = new RuntimeException[1];
+        Trainer.fit(new HookedVae(DIM, 3, 1), data(), null, options().withEpochs(1), run, new TrainingListener() {
+            @Override
+            public void onStep(StepInfo s) {
+                if (s.step() != 1) return; // the count of steps done: 1 after the first
+                try {
+                    Trainer.fit(new HookedVae(DIM, 3, 2), data(), null, options().withEpochs(1), tmp.resolve("busy").resolve("..").resolve("busy"),
+                            TrainingListener.NONE);
+                } catch (RuntimeException e) {
+                    second[0] = e;
+                }
+            }
+        });
+        assertTrue(second[0] instanceof RunDirectoryInUseException, String.valueOf(second[0]));
+        assertTrue(second[0].getMessage().contains("is in use"), second[0].getMessage());
+        try (var files = java.nio.file.Files.list(run)) {
+            assertEquals(List.of(), files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).toList(), "the lock is gone");
+        }
+        // and the run can be resumed (the lock is free again)
+        Trainer.resume(new HookedVae(DIM, 3, 3), data(), null, options().withEpochs(2), run, TrainingListener.NONE);
+    }
 }

@@ -1,0 +1,8 @@
+package org.latent4j.core.train;
+
+/** A run directory that another training run (of this process or another) is writing into; nothing was written. */
+public final class RunDirectoryInUseException extends IllegalStateException {
+    public RunDirectoryInUseException(String message) {
+        super(message);
+    }
+}
