@@ -154,7 +154,9 @@ final class TrainCommand implements Command {
         if (resume) {
             runDir = Path.of(given.string("resume", null));
             if (given.has("out")) throw new UsageException("train: give either --resume DIR or --out DIR, not both");
-            o = Arguments.parse("train", merge(savedArguments(runDir, valued), given), FLAGS, valued);
+            Map<String, String> saved = savedArguments(runDir, valued);
+            refuseChanges(runDir, saved, given);
+            o = Arguments.parse("train", merge(saved, given), FLAGS, valued);
         } else {
             o = given;
             String model = o.string("model", DEFAULT_KIND);
@@ -171,7 +173,9 @@ final class TrainCommand implements Command {
         boolean standardize = o.choice("standardize", Runs.shape(train).unitInterval() ? "no" : "yes", List.of("yes", "no")).equals("yes");
         Standardizer standardizer = standardize ? Standardizer.fit(train) : null;
         if (standardizer != null) train = standardizer.apply(train);
-        Record config = configure(kind, o, train);
+        // a resumed run rebuilds the model its checkpoint holds, whatever today's defaults of the options it was not given
+        var checkpointed = resume ? Trainer.checkpointedModel(runDir) : java.util.Optional.<Trainer.SavedModel>empty();
+        Record config = checkpointed.isPresent() ? savedConfig(kind, checkpointed.get(), runDir) : configure(kind, o, train);
         LatentModel model = kind.createFrom(config, new Rng(seed));
         Binarization binarization = o.choice("binarize", model.likelihood() instanceof BernoulliLikelihood ? Binarization.DYNAMIC : Binarization.NONE,
                 Binarization.class);
@@ -241,6 +245,38 @@ final class TrainCommand implements Command {
                 "train_loss", last.trainLoss(), "validation_loss", last.validationLoss().isPresent() ? last.validationLoss().getAsDouble() : null,
                 "metrics", metrics));
         return 0;
+    }
+
+    /**
+     * A resume continues a run with the options it was started with: any option given now with another value is
+     * refused by name, except a larger {@code --epochs} (to train longer).
+     */
+    private static void refuseChanges(Path runDir, Map<String, String> saved, Arguments given) {
+        for (var e : given.values().entrySet()) {
+            String key = e.getKey(), value = e.getValue(), before = saved.get(key);
+            if (key.equals("resume") || key.equals("json") || value.equals(before)) continue;
+            if (key.equals("epochs")) {
+                int now = given.integer("epochs", 1, 1, 1_000_000);
+                int then = before == null ? 50 : Integer.parseInt(before.trim());
+                if (now >= then) continue;
+                throw new UsageException("train: --resume can only raise --epochs (the run in " + runDir + " was set to " + then + ")");
+            }
+            throw new UsageException("train: --resume continues the run in " + runDir + " with its own options; --" + key + " cannot change ("
+                    + (before == null ? "it was not given" : "it was " + before) + ")");
+        }
+    }
+
+    /** The model config a checkpoint recorded, read as the kind's config record. */
+    private static Record savedConfig(ModelKind<?> kind, Trainer.SavedModel saved, Path runDir) {
+        if (!saved.kind().equals(kind.name())) {
+            throw new UsageException("train: the checkpoint in " + runDir + " holds a " + saved.kind() + " model, but its " + ARGUMENTS_FILE
+                    + " names " + kind.name());
+        }
+        try {
+            return Json.fromJson(saved.config(), kind.configType(), runDir + "/checkpoint/state.json: modelConfig");
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("train: " + Main.oneLine(e.getMessage()));
+        }
     }
 
     /** The kind's config for the options and the training data; a value the kind or its config refuses is a usage error. */

@@ -260,9 +260,19 @@ class ModelCommandsTest {
         assertUsageError(args + ": 'colour' is not an option a run keeps", "train", "--resume", dir.toString());
         // values that parse but build another model than the checkpoint's
         Files.writeString(args, original);
-        replaceIn(args, "\"latent\": \"4\"", "\"latent\": \"7\"");
+        replaceIn(args, "\"batch\": \"50\"", "\"batch\": \"25\"");
         assertUsageError("cannot resume " + dir + " with the options in its " + TrainCommand.ARGUMENTS_FILE, "train", "--resume", dir.toString(),
                 "--epochs", "2");
+        // the model itself is rebuilt from the checkpoint's config, whatever the arguments file (or today's defaults) say
+        Files.writeString(args, original);
+        replaceIn(args, "\"latent\": \"4\"", "\"latent\": \"7\"");
+        Result r = latent4j("train", "--resume", dir.toString(), "--epochs", "2");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(4, ModelStore.load(dir).model().latentDim());
+        // and a resume changes no option but a larger --epochs
+        assertUsageError("--lr cannot change (it was not given)", "train", "--resume", dir.toString(), "--lr", "0.01");
+        assertUsageError("--model cannot change", "train", "--resume", dir.toString(), "--model", "iwae");
+        assertUsageError("--resume can only raise --epochs (the run in " + dir + " was set to 2)", "train", "--resume", dir.toString(), "--epochs", "1");
     }
 
     @Test

@@ -64,14 +64,27 @@ class TrainOptionsCommandsTest {
     }
 
     @Test
+    void hvaeDefaultsToTheIwaePapersArchitectureTwo() {
+        var config = (org.latent4j.core.model.hvae.HierarchicalVaeConfig) org.latent4j.core.model.ModelKinds.get("hvae")
+                .configure(new org.latent4j.core.model.OptionValues("test", java.util.Map.of()), new org.latent4j.core.model.DataShape(784, new int[] {28, 28}, 10, true));
+        assertEquals(org.latent4j.core.model.hvae.HierarchicalVaeConfig.of(784).withLikelihood(config.likelihood(), config.likelihoodSigma()), config);
+        assertEquals(100, config.latent1Dim());
+        assertEquals(50, config.latent2Dim());
+        assertEquals(java.util.List.of(200, 200), config.hidden1());
+        assertEquals(java.util.List.of(100, 100), config.hidden2());
+    }
+
+    @Test
     void hvaeObjectiveAndTheIwaeScheduleReachTheSavedConfig() throws IOException {
         Path run = tmp.resolve("hvae");
         trainTiny(run, "--model", "hvae", "--objective", "iwae", "--schedule", "iwae", "--epochs", "2");
         Json.Cursor c = config(run).get("config");
         assertEquals("IWAE", c.get("objective").asString());
         assertEquals(5, c.get("samples").asInt(), "k defaults to 5 for the bound, as for --model iwae");
-        assertEquals("RELU", c.get("activation").asString(), "the command's default activation, as for the other models");
-        assertEquals("LOG_VARIANCE", c.get("posterior").asString(), "the command's default posterior, as for the other models");
+        assertEquals("TANH", c.get("activation").asString(), "the IWAE paper's architecture 2 by default");
+        assertEquals("LOG_STD", c.get("posterior").asString(), "the paper's std = exp(linear)");
+        assertEquals(4, c.get("latent1Dim").asInt(), "--latent 4 of the tiny options");
+        assertEquals(2, c.get("latent2Dim").asInt());
         Json.Cursor t = trainerOptions(run);
         assertEquals("Staged", t.get("schedule").get("type").asString());
         assertEquals(1e-4, t.get("optimizer").get("eps").asDouble(), "the IWAE paper's Adam");

@@ -8,12 +8,17 @@ import org.latent4j.tensor.random.Rng;
 /**
  * Gaussian pixels with the decoder output as mean and either a fixed variance or a learned per-feature
  * log-variance (a parameter of this module, not squashed: DL4J's tanh-squashed log-variance, stuck in
- * [-1, 1], is a known pitfall).
+ * [-1, 1], is a known pitfall). A learned variance has a floor, {@link #MIN_LOG_VARIANCE} (standard deviation 0.001): on a
+ * feature that never varies (a black border pixel) the likelihood otherwise grows without bound as its variance
+ * shrinks, and the loss runs away to minus infinity.
  */
 public final class GaussianLikelihood extends Likelihood {
     private final boolean learned;
     private final float fixedLogVar;
     private final Tensor logVar;
+
+    /** The smallest log-variance a learned variance takes: log(1e-6), a standard deviation of 0.001. */
+    public static final float MIN_LOG_VARIANCE = (float) Math.log(1e-6);
 
     private GaussianLikelihood(boolean learned, float fixedLogVar, int features) {
         this.learned = learned;
@@ -38,14 +43,14 @@ public final class GaussianLikelihood extends Likelihood {
         return learned;
     }
 
-    /** The log-variance used (learned per feature, or the fixed value as a 1-element tensor). */
+    /** The log-variance used (learned per feature, floored at {@link #MIN_LOG_VARIANCE}; or the fixed value as a 1-element tensor). */
     public Tensor logVar() {
-        return logVar;
+        return learned ? logVar.clamp(MIN_LOG_VARIANCE, Float.POSITIVE_INFINITY) : logVar;
     }
 
     @Override
     public Tensor logProb(Tensor mean, Tensor x) {
-        return LossOps.gaussianLogDensity(x, mean, logVar);
+        return LossOps.gaussianLogDensity(x, mean, logVar());
     }
 
     @Override
@@ -56,7 +61,7 @@ public final class GaussianLikelihood extends Likelihood {
     @Override
     public Tensor sample(Tensor params, Rng rng) {
         try (var ng = GradMode.disabled()) {
-            return params.add(logVar.mul(0.5f).exp().mul(rng.normal(0f, 1f, params.shape())));
+            return params.add(logVar().mul(0.5f).exp().mul(rng.normal(0f, 1f, params.shape())));
         }
     }
 

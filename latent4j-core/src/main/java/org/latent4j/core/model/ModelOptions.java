@@ -15,17 +15,17 @@ public final class ModelOptions {
     private ModelOptions() {}
 
     public static final ModelOption LATENT = new ModelOption("latent", "N",
-            "size of the latent code (default 16; hvae: its first layer, the second has half)");
+            "size of the latent code (default 16; hvae: its first layer z1, default 100, and z2 has half, the IWAE paper's architecture 2)");
     public static final ModelOption HIDDEN = new ModelOption("hidden", "A,B,...",
-            "hidden layer sizes of the encoder, mirrored in the decoder (default 512,256; hvae: between x and z1, half of each between z1 and z2)");
-    public static final ModelOption ACTIVATION = new ModelOption("activation", "NAME", Activation.names() + " (default relu)");
+            "hidden layer sizes of the encoder, mirrored in the decoder (default 512,256; hvae: between x and z1, default 200,200, and half of each between z1 and z2)");
+    public static final ModelOption ACTIVATION = new ModelOption("activation", "NAME", Activation.names() + " (default relu; hvae tanh, as the IWAE paper)");
     public static final ModelOption LIKELIHOOD = new ModelOption("likelihood", "NAME",
             "the decoder's p(x|z): bernoulli (default for data in [0, 1], on binarized pixels), gaussian-fixed (standard deviation "
                     + "--sigma; the default for other data) or gaussian-learned (a learned variance per feature); an NLL under a Gaussian "
                     + "is a density, not comparable with a Bernoulli NLL");
     public static final ModelOption SIGMA = new ModelOption("sigma", "S", "standard deviation of gaussian-fixed (default 0.1 for data in [0, 1], else 1)");
     public static final ModelOption POSTERIOR = new ModelOption("posterior", "NAME",
-            "the encoders' variance head: log-variance (default) or log-std (std = exp(linear), as in the IWAE paper)");
+            "the encoders' variance head: log-variance (default) or log-std (std = exp(linear), as in the IWAE paper; hvae's default)");
     public static final ModelOption SAMPLES = new ModelOption("k", "N",
             "samples per example: the bound's k for iwae and for hvae with --objective iwae (default 5), the k-sample ELBO otherwise (default 1)");
 
@@ -41,11 +41,21 @@ public final class ModelOptions {
     public static final List<Integer> DEFAULT_HIDDEN = List.of(512, 256);
 
     public static int latent(OptionValues o) {
-        return o.integer(LATENT.name(), DEFAULT_LATENT, 1, 1_000_000);
+        return latent(o, DEFAULT_LATENT);
+    }
+
+    /** {@code --latent} with a kind's own default. */
+    public static int latent(OptionValues o, int def) {
+        return o.integer(LATENT.name(), def, 1, 1_000_000);
     }
 
     public static List<Integer> hidden(OptionValues o) {
-        int[] h = o.integers(HIDDEN.name(), DEFAULT_HIDDEN.stream().mapToInt(Integer::intValue).toArray(), 1, 1_000_000);
+        return hidden(o, DEFAULT_HIDDEN);
+    }
+
+    /** {@code --hidden} with a kind's own default. */
+    public static List<Integer> hidden(OptionValues o, List<Integer> def) {
+        int[] h = o.integers(HIDDEN.name(), def.stream().mapToInt(Integer::intValue).toArray(), 1, 1_000_000);
         return Arrays.stream(h).boxed().toList();
     }
 
@@ -66,7 +76,12 @@ public final class ModelOptions {
     }
 
     public static Activation activation(OptionValues o) {
-        String name = o.string(ACTIVATION.name(), "relu");
+        return activation(o, Activation.RELU);
+    }
+
+    /** {@code --activation} with a kind's own default. */
+    public static Activation activation(OptionValues o, Activation def) {
+        String name = o.string(ACTIVATION.name(), def.cliName());
         try {
             return Activation.parse(name);
         } catch (IllegalArgumentException e) {
@@ -75,7 +90,12 @@ public final class ModelOptions {
     }
 
     public static PosteriorParameterisation posterior(OptionValues o) {
-        return o.choice(POSTERIOR.name(), PosteriorParameterisation.LOG_VARIANCE, PosteriorParameterisation.class);
+        return posterior(o, PosteriorParameterisation.LOG_VARIANCE);
+    }
+
+    /** {@code --posterior} with a kind's own default. */
+    public static PosteriorParameterisation posterior(OptionValues o, PosteriorParameterisation def) {
+        return o.choice(POSTERIOR.name(), def, PosteriorParameterisation.class);
     }
 
     /** The likelihood: Bernoulli by default for data in [0, 1] (the command line binarizes them), a fixed Gaussian otherwise. */

@@ -37,14 +37,25 @@ import org.latent4j.tensor.Tensor;
  * @param options        the run's options (provenance)
  * @param startTime      ISO-8601 instant of the run's first start
  * @param resumes        resumes so far
+ * @param modelKind      the model's kind (null in checkpoints written before it was recorded)
+ * @param modelConfig    the model's config as JSON (null likewise): a resume rebuilds exactly this model
  */
-record Checkpoint(int epoch, int batchInEpoch, long step, EpochSums partial, OptionalDouble bestValidationLoss, int bestEpoch,
-                  int epochsWithoutImprovement, List<EpochRecord> history, Map<String, Long> optimizerCounters,
-                  String reproducibilityKey, Json.Value options, String startTime, int resumes) {
+record Checkpoint(@Json.Required int epoch, @Json.Required int batchInEpoch, @Json.Required long step, @Json.Required EpochSums partial,
+                  OptionalDouble bestValidationLoss, @Json.Required int bestEpoch, @Json.Required int epochsWithoutImprovement,
+                  @Json.Required List<EpochRecord> history, @Json.Required Map<String, Long> optimizerCounters,
+                  @Json.Required String reproducibilityKey, @Json.Required Json.Value options, @Json.Required String startTime,
+                  @Json.Required int resumes, String modelKind, Json.Value modelConfig) {
     static final String DIRECTORY = "checkpoint";
     static final String MODEL_FILE = "model.safetensors";
     static final String OPTIMIZER_FILE = "optimizer.safetensors";
     static final String STATE_FILE = "state.json";
+    /** The weights and buffers of the best epoch by validation loss, kept under early stopping. */
+    static final String BEST_FILE = "best.safetensors";
+
+    /** Checkpoints written before the model's kind and config were recorded read them as null. */
+    static Checkpoint defaults() {
+        return new Checkpoint(0, 0, 0, EpochSums.EMPTY, OptionalDouble.empty(), 0, 0, List.of(), Map.of(), "", Json.NULL, "", 0, null, null);
+    }
     /** The safetensors metadata key of the tensors' layout version ({@link WeightLayout}). */
     static final String VERSION_KEY = "formatVersion";
 
@@ -87,8 +98,11 @@ record Checkpoint(int epoch, int batchInEpoch, long step, EpochSums partial, Opt
     }
 
     /** Writes this state with the given weights and optimizer tensors, replacing the previous checkpoint atomically. */
-    void write(Path runDirectory, Map<String, Tensor> weights, Map<String, Tensor> optimizerTensors) throws IOException {
+    void write(Path runDirectory, Map<String, Tensor> weights, Map<String, Tensor> optimizerTensors, Map<String, Tensor> best) throws IOException {
         AtomicFiles.writeDirectory(directory(runDirectory), true, dir -> {
+            if (best != null) {
+                Safetensors.write(dir.resolve(BEST_FILE), best, Map.of("format", "latent4j-checkpoint", VERSION_KEY, Integer.toString(WeightLayout.CURRENT)));
+            }
             Safetensors.write(dir.resolve(MODEL_FILE), weights, Map.of("format", "latent4j-checkpoint", VERSION_KEY,
                     Integer.toString(WeightLayout.CURRENT)));
             Safetensors.write(dir.resolve(OPTIMIZER_FILE), optimizerTensors, null);
@@ -116,6 +130,13 @@ record Checkpoint(int epoch, int batchInEpoch, long step, EpochSums partial, Opt
     /** The checkpoint's weights, in today's layout whatever version wrote them. */
     static Map<String, Tensor> readWeights(Path runDirectory, Module model) throws IOException {
         return WeightLayout.upgrade(model, Safetensors.read(directory(runDirectory).resolve(MODEL_FILE)), version(runDirectory));
+    }
+
+    /** The best epoch's weights and buffers, in today's layout, or null when the checkpoint keeps none. */
+    static Map<String, Tensor> readBest(Path runDirectory, Module model) throws IOException {
+        Path file = directory(runDirectory).resolve(BEST_FILE);
+        if (!Files.isRegularFile(file)) return null;
+        return WeightLayout.upgrade(model, Safetensors.read(file), version(runDirectory));
     }
 
     /** The optimizer's state, in today's layout whatever version wrote it. */

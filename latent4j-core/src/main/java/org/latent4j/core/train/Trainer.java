@@ -123,12 +123,29 @@ public final class Trainer {
         } catch (IOException e) {
             throw new UncheckedIOException("Trainer.resume: cannot read the checkpoint in " + runDirectory, e);
         }
+        if (saved.modelConfig() != null && !(saved.modelKind().equals(model.kind()) && saved.modelConfig().equals(Json.toJson(model.config())))) {
+            throw new IllegalArgumentException("Trainer.resume: the checkpoint holds a " + saved.modelKind() + " model of config "
+                    + Json.writeCompact(saved.modelConfig()) + ", not this " + model.kind() + " of config " + Json.writeCompact(Json.toJson(model.config())));
+        }
         if (!saved.reproducibilityKey().equals(options.reproducibilityKey())) {
             throw new IllegalArgumentException("Trainer.resume: the checkpoint was made with " + saved.reproducibilityKey()
                     + " but the options give " + options.reproducibilityKey() + "; a resumed run must use the same ones");
         }
         return new Run(model, train, validation, options, runDirectory, listener).train(saved);
     }
+
+    /**
+     * The kind and config of the model a run directory's checkpoint holds, to rebuild it for {@link #resume} whatever the
+     * defaults of today's code; empty without a checkpoint, or for a checkpoint written before they were recorded.
+     */
+    public static java.util.Optional<SavedModel> checkpointedModel(Path runDirectory) throws IOException {
+        if (!Checkpoint.exists(runDirectory)) return java.util.Optional.empty();
+        Checkpoint c = Checkpoint.readState(runDirectory);
+        return c.modelKind() == null ? java.util.Optional.empty() : java.util.Optional.of(new SavedModel(c.modelKind(), c.modelConfig()));
+    }
+
+    /** A model's kind and its config as JSON. */
+    public record SavedModel(String kind, Json.Value config) {}
 
     /** The generator of the model's sampling at global step {@code step}. */
     static Rng modelStream(long seed, long step) {
@@ -235,7 +252,13 @@ public final class Trainer {
                 runEpoch();
                 stoppedEarly = shouldStopEarly() && epoch < options.epochs();
             }
-            TrainingResult result = new TrainingResult(history, bestEpoch, bestValidationLoss, stoppedEarly, provenance());
+            // under early stopping the model the run ends with is the best epoch's, by validation loss
+            int modelEpoch = history.isEmpty() ? 0 : history.getLast().epoch();
+            if (best != null && bestEpoch != modelEpoch) {
+                model.loadState(best);
+                modelEpoch = bestEpoch;
+            }
+            TrainingResult result = new TrainingResult(history, bestEpoch, bestValidationLoss, stoppedEarly, modelEpoch, provenance());
             if (runDirectory != null) {
                 try {
                     Json.writeFile(runDirectory.resolve(RESULT_FILE), Json.toJson(result));
@@ -255,6 +278,7 @@ public final class Trainer {
             try {
                 model.loadState(Checkpoint.readWeights(runDirectory, model));
                 optimizer.loadState(Checkpoint.readOptimizer(runDirectory, model), c.optimizerCounters());
+                best = Checkpoint.readBest(runDirectory, model);
             } catch (IOException e) {
                 throw new UncheckedIOException("Trainer.resume: cannot read the checkpoint in " + runDirectory, e);
             }
@@ -301,6 +325,7 @@ public final class Trainer {
                     bestValidationLoss = validationLoss;
                     bestEpoch = record.epoch();
                     epochsWithoutImprovement = 0;
+                    if (options.earlyStoppingPatience() > 0) keepBest();
                 } else {
                     epochsWithoutImprovement++;
                 }
@@ -392,9 +417,9 @@ public final class Trainer {
         private void checkpoint() {
             Checkpoint c = new Checkpoint(epoch, batchInEpoch, step, sums, bestValidationLoss, bestEpoch, epochsWithoutImprovement,
                     List.copyOf(history), Map.copyOf(optimizer.stateCounters()), options.reproducibilityKey(), options.toJson(), startTime,
-                    resumes);
+                    resumes, model.kind(), Json.toJson(model.config()));
             try {
-                c.write(runDirectory, model.namedState(), optimizer.stateTensors());
+                c.write(runDirectory, model.namedState(), optimizer.stateTensors(), best);
             } catch (IOException e) {
                 throw new UncheckedIOException("Trainer: cannot write the checkpoint at epoch " + (epoch + 1) + ", step " + step + " into "
                         + Checkpoint.directory(runDirectory) + " (the previous one is kept)", e);
@@ -402,6 +427,15 @@ public final class Trainer {
             lastCheckpointNanos = System.nanoTime();
             lastCheckpoint = describeCheckpoint();
             listener.onCheckpoint(Checkpoint.directory(runDirectory), epoch, step);
+        }
+
+        /** Under early stopping, a copy of the weights and buffers of the best epoch so far. */
+        private Map<String, Tensor> best;
+
+        private void keepBest() {
+            Map<String, Tensor> copy = new java.util.LinkedHashMap<>();
+            model.namedState().forEach((name, t) -> copy.put(name, Tensor.persistentZeros(t.shape()).copyFrom(t)));
+            best = copy;
         }
 
         private String describeCheckpoint() {

@@ -10,10 +10,12 @@ import java.util.OptionalDouble;
  * @param bestEpoch          the epoch (from 1) of the lowest validation loss, or 0 without validation
  * @param bestValidationLoss that loss, or empty without validation
  * @param stoppedEarly       whether early stopping ended the run before its last epoch
+ * @param modelEpoch         the epoch (from 1) whose weights the model holds at the end: the last one, or under early
+ *                           stopping the best one by validation loss
  * @param provenance         what produced the model
  */
 public record TrainingResult(List<EpochRecord> history, int bestEpoch, OptionalDouble bestValidationLoss, boolean stoppedEarly,
-                             Provenance provenance) {
+                             int modelEpoch, Provenance provenance) {
     public TrainingResult {
         history = List.copyOf(history);
     }

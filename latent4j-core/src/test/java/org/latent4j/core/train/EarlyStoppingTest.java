@@ -82,4 +82,36 @@ class EarlyStoppingTest {
         var e = assertThrows(IllegalArgumentException.class, () -> Trainer.fit(new CurveModel(CURVE), data, null, o, null, TrainingListener.NONE));
         assertTrue(e.getMessage().contains("early stopping needs validation data"), e.getMessage());
     }
+
+    @Test
+    void theModelEndsWithTheBestEpochsWeightsAlsoAfterAResume(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        Dataset data = Dataset.unlabeled("pairs", Tensor.wrap(new float[40], 20, 2));
+        TrainerOptions o = TrainerOptions.defaults().withEpochs(CURVE.length).withBatchSize(5).withValidationFraction(0.25)
+                .withEarlyStoppingPatience(2);
+        java.util.List<Float> weightAfterEpoch = new java.util.ArrayList<>();
+        CurveModel m = new CurveModel(CURVE);
+        TrainingListener watch = new TrainingListener() {
+            @Override
+            public void onEpochEnd(EpochRecord r) {
+                weightAfterEpoch.add(m.namedParameters().get("w").item());
+            }
+        };
+        TrainingResult r = Trainer.fit(m, data, null, o, null, watch);
+        assertEquals(3, r.modelEpoch(), "the best epoch by validation loss");
+        assertEquals(weightAfterEpoch.get(2), m.namedParameters().get("w").item(), "the weights of epoch 3, not of epoch 5");
+        assertTrue(weightAfterEpoch.get(2) != weightAfterEpoch.get(4), "training moved the weight after epoch 3");
+
+        // killed after epoch 4 and resumed: the best weights come back from the checkpoint
+        CurveModel first = new CurveModel(CURVE);
+        assertThrows(IllegalStateException.class, () -> Trainer.fit(first, data, null, o, dir, new TrainingListener() {
+            @Override
+            public void onEpochEnd(EpochRecord e) {
+                if (e.epoch() == 4) throw new IllegalStateException("killed");
+            }
+        }));
+        CurveModel resumed = new CurveModel(CURVE);
+        TrainingResult rest = Trainer.resume(resumed, data, null, o, dir, TrainingListener.NONE);
+        assertEquals(3, rest.modelEpoch());
+        assertEquals(weightAfterEpoch.get(2), resumed.namedParameters().get("w").item());
+    }
 }

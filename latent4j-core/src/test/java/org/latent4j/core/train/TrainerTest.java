@@ -288,7 +288,7 @@ class TrainerTest {
         Checkpoint state = Checkpoint.readState(run);
         // safetensors refuses this tensor name, so the write fails half-way through the directory
         Map<String, Tensor> bad = Map.of("__metadata__", Tensor.vector(1f));
-        assertThrows(IllegalArgumentException.class, () -> state.write(run, bad, Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> state.write(run, bad, Map.of(), null));
         assertArrayEquals(before, Files.readAllBytes(Checkpoint.directory(run).resolve(Checkpoint.MODEL_FILE)));
         assertArrayEquals(stateBefore, Files.readAllBytes(Checkpoint.directory(run).resolve(Checkpoint.STATE_FILE)));
         assertEquals(List.of(), hiddenFiles(run));

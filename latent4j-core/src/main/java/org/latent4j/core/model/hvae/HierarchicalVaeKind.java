@@ -45,16 +45,20 @@ public final class HierarchicalVaeKind implements ModelKind<HierarchicalVaeConfi
         return Set.of(Capability.GAUSSIAN_CODES, Capability.LIKELIHOOD_BOUND, Capability.PRIOR_SAMPLING);
     }
 
-    /** z1 of --latent and z2 of half of it; between z1 and z2 hidden layers of half the --hidden sizes. */
+    /**
+     * z1 of --latent and z2 of half of it; between z1 and z2 hidden layers of half the --hidden sizes. The defaults are
+     * the IWAE paper's architecture 2: z1 of 100 and z2 of 50, 200-200 and 100-100 tanh layers, std = exp(linear).
+     */
     @Override
     public HierarchicalVaeConfig configure(OptionValues o, DataShape data) {
         var objective = o.choice(OBJECTIVE.name(), HierarchicalVaeConfig.Objective.ELBO, HierarchicalVaeConfig.Objective.class);
-        int latent = ModelOptions.latent(o);
-        List<Integer> h = ModelOptions.hidden(o);
+        HierarchicalVaeConfig paper = HierarchicalVaeConfig.of(data.features());
+        int latent = ModelOptions.latent(o, paper.latent1Dim());
+        List<Integer> h = ModelOptions.hidden(o, paper.hidden1());
         List<Integer> h2 = h.stream().map(x -> Math.max(2, x / 2)).toList();
         int k = o.integer(ModelOptions.SAMPLES.name(), objective == HierarchicalVaeConfig.Objective.IWAE ? 5 : 1, 1, 100_000);
-        return HierarchicalVaeConfig.of(data.features()).withSizes(latent, Math.max(1, latent / 2), h, h2).withActivation(ModelOptions.activation(o))
-                .withPosterior(ModelOptions.posterior(o)).withObjective(objective, k)
+        return HierarchicalVaeConfig.of(data.features()).withSizes(latent, Math.max(1, latent / 2), h, h2).withActivation(ModelOptions.activation(o, paper.activation()))
+                .withPosterior(ModelOptions.posterior(o, paper.posterior())).withObjective(objective, k)
                 .withLikelihood(ModelOptions.likelihood(o, data), ModelOptions.sigma(o, data)).withConv(ModelOptions.conv(o, data));
     }
 
