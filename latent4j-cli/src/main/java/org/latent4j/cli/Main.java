@@ -76,6 +76,12 @@ public final class Main {
         } catch (IOException e) {
             System.err.println("latent4j " + c.name() + ": " + describe(e));
             return 2;
+        } catch (OutOfMemoryError e) {
+            // what a user asked for did not fit: a model, a batch or a file larger than the heap
+            System.err.println("latent4j " + c.name() + ": out of memory: what this command was asked to hold does not fit in the Java heap of "
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB; use smaller sizes (--hidden, --batch, --k, --limit) or a larger heap "
+                    + "(LATENT4J_JAVA_OPTS=-Xmx8g)");
+            return 2;
         } catch (Exception e) {
             System.err.println("latent4j " + c.name() + ": internal error: " + e);
             e.printStackTrace();

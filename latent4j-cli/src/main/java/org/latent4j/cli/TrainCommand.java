@@ -176,7 +176,13 @@ final class TrainCommand implements Command {
         // a resumed run rebuilds the model its checkpoint holds, whatever today's defaults of the options it was not given
         var checkpointed = resume ? Trainer.checkpointedModel(runDir) : java.util.Optional.<Trainer.SavedModel>empty();
         Record config = checkpointed.isPresent() ? savedConfig(kind, checkpointed.get(), runDir) : configure(kind, o, train);
-        LatentModel model = kind.createFrom(config, new Rng(seed));
+        LatentModel model;
+        try {
+            model = kind.createFrom(config, new Rng(seed));
+        } catch (org.latent4j.tensor.ShapeException e) {
+            throw new UsageException("train: the " + kind.name() + " model these options describe cannot be built: " + Main.oneLine(e.getMessage())
+                    + " (smaller --hidden or --latent?)");
+        }
         Binarization binarization = o.choice("binarize", model.likelihood() instanceof BernoulliLikelihood ? Binarization.DYNAMIC : Binarization.NONE,
                 Binarization.class);
         TrainerOptions options = trainerOptions(o, train.size(), binarization);
