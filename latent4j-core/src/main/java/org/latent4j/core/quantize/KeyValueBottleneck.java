@@ -1,0 +1,290 @@
+package org.latent4j.core.quantize;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.latent4j.tensor.GradMode;
+import org.latent4j.tensor.Shape;
+import org.latent4j.tensor.ShapeException;
+import org.latent4j.tensor.Tensor;
+import org.latent4j.tensor.ops.QuantOps;
+import org.latent4j.tensor.random.Rng;
+
+/**
+ * The discrete key-value bottleneck (Träuble, Goyal, Rahaman, Mozer, Kawaguchi, Bengio and Schölkopf 2023, "Discrete
+ * Key-Value Bottleneck", ICML): the input is cut into C heads; each head has its own codebook of K pairs (key, value);
+ * the nearest key (squared L2) of a head's input selects its value, and the output is the heads' values side by side.
+ *
+ * <p>What is trained and what is not, as in the paper:
+ * <ul>
+ * <li>Keys are initialised from data ({@link #initialise}: k-means, or random data points) and then frozen: they are
+ *     buffers ("keys", [C, K, keyDim]), which no optimizer touches and no hook changes.</li>
+ * <li>Values are parameters ("values", [C, K, dim / C]); a step's gradient reaches only the values its batch selected
+ *     (the rows of the others are exactly zero), so learning is local to the keys the data fall on. (With a momentum
+ *     optimizer such as Adam a value keeps moving for a few steps after its last selection; SGD updates exactly the
+ *     selected ones.)</li>
+ * <li>Nothing flows back through the selection: the encoder in front of the bottleneck gets no gradient from it (in the
+ *     paper it is a frozen pre-trained encoder; in a model trained from scratch it stays at its initialisation, a random
+ *     feature map, and the keys it was initialised with stay meaningful because it does not move).</li>
+ * </ul>
+ *
+ * <p>Heads: with {@code keyDim = 0} the input [n, dim] is cut into C consecutive pieces of dim / C (the paper's
+ * "partition x directly" for low-dimensional inputs); with {@code keyDim > 0} each head sees its own fixed Gaussian
+ * random projection of the whole input to keyDim dimensions (entries N(0, 1 / dim); a buffer "projections",
+ * [C, dim, keyDim]), as the paper does for the encoder's output. Either way the output has the input's width: C values
+ * of dim / C. The auxiliary loss is zero. Indices are [n, C]: one code per head, each head a codebook (a "stage" of
+ * {@link Quantizer}'s contract).
+ */
+public final class KeyValueBottleneck extends Quantizer {
+    /** How the keys are drawn from the data. */
+    public enum KeyInit {
+        /** k-means++ seeding, then Lloyd iterations, on the initialisation vectors (the default). */
+        KMEANS,
+        /** Distinct random rows of the initialisation vectors. */
+        RANDOM
+    }
+
+    /** Lloyd iterations after the k-means++ seeding. */
+    public static final int KMEANS_ITERATIONS = 20;
+
+    private final int dim, heads, keys, keyDim, valueDim;
+    private final KeyInit keyInit;
+    private final Tensor keyBook;
+    private final Tensor projections;
+    private final Tensor values;
+
+    /**
+     * @param dim     width of the vectors quantized and returned (a multiple of {@code heads})
+     * @param heads   codebooks C (>= 1)
+     * @param keys    pairs per codebook K (>= 1)
+     * @param keyDim  0 to cut the input into C pieces of dim / C, else the width of each head's random projection
+     * @param keyInit how {@link #initialise} draws the keys
+     * @param rng     draws the projections, the provisional keys (N(0, 1), replaced by {@link #initialise}) and the
+     *                values (N(0, 1), as the paper's reference code; lower it through the decoder's first layer if needed)
+     */
+    public KeyValueBottleneck(int dim, int heads, int keys, int keyDim, KeyInit keyInit, Rng rng) {
+        if (dim < 1 || heads < 1 || keys < 1 || keyDim < 0) {
+            throw new IllegalArgumentException("KeyValueBottleneck: dim, heads and keys must be >= 1 and keyDim >= 0, got " + dim + ", " + heads + ", "
+                    + keys + ", " + keyDim);
+        }
+        if (dim % heads != 0) throw new IllegalArgumentException("KeyValueBottleneck: dim " + dim + " is not a multiple of the " + heads + " heads");
+        if (keyInit == null) throw new IllegalArgumentException("KeyValueBottleneck: keyInit must be set");
+        this.dim = dim;
+        this.heads = heads;
+        this.keys = keys;
+        this.valueDim = dim / heads;
+        this.keyDim = keyDim == 0 ? valueDim : keyDim;
+        this.keyInit = keyInit;
+        if (keyDim > 0) {
+            this.projections = buffer("projections", Tensor.persistentZeros(heads, dim, keyDim));
+            rng.fillNormal(projections, 0f, (float) (1 / Math.sqrt(dim)));
+        } else {
+            this.projections = null;
+        }
+        this.keyBook = buffer("keys", Tensor.persistentZeros(heads, keys, this.keyDim));
+        rng.fillNormal(keyBook, 0f, 1f);
+        this.values = parameter("values", Tensor.persistentZeros(heads, keys, valueDim));
+        rng.fillNormal(values, 0f, 1f);
+    }
+
+    @Override
+    public int dim() {
+        return dim;
+    }
+
+    @Override
+    public int[] codebookSizes() {
+        int[] s = new int[heads];
+        java.util.Arrays.fill(s, keys);
+        return s;
+    }
+
+    public int heads() {
+        return heads;
+    }
+
+    public int keyDim() {
+        return keyDim;
+    }
+
+    /** The frozen keys, [C, K, keyDim] (a buffer: read it, do not write it). */
+    public Tensor keys() {
+        return keyBook;
+    }
+
+    /** The values, [C, K, dim / C] (a parameter). */
+    public Tensor values() {
+        return values;
+    }
+
+    /** Head h's input [n, keyDim] for inputs z [n, dim]: its piece, or its projection. No gradient. */
+    private Tensor headInput(Tensor z, int h) {
+        if (projections == null) return z.slice(1, h * valueDim, (h + 1) * valueDim).contiguous();
+        return z.matmul(projections.slice(0, h, h + 1).reshape(dim, keyDim));
+    }
+
+    /** Head h's keys [K, keyDim]. */
+    private Tensor headKeys(int h) {
+        return keyBook.slice(0, h, h + 1).reshape(keys, keyDim);
+    }
+
+    /** The codes [n, C] (row-major) of z [n, dim]: each head's nearest key. */
+    public int[] assign(Tensor z) {
+        if (z.rank() != 2 || z.dim(1) != dim) throw new ShapeException("KeyValueBottleneck: input " + Shape.str(z.shape()) + " must be [n, " + dim + "]");
+        int n = z.dim(0);
+        int[] indices = new int[n * heads];
+        try (var noGrad = GradMode.disabled()) {
+            Tensor zd = z.detach();
+            int[] nearest = new int[n];
+            for (int h = 0; h < heads; h++) {
+                QuantOps.nearestCodesInto(headInput(zd, h), headKeys(h), QuantOps.codeNorms(headKeys(h)), nearest, null);
+                for (int i = 0; i < n; i++) indices[i * heads + h] = nearest[i];
+            }
+        }
+        return indices;
+    }
+
+    @Override
+    public Quantized quantize(Tensor z, boolean training) {
+        int[] indices = assign(z);
+        int n = z.dim(0);
+        Tensor out = select(indices, n);
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        double perplexity = 0, used = 0;
+        int[] column = new int[n];
+        for (int h = 0; h < heads; h++) {
+            for (int i = 0; i < n; i++) column[i] = indices[i * heads + h];
+            Map<String, Double> m = FiniteScalarQuantizer.batchMetrics(column);
+            perplexity += m.getOrDefault("perplexity", 0.0);
+            used += m.getOrDefault("codes_used", 0.0);
+        }
+        metrics.put("perplexity", perplexity / heads);
+        metrics.put("codes_used", used / heads);
+        return new Quantized(out, indices, Tensor.scalar(0f), metrics, null);
+    }
+
+    /** The values of codes [n, C] side by side, [n, dim]; differentiable in the values (only the selected rows). */
+    private Tensor select(int[] indices, int n) {
+        int[] flat = new int[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            int h = i % heads;
+            if (indices[i] < 0 || indices[i] >= keys) throw new IllegalArgumentException("KeyValueBottleneck: code " + indices[i] + " is outside 0.." + (keys - 1));
+            flat[i] = h * keys + indices[i];
+        }
+        return values.reshape(heads * keys, valueDim).indexSelect(0, flat).reshape(n, dim);
+    }
+
+    @Override
+    public Tensor decode(int[] indices, int n) {
+        if (indices.length != n * heads) throw new ShapeException("KeyValueBottleneck.decode: " + indices.length + " indices for " + n + " rows of " + heads + " heads");
+        return select(indices, n);
+    }
+
+    /**
+     * Draws every head's keys from the vectors [m, dim] (encoder outputs): k-means (k-means++ seeding and
+     * {@link #KMEANS_ITERATIONS} Lloyd iterations) or distinct random rows. With fewer rows than keys, rows repeat
+     * (with a little noise so that no two keys coincide).
+     */
+    @Override
+    public void initialise(Tensor vectors, Rng rng) {
+        if (vectors.rank() != 2 || vectors.dim(1) != dim) {
+            throw new ShapeException("KeyValueBottleneck.initialise: vectors " + Shape.str(vectors.shape()) + " must be [m, " + dim + "]");
+        }
+        if (vectors.dim(0) < 1) throw new IllegalArgumentException("KeyValueBottleneck.initialise: no vectors");
+        try (var noGrad = GradMode.disabled()) {
+            Tensor v = vectors.detach();
+            for (int h = 0; h < heads; h++) {
+                float[] x = headInput(v, h).toArray();
+                float[] chosen = keyInit == KeyInit.KMEANS ? Keys.kMeans(x, v.dim(0), keyDim, keys, KMEANS_ITERATIONS, rng.fork(h))
+                        : Keys.randomRows(x, v.dim(0), keyDim, keys, rng.fork(h));
+                System.arraycopy(chosen, 0, keyBook.data(), keyBook.offset() + h * keys * keyDim, keys * keyDim);
+            }
+        }
+    }
+
+    /** Key initialisation from data rows x [m, d] (row-major floats). */
+    static final class Keys {
+        private Keys() {}
+
+        /** {@code k} distinct random rows (all rows, shuffled, then repeats with noise when m < k). */
+        static float[] randomRows(float[] x, int m, int d, int k, Rng rng) {
+            int[] order = rng.permutation(m);
+            float[] out = new float[k * d];
+            for (int j = 0; j < k; j++) System.arraycopy(x, order[j % m] * d, out, j * d, d);
+            if (k > m) jitterRepeats(out, m, d, k, x, rng);
+            return out;
+        }
+
+        /** k-means++ seeding (Arthur and Vassilvitskii 2007), then {@code iterations} Lloyd steps; an emptied cluster keeps its centre. */
+        static float[] kMeans(float[] x, int m, int d, int k, int iterations, Rng rng) {
+            if (m <= k) return randomRows(x, m, d, k, rng);
+            float[] centres = new float[k * d];
+            double[] nearest = new double[m];
+            float[] u = rng.uniform(0f, 1f, k).toArray();
+            int first = Math.min(m - 1, (int) (u[0] * m));
+            System.arraycopy(x, first * d, centres, 0, d);
+            java.util.Arrays.fill(nearest, Double.POSITIVE_INFINITY);
+            for (int j = 1; j < k; j++) {
+                double total = 0;
+                for (int i = 0; i < m; i++) {
+                    nearest[i] = Math.min(nearest[i], distance(x, i * d, centres, (j - 1) * d, d));
+                    total += nearest[i];
+                }
+                int pick = m - 1;
+                if (total > 0) {
+                    double target = u[j] * total, acc = 0;
+                    for (int i = 0; i < m; i++) {
+                        acc += nearest[i];
+                        if (acc > target) {
+                            pick = i;
+                            break;
+                        }
+                    }
+                } else {
+                    pick = Math.min(m - 1, (int) (u[j] * m));
+                }
+                System.arraycopy(x, pick * d, centres, j * d, d);
+            }
+            Tensor data = Tensor.of(x, m, d);
+            int[] assignment = new int[m];
+            for (int it = 0; it < iterations; it++) {
+                QuantOps.nearestCodesInto(data, Tensor.of(centres, k, d), QuantOps.codeNorms(Tensor.of(centres, k, d)), assignment, null);
+                double[] sums = new double[k * d];
+                int[] counts = new int[k];
+                for (int i = 0; i < m; i++) {
+                    int c = assignment[i];
+                    counts[c]++;
+                    for (int f = 0; f < d; f++) sums[c * d + f] += x[i * d + f];
+                }
+                boolean moved = false;
+                for (int c = 0; c < k; c++) {
+                    if (counts[c] == 0) continue;
+                    for (int f = 0; f < d; f++) {
+                        float v = (float) (sums[c * d + f] / counts[c]);
+                        moved |= v != centres[c * d + f];
+                        centres[c * d + f] = v;
+                    }
+                }
+                if (!moved) break;
+            }
+            return centres;
+        }
+
+        private static double distance(float[] a, int ao, float[] b, int bo, int d) {
+            double s = 0;
+            for (int f = 0; f < d; f++) {
+                double t = (double) a[ao + f] - b[bo + f];
+                s += t * t;
+            }
+            return s;
+        }
+
+        /** Keys m..k-1 repeat rows: nudge each by 1e-3 of the data's scale so that no two keys coincide. */
+        private static void jitterRepeats(float[] out, int m, int d, int k, float[] x, Rng rng) {
+            double sq = 0;
+            for (int i = 0; i < m * d; i++) sq += (double) x[i] * x[i];
+            float scale = (float) (1e-3 * Math.max(1e-6, Math.sqrt(sq / (m * d))));
+            float[] noise = rng.normal(0f, scale, (k - m) * d).toArray();
+            for (int i = 0; i < (k - m) * d; i++) out[m * d + i] += noise[i];
+        }
+    }
+}
