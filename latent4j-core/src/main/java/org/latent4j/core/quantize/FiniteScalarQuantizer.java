@@ -7,6 +7,7 @@ import java.util.Map;
 import org.latent4j.core.nn.Linear;
 import org.latent4j.tensor.Shape;
 import org.latent4j.tensor.ShapeException;
+import org.latent4j.tensor.Surrogate;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.init.Initializer;
 import org.latent4j.tensor.ops.QuantOps;
@@ -169,7 +170,10 @@ public final class FiniteScalarQuantizer extends Quantizer {
         if (z.rank() != 2 || z.dim(1) != dim) throw new ShapeException("FSQ: input " + Shape.str(z.shape()) + " must be [n, " + dim + "]");
         int n = z.dim(0), d = levels.length;
         Tensor projected = projectIn == null ? z : projectIn.forward(z);
-        Tensor rounded = QuantOps.roundSte(bound(projected));
+        Tensor bounded = bound(projected);
+        // inside a Surrogate freeze (a finite-difference check of the estimator) the rounding is written as what it
+        // stands for, f + sg[round(f) - f], so that the check holds the rounding still; the values are the same
+        Tensor rounded = Surrogate.frozen() ? bounded.add(Surrogate.stopGradient(QuantOps.round(bounded).sub(bounded))) : QuantOps.roundSte(bounded);
         // + 0 turns the -0 that rint gives small negative values into +0: level 0 has one code vector, as decode gives it
         Tensor normalised = rounded.mul(inverseHalfWidth).add(0f);
         Tensor out = projectOut == null ? normalised : projectOut.forward(normalised);
@@ -178,13 +182,14 @@ public final class FiniteScalarQuantizer extends Quantizer {
         for (int row = 0; row < n; row++) {
             int index = 0;
             for (int i = d - 1; i >= 0; i--) {
-                int k = (int) r[row * d + i] + halfWidth[i];
+                int k = (int) Math.rint(r[row * d + i]) + halfWidth[i];
                 // a NaN input rounds to NaN, whose int is 0: clamp so the index stays a code
                 k = Math.max(0, Math.min(levels[i] - 1, k));
                 index = index * levels[i] + k;
             }
             indices[row] = index;
         }
+        indices = Surrogate.choice(indices);
         return new Quantized(out, indices, Tensor.scalar(0f), batchMetrics(indices), null);
     }
 

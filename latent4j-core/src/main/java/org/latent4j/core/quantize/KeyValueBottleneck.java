@@ -5,6 +5,7 @@ import java.util.Map;
 import org.latent4j.tensor.GradMode;
 import org.latent4j.tensor.Shape;
 import org.latent4j.tensor.ShapeException;
+import org.latent4j.tensor.Surrogate;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.ops.QuantOps;
 import org.latent4j.tensor.random.Rng;
@@ -145,7 +146,7 @@ public final class KeyValueBottleneck extends Quantizer {
 
     @Override
     public Quantized quantize(Tensor z, boolean training) {
-        int[] indices = assign(z);
+        int[] indices = Surrogate.choice(assign(z));
         int n = z.dim(0);
         Tensor out = select(indices, n);
         Map<String, Double> metrics = new LinkedHashMap<>();
@@ -194,7 +195,7 @@ public final class KeyValueBottleneck extends Quantizer {
             Tensor v = vectors.detach();
             for (int h = 0; h < heads; h++) {
                 float[] x = headInput(v, h).toArray();
-                float[] chosen = keyInit == KeyInit.KMEANS ? Keys.kMeans(x, v.dim(0), keyDim, keys, KMEANS_ITERATIONS, rng.fork(h))
+                float[] chosen = keyInit == KeyInit.KMEANS ? KMeans.fit(Tensor.of(x, v.dim(0), keyDim), keys, KMEANS_ITERATIONS, false, rng.fork(h)).toArray()
                         : Keys.randomRows(x, v.dim(0), keyDim, keys, rng.fork(h));
                 System.arraycopy(chosen, 0, keyBook.data(), keyBook.offset() + h * keys * keyDim, keys * keyDim);
             }
@@ -212,70 +213,6 @@ public final class KeyValueBottleneck extends Quantizer {
             for (int j = 0; j < k; j++) System.arraycopy(x, order[j % m] * d, out, j * d, d);
             if (k > m) jitterRepeats(out, m, d, k, x, rng);
             return out;
-        }
-
-        /** k-means++ seeding (Arthur and Vassilvitskii 2007), then {@code iterations} Lloyd steps; an emptied cluster keeps its centre. */
-        static float[] kMeans(float[] x, int m, int d, int k, int iterations, Rng rng) {
-            if (m <= k) return randomRows(x, m, d, k, rng);
-            float[] centres = new float[k * d];
-            double[] nearest = new double[m];
-            float[] u = rng.uniform(0f, 1f, k).toArray();
-            int first = Math.min(m - 1, (int) (u[0] * m));
-            System.arraycopy(x, first * d, centres, 0, d);
-            java.util.Arrays.fill(nearest, Double.POSITIVE_INFINITY);
-            for (int j = 1; j < k; j++) {
-                double total = 0;
-                for (int i = 0; i < m; i++) {
-                    nearest[i] = Math.min(nearest[i], distance(x, i * d, centres, (j - 1) * d, d));
-                    total += nearest[i];
-                }
-                int pick = m - 1;
-                if (total > 0) {
-                    double target = u[j] * total, acc = 0;
-                    for (int i = 0; i < m; i++) {
-                        acc += nearest[i];
-                        if (acc > target) {
-                            pick = i;
-                            break;
-                        }
-                    }
-                } else {
-                    pick = Math.min(m - 1, (int) (u[j] * m));
-                }
-                System.arraycopy(x, pick * d, centres, j * d, d);
-            }
-            Tensor data = Tensor.of(x, m, d);
-            int[] assignment = new int[m];
-            for (int it = 0; it < iterations; it++) {
-                QuantOps.nearestCodesInto(data, Tensor.of(centres, k, d), QuantOps.codeNorms(Tensor.of(centres, k, d)), assignment, null);
-                double[] sums = new double[k * d];
-                int[] counts = new int[k];
-                for (int i = 0; i < m; i++) {
-                    int c = assignment[i];
-                    counts[c]++;
-                    for (int f = 0; f < d; f++) sums[c * d + f] += x[i * d + f];
-                }
-                boolean moved = false;
-                for (int c = 0; c < k; c++) {
-                    if (counts[c] == 0) continue;
-                    for (int f = 0; f < d; f++) {
-                        float v = (float) (sums[c * d + f] / counts[c]);
-                        moved |= v != centres[c * d + f];
-                        centres[c * d + f] = v;
-                    }
-                }
-                if (!moved) break;
-            }
-            return centres;
-        }
-
-        private static double distance(float[] a, int ao, float[] b, int bo, int d) {
-            double s = 0;
-            for (int f = 0; f < d; f++) {
-                double t = (double) a[ao + f] - b[bo + f];
-                s += t * t;
-            }
-            return s;
         }
 
         /** Keys m..k-1 repeat rows: nudge each by 1e-3 of the data's scale so that no two keys coincide. */

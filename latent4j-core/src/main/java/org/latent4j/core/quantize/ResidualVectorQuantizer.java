@@ -31,7 +31,8 @@ import org.latent4j.tensor.random.Rng;
  * (dropout 1); here q is drawn per batch, from the step's generator ({@link #quantize(Tensor, boolean, Rng)}), so a
  * step's choice depends on the seed and the step only. Dropped stages are not run: their indices are -1 in the step's
  * {@link Quantized}, their after-step hooks are not called (an EMA codebook does not decay toward nothing), and their
- * metrics are left out of the step's. Outside training (and without a generator) every stage is used.
+ * metrics are 0 in the step's (so an epoch's mean of a late stage's perplexity under dropout counts the batches that
+ * dropped it; evaluation runs every stage). Outside training (and without a generator) every stage is used.
  *
  * <p>Indices are [n, S] row-major, stage s in column s; {@link #decode} sums the stages' decodings. Metrics: each
  * stage's, prefixed "stageK_" (K from 1), plus "stages_used", the q of the batch. Initialisation ({@link #initialise})
@@ -133,6 +134,9 @@ public final class ResidualVectorQuantizer extends Quantizer {
             if (s + 1 < used) residual = residual.sub(q.output());
             for (var e : q.metrics().entrySet()) metrics.put("stage" + (s + 1) + "_" + e.getKey(), e.getValue());
         }
+        // a dropped stage reports 0 for each metric its kind reports (no loss, no codes), so that every batch has the same
+        // columns and an epoch's mean counts the batches that dropped it
+        for (int s = used; s < total; s++) for (String name : results.getFirst().metrics().keySet()) metrics.put("stage" + (s + 1) + "_" + name, 0.0);
         metrics.put("stages_used", (double) used);
         return new Quantized(out, indices, loss, metrics, new Steps(List.copyOf(results)));
     }

@@ -53,6 +53,12 @@ class ModelKindContractTest {
             if (takes.contains("codebook-size")) values.put("codebook-size", "16");
             values.put("activation", "tanh");
         }
+        if (takes.contains("levels")) {
+            // fsq-vae: a small grid (odd and even levels), smooth units for the same reason
+            values.put("levels", "5,4,3");
+            values.put("activation", "tanh");
+        }
+        if (takes.contains("heads")) values.put("heads", "3");
         return new OptionValues("test", values);
     }
 

@@ -167,7 +167,7 @@ public final class QuantizedAutoencoder extends LatentModel implements PriorSamp
         noCondition(batch.condition(), "loss");
         Tensor x = batch.x();
         int b = x.dim(0);
-        Quantized q = quantizer.quantize(encodeContinuous(x), true);
+        Quantized q = quantizer.quantize(encodeContinuous(x), true, rng.fork(1));
         Tensor params = decodeCode(q.output().reshape(b, positions * codeDim));
         Tensor recon = likelihood.logProb(params, x).mean().neg();
         Tensor reg = positions == 1 ? q.loss() : q.loss().mul((float) positions);
@@ -266,6 +266,7 @@ public final class QuantizedAutoencoder extends LatentModel implements PriorSamp
         int[] idx = q.indices();
         int stages = quantizer.stages(), width = stageOffsets[stages];
         for (int i = 0; i < idx.length; i++) {
+            if (idx[i] < 0) continue; // a stage the step did not run (quantizer dropout)
             int s = i % stages, place = (i / stages) % positions;
             u[place * width + stageOffsets[s] + idx[i]] += 1f;
         }
