@@ -19,7 +19,9 @@ import org.latent4j.tensor.random.Rng;
  * <ul>
  * <li>Keys are initialised from data ({@link #initialise}: k-means, or random data points) and then frozen: they are
  *     buffers ("keys", [C, K, keyDim]), which no optimizer touches and no hook changes.</li>
- * <li>Values are parameters ("values", [C, K, dim / C]); a step's gradient reaches only the values its batch selected
+ * <li>Values are parameters ("values", [C, K, dim / C]), drawn N(0, 1) and set by {@link #initialise} to the mean of
+ *     the input piece each key selects (the keys themselves when the heads cut the input), so that training starts
+ *     from a vector quantizer of the input; a step's gradient reaches only the values its batch selected
  *     (the rows of the others are exactly zero), so learning is local to the keys the data fall on. (With a momentum
  *     optimizer such as Adam a value keeps moving for a few steps after its last selection; SGD updates exactly the
  *     selected ones.)</li>
@@ -60,7 +62,7 @@ public final class KeyValueBottleneck extends Quantizer {
      * @param keyDim  0 to cut the input into C pieces of dim / C, else the width of each head's random projection
      * @param keyInit how {@link #initialise} draws the keys
      * @param rng     draws the projections, the provisional keys (N(0, 1), replaced by {@link #initialise}) and the
-     *                values (N(0, 1), as the paper's reference code; lower it through the decoder's first layer if needed)
+     *                values (N(0, 1), replaced by {@link #initialise})
      */
     public KeyValueBottleneck(int dim, int heads, int keys, int keyDim, KeyInit keyInit, Rng rng) {
         if (dim < 1 || heads < 1 || keys < 1 || keyDim < 0) {
@@ -182,8 +184,9 @@ public final class KeyValueBottleneck extends Quantizer {
 
     /**
      * Draws every head's keys from the vectors [m, dim] (encoder outputs): k-means (k-means++ seeding and
-     * {@link #KMEANS_ITERATIONS} Lloyd iterations) or distinct random rows. With fewer rows than keys, rows repeat
-     * (with a little noise so that no two keys coincide).
+     * {@link #KMEANS_ITERATIONS} Lloyd iterations) or distinct random rows (with fewer rows than keys, rows repeat, with
+     * a little noise so that no two keys coincide); then sets the values from the same vectors (see
+     * {@link #initialValues}).
      */
     @Override
     public void initialise(Tensor vectors, Rng rng) {
@@ -198,6 +201,33 @@ public final class KeyValueBottleneck extends Quantizer {
                 float[] chosen = keyInit == KeyInit.KMEANS ? KMeans.fit(Tensor.of(x, v.dim(0), keyDim), keys, KMEANS_ITERATIONS, false, rng.fork(h)).toArray()
                         : Keys.randomRows(x, v.dim(0), keyDim, keys, rng.fork(h));
                 System.arraycopy(chosen, 0, keyBook.data(), keyBook.offset() + h * keys * keyDim, keys * keyDim);
+                initialValues(v, h);
+            }
+        }
+    }
+
+    /**
+     * Head h's values at the mean of the piece of the vectors (columns h * dim/C ..) that each key selects, a key that
+     * selects none at the mean of all: with the keys cut from the input (keyDim 0) and k-means keys, the values start at
+     * the keys, so the bottleneck starts as a vector quantizer of its input and the decoder learns from a faithful code
+     * at once (values drawn at random, as the paper's reference code does, are noise the decoder must first learn to
+     * ignore, and a value is updated only when selected, about batch / K times a step).
+     */
+    private void initialValues(Tensor v, int h) {
+        int m = v.dim(0);
+        int[] nearest = new int[m];
+        QuantOps.nearestCodesInto(headInput(v, h), headKeys(h), QuantOps.codeNorms(headKeys(h)), nearest, null);
+        Tensor piece = v.slice(1, h * valueDim, (h + 1) * valueDim).contiguous();
+        float[] sums = QuantOps.segmentSum(piece, nearest, keys).toArray();
+        int[] counts = QuantOps.bincount(nearest, keys);
+        float[] all = piece.toArray();
+        double[] mean = new double[valueDim];
+        for (int i = 0; i < m; i++) for (int f = 0; f < valueDim; f++) mean[f] += all[i * valueDim + f];
+        float[] out = values.data();
+        int base = values.offset() + h * keys * valueDim;
+        for (int j = 0; j < keys; j++) {
+            for (int f = 0; f < valueDim; f++) {
+                out[base + j * valueDim + f] = counts[j] > 0 ? sums[j * valueDim + f] / counts[j] : (float) (mean[f] / m);
             }
         }
     }
