@@ -29,7 +29,8 @@ import org.latent4j.tensor.random.Rng;
  * first q stages, q drawn uniformly from 1..S, so that every prefix of the stages is trained to decode on its own (a
  * codec with a bitrate chosen at inference). SoundStream draws q per example and applies it to every example
  * (dropout 1); here q is drawn per batch, from the step's generator ({@link #quantize(Tensor, boolean, Rng)}), so a
- * step's choice depends on the seed and the step only. Dropped stages are not run: their indices are -1 in the step's
+ * step's choice depends on the seed and the step only. (A model's validation loss, the same objective on held-out rows,
+ * draws its prefixes the same way, from the validation batch's fixed generator.) Dropped stages are not run: their indices are -1 in the step's
  * {@link Quantized}, their after-step hooks are not called (an EMA codebook does not decay toward nothing), and their
  * metrics are 0 in the step's (so an epoch's mean of a late stage's perplexity under dropout counts the batches that
  * dropped it; evaluation runs every stage). Outside training (and without a generator) every stage is used.
