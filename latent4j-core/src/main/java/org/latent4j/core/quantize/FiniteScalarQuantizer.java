@@ -36,7 +36,8 @@ import org.latent4j.tensor.random.Rng;
  *
  * <p>The index of a code is the mixed-radix number of its levels: with level indices k_i = round(f(z_i)) + floor(L_i/2)
  * in 0..L_i-1, index = k_0 + L_0 (k_1 + L_1 (k_2 + ...)): the first dimension varies fastest. {@link #decode} inverts
- * it. The codebook size is prod(L_i).
+ * it. The codebook size is prod(L_i). Metrics of {@link #quantize}: "perplexity" (exp of the entropy of the batch's
+ * code frequencies) and "codes_used" (distinct codes in the batch).
  *
  * <p>The paper's recommended levels for a target codebook size (its Table 1; we add [8, 8, 8], the 512-code setting
  * of its ImageNet comparisons):

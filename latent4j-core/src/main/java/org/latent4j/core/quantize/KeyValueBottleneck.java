@@ -35,7 +35,8 @@ import org.latent4j.tensor.random.Rng;
  * random projection of the whole input to keyDim dimensions (entries N(0, 1 / dim); a buffer "projections",
  * [C, dim, keyDim]), as the paper does for the encoder's output. Either way the output has the input's width: C values
  * of dim / C. The auxiliary loss is zero. Indices are [n, C]: one code per head, each head a codebook (a "stage" of
- * {@link Quantizer}'s contract).
+ * {@link Quantizer}'s contract). Metrics of {@link #quantize}: "perplexity" and "codes_used", each the mean over the
+ * heads of that head's value for the batch.
  */
 public final class KeyValueBottleneck extends Quantizer {
     /** How the keys are drawn from the data. */

@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.latent4j.tensor.GradCheck;
 import org.latent4j.tensor.GradMode;
+import org.latent4j.tensor.Surrogate;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.random.Rng;
 
@@ -167,6 +168,27 @@ class FiniteScalarQuantizerTest {
                 f.mul(Tensor.vector(1f / 4, 1f / 2, 1f / 2)).sum().backward();
                 assertArrayEquals(zz.grad().toArray(), g);
             }
+        }
+    }
+
+    @Test
+    void insideASurrogateFreezeTheRoundingIsHeldStillAndTheGradientChecks() {
+        // what the model contract's gradient check does: finite differences of quantize itself, rounding frozen
+        FiniteScalarQuantizer q = new FiniteScalarQuantizer(5, List.of(8, 5, 4), new Rng(10));
+        Tensor z = new Rng(11).normal(0f, 1f, 6, 5).requiresGrad(true);
+        float[] plain;
+        try (var noGrad = GradMode.disabled()) {
+            plain = q.quantize(z, false).output().toArray();
+        }
+        try (Surrogate.Freeze f = Surrogate.freeze()) {
+            f.evaluation();
+            assertArrayEquals(plain, q.quantize(z, true).output().toArray(), "the same values inside a freeze");
+            GradCheck.Result r = GradCheck.check(in -> {
+                f.evaluation();
+                return q.quantize(in[0], true).output();
+            }, z);
+            assertTrue(r.ok(), r.toString());
+            assertTrue(f.recorded() > 0, "the rounding went through the freeze");
         }
     }
 

@@ -192,6 +192,27 @@ class ResidualVectorQuantizerTest {
     }
 
     @Test
+    void emaStagesOfADroppedSuffixAreLeftAlone() {
+        // the real stages: vector quantizers with EMA codebooks, k-means on their residuals
+        ResidualVectorQuantizer q = new ResidualVectorQuantizerConfig(4, VectorQuantizerConfig.of(4, 8).withEma(0.9, 1e-5), 1.0).create(new Rng(1));
+        q.initialise(new Rng(2).normal(0f, 1f, 300, 4), new Rng(3));
+        Tensor z = new Rng(4).normal(0f, 1f, 40, 4);
+        long step = 0;
+        while (q.stagesFor(new Rng(5).fork(step)) != 2) step++;
+        java.util.Map<String, float[]> before = new java.util.HashMap<>();
+        q.namedBuffers().forEach((name, t) -> before.put(name, t.toArray()));
+        Quantized r = q.quantize(z, true, new Rng(5).fork(step));
+        assertEquals(2, r.metrics().get("stages_used").intValue());
+        q.afterOptimizerStep(r, new Rng(6));
+        for (int s = 0; s < 4; s++) {
+            String name = "stages." + s + ".cluster_size";
+            boolean changed = !java.util.Arrays.equals(before.get(name), q.namedBuffers().get(name).toArray());
+            assertEquals(s < 2, changed, name);
+            assertEquals(s < 2, !java.util.Arrays.equals(before.get("stages." + s + ".codebook"), q.namedBuffers().get("stages." + s + ".codebook").toArray()));
+        }
+    }
+
+    @Test
     void badStagesAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new ResidualVectorQuantizer(List.of(), 0));
         assertThrows(IllegalArgumentException.class, () -> new ResidualVectorQuantizer(List.of(new KMeansStage(3, 4), new KMeansStage(4, 4)), 0));
