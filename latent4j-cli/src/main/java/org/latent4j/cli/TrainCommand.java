@@ -12,11 +12,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.latent4j.cli.report.CodebookUsageChart;
 import org.latent4j.cli.report.ConsoleProgress;
 import org.latent4j.core.data.Binarization;
 import org.latent4j.core.data.Dataset;
 import org.latent4j.core.data.Standardizer;
 import org.latent4j.core.distributions.BernoulliLikelihood;
+import org.latent4j.core.eval.CodebookDiagnostics;
 import org.latent4j.core.eval.EvaluationReport;
 import org.latent4j.core.io.Json;
 import org.latent4j.core.io.JsonException;
@@ -92,7 +94,8 @@ final class TrainCommand implements Command {
 
                 Trains a model and writes a run directory holding the model (model.safetensors, config.json,
                 metrics.json), history.csv (with a column per metric the model reports), the last checkpoint and,
-                for image data, reconstructions.png and (for a model that samples) samples.png. The metrics are
+                for image data, reconstructions.png and (for a model that samples) samples.png; for discrete codes,
+                codebook-usage.png (each code's count on the held-out rows, sorted, log scale). The metrics are
                 measured on held-out data: NLL by importance sampling (models with a likelihood bound), and the
                 diagnostics of the model's kind of code (active units and mutual information, codebook usage, ...).
 
@@ -239,6 +242,16 @@ final class TrainCommand implements Command {
                 }
                 Runs.writeGrid(runDir.resolve("reconstructions.png"), prep, Runs.reconstructionPairs(model, prep, test, 32, 16), 16);
                 written.add("reconstructions.png");
+            }
+        }
+        // pictures of the code diagnostics, by their type (not by the model's kind)
+        if (report.latent() instanceof CodebookDiagnostics codebook) {
+            try {
+                CodebookUsageChart.write(runDir.resolve(CodebookUsageChart.FILE), codebook, report.examples());
+                written.add(CodebookUsageChart.FILE);
+            } catch (java.awt.AWTError | java.awt.HeadlessException | InternalError | LinkageError e) {
+                // a Java runtime without its font libraries cannot draw text; the run itself is complete
+                System.err.println("latent4j train: no codebook usage chart (this Java runtime cannot draw: " + Main.oneLine(String.valueOf(e)) + ")");
             }
         }
 
@@ -456,8 +469,12 @@ final class TrainCommand implements Command {
         o.choice("binarize", Binarization.NONE, Binarization.class);
         o.choice("standardize", "no", List.of("yes", "no"));
         trainerOptions(o, 1, Binarization.NONE);
+        // a stand-in for the data: images (large enough for any stack of convolutions) when the options ask for convolutions
+        boolean conv = o.has(org.latent4j.core.model.ModelOptions.ARCH.name()) && o.string(org.latent4j.core.model.ModelOptions.ARCH.name(), "").trim()
+                .equalsIgnoreCase("conv");
+        var standIn = conv ? new org.latent4j.core.model.DataShape(1 << 20, new int[] {1024, 1024}, 1, true) : new org.latent4j.core.model.DataShape(1, null, 1, true);
         try {
-            kind.configure(o, new org.latent4j.core.model.DataShape(1, null, 1, true));
+            kind.configure(o, standIn);
         } catch (OptionValues.OptionException e) {
             throw e;
         } catch (IllegalArgumentException e) {

@@ -115,7 +115,7 @@ class TrainOptionsCommandsTest {
         assertUsageError("--beta does not apply to --model ae", "train", "--model", "ae", "--beta", "2");
         assertUsageError("--posterior does not apply to --model ae", "train", "--model", "ae", "--posterior", "log-std");
         assertUsageError("--kl-warmup does not apply to --model ae", "train", "--model", "ae", "--kl-warmup", "2");
-        assertUsageError("--beta does not apply to --model vae (only to beta-vae, cvae)", "train", "--beta", "2");
+        assertUsageError("--beta does not apply to --model vae (only to beta-vae, cvae, vq-vae", "train", "--beta", "2");
         assertUsageError("--beta does not apply to --model iwae", "train", "--model", "iwae", "--beta", "2");
         assertUsageError("--free-bits does not apply to --model iwae", "train", "--model", "iwae", "--free-bits", "1");
         assertUsageError("--beta does not apply to --model hvae", "train", "--model", "hvae", "--beta", "2");

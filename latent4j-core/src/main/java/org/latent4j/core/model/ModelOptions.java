@@ -21,11 +21,14 @@ public final class ModelOptions {
     public static final ModelOption ACTIVATION = new ModelOption("activation", "NAME", Activation.names() + " (default relu; hvae tanh, as the IWAE paper)");
     public static final ModelOption LIKELIHOOD = new ModelOption("likelihood", "NAME",
             "the decoder's p(x|z): bernoulli (default for data in [0, 1], on binarized pixels), gaussian-fixed (standard deviation "
-                    + "--sigma; the default for other data) or gaussian-learned (a learned variance per feature); an NLL under a Gaussian "
-                    + "is a density, not comparable with a Bernoulli NLL");
+                    + "--sigma; the default for other data, and for vq-vae on any data: its loss is then the squared error) or "
+                    + "gaussian-learned (a learned variance per feature); an NLL under a Gaussian is a density, not comparable with a "
+                    + "Bernoulli NLL");
     public static final ModelOption SIGMA = new ModelOption("sigma", "S", "standard deviation of gaussian-fixed (default 0.1 for data in [0, 1], else 1)");
     public static final ModelOption POSTERIOR = new ModelOption("posterior", "NAME",
             "the encoders' variance head: log-variance (default) or log-std (std = exp(linear), as in the IWAE paper; hvae's default)");
+    public static final ModelOption BETA = new ModelOption("beta", "B",
+            "KL weight of beta-vae (default 4) and cvae (default 1); commitment weight of the vector-quantized kinds (default 0.25)");
     public static final ModelOption SAMPLES = new ModelOption("k", "N",
             "samples per example: the bound's k for iwae and for hvae with --objective iwae (default 5), the k-sample ELBO otherwise (default 1)");
 
@@ -100,7 +103,12 @@ public final class ModelOptions {
 
     /** The likelihood: Bernoulli by default for data in [0, 1] (the command line binarizes them), a fixed Gaussian otherwise. */
     public static LikelihoodKind likelihood(OptionValues o, DataShape data) {
-        LikelihoodKind kind = o.choice(LIKELIHOOD.name(), defaultLikelihood(data), LikelihoodKind.class);
+        return likelihood(o, defaultLikelihood(data));
+    }
+
+    /** The likelihood, with the kind's own default. */
+    public static LikelihoodKind likelihood(OptionValues o, LikelihoodKind def) {
+        LikelihoodKind kind = o.choice(LIKELIHOOD.name(), def, LikelihoodKind.class);
         o.require(!o.has(SIGMA.name()) || kind == LikelihoodKind.GAUSSIAN_FIXED,
                 "--sigma is the standard deviation of --likelihood gaussian-fixed, not of " + OptionValues.word(kind));
         return kind;

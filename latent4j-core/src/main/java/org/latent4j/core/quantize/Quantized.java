@@ -8,7 +8,8 @@ import org.latent4j.tensor.Tensor;
  *
  * @param output  the quantized vectors [n, dim]; in training, differentiable in the input through the quantizer's
  *                gradient estimator
- * @param indices the chosen codes, [n, stages] row-major
+ * @param indices the chosen codes, [n, stages] row-major; -1 for a stage a training call did not run (the quantizer
+ *                dropout of {@link ResidualVectorQuantizer}); never -1 outside training
  * @param loss    the auxiliary loss as a scalar: the sum over rows and features of the quantizer's terms (codebook and
  *                commitment for a VQ, zero for FSQ) divided by the number of rows; a model with P places per example
  *                multiplies it by P, so that like every loss of the library it sums over an example and averages over

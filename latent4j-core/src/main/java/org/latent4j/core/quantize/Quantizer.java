@@ -33,6 +33,15 @@ public abstract class Quantizer extends Module {
      */
     public abstract Quantized quantize(Tensor z, boolean training);
 
+    /**
+     * {@link #quantize(Tensor, boolean)} with a generator for a quantizer that draws random numbers in training
+     * (quantizer dropout, say): a model calls this one in its loss with the step's generator, so that a step's draws are
+     * a function of the seed and the step only. The default ignores {@code rng}.
+     */
+    public Quantized quantize(Tensor z, boolean training, Rng rng) {
+        return quantize(z, training);
+    }
+
     /** The vectors [n, dim] of codes given as [n, stages] row-major (for a residual quantizer, the sum over stages). */
     public abstract Tensor decode(int[] indices, int n);
 

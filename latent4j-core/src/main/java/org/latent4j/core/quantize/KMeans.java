@@ -1,0 +1,127 @@
+package org.latent4j.core.quantize;
+
+import org.latent4j.tensor.Tensor;
+import org.latent4j.tensor.ops.QuantOps;
+import org.latent4j.tensor.parallel.Parallel;
+import org.latent4j.tensor.random.Rng;
+
+/**
+ * k-means for codebook initialisation: k-means++ seeding (Arthur and Vassilvitskii 2007: each next centre drawn with
+ * probability proportional to the squared distance to the nearest centre so far) followed by Lloyd iterations
+ * (assign each point to its nearest centre, move each centre to the mean of its points; a centre left without points
+ * stays where it was). With {@code spherical} the points are taken as l2-normalised, assignment is by largest inner
+ * product and every centre is renormalised (spherical k-means, for cosine codebooks).
+ *
+ * <p>Deterministic: the draws come from the generator given, the distances are summed in a fixed order, and the
+ * assignment is {@link QuantOps#nearestCodes}'s, the same for any thread count.
+ */
+public final class KMeans {
+    private KMeans() {}
+
+    /**
+     * The centres [k, d] of the points [n, d] (n >= 1). When the points have fewer than k distinct values, the
+     * remaining centres repeat points (drawn uniformly).
+     */
+    public static Tensor fit(Tensor points, int k, int iterations, boolean spherical, Rng rng) {
+        if (points.rank() != 2 || points.dim(0) < 1) throw new IllegalArgumentException("KMeans: needs points [n, d] with n >= 1");
+        if (k < 1) throw new IllegalArgumentException("KMeans: k must be >= 1, got " + k);
+        Tensor x = spherical ? normalise(points) : points.contiguous();
+        Tensor centres = seed(x, k, rng);
+        for (int it = 0; it < iterations; it++) centres = lloyd(x, centres, spherical);
+        return centres;
+    }
+
+    /** k-means++ seeding: k rows of x [n, d], the first uniform, each next with probability proportional to D(x)^2. */
+    public static Tensor seed(Tensor points, int k, Rng rng) {
+        Tensor x = points.contiguous();
+        int n = x.dim(0), d = x.dim(1);
+        float[] xd = x.data();
+        int xo = x.offset();
+        float[] u = rng.uniform(0f, 1f, k).toArray();
+        double[] nearest = new double[n];
+        java.util.Arrays.fill(nearest, Double.POSITIVE_INFINITY);
+        float[] out = new float[k * d];
+        int chosen = Math.min(n - 1, (int) (u[0] * n));
+        for (int c = 0; c < k; c++) {
+            if (c > 0) chosen = draw(nearest, u[c], n);
+            System.arraycopy(xd, xo + chosen * d, out, c * d, d);
+            final int centre = chosen;
+            Parallel.range(n, Math.max(1, (1 << 15) / Math.max(1, d)), (lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    double s = 0;
+                    int a = xo + i * d, b = xo + centre * d;
+                    for (int j = 0; j < d; j++) {
+                        double e = (double) xd[a + j] - xd[b + j];
+                        s += e * e;
+                    }
+                    if (s < nearest[i]) nearest[i] = s;
+                }
+            });
+        }
+        return Tensor.of(out, k, d);
+    }
+
+    /** The index drawn with probability proportional to weights (all zero: uniform by u). */
+    private static int draw(double[] weights, float u, int n) {
+        double total = 0;
+        for (double w : weights) total += w;
+        if (!(total > 0)) return Math.min(n - 1, (int) (u * n));
+        double target = u * total, acc = 0;
+        int last = 0;
+        for (int i = 0; i < n; i++) {
+            if (weights[i] <= 0) continue;
+            acc += weights[i];
+            last = i;
+            if (acc > target) return i;
+        }
+        return last;
+    }
+
+    /** One Lloyd iteration: the new centres [k, d]; a centre with no points is kept. */
+    public static Tensor lloyd(Tensor points, Tensor centres, boolean spherical) {
+        int k = centres.dim(0), d = centres.dim(1);
+        int[] assign = assign(points, centres, spherical);
+        Tensor sums = QuantOps.segmentSum(points, assign, k);
+        int[] counts = QuantOps.bincount(assign, k);
+        float[] s = sums.contiguous().toArray(), old = centres.contiguous().toArray();
+        float[] out = new float[k * d];
+        for (int c = 0; c < k; c++) {
+            if (counts[c] == 0) {
+                System.arraycopy(old, c * d, out, c * d, d);
+                continue;
+            }
+            for (int j = 0; j < d; j++) out[c * d + j] = s[c * d + j] / counts[c];
+        }
+        Tensor t = Tensor.of(out, k, d);
+        return spherical ? normalise(t) : t;
+    }
+
+    /** Each point's centre: nearest in L2, or of largest inner product when spherical. */
+    public static int[] assign(Tensor points, Tensor centres, boolean spherical) {
+        return spherical ? QuantOps.maxInnerProductCodes(points, centres).indices() : QuantOps.nearestCodes(points, centres).indices();
+    }
+
+    /** Mean squared distance (summed over features) of each point to its centre. */
+    public static double error(Tensor points, Tensor centres) {
+        float[] dist = QuantOps.nearestCodes(points, centres).distances();
+        double s = 0;
+        for (float v : dist) s += v;
+        return s / dist.length;
+    }
+
+    /** Rows scaled to unit l2 norm (a zero row stays zero), not differentiable. */
+    static Tensor normalise(Tensor x) {
+        Tensor c = x.contiguous();
+        int n = c.dim(0), d = c.dim(1);
+        float[] v = c.toArray();
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (int j = 0; j < d; j++) s += (double) v[i * d + j] * v[i * d + j];
+            if (s > 0) {
+                float inv = (float) (1 / Math.sqrt(s));
+                for (int j = 0; j < d; j++) v[i * d + j] *= inv;
+            }
+        }
+        return Tensor.of(v, n, d);
+    }
+}
