@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.latent4j.cli.report.ConsoleProgress;
+import org.latent4j.cli.report.DiagnosticCharts;
 import org.latent4j.core.data.Binarization;
 import org.latent4j.core.data.Dataset;
 import org.latent4j.core.data.Standardizer;
@@ -91,7 +92,8 @@ final class TrainCommand implements Command {
 
                 Trains a model and writes a run directory holding the model (model.safetensors, config.json,
                 metrics.json), history.csv (with a column per metric the model reports), the last checkpoint and,
-                for image data, reconstructions.png and (for a model that samples) samples.png. The metrics are
+                for image data, reconstructions.png and (for a model that samples) samples.png; for sparse codes,
+                feature-density.png (latents per decade of firing density on the held-out rows). The metrics are
                 measured on held-out data: NLL by importance sampling (models with a likelihood bound), and the
                 diagnostics of the model's kind of code (active units and mutual information, codebook usage, ...).
 
@@ -227,6 +229,12 @@ final class TrainCommand implements Command {
                 Runs.writeGrid(runDir.resolve("reconstructions.png"), prep, Runs.reconstructionPairs(model, prep, test, 32, 16), 16);
                 written.add("reconstructions.png");
             }
+        }
+        try {
+            written.addAll(DiagnosticCharts.write(runDir, report));
+        } catch (java.awt.AWTError | java.awt.HeadlessException | InternalError | LinkageError e) {
+            // a Java runtime without its font libraries cannot draw text; the run itself is complete
+            System.err.println("latent4j train: no chart of the code diagnostics (this Java runtime cannot draw: " + Main.oneLine(String.valueOf(e)) + ")");
         }
 
         EpochRecord last = result.last();
