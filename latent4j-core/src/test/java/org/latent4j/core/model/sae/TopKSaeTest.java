@@ -317,6 +317,39 @@ class TopKSaeTest {
         }
     }
 
+    /** AuxK's dense form (few dead latents per chosen one) and its sparse form give the same loss and gradients. */
+    @Test
+    void auxKDenseAndSparseAgree() {
+        int d = 12, l = 300;
+        for (int kAux : new int[] {4, 64}) {
+            TopKSae m = model(d, l, 5, kAux, 10, 60 + kAux);
+            Tensor x = gaussian(61, 9, d, 0.2f, 1f);
+            m.initialise(TrainingData.of(x), new Rng(62));
+            int[] dead = java.util.stream.IntStream.range(0, 290).filter(j -> j % 3 != 1).toArray();
+            Tensor error;
+            try (var noGrad = GradMode.disabled()) {
+                error = x.mul(m.inputScale()).sub(m.reconstruct(x, null).mul(m.inputScale()));
+            }
+            Tensor[] params = m.parameters().toArray(new Tensor[0]);
+            float[][][] grads = new float[2][][];
+            double[] values = new double[2];
+            for (int f = 0; f < 2; f++) {
+                for (Tensor p : params) p.clearGrad();
+                Tensor aux = m.auxKLoss(x, dead, error, f == 0);
+                values[f] = aux.item();
+                aux.backward();
+                grads[f] = new float[params.length][];
+                for (int i = 0; i < params.length; i++) grads[f][i] = params[i].grad() == null ? new float[params[i].size()] : params[i].grad().toArray();
+            }
+            assertEquals(values[0], values[1], 1e-5 * values[0], "k_aux " + kAux);
+            for (int i = 0; i < params.length; i++) {
+                for (int e = 0; e < grads[0][i].length; e++) {
+                    assertEquals(grads[0][i][e], grads[1][i][e], 1e-4 * Math.max(1, Math.abs(grads[0][i][e])), "k_aux " + kAux + ", parameter " + i + "[" + e + "]");
+                }
+            }
+        }
+    }
+
     @Test
     void auxKIsZeroWhenNoLatentIsDeadAndAbsentWhenOff() {
         TopKSae m = model(8, 24, 3, 4, 10, 16);
@@ -365,16 +398,18 @@ class TopKSaeTest {
             try (var noGrad = GradMode.disabled()) {
                 error = x.mul(m.inputScale()).sub(m.reconstruct(x, null).mul(m.inputScale()));
             }
-            assertEquals(r.metrics().get("auxk"), m.auxKLoss(x, dead, error).item(), 1e-5, "the loss's AuxK is this term");
-            g = GradCheck.check(settings, in -> m.auxKLoss(x, dead, error), params);
-            assertTrue(g.ok(), "seed " + seed + ", AuxK: " + g);
+            for (boolean dense : new boolean[] {true, false}) {
+                assertEquals(r.metrics().get("auxk"), m.auxKLoss(x, dead, error, dense).item(), 1e-5, "the loss's AuxK is this term");
+                g = GradCheck.check(settings, in -> m.auxKLoss(x, dead, error, dense), params);
+                assertTrue(g.ok(), "seed " + seed + ", AuxK" + (dense ? " (dense)" : " (sparse)") + ": " + g);
+            }
             // and the loss's gradient is the sum of the two
             for (Tensor p : params) p.clearGrad();
             m.loss(Batch.of(x), START, new Rng(0)).loss().backward();
             float[][] total = new float[params.length][];
             for (int i = 0; i < params.length; i++) total[i] = params[i].grad().toArray();
             for (Tensor p : params) p.clearGrad();
-            m.loss(Batch.of(x), START, new Rng(0)).reconstruction().add(m.auxKLoss(x, dead, error).mul(1f / 32)).backward();
+            m.loss(Batch.of(x), START, new Rng(0)).reconstruction().add(m.auxKLoss(x, dead, error, true).mul(1f / 32)).backward();
             for (int i = 0; i < params.length; i++) {
                 float[] parts = params[i].grad().toArray();
                 for (int e = 0; e < parts.length; e++) assertEquals(parts[e], total[i][e], 1e-5 * Math.max(1, Math.abs(parts[e])));
