@@ -121,5 +121,7 @@ class SparseAutoencoderCommandsTest {
         assertUsageError("--auxk does not apply to --model ksparse-ae (only to topk-sae)", "train", "--model", "ksparse-ae", "--auxk", "on");
         assertUsageError("--latent does not apply to --model topk-sae", "train", "--model", "topk-sae", "--latent", "8");
         assertUsageError("--latents does not apply to --model vae (only to topk-sae, ksparse-ae)", "train", "--model", "vae", "--latents", "8");
+        assertUsageError("--latents 67108864 x 784 features is more weights than a matrix holds", "train", "--model", "topk-sae", "--latents",
+                "67108864");
     }
 }

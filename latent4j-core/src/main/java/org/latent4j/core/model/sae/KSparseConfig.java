@@ -32,6 +32,10 @@ public record KSparseConfig(@Json.Required int dataDim, @Json.Required int laten
         ConfigChecks.positive(NAME, "latents", latents);
         ConfigChecks.positive(NAME, "k", k);
         if (k > latents) throw new IllegalArgumentException(NAME + ".k (" + k + ") must be at most latents (" + latents + ")");
+        if (!SparseOptions.fits(latents, dataDim)) {
+            throw new IllegalArgumentException(NAME + ": latents (" + latents + ") x dataDim (" + dataDim + ") exceeds the " + SparseOptions.MAX_WEIGHTS
+                    + " elements of a tensor");
+        }
         if (startK < k) throw new IllegalArgumentException(NAME + ".startK (" + startK + ") must be at least k (" + k + ")");
         ConfigChecks.nonNegativeFinite(NAME, "annealEpochs", annealEpochs);
         if (!(encodeAlpha >= 1) || !Double.isFinite(encodeAlpha)) {

@@ -27,15 +27,26 @@ final class SparseOptions {
      */
     static int[] latentsAndK(OptionValues o, DataShape data) {
         int max = 1 << 26;
+        int latents, k;
         if (o.has(LATENTS.name())) {
-            int latents = o.integer(LATENTS.name(), 0, 1, max);
-            int k = o.integer(SPARSITY_K.name(), Math.min(DEFAULT_K, latents), 1, max);
+            latents = o.integer(LATENTS.name(), 0, 1, max);
+            k = o.integer(SPARSITY_K.name(), Math.min(DEFAULT_K, latents), 1, max);
             o.require(k <= latents, "--sparsity-k " + k + " exceeds --latents " + latents + ": a row cannot keep more latents than there are");
-            return new int[] {latents, k};
+        } else {
+            k = o.integer(SPARSITY_K.name(), DEFAULT_K, 1, max);
+            long l = Math.max((long) EXPANSION * data.features(), k);
+            o.require(l <= max, "the default --latents, " + EXPANSION + " x " + data.features() + " features, is too large: give --latents");
+            latents = (int) l;
         }
-        int k = o.integer(SPARSITY_K.name(), DEFAULT_K, 1, max);
-        long latents = Math.max((long) EXPANSION * data.features(), k);
-        o.require(latents <= max, "the default --latents, " + EXPANSION + " x " + data.features() + " features, is too large: give --latents");
-        return new int[] {(int) latents, k};
+        o.require(fits(latents, data.features()), "--latents " + latents + " x " + data.features() + " features is more weights than a matrix holds ("
+                + MAX_WEIGHTS + ")");
+        return new int[] {latents, k};
+    }
+
+    /** The most elements a tensor holds: a dictionary's [latents, features] must fit. */
+    static final long MAX_WEIGHTS = Integer.MAX_VALUE;
+
+    static boolean fits(int latents, int features) {
+        return (long) latents * features <= MAX_WEIGHTS;
     }
 }

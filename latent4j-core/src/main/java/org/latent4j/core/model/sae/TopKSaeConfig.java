@@ -39,6 +39,10 @@ public record TopKSaeConfig(@Json.Required int dataDim, @Json.Required int laten
         ConfigChecks.positive(NAME, "latents", latents);
         ConfigChecks.positive(NAME, "k", k);
         if (k > latents) throw new IllegalArgumentException(NAME + ".k (" + k + ") must be at most latents (" + latents + ")");
+        if (!SparseOptions.fits(latents, dataDim)) {
+            throw new IllegalArgumentException(NAME + ": latents (" + latents + ") x dataDim (" + dataDim + ") exceeds the " + SparseOptions.MAX_WEIGHTS
+                    + " elements of a tensor");
+        }
         ConfigChecks.nonNegativeFinite(NAME, "auxKAlpha", auxKAlpha);
         ConfigChecks.positive(NAME, "auxKK", auxKK);
         if (deadTokens < 0 || deadTokens > MAX_DEAD_TOKENS) {
