@@ -267,7 +267,7 @@ def measure(name, data, steps, repeat):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--cases", default=",".join(CASES))
+    p.add_argument("--cases", default=",".join(list(CASES) + list(SAE_CASES)))
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--steps", type=int, default=0, help="steps per round (default per case: 100, 30, 30, 10, 10)")
     p.add_argument("--repeat", type=int, default=5)

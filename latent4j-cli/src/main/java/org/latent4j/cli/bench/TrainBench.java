@@ -40,7 +40,7 @@ final class TrainBench {
 
     static final String HELP = """
             usage: latent4j bench train [--cases vae16,vae128,iwae,sae,sae-auxk] [--threads N] [--steps N] [--repeat 5] [--json FILE]
-              Cases (Adam lr 1e-3):
+              Cases (Adam lr 1e-3; all of them by default):
                 vae16     VAE 784-512-256-32 tanh (log-variance head), Bernoulli, batch 16 (Glorot init)
                 vae128    VAE 784-512-256-32 tanh (log-variance head), Bernoulli, batch 128
                 iwae      IWAE 784-200-200-50 tanh (std = exp(linear)), Bernoulli, k = 50, batch 20

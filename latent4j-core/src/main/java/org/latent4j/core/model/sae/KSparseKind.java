@@ -34,7 +34,7 @@ public final class KSparseKind implements ModelKind<KSparseConfig> {
 
     @Override
     public String summary() {
-        return "k-sparse autoencoder (Makhzani and Frey 2013): linear, tied weights, the k largest units kept, k scheduled down";
+        return "k-sparse autoencoder (Makhzani and Frey 2013): linear, tied weights, k largest, k scheduled";
     }
 
     @Override

@@ -36,7 +36,7 @@ public final class TopKSaeKind implements ModelKind<TopKSaeConfig> {
 
     @Override
     public String summary() {
-        return "top-k sparse autoencoder (Gao et al. 2024): k of --latents active, unit-norm decoder atoms, AuxK on dead latents";
+        return "top-k sparse autoencoder (Gao et al. 2024): ReLU, top-k, unit-norm atoms, AuxK on dead latents";
     }
 
     @Override
