@@ -12,7 +12,26 @@ with the Gaussian densities evaluated at z, and the IWAE loss also computes the 
 which Latent4j reports as a metric. The data are the Fashion-MNIST test images embedded in Latent4j
 (read from its resources), taken in order, batch after batch.
 
-Usage: train_pytorch.py [--cases vae16,vae128,iwae] [--threads 2] [--steps N] [--repeat 5]
+Top-k sparse autoencoder cases (Gao et al. 2024, as Latent4j's topk-sae; Adam lr 1e-3, batch 256, the pixel
+intensities as they are, no binarization):
+  sae       784 -> 4096 latents, k = 32; a dead-latent window of 10M rows, so within the benchmark no latent is
+            dead and AuxK adds nothing (the first 10M rows of a real run)
+  sae-auxk  the same with a window of 1 row: every latent not firing in the batch is dead, so AuxK decodes the
+            error from 512 dead latents a row at every step (its most expensive case)
+One step: scale the batch (inputs normalised to mean squared norm d on 2,048 rows), z = relu(topk(W_enc (x - b_pre)
++ b_enc)), x^ = W_dec z + b_pre, the squared error summed over features and averaged over the batch, AuxK, the
+metrics Latent4j reports (L0, the batch's FVU, the dead fraction), backward, the removal of each decoder row's
+gradient component along the row, Adam, the rows renormalised, the dead counts updated. b_pre starts at the
+geometric median (Weiszfeld) of those rows, W_dec with random unit rows, W_enc = W_dec (both [latents, 784]).
+--sae-encoder and --sae-decoder choose how PyTorch computes them (the defaults are the fastest measured here, see
+--help): the encoder "dense" (F.linear then topk, autograd through the dense product, as SAELens and OpenAI's model.py
+write it) or "gather" (the choice made on the dense product without gradients, then the k chosen pre-activations
+recomputed with gradients from the gathered rows of W_enc: Latent4j's algorithm); the decoder "dense" (scatter into a
+[b, L] matrix and multiply, as SAELens and EleutherAI's sparsify without Triton do), "embedding-bag"
+(F.embedding_bag with per-sample weights: a sum of k rows) or "gather" (the k rows gathered and summed).
+
+Usage: train_pytorch.py [--cases vae16,vae128,iwae,sae,sae-auxk] [--threads 2] [--steps N] [--repeat 5]
+                        [--sae-encoder dense|gather] [--sae-decoder dense|embedding-bag|gather]
 Prints one JSON object with one entry per case: steps_per_second, samples_per_second, rates.
 Needs Debian's python3-torch (apt-get install python3-torch).
 """
@@ -92,6 +111,138 @@ class Model(torch.nn.Module):
         return -(torch.logsumexp(log_w, 0) - math.log(self.k)).mean()
 
 
+# name: (latents, k, batch, dead-latent window in rows, default steps)
+SAE_CASES = {
+    "sae": (4096, 32, 256, 10_000_000, 10),
+    "sae-auxk": (4096, 32, 256, 1, 10),
+}
+AUXK_ALPHA = 1 / 32
+
+
+def geometric_median(x, iterations=200):
+    y = x.double().mean(0)
+    xd = x.double()
+    for _ in range(iterations):
+        dist = (xd - y).norm(dim=1)
+        keep = dist > 0
+        w = 1 / dist[keep]
+        nxt = (w[:, None] * xd[keep]).sum(0) / w.sum()
+        moved = (nxt - y).norm()
+        y = nxt
+        if moved <= 1e-6 * dist.mean():
+            break
+    return y.float()
+
+
+class TopKSae(torch.nn.Module):
+    def __init__(self, d, latents, k, k_aux, window, sample, encoder, decoder):
+        super().__init__()
+        self.k, self.k_aux, self.window, self.encoder, self.decoder = k, k_aux, window, encoder, decoder
+        w = torch.randn(latents, d)
+        w /= w.norm(dim=1, keepdim=True)
+        self.W_dec = torch.nn.Parameter(w)
+        self.W_enc = torch.nn.Parameter(w.clone())
+        self.b_enc = torch.nn.Parameter(torch.zeros(latents))
+        self.scale = math.sqrt(d / sample.pow(2).sum(1).mean().item())
+        self.b_pre = torch.nn.Parameter(geometric_median(sample * self.scale))
+        self.register_buffer("since", torch.zeros(latents))
+
+    def chosen(self, idx, xc, pre):
+        """The pre-activations at idx [b, k], with gradients for xc, W_enc and b_enc."""
+        if self.encoder == "dense":
+            return pre.gather(1, idx)
+        return torch.bmm(self.W_enc[idx], xc.unsqueeze(-1)).squeeze(-1) + self.b_enc[idx]
+
+    def decode(self, idx, vals):
+        if self.decoder == "dense":
+            z = torch.zeros(vals.shape[0], self.W_dec.shape[0]).scatter(1, idx, vals)
+            return z @ self.W_dec
+        if self.decoder == "embedding-bag":
+            return F.embedding_bag(idx, self.W_dec, per_sample_weights=vals, mode="sum")
+        return torch.bmm(vals.unsqueeze(1), self.W_dec[idx]).squeeze(1)
+
+    def loss(self, x):
+        xc = x * self.scale - self.b_pre
+        if self.encoder == "dense":
+            pre = F.linear(xc, self.W_enc, self.b_enc)
+            idx = pre.topk(self.k, dim=1).indices
+        else:
+            with torch.no_grad():
+                pre = F.linear(xc, self.W_enc, self.b_enc)
+                idx = pre.topk(self.k, dim=1).indices
+        vals = torch.relu(self.chosen(idx, xc, pre))
+        err = xc - self.decode(idx, vals)
+        recon = err.pow(2).sum(1).mean()
+        b = x.shape[0]
+        fired = torch.zeros(self.since.shape[0], dtype=torch.bool)
+        fired[idx[vals > 0]] = True
+        dead = (~fired & (self.since + b >= self.window)).nonzero().squeeze(1)
+        metrics = {"l0": (vals > 0).sum(1).float().mean().item(),
+                   "fvu": (err.detach().pow(2).sum() / (xc.detach() - xc.detach().mean(0)).pow(2).sum()).item(),
+                   "dead_fraction": dead.shape[0] / self.since.shape[0]}
+        loss = recon
+        aux = 0.0
+        if dead.shape[0] > 0:
+            kk = min(self.k_aux, dead.shape[0])
+            with torch.no_grad():
+                local = pre.detach()[:, dead].topk(kk, dim=1).indices
+            aux_idx = dead[local]
+            aux_vals = torch.relu(self.chosen(aux_idx, xc, pre))
+            aux_loss = (err.detach() - self.decode(aux_idx, aux_vals)).pow(2).sum(1).mean()
+            loss = loss + AUXK_ALPHA * aux_loss
+            aux = aux_loss.item()
+        metrics["auxk"] = aux
+        loss_value = loss.item()
+        return loss, fired, b, metrics, loss_value
+
+
+def measure_sae(name, data, steps, repeat, encoder, decoder):
+    latents, k, batch, window, default_steps = SAE_CASES[name]
+    steps = steps or default_steps
+    torch.manual_seed(42)
+    d = data.shape[1]
+    model = TopKSae(d, latents, k, 1 << round(math.log2(d / 2)), window, data[:2048], encoder, decoder)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    batches = data.shape[0] // batch
+    position = [0]
+
+    def step():
+        i = position[0]
+        position[0] = (i + 1) % batches
+        x = data[i * batch:(i + 1) * batch]
+        opt.zero_grad(set_to_none=False)
+        loss, fired, b, _, _ = model.loss(x)
+        loss.backward()
+        with torch.no_grad():
+            w, g = model.W_dec, model.W_dec.grad
+            g -= ((g * w).sum(1, keepdim=True) / (w * w).sum(1, keepdim=True)) * w
+        opt.step()
+        with torch.no_grad():
+            w /= w.norm(dim=1, keepdim=True)
+            model.since.add_(b).clamp_(max=model.window)
+            model.since[fired] = 0
+
+    return timed(step, steps, repeat, batch)
+
+
+def timed(step, steps, repeat, batch):
+    # the same warm-up as the Java side (at least 5 s, for its JIT), so both start their rounds alike
+    warm_until = time.perf_counter() + 5
+    warmed = 0
+    while warmed < max(20, steps // 4) or time.perf_counter() < warm_until:
+        step()
+        warmed += 1
+    rates = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            step()
+        rates.append(steps / (time.perf_counter() - t0))
+    sps = statistics.median(rates)
+    return {"batch": batch, "steps_per_round": steps, "rounds": repeat, "steps_per_second": sps,
+            "samples_per_second": sps * batch, "rates": rates}
+
+
 def measure(name, data, steps, repeat):
     hidden, latents, k, batch, iw, log_std, default_steps = CASES[name]
     steps = steps or default_steps
@@ -111,36 +262,30 @@ def measure(name, data, steps, repeat):
         loss.backward()
         opt.step()
 
-    # the same warm-up as the Java side (at least 5 s, for its JIT), so both start their rounds alike
-    warm_until = time.perf_counter() + 5
-    warmed = 0
-    while warmed < max(20, steps // 4) or time.perf_counter() < warm_until:
-        step()
-        warmed += 1
-    rates = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for _ in range(steps):
-            step()
-        rates.append(steps / (time.perf_counter() - t0))
-    sps = statistics.median(rates)
-    return {"batch": batch, "steps_per_round": steps, "rounds": repeat, "steps_per_second": sps,
-            "samples_per_second": sps * batch, "rates": rates}
+    return timed(step, steps, repeat, batch)
 
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--cases", default=",".join(CASES))
+    p.add_argument("--cases", default=",".join(list(CASES) + list(SAE_CASES)))
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--steps", type=int, default=0, help="steps per round (default per case: 100, 30, 30)")
+    p.add_argument("--steps", type=int, default=0, help="steps per round (default per case: 100, 30, 30, 10, 10)")
     p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--sae-encoder", choices=["dense", "gather"], default="dense",
+                   help="how the top-k encoder's gradient is computed (default dense, the faster here)")
+    p.add_argument("--sae-decoder", choices=["dense", "embedding-bag", "gather"], default="embedding-bag",
+                   help="how a top-k code is decoded (default embedding-bag, the fastest here)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     data = load_images()
     result = {"framework": f"pytorch {torch.__version__}, {blas_name()}", "threads": a.threads}
     for name in a.cases.split(","):
+        if name in SAE_CASES:
+            result[name] = measure_sae(name, data, a.steps, a.repeat, a.sae_encoder, a.sae_decoder)
+            result[name]["formulation"] = f"encoder {a.sae_encoder}, decoder {a.sae_decoder}"
+            continue
         if name not in CASES:
-            p.error(f"unknown case {name!r} (one of {', '.join(CASES)})")
+            p.error(f"unknown case {name!r} (one of {', '.join(list(CASES) + list(SAE_CASES))})")
         result[name] = measure(name, data, a.steps, a.repeat)
     print(json.dumps(result))
 

@@ -12,13 +12,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.latent4j.cli.report.CodebookUsageChart;
 import org.latent4j.cli.report.ConsoleProgress;
+import org.latent4j.cli.report.DiagnosticCharts;
 import org.latent4j.core.data.Binarization;
 import org.latent4j.core.data.Dataset;
 import org.latent4j.core.data.Standardizer;
 import org.latent4j.core.distributions.BernoulliLikelihood;
-import org.latent4j.core.eval.CodebookDiagnostics;
 import org.latent4j.core.eval.EvaluationReport;
 import org.latent4j.core.io.Json;
 import org.latent4j.core.io.JsonException;
@@ -95,7 +94,8 @@ final class TrainCommand implements Command {
                 Trains a model and writes a run directory holding the model (model.safetensors, config.json,
                 metrics.json), history.csv (with a column per metric the model reports), the last checkpoint and,
                 for image data, reconstructions.png and (for a model that samples) samples.png; for discrete codes,
-                codebook-usage.png (each code's count on the held-out rows, sorted, log scale). The metrics are
+                codebook-usage.png (each code's count on the held-out rows, sorted, log scale); for sparse codes,
+                feature-density.png (latents per decade of firing density on the held-out rows). The metrics are
                 measured on held-out data: NLL by importance sampling (models with a likelihood bound), and the
                 diagnostics of the model's kind of code (active units and mutual information, codebook usage, ...).
 
@@ -244,15 +244,11 @@ final class TrainCommand implements Command {
                 written.add("reconstructions.png");
             }
         }
-        // pictures of the code diagnostics, by their type (not by the model's kind)
-        if (report.latent() instanceof CodebookDiagnostics codebook) {
-            try {
-                CodebookUsageChart.write(runDir.resolve(CodebookUsageChart.FILE), codebook, report.examples());
-                written.add(CodebookUsageChart.FILE);
-            } catch (java.awt.AWTError | java.awt.HeadlessException | InternalError | LinkageError e) {
-                // a Java runtime without its font libraries cannot draw text; the run itself is complete
-                System.err.println("latent4j train: no codebook usage chart (this Java runtime cannot draw: " + Main.oneLine(String.valueOf(e)) + ")");
-            }
+        try {
+            written.addAll(DiagnosticCharts.write(runDir, report));
+        } catch (java.awt.AWTError | java.awt.HeadlessException | InternalError | LinkageError e) {
+            // a Java runtime without its font libraries cannot draw text; the run itself is complete
+            System.err.println("latent4j train: no chart of the code diagnostics (this Java runtime cannot draw: " + Main.oneLine(String.valueOf(e)) + ")");
         }
 
         EpochRecord last = result.last();

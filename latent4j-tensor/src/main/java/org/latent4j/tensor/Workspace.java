@@ -19,16 +19,29 @@ import java.util.HashMap;
  * }</pre>
  *
  * Buffers are pooled by exact length: a training loop repeats the same shapes, so after the first step
- * every request is served from the pool. A tensor made inside a scope must not be used after the scope
- * closes (read what you need, e.g. {@link Tensor#item()}, before); using one throws
- * {@link IllegalStateException}. Scopes are per thread and nest; a workspace is not shared between threads.
+ * every request is served from the pool. A length not requested for {@value #IDLE_SCOPES} scopes loses its pooled
+ * buffers: a model whose shapes follow the data (an auxiliary loss over however many latents are dead) would
+ * otherwise keep a buffer of every length it ever used, and a long run ran out of memory that way. A tensor made
+ * inside a scope must not be used after the scope closes (read what you need, e.g. {@link Tensor#item()},
+ * before); using one throws {@link IllegalStateException}. Scopes are per thread and nest; a workspace is not
+ * shared between threads.
  */
 public final class Workspace {
     private static final ThreadLocal<ArrayDeque<Scope>> OPEN = ThreadLocal.withInitial(ArrayDeque::new);
 
-    private final HashMap<Integer, ArrayDeque<float[]>> free = new HashMap<>();
+    /** Scopes after which a length that no scope requested loses its pooled buffers. */
+    static final int IDLE_SCOPES = 16;
+
+    /** The free buffers of one length, and the scope that last requested that length. */
+    private static final class Pool {
+        final ArrayDeque<float[]> buffers = new ArrayDeque<>();
+        long lastRequested;
+    }
+
+    private final HashMap<Integer, Pool> free = new HashMap<>();
     private long pooledBytes;
     private long freshArrays;
+    private long closedScopes;
 
     /** Opens a scope on this thread; tensors created until it closes take buffers from this workspace. */
     public Scope open() {
@@ -49,10 +62,11 @@ public final class Workspace {
     }
 
     float[] take(int n) {
-        ArrayDeque<float[]> q = free.get(n);
-        if (q != null && !q.isEmpty()) {
+        Pool p = free.computeIfAbsent(n, k -> new Pool());
+        p.lastRequested = closedScopes;
+        if (!p.buffers.isEmpty()) {
             pooledBytes -= 4L * n;
-            return q.pop();
+            return p.buffers.pop();
         }
         freshArrays++;
         return new float[n];
@@ -64,8 +78,22 @@ public final class Workspace {
     }
 
     void give(float[] a) {
-        free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
+        free.computeIfAbsent(a.length, k -> new Pool()).buffers.push(a);
         pooledBytes += 4L * a.length;
+    }
+
+    /** Counts a closed scope; every {@link #IDLE_SCOPES} scopes, drops the pools of lengths idle for that long. */
+    private void scopeClosed() {
+        closedScopes++;
+        if (closedScopes % IDLE_SCOPES != 0) return;
+        var it = free.entrySet().iterator();
+        while (it.hasNext()) {
+            var e = it.next();
+            if (closedScopes - e.getValue().lastRequested > IDLE_SCOPES) {
+                pooledBytes -= 4L * e.getKey() * e.getValue().buffers.size();
+                it.remove();
+            }
+        }
     }
 
     /** The innermost open scope on this thread, or null. */
@@ -107,6 +135,7 @@ public final class Workspace {
                 if (a != null) owner.give(a);
             }
             tensors.clear();
+            owner.scopeClosed();
         }
     }
 }

@@ -187,6 +187,31 @@ class AutogradTest {
         assertEquals(afterFirst, ws.freshAllocations(), "later steps reuse the first step's buffers");
     }
 
+    /**
+     * Shapes that follow the data (an auxiliary loss over however many latents are dead) request a new length in
+     * almost every step: the pool drops the lengths no scope has asked for lately, while the lengths every step uses
+     * keep their buffers.
+     */
+    @Test
+    void workspaceForgetsLengthsNoScopeAsksForAnyMore() {
+        Workspace ws = new Workspace();
+        Tensor p = randn(1, 64);
+        long[] fresh = new long[400];
+        for (int step = 0; step < 400; step++) {
+            try (var s = ws.open()) {
+                Tensor varying = Tensor.zeros(1000 + step, 100);
+                varying.add(1f).sum().item();
+                p.mul(p).sum().backward();
+            }
+            fresh[step] = ws.freshAllocations();
+            // at most the lengths of the last 2 * IDLE_SCOPES steps stay pooled, two buffers each of up to (1400 * 100) floats
+            assertTrue(ws.pooledBytes() <= 2L * Workspace.IDLE_SCOPES * 2 * 4 * 1400 * 100 + 4096, "step " + step + ": " + ws.pooledBytes());
+        }
+        // the steady part of the step (p * p and its sum, with their gradients) is never re-allocated: two new
+        // buffers a step, the varying tensor and its + 1
+        for (int step = 1; step < 400; step++) assertEquals(2, fresh[step] - fresh[step - 1], "step " + step);
+    }
+
     @Test
     void checkModeNamesTheFirstOpThatProducedNaN() {
         NumericCheck.setEnabled(true);

@@ -11,7 +11,8 @@ import org.latent4j.tensor.parallel.Parallel;
 /**
  * {@link LinearAlgebra#sparseRowsMatmul}: forward and both gradients against the dense product with the
  * scattered [b, L] matrix (in double), repeated indices, finite differences, and bit-identical results
- * for 1, 2 and 3 threads.
+ * for 1, 2 and 3 threads; the same for its adjoint {@link LinearAlgebra#sparseRowsDot}, against the dense
+ * product x W^T read at the chosen columns.
  */
 class SparseRowsMatmulTest {
 
@@ -149,5 +150,75 @@ class SparseRowsMatmulTest {
         e = assertThrows(ShapeException.class, () -> LinearAlgebra.sparseRowsMatmul(new int[] {0}, Tensor.zeros(1), Tensor.zeros(5, 3)));
         assertTrue(e.getMessage().contains("[b, k]"), e.getMessage());
         assertThrows(ShapeException.class, () -> LinearAlgebra.sparseRowsMatmul(new int[] {-1}, Tensor.zeros(1, 1), Tensor.zeros(5, 3)));
+    }
+
+    @Test
+    void sparseRowsDotIsTheDenseProductAtTheChosenColumns() {
+        int b = 11, k = 6, rows = 30, d = 29;
+        int[] idx = randomIndices(21, b, k, rows, true);
+        Tensor x = randn(22, b, d), w = randn(23, rows, d);
+        Tensor out = LinearAlgebra.sparseRowsDot(idx, x, w);
+        assertArrayEquals(new int[] {b, k}, out.shape());
+        float[] xv = x.toArray(), wv = w.toArray(), got = out.toArray();
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < k; j++) {
+                double s = 0, abs = 0;
+                for (int c = 0; c < d; c++) {
+                    s += (double) xv[i * d + c] * wv[idx[i * k + j] * d + c];
+                    abs += Math.abs((double) xv[i * d + c] * wv[idx[i * k + j] * d + c]);
+                }
+                assertEquals(s, got[i * k + j], (d + 1) * 0x1p-24 * abs, "out " + i + "," + j);
+            }
+        }
+        // gradients against the dense product x W^T gathered at the same columns, through the engine's own ops
+        Tensor g = randn(24, b, k);
+        out.backward(g);
+        Tensor x2 = Tensor.of(xv, b, d).requiresGrad(true), w2 = Tensor.of(wv, rows, d).requiresGrad(true);
+        int[] flat = new int[b * k];
+        for (int i = 0; i < b; i++) for (int j = 0; j < k; j++) flat[i * k + j] = i * rows + idx[i * k + j];
+        Tensor dense = LinearAlgebra.linear(x2, w2).reshape(b * rows).indexSelect(0, flat).reshape(b, k);
+        assertClose(dense.toArray(), got, 1e-5);
+        dense.backward(g);
+        assertClose(x2.grad().toArray(), x.grad().toArray(), 1e-5);
+        assertClose(w2.grad().toArray(), w.grad().toArray(), 1e-5);
+    }
+
+    @Test
+    void sparseRowsDotFiniteDifferencesAndThreads() {
+        int[] idx = randomIndices(31, 5, 3, 8, true);
+        assertGradients(x -> LinearAlgebra.sparseRowsDot(idx, x[0], x[1]), randn(32, 5, 7), randn(33, 8, 7));
+        // a transposed view of x, and the weight also used by the decoder (tied weights)
+        assertGradients(x -> LinearAlgebra.sparseRowsMatmul(idx, LinearAlgebra.sparseRowsDot(idx, x[0].t(), x[1]), x[1]), randn(34, 7, 5),
+                randn(35, 8, 7));
+        int b = 256, k = 32, rows = 4096, d = 80;
+        int[] big = randomIndices(36, b, k, rows, true);
+        Tensor x = randn(37, b, d), w = randn(38, rows, d), g = randn(39, b, k);
+        int saved = Parallel.threads();
+        float[][] first = null;
+        try {
+            for (int threads = 1; threads <= 3; threads++) {
+                Parallel.setThreads(threads);
+                x.clearGrad();
+                w.clearGrad();
+                Tensor out = LinearAlgebra.sparseRowsDot(big, x, w);
+                out.backward(g);
+                float[][] got = {out.toArray(), x.grad().toArray(), w.grad().toArray()};
+                if (first == null) first = got;
+                for (int t = 0; t < 3; t++) {
+                    for (int i = 0; i < got[t].length; i++) {
+                        assertEquals(Float.floatToIntBits(first[t][i]), Float.floatToIntBits(got[t][i]),
+                                new String[] {"out", "dX", "dWeight"}[t] + " element " + i + " with " + threads + " threads");
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+        ShapeException e = assertThrows(ShapeException.class, () -> LinearAlgebra.sparseRowsDot(new int[] {0, 1, 2}, Tensor.zeros(2, 3), Tensor.zeros(5, 3)));
+        assertTrue(e.getMessage().contains("sparseRowsDot") && e.getMessage().contains("3 indices"), e.getMessage());
+        e = assertThrows(ShapeException.class, () -> LinearAlgebra.sparseRowsDot(new int[] {0, 7}, Tensor.zeros(2, 3), Tensor.zeros(5, 3)));
+        assertTrue(e.getMessage().contains("index 7") && e.getMessage().contains("position 1"), e.getMessage());
+        e = assertThrows(ShapeException.class, () -> LinearAlgebra.sparseRowsDot(new int[] {0}, Tensor.zeros(1, 3), Tensor.zeros(5, 4)));
+        assertTrue(e.getMessage().contains("[L, d]"), e.getMessage());
     }
 }

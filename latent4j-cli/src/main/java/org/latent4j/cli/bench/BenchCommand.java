@@ -24,7 +24,7 @@ public final class BenchCommand implements Command {
                        latent4j bench nearest-code --serve [--d 64] [--codes ...] [--threads N]   (answers each "d K n" line with vectors/s)
                        latent4j bench conv [--batch 64] [--dim 64] [--head-kernel 3] [--threads N] [--steps N] [--repeat R] [--warmup W] [--json FILE]
                        latent4j bench mlp  [--batch 128] [--layers 784,512,256,784] [--threads N] [--steps N] [--repeat R] [--warmup W] [--json FILE]
-                       latent4j bench train [--cases vae16,vae128,iwae] [--threads N] [--steps N] [--repeat R] [--json FILE]
+                       latent4j bench train [--cases vae16,vae128,iwae,sae,sae-auxk] [--threads N] [--steps N] [--repeat R] [--json FILE]
                        latent4j bench iwae-protocol [--epochs E] [--nll-k K] [--limit N] [--threads N] [--json FILE]
 
                 """ + NearestCodeBench.HELP.lines().skip(2).map(l -> l + "\n").collect(java.util.stream.Collectors.joining("", "bench nearest-code:\n", "\n"))

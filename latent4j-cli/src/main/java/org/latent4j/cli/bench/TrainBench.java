@@ -39,15 +39,20 @@ final class TrainBench {
     private TrainBench() {}
 
     static final String HELP = """
-            usage: latent4j bench train [--cases vae16,vae128,iwae] [--threads N] [--steps N] [--repeat 5] [--json FILE]
-              Cases (Glorot init, Adam lr 1e-3):
-                vae16   VAE 784-512-256-32 tanh (log-variance head), Bernoulli, batch 16
-                vae128  VAE 784-512-256-32 tanh (log-variance head), Bernoulli, batch 128
-                iwae    IWAE 784-200-200-50 tanh (std = exp(linear)), Bernoulli, k = 50, batch 20
+            usage: latent4j bench train [--cases vae16,vae128,iwae,sae,sae-auxk] [--threads N] [--steps N] [--repeat 5] [--json FILE]
+              Cases (Adam lr 1e-3; all of them by default):
+                vae16     VAE 784-512-256-32 tanh (log-variance head), Bernoulli, batch 16 (Glorot init)
+                vae128    VAE 784-512-256-32 tanh (log-variance head), Bernoulli, batch 128
+                iwae      IWAE 784-200-200-50 tanh (std = exp(linear)), Bernoulli, k = 50, batch 20
+                sae       top-k sparse autoencoder (topk-sae) 784 -> 4096 latents, k = 32, batch 256, on the pixel
+                          intensities; dead window 10M rows, so no latent dies within the benchmark (AuxK idle)
+                sae-auxk  the same with a dead window of 1 row: every latent not firing in the batch is dead, and
+                          AuxK decodes the error from 512 of them a row at every step (its most expensive case)
               One step, inside a workspace scope: binarize the batch for a Bernoulli model (a Bernoulli sample of
               the pixel intensities), the model's own loss (forward), backward, the model's hooks around the
               Adam update. Reports examples/s (median of --repeat rounds of --steps steps; default steps per
-              case 100, 30, 30) and heap bytes allocated per step. For IWAE an example is one image, whatever k.
+              case 100, 30, 30, 50, 50) and heap bytes allocated per step. For IWAE an example is one image,
+              whatever k. The models are initialised (initialise) on the first 2,048 images.
             """;
 
     /** The data every case trains on: Fashion-MNIST's 28x28 images, 10 classes, intensities in [0, 1]. */
@@ -78,6 +83,10 @@ final class TrainBench {
         register("vae128", "VAE 784-512-256-32 tanh, batch 128", "vae", true, 128, 30, "latent", "32", "hidden", "512,256", "activation", "tanh");
         register("iwae", "IWAE 784-200-200-50 tanh, k=50, batch 20", "iwae", true, 20, 30, "latent", "50", "hidden", "200,200", "activation", "tanh",
                 "posterior", "log-std", "k", "50");
+        register("sae", "top-k SAE 784-4096, k=32, batch 256", "topk-sae", false, 256, 50, "latents", "4096", "sparsity-k", "32", "dead-tokens",
+                "10000000");
+        register("sae-auxk", "top-k SAE 784-4096, k=32, AuxK 512, batch 256", "topk-sae", false, 256, 50, "latents", "4096", "sparsity-k", "32",
+                "dead-tokens", "1");
     }
 
     /** What one case measured. */
@@ -99,7 +108,7 @@ final class TrainBench {
         Parallel.setThreads(threads);
         Dataset data = FashionMnist.embedded();
 
-        System.out.printf(Locale.ROOT, "latent4j bench train: %d thread(s), %s; data %s, dynamically binarized%n",
+        System.out.printf(Locale.ROOT, "latent4j bench train: %d thread(s), %s; data %s (dynamically binarized for the Bernoulli models)%n",
                 threads, Kernels.describe(), data);
         Map<String, Object> json = BenchReport.results("benchmark", "train", "threads", threads, "kernels", Kernels.describe(), "data", data.name());
         for (String n : names) {

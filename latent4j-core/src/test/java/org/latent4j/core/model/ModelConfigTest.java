@@ -78,6 +78,10 @@ class ModelConfigTest {
         assertTrue(ModelKinds.get("cvae").createFrom(new ConditionalVaeConfig(v, 3), new Rng(1)) instanceof ConditionalVae);
         assertTrue(ModelKinds.get("hvae").createFrom(HierarchicalVaeConfig.of(6), new Rng(1)) instanceof HierarchicalVae);
         assertEquals(List.of("ae", "vae", "beta-vae", "iwae", "cvae", "hvae"), ModelKinds.names().subList(0, 6));
+        assertTrue(ModelKinds.get("topk-sae").createFrom(org.latent4j.core.model.sae.TopKSaeConfig.of(6, 12, 2), new Rng(1))
+                instanceof org.latent4j.core.model.sae.TopKSae);
+        assertTrue(ModelKinds.get("ksparse-ae").createFrom(org.latent4j.core.model.sae.KSparseConfig.of(6, 12, 2), new Rng(1))
+                instanceof org.latent4j.core.model.sae.KSparseAutoencoder);
         rejects("HierarchicalVaeConfig", () -> ModelKinds.get("hvae").createFrom(v, new Rng(1)));
         rejects("VqVaeConfig", () -> ModelKinds.get("vq-vae").createFrom(v, new Rng(1)));
         rejects("one of ae, vae", () -> ModelKinds.get("gan").createFrom(v, new Rng(1)));
