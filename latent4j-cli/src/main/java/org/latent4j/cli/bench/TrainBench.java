@@ -39,15 +39,20 @@ final class TrainBench {
     private TrainBench() {}
 
     static final String HELP = """
-            usage: latent4j bench train [--cases vae16,vae128,iwae] [--threads N] [--steps N] [--repeat 5] [--json FILE]
-              Cases (Glorot init, Adam lr 1e-3):
-                vae16   VAE 784-512-256-32 tanh (log-variance head), Bernoulli, batch 16
-                vae128  VAE 784-512-256-32 tanh (log-variance head), Bernoulli, batch 128
-                iwae    IWAE 784-200-200-50 tanh (std = exp(linear)), Bernoulli, k = 50, batch 20
+            usage: latent4j bench train [--cases vae16,vae128,iwae,vqvae-mlp,vqvae-conv] [--threads N] [--steps N] [--repeat 5] [--json FILE]
+              Cases (Adam lr 1e-3):
+                vae16       VAE 784-512-256-32 tanh (log-variance head), Bernoulli, batch 16
+                vae128      VAE 784-512-256-32 tanh (log-variance head), Bernoulli, batch 128
+                iwae        IWAE 784-200-200-50 tanh (std = exp(linear)), Bernoulli, k = 50, batch 20
+                vqvae-mlp   VQ-VAE 784-512-256-64 relu, one code of 64 from K = 512 (L2, straight-through, codebook and
+                            commitment losses), Gaussian sigma 0.1 on the intensities, batch 64
+                vqvae-conv  VQ-VAE conv 1-32-64 (4x4 stride 2) -> 1x1 to 64, a 7x7 grid of codes from K = 512, transposed
+                            convolutions back, Gaussian sigma 0.1, batch 64
               One step, inside a workspace scope: binarize the batch for a Bernoulli model (a Bernoulli sample of
               the pixel intensities), the model's own loss (forward), backward, the model's hooks around the
               Adam update. Reports examples/s (median of --repeat rounds of --steps steps; default steps per
-              case 100, 30, 30) and heap bytes allocated per step. For IWAE an example is one image, whatever k.
+              case 100, 30, 30, 100, 30) and heap bytes allocated per step. For IWAE an example is one image, whatever
+              k. The VQ-VAE cases start from the model's initialisation hook (k-means on 2,048 images), as training does.
             """;
 
     /** The data every case trains on: Fashion-MNIST's 28x28 images, 10 classes, intensities in [0, 1]. */
@@ -78,6 +83,10 @@ final class TrainBench {
         register("vae128", "VAE 784-512-256-32 tanh, batch 128", "vae", true, 128, 30, "latent", "32", "hidden", "512,256", "activation", "tanh");
         register("iwae", "IWAE 784-200-200-50 tanh, k=50, batch 20", "iwae", true, 20, 30, "latent", "50", "hidden", "200,200", "activation", "tanh",
                 "posterior", "log-std", "k", "50");
+        register("vqvae-mlp", "VQ-VAE 784-512-256-64 relu, K=512, batch 64", "vq-vae", false, 64, 100, "hidden", "512,256", "code-dim", "64",
+                "codebook-size", "512");
+        register("vqvae-conv", "VQ-VAE conv 32,64, 7x7x64, K=512, batch 64", "vq-vae", false, 64, 30, "arch", "conv", "code-dim", "64",
+                "codebook-size", "512");
     }
 
     /** What one case measured. */
@@ -99,7 +108,7 @@ final class TrainBench {
         Parallel.setThreads(threads);
         Dataset data = FashionMnist.embedded();
 
-        System.out.printf(Locale.ROOT, "latent4j bench train: %d thread(s), %s; data %s, dynamically binarized%n",
+        System.out.printf(Locale.ROOT, "latent4j bench train: %d thread(s), %s; data %s (dynamically binarized for the Bernoulli cases)%n",
                 threads, Kernels.describe(), data);
         Map<String, Object> json = BenchReport.results("benchmark", "train", "threads", threads, "kernels", Kernels.describe(), "data", data.name());
         for (String n : names) {
