@@ -1,12 +1,20 @@
 #!/usr/bin/python3
 """PyTorch twin of `latent4j bench train`: the same models, objectives, data and step, timed the same way.
 
-Cases (tanh hidden layers, Bernoulli likelihood, Adam lr 1e-3, standard normal prior):
-  vae16   VAE 784-512-256-32, encoder head = log-variance, one sample, analytic KL, batch 16
-  vae128  the same at batch 128
-  iwae    IWAE 784-200-200-50, encoder head = log std (std = exp(linear)), k = 50, batch 20
-One step: binarize the batch (torch.bernoulli of the pixel intensities), the loss (forward), backward,
-Adam update. The loss is written as Latent4j's Vae/Iwae compute it: reductions sum over features and
+Cases (Adam lr 1e-3):
+  vae16       VAE 784-512-256-32 tanh, Bernoulli, encoder head = log-variance, one sample, analytic KL, batch 16
+  vae128      the same at batch 128
+  iwae        IWAE 784-200-200-50 tanh, Bernoulli, encoder head = log std (std = exp(linear)), k = 50, batch 20
+  vqvae-mlp   VQ-VAE 784-512-256-64 relu, one code of 64 from K = 512, Gaussian sigma 0.1, batch 64
+  vqvae-conv  VQ-VAE conv (Conv 1->32, 32->64, 4x4 stride 2, relu) -> 1x1 conv to 64 -> a 7x7 grid of codes from
+              K = 512 -> ConvTranspose 64->32 (relu), 32->1, plus a per-pixel output bias; Gaussian sigma 0.1, batch 64
+The VQ-VAEs quantize as vector-quantize-pytorch does: the squared distances by the expanded form
+||z||^2 - 2 z.e + ||e||^2 (one matmul), argmin, the chosen codes gathered, the straight-through output
+z + (q - z).detach(), codebook loss ||sg[z] - q||^2 and commitment loss 0.25 ||z - sg[q]||^2 (summed over a code's
+features, averaged over code vectors, times the codes per image), and the loss -log N(x; decoder, 0.1^2) summed over
+pixels and averaged over the batch, as Latent4j's VQ-VAE computes it.
+One step: binarize the batch for a Bernoulli case (torch.bernoulli of the pixel intensities; the VQ-VAEs train on
+the intensities), the loss (forward), backward, Adam update. The loss is written as Latent4j's Vae/Iwae compute it: reductions sum over features and
 latent dimensions and average over the batch; the IWAE log-weights are log p(x|z) + log p(z) - log q(z|x)
 with the Gaussian densities evaluated at z, and the IWAE loss also computes the (unused) analytic KL,
 which Latent4j reports as a metric. The data are the Fashion-MNIST test images embedded in Latent4j
@@ -30,7 +38,7 @@ recomputed with gradients from the gathered rows of W_enc: Latent4j's algorithm)
 [b, L] matrix and multiply, as SAELens and EleutherAI's sparsify without Triton do), "embedding-bag"
 (F.embedding_bag with per-sample weights: a sum of k rows) or "gather" (the k rows gathered and summed).
 
-Usage: train_pytorch.py [--cases vae16,vae128,iwae,sae,sae-auxk] [--threads 2] [--steps N] [--repeat 5]
+Usage: train_pytorch.py [--cases vae16,vae128,iwae,sae,sae-auxk,vqvae-mlp,vqvae-conv] [--threads 2] [--steps N] [--repeat 5]
                         [--sae-encoder dense|gather] [--sae-decoder dense|embedding-bag|gather]
 Prints one JSON object with one entry per case: steps_per_second, samples_per_second, rates.
 Needs Debian's python3-torch (apt-get install python3-torch).
@@ -243,11 +251,87 @@ def timed(step, steps, repeat, batch):
             "samples_per_second": sps * batch, "rates": rates}
 
 
+# name: (convolutional, batch, default steps); K = 512 codes of 64, beta 0.25, sigma 0.1
+VQ_CASES = {
+    "vqvae-mlp": (False, 64, 100),
+    "vqvae-conv": (True, 64, 30),
+}
+SIGMA = 0.1
+
+
+def relu_mlp(sizes):
+    layers = []
+    for i in range(len(sizes) - 1):
+        lin = torch.nn.Linear(sizes[i], sizes[i + 1])
+        if i < len(sizes) - 2:
+            torch.nn.init.kaiming_uniform_(lin.weight, nonlinearity="relu")
+        else:
+            torch.nn.init.xavier_uniform_(lin.weight)
+        torch.nn.init.zeros_(lin.bias)
+        layers.append(lin)
+        if i < len(sizes) - 2:
+            layers.append(torch.nn.ReLU())
+    return torch.nn.Sequential(*layers)
+
+
+class VectorQuantizer(torch.nn.Module):
+    def __init__(self, codes, dim, beta=0.25):
+        super().__init__()
+        self.beta = beta
+        bound = math.sqrt(6 / dim)
+        self.codebook = torch.nn.Parameter(torch.empty(codes, dim).uniform_(-bound, bound))
+
+    def forward(self, z):  # z [n, dim]
+        e = self.codebook
+        d = z.detach().pow(2).sum(1, keepdim=True) - 2 * z.detach() @ e.detach().t() + e.detach().pow(2).sum(1)
+        idx = d.argmin(1)
+        q = F.embedding(idx, e)
+        n = z.shape[0]
+        codebook_loss = (z.detach() - q).pow(2).sum() / n
+        commitment = self.beta * (z - q.detach()).pow(2).sum() / n
+        return z + (q - z).detach(), codebook_loss + commitment
+
+
+class VqVae(torch.nn.Module):
+    def __init__(self, conv):
+        super().__init__()
+        self.conv = conv
+        if conv:
+            self.encoder = torch.nn.Sequential(torch.nn.Conv2d(1, 32, 4, 2, 1), torch.nn.ReLU(), torch.nn.Conv2d(32, 64, 4, 2, 1), torch.nn.ReLU(),
+                                               torch.nn.Conv2d(64, 64, 1))
+            self.decoder = torch.nn.Sequential(torch.nn.ConvTranspose2d(64, 32, 4, 2, 1), torch.nn.ReLU(), torch.nn.ConvTranspose2d(32, 1, 4, 2, 1))
+            self.output_bias = torch.nn.Parameter(torch.zeros(784))
+            self.positions = 49
+        else:
+            self.encoder = relu_mlp([784, 512, 256, 64])
+            self.decoder = relu_mlp([64, 256, 512, 784])
+            self.positions = 1
+        self.quantizer = VectorQuantizer(512, 64)
+
+    def loss(self, x):
+        b = x.shape[0]
+        if self.conv:
+            z = self.encoder(x.view(b, 1, 28, 28)).permute(0, 2, 3, 1).reshape(b * 49, 64)
+            q, vq_loss = self.quantizer(z)
+            grid = q.view(b, 7, 7, 64).permute(0, 3, 1, 2)
+            mean = self.decoder(grid).view(b, 784) + self.output_bias
+        else:
+            q, vq_loss = self.quantizer(self.encoder(x))
+            mean = self.decoder(q)
+        nll = (0.5 * (x - mean).pow(2) / SIGMA ** 2 + 0.5 * math.log(2 * math.pi * SIGMA ** 2)).sum(1)
+        return nll.mean() + self.positions * vq_loss
+
+
 def measure(name, data, steps, repeat):
-    hidden, latents, k, batch, iw, log_std, default_steps = CASES[name]
+    if name in VQ_CASES:
+        conv, batch, default_steps = VQ_CASES[name]
+        torch.manual_seed(42)
+        model, binarize = VqVae(conv), False
+    else:
+        hidden, latents, k, batch, iw, log_std, default_steps = CASES[name]
+        torch.manual_seed(42)
+        model, binarize = Model(hidden, latents, k, iw, log_std), True
     steps = steps or default_steps
-    torch.manual_seed(42)
-    model = Model(hidden, latents, k, iw, log_std)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     batches = data.shape[0] // batch
     position = [0]
@@ -257,7 +341,7 @@ def measure(name, data, steps, repeat):
         position[0] = (i + 1) % batches
         pixels = data[i * batch:(i + 1) * batch]
         opt.zero_grad(set_to_none=False)
-        x = torch.bernoulli(pixels)
+        x = torch.bernoulli(pixels) if binarize else pixels
         loss = model.loss(x)
         loss.backward()
         opt.step()
@@ -267,9 +351,9 @@ def measure(name, data, steps, repeat):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--cases", default=",".join(list(CASES) + list(SAE_CASES)))
+    p.add_argument("--cases", default=",".join(list(CASES) + list(SAE_CASES) + list(VQ_CASES)))
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--steps", type=int, default=0, help="steps per round (default per case: 100, 30, 30, 10, 10)")
+    p.add_argument("--steps", type=int, default=0, help="steps per round (default per case: 100, 30, 30, 10, 10, 100, 30)")
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--sae-encoder", choices=["dense", "gather"], default="dense",
                    help="how the top-k encoder's gradient is computed (default dense, the faster here)")
@@ -284,8 +368,8 @@ def main():
             result[name] = measure_sae(name, data, a.steps, a.repeat, a.sae_encoder, a.sae_decoder)
             result[name]["formulation"] = f"encoder {a.sae_encoder}, decoder {a.sae_decoder}"
             continue
-        if name not in CASES:
-            p.error(f"unknown case {name!r} (one of {', '.join(list(CASES) + list(SAE_CASES))})")
+        if name not in CASES and name not in VQ_CASES:
+            p.error(f"unknown case {name!r} (one of {', '.join(list(CASES) + list(SAE_CASES) + list(VQ_CASES))})")
         result[name] = measure(name, data, a.steps, a.repeat)
     print(json.dumps(result))
 

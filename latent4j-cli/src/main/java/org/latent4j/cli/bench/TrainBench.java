@@ -39,20 +39,25 @@ final class TrainBench {
     private TrainBench() {}
 
     static final String HELP = """
-            usage: latent4j bench train [--cases vae16,vae128,iwae,sae,sae-auxk] [--threads N] [--steps N] [--repeat 5] [--json FILE]
+            usage: latent4j bench train [--cases vae16,vae128,iwae,sae,sae-auxk,vqvae-mlp,vqvae-conv] [--threads N] [--steps N] [--repeat 5] [--json FILE]
               Cases (Adam lr 1e-3; all of them by default):
-                vae16     VAE 784-512-256-32 tanh (log-variance head), Bernoulli, batch 16 (Glorot init)
-                vae128    VAE 784-512-256-32 tanh (log-variance head), Bernoulli, batch 128
-                iwae      IWAE 784-200-200-50 tanh (std = exp(linear)), Bernoulli, k = 50, batch 20
-                sae       top-k sparse autoencoder (topk-sae) 784 -> 4096 latents, k = 32, batch 256, on the pixel
-                          intensities; dead window 10M rows, so no latent dies within the benchmark (AuxK idle)
-                sae-auxk  the same with a dead window of 1 row: every latent not firing in the batch is dead, and
-                          AuxK decodes the error from 512 of them a row at every step (its most expensive case)
+                vae16       VAE 784-512-256-32 tanh (log-variance head), Bernoulli, batch 16 (Glorot init)
+                vae128      VAE 784-512-256-32 tanh (log-variance head), Bernoulli, batch 128
+                iwae        IWAE 784-200-200-50 tanh (std = exp(linear)), Bernoulli, k = 50, batch 20
+                sae         top-k sparse autoencoder (topk-sae) 784 -> 4096 latents, k = 32, batch 256, on the pixel
+                            intensities; dead window 10M rows, so no latent dies within the benchmark (AuxK idle)
+                sae-auxk    the same with a dead window of 1 row: every latent not firing in the batch is dead, and
+                            AuxK decodes the error from 512 of them a row at every step (its most expensive case)
+                vqvae-mlp   VQ-VAE 784-512-256-64 relu, one code of 64 from K = 512 (L2, straight-through, codebook and
+                            commitment losses), Gaussian sigma 0.1 on the intensities, batch 64
+                vqvae-conv  VQ-VAE conv 1-32-64 (4x4 stride 2) -> 1x1 to 64, a 7x7 grid of codes from K = 512, transposed
+                            convolutions back, Gaussian sigma 0.1, batch 64
               One step, inside a workspace scope: binarize the batch for a Bernoulli model (a Bernoulli sample of
               the pixel intensities), the model's own loss (forward), backward, the model's hooks around the
               Adam update. Reports examples/s (median of --repeat rounds of --steps steps; default steps per
-              case 100, 30, 30, 50, 50) and heap bytes allocated per step. For IWAE an example is one image,
-              whatever k. The models are initialised (initialise) on the first 2,048 images.
+              case 100, 30, 30, 50, 50, 100, 30) and heap bytes allocated per step. For IWAE an example is one image,
+              whatever k. The models are initialised (initialise: output bias, SAE pre-bias, k-means codebook) on the
+              first 2,048 images, as training does.
             """;
 
     /** The data every case trains on: Fashion-MNIST's 28x28 images, 10 classes, intensities in [0, 1]. */
@@ -87,6 +92,10 @@ final class TrainBench {
                 "10000000");
         register("sae-auxk", "top-k SAE 784-4096, k=32, AuxK 512, batch 256", "topk-sae", false, 256, 50, "latents", "4096", "sparsity-k", "32",
                 "dead-tokens", "1");
+        register("vqvae-mlp", "VQ-VAE 784-512-256-64 relu, K=512, batch 64", "vq-vae", false, 64, 100, "hidden", "512,256", "code-dim", "64",
+                "codebook-size", "512");
+        register("vqvae-conv", "VQ-VAE conv 32,64, 7x7x64, K=512, batch 64", "vq-vae", false, 64, 30, "arch", "conv", "code-dim", "64",
+                "codebook-size", "512");
     }
 
     /** What one case measured. */
@@ -108,7 +117,7 @@ final class TrainBench {
         Parallel.setThreads(threads);
         Dataset data = FashionMnist.embedded();
 
-        System.out.printf(Locale.ROOT, "latent4j bench train: %d thread(s), %s; data %s (dynamically binarized for the Bernoulli models)%n",
+        System.out.printf(Locale.ROOT, "latent4j bench train: %d thread(s), %s; data %s (dynamically binarized for the Bernoulli cases)%n",
                 threads, Kernels.describe(), data);
         Map<String, Object> json = BenchReport.results("benchmark", "train", "threads", threads, "kernels", Kernels.describe(), "data", data.name());
         for (String n : names) {
