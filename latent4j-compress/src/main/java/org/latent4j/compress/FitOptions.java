@@ -1,0 +1,58 @@
+package org.latent4j.compress;
+
+/**
+ * Settings for fitting a spec, shared by every kind (a kind reads those that apply to it). Validated on
+ * construction; {@link #defaults()} gives the documented defaults, and the {@code with...} methods change one.
+ *
+ * @param seed              seeds every random choice (sampling, k-means++ seeding, initial rotations)
+ * @param maxTrainingRows   at most this many rows (a uniform sample drawn with the seed) train a stage; FAISS
+ *                          trains a k-means on at most 256 points per centroid, 65,536 for 256 centroids
+ * @param kmeansIterations  Lloyd iterations of every k-means (FAISS's default is 25)
+ * @param opqIterations     OPQ's alternations of PQ training and the Procrustes rotation update (FAISS: 50)
+ * @param beamWidth         residual quantization's beam when encoding (FAISS's {@code max_beam_size}: 5)
+ * @param epochs            training epochs of a learned (autoencoder) compressor
+ * @param progress          told how far a long fit has gone; {@link FitProgress#NONE} to stay silent
+ */
+public record FitOptions(long seed, int maxTrainingRows, int kmeansIterations, int opqIterations, int beamWidth, int epochs, FitProgress progress) {
+    public FitOptions {
+        if (maxTrainingRows < 1) throw new IllegalArgumentException("maxTrainingRows must be at least 1, got " + maxTrainingRows);
+        if (kmeansIterations < 0) throw new IllegalArgumentException("kmeansIterations must be at least 0, got " + kmeansIterations);
+        if (opqIterations < 1) throw new IllegalArgumentException("opqIterations must be at least 1, got " + opqIterations);
+        if (beamWidth < 1) throw new IllegalArgumentException("beamWidth must be at least 1, got " + beamWidth);
+        if (epochs < 1) throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
+        if (progress == null) progress = FitProgress.NONE;
+    }
+
+    /** Seed 0, at most 65,536 training rows, 25 k-means iterations, 50 OPQ iterations, beam 5, 20 epochs, silent. */
+    public static FitOptions defaults() {
+        return new FitOptions(0, 65_536, 25, 50, 5, 20, FitProgress.NONE);
+    }
+
+    public FitOptions withSeed(long s) {
+        return new FitOptions(s, maxTrainingRows, kmeansIterations, opqIterations, beamWidth, epochs, progress);
+    }
+
+    public FitOptions withMaxTrainingRows(int n) {
+        return new FitOptions(seed, n, kmeansIterations, opqIterations, beamWidth, epochs, progress);
+    }
+
+    public FitOptions withKmeansIterations(int n) {
+        return new FitOptions(seed, maxTrainingRows, n, opqIterations, beamWidth, epochs, progress);
+    }
+
+    public FitOptions withOpqIterations(int n) {
+        return new FitOptions(seed, maxTrainingRows, kmeansIterations, n, beamWidth, epochs, progress);
+    }
+
+    public FitOptions withBeamWidth(int n) {
+        return new FitOptions(seed, maxTrainingRows, kmeansIterations, opqIterations, n, epochs, progress);
+    }
+
+    public FitOptions withEpochs(int n) {
+        return new FitOptions(seed, maxTrainingRows, kmeansIterations, opqIterations, beamWidth, n, progress);
+    }
+
+    public FitOptions withProgress(FitProgress p) {
+        return new FitOptions(seed, maxTrainingRows, kmeansIterations, opqIterations, beamWidth, epochs, p);
+    }
+}

@@ -1,0 +1,19 @@
+package org.latent4j.compress;
+
+/**
+ * A fitted map applied to vectors before they are encoded (PCA, OPQ's rotation): {@code apply} maps
+ * {@link #dimension()}-wide rows to {@link #outputDimension()}-wide rows, {@code reverse} maps back (for an
+ * orthogonal transform, exactly; for a truncating one, the least-squares reconstruction). Queries go through the
+ * same {@code apply} before an asymmetric search, so a transform should preserve the metric it is searched with
+ * (an orthogonal map preserves L2 and inner products).
+ */
+public non-sealed interface VectorTransform extends Stage {
+    /** The width of the rows {@link #apply} writes. */
+    int outputDimension();
+
+    /** Rows [rows, dimension()] from {@code in[inOff]} to rows [rows, outputDimension()] at {@code out[outOff]}. */
+    void apply(float[] in, int inOff, int rows, float[] out, int outOff);
+
+    /** Rows [rows, outputDimension()] back to rows [rows, dimension()]. */
+    void reverse(float[] in, int inOff, int rows, float[] out, int outOff);
+}
