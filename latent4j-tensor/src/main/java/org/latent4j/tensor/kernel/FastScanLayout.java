@@ -8,7 +8,8 @@ package org.latent4j.tensor.kernel;
  * <p><b>Blocks.</b> Sub-spaces are padded to an even count (2 x {@code pairs}); a block is {@code pairs * 32} bytes;
  * sub-space j of block b starts at {@code b * blockBytes + j * 16}, and its byte t (0..15) holds vector t's index
  * in the low nibble and vector t + 16's in the high one. The pad sub-space and the vectors past the count have
- * index 0. Two sub-spaces are then 32 contiguous bytes: one 256-bit load.
+ * index 0. Two sub-spaces are then 32 contiguous bytes: one 256-bit load. The array has {@link #SLACK} bytes more
+ * after the last block, so that a 512-bit kernel may load two pairs at a time where only one is left.
  *
  * <p><b>Tables.</b> A query's float table {@code lut[j * 16 + c]} is quantized to bytes, FAISS's way: per
  * sub-space offset {@code min_j} (its smallest entry), one scale a for all, {@code q = round((lut - min_j) * a)}.
@@ -16,13 +17,16 @@ package org.latent4j.tensor.kernel;
  * 16-bit lane as long as m <= 255; beyond that a is lowered to (65535 - m) / (the sum of the spans), which
  * keeps the sum, rounding included, below 65536. The approximate score is {@code sum_j min_j + S / a} for the quantized sum S, off from the exact one by at
  * most {@code m / (2a)} (each entry by at most half a step). Row j of {@code qlut} holds sub-space j's 16 bytes; the
- * pad row is zero.
+ * pad rows, up to a multiple of 4 sub-spaces (64 bytes), are zero, so a 512-bit kernel's lookups past the last
+ * pair (whatever the slack bytes hold) add nothing.
  */
 public final class FastScanLayout {
     /** Vectors per block. */
     public static final int BLOCK = 32;
     /** Entries per sub-space table: 4-bit indices. */
     public static final int KSUB = 16;
+    /** Bytes after the last block, readable by a kernel, never holding data. */
+    public static final int SLACK = 32;
 
     private FastScanLayout() {}
 
@@ -41,9 +45,9 @@ public final class FastScanLayout {
         return (n + BLOCK - 1) / BLOCK;
     }
 
-    /** Bytes of a quantized table. */
+    /** Bytes of a quantized table: 16 per sub-space, padded to a multiple of 64. */
     public static int tableBytes(int m) {
-        return pairs(m) * 2 * KSUB;
+        return (pairs(m) + 1) / 2 * 4 * KSUB;
     }
 
     /**
@@ -57,7 +61,7 @@ public final class FastScanLayout {
             throw new IllegalArgumentException(n + " codes of " + codeSize + " bytes from " + codesOff + " do not fit an array of " + codes.length);
         }
         int bb = blockBytes(m);
-        byte[] out = new byte[Math.multiplyExact(blocks(n), bb)];
+        byte[] out = new byte[Math.addExact(Math.multiplyExact(blocks(n), bb), SLACK)];
         for (int i = 0; i < n; i++) {
             int base = (i / BLOCK) * bb + (i % 16), shift = (i % BLOCK) < 16 ? 0 : 4, co = codesOff + i * codeSize;
             for (int j = 0; j < m; j++) {
