@@ -79,7 +79,7 @@ public final class LookupTableScan implements CodeIndex {
             throw new IllegalArgumentException("codes of " + codeSize + " bytes cannot hold " + tables.subspaces() + " byte indices");
         }
         return new CodeDistance() {
-            private final float[] lut = new float[tables.subspaces() * tables.ksub()];
+            private final float[] lut = new float[tableArrayLength(tables.subspaces() * tables.ksub())];
             private float constant;
             private boolean ready;
 
@@ -92,20 +92,36 @@ public final class LookupTableScan implements CodeIndex {
             @Override
             public void scores(byte[] codes, int from, int to, float[] out, int outOff) {
                 if (!ready) throw new IllegalStateException("scores before setQuery");
-                Kernels.codeScan().scan8(tables.subspaces(), tables.ksub(), lut, 0, codes, from * codeSize, codeSize, to - from, out, outOff);
+                Kernels.codeScan().scan8(tables.subspaces(), tables.ksub(), lut, 0, 1, 0, codes, from * codeSize, codeSize, to - from, out, outOff, 0);
                 for (int i = outOff; i < outOff + to - from; i++) out[i] = constant + out[i];
             }
         };
     }
 
-    private final class Query {
-        final float[] lut = new float[tables.subspaces() * tables.ksub()];
-        float constant;
+    /** A power of two at least {@code floats}: the kernel's fast path indexes such arrays without range checks. */
+    static int tableArrayLength(int floats) {
+        return floats <= 1 ? 1 : Integer.highestOneBit(floats - 1) << 1;
     }
+
+    /** The tables of a group of queries, one after another in one array. */
+    private final class Query {
+        final int stride = tables.subspaces() * tables.ksub();
+        final float[] lut = new float[tableArrayLength(GROUP * stride)];
+        final float[] constants = new float[GROUP];
+        final float[] row = new float[stride];
+    }
+
+    /** Queries per pass over the codes: the kernel reads each code once for two tables. */
+    private static final int GROUP = 2;
 
     private final class Search extends ExhaustiveSearch<Query, float[]> {
         Search() {
             super(tables.dimension(), LookupTableScan.this.count);
+        }
+
+        @Override
+        int group() {
+            return GROUP;
         }
 
         @Override
@@ -115,29 +131,35 @@ public final class LookupTableScan implements CodeIndex {
 
         @Override
         float[] newScratch() {
-            return new float[SLICE];
+            return new float[GROUP * SLICE];
         }
 
         @Override
-        void prepare(Query q, float[] x, int off) {
-            q.constant = tables.build(x, off, q.lut);
+        void prepare(Query q, float[] x, int off, int queries) {
+            for (int t = 0; t < queries; t++) {
+                q.constants[t] = tables.build(x, off + t * dimension, q.row);
+                System.arraycopy(q.row, 0, q.lut, t * q.stride, q.stride);
+            }
         }
 
         @Override
-        void scan(Query q, float[] s, int from, int to, TopK top) {
+        void scan(Query q, float[] s, int queries, int from, int to, TopK[] tops) {
             CodeScan kernel = Kernels.codeScan();
             int m = tables.subspaces(), ksub = tables.ksub();
-            float c = q.constant, bound = top.bound();
             for (int i0 = from; i0 < to; i0 += SLICE) {
                 int len = Math.min(SLICE, to - i0);
-                kernel.scan8(m, ksub, q.lut, 0, codes, i0 * codeSize, codeSize, len, s, 0);
-                for (int i = 0; i < len; i++) {
-                    float score = c + s[i];
-                    // ids rise within one top list, so a tie with the bound never enters: <= only lets +Inf in while
-                    // the list is not full, as the reference does
-                    if (score <= bound) {
-                        top.offer(score, i0 + i);
-                        bound = top.bound();
+                kernel.scan8(m, ksub, q.lut, 0, queries, q.stride, codes, i0 * codeSize, codeSize, len, s, 0, SLICE);
+                for (int t = 0; t < queries; t++) {
+                    TopK top = tops[t];
+                    float c = q.constants[t], bound = top.bound();
+                    for (int i = 0, o = t * SLICE; i < len; i++) {
+                        float score = c + s[o + i];
+                        // ids rise within one top list, so a tie with the bound never enters: <= only lets +Inf in
+                        // while the list is not full, as the reference does
+                        if (score <= bound) {
+                            top.offer(score, i0 + i);
+                            bound = top.bound();
+                        }
                     }
                 }
             }

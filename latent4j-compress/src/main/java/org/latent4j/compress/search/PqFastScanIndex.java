@@ -120,13 +120,14 @@ public final class PqFastScanIndex implements CodeIndex {
         }
 
         @Override
-        void prepare(Query q, float[] x, int off) {
+        void prepare(Query q, float[] x, int off, int queries) {
             q.constant = tables.build(x, off, q.lut);
             FastScanLayout.quantize(m, q.lut, 0, q.qlut);
         }
 
         @Override
-        void scan(Query q, Scratch s, int from, int to, TopK top) {
+        void scan(Query q, Scratch s, int queries, int from, int to, TopK[] tops) {
+            TopK top = tops[0];
             CodeScan kernel = Kernels.codeScan();
             int blockTo = FastScanLayout.blocks(to);
             for (int b = from / FastScanLayout.BLOCK; b < blockTo; b += SLICE_BLOCKS) {
@@ -145,7 +146,7 @@ public final class PqFastScanIndex implements CodeIndex {
         }
 
         @Override
-        void finish(Query q, Scratch s, TopK top, int k, int[] ids, float[] scores, int off) {
+        void finish(Query q, Scratch s, int t, TopK top, int k, int[] ids, float[] scores, int off) {
             int kept = Math.max(k, candidates(k));
             if (s.ids.length < kept) {
                 s.ids = new int[kept];

@@ -81,14 +81,14 @@ class LookupTableScanTest {
     void resultsAreIdenticalForAnyThreadCountWithFewAndManyQueries() {
         SplittableRandom r = new SplittableRandom(2);
         int m = 4, dsub = 2, d = 8, n = 3 * ExhaustiveSearch.CHUNK + 17, k = 5;
-        float[] x = ToyPq.data(r, n + 40, d);
+        float[] x = ToyPq.data(r, n + 41, d);
         ToyPq pq = new ToyPq(m, dsub, 16, Metric.L2, x, n, r);
         // coarse codes (16 centroids of 4 sub-spaces): many exact ties, which must go to the smaller id
         byte[] codes = pq.encode8(x, n);
         LookupTableScan index = new LookupTableScan(pq, codes, m, n, Metric.L2);
         int saved = Parallel.threads();
         try {
-            for (int nq : new int[] {1, 40}) {
+            for (int nq : new int[] {1, 41}) {
                 Tensor q = Tensor.wrap(Arrays.copyOfRange(x, n * d, (n + nq) * d), nq, d);
                 float[][] scores = new float[nq][];
                 int[] want = bruteForce(pq, codes, m, n, q.data(), nq, k, scores);

@@ -19,10 +19,14 @@ public interface CodeScan {
     String name();
 
     /**
-     * {@code out[outOff + i]} = the score of code i (see the class comment) for i in [0, n), code i's byte j at
-     * {@code codes[codesOff + i * stride + j]} (stride >= m), the table of sub-space j at {@code lut[lutOff + j * ksub]}.
+     * For each of {@code queries} tables t (at {@code lut[lutOff + t * lutStride]}, sub-space j's from
+     * {@code + j * ksub}) and i in [0, n): {@code out[outOff + t * outStride + i]} = the score of code i (see the
+     * class comment), code i's byte j at {@code codes[codesOff + i * stride + j]} (stride >= m). Several tables per
+     * call let an implementation read each code once for all of them. Implementations may be faster when
+     * {@code lut.length} is a power of two.
      */
-    void scan8(int m, int ksub, float[] lut, int lutOff, byte[] codes, int codesOff, int stride, int n, float[] out, int outOff);
+    void scan8(int m, int ksub, float[] lut, int lutOff, int queries, int lutStride, byte[] codes, int codesOff, int stride, int n,
+               float[] out, int outOff, int outStride);
 
     /**
      * The quantized scores of the 32 vectors of each block b in [blockFrom, blockTo) of {@code blocks} (packed by

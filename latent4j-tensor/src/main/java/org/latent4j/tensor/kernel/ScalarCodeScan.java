@@ -15,12 +15,16 @@ public final class ScalarCodeScan implements CodeScan {
     }
 
     @Override
-    public void scan8(int m, int ksub, float[] lut, int lutOff, byte[] codes, int codesOff, int stride, int n, float[] out, int outOff) {
-        for (int i = 0; i < n; i++) {
-            int co = codesOff + i * stride;
-            float acc = 0f;
-            for (int j = 0; j < m; j++) acc += lut[lutOff + j * ksub + (codes[co + j] & 0xFF)];
-            out[outOff + i] = acc;
+    public void scan8(int m, int ksub, float[] lut, int lutOff, int queries, int lutStride, byte[] codes, int codesOff, int stride, int n,
+                      float[] out, int outOff, int outStride) {
+        for (int t = 0; t < queries; t++) {
+            int lo = lutOff + t * lutStride, oo = outOff + t * outStride;
+            for (int i = 0; i < n; i++) {
+                int co = codesOff + i * stride;
+                float acc = 0f;
+                for (int j = 0; j < m; j++) acc += lut[lo + j * ksub + (codes[co + j] & 0xFF)];
+                out[oo + i] = acc;
+            }
         }
     }
 

@@ -24,22 +24,31 @@ class KernelCodeScanTest {
     @Test
     void byteCodeScoresAreTheJOrderSumOnBothImplementations() {
         SplittableRandom r = new SplittableRandom(1);
+        int problems = 0;
         for (int m : new int[] {1, 3, 7, 8, 15, 16, 33, 64}) {
             for (int ksub : new int[] {2, 16, 100, 256}) {
-                for (int n : new int[] {0, 1, 3, 4, 5, 17, 1001}) {
-                    int stride = m + (n % 3), off = n % 5, lutOff = m % 4;
-                    float[] lut = table(r, lutOff + m * ksub);
-                    byte[] codes = new byte[off + n * stride];
-                    for (int i = 0; i < codes.length; i++) codes[i] = (byte) r.nextInt(ksub);
-                    float[] a = new float[n + 2], b = new float[n + 2];
-                    SCALAR.scan8(m, ksub, lut, lutOff, codes, off, stride, n, a, 2);
-                    SIMD.scan8(m, ksub, lut, lutOff, codes, off, stride, n, b, 2);
-                    for (int i = 0; i < n; i++) {
-                        float want = 0f;
-                        for (int j = 0; j < m; j++) want += lut[lutOff + j * ksub + (codes[off + i * stride + j] & 0xFF)];
-                        String what = "m=" + m + " ksub=" + ksub + " n=" + n + " code " + i;
-                        assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(a[2 + i]), what + " scalar");
-                        assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(b[2 + i]), what + " simd");
+                for (int n : new int[] {0, 1, 3, 4, 5, 9, 17, 1001}) {
+                    for (int queries : new int[] {1, 2, 3}) {
+                        int stride = m + (n % 3), off = n % 5, lutOff = m % 4, lutStride = m * ksub + (queries == 3 ? 5 : 0);
+                        int outStride = n + 3;
+                        // a power-of-two table array (the fast path) in half the problems, any length in the others
+                        int need = lutOff + queries * lutStride;
+                        float[] lut = table(r, (problems & 1) == 0 ? Integer.highestOneBit(need - 1) * 2 : need);
+                        byte[] codes = new byte[off + n * stride];
+                        for (int i = 0; i < codes.length; i++) codes[i] = (byte) r.nextInt(ksub);
+                        float[] a = new float[2 + queries * outStride], b = new float[a.length];
+                        SCALAR.scan8(m, ksub, lut, lutOff, queries, lutStride, codes, off, stride, n, a, 2, outStride);
+                        SIMD.scan8(m, ksub, lut, lutOff, queries, lutStride, codes, off, stride, n, b, 2, outStride);
+                        for (int t = 0; t < queries; t++) {
+                            for (int i = 0; i < n; i++) {
+                                float want = 0f;
+                                for (int j = 0; j < m; j++) want += lut[lutOff + t * lutStride + j * ksub + (codes[off + i * stride + j] & 0xFF)];
+                                String what = "m=" + m + " ksub=" + ksub + " n=" + n + " queries=" + queries + " table " + t + " code " + i;
+                                assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(a[2 + t * outStride + i]), what + " scalar");
+                                assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(b[2 + t * outStride + i]), what + " simd");
+                            }
+                        }
+                        problems++;
                     }
                 }
             }
