@@ -60,7 +60,15 @@ final class AdcBench {
         }
     }
 
-    record Result(int m, String scan, String kernel, double queriesPerSecond, double[] runs) {}
+    record Result(int m, String scan, String kernel, double queriesPerSecond, double queriesPerCpuSecond, double[] runs) {}
+
+    /** The process's CPU time in nanoseconds, or -1 where the JVM does not tell. */
+    private static long cpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
+    }
 
     static int run(String[] args) throws IOException {
         Arguments o = Arguments.parse(NAME, args, Set.of(), Set.of("n", "m", "queries", "k", "threads", "repeat", "json"));
@@ -80,7 +88,8 @@ final class AdcBench {
             System.out.printf(Locale.ROOT, "ADC search, n = %d codes, %d queries per batch, top %d, %d thread%s, Java %s; median of %d timed runs%n",
                     n, nq, k, threads, threads == 1 ? "" : "s", Runtime.version(), repeat);
             System.out.printf(Locale.ROOT, "kernels: %s; twin: %s%n", fast.name(), ScalarCodeScan.INSTANCE.name());
-            System.out.printf(Locale.ROOT, "%4s %-14s %-8s %12s %12s %21s%n", "m", "scan", "kernels", "queries/s", "codes/s", "(queries/s min .. max)");
+            System.out.printf(Locale.ROOT, "%4s %-12s %-8s %12s %12s %14s %21s%n", "m", "scan", "kernels", "queries/s", "codes/s", "queries/CPU-s",
+                    "(queries/s min .. max)");
             SplittableRandom r = new SplittableRandom(42);
             float[] q = new float[Math.multiplyExact(nq, 1024)];
             for (int i = 0; i < q.length; i++) q[i] = (float) r.nextGaussian();
@@ -97,12 +106,13 @@ final class AdcBench {
                     for (boolean twin : new boolean[] {false, true}) {
                         Kernels.Restore use = twin ? Kernels.use(Kernels.vector(), Kernels.gemm(), Kernels.codeSearch(), ScalarCodeScan.INSTANCE) : () -> {};
                         try (use) {
-                            double[] runs = time(index, queries, k, repeat);
+                            double[] cpu = new double[1];
+                            double[] runs = time(index, queries, k, repeat, cpu);
                             double med = BenchReport.median(runs);
                             String kernel = twin ? "scalar" : "chosen";
-                            results.add(new Result(m, scan, kernel, med, runs));
-                            System.out.printf(Locale.ROOT, "%4d %-14s %-8s %12.0f %12.3g   (%.0f .. %.0f)%n", m, scan, kernel, med, med * n,
-                                    min(runs), max(runs));
+                            results.add(new Result(m, scan, kernel, med, cpu[0], runs));
+                            System.out.printf(Locale.ROOT, "%4d %-12s %-8s %12.0f %12.3g %14.0f   (%.0f .. %.0f)%n", m, scan, kernel, med, med * n,
+                                    cpu[0], min(runs), max(runs));
                         }
                     }
                 }
@@ -113,7 +123,8 @@ final class AdcBench {
         if (json != null) {
             List<Map<String, Object>> rows = new ArrayList<>();
             for (Result x : results) {
-                rows.add(BenchReport.results("m", x.m(), "scan", x.scan(), "kernels", x.kernel(), "queries_per_s", x.queriesPerSecond(), "runs", x.runs()));
+                rows.add(BenchReport.results("m", x.m(), "scan", x.scan(), "kernels", x.kernel(), "queries_per_s", x.queriesPerSecond(),
+                        "queries_per_cpu_s", x.queriesPerCpuSecond(), "runs", x.runs()));
             }
             BenchReport.write(json, BenchReport.results("benchmark", "adc", "n", n, "queries", nq, "k", k, "threads", threads, "code_scan", fast.name(),
                     "java", Runtime.version().toString(), "repeat", repeat, "results", rows));
@@ -126,8 +137,11 @@ final class AdcBench {
         for (int i = 0; i < b.length; i++) b[i] = (byte) (r.nextInt() & mask);
     }
 
-    /** Queries/s of {@code repeat} timed runs of about {@link #RUN_SECONDS}, after {@link #WARMUP_SECONDS} of searching. */
-    private static double[] time(CodeIndex index, Tensor queries, int k, int repeat) {
+    /**
+     * Queries/s of {@code repeat} timed runs of about {@link #RUN_SECONDS}, after {@link #WARMUP_SECONDS} of
+     * searching; {@code cpu[0]} gets the queries per CPU-second over all of them (NaN when unknown).
+     */
+    private static double[] time(CodeIndex index, Tensor queries, int k, int repeat, double[] cpu) {
         long start = System.nanoTime();
         int calls = 0;
         do {
@@ -140,11 +154,14 @@ final class AdcBench {
         double perCall = (System.nanoTime() - t0) / 1e9;
         int inner = (int) Math.max(1, Math.round(RUN_SECONDS / perCall));
         double[] runs = new double[repeat];
+        long c0 = cpuNanos();
         for (int rep = 0; rep < repeat; rep++) {
             long a = System.nanoTime();
             for (int i = 0; i < inner; i++) index.search(queries, k);
             runs[rep] = (double) queries.dim(0) * inner / ((System.nanoTime() - a) / 1e9);
         }
+        long c1 = cpuNanos();
+        cpu[0] = c0 < 0 || c1 <= c0 ? Double.NaN : (double) queries.dim(0) * inner * repeat / ((c1 - c0) / 1e9);
         return runs;
     }
 

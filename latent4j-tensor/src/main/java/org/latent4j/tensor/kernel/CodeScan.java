@@ -36,6 +36,22 @@ public interface CodeScan {
     void scan4(int pairs, byte[] qlut, byte[] blocks, int blockFrom, int blockTo, short[] out, int outOff);
 
     /**
+     * The quantized scores of byte codes: the 64 vectors of each block b in [blockFrom, blockTo) of {@code blocks}
+     * ({@link FastScanLayout#packBytes} for m sub-spaces) against the quantized 256-entry tables {@code qlut[j * 256 + c]}
+     * ({@link FastScanLayout#quantize(int, int, float[], int, byte[])}): vector t of block b to
+     * {@code out[outOff + (b - blockFrom) * 64 + t]}, the exact integer sum as for {@link #scan4}.
+     */
+    void scanBytes(int m, byte[] qlut, byte[] blocks, int blockFrom, int blockTo, short[] out, int outOff);
+
+    /**
+     * Whether {@link #scanBytes} does its lookups in registers here; when not, it is a scalar loop no faster than
+     * the exact {@link #scan8}, which an index should then prefer.
+     */
+    default boolean fastScanBytes() {
+        return false;
+    }
+
+    /**
      * Writes, in ascending order from {@code posOff}, every i in [from, to) whose unsigned score {@code scores[i]} is
      * below {@code bound} (0 .. 65536), and returns how many it wrote ({@code pos} must have room for to - from).
      */

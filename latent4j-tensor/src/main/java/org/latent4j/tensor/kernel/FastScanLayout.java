@@ -19,12 +19,19 @@ package org.latent4j.tensor.kernel;
  * most {@code m / (2a)} (each entry by at most half a step). Row j of {@code qlut} holds sub-space j's 16 bytes; the
  * pad rows, up to a multiple of 4 sub-spaces (64 bytes), are zero, so a 512-bit kernel's lookups past the last
  * pair (whatever the slack bytes hold) add nothing.
+ *
+ * <p><b>Byte codes</b> ({@link CodeScan#scanBytes}, 8-bit PQ): the same idea with 256-entry tables, vectors in
+ * blocks of {@link #BYTE_BLOCK} = 64; sub-space j of block b is the 64 bytes from {@code b * m * 64 + j * 64}, byte
+ * t vector t's index ({@link #packBytes}); the table, quantized the same way ({@link #quantize(int, int, float[],
+ * int, byte[])}), is 256 bytes per sub-space, four 512-bit registers.
  */
 public final class FastScanLayout {
     /** Vectors per block. */
     public static final int BLOCK = 32;
     /** Entries per sub-space table: 4-bit indices. */
     public static final int KSUB = 16;
+    /** Vectors per block of byte codes. */
+    public static final int BYTE_BLOCK = 64;
     /** Bytes after the last block, readable by a kernel, never holding data. */
     public static final int SLACK = 32;
 
@@ -72,6 +79,30 @@ public final class FastScanLayout {
         return out;
     }
 
+    /** Blocks of byte codes holding n vectors. */
+    public static int byteBlocks(int n) {
+        return (n + BYTE_BLOCK - 1) / BYTE_BLOCK;
+    }
+
+    /**
+     * Packs n byte codes (code i's index j at {@code codes[codesOff + i * codeSize + j]}, codeSize >= m) into
+     * blocks of 64 vectors, sub-space-major (see the class comment); vectors past n have index 0.
+     */
+    public static byte[] packBytes(int m, byte[] codes, int codesOff, int codeSize, int n) {
+        if (m < 1) throw new IllegalArgumentException("sub-spaces must be at least 1, got " + m);
+        if (codeSize < m) throw new IllegalArgumentException("a code of " + m + " byte indices needs " + m + " bytes, got " + codeSize);
+        if (n < 0 || codesOff < 0 || (long) codesOff + (long) n * codeSize > codes.length) {
+            throw new IllegalArgumentException(n + " codes of " + codeSize + " bytes from " + codesOff + " do not fit an array of " + codes.length);
+        }
+        int bb = m * BYTE_BLOCK;
+        byte[] out = new byte[Math.multiplyExact(byteBlocks(n), bb)];
+        for (int i = 0; i < n; i++) {
+            int base = (i / BYTE_BLOCK) * bb + (i % BYTE_BLOCK), co = codesOff + i * codeSize;
+            for (int j = 0; j < m; j++) out[base + j * BYTE_BLOCK] = codes[co + j];
+        }
+        return out;
+    }
+
     /** How quantized sums map back to scores: {@code score ~ offset + sum / scale}. */
     public record TableScale(double scale, double offset) {
         /** The approximate score of a quantized sum. */
@@ -85,11 +116,22 @@ public final class FastScanLayout {
      * {@link #tableBytes} bytes; see the class comment) and returns its scale. Entries must be finite.
      */
     public static TableScale quantize(int m, float[] lut, int lutOff, byte[] qlut) {
+        TableScale scale = quantize(m, KSUB, lut, lutOff, qlut);
+        int bytes = tableBytes(m);
+        for (int i = m * KSUB; i < bytes; i++) qlut[i] = 0;
+        return scale;
+    }
+
+    /**
+     * Quantizes a float table of m sub-spaces of {@code ksub} entries ({@code lut[lutOff + j * ksub + c]}) into
+     * {@code qlut[j * ksub + c]}, as the class comment says, and returns its scale. Entries must be finite.
+     */
+    public static TableScale quantize(int m, int ksub, float[] lut, int lutOff, byte[] qlut) {
         double maxSpan = 0, sumSpans = 0, offset = 0;
         for (int j = 0; j < m; j++) {
             float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
-            for (int c = 0; c < KSUB; c++) {
-                float v = lut[lutOff + j * KSUB + c];
+            for (int c = 0; c < ksub; c++) {
+                float v = lut[lutOff + j * ksub + c];
                 if (!Float.isFinite(v)) throw new IllegalArgumentException("lookup table entry " + c + " of sub-space " + j + " is " + v);
                 lo = Math.min(lo, v);
                 hi = Math.max(hi, v);
@@ -102,14 +144,13 @@ public final class FastScanLayout {
         double scale = maxSpan == 0 ? 1 : Math.min(255 / maxSpan, (65535 - m) / sumSpans);
         for (int j = 0; j < m; j++) {
             float lo = Float.POSITIVE_INFINITY;
-            for (int c = 0; c < KSUB; c++) lo = Math.min(lo, lut[lutOff + j * KSUB + c]);
-            for (int c = 0; c < KSUB; c++) {
-                long q = Math.round(((double) lut[lutOff + j * KSUB + c] - lo) * scale);
-                qlut[j * KSUB + c] = (byte) Math.max(0, Math.min(255, q));
+            for (int c = 0; c < ksub; c++) lo = Math.min(lo, lut[lutOff + j * ksub + c]);
+            for (int c = 0; c < ksub; c++) {
+                // Math.round for a value >= 0, without its slower general path
+                int q = (int) (((double) lut[lutOff + j * ksub + c] - lo) * scale + 0.5);
+                qlut[j * ksub + c] = (byte) Math.min(255, q);
             }
         }
-        int bytes = tableBytes(m);
-        for (int i = m * KSUB; i < bytes; i++) qlut[i] = 0;
         return new TableScale(scale, offset);
     }
 }

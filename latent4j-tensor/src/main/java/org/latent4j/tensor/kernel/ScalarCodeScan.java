@@ -45,6 +45,19 @@ public final class ScalarCodeScan implements CodeScan {
     }
 
     @Override
+    public void scanBytes(int m, byte[] qlut, byte[] blocks, int blockFrom, int blockTo, short[] out, int outOff) {
+        int bb = m * FastScanLayout.BYTE_BLOCK;
+        for (int b = blockFrom; b < blockTo; b++) {
+            int bo = b * bb, o = outOff + (b - blockFrom) * FastScanLayout.BYTE_BLOCK;
+            for (int t = 0; t < FastScanLayout.BYTE_BLOCK; t++) {
+                int sum = 0;
+                for (int j = 0; j < m; j++) sum += qlut[j * 256 + (blocks[bo + j * FastScanLayout.BYTE_BLOCK + t] & 0xFF)] & 0xFF;
+                out[o + t] = (short) sum;
+            }
+        }
+    }
+
+    @Override
     public int below(short[] scores, int from, int to, int bound, int[] pos, int posOff) {
         int w = posOff;
         for (int i = from; i < to; i++) {

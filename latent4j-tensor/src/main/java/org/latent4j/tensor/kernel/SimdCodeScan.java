@@ -42,6 +42,7 @@ final class SimdCodeScan implements CodeScan {
     private static final VectorSpecies<Short> H = ShortVector.SPECIES_256;
     private static final VectorSpecies<Short> H128 = ShortVector.SPECIES_128;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
+    private static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
     /** 0 for the lower 16 lanes, 16 for the upper: selects the second sub-space's table in the upper half. */
     private static final byte[] HALF_OFFSETS = new byte[32];
     /** 16 times the quarter: selects the quarter's sub-space table in a 512-bit one. */
@@ -225,6 +226,45 @@ final class SimdCodeScan implements CodeScan {
             w = ((IntVector) ev.convertShape(VectorOperators.S2I, I, 0)).and(0xFFFF)
                     .or(((IntVector) od.convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16));
             w.reinterpretAsShorts().intoArray(out, o + 16);
+        }
+    }
+
+    @Override
+    public boolean fastScanBytes() {
+        return WIDE;
+    }
+
+    /**
+     * 64 vectors per block, one sub-space per 512-bit load of their indices; the sub-space's 256-byte table is four
+     * registers, and two two-table {@code selectFrom}s ({@code vpermi2b} with AVX-512 VBMI) look up the low 7 bits
+     * in entries 0..127 and 128..255, a blend on the index's top bit picking one; the 16-bit accumulation is the
+     * 4-bit scan's. Measured here (CPU time of one thread, 60,000 vectors, the kernel alone): 0.04 ns per vector and
+     * sub-space, against 0.27-0.3 ns for the exact float scan. Without 512-bit vectors it is the scalar loop.
+     */
+    @Override
+    public void scanBytes(int m, byte[] qlut, byte[] blocks, int blockFrom, int blockTo, short[] out, int outOff) {
+        if (!WIDE) {
+            ScalarCodeScan.INSTANCE.scanBytes(m, qlut, blocks, blockFrom, blockTo, out, outOff);
+            return;
+        }
+        int bb = m * 64;
+        for (int b = blockFrom; b < blockTo; b++) {
+            ShortVector e = ShortVector.zero(H512), o = ShortVector.zero(H512);
+            for (int j = 0, co = b * bb, t = 0; j < m; j++, co += 64, t += 256) {
+                ByteVector c = ByteVector.fromArray(B512, blocks, co);
+                ByteVector lo = c.selectFrom(ByteVector.fromArray(B512, qlut, t), ByteVector.fromArray(B512, qlut, t + 64));
+                ByteVector hi = c.selectFrom(ByteVector.fromArray(B512, qlut, t + 128), ByteVector.fromArray(B512, qlut, t + 192));
+                ShortVector v = lo.blend(hi, c.compare(VectorOperators.LT, (byte) 0)).reinterpretAsShorts();
+                e = e.add(v.and((short) 0xFF));
+                o = o.add(v.lanewise(VectorOperators.LSHR, 8));
+            }
+            int oo = outOff + (b - blockFrom) * 64;
+            IntVector w = ((IntVector) e.convertShape(VectorOperators.S2I, I512, 0)).and(0xFFFF)
+                    .or(((IntVector) o.convertShape(VectorOperators.S2I, I512, 0)).lanewise(VectorOperators.LSHL, 16));
+            w.reinterpretAsShorts().intoArray(out, oo);
+            w = ((IntVector) e.convertShape(VectorOperators.S2I, I512, 1)).and(0xFFFF)
+                    .or(((IntVector) o.convertShape(VectorOperators.S2I, I512, 1)).lanewise(VectorOperators.LSHL, 16));
+            w.reinterpretAsShorts().intoArray(out, oo + 32);
         }
     }
 

@@ -111,6 +111,45 @@ class KernelCodeScanTest {
     }
 
     @Test
+    void quantizedByteCodeScoresAreTheQuantizedSumsAndWithinTheBound() {
+        SplittableRandom r = new SplittableRandom(5);
+        for (int m : new int[] {1, 3, 8, 16, 33}) {
+            for (int n : new int[] {1, 63, 64, 65, 700}) {
+                int stride = m + 1;
+                byte[] codes = new byte[n * stride];
+                for (int i = 0; i < codes.length; i++) codes[i] = (byte) r.nextInt(256);
+                byte[] blocks = FastScanLayout.packBytes(m, codes, 0, stride, n);
+                int nb = FastScanLayout.byteBlocks(n);
+                assertEquals(nb * m * 64, blocks.length);
+                float[] lut = table(r, 1 + m * 256);
+                byte[] qlut = new byte[m * 256];
+                FastScanLayout.TableScale ts = FastScanLayout.quantize(m, 256, lut, 1, qlut);
+                short[] a = new short[2 + nb * 64], b = new short[a.length];
+                SCALAR.scanBytes(m, qlut, blocks, 0, nb, a, 2);
+                SIMD.scanBytes(m, qlut, blocks, 0, nb, b, 2);
+                assertArrayEquals(a, b, "m=" + m + " n=" + n);
+                double bound = m / (2 * ts.scale()) * (1 + 1e-9) + 1e-5;
+                for (int i = 0; i < n; i++) {
+                    int sum = 0;
+                    double exact = 0;
+                    for (int j = 0; j < m; j++) {
+                        int c = codes[i * stride + j] & 0xFF;
+                        sum += qlut[j * 256 + c] & 0xFF;
+                        exact += lut[1 + j * 256 + c];
+                    }
+                    assertEquals(sum, Short.toUnsignedInt(a[2 + i]), "m=" + m + " n=" + n + " vector " + i);
+                    assertEquals(exact, ts.score(sum), bound, "m=" + m + " vector " + i);
+                }
+                if (nb > 2) {
+                    short[] c = new short[(nb - 2) * 64];
+                    SIMD.scanBytes(m, qlut, blocks, 1, nb - 1, c, 0);
+                    for (int t = 0; t < c.length; t++) assertEquals(a[2 + 64 + t], c[t]);
+                }
+            }
+        }
+    }
+
+    @Test
     void manySubSpacesLowerTheScaleSoSumsStillFitSixteenBits() {
         SplittableRandom r = new SplittableRandom(3);
         int m = 300, n = 70;
