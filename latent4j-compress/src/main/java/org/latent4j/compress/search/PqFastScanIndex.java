@@ -10,9 +10,11 @@ import org.latent4j.tensor.kernel.FastScanLayout;
 import org.latent4j.tensor.kernel.Kernels;
 
 /**
- * The 4-bit PQ fast scan: codes of m 4-bit indices (the standard layout: sub-space 2i in the low nibble of byte i,
+ * The PQ fast scan: codes of m 4-bit indices (the standard layout: sub-space 2i in the low nibble of byte i,
  * 2i + 1 in the high one) repacked once into 32-vector blocks ({@link FastScanLayout}), each query's table
  * quantized to bytes and every block scored by in-register lookups ({@link CodeScan#scan4}) into 16-bit sums. The
+ * same for 8-bit codes (one index per byte, tables of 256 entries): 64-vector blocks and {@link CodeScan#scanBytes},
+ * worth it where {@link CodeScan#fastScanBytes()} (512-bit vectors); elsewhere {@link LookupTableScan} is faster. The
  * {@code candidates} best by those approximate sums (ties to the smaller id) are then re-scored exactly with the
  * float table, {@code constant + sum_j lut[j][code_j]} in j order, and the k best of them returned with those
  * exact scores. When the candidates include the exact top k (the quantization error is at most m / (2a) per score,
@@ -24,8 +26,8 @@ import org.latent4j.tensor.kernel.Kernels;
 public final class PqFastScanIndex implements CodeIndex {
     /** Candidates re-scored per result asked for, unless the constructor says otherwise. */
     public static final int DEFAULT_CANDIDATES_PER_RESULT = 4;
-    /** Blocks scored per kernel call: their 16-bit sums (2 KB) stay in L1 for the threshold filter. */
-    private static final int SLICE_BLOCKS = 32;
+    /** Vectors scored per kernel call: their 16-bit sums (2 KB) stay in L1 for the threshold filter. */
+    private static final int SLICE = 1024;
 
     private final LookupTables tables;
     private final byte[] codes;
@@ -33,6 +35,11 @@ public final class PqFastScanIndex implements CodeIndex {
     private final int count;
     private final Metric metric;
     private final int m;
+    private final int ksub;
+    /** One index per byte (ksub 256) rather than per nibble. */
+    private final boolean bytes;
+    /** Vectors per block: 32 or 64. */
+    private final int block;
     private final int pairs;
     private final byte[] blocks;
     private final int candidatesPerResult;
@@ -44,18 +51,21 @@ public final class PqFastScanIndex implements CodeIndex {
     }
 
     /**
-     * An index over {@code count} codes of ceil(m / 2) bytes from {@code codes[0]} (kept for the exact re-scoring,
-     * not copied), the tables' ksub 16; {@code candidatesPerResult} (>= 1) times k candidates are re-scored per
-     * query.
+     * An index over {@code count} codes from {@code codes[0]} (kept for the exact re-scoring, not copied): ceil(m / 2)
+     * bytes each when the tables' ksub is 16, m bytes when it is 256; {@code candidatesPerResult} (>= 1) times k
+     * candidates are re-scored per query.
      */
     public PqFastScanIndex(LookupTables tables, byte[] codes, int count, Metric metric, int candidatesPerResult) {
         LookupTableScan.checkTables(tables);
-        if (tables.ksub() != FastScanLayout.KSUB) {
-            throw new IllegalArgumentException("the 4-bit fast scan needs 16 entries per sub-space, the tables have " + tables.ksub());
+        if (tables.ksub() != FastScanLayout.KSUB && tables.ksub() != 256) {
+            throw new IllegalArgumentException("the fast scan needs 16 (4-bit codes) or 256 (8-bit codes) entries per sub-space, the tables have " + tables.ksub());
         }
         if (candidatesPerResult < 1) throw new IllegalArgumentException("candidates per result must be at least 1, got " + candidatesPerResult);
         this.m = tables.subspaces();
-        this.codeSize = (m + 1) / 2;
+        this.ksub = tables.ksub();
+        this.bytes = ksub == 256;
+        this.block = bytes ? FastScanLayout.BYTE_BLOCK : FastScanLayout.BLOCK;
+        this.codeSize = bytes ? m : (m + 1) / 2;
         if (count < 0 || (long) count * codeSize > codes.length) {
             throw new IllegalArgumentException(count + " codes of " + codeSize + " bytes need " + (long) count * codeSize + " bytes, the array holds " + codes.length);
         }
@@ -64,7 +74,7 @@ public final class PqFastScanIndex implements CodeIndex {
         this.count = count;
         this.metric = metric;
         this.pairs = FastScanLayout.pairs(m);
-        this.blocks = FastScanLayout.pack(m, codes, 0, codeSize, count);
+        this.blocks = bytes ? FastScanLayout.packBytes(m, codes, 0, codeSize, count) : FastScanLayout.pack(m, codes, 0, codeSize, count);
         this.candidatesPerResult = candidatesPerResult;
         this.search = new Search();
     }
@@ -85,14 +95,14 @@ public final class PqFastScanIndex implements CodeIndex {
     }
 
     private final class Query {
-        final float[] lut = new float[m * FastScanLayout.KSUB];
-        final byte[] qlut = new byte[FastScanLayout.tableBytes(m)];
+        final float[] lut = new float[m * ksub];
+        final byte[] qlut = new byte[bytes ? m * ksub : FastScanLayout.tableBytes(m)];
         float constant;
     }
 
     private static final class Scratch {
-        final short[] sums = new short[SLICE_BLOCKS * FastScanLayout.BLOCK];
-        final int[] pos = new int[SLICE_BLOCKS * FastScanLayout.BLOCK];
+        final short[] sums = new short[SLICE];
+        final int[] pos = new int[SLICE];
         int[] ids = new int[0];
         float[] scores = new float[0];
         TopK exact;
@@ -122,21 +132,23 @@ public final class PqFastScanIndex implements CodeIndex {
         @Override
         void prepare(Query q, float[] x, int off, int queries) {
             q.constant = tables.build(x, off, q.lut);
-            FastScanLayout.quantize(m, q.lut, 0, q.qlut);
+            if (bytes) FastScanLayout.quantize(m, ksub, q.lut, 0, q.qlut);
+            else FastScanLayout.quantize(m, q.lut, 0, q.qlut);
         }
 
         @Override
         void scan(Query q, Scratch s, int queries, int from, int to, TopK[] tops) {
             TopK top = tops[0];
             CodeScan kernel = Kernels.codeScan();
-            int blockTo = FastScanLayout.blocks(to);
-            for (int b = from / FastScanLayout.BLOCK; b < blockTo; b += SLICE_BLOCKS) {
-                int bEnd = Math.min(blockTo, b + SLICE_BLOCKS), base = b * FastScanLayout.BLOCK;
-                kernel.scan4(pairs, q.qlut, blocks, b, bEnd, s.sums, 0);
+            int blockTo = (to + block - 1) / block, sliceBlocks = SLICE / block;
+            for (int b = from / block; b < blockTo; b += sliceBlocks) {
+                int bEnd = Math.min(blockTo, b + sliceBlocks), base = b * block;
+                if (bytes) kernel.scanBytes(m, q.qlut, blocks, b, bEnd, s.sums, 0);
+                else kernel.scan4(pairs, q.qlut, blocks, b, bEnd, s.sums, 0);
                 float fb = top.bound();
                 // a full list's bound is an exact 16-bit sum; ids rise, so only sums below it can enter
                 int bound = fb == Float.POSITIVE_INFINITY ? 1 << 16 : (int) fb;
-                int found = kernel.below(s.sums, 0, Math.min(to, bEnd * FastScanLayout.BLOCK) - base, bound, s.pos, 0);
+                int found = kernel.below(s.sums, 0, Math.min(to, bEnd * block) - base, bound, s.pos, 0);
                 for (int f = 0; f < found; f++) {
                     int p = s.pos[f];
                     float sum = Short.toUnsignedInt(s.sums[p]);
@@ -163,7 +175,11 @@ public final class PqFastScanIndex implements CodeIndex {
                 if (id < 0) break;
                 int co = id * codeSize;
                 float acc = 0f;
-                for (int j = 0; j < m; j++) acc += q.lut[j * FastScanLayout.KSUB + ((codes[co + (j >> 1)] >> ((j & 1) << 2)) & 0xF)];
+                if (bytes) {
+                    for (int j = 0; j < m; j++) acc += q.lut[j * ksub + (codes[co + j] & 0xFF)];
+                } else {
+                    for (int j = 0; j < m; j++) acc += q.lut[j * ksub + ((codes[co + (j >> 1)] >> ((j & 1) << 2)) & 0xF)];
+                }
                 exact.offer(q.constant + acc, id);
             }
             exact.drainSorted(ids, scores, off);
