@@ -105,6 +105,8 @@ public final class PqFastScanIndex implements CodeIndex {
         final int[] pos = new int[SLICE];
         int[] ids = new int[0];
         float[] scores = new float[0];
+        /** Candidates as (sum << 32 | id), sorted now and then; see {@link Search#scan}. */
+        long[] reservoir = new long[0];
         TopK exact;
         int exactK;
     }
@@ -139,22 +141,38 @@ public final class PqFastScanIndex implements CodeIndex {
         @Override
         void scan(Query q, Scratch s, int queries, int from, int to, TopK[] tops) {
             TopK top = tops[0];
+            // Candidates collect in a reservoir of a few times the list's size, cut back to the best (sum, id)
+            // pairs by a sort when full; the bound is then the last kept sum, and as ids rise within a scan, only
+            // sums below it can enter. Cheaper than a heap, whose every replacement sifts through it.
             CodeScan kernel = Kernels.codeScan();
+            int kept = top.capacity();
+            if (s.reservoir.length < Math.max(256, 4 * kept)) s.reservoir = new long[Math.max(256, 4 * kept)];
+            long[] res = s.reservoir;
+            int size = 0, bound = 1 << 16;
             int blockTo = (to + block - 1) / block, sliceBlocks = SLICE / block;
             for (int b = from / block; b < blockTo; b += sliceBlocks) {
                 int bEnd = Math.min(blockTo, b + sliceBlocks), base = b * block;
                 if (bytes) kernel.scanBytes(m, q.qlut, blocks, b, bEnd, s.sums, 0);
                 else kernel.scan4(pairs, q.qlut, blocks, b, bEnd, s.sums, 0);
-                float fb = top.bound();
-                // a full list's bound is an exact 16-bit sum; ids rise, so only sums below it can enter
-                int bound = fb == Float.POSITIVE_INFINITY ? 1 << 16 : (int) fb;
                 int found = kernel.below(s.sums, 0, Math.min(to, bEnd * block) - base, bound, s.pos, 0);
                 for (int f = 0; f < found; f++) {
-                    int p = s.pos[f];
-                    float sum = Short.toUnsignedInt(s.sums[p]);
-                    if (sum < top.bound()) top.offer(sum, base + p);
+                    int p = s.pos[f], sum = Short.toUnsignedInt(s.sums[p]);
+                    if (sum >= bound) continue;
+                    res[size++] = (long) sum << 32 | (base + p);
+                    if (size == res.length) {
+                        size = keepBest(res, size, kept);
+                        bound = (int) (res[kept - 1] >>> 32);
+                    }
                 }
             }
+            size = keepBest(res, size, kept);
+            for (int i = 0; i < size; i++) top.offer((float) (res[i] >>> 32), (int) res[i]);
+        }
+
+        /** Sorts the first {@code size} candidates and keeps the best {@code kept}; returns how many remain. */
+        private static int keepBest(long[] res, int size, int kept) {
+            java.util.Arrays.sort(res, 0, size);
+            return Math.min(size, kept);
         }
 
         @Override
