@@ -141,12 +141,12 @@ public final class PqFastScanIndex implements CodeIndex {
         @Override
         void scan(Query q, Scratch s, int queries, int from, int to, TopK[] tops) {
             TopK top = tops[0];
-            // Candidates collect in a reservoir of a few times the list's size, cut back to the best (sum, id)
-            // pairs by a sort when full; the bound is then the last kept sum, and as ids rise within a scan, only
-            // sums below it can enter. Cheaper than a heap, whose every replacement sifts through it.
+            // Candidates collect in a reservoir of twice the list's size, cut back to the best (sum, id)
+            // pairs by a selection in linear time when full; the bound is then the worst kept sum, and as ids rise
+            // within a scan, only sums below it can enter. Cheaper than a heap, whose every replacement sifts.
             CodeScan kernel = Kernels.codeScan();
             int kept = top.capacity();
-            if (s.reservoir.length < Math.max(256, 4 * kept)) s.reservoir = new long[Math.max(256, 4 * kept)];
+            if (s.reservoir.length != 2 * kept) s.reservoir = new long[2 * kept];
             long[] res = s.reservoir;
             int size = 0, bound = 1 << 16;
             int blockTo = (to + block - 1) / block, sliceBlocks = SLICE / block;
@@ -160,19 +160,40 @@ public final class PqFastScanIndex implements CodeIndex {
                     if (sum >= bound) continue;
                     res[size++] = (long) sum << 32 | (base + p);
                     if (size == res.length) {
-                        size = keepBest(res, size, kept);
-                        bound = (int) (res[kept - 1] >>> 32);
+                        selectSmallest(res, size, kept);
+                        size = kept;
+                        long worst = res[0];
+                        for (int i = 1; i < kept; i++) worst = Math.max(worst, res[i]);
+                        bound = (int) (worst >>> 32);
                     }
                 }
             }
-            size = keepBest(res, size, kept);
-            for (int i = 0; i < size; i++) top.offer((float) (res[i] >>> 32), (int) res[i]);
+            if (size > kept) selectSmallest(res, size, kept);
+            for (int i = 0, n = Math.min(size, kept); i < n; i++) top.offer((float) (res[i] >>> 32), (int) res[i]);
         }
 
-        /** Sorts the first {@code size} candidates and keeps the best {@code kept}; returns how many remain. */
-        private static int keepBest(long[] res, int size, int kept) {
-            java.util.Arrays.sort(res, 0, size);
-            return Math.min(size, kept);
+        /** Moves the k smallest of the (distinct) values a[0 .. n) to a[0 .. k), in no order: Hoare's selection. */
+        private static void selectSmallest(long[] a, int n, int k) {
+            int lo = 0, hi = n - 1, target = k - 1;
+            while (hi > lo) {
+                long x = a[lo], y = a[(lo + hi) >>> 1], z = a[hi];
+                long pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
+                int i = lo, j = hi;
+                while (i <= j) {
+                    while (a[i] < pivot) i++;
+                    while (a[j] > pivot) j--;
+                    if (i <= j) {
+                        long t = a[i];
+                        a[i] = a[j];
+                        a[j] = t;
+                        i++;
+                        j--;
+                    }
+                }
+                if (target <= j) hi = j;
+                else if (target >= i) lo = i;
+                else return;
+            }
         }
 
         @Override
