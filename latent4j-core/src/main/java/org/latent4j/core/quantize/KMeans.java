@@ -82,6 +82,47 @@ public final class KMeans {
         return Tensor.of(out, k, d);
     }
 
+    /**
+     * k-means++ seeding for large training sets (product quantizers: 256 centres on 65,536 points, per sub-space):
+     * the seeding makes k passes over its points, one per centre, where a Lloyd iteration makes one, so it runs on
+     * a uniform sample of at most {@code samplePerCentre * k} rows (drawn from {@code rng}), with the distances
+     * to each new centre in float by the SIMD kernel. Returns k rows of the sample [k, d].
+     */
+    public static Tensor seedSampled(Tensor points, int k, int samplePerCentre, Rng rng) {
+        Tensor x = points.contiguous();
+        int n = x.dim(0), d = x.dim(1);
+        if (n < 1 || k < 1) throw new IllegalArgumentException("KMeans: needs n >= 1 points and k >= 1 centres, got " + n + " and " + k);
+        int count = (int) Math.min(n, (long) k * Math.max(1, samplePerCentre));
+        float[] xd;
+        if (count < n) {
+            int[] chosen = java.util.Arrays.copyOf(rng.permutation(n), count);
+            java.util.Arrays.sort(chosen);
+            xd = new float[count * d];
+            for (int i = 0; i < count; i++) System.arraycopy(x.data(), x.offset() + chosen[i] * d, xd, i * d, d);
+        } else {
+            xd = x.offset() == 0 && x.data().length == n * d ? x.data() : x.toArray();
+        }
+        float[] u = rng.uniform(0f, 1f, k).toArray();
+        double[] nearest = new double[count];
+        java.util.Arrays.fill(nearest, Double.POSITIVE_INFINITY);
+        float[] out = new float[k * d];
+        org.latent4j.tensor.kernel.VectorKernels kv = org.latent4j.tensor.kernel.Kernels.vector();
+        int chosen = Math.min(count - 1, (int) (u[0] * count));
+        for (int c = 0; c < k; c++) {
+            if (c > 0) chosen = draw(nearest, u[c], count);
+            System.arraycopy(xd, chosen * d, out, c * d, d);
+            final int centre = chosen;
+            final float[] pts = xd;
+            Parallel.range(count, Math.max(1, (1 << 16) / Math.max(1, d)), (lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    double s = kv.squaredDistance(pts, i * d, pts, centre * d, d);
+                    if (s < nearest[i]) nearest[i] = s;
+                }
+            });
+        }
+        return Tensor.of(out, k, d);
+    }
+
     /** The index drawn with probability proportional to weights (all zero: uniform by u). */
     private static int draw(double[] weights, float u, int n) {
         double total = 0;
