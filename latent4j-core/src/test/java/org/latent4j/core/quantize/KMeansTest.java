@@ -85,4 +85,31 @@ class KMeansTest {
         for (int k = 0; k < 16; k++) assertTrue(counts[k] > 0, java.util.Arrays.toString(counts));
         assertArrayEquals(fitted.toArray(), KMeans.fit(points, 16, 10, false, EmptyClusters.SPLIT_LARGEST, new Rng(2)).toArray(), 0);
     }
+
+    @Test
+    void sampledSeedingPicksDistinctDataPointsFromItsSampleAndSpreadsOverTheBlobs() {
+        Rng rng = new Rng(8);
+        int n = 4000, d = 3;
+        float[] c = rng.normal(0, 20, 4, d).toArray(), noise = rng.normal(0, 0.1f, n, d).toArray(), x = new float[n * d];
+        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) x[i * d + j] = c[(i % 4) * d + j] + noise[i * d + j];
+        Tensor points = Tensor.of(x, n, d);
+        // 4 centres from a sample of 8 points per centre: every blob gets one (D^2 sampling on well separated blobs)
+        float[] s = KMeans.seedSampled(points, 4, 8, new Rng(1)).toArray();
+        java.util.Set<Integer> blobs = new java.util.HashSet<>();
+        for (int k = 0; k < 4; k++) {
+            int nearest = 0;
+            double best = Double.POSITIVE_INFINITY;
+            for (int b = 0; b < 4; b++) {
+                double e = 0;
+                for (int j = 0; j < d; j++) e += (s[k * d + j] - c[b * d + j]) * (s[k * d + j] - c[b * d + j]);
+                if (e < best) {
+                    best = e;
+                    nearest = b;
+                }
+            }
+            blobs.add(nearest);
+        }
+        assertEquals(4, blobs.size());
+        assertArrayEquals(s, KMeans.seedSampled(points, 4, 8, new Rng(1)).toArray(), 0);
+    }
 }

@@ -212,6 +212,25 @@ class DecompositionTest {
     }
 
     @Test
+    void randomOrthogonalMatricesAreOrthogonalAndAFunctionOfTheGenerator() {
+        for (int n : new int[] {1, 2, 7, 100}) {
+            double[] q = Orthogonal.random(n, new org.latent4j.tensor.random.Rng(n));
+            assertTrue(Orthogonal.deviation(q, n) < 1e-12, "n=" + n + ": " + Orthogonal.deviation(q, n));
+            int saved = Parallel.threads();
+            try {
+                Parallel.setThreads(1);
+                assertArrayEquals(q, Orthogonal.random(n, new org.latent4j.tensor.random.Rng(n)), 0);
+            } finally {
+                Parallel.setThreads(saved);
+            }
+        }
+        assertFalse(java.util.Arrays.equals(Orthogonal.random(5, new org.latent4j.tensor.random.Rng(1)), Orthogonal.random(5, new org.latent4j.tensor.random.Rng(2))));
+        // deviation measures what it says: a scaled identity is 0.21 off
+        double[] scaled = {1.1, 0, 0, 1.1};
+        assertEquals(0.21, Orthogonal.deviation(scaled, 2), 1e-12);
+    }
+
+    @Test
     void procrustesRecoversARotationAndStaysOrthogonalForSingularInput() {
         int n = 30, rows = 200;
         SplittableRandom r = new SplittableRandom(5);
