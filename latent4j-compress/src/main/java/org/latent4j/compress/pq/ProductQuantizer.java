@@ -11,6 +11,7 @@ import org.latent4j.core.quantize.KMeans;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.kernel.CodeSearch;
 import org.latent4j.tensor.kernel.Kernels;
+import org.latent4j.tensor.ops.QuantOps;
 import org.latent4j.tensor.parallel.Parallel;
 import org.latent4j.tensor.random.Rng;
 
@@ -79,14 +80,11 @@ public final class ProductQuantizer implements Compressor {
         for (int j = 0; j < m; j++) {
             for (int c = 0; c < ksub; c++) {
                 int at = (j * ksub + c) * dsub;
-                float s = 0;
-                for (int p = 0; p < dsub; p++) {
-                    float v = centroids[at + p];
-                    s += v * v;
-                    transposed[(j * dsub + p) * ksub + c] = v;
-                }
-                norms[j * ksub + c] = s;
+                for (int p = 0; p < dsub; p++) transposed[(j * dsub + p) * ksub + c] = centroids[at + p];
             }
+            // the norms k-means assigned with, so that encoding the training rows repeats its last assignment
+            float[] nj = QuantOps.codeNorms(Tensor.wrap(java.util.Arrays.copyOfRange(centroids, j * ksub * dsub, (j + 1) * ksub * dsub), ksub, dsub)).toArray();
+            System.arraycopy(nj, 0, norms, j * ksub, ksub);
         }
     }
 

@@ -147,10 +147,25 @@ public final class KMeans {
     /** One Lloyd iteration: the new centres [k, d], empty clusters treated as {@code empty} says. */
     public static Tensor lloyd(Tensor points, Tensor centres, boolean spherical, EmptyClusters empty) {
         int k = centres.dim(0), d = centres.dim(1);
-        int[] assign = assign(points, centres, spherical);
-        Tensor sums = QuantOps.segmentSum(points, assign, k);
-        int[] counts = QuantOps.bincount(assign, k);
-        float[] s = sums.contiguous().toArray(), old = centres.contiguous().toArray();
+        Tensor x = points.contiguous();
+        int n = x.dim(0);
+        int[] assign;
+        if (spherical) {
+            assign = QuantOps.maxInnerProductCodes(x, centres).indices();
+        } else {
+            // indices only: the distances nearestCodes would recompute in double are not needed here
+            assign = new int[n];
+            QuantOps.nearestCodesInto(x, centres, QuantOps.codeNorms(centres), assign, null);
+        }
+        // each cluster's sum in ascending point order (the order segmentSum adds in, so the same bits)
+        float[] s = new float[k * d], xd = x.data(), old = centres.contiguous().toArray();
+        int[] counts = new int[k];
+        int xo = x.offset();
+        for (int i = 0; i < n; i++) {
+            int c = assign[i];
+            if (counts[c]++ == 0) System.arraycopy(xd, xo + i * d, s, c * d, d);
+            else for (int j = 0; j < d; j++) s[c * d + j] += xd[xo + i * d + j];
+        }
         float[] out = new float[k * d];
         for (int c = 0; c < k; c++) {
             if (counts[c] == 0) {
