@@ -39,11 +39,12 @@ public final class ProductQuantizer implements Compressor {
     /** The kind name recorded in a {@link StageState}. */
     public static final String KIND = "PQ";
     /**
-     * k-means++ seeding visits every point once per centroid (ksub passes over the data, a serial chain), while a
-     * Lloyd iteration costs one pass: seeding on all 65,536 rows would cost more than the 25 iterations. 64
-     * points per centroid is a sample on which the seeding still spreads the centroids over the data.
+     * k-means++ seeding makes one pass over its points per centroid, a serial chain of ksub passes where a Lloyd
+     * iteration makes one pass that is compute-bound: on all 65,536 rows the seeding would cost more than the 25
+     * iterations. 16 points per centroid (4,096 rows at 8 bits, about a megabyte of sub-vectors, resident in
+     * cache across the passes) still spread the seeds over the data; the iterations then use every row.
      */
-    public static final int SEED_POINTS_PER_CENTROID = 64;
+    public static final int SEED_POINTS_PER_CENTROID = 16;
     /** Rows encoded per task: a block of rows goes through every sub-space's search while it is in cache. */
     private static final int ENCODE_BLOCK = 256;
 

@@ -86,7 +86,7 @@ public final class KMeans {
      * k-means++ seeding for large training sets (product quantizers: 256 centres on 65,536 points, per sub-space):
      * the seeding makes k passes over its points, one per centre, where a Lloyd iteration makes one, so it runs on
      * a uniform sample of at most {@code samplePerCentre * k} rows (drawn from {@code rng}), with the distances
-     * to each new centre in float by the SIMD kernel. Returns k rows of the sample [k, d].
+     * to each new centre summed in float. Returns k rows of the sample [k, d].
      */
     public static Tensor seedSampled(Tensor points, int k, int samplePerCentre, Rng rng) {
         Tensor x = points.contiguous();
@@ -106,18 +106,27 @@ public final class KMeans {
         double[] nearest = new double[count];
         java.util.Arrays.fill(nearest, Double.POSITIVE_INFINITY);
         float[] out = new float[k * d];
-        org.latent4j.tensor.kernel.VectorKernels kv = org.latent4j.tensor.kernel.Kernels.vector();
+        // the sample transposed, [d][count]: the distances to a new centre are then d passes of an element-wise
+        // loop over the points, which the JIT vectorises
+        float[] xt = new float[d * count];
+        for (int i = 0; i < count; i++) for (int j = 0; j < d; j++) xt[j * count + i] = xd[i * d + j];
         int chosen = Math.min(count - 1, (int) (u[0] * count));
+        int grain = Math.max(256, (1 << 16) / Math.max(1, d));
         for (int c = 0; c < k; c++) {
             if (c > 0) chosen = draw(nearest, u[c], count);
             System.arraycopy(xd, chosen * d, out, c * d, d);
             final int centre = chosen;
-            final float[] pts = xd;
-            Parallel.range(count, Math.max(1, (1 << 16) / Math.max(1, d)), (lo, hi) -> {
-                for (int i = lo; i < hi; i++) {
-                    double s = kv.squaredDistance(pts, i * d, pts, centre * d, d);
-                    if (s < nearest[i]) nearest[i] = s;
+            Parallel.range(count, grain, (lo, hi) -> {
+                float[] dist = new float[hi - lo];
+                for (int j = 0; j < d; j++) {
+                    float cj = xt[j * count + centre];
+                    int row = j * count + lo;
+                    for (int i = 0; i < dist.length; i++) {
+                        float e = xt[row + i] - cj;
+                        dist[i] += e * e;
+                    }
                 }
+                for (int i = lo; i < hi; i++) if (dist[i - lo] < nearest[i]) nearest[i] = dist[i - lo];
             });
         }
         return Tensor.of(out, k, d);
