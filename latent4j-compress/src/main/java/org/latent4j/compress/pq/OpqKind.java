@@ -62,7 +62,8 @@ public final class OpqKind implements CompressorKind {
     public Stage fit(String token, Tensor train, FitOptions options) {
         validate(token, train.dim(1));
         int m = parse(token);
-        float[] x = train.contiguous().toArray();
+        Tensor c = train.contiguous();
+        float[] x = c.offset() == 0 && c.data().length == c.size() ? c.data() : c.toArray(); // read, never written
         return OpqRotation.train(x, train.dim(0), train.dim(1), m, options.opqIterations(), options.kmeansIterations(),
                 new Rng(options.seed()).fork(RNG_STREAM), options.progress());
     }

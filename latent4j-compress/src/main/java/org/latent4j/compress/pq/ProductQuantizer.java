@@ -229,7 +229,7 @@ public final class ProductQuantizer implements Compressor {
     }
 
     /** Sub-space j's index in the code at {@code off} of a code array laid out as this class says. */
-    public int index(byte[] codes, int off, int j) {
+    public int centroidIndex(byte[] codes, int off, int j) {
         return get(codes, off, j);
     }
 

@@ -55,7 +55,7 @@ class ProductQuantizerTest {
                         }
                         best = Math.min(best, s);
                     }
-                    int got = q.index(codes, i * q.codeSize(), j);
+                    int got = q.centroidIndex(codes, i * q.codeSize(), j);
                     double s = 0;
                     for (int p = 0; p < dsub; p++) {
                         double e = xd[i * 12 + j * dsub + p] - c[(j * ksub + got) * dsub + p];
@@ -117,7 +117,7 @@ class ProductQuantizerTest {
             };
             assertEquals(want.length, code.length, "nbits " + nbits);
             for (int b = 0; b < want.length; b++) assertEquals(want[b], code[b] & 0xff, "nbits " + nbits + " byte " + b);
-            for (int j = 0; j < 3; j++) assertEquals(idx[j], q.index(code, 0, j));
+            for (int j = 0; j < 3; j++) assertEquals(idx[j], q.centroidIndex(code, 0, j));
             assertArrayEquals(new float[] {idx[0], idx[1], idx[2]}, q.decode(code, 1).toArray(), 0);
         }
     }
