@@ -33,7 +33,7 @@ class ExactSearchTest {
 
     @Test
     void matchesBruteForceForL2AndInnerProductOverSeveralBlocks() {
-        int n = 5000, d = 24, nq = 70, k = 7;
+        int n = 2500, d = 24, nq = 70, k = 7;
         Tensor base = new Rng(1).normal(3f, 1f, n, d), queries = new Rng(2).normal(3f, 1f, nq, d);
         for (Metric metric : Metric.values()) {
             Neighbours found = ExactSearch.search(base, queries, k, metric);
@@ -61,7 +61,7 @@ class ExactSearchTest {
 
     @Test
     void theResultDoesNotDependOnTheThreadCount() {
-        Tensor base = new Rng(3).normal(0f, 1f, 3000, 16), queries = new Rng(4).normal(0f, 1f, 200, 16);
+        Tensor base = new Rng(3).normal(0f, 1f, 1000, 16), queries = new Rng(4).normal(0f, 1f, 130, 16);
         int before = Parallel.threads();
         try {
             Parallel.setThreads(1);
