@@ -118,6 +118,8 @@ public final class RecallChart {
                 g.setColor(c);
                 g.setStroke(new BasicStroke(2f));
                 for (int i = 1; i < ps.size(); i++) {
+                    // points of one size are alternatives, not a trade-off curve
+                    if (ps.get(i - 1).bytes() == ps.get(i).bytes()) continue;
                     g.drawLine((int) xOf.applyAsDouble(ps.get(i - 1).bytes()), (int) yOf.applyAsDouble(ps.get(i - 1).recall()),
                             (int) xOf.applyAsDouble(ps.get(i).bytes()), (int) yOf.applyAsDouble(ps.get(i).recall()));
                 }
