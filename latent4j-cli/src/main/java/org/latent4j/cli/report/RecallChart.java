@@ -42,11 +42,11 @@ public final class RecallChart {
         }
     }
 
-    private static final Color[] PALETTE = {new Color(52, 101, 164), new Color(204, 0, 0), new Color(78, 154, 6), new Color(245, 121, 0),
+    static final Color[] PALETTE = {new Color(52, 101, 164), new Color(204, 0, 0), new Color(78, 154, 6), new Color(245, 121, 0),
         new Color(117, 80, 123), new Color(193, 125, 17), new Color(6, 152, 154), new Color(85, 87, 83)};
     private static final Color GRID = new Color(225, 225, 225);
     private static final Color INK = new Color(30, 30, 30);
-    private static final int WIDTH = 900, HEIGHT = 560, TOP = 70, LEFT = 80, RIGHT = 40, BOTTOM = 80;
+    static final int WIDTH = 900, HEIGHT = 560, TOP = 70, LEFT = 80, RIGHT = 40, BOTTOM = 80;
 
     public static BufferedImage render(String title, String note, String yLabel, List<Point> points) {
         if (points.isEmpty()) throw new IllegalArgumentException("RecallChart: no points to draw");
