@@ -64,7 +64,7 @@ final class CompressCommand implements Command {
     public String help() {
         StringBuilder kinds = new StringBuilder();
         for (CompressorKind k : CompressorKinds.all()) {
-            kinds.append(Help.option(k.syntax() + (k.isTransform() ? " (transform)" : ""), k.summary() + " (example: " + k.example() + ")")).append('\n');
+            kinds.append(Help.option(k.syntax() + (k.isTransform() ? " (transform)" : ""), k.summary() + " (example: " + k.example() + ")"));
         }
         return """
                 usage: latent4j compress fit    --spec SPEC --out MODEL.l4jc [--data FILE] [--train-rows N] [--seed S]

@@ -163,8 +163,23 @@ class CompressorKindContractTest {
         Tensor queries = data(4, d, 7);
         Neighbours found = c.index(codes, n, Metric.L2).search(queries, 5);
         Neighbours reference = new ScanIndex(c, codes, n, Metric.L2).search(queries, 5);
-        assertArrayEquals(reference.ids(), found.ids(), spec + ": index() against the reference scan");
-        for (int qi = 0; qi < 4; qi++) for (int r = 1; r < 5; r++) assertTrue(found.score(qi, r - 1) <= found.score(qi, r));
+        // a faster index (4-bit fast scan) may rank near-ties differently, but the scores it reports must be the
+        // codes' own scores, in order, and it must find nearly what the reference scan finds
+        CodeDistance dist = c.distance(Metric.L2);
+        float[] all = new float[n];
+        int same = 0;
+        for (int qi = 0; qi < 4; qi++) {
+            dist.setQuery(queries.toArray(), qi * d);
+            dist.scores(codes, 0, n, all, 0);
+            for (int r = 0; r < 5; r++) {
+                int id = found.id(qi, r);
+                assertTrue(id >= 0 && id < n, spec + ": id " + id);
+                assertEquals(all[id], found.score(qi, r), 1e-3 * (1 + Math.abs(all[id])), spec + ": the score reported for code " + id);
+                if (r > 0) assertTrue(found.score(qi, r - 1) <= found.score(qi, r), spec + ": nearest first");
+                for (int t = 0; t < 5; t++) if (reference.id(qi, t) == id) same++;
+            }
+        }
+        assertTrue(same >= 16, spec + ": index() found " + same + " of the reference scan's 20 neighbours");
     }
 
     @ParameterizedTest
