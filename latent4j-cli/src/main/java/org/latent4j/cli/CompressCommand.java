@@ -321,6 +321,32 @@ final class CompressCommand implements Command {
 
     // ------------------------------------------------------------------ search
 
+    /** Queries a step of a progress bar: each step's queries are still searched in parallel. */
+    private static final int PROGRESS_QUERIES = 512;
+
+    /**
+     * {@code search} over the queries a block of {@value #PROGRESS_QUERIES} at a time, with a progress bar on an
+     * interactive terminal (erased at the end: the caller prints the summary); every query's result is its own,
+     * so the blocks change nothing.
+     */
+    static Neighbours withProgress(String label, Tensor queries, int k, java.util.function.Function<Tensor, Neighbours> search) {
+        int nq = queries.dim(0), d = queries.dim(1);
+        if (nq <= PROGRESS_QUERIES) return search.apply(queries);
+        int[] ids = new int[Math.multiplyExact(nq, k)];
+        float[] scores = new float[ids.length];
+        float[] q = queries.contiguous().toArray();
+        ProgressBar bar = ProgressBar.onStandardError(label, nq, "queries");
+        for (int lo = 0; lo < nq; lo += PROGRESS_QUERIES) {
+            int hi = Math.min(nq, lo + PROGRESS_QUERIES);
+            Neighbours part = search.apply(Tensor.wrap(Arrays.copyOfRange(q, lo * d, hi * d), hi - lo, d));
+            System.arraycopy(part.ids(), 0, ids, lo * k, (hi - lo) * k);
+            System.arraycopy(part.scores(), 0, scores, lo * k, (hi - lo) * k);
+            bar.update(hi, "");
+        }
+        bar.clear();
+        return new Neighbours(nq, k, ids, scores);
+    }
+
     /** The k nearest codes of every query, searched in parallel chunks of queries (an index is safe from several threads). */
     static Neighbours searchAll(CodeIndex index, Tensor queries, int k) {
         int nq = queries.dim(0), d = queries.dim(1);
@@ -407,7 +433,7 @@ final class CompressCommand implements Command {
         }
         long t0 = System.nanoTime();
         CodeIndex index = c.index(f.codes(), f.count(), metric);
-        Neighbours found = searchAll(index, queries.x(), Math.max(k, rerank));
+        Neighbours found = withProgress("search", queries.x(), Math.max(k, rerank), part -> searchAll(index, part, Math.max(k, rerank)));
         if (rerank > 0) found = rerank(found, base.x(), queries.x(), k, metric);
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (ext.equals(".ivecs")) VecsWriter.writeInts(out, found.ids(), found.queries(), k);
@@ -501,7 +527,8 @@ final class CompressCommand implements Command {
             truth = groundTruth(Path.of(truthSource), queries.rows(), k);
         } else {
             long t0 = System.nanoTime();
-            truth = ExactSearch.search(base.x(), queries.x(), k, metric);
+            Tensor b = base.x();
+            truth = withProgress("exact neighbours", queries.x(), k, part -> ExactSearch.search(b, part, k, metric));
             truthSeconds = (System.nanoTime() - t0) / 1e9;
             truthSource = "exact";
             out.printf(Locale.ROOT, "ground truth: exact %d-NN by brute force in %.2fs%n", k, truthSeconds);
@@ -525,7 +552,8 @@ final class CompressCommand implements Command {
                 sq += e * e;
             }
             t0 = System.nanoTime();
-            Neighbours found = searchAll(c.index(codes, base.rows(), metric), queries.x(), k);
+            CodeIndex index = c.index(codes, base.rows(), metric);
+            Neighbours found = withProgress("search " + spec, queries.x(), k, part -> searchAll(index, part, k));
             double searchSeconds = (System.nanoTime() - t0) / 1e9;
             CompressEvalReport.SpecResult r = new CompressEvalReport.SpecResult(spec, c.token(), c.codeSize(), Recall.knnRecallAt(found, truth, k),
                     Recall.oneRecallAt(found, truth, 1), Recall.oneRecallAt(found, truth, k), sq / decoded.length, fitSeconds,

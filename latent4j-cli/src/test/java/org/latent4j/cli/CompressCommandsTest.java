@@ -129,6 +129,20 @@ class CompressCommandsTest {
     }
 
     @Test
+    void searchingInBlocksWithProgressChangesNothing() {
+        Tensor b = new Rng(21).normal(0f, 1f, 300, 4), q = new Rng(22).normal(0f, 1f, 1100, 4);
+        Neighbours whole = ExactSearch.search(b, q, 3, Metric.L2);
+        Neighbours blocks = CompressCommand.withProgress("test", q, 3, part -> ExactSearch.search(b, part, 3, Metric.L2));
+        assertArrayEquals(whole.ids(), blocks.ids());
+        assertArrayEquals(whole.scores(), blocks.scores());
+    }
+
+    @Test
+    void specListsGroupTransformsWithTheirCompressor() {
+        assertEquals(List.of("SQ8", "SQ4", "BIN", "Flat"), CompressCommand.specList("SQ8,SQ4; BIN ,Flat"));
+    }
+
+    @Test
     void helpListsEveryRegisteredKind() {
         ModelCommandsTest.Result r = ok("compress", "--help");
         for (CompressorKind k : CompressorKinds.all()) {
