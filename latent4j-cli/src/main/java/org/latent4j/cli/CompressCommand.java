@@ -43,12 +43,12 @@ final class CompressCommand implements Command {
     private static final int EMBEDDED_BASE_ROWS = 9_000;
 
     /**
-     * The default specs of eval, from 8 to 98 bytes a vector for 784-d data (PQ/OPQ at 8, 16, 32, 64 bytes, RQ at 12,
-     * PCA64,SQ8 at 64, BINC at 98); those whose kinds are not registered, or that do not fit the data's width, are
-     * left out with a note.
+     * The default specs of eval: PQ (and OPQ) at 8, 16, 28 or 32, 56 or 64 bytes (m must divide the width: 784 =
+     * 16 x 49 takes 28 and 56, widths such as 128 or 768 take 32 and 64), RQ at 12 bytes, PCA64,SQ8 at 64, BINC at
+     * d / 8. Specs whose kinds are not registered, or that do not fit the data's width, are left out with a note.
      */
-    static final List<String> DEFAULT_SPECS = List.of("PQ8x8", "OPQ8,PQ8x8", "PQ16x8", "OPQ16,PQ16x8", "RQ8x8", "PQ32x8", "OPQ32,PQ32x8",
-            "PCA64,SQ8", "PQ64x8", "BINC");
+    static final List<String> DEFAULT_SPECS = List.of("PQ8x8", "OPQ8,PQ8x8", "PQ16x8", "OPQ16,PQ16x8", "RQ8x8", "PQ28x8", "PQ32x8", "OPQ32,PQ32x8",
+            "PQ56x8", "PQ64x8", "PCA64,SQ8", "BINC");
 
     @Override
     public String name() {
