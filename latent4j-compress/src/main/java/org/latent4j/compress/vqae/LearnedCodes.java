@@ -7,6 +7,7 @@ import org.latent4j.compress.FitOptions;
 import org.latent4j.compress.StageState;
 import org.latent4j.compress.rq.AdditiveCodebooks;
 import org.latent4j.compress.rq.AdditiveCompressor;
+import org.latent4j.compress.rq.CodeRefinement;
 import org.latent4j.core.data.Dataset;
 import org.latent4j.core.distributions.LikelihoodKind;
 import org.latent4j.core.io.Json;
@@ -51,17 +52,19 @@ public final class LearnedCodes extends AdditiveCompressor {
      * @param learningRate Adam's rate, decayed by a cosine schedule
      * @param beta         the commitment weight
      * @param restartDead  steps without use after which a code is restarted from a recent encoder output
+     * @param refineSweeps sweeps of {@link CodeRefinement} over the encoder's codes when encoding (0: the encoder's codes as they are)
      */
-    public record Settings(int codeDim, List<Integer> hidden, int batchSize, double learningRate, double beta, int restartDead) {
+    public record Settings(int codeDim, List<Integer> hidden, int batchSize, double learningRate, double beta, int restartDead, int refineSweeps) {
         public Settings {
             if (codeDim < 1) throw new IllegalArgumentException("VQAE: codeDim must be at least 1, got " + codeDim);
             hidden = hidden == null ? List.of() : List.copyOf(hidden);
             if (batchSize < 1) throw new IllegalArgumentException("VQAE: batchSize must be at least 1, got " + batchSize);
             if (!(learningRate > 0)) throw new IllegalArgumentException("VQAE: learningRate must be positive, got " + learningRate);
+            if (refineSweeps < 0) throw new IllegalArgumentException("VQAE: refineSweeps must be at least 0, got " + refineSweeps);
         }
 
         public static Settings defaults() {
-            return new Settings(64, List.of(1024, 512), 256, 1e-3, 0.25, 50);
+            return new Settings(64, List.of(1024, 512), 256, 1e-3, 0.25, 50, 3);
         }
     }
 
@@ -189,6 +192,14 @@ public final class LearnedCodes extends AdditiveCompressor {
             // one stage: the indices are [rows, groups], place-major as the code layout wants
             System.arraycopy(code.indices(), 0, idx, from * groups, r * groups);
         }
+        CodeRefinement.refine(codebooks, x, xOff, rows, idx, settings.refineSweeps());
+    }
+
+    /** The same model encoding with another number of refinement sweeps. */
+    public LearnedCodes withRefineSweeps(int sweeps) {
+        Settings s = new Settings(settings.codeDim(), settings.hidden(), settings.batchSize(), settings.learningRate(), settings.beta(), settings.restartDead(),
+                sweeps);
+        return new LearnedCodes(token, groups, codebooks.nbits(), model, modelConfig, s, mean, scale);
     }
 
     /** The trained model (in standardized units: x = mean + scale * its output). */

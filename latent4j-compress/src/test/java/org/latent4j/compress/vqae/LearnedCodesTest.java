@@ -43,7 +43,7 @@ class LearnedCodesTest {
     static void fit() {
         train = data(N, 1);
         FitOptions o = FitOptions.defaults().withEpochs(25).withSeed(3);
-        fitted = LearnedCodes.fit("VQAE:2x4", 2, 4, train, o, new LearnedCodes.Settings(8, List.of(64), 32, 3e-3, 0.25, 20));
+        fitted = LearnedCodes.fit("VQAE:2x4", 2, 4, train, o, new LearnedCodes.Settings(8, List.of(64), 32, 3e-3, 0.25, 20, 0));
     }
 
     private static double variance(Tensor x) {
@@ -74,6 +74,19 @@ class LearnedCodesTest {
         java.util.Set<Integer> used = new java.util.HashSet<>();
         for (int i = 0; i < N; i++) used.add(codes[i * fitted.codeSize()] & 0xff);
         assertTrue(used.size() >= 4, "codes used: " + used);
+    }
+
+    @Test
+    void refiningTheEncodersCodesNeverRaisesTheError() {
+        Tensor x = data(200, 5);
+        LearnedCodes refined = fitted.withRefineSweeps(3);
+        byte[] plain = fitted.encode(x), better = refined.encode(x);
+        Tensor a = fitted.decode(plain, 200), b = refined.decode(better, 200);
+        for (int i = 0; i < 200; i++) {
+            double ea = mse(x.slice(0, i, i + 1).contiguous(), a.slice(0, i, i + 1).contiguous());
+            double eb = mse(x.slice(0, i, i + 1).contiguous(), b.slice(0, i, i + 1).contiguous());
+            assertTrue(eb <= ea * (1 + 1e-5) + 1e-3, "row " + i + ": " + ea + " -> " + eb);
+        }
     }
 
     @Test
