@@ -8,6 +8,7 @@ import org.latent4j.compress.StageState;
 import org.latent4j.compress.rq.AdditiveCodebooks;
 import org.latent4j.compress.rq.AdditiveCompressor;
 import org.latent4j.compress.rq.CodeRefinement;
+import org.latent4j.compress.rq.CodebookRefit;
 import org.latent4j.core.data.Dataset;
 import org.latent4j.core.distributions.LikelihoodKind;
 import org.latent4j.core.io.Json;
@@ -53,18 +54,22 @@ public final class LearnedCodes extends AdditiveCompressor {
      * @param beta         the commitment weight
      * @param restartDead  steps without use after which a code is restarted from a recent encoder output
      * @param refineSweeps sweeps of {@link CodeRefinement} over the encoder's codes when encoding (0: the encoder's codes as they are)
+     * @param refitRounds  after training, rounds of refitting the codewords by least squares to the training rows' (refined) codes
+     *                     and refining the codes again ({@link CodebookRefit}); 0 keeps the decoder's codewords
      */
-    public record Settings(int codeDim, List<Integer> hidden, int batchSize, double learningRate, double beta, int restartDead, int refineSweeps) {
+    public record Settings(int codeDim, List<Integer> hidden, int batchSize, double learningRate, double beta, int restartDead, int refineSweeps,
+                           int refitRounds) {
         public Settings {
             if (codeDim < 1) throw new IllegalArgumentException("VQAE: codeDim must be at least 1, got " + codeDim);
             hidden = hidden == null ? List.of() : List.copyOf(hidden);
             if (batchSize < 1) throw new IllegalArgumentException("VQAE: batchSize must be at least 1, got " + batchSize);
             if (!(learningRate > 0)) throw new IllegalArgumentException("VQAE: learningRate must be positive, got " + learningRate);
             if (refineSweeps < 0) throw new IllegalArgumentException("VQAE: refineSweeps must be at least 0, got " + refineSweeps);
+            if (refitRounds < 0) throw new IllegalArgumentException("VQAE: refitRounds must be at least 0, got " + refitRounds);
         }
 
         public static Settings defaults() {
-            return new Settings(64, List.of(1024, 512), 256, 1e-3, 0.25, 50, 3);
+            return new Settings(64, List.of(1024, 512), 256, 1e-3, 0.25, 50, 3, 4);
         }
     }
 
@@ -76,9 +81,9 @@ public final class LearnedCodes extends AdditiveCompressor {
     private final float[] mean;
     private final float scale;
 
-    private LearnedCodes(String token, int groups, int nbits, QuantizedAutoencoder model, VqVaeConfig modelConfig, Settings settings, float[] mean,
-                         float scale) {
-        super(additive(model, groups, nbits, mean, scale), true);
+    private LearnedCodes(String token, int groups, AdditiveCodebooks codebooks, QuantizedAutoencoder model, VqVaeConfig modelConfig, Settings settings,
+                         float[] mean, float scale) {
+        super(codebooks, true);
         this.token = token;
         this.groups = groups;
         this.model = model;
@@ -145,7 +150,21 @@ public final class LearnedCodes extends AdditiveCompressor {
                 options.progress().update(canonical, record.epoch(), options.epochs());
             }
         });
-        return new LearnedCodes(token, groups, nbits, model, config, settings, mean, scale);
+        LearnedCodes trained = new LearnedCodes(token, groups, additive(model, groups, nbits, mean, scale), model, config, settings, mean, scale);
+        return trained.refit(x, n, settings.refitRounds());
+    }
+
+    /** Alternates least-squares codewords for the rows' codes and codes refined for those codewords, {@code rounds} times. */
+    LearnedCodes refit(float[] x, int n, int rounds) {
+        if (rounds == 0) return this;
+        int[] idx = new int[Math.multiplyExact(n, groups)];
+        chooseCodes(x, 0, n, idx);
+        AdditiveCodebooks cb = codebooks;
+        for (int r = 0; r < rounds; r++) {
+            cb = new AdditiveCodebooks(groups, cb.nbits(), cb.dimension(), CodebookRefit.refit(cb, x, 0, n, idx, 2));
+            CodeRefinement.refine(cb, x, 0, n, idx, Math.max(1, settings.refineSweeps()));
+        }
+        return new LearnedCodes(token, groups, cb, model, modelConfig, settings, mean, scale);
     }
 
     static VqVaeConfig modelConfig(int d, int groups, int nbits, Settings s) {
@@ -175,7 +194,20 @@ public final class LearnedCodes extends AdditiveCompressor {
         if (m.size() != model.dataDim() || s.size() != 1) {
             throw new IllegalArgumentException("stage " + token + ": mean must hold " + model.dataDim() + " values and scale 1, got " + m.size() + " and " + s.size());
         }
-        return new LearnedCodes(token, groups, nbits, model, config, settings, m.contiguous().toArray(), s.contiguous().toArray()[0]);
+        float[] mean = m.contiguous().toArray();
+        float scale = s.contiguous().toArray()[0];
+        AdditiveCodebooks cb;
+        if (state.tensors().containsKey("codewords")) {
+            Tensor w = state.tensor("codewords");
+            if (w.size() != (long) groups * (1 << nbits) * model.dataDim()) {
+                throw new IllegalArgumentException("stage " + token + ": codewords must be [" + groups * (1 << nbits) + ", " + model.dataDim() + "], got "
+                        + java.util.Arrays.toString(w.shape()));
+            }
+            cb = new AdditiveCodebooks(groups, nbits, model.dataDim(), w.contiguous().toArray());
+        } else {
+            cb = additive(model, groups, nbits, mean, scale);
+        }
+        return new LearnedCodes(token, groups, cb, model, config, settings, mean, scale);
     }
 
     @Override
@@ -198,8 +230,8 @@ public final class LearnedCodes extends AdditiveCompressor {
     /** The same model encoding with another number of refinement sweeps. */
     public LearnedCodes withRefineSweeps(int sweeps) {
         Settings s = new Settings(settings.codeDim(), settings.hidden(), settings.batchSize(), settings.learningRate(), settings.beta(), settings.restartDead(),
-                sweeps);
-        return new LearnedCodes(token, groups, codebooks.nbits(), model, modelConfig, s, mean, scale);
+                sweeps, settings.refitRounds());
+        return new LearnedCodes(token, groups, codebooks, model, modelConfig, s, mean, scale);
     }
 
     /** The trained model (in standardized units: x = mean + scale * its output). */
@@ -221,6 +253,8 @@ public final class LearnedCodes extends AdditiveCompressor {
         model.namedState().forEach((name, t) -> tensors.put("model." + name, Tensor.of(t.contiguous().toArray(), t.shape())));
         tensors.put("mean", Tensor.of(mean.clone(), mean.length));
         tensors.put("scale", Tensor.of(new float[] {scale}, 1));
+        // the codewords are the decoder's until refitted; stored either way, so that decoding needs no network
+        tensors.put("codewords", Tensor.of(codebooks.codewords().clone(), codebooks.books() * codebooks.codewordsPerBook(), codebooks.dimension()));
         return new StageState(VqaeKind.NAME, token, Json.writeCompact(new Json.Obj(config)), tensors);
     }
 }

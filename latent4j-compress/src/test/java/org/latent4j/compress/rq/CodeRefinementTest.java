@@ -45,4 +45,25 @@ class CodeRefinementTest {
         }
         assertTrue(totalAfter < 0.8 * totalBefore, totalBefore + " -> " + totalAfter);
     }
+
+    @Test
+    void refittingCodewordsForFixedCodesNeverRaisesTheError() {
+        int books = 3, nbits = 3, d = 5, n = 200;
+        Rng rng = new Rng(22);
+        AdditiveCodebooks cb = new AdditiveCodebooks(books, nbits, d, rng.normal(0f, 0.8f, books * 8 * d).toArray());
+        float[] x = rng.normal(0f, 1.5f, n, d).toArray();
+        int[] idx = new int[n * books];
+        BeamSearch.encode(cb, x, 0, n, 4, idx);
+        double previous = 0;
+        for (int i = 0; i < n; i++) previous += error(cb, x, i, idx, i * books);
+        double first = previous;
+        for (int round = 0; round < 4; round++) {
+            cb = new AdditiveCodebooks(books, nbits, d, CodebookRefit.refit(cb, x, 0, n, idx, 1));
+            double total = 0;
+            for (int i = 0; i < n; i++) total += error(cb, x, i, idx, i * books);
+            assertTrue(total <= previous * (1 + 1e-5), "round " + round + ": " + previous + " -> " + total);
+            previous = total;
+        }
+        assertTrue(previous < 0.9 * first, first + " -> " + previous);
+    }
 }

@@ -42,8 +42,8 @@ class LearnedCodesTest {
     @BeforeAll
     static void fit() {
         train = data(N, 1);
-        FitOptions o = FitOptions.defaults().withEpochs(25).withSeed(3);
-        fitted = LearnedCodes.fit("VQAE:2x4", 2, 4, train, o, new LearnedCodes.Settings(8, List.of(64), 32, 3e-3, 0.25, 20, 0));
+        FitOptions o = FitOptions.defaults().withEpochs(15).withSeed(3);
+        fitted = LearnedCodes.fit("VQAE:2x4", 2, 4, train, o, new LearnedCodes.Settings(8, List.of(64), 32, 3e-3, 0.25, 20, 0, 0));
     }
 
     private static double variance(Tensor x) {
@@ -87,6 +87,18 @@ class LearnedCodesTest {
             double eb = mse(x.slice(0, i, i + 1).contiguous(), b.slice(0, i, i + 1).contiguous());
             assertTrue(eb <= ea * (1 + 1e-5) + 1e-3, "row " + i + ": " + ea + " -> " + eb);
         }
+    }
+
+    @Test
+    void refittingTheCodewordsLowersTheTrainingErrorAndSurvivesStateAndLoad() {
+        LearnedCodes refitted = fitted.withRefineSweeps(2).refit(train.data(), N, 3);
+        double before = mse(train, fitted.decode(fitted.encode(train), N));
+        byte[] codes = refitted.encode(train);
+        double after = mse(train, refitted.decode(codes, N));
+        assertTrue(after < before, before + " -> " + after);
+        Compressor back = Compressors.load(List.of(refitted.state()));
+        assertArrayEquals(codes, back.encode(train));
+        assertArrayEquals(refitted.decode(codes, N).data(), back.decode(codes, N).data());
     }
 
     @Test
