@@ -7,6 +7,7 @@ import org.latent4j.compress.FitOptions;
 import org.latent4j.compress.StageState;
 import org.latent4j.compress.rq.AdditiveCodebooks;
 import org.latent4j.compress.rq.AdditiveCompressor;
+import org.latent4j.compress.rq.BeamSearch;
 import org.latent4j.compress.rq.CodeRefinement;
 import org.latent4j.compress.rq.CodebookRefit;
 import org.latent4j.core.data.Dataset;
@@ -56,9 +57,11 @@ public final class LearnedCodes extends AdditiveCompressor {
      * @param refineSweeps sweeps of {@link CodeRefinement} over the encoder's codes when encoding (0: the encoder's codes as they are)
      * @param refitRounds  after training, rounds of refitting the codewords by least squares to the training rows' (refined) codes
      *                     and refining the codes again ({@link CodebookRefit}); 0 keeps the decoder's codewords
+     * @param searchBeam   when positive, each row's codes are also searched by a beam of this width over the codebooks in order
+     *                     (refined the same way), and the better of the two codes is kept; 0 uses the encoder's alone
      */
     public record Settings(int codeDim, List<Integer> hidden, int batchSize, double learningRate, double beta, int restartDead, int refineSweeps,
-                           int refitRounds) {
+                           int refitRounds, int searchBeam) {
         public Settings {
             if (codeDim < 1) throw new IllegalArgumentException("VQAE: codeDim must be at least 1, got " + codeDim);
             hidden = hidden == null ? List.of() : List.copyOf(hidden);
@@ -66,10 +69,11 @@ public final class LearnedCodes extends AdditiveCompressor {
             if (!(learningRate > 0)) throw new IllegalArgumentException("VQAE: learningRate must be positive, got " + learningRate);
             if (refineSweeps < 0) throw new IllegalArgumentException("VQAE: refineSweeps must be at least 0, got " + refineSweeps);
             if (refitRounds < 0) throw new IllegalArgumentException("VQAE: refitRounds must be at least 0, got " + refitRounds);
+            if (searchBeam < 0) throw new IllegalArgumentException("VQAE: searchBeam must be at least 0, got " + searchBeam);
         }
 
         public static Settings defaults() {
-            return new Settings(64, List.of(1024, 512), 256, 1e-3, 0.25, 50, 3, 4);
+            return new Settings(64, List.of(1024, 512), 256, 1e-3, 0.25, 50, 3, 4, 5);
         }
     }
 
@@ -225,12 +229,35 @@ public final class LearnedCodes extends AdditiveCompressor {
             System.arraycopy(code.indices(), 0, idx, from * groups, r * groups);
         }
         CodeRefinement.refine(codebooks, x, xOff, rows, idx, settings.refineSweeps());
+        if (settings.searchBeam() == 0) return;
+        int[] beam = new int[idx.length];
+        BeamSearch.encode(codebooks, x, xOff, rows, settings.searchBeam(), beam);
+        CodeRefinement.refine(codebooks, x, xOff, rows, beam, settings.refineSweeps());
+        float[] a = new float[d], b = new float[d];
+        for (int i = 0; i < rows; i++) {
+            codebooks.decode(idx, i * groups, a, 0);
+            codebooks.decode(beam, i * groups, b, 0);
+            double ea = 0, eb = 0;
+            for (int j = 0; j < d; j++) {
+                float xv = x[xOff + i * d + j];
+                ea += (xv - a[j]) * (xv - a[j]);
+                eb += (xv - b[j]) * (xv - b[j]);
+            }
+            if (eb < ea) System.arraycopy(beam, i * groups, idx, i * groups, groups);
+        }
+    }
+
+    /** The same model encoding with another beam for the second candidate codes (0: the encoder's codes alone). */
+    public LearnedCodes withSearchBeam(int width) {
+        Settings s = new Settings(settings.codeDim(), settings.hidden(), settings.batchSize(), settings.learningRate(), settings.beta(), settings.restartDead(),
+                settings.refineSweeps(), settings.refitRounds(), width);
+        return new LearnedCodes(token, groups, codebooks, model, modelConfig, s, mean, scale);
     }
 
     /** The same model encoding with another number of refinement sweeps. */
     public LearnedCodes withRefineSweeps(int sweeps) {
         Settings s = new Settings(settings.codeDim(), settings.hidden(), settings.batchSize(), settings.learningRate(), settings.beta(), settings.restartDead(),
-                sweeps, settings.refitRounds());
+                sweeps, settings.refitRounds(), settings.searchBeam());
         return new LearnedCodes(token, groups, codebooks, model, modelConfig, s, mean, scale);
     }
 
