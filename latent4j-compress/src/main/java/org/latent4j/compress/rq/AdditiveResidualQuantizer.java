@@ -20,13 +20,13 @@ import org.latent4j.tensor.random.Rng;
  */
 public final class AdditiveResidualQuantizer extends AdditiveCompressor {
     /** What the token does not carry: the beam width codes are encoded with. */
-    public record Settings(int beamWidth) {
-        public Settings {
+    public record RqSettings(int beamWidth) {
+        public RqSettings {
             if (beamWidth < 1) throw new IllegalArgumentException("RQ: beamWidth must be at least 1, got " + beamWidth);
         }
 
-        static Settings defaults() {
-            return new Settings(5);
+        static RqSettings defaults() {
+            return new RqSettings(5);
         }
     }
 
@@ -101,7 +101,7 @@ public final class AdditiveResidualQuantizer extends AdditiveCompressor {
 
     /** The same codebooks encoding with another beam width (a wider beam finds codes at least as good, at a higher cost). */
     public AdditiveResidualQuantizer withBeamWidth(int width) {
-        new Settings(width);
+        new RqSettings(width);
         return new AdditiveResidualQuantizer(token, codebooks, storeNorm, width);
     }
 
@@ -113,7 +113,7 @@ public final class AdditiveResidualQuantizer extends AdditiveCompressor {
     @Override
     public StageState state() {
         int k = codebooks.codewordsPerBook();
-        return new StageState(ResidualQuantizerKind.NAME, token, Json.writeCompact(Json.toJson(new Settings(beamWidth))),
+        return new StageState(ResidualQuantizerKind.NAME, token, Json.writeCompact(Json.toJson(new RqSettings(beamWidth))),
                 Map.of("codebooks", Tensor.of(codebooks.codewords().clone(), codebooks.books() * k, codebooks.dimension())));
     }
 }

@@ -82,7 +82,7 @@ public final class ResidualQuantizerKind implements CompressorKind {
     @Override
     public Stage load(StageState state) {
         Spec s = parse(state.token());
-        AdditiveResidualQuantizer.Settings settings = Json.fromJson(Json.parse(state.config(), state.token() + " config"), AdditiveResidualQuantizer.Settings.class,
+        AdditiveResidualQuantizer.RqSettings settings = Json.fromJson(Json.parse(state.config(), state.token() + " config"), AdditiveResidualQuantizer.RqSettings.class,
                 state.token() + " config");
         Tensor c = state.tensor("codebooks");
         int k = 1 << s.nbits();

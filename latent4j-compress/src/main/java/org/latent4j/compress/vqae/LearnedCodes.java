@@ -60,9 +60,9 @@ public final class LearnedCodes extends AdditiveCompressor {
      * @param searchBeam   when positive, each row's codes are also searched by a beam of this width over the codebooks in order
      *                     (refined the same way), and the better of the two codes is kept; 0 uses the encoder's alone
      */
-    public record Settings(int codeDim, List<Integer> hidden, int batchSize, double learningRate, double beta, int restartDead, int refineSweeps,
+    public record VqaeSettings(int codeDim, List<Integer> hidden, int batchSize, double learningRate, double beta, int restartDead, int refineSweeps,
                            int refitRounds, int searchBeam) {
-        public Settings {
+        public VqaeSettings {
             if (codeDim < 1) throw new IllegalArgumentException("VQAE: codeDim must be at least 1, got " + codeDim);
             hidden = hidden == null ? List.of() : List.copyOf(hidden);
             if (batchSize < 1) throw new IllegalArgumentException("VQAE: batchSize must be at least 1, got " + batchSize);
@@ -72,8 +72,8 @@ public final class LearnedCodes extends AdditiveCompressor {
             if (searchBeam < 0) throw new IllegalArgumentException("VQAE: searchBeam must be at least 0, got " + searchBeam);
         }
 
-        public static Settings defaults() {
-            return new Settings(64, List.of(1024, 512), 256, 1e-3, 0.25, 50, 3, 4, 5);
+        public static VqaeSettings defaults() {
+            return new VqaeSettings(64, List.of(1024, 512), 256, 1e-3, 0.25, 50, 3, 4, 5);
         }
     }
 
@@ -81,11 +81,11 @@ public final class LearnedCodes extends AdditiveCompressor {
     private final int groups;
     private final QuantizedAutoencoder model;
     private final VqVaeConfig modelConfig;
-    private final Settings settings;
+    private final VqaeSettings settings;
     private final float[] mean;
     private final float scale;
 
-    private LearnedCodes(String token, int groups, AdditiveCodebooks codebooks, QuantizedAutoencoder model, VqVaeConfig modelConfig, Settings settings,
+    private LearnedCodes(String token, int groups, AdditiveCodebooks codebooks, QuantizedAutoencoder model, VqVaeConfig modelConfig, VqaeSettings settings,
                          float[] mean, float scale) {
         super(codebooks, true);
         this.token = token;
@@ -127,7 +127,7 @@ public final class LearnedCodes extends AdditiveCompressor {
         return r;
     }
 
-    static LearnedCodes fit(String token, int groups, int nbits, Tensor train, FitOptions options, Settings settings) {
+    static LearnedCodes fit(String token, int groups, int nbits, Tensor train, FitOptions options, VqaeSettings settings) {
         Tensor rows = train.contiguous();
         int n = rows.dim(0), d = rows.dim(1);
         float[] x = rows.toArray();
@@ -171,7 +171,7 @@ public final class LearnedCodes extends AdditiveCompressor {
         return new LearnedCodes(token, groups, cb, model, modelConfig, settings, mean, scale);
     }
 
-    static VqVaeConfig modelConfig(int d, int groups, int nbits, Settings s) {
+    static VqVaeConfig modelConfig(int d, int groups, int nbits, VqaeSettings s) {
         // sigma 1 on data of unit mean variance: the squared error / 2 against the commitment term, as the VQ kinds weigh them
         QuantizedAutoencoderConfig network = new QuantizedAutoencoderConfig(d, s.codeDim(), groups, s.hidden(), List.of(), Activation.RELU,
                 LikelihoodKind.GAUSSIAN_FIXED, 1.0, null, org.latent4j.core.model.vq.CodeSampling.EMPIRICAL);
@@ -183,7 +183,7 @@ public final class LearnedCodes extends AdditiveCompressor {
     static LearnedCodes load(String token, int groups, int nbits, StageState state) {
         Json.Cursor root = Json.at(Json.parse(state.config(), token + " config"), token + " config");
         VqVaeConfig config = root.get("model").as(VqVaeConfig.class);
-        Settings settings = root.get("training").as(Settings.class);
+        VqaeSettings settings = root.get("training").as(VqaeSettings.class);
         if (config.network().groups() != groups || config.quantizer().codebookSize() != 1 << nbits) {
             throw new IllegalArgumentException("stage " + token + ": its model has " + config.network().groups() + " groups of " + config.quantizer().codebookSize()
                     + " codes, the token says " + groups + " of " + (1 << nbits));
@@ -249,14 +249,14 @@ public final class LearnedCodes extends AdditiveCompressor {
 
     /** The same model encoding with another beam for the second candidate codes (0: the encoder's codes alone). */
     public LearnedCodes withSearchBeam(int width) {
-        Settings s = new Settings(settings.codeDim(), settings.hidden(), settings.batchSize(), settings.learningRate(), settings.beta(), settings.restartDead(),
+        VqaeSettings s = new VqaeSettings(settings.codeDim(), settings.hidden(), settings.batchSize(), settings.learningRate(), settings.beta(), settings.restartDead(),
                 settings.refineSweeps(), settings.refitRounds(), width);
         return new LearnedCodes(token, groups, codebooks, model, modelConfig, s, mean, scale);
     }
 
     /** The same model encoding with another number of refinement sweeps. */
     public LearnedCodes withRefineSweeps(int sweeps) {
-        Settings s = new Settings(settings.codeDim(), settings.hidden(), settings.batchSize(), settings.learningRate(), settings.beta(), settings.restartDead(),
+        VqaeSettings s = new VqaeSettings(settings.codeDim(), settings.hidden(), settings.batchSize(), settings.learningRate(), settings.beta(), settings.restartDead(),
                 sweeps, settings.refitRounds(), settings.searchBeam());
         return new LearnedCodes(token, groups, codebooks, model, modelConfig, s, mean, scale);
     }

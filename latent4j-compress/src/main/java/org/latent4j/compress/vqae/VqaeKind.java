@@ -74,7 +74,7 @@ public final class VqaeKind implements CompressorKind {
     @Override
     public Stage fit(String token, Tensor train, FitOptions options) {
         Spec s = parse(token);
-        return LearnedCodes.fit(s.canonical(), s.groups(), s.nbits(), train, options, LearnedCodes.Settings.defaults());
+        return LearnedCodes.fit(s.canonical(), s.groups(), s.nbits(), train, options, LearnedCodes.VqaeSettings.defaults());
     }
 
     @Override

@@ -43,7 +43,7 @@ class LearnedCodesTest {
     static void fit() {
         train = data(N, 1);
         FitOptions o = FitOptions.defaults().withEpochs(25).withSeed(3);
-        fitted = LearnedCodes.fit("VQAE:2x4", 2, 4, train, o, new LearnedCodes.Settings(8, List.of(64), 32, 3e-3, 0.25, 20, 0, 0, 0));
+        fitted = LearnedCodes.fit("VQAE:2x4", 2, 4, train, o, new LearnedCodes.VqaeSettings(8, List.of(64), 32, 3e-3, 0.25, 20, 0, 0, 0));
     }
 
     private static double variance(Tensor x) {
