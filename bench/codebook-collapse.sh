@@ -11,6 +11,7 @@
 #   rotation     the rotation trick (Fifty et al. 2024) with cosine lookup and a random codebook: the best of the
 #                rotation settings tried (3-epoch sweep in the README: with L2 lookup it used far fewer codes)
 #   rotation-l2  the rotation trick with L2 lookup and a random codebook, as the paper compares it with the STE
+#   rotation-kmeans, rotation-l2-kmeans  the same two with the default k-means++ initialisation of the codebook
 #   simvq        SimVQ (Zhu et al. 2024): frozen random codebook times a learned linear map
 #   fsq          FSQ (Mentzer et al. 2023), `--model fsq-vae --levels 8,8,8` (512 codes); skipped with a note when the
 #                fsq-vae kind is not registered
@@ -58,6 +59,8 @@ for v in "${names[@]}"; do
     ema-restart) opts=(--codebook-update ema --restart-dead "$restart") ;;
     rotation) opts=(--gradient rotation --distance cosine --codebook-init random) ;;
     rotation-l2) opts=(--gradient rotation --codebook-init random) ;;
+    rotation-kmeans) opts=(--gradient rotation --distance cosine) ;;
+    rotation-l2-kmeans) opts=(--gradient rotation) ;;
     simvq) opts=(--codebook simvq) ;;
     fsq) model=fsq-vae; opts=(--levels 8,8,8) ;;
     *) echo "$0: unknown variant '$v'" >&2; exit 2 ;;
@@ -78,6 +81,7 @@ import json, os, sys
 out, variants = sys.argv[1], sys.argv[2].split(",")
 settings = {"ste": "STE, random init", "ste-kmeans": "STE, k-means init", "ema-restart": "EMA 0.99 + restarts, k-means init",
             "rotation": "rotation trick, cosine, random init", "rotation-l2": "rotation trick, L2, random init",
+            "rotation-kmeans": "rotation trick, cosine, k-means init", "rotation-l2-kmeans": "rotation trick, L2, k-means init",
             "simvq": "SimVQ (frozen C, learned W)", "fsq": "FSQ 8,8,8"}
 rows = []
 print(f"{'variant':12} {'settings':36} {'codes used':>14} {'perplexity':>10} {'test MSE/pixel':>14} {'train s':>8}")
