@@ -5,7 +5,7 @@ Loads a base set and a query set once (Fashion-MNIST by default: the 60,000 trai
 training set, the 10,000 test images as queries, pixels / 255 as float32, as org.latent4j.core.data.FashionMnist
 gives them), finds the exact k nearest neighbours of every query with IndexFlatL2, then measures each setting:
 
-  fit_s        index.train(base) (wall time)
+  fit_s        index.train(base) (wall time; --train-rows N: on N base rows drawn with seed 0)
   encode_vps   vectors per second of index.add(base) (encoding and storing the codes)
   search_qps   queries per second of index.search(queries, k) over the whole base, the threads set by
                faiss.omp_set_num_threads
@@ -23,7 +23,8 @@ no counterpart for (VQAE, BIN...) is answered with an error.
 usage:
   compress_faiss.py --serve [data options]           answers each spec on stdin with one JSON line
   compress_faiss.py --specs 'PQ16;OPQ16,PQ16' [--rounds R] [--json FILE] [data options]
-data options: [--data fashion-mnist|DIR] | [--base FILE --queries FILE] (.npy or .fvecs), [--k 10], [--threads 2]
+data options: [--data fashion-mnist|DIR] | [--base FILE --queries FILE] (.npy or .fvecs), [--k 10], [--threads 2],
+              [--train-rows N]
 """
 import argparse
 import gzip
@@ -109,8 +110,10 @@ def code_bytes(index):
 
 
 class Bench:
-    def __init__(self, xb, xq, k, threads):
+    def __init__(self, xb, xq, k, threads, train_rows=None):
         self.xb, self.xq, self.k, self.threads = xb, xq, k, threads
+        # at most train_rows training rows, a uniform sample without replacement in their original order
+        self.xt = xb if not train_rows or train_rows >= len(xb) else xb[np.sort(np.random.default_rng(0).choice(len(xb), train_rows, replace=False))]
         faiss.omp_set_num_threads(threads)
         t = time.perf_counter()
         flat = faiss.IndexFlatL2(xb.shape[1])
@@ -132,7 +135,7 @@ class Bench:
         fs = factory_string(spec)
         index = faiss.index_factory(d, fs, faiss.METRIC_L2)
         t0 = time.perf_counter()
-        index.train(self.xb)
+        index.train(self.xt)
         t1 = time.perf_counter()
         index.add(self.xb)
         t2 = time.perf_counter()
@@ -146,7 +149,8 @@ class Bench:
 
 def info(bench, data_name):
     return {"side": "faiss", "faiss": faiss.__version__, "numpy": np.__version__, "threads": bench.threads, "data": data_name,
-            "base": list(bench.xb.shape), "queries": list(bench.xq.shape), "k": bench.k, "truth_s": bench.truth_s}
+            "base": list(bench.xb.shape), "queries": list(bench.xq.shape), "k": bench.k, "truth_s": bench.truth_s,
+            "train_rows": len(bench.xt)}
 
 
 def serve(bench, data_name):
@@ -155,6 +159,9 @@ def serve(bench, data_name):
         spec = line.strip()
         if spec in ("", "quit"):
             break
+        if spec == "!truth":  # the exact neighbours' ids, for the driver's check that both sides agree
+            print(json.dumps({"truth_ids": bench.truth.ravel().tolist()}), flush=True)
+            continue
         try:
             answer = bench.run(spec)
         except (ValueError, RuntimeError) as e:
@@ -172,6 +179,7 @@ def main():
     p.add_argument("--queries")
     p.add_argument("--k", type=int, default=10)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--train-rows", type=int, help="train on at most this many base rows (default: all)")
     p.add_argument("--json")
     args = p.parse_args()
     if args.k < 1 or args.threads < 1 or args.rounds < 1:
@@ -179,7 +187,7 @@ def main():
     xb, xq, data_name = load_data(args)
     if xb.shape[1] != xq.shape[1]:
         sys.exit(f"compress_faiss: base rows have {xb.shape[1]} values, queries {xq.shape[1]}")
-    bench = Bench(xb, xq, args.k, args.threads)
+    bench = Bench(xb, xq, args.k, args.threads, args.train_rows)
     if args.serve:
         serve(bench, data_name)
         return

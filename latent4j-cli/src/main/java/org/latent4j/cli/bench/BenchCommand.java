@@ -28,6 +28,7 @@ public final class BenchCommand implements Command {
                        latent4j bench iwae-protocol [--epochs E] [--nll-k K] [--limit N] [--threads N] [--json FILE]
                        latent4j bench compress [--specs 'PQ16;OPQ16,PQ16'] [--base FILE --queries FILE] [--threads N] [--rounds R] [--json FILE]
                        latent4j bench compress --serve [--base FILE --queries FILE] [--threads N]   (answers each spec line with JSON)
+                       latent4j bench latent-means RUN --out DIR   (a model's posterior means of Fashion-MNIST, compress's second data set)
 
                 """ + NearestCodeBench.HELP.lines().skip(2).map(l -> l + "\n").collect(java.util.stream.Collectors.joining("", "bench nearest-code:\n", "\n"))
                 + ConvBench.HELP.lines().skip(2).map(l -> l + "\n").collect(java.util.stream.Collectors.joining("", "bench conv:\n", "\n"))
@@ -48,6 +49,7 @@ public final class BenchCommand implements Command {
             case "train" -> TrainBench.run(rest);
             case "iwae-protocol" -> IwaeProtocolBench.run(rest);
             case "compress" -> CompressBench.run(rest);
+            case "latent-means" -> LatentMeansExport.run(rest);
             default -> throw new UsageException("bench: unknown benchmark '" + args[0] + "' (gemm, nearest-code, mlp, conv, train, iwae-protocol or compress)");
         };
     }

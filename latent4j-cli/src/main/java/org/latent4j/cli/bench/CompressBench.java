@@ -15,6 +15,7 @@ import org.latent4j.cli.Arguments;
 import org.latent4j.cli.UsageException;
 import org.latent4j.compress.CodeIndex;
 import org.latent4j.compress.Compressor;
+import org.latent4j.compress.CompressorKinds;
 import org.latent4j.compress.Compressors;
 import org.latent4j.compress.FitOptions;
 import org.latent4j.compress.Metric;
@@ -60,10 +61,13 @@ final class CompressBench {
     /** What one fit, encode and search of a spec measured. */
     record Result(String spec, String token, String index, int bytes, double fitSeconds, double encodeVectorsPerSecond,
                   double indexSeconds, double searchQueriesPerSecond, double recallAtK, double recall1At1, double recall1AtK) {
+        /** As JSON, with the side's name when given (a served answer leaves it to the driver, which knows whose kind it asked for). */
         Map<String, Object> json(String side) {
-            return BenchReport.results("spec", spec, "side", side, "token", token, "index", index, "bytes", bytes, "fit_s", fitSeconds,
+            Map<String, Object> m = BenchReport.results("spec", spec, "side", side, "token", token, "index", index, "bytes", bytes, "fit_s", fitSeconds,
                     "encode_vps", encodeVectorsPerSecond, "index_s", indexSeconds, "search_qps", searchQueriesPerSecond,
                     "recall_at_k", recallAtK, "recall_1_at_1", recall1At1, "recall_1_at_k", recall1AtK);
+            if (side == null) m.remove("side");
+            return m;
         }
     }
 
@@ -185,21 +189,30 @@ final class CompressBench {
 
     /**
      * {@code --serve}: says "ready {json}" once the data are loaded and their exact neighbours found, then answers each
-     * spec line with one JSON object, or {"spec", "error"} when the spec cannot be fitted. Ends at end of input or "quit".
+     * spec line with one JSON object, or {"spec", "error"} when the spec cannot be fitted, and {@value #TRUTH_REQUEST} with
+     * the exact neighbours' ids (so a driver can check that both sides measure recall against the same neighbours).
+     * Ends at end of input or "quit".
      */
     private static int serve(Data data, FitOptions options, int threads) throws IOException {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         Map<String, Object> ready = BenchReport.results("side", "latent4j", "java", Runtime.version().toString(), "gemm", Kernels.gemm().name(),
                 "threads", threads, "data", data.name(), "base", data.base().shape(), "queries", data.queries().shape(), "k", data.k(),
-                "truth_s", data.truthSeconds());
+                "truth_s", data.truthSeconds(), "kinds", CompressorKinds.all().stream()
+                        .map(kind -> BenchReport.results("name", kind.name(), "syntax", kind.syntax(), "summary", kind.summary())).toList());
         System.out.println("ready " + Json.writeCompact(Json.toReportJson(ready)));
         System.out.flush();
         for (String line; (line = in.readLine()) != null; ) {
             String spec = line.strip();
             if (spec.isEmpty() || spec.equals("quit")) break;
             Object answer;
+            if (spec.equals(TRUTH_REQUEST)) {
+                answer = BenchReport.results("truth_ids", data.truth().ids());
+                System.out.println(Json.writeCompact(Json.toReportJson(answer)));
+                System.out.flush();
+                continue;
+            }
             try {
-                answer = measure(data, spec, options).json("latent4j");
+                answer = measure(data, spec, options).json(null);
             } catch (IllegalArgumentException | UnsupportedOperationException | IllegalStateException e) {
                 answer = BenchReport.results("spec", spec, "error", String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString()));
             } catch (OutOfMemoryError e) {
@@ -210,6 +223,9 @@ final class CompressBench {
         }
         return 0;
     }
+
+    /** The request for the exact neighbours' ids; no spec starts with '!'. */
+    static final String TRUTH_REQUEST = "!truth";
 
     /** Query rows per block of the exact search: [block, n] scores at a time. */
     private static final int TRUTH_BLOCK = 256;

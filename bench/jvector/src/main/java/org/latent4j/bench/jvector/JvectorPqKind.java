@@ -28,7 +28,8 @@ public final class JvectorPqKind implements CompressorKind {
 
     @Override
     public String summary() {
-        return "jvector's product quantization: m subspaces of 256 centroids, one byte each (bench only)";
+        return "jvector's product quantization: m subspaces of 256 centroids, one byte each, scored by its "
+                + JvectorPqCompressor.provider() + " (bench only)";
     }
 
     @Override
