@@ -16,8 +16,10 @@ gives them), finds the exact k nearest neighbours of every query with IndexFlatL
 
 Settings are named by Latent4j specs and built with FAISS's index_factory from the same string, so every setting
 runs with FAISS's defaults (k-means: 25 iterations, at most 256 points per centroid; OPQ: 50 iterations of 4;
-RQ: beam 5, searched by decompressing each code, as the factory's RQ<s>x<b> does, 0 norm bytes), except that a
-4-bit PQ (PQ<m>x4) is FAISS's IndexPQFastScan (factory PQ<m>x4fs), its 4-bit fast-scan layout. A spec FAISS has
+RQ: beam 5), except that a 4-bit PQ (PQ<m>x4) is FAISS's IndexPQFastScan (factory PQ<m>x4fs), its 4-bit fast-scan
+layout, and that RQ<s>x<b>, whose Latent4j codes carry a 4-byte norm for L2 look-up tables, is FAISS's
+RQ<s>x<b>_Nfloat (the same bytes; FAISS's default RQ<s>x<b>, no norm, searched by decompressing every code, is
+the counterpart of Latent4j's RQ<s>x<b>_nonorm). A spec FAISS has
 no counterpart for (VQAE, BIN...) is answered with an error.
 
 usage:
@@ -94,7 +96,11 @@ def factory_string(spec):
         if m:
             nbits = int(m.group(2) or 8)
             out.append(f"PQ{m.group(1)}x4fs" if nbits == 4 else f"PQ{m.group(1)}x{nbits}")
-        elif re.fullmatch(r"(OPQ\d+(?:_\d+)?|PCA\d+|RQ\d+x\d+|SQ(?:8|4|6|fp16)|Flat)", token):
+        elif re.fullmatch(r"RQ\d+x\d+(?:_nonorm)?", token):
+            # Latent4j's RQ stores a float norm per code for L2 search, as FAISS's RQ..._Nfloat; its _nonorm codes
+            # are FAISS's default RQ (no norm: searched by decompressing every code)
+            out.append(token[:-len("_nonorm")] if token.endswith("_nonorm") else token + "_Nfloat")
+        elif re.fullmatch(r"(OPQ\d+(?:_\d+)?|PCA\d+|SQ(?:8|4|6|fp16)|Flat)", token):
             out.append(token)
         else:
             raise ValueError(f"FAISS has no counterpart of {token}")
