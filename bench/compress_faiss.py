@@ -26,7 +26,7 @@ usage:
   compress_faiss.py --serve [data options]           answers each spec on stdin with one JSON line
   compress_faiss.py --specs 'PQ16;OPQ16,PQ16' [--rounds R] [--json FILE] [data options]
 data options: [--data fashion-mnist|DIR] | [--base FILE --queries FILE] (.npy or .fvecs), [--k 10], [--threads 2],
-              [--train-rows N]
+              [--train-rows N], [--query-limit N] (the first N queries only)
 """
 import argparse
 import gzip
@@ -186,11 +186,14 @@ def main():
     p.add_argument("--k", type=int, default=10)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--train-rows", type=int, help="train on at most this many base rows (default: all)")
+    p.add_argument("--query-limit", type=int, help="the first N queries only (default: all)")
     p.add_argument("--json")
     args = p.parse_args()
     if args.k < 1 or args.threads < 1 or args.rounds < 1:
         sys.exit("compress_faiss: --k, --threads and --rounds take positive whole numbers")
     xb, xq, data_name = load_data(args)
+    if args.query_limit:
+        xq = np.ascontiguousarray(xq[:args.query_limit])
     if xb.shape[1] != xq.shape[1]:
         sys.exit(f"compress_faiss: base rows have {xb.shape[1]} values, queries {xq.shape[1]}")
     bench = Bench(xb, xq, args.k, args.threads, args.train_rows)

@@ -106,13 +106,18 @@ def main():
     p.add_argument("--base")
     p.add_argument("--queries")
     p.add_argument("--train-rows", type=int)
+    p.add_argument("--query-limit", type=int)
+    p.add_argument("--once", default="", help="settings measured in the first round only (slow fits whose speed is no goal)")
     p.add_argument("--no-jvector", action="store_true")
     p.add_argument("--json")
     p.add_argument("--title", default="")
     args = p.parse_args()
-    specs = [s.strip() for s in re.split(r"[;\s]+", args.specs) if s.strip()]
+    split = lambda text: [s.strip() for s in re.split(r"[;\s]+", text) if s.strip()]
+    once = split(args.once)
+    specs = split(args.specs) + [s for s in once if s not in split(args.specs)]
     data = ["--base", args.base, "--queries", args.queries] if args.base else []
-    rows_opt = ["--train-rows", str(args.train_rows)] if args.train_rows else []
+    rows_opt = (["--train-rows", str(args.train_rows)] if args.train_rows else []) + (
+        ["--query-limit", str(args.query_limit)] if args.query_limit else [])
 
     java = Server("latent4j", shlex.split(args.java) + ["bench", "compress", "--serve", "--threads", str(args.threads)] + data + rows_opt)
     faiss = Server("faiss", [args.python, os.path.join(HERE, "compress_faiss.py"), "--serve", "--threads", str(args.threads)] + data + rows_opt,
@@ -135,6 +140,8 @@ def main():
     results = {s: {spec: [] for spec in specs} for s in sides}
     for rnd in range(args.rounds):
         for i, spec in enumerate(specs):
+            if rnd > 0 and spec in once:
+                continue
             order = sides if (rnd + i) % 2 == 0 else list(reversed(sides))
             for side in order:
                 if side == "latent4j":
@@ -152,7 +159,7 @@ def main():
     faiss.close()
 
     k = li["k"]
-    print(f"\n{args.title}medians of {args.rounds} round(s); L = Latent4j, F = FAISS, J = jvector; fit x and search x: Latent4j's speed over"
+    print(f"\n{args.title}medians of {args.rounds} round(s){' (' + ', '.join(once) + ': one round)' if once else ''}; L = Latent4j, F = FAISS, J = jvector; fit x and search x: Latent4j's speed over"
           " the other's (fit: their seconds / ours), the median of the rounds' ratios")
     head = (f"{'setting':18} {'bytes':>5} | {'recall@' + str(k) + ' L':>11} {'F':>6} {'J':>6} | {'1-R@1 L':>7} {'F':>6} | {'fit s L':>8} {'F':>7} {'J':>7}"
             f" | {'fit x F':>7} {'x J':>5} | {'search q/s L':>12} {'F':>7} {'J':>7} | {'srch x F':>8} {'x J':>5}")

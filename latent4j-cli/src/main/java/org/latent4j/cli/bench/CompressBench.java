@@ -50,7 +50,8 @@ final class CompressBench {
               stages), the medians of --rounds fits. The base is also the training set (at most --train-rows rows of it,
               a sample drawn with seed 0). --serve answers each spec on stdin with one JSON line.
               data options: --base FILE --queries FILE (.npy, .csv, .fvecs...; default: Fashion-MNIST's 60,000 training
-              and 10,000 test images, pixels / 255, when installed), --k 10, --train-rows 65536
+              and 10,000 test images, pixels / 255, when installed), --query-limit N (the first N queries only),
+              --k 10, --train-rows 65536
             """;
 
     static final String DEFAULT_SPECS = "PQ8;PQ16;OPQ16,PQ16;SQ8";
@@ -73,7 +74,7 @@ final class CompressBench {
 
     static int run(String[] args) throws IOException {
         Arguments o = Arguments.parse(NAME, args, Set.of("serve"),
-                Set.of("specs", "base", "queries", "k", "threads", "rounds", "train-rows", "json"));
+                Set.of("specs", "base", "queries", "query-limit", "k", "threads", "rounds", "train-rows", "json"));
         if (!o.positional().isEmpty()) throw new UsageException(NAME + ": unexpected argument '" + o.positional().get(0) + "'");
         int threads = o.integer("threads", Parallel.threads(), 1, 1024);
         int rounds = o.integer("rounds", 3, 1, 1000);
@@ -85,7 +86,7 @@ final class CompressBench {
         int saved = Parallel.threads();
         Parallel.setThreads(threads);
         try {
-            Data data = load(o.string("base", null), o.string("queries", null), k);
+            Data data = load(o.string("base", null), o.string("queries", null), o.integer("query-limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE), k);
             if (o.has("serve")) return serve(data, options, threads);
             System.out.printf(Locale.ROOT, "compression on %s: base [%d, %d], %d queries, k = %d, %d thread%s, Java %s (%s); exact neighbours in %.1f s%n",
                     data.name(), data.base().dim(0), data.base().dim(1), data.queries().dim(0), k, threads, threads == 1 ? "" : "s",
@@ -125,7 +126,7 @@ final class CompressBench {
     }
 
     /** The base and query rows: the two files, or Fashion-MNIST's training and test images. */
-    static Data load(String baseFile, String queriesFile, int k) throws IOException {
+    static Data load(String baseFile, String queriesFile, int queryLimit, int k) throws IOException {
         Tensor base, queries;
         String name;
         if (baseFile != null || queriesFile != null) {
@@ -147,6 +148,7 @@ final class CompressBench {
             throw new UsageException(NAME + ": the base rows " + java.util.Arrays.toString(base.shape()) + " and the queries "
                     + java.util.Arrays.toString(queries.shape()) + " must be [n, d] of one width d");
         }
+        if (queries.dim(0) > queryLimit) queries = queries.slice(0, 0, queryLimit).contiguous();
         if (k > base.dim(0)) throw new UsageException(NAME + ": --k " + k + " is more than the " + base.dim(0) + " base rows");
         long t0 = System.nanoTime();
         Neighbours truth = exactNeighbours(base, queries, k);
