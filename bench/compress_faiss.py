@@ -14,8 +14,9 @@ gives them), finds the exact k nearest neighbours of every query with IndexFlatL
   recall_1_at_k  1-recall@k: the share whose true nearest is among the k found
   bytes        bytes per encoded vector (the index's code size, norms included)
 
-Settings are named by Latent4j specs and built with FAISS's index_factory from the same string, so every setting
-runs with FAISS's defaults (k-means: 25 iterations, at most 256 points per centroid; OPQ: 50 iterations of 4;
+Settings are named by Latent4j specs and built with FAISS's index_factory from the same string (PQ<m>x<b> as
+PQ<m>x<b>np: the factory's plain PQ otherwise adds polysemous training, which IndexPQ's constructor does not), so
+every setting runs with FAISS's defaults (k-means: 25 iterations, at most 256 points per centroid; OPQ: 50 iterations of 4;
 RQ: beam 5), except that a 4-bit PQ (PQ<m>x4) is FAISS's IndexPQFastScan (factory PQ<m>x4fs), its 4-bit fast-scan
 layout, and that RQ<s>x<b>, whose Latent4j codes carry a 4-byte norm for L2 look-up tables, is FAISS's
 RQ<s>x<b>_Nfloat (the same bytes; FAISS's default RQ<s>x<b>, no norm, searched by decompressing every code, is
@@ -95,7 +96,9 @@ def factory_string(spec):
         m = re.fullmatch(r"PQ(\d+)(?:x(\d+))?", token)
         if m:
             nbits = int(m.group(2) or 8)
-            out.append(f"PQ{m.group(1)}x4fs" if nbits == 4 else f"PQ{m.group(1)}x{nbits}")
+            # "np": no polysemous training, which the factory adds to a plain PQ (minutes of annealing that reorder
+            # the centroids and change nothing here); IndexPQ(d, m, nbits) built directly has none either
+            out.append(f"PQ{m.group(1)}x4fs" if nbits == 4 else f"PQ{m.group(1)}x{nbits}np")
         elif re.fullmatch(r"RQ\d+x\d+(?:_nonorm)?", token):
             # Latent4j's RQ stores a float norm per code for L2 search, as FAISS's RQ..._Nfloat; its _nonorm codes
             # are FAISS's default RQ (no norm: searched by decompressing every code)
