@@ -73,6 +73,14 @@ public final class ProgressBar {
         out.flush();
     }
 
+    /** Erases the bar (when interactive; otherwise nothing was drawn), for a caller that prints its own summary elsewhere. */
+    public void clear() {
+        if (!interactive || lastWidth == 0) return;
+        out.print('\r' + " ".repeat(lastWidth) + '\r');
+        out.flush();
+        lastWidth = 0;
+    }
+
     /** Seconds since the bar was made. */
     public double elapsedSeconds() {
         return (System.nanoTime() - startNanos) / 1e9;

@@ -1,5 +1,7 @@
 package org.latent4j.core.eval;
 
+import org.latent4j.core.quantize.CodeFrequencies;
+
 /**
  * How one codebook was used over an evaluation set (Latent4j counts over the whole set, not per batch): the share
  * of its codes chosen at least once, the perplexity exp(H) of the code frequencies (between 1 and the number of
@@ -32,15 +34,9 @@ public record CodebookUsage(int stage, int codes, int used, double usage, double
             total += c;
             if (c > 0) used++;
         }
-        double entropy = 0;
+        double entropy = CodeFrequencies.entropy(counts.length, i -> counts[i]);
         int dead = 0;
-        for (long c : counts) {
-            if (c > 0) {
-                double p = (double) c / total;
-                entropy -= p * Math.log(p);
-            }
-            if (c <= deadFraction * total) dead++;
-        }
+        for (long c : counts) if (c <= deadFraction * total) dead++;
         return new CodebookUsage(stage, counts.length, used, (double) used / counts.length, Math.exp(entropy), entropy / Math.log(2), dead, counts);
     }
 }

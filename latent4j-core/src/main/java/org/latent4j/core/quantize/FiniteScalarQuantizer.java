@@ -200,16 +200,16 @@ public final class FiniteScalarQuantizer extends Quantizer {
         if (indices.length == 0) return m;
         int[] sorted = indices.clone();
         Arrays.sort(sorted);
-        double entropy = 0;
+        // The runs of equal indices are the counts of the codes used (the grid may be too large to count densely).
+        int[] runs = new int[sorted.length];
         int used = 0;
         for (int i = 0; i < sorted.length;) {
             int j = i;
             while (j < sorted.length && sorted[j] == sorted[i]) j++;
-            double p = (double) (j - i) / sorted.length;
-            entropy -= p * Math.log(p);
-            used++;
+            runs[used++] = j - i;
             i = j;
         }
+        double entropy = CodeFrequencies.entropy(used, r -> runs[r]);
         m.put("perplexity", Math.exp(entropy));
         m.put("codes_used", (double) used);
         return m;

@@ -8,8 +8,8 @@ import org.latent4j.tensor.random.Rng;
 /**
  * k-means for codebook initialisation: k-means++ seeding (Arthur and Vassilvitskii 2007: each next centre drawn with
  * probability proportional to the squared distance to the nearest centre so far) followed by Lloyd iterations
- * (assign each point to its nearest centre, move each centre to the mean of its points; a centre left without points
- * stays where it was). With {@code spherical} the points are taken as l2-normalised, assignment is by largest inner
+ * (assign each point to its nearest centre, move each centre to the mean of its points). A centre left without points
+ * stays where it was, or, with {@link EmptyClusters#SPLIT_LARGEST}, takes half of the largest cluster. With {@code spherical} the points are taken as l2-normalised, assignment is by largest inner
  * product and every centre is renormalised (spherical k-means, for cosine codebooks).
  *
  * <p>Deterministic: the draws come from the generator given, the distances are summed in a fixed order, and the
@@ -18,16 +18,37 @@ import org.latent4j.tensor.random.Rng;
 public final class KMeans {
     private KMeans() {}
 
+    /** What a Lloyd iteration does with a centre that no point chose. */
+    public enum EmptyClusters {
+        /** It stays where it was (codebook initialisation, where dead codes have their own restarts). */
+        KEEP,
+        /**
+         * It splits the largest cluster (the lowest index among equal sizes), as FAISS's k-means does: it becomes a
+         * copy of that cluster's new centre, and the two move apart by a relative 1/1024 per coordinate, in opposite
+         * directions (even coordinates of the copy up, odd ones down). The split cluster counts as half its size for
+         * further empty centres of the same iteration, so several empty centres split several clusters.
+         */
+        SPLIT_LARGEST
+    }
+
+    /** Relative distance by which a split moves the two halves' centres apart, FAISS's 1/1024. */
+    static final float SPLIT_EPS = 1f / 1024;
+
     /**
      * The centres [k, d] of the points [n, d] (n >= 1). When the points have fewer than k distinct values, the
-     * remaining centres repeat points (drawn uniformly).
+     * remaining centres repeat points (drawn uniformly). Empty clusters are kept ({@link EmptyClusters#KEEP}).
      */
     public static Tensor fit(Tensor points, int k, int iterations, boolean spherical, Rng rng) {
+        return fit(points, k, iterations, spherical, EmptyClusters.KEEP, rng);
+    }
+
+    /** {@link #fit(Tensor, int, int, boolean, Rng)} with the given treatment of empty clusters. */
+    public static Tensor fit(Tensor points, int k, int iterations, boolean spherical, EmptyClusters empty, Rng rng) {
         if (points.rank() != 2 || points.dim(0) < 1) throw new IllegalArgumentException("KMeans: needs points [n, d] with n >= 1");
         if (k < 1) throw new IllegalArgumentException("KMeans: k must be >= 1, got " + k);
         Tensor x = spherical ? normalise(points) : points.contiguous();
         Tensor centres = seed(x, k, rng);
-        for (int it = 0; it < iterations; it++) centres = lloyd(x, centres, spherical);
+        for (int it = 0; it < iterations; it++) centres = lloyd(x, centres, spherical, empty);
         return centres;
     }
 
@@ -61,6 +82,56 @@ public final class KMeans {
         return Tensor.of(out, k, d);
     }
 
+    /**
+     * k-means++ seeding for large training sets (product quantizers: 256 centres on 65,536 points, per sub-space):
+     * the seeding makes k passes over its points, one per centre, where a Lloyd iteration makes one, so it runs on
+     * a uniform sample of at most {@code samplePerCentre * k} rows (drawn from {@code rng}), with the distances
+     * to each new centre summed in float. Returns k rows of the sample [k, d].
+     */
+    public static Tensor seedSampled(Tensor points, int k, int samplePerCentre, Rng rng) {
+        Tensor x = points.contiguous();
+        int n = x.dim(0), d = x.dim(1);
+        if (n < 1 || k < 1) throw new IllegalArgumentException("KMeans: needs n >= 1 points and k >= 1 centres, got " + n + " and " + k);
+        int count = (int) Math.min(n, (long) k * Math.max(1, samplePerCentre));
+        float[] xd;
+        if (count < n) {
+            int[] chosen = java.util.Arrays.copyOf(rng.permutation(n), count);
+            java.util.Arrays.sort(chosen);
+            xd = new float[count * d];
+            for (int i = 0; i < count; i++) System.arraycopy(x.data(), x.offset() + chosen[i] * d, xd, i * d, d);
+        } else {
+            xd = x.offset() == 0 && x.data().length == n * d ? x.data() : x.toArray();
+        }
+        float[] u = rng.uniform(0f, 1f, k).toArray();
+        double[] nearest = new double[count];
+        java.util.Arrays.fill(nearest, Double.POSITIVE_INFINITY);
+        float[] out = new float[k * d];
+        // the sample transposed, [d][count]: the distances to a new centre are then d passes of an element-wise
+        // loop over the points, which the JIT vectorises
+        float[] xt = new float[d * count];
+        for (int i = 0; i < count; i++) for (int j = 0; j < d; j++) xt[j * count + i] = xd[i * d + j];
+        int chosen = Math.min(count - 1, (int) (u[0] * count));
+        int grain = Math.max(256, (1 << 16) / Math.max(1, d));
+        for (int c = 0; c < k; c++) {
+            if (c > 0) chosen = draw(nearest, u[c], count);
+            System.arraycopy(xd, chosen * d, out, c * d, d);
+            final int centre = chosen;
+            Parallel.range(count, grain, (lo, hi) -> {
+                float[] dist = new float[hi - lo];
+                for (int j = 0; j < d; j++) {
+                    float cj = xt[j * count + centre];
+                    int row = j * count + lo;
+                    for (int i = 0; i < dist.length; i++) {
+                        float e = xt[row + i] - cj;
+                        dist[i] += e * e;
+                    }
+                }
+                for (int i = lo; i < hi; i++) if (dist[i - lo] < nearest[i]) nearest[i] = dist[i - lo];
+            });
+        }
+        return Tensor.of(out, k, d);
+    }
+
     /** The index drawn with probability proportional to weights (all zero: uniform by u). */
     private static int draw(double[] weights, float u, int n) {
         double total = 0;
@@ -79,11 +150,31 @@ public final class KMeans {
 
     /** One Lloyd iteration: the new centres [k, d]; a centre with no points is kept. */
     public static Tensor lloyd(Tensor points, Tensor centres, boolean spherical) {
+        return lloyd(points, centres, spherical, EmptyClusters.KEEP);
+    }
+
+    /** One Lloyd iteration: the new centres [k, d], empty clusters treated as {@code empty} says. */
+    public static Tensor lloyd(Tensor points, Tensor centres, boolean spherical, EmptyClusters empty) {
         int k = centres.dim(0), d = centres.dim(1);
-        int[] assign = assign(points, centres, spherical);
-        Tensor sums = QuantOps.segmentSum(points, assign, k);
-        int[] counts = QuantOps.bincount(assign, k);
-        float[] s = sums.contiguous().toArray(), old = centres.contiguous().toArray();
+        Tensor x = points.contiguous();
+        int n = x.dim(0);
+        int[] assign;
+        if (spherical) {
+            assign = QuantOps.maxInnerProductCodes(x, centres).indices();
+        } else {
+            // indices only: the distances nearestCodes would recompute in double are not needed here
+            assign = new int[n];
+            QuantOps.nearestCodesInto(x, centres, QuantOps.codeNorms(centres), assign, null);
+        }
+        // each cluster's sum in ascending point order (the order segmentSum adds in, so the same bits)
+        float[] s = new float[k * d], xd = x.data(), old = centres.contiguous().toArray();
+        int[] counts = new int[k];
+        int xo = x.offset();
+        for (int i = 0; i < n; i++) {
+            int c = assign[i];
+            if (counts[c]++ == 0) System.arraycopy(xd, xo + i * d, s, c * d, d);
+            else for (int j = 0; j < d; j++) s[c * d + j] += xd[xo + i * d + j];
+        }
         float[] out = new float[k * d];
         for (int c = 0; c < k; c++) {
             if (counts[c] == 0) {
@@ -92,8 +183,33 @@ public final class KMeans {
             }
             for (int j = 0; j < d; j++) out[c * d + j] = s[c * d + j] / counts[c];
         }
+        if (empty == EmptyClusters.SPLIT_LARGEST) splitEmpty(out, counts, k, d);
         Tensor t = Tensor.of(out, k, d);
         return spherical ? normalise(t) : t;
+    }
+
+    /**
+     * Gives each centre whose count is 0 half of the largest cluster (see {@link EmptyClusters#SPLIT_LARGEST}),
+     * updating {@code centres} [k, d] and {@code counts} in place; returns how many centres were split off.
+     */
+    public static int splitEmpty(float[] centres, int[] counts, int k, int d) {
+        int split = 0;
+        for (int c = 0; c < k; c++) {
+            if (counts[c] != 0) continue;
+            int big = 0;
+            for (int o = 1; o < k; o++) if (counts[o] > counts[big]) big = o;
+            if (counts[big] < 2) break; // nothing left to split: fewer distinct assignments than centres
+            for (int j = 0; j < d; j++) {
+                float v = centres[big * d + j];
+                float up = v * (1 + SPLIT_EPS), down = v * (1 - SPLIT_EPS);
+                centres[c * d + j] = (j & 1) == 0 ? up : down;
+                centres[big * d + j] = (j & 1) == 0 ? down : up;
+            }
+            counts[c] = counts[big] / 2;
+            counts[big] -= counts[c];
+            split++;
+        }
+        return split;
     }
 
     /** Each point's centre: nearest in L2, or of largest inner product when spherical. */

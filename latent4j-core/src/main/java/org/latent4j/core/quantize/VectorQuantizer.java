@@ -232,20 +232,9 @@ public final class VectorQuantizer extends Quantizer {
 
     /** Perplexity and codes used of a batch's counts. */
     private static void usage(int[] counts, Map<String, Double> metrics) {
-        long total = 0;
         int used = 0;
-        for (int c : counts) {
-            total += c;
-            if (c > 0) used++;
-        }
-        double h = 0;
-        for (int c : counts) {
-            if (c > 0) {
-                double p = (double) c / total;
-                h -= p * Math.log(p);
-            }
-        }
-        metrics.put("perplexity", Math.exp(h));
+        for (int c : counts) if (c > 0) used++;
+        metrics.put("perplexity", Math.exp(CodeFrequencies.entropy(counts.length, i -> counts[i])));
         metrics.put("codes_used", (double) used);
     }
 

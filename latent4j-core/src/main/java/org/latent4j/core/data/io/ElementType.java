@@ -17,12 +17,15 @@ public enum ElementType {
     INT16_BE("big-endian int16", 2, true),
     INT32_BE("big-endian int32", 4, true),
     INT32_LE("little-endian int32", 4, true),
+    FLOAT16_BE("big-endian float16", 2, false),
+    FLOAT16_LE("little-endian float16", 2, false),
     FLOAT32_BE("big-endian float32", 4, false),
     FLOAT32_LE("little-endian float32", 4, false),
     FLOAT64_BE("big-endian float64", 8, false),
     FLOAT64_LE("little-endian float64", 8, false);
 
     private static final VarHandle I16_BE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle I16_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle I32_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle I32_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle F32_BE = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.BIG_ENDIAN);
@@ -93,6 +96,9 @@ public enum ElementType {
                     dst[dstOff + i] = f;
                 }
             }
+            // every float16 value, subnormals and infinities included, is exactly a float32
+            case FLOAT16_BE -> { for (int i = 0; i < n; i++) dst[dstOff + i] = Float.float16ToFloat((short) I16_BE.get(src, 2 * i)); }
+            case FLOAT16_LE -> { for (int i = 0; i < n; i++) dst[dstOff + i] = Float.float16ToFloat((short) I16_LE.get(src, 2 * i)); }
             case FLOAT32_BE -> { for (int i = 0; i < n; i++) dst[dstOff + i] = (float) F32_BE.get(src, 4 * i); }
             case FLOAT32_LE -> { for (int i = 0; i < n; i++) dst[dstOff + i] = (float) F32_LE.get(src, 4 * i); }
             case FLOAT64_BE, FLOAT64_LE -> {

@@ -17,8 +17,8 @@ import org.latent4j.tensor.Tensor;
  * <p>Layout: the six bytes {@code \x93NUMPY}, a major and a minor version byte, the header length (uint16
  * little-endian in 1.0, uint32 in 2.0 and 3.0), then the header: a Python dict literal such as
  * {@code {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }} (latin-1, UTF-8 in 3.0), then the
- * raw elements. Supported dtypes: {@code <f4 >f4 <f8 >f8 <i4 >i4 |u1} (int32 as the codes {@code latent4j codes}
- * writes; a value beyond 2^24, which float32 cannot hold exactly, is an error); anything else (int64, float16, complex,
+ * raw elements. Supported dtypes: {@code <f2 >f2 <f4 >f4 <f8 >f8 <i4 >i4 |u1} (float16 is widened exactly) (int32 as the codes {@code latent4j codes}
+ * writes; a value beyond 2^24, which float32 cannot hold exactly, is an error); anything else (int64, complex,
  * structured dtypes) is reported as unsupported with the remedy
  * {@code a.astype(np.float32)}. Only C order is read: a Fortran-ordered file is an error, not silently
  * transposed data.
@@ -28,7 +28,7 @@ public final class NpyReader {
 
     /** numpy itself refuses headers over 10,000 bytes by default; allowing more is generous. */
     static final int MAX_HEADER_BYTES = 1 << 16;
-    static final String SUPPORTED = "<f4, >f4, <f8, >f8, <i4, >i4 and |u1";
+    static final String SUPPORTED = "<f2, >f2, <f4, >f4, <f8, >f8, <i4, >i4 and |u1";
 
     public static Tensor read(Path path) throws DataFileException {
         try (BoundedInput in = BoundedInput.open(path)) {
@@ -87,6 +87,8 @@ public final class NpyReader {
         }
         if (!(descr instanceof String dtype)) throw in.fail("header value descr is not a dtype string: " + descr);
         ElementType type = switch (dtype) {
+            case "<f2" -> ElementType.FLOAT16_LE;
+            case ">f2" -> ElementType.FLOAT16_BE;
             case "<f4" -> ElementType.FLOAT32_LE;
             case ">f4" -> ElementType.FLOAT32_BE;
             case "<f8" -> ElementType.FLOAT64_LE;

@@ -67,6 +67,17 @@ class NpyReaderTest {
     }
 
     @Test
+    void float16IsWidenedExactlyInEitherByteOrder() throws Exception {
+        float[] expected = {0.5f, -1.25f, 65504f, 0x1p-24f, -0f, 0.333251953125f};
+        for (String name : new String[] {"f2_2x3.npy", "f2be_2x3.npy"}) {
+            Tensor t = NpyReader.read(numpyFile(name));
+            assertArrayEquals(new int[] {2, 3}, t.shape(), name);
+            assertArrayEquals(expected, t.toArray(), name);
+            assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(t.toArray()[4]), name + ": the sign of zero");
+        }
+    }
+
+    @Test
     void versions2And3AndBigEndian() throws Exception {
         Tensor v2 = NpyReader.read(numpyFile("f4_v2_3x2.npy"));
         assertArrayEquals(new int[] {3, 2}, v2.shape());
@@ -116,7 +127,7 @@ class NpyReaderTest {
     @Test
     void unsupportedDtypesAreNamedWithTheSupportedOnes() throws Exception {
         Path i8 = numpyFile("i8_4.npy");
-        assertFails(i8.toString(), () -> NpyReader.read(i8), "dtype '<i8' is not supported", "<f4, >f4, <f8, >f8, <i4, >i4 and |u1", "astype(np.float32)");
+        assertFails(i8.toString(), () -> NpyReader.read(i8), "dtype '<i8' is not supported", "<f2, >f2, <f4, >f4, <f8, >f8, <i4, >i4 and |u1", "astype(np.float32)");
         Path structured = numpyFile("structured_2.npy");
         assertFails(structured.toString(), () -> NpyReader.read(structured), "structured dtype", "not supported");
     }

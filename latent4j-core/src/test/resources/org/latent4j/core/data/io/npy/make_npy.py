@@ -19,3 +19,7 @@ save("f4_empty_0x3.npy", np.zeros((0, 3), dtype=np.float32))
 save("f4_fortran_2x3.npy", np.asfortranarray((i6 / np.float32(7)).reshape(2, 3)))
 save("i8_4.npy", np.arange(4, dtype=np.int64))
 save("structured_2.npy", np.zeros(2, dtype=[("x", "<f4"), ("y", "<i4")]))
+# float16: exact halves, the largest finite half, the smallest subnormal, a negative zero; then big-endian
+f2 = np.array([0.5, -1.25, 65504.0, 2.0 ** -24, -0.0, 1.0 / 3.0], dtype=np.float16).reshape(2, 3)
+save("f2_2x3.npy", f2)
+save("f2be_2x3.npy", f2.astype(">f2"))
