@@ -17,16 +17,16 @@ import org.latent4j.compress.CodeIndex;
 import org.latent4j.compress.Compressor;
 import org.latent4j.compress.CompressorKinds;
 import org.latent4j.compress.Compressors;
+import org.latent4j.compress.ExactSearch;
 import org.latent4j.compress.FitOptions;
 import org.latent4j.compress.Metric;
 import org.latent4j.compress.Neighbours;
-import org.latent4j.compress.ScanIndex;
+import org.latent4j.compress.Recall;
 import org.latent4j.core.data.FashionMnist;
 import org.latent4j.core.data.VectorFiles;
 import org.latent4j.core.io.Json;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.kernel.Kernels;
-import org.latent4j.tensor.ops.LinearAlgebra;
 import org.latent4j.tensor.parallel.Parallel;
 
 /**
@@ -55,6 +55,8 @@ final class CompressBench {
             """;
 
     static final String DEFAULT_SPECS = "PQ8;PQ16;OPQ16,PQ16;SQ8";
+    /** The request for the exact neighbours' ids; no spec starts with '!'. */
+    static final String TRUTH_REQUEST = "!truth";
 
     /** The exact k nearest neighbours of the queries, found once per process. */
     record Data(String name, Tensor base, Tensor queries, int k, Neighbours truth, double truthSeconds) {}
@@ -151,7 +153,7 @@ final class CompressBench {
         if (queries.dim(0) > queryLimit) queries = queries.slice(0, 0, queryLimit).contiguous();
         if (k > base.dim(0)) throw new UsageException(NAME + ": --k " + k + " is more than the " + base.dim(0) + " base rows");
         long t0 = System.nanoTime();
-        Neighbours truth = exactNeighbours(base, queries, k);
+        Neighbours truth = ExactSearch.search(base, queries, k, Metric.L2);
         return new Data(name, base, queries, k, truth, (System.nanoTime() - t0) / 1e9);
     }
 
@@ -171,7 +173,7 @@ final class CompressBench {
         Neighbours truth = data.truth();
         int k = data.k();
         return new Result(spec, c.token(), indexName(index), c.codeSize(), (t1 - t0) / 1e9, n / ((t3 - t1) / 1e9), (t3 - t2) / 1e9,
-                queries.dim(0) / ((t4 - t3) / 1e9), knnRecall(found, truth, k), oneRecall(found, truth, 1), oneRecall(found, truth, k));
+                queries.dim(0) / ((t4 - t3) / 1e9), Recall.knnRecallAt(found, truth, k), Recall.oneRecallAt(found, truth, 1), Recall.oneRecallAt(found, truth, k));
     }
 
     private static String indexName(CodeIndex index) {
@@ -226,73 +228,4 @@ final class CompressBench {
         return 0;
     }
 
-    /** The request for the exact neighbours' ids; no spec starts with '!'. */
-    static final String TRUTH_REQUEST = "!truth";
-
-    /** Query rows per block of the exact search: [block, n] scores at a time. */
-    private static final int TRUTH_BLOCK = 256;
-
-    /**
-     * The exact k nearest base rows of each query by squared L2: ||x||^2 - 2 q.x from one matrix product per block of
-     * queries (||q||^2 is the same for every candidate of a query and is left out of the ranking), the k smallest kept.
-     */
-    static Neighbours exactNeighbours(Tensor base, Tensor queries, int k) {
-        int n = base.dim(0), d = base.dim(1), nq = queries.dim(0);
-        float[] x = base.data();
-        float[] norms = new float[n];
-        for (int i = 0; i < n; i++) {
-            double s = 0;
-            for (int j = 0; j < d; j++) s += (double) x[i * d + j] * x[i * d + j];
-            norms[i] = (float) s;
-        }
-        Tensor baseT = base.t();
-        int[] ids = new int[Math.multiplyExact(nq, k)];
-        float[] scores = new float[ids.length];
-        for (int lo = 0; lo < nq; lo += TRUTH_BLOCK) {
-            int hi = Math.min(nq, lo + TRUTH_BLOCK), from = lo;
-            float[] dots = LinearAlgebra.matmul(queries.slice(0, lo, hi), baseT).contiguous().data();
-            float[] q = queries.data();
-            Parallel.forEach(hi - lo, r -> {
-                ScanIndex.TopK top = new ScanIndex.TopK(k);
-                int row = r * n;
-                for (int i = 0; i < n; i++) top.offer(norms[i] - 2 * dots[row + i], i);
-                top.drainSorted(ids, scores, (from + r) * k);
-                double qq = 0;
-                for (int j = 0; j < d; j++) qq += (double) q[(from + r) * d + j] * q[(from + r) * d + j];
-                for (int j = 0; j < k; j++) scores[(from + r) * k + j] += (float) qq;
-            });
-        }
-        return new Neighbours(nq, k, ids, scores);
-    }
-
-    /** k-NN recall@k: the mean over queries of |found k nearest ∩ true k nearest| / k. */
-    static double knnRecall(Neighbours found, Neighbours truth, int k) {
-        long hits = 0;
-        for (int q = 0; q < truth.queries(); q++) {
-            for (int i = 0; i < k; i++) {
-                int id = found.id(q, i);
-                for (int j = 0; j < k; j++) {
-                    if (truth.id(q, j) == id) {
-                        hits++;
-                        break;
-                    }
-                }
-            }
-        }
-        return (double) hits / ((long) truth.queries() * k);
-    }
-
-    /** 1-recall@r: the share of queries whose true nearest is among the first r found. */
-    static double oneRecall(Neighbours found, Neighbours truth, int r) {
-        long hits = 0;
-        for (int q = 0; q < truth.queries(); q++) {
-            for (int i = 0; i < r; i++) {
-                if (found.id(q, i) == truth.id(q, 0)) {
-                    hits++;
-                    break;
-                }
-            }
-        }
-        return (double) hits / truth.queries();
-    }
 }
