@@ -97,6 +97,7 @@ def fmt(v, spec, width):
 
 
 def main():
+    sys.stdout.reconfigure(line_buffering=True)  # progress in a log file as it happens
     p = argparse.ArgumentParser()
     p.add_argument("--java", required=True, help="the command that starts the JVM side, before 'bench compress --serve'")
     p.add_argument("--python", default="/usr/bin/python3")
