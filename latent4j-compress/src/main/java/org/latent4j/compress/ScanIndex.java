@@ -74,6 +74,11 @@ public final class ScanIndex implements CodeIndex {
             size = 0;
         }
 
+        /** How many pairs the list keeps (its k). */
+        public int capacity() {
+            return k;
+        }
+
         /** The score a candidate must beat to enter, +Inf while fewer than k are held. */
         public float bound() {
             return size < k ? Float.POSITIVE_INFINITY : s[0];

@@ -3,10 +3,15 @@ package org.latent4j.compress.pq;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.latent4j.compress.CodeDistance;
+import org.latent4j.compress.CodeIndex;
 import org.latent4j.compress.Compressor;
 import org.latent4j.compress.FitProgress;
 import org.latent4j.compress.Metric;
 import org.latent4j.compress.StageState;
+import org.latent4j.compress.search.LookupTableScan;
+import org.latent4j.compress.search.LookupTables;
+import org.latent4j.compress.search.ParallelScanIndex;
+import org.latent4j.compress.search.PqFastScanIndex;
 import org.latent4j.core.quantize.KMeans;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.kernel.CodeSearch;
@@ -322,8 +327,39 @@ public final class ProductQuantizer implements Compressor {
         }
     }
 
+    /** The query tables of this quantizer ({@link #lookupTable}) for the search indexes; no constant term. */
+    public LookupTables lookupTables(Metric metric) {
+        return new LookupTables() {
+            @Override
+            public int dimension() {
+                return d;
+            }
+
+            @Override
+            public int subspaces() {
+                return m;
+            }
+
+            @Override
+            public int ksub() {
+                return ksub;
+            }
+
+            @Override
+            public float build(float[] q, int off, float[] lut) {
+                lookupTable(q, off, metric, lut);
+                return 0f;
+            }
+        };
+    }
+
+    /**
+     * 8-bit codes are scored by the engine's byte-code scan ({@link LookupTableScan#distance}: the same sums, in
+     * the same order, as {@link #scan}); other widths by {@link #scan}.
+     */
     @Override
     public CodeDistance distance(Metric metric) {
+        if (nbits == 8) return LookupTableScan.distance(lookupTables(metric), codeSize);
         float[] lut = new float[m * ksub];
         return new CodeDistance() {
             @Override
@@ -336,6 +372,22 @@ public final class ProductQuantizer implements Compressor {
                 scan(lut, codes, from, to, out, outOff);
             }
         };
+    }
+
+    /**
+     * The fastest exhaustive search for the code width, on every thread: 4-bit codes by the fast scan
+     * ({@link PqFastScanIndex}: quantized tables, the candidates re-scored exactly); 8-bit codes by the 8-bit fast
+     * scan where the engine has it in registers ({@link org.latent4j.tensor.kernel.CodeScan#fastScanBytes()}), by
+     * the exact byte-code scan ({@link LookupTableScan}) elsewhere; other widths by {@link ParallelScanIndex}.
+     */
+    @Override
+    public CodeIndex index(byte[] codes, int count, Metric metric) {
+        if (nbits == 4) return new PqFastScanIndex(lookupTables(metric), codes, count, metric);
+        if (nbits == 8) {
+            return Kernels.codeScan().fastScanBytes() ? new PqFastScanIndex(lookupTables(metric), codes, count, metric)
+                    : new LookupTableScan(lookupTables(metric), codes, codeSize, count, metric);
+        }
+        return new ParallelScanIndex(this, codes, count, metric);
     }
 
     @Override

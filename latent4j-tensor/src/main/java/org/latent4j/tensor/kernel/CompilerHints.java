@@ -10,8 +10,8 @@ import javax.management.ObjectName;
  * Tells HotSpot's C2, through a compiler directive (JEP 165; what {@code jcmd Compiler.directives_add}
  * does), how to inline {@link SimdKernels} in Latent4j's code: its vector helpers (the methods named
  * {@code ...Lanes}, which take and return vectors) always, its array kernels never; and never GEMM's
- * and the code search's micro-kernels and GEMM's transposing copies, the largest Vector-API methods,
- * into their callers.
+ * and the code search's micro-kernels, the code scan's fast-scan loops and GEMM's transposing copies, the
+ * largest Vector-API methods, into their callers.
  *
  * <p>Why: a vector is a register only inside one compiled method; passed to or returned from a call that
  * C2 did not inline it becomes a heap object and the helper runs the Vector API's Java fallbacks. Left
@@ -35,7 +35,8 @@ final class CompilerHints {
                 inline: ["+org/latent4j/tensor/kernel/SimdKernels.*Lanes", "+org/latent4j/tensor/kernel/SimdKernels.bound",
                          "-org/latent4j/tensor/kernel/SimdKernels.*", "-org/latent4j/tensor/kernel/GemmPacking.transpose8x16",
                          "-org/latent4j/tensor/kernel/GemmPacking.exchange*", "-org/latent4j/tensor/kernel/SimdGemm.kernel*",
-                         "-org/latent4j/tensor/kernel/SimdCodeSearch.kernel*"]
+                         "-org/latent4j/tensor/kernel/SimdCodeSearch.kernel*", "-org/latent4j/tensor/kernel/SimdCodeScan.scan4Wide",
+                         "-org/latent4j/tensor/kernel/SimdCodeScan.scan4Narrow", "-org/latent4j/tensor/kernel/SimdCodeScan.scanBytes"]
               }
             }]
             """;

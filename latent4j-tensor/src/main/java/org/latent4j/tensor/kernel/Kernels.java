@@ -10,6 +10,7 @@ public final class Kernels {
     private static volatile VectorKernels vector;
     private static volatile Gemm gemm;
     private static volatile CodeSearch codeSearch;
+    private static volatile CodeScan codeScan;
 
     static {
         String forced = System.getProperty("latent4j.kernels", "auto").trim().toLowerCase(java.util.Locale.ROOT);
@@ -34,10 +35,12 @@ public final class Kernels {
             vector = SimdSupport.vectorKernels();
             gemm = SimdSupport.gemm();
             codeSearch = SimdSupport.codeSearch();
+            codeScan = SimdSupport.codeScan();
         } else {
             vector = ScalarKernels.INSTANCE;
             gemm = ScalarGemm.INSTANCE;
             codeSearch = ScalarCodeSearch.INSTANCE;
+            codeScan = ScalarCodeScan.INSTANCE;
         }
     }
 
@@ -66,6 +69,16 @@ public final class Kernels {
         return codeSearch;
     }
 
+    /** The scans of product-quantizer codes against lookup tables (see {@link CodeScan}). */
+    public static CodeScan codeScan() {
+        return codeScan;
+    }
+
+    /** The Vector-API code scan, for tests and benchmarks that compare it with {@link ScalarCodeScan}. */
+    public static CodeScan simdCodeScan() {
+        return SimdSupport.codeScan();
+    }
+
     /** Whether the Vector-API kernels are in use. */
     public static boolean simd() {
         return !(vector instanceof ScalarKernels);
@@ -81,27 +94,35 @@ public final class Kernels {
 
     /** {@link #use(VectorKernels, Gemm)} with the code search too. */
     public static Restore use(VectorKernels v, Gemm g, CodeSearch cs) {
+        return use(v, g, cs, codeScan);
+    }
+
+    /** {@link #use(VectorKernels, Gemm, CodeSearch)} with the code scan too. */
+    public static Restore use(VectorKernels v, Gemm g, CodeSearch cs, CodeScan scan) {
         VectorKernels pv = vector;
         Gemm pg = gemm;
         CodeSearch pc = codeSearch;
+        CodeScan ps = codeScan;
         vector = v;
         gemm = g;
         codeSearch = cs;
+        codeScan = scan;
         return () -> {
             vector = pv;
             gemm = pg;
             codeSearch = pc;
+            codeScan = ps;
         };
     }
 
     /** Every scalar implementation. */
     public static Restore useScalar() {
-        return use(ScalarKernels.INSTANCE, ScalarGemm.INSTANCE, ScalarCodeSearch.INSTANCE);
+        return use(ScalarKernels.INSTANCE, ScalarGemm.INSTANCE, ScalarCodeSearch.INSTANCE, ScalarCodeScan.INSTANCE);
     }
 
     /** Every Vector-API implementation (throws when the module is absent). */
     public static Restore useSimd() {
-        return use(SimdSupport.vectorKernels(), SimdSupport.gemm(), SimdSupport.codeSearch());
+        return use(SimdSupport.vectorKernels(), SimdSupport.gemm(), SimdSupport.codeSearch(), SimdSupport.codeScan());
     }
 
     /** The Vector-API code search, for tests and benchmarks that compare it with the scalar one. */

@@ -12,6 +12,7 @@ final class SimdSupport {
     private static SimdKernels kernels;
     private static SimdGemm gemm;
     private static SimdCodeSearch codeSearch;
+    private static SimdCodeScan codeScan;
 
     static int preferredBits() {
         return FloatVector.SPECIES_PREFERRED.vectorBitSize();
@@ -25,6 +26,11 @@ final class SimdSupport {
     static synchronized CodeSearch codeSearch() {
         if (codeSearch == null) codeSearch = new SimdCodeSearch();
         return codeSearch;
+    }
+
+    static synchronized CodeScan codeScan() {
+        if (codeScan == null) codeScan = new SimdCodeScan();
+        return codeScan;
     }
 
     static synchronized Gemm gemm() {

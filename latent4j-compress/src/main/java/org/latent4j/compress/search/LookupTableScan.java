@@ -1,0 +1,168 @@
+package org.latent4j.compress.search;
+
+import org.latent4j.compress.CodeDistance;
+import org.latent4j.compress.CodeIndex;
+import org.latent4j.compress.Metric;
+import org.latent4j.compress.Neighbours;
+import org.latent4j.compress.ScanIndex.TopK;
+import org.latent4j.tensor.Tensor;
+import org.latent4j.tensor.kernel.CodeScan;
+import org.latent4j.tensor.kernel.Kernels;
+
+/**
+ * The exhaustive asymmetric search over byte codes (one centroid index per byte, sub-space j in byte j of each
+ * code) for any compressor that scores codes by lookup tables ({@link LookupTables}: 8-bit PQ, RQ): each query's
+ * table built once, every code scored by {@link CodeScan#scan8} a slice at a time, the k best kept, over several
+ * threads (see {@link ExhaustiveSearch}). A code's score is {@code constant + sum_j lut[j][code_j]} with the sum in
+ * j order, the same bits as {@link #distance}'s, so this index and the reference {@link org.latent4j.compress.ScanIndex}
+ * over that distance return the same neighbours and scores.
+ */
+public final class LookupTableScan implements CodeIndex {
+    /** Codes scored per kernel call: the scores stay in L1 until the top list reads them. */
+    private static final int SLICE = 1024;
+
+    private final LookupTables tables;
+    private final byte[] codes;
+    private final int codeSize;
+    private final int count;
+    private final Metric metric;
+    private final Search search;
+
+    /**
+     * An index over {@code count} codes of {@code codeSize} bytes (at least the tables' sub-spaces; bytes past them
+     * are not read), code i at {@code codes[i * codeSize]}; the array is used as it is, not copied.
+     */
+    public LookupTableScan(LookupTables tables, byte[] codes, int codeSize, int count, Metric metric) {
+        checkTables(tables);
+        if (codeSize < tables.subspaces()) {
+            throw new IllegalArgumentException("codes of " + codeSize + " bytes cannot hold " + tables.subspaces() + " byte indices");
+        }
+        if (count < 0 || (long) count * codeSize > codes.length) {
+            throw new IllegalArgumentException(count + " codes of " + codeSize + " bytes need " + (long) count * codeSize + " bytes, the array holds " + codes.length);
+        }
+        this.tables = tables;
+        this.codes = codes;
+        this.codeSize = codeSize;
+        this.count = count;
+        this.metric = metric;
+        this.search = new Search();
+    }
+
+    static void checkTables(LookupTables t) {
+        if (t.subspaces() < 1) throw new IllegalArgumentException("lookup tables need at least one sub-space, got " + t.subspaces());
+        if (t.ksub() < 1 || t.ksub() > 256) throw new IllegalArgumentException("byte codes index 1 to 256 entries per sub-space, got " + t.ksub());
+        if (t.dimension() < 1) throw new IllegalArgumentException("queries need at least one dimension, got " + t.dimension());
+    }
+
+    @Override
+    public int size() {
+        return count;
+    }
+
+    @Override
+    public Metric metric() {
+        return metric;
+    }
+
+    @Override
+    public Neighbours search(Tensor queries, int k) {
+        return search.search(queries, k);
+    }
+
+    /**
+     * A {@link CodeDistance} from the tables, for a compressor's {@link org.latent4j.compress.Compressor#distance}:
+     * the scores of byte codes of {@code codeSize} bytes, as this index computes them.
+     */
+    public static CodeDistance distance(LookupTables tables, int codeSize) {
+        checkTables(tables);
+        if (codeSize < tables.subspaces()) {
+            throw new IllegalArgumentException("codes of " + codeSize + " bytes cannot hold " + tables.subspaces() + " byte indices");
+        }
+        return new CodeDistance() {
+            private final float[] lut = new float[tableArrayLength(tables.subspaces() * tables.ksub())];
+            private float constant;
+            private boolean ready;
+
+            @Override
+            public void setQuery(float[] q, int off) {
+                constant = tables.build(q, off, lut);
+                ready = true;
+            }
+
+            @Override
+            public void scores(byte[] codes, int from, int to, float[] out, int outOff) {
+                if (!ready) throw new IllegalStateException("scores before setQuery");
+                Kernels.codeScan().scan8(tables.subspaces(), tables.ksub(), lut, 0, 1, 0, codes, from * codeSize, codeSize, to - from, out, outOff, 0);
+                for (int i = outOff; i < outOff + to - from; i++) out[i] = constant + out[i];
+            }
+        };
+    }
+
+    /** A power of two at least {@code floats}: the kernel's fast path indexes such arrays without range checks. */
+    static int tableArrayLength(int floats) {
+        return floats <= 1 ? 1 : Integer.highestOneBit(floats - 1) << 1;
+    }
+
+    /** The tables of a group of queries, one after another in one array. */
+    private final class Query {
+        final int stride = tables.subspaces() * tables.ksub();
+        final float[] lut = new float[tableArrayLength(GROUP * stride)];
+        final float[] constants = new float[GROUP];
+        final float[] row = new float[stride];
+    }
+
+    /** Queries per pass over the codes: the kernel reads each code once for two tables. */
+    private static final int GROUP = 2;
+
+    private final class Search extends ExhaustiveSearch<Query, float[]> {
+        Search() {
+            super(tables.dimension(), LookupTableScan.this.count);
+        }
+
+        @Override
+        int group() {
+            return GROUP;
+        }
+
+        @Override
+        Query newQuery() {
+            return new Query();
+        }
+
+        @Override
+        float[] newScratch() {
+            return new float[GROUP * SLICE];
+        }
+
+        @Override
+        void prepare(Query q, float[] x, int off, int queries) {
+            for (int t = 0; t < queries; t++) {
+                q.constants[t] = tables.build(x, off + t * dimension, q.row);
+                System.arraycopy(q.row, 0, q.lut, t * q.stride, q.stride);
+            }
+        }
+
+        @Override
+        void scan(Query q, float[] s, int queries, int from, int to, TopK[] tops) {
+            CodeScan kernel = Kernels.codeScan();
+            int m = tables.subspaces(), ksub = tables.ksub();
+            for (int i0 = from; i0 < to; i0 += SLICE) {
+                int len = Math.min(SLICE, to - i0);
+                kernel.scan8(m, ksub, q.lut, 0, queries, q.stride, codes, i0 * codeSize, codeSize, len, s, 0, SLICE);
+                for (int t = 0; t < queries; t++) {
+                    TopK top = tops[t];
+                    float c = q.constants[t], bound = top.bound();
+                    for (int i = 0, o = t * SLICE; i < len; i++) {
+                        float score = c + s[o + i];
+                        // ids rise within one top list, so a tie with the bound never enters: <= only lets +Inf in
+                        // while the list is not full, as the reference does
+                        if (score <= bound) {
+                            top.offer(score, i0 + i);
+                            bound = top.bound();
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
