@@ -50,13 +50,13 @@ public final class ExactSearch {
             int q0 = task * QUERY_BLOCK, qb = Math.min(QUERY_BLOCK, nq - q0);
             int bb = Math.min(BASE_BLOCK, n);
             float[] block = new float[qb * bb];
-            ScanIndex.TopK[] tops = new ScanIndex.TopK[qb];
-            for (int r = 0; r < qb; r++) tops[r] = new ScanIndex.TopK(keep);
+            ScanIndex.ScoreHeap[] tops = new ScanIndex.ScoreHeap[qb];
+            for (int r = 0; r < qb; r++) tops[r] = new ScanIndex.ScoreHeap(keep);
             for (int lo = 0; lo < n; lo += BASE_BLOCK) {
                 int m = Math.min(BASE_BLOCK, n - lo);
                 Kernels.gemm().sgemm(false, true, qb, m, d, alpha, q, qOff + q0 * d, d, x, xOff + lo * d, d, 0f, block, 0, m);
                 for (int r = 0; r < qb; r++) {
-                    ScanIndex.TopK top = tops[r];
+                    ScanIndex.ScoreHeap top = tops[r];
                     int row = r * m;
                     for (int j = 0; j < m; j++) {
                         float s = block[row + j] + norms[lo + j];

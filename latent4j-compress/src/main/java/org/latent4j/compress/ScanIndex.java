@@ -43,7 +43,7 @@ public final class ScanIndex implements CodeIndex {
         float[] scores = new float[ids.length];
         CodeDistance dist = compressor.distance(metric);
         float[] all = new float[count];
-        TopK top = new TopK(k);
+        ScoreHeap top = new ScoreHeap(k);
         for (int q = 0; q < nq; q++) {
             dist.setQuery(queries.data(), q * d);
             dist.scores(codes, 0, count, all, 0);
@@ -58,13 +58,13 @@ public final class ScanIndex implements CodeIndex {
      * The k smallest (score, id) pairs seen, in a max-heap; ties broken by the smaller id, NaN never kept. Sorted
      * output is nearest first, unfilled places id -1 with score +Inf.
      */
-    public static final class TopK {
+    public static final class ScoreHeap {
         private final int k;
         private final float[] s;
         private final int[] id;
         private int size;
 
-        public TopK(int k) {
+        public ScoreHeap(int k) {
             this.k = k;
             this.s = new float[k];
             this.id = new int[k];

@@ -2,7 +2,7 @@ package org.latent4j.compress.search;
 
 import org.latent4j.compress.Compressors;
 import org.latent4j.compress.Neighbours;
-import org.latent4j.compress.ScanIndex.TopK;
+import org.latent4j.compress.ScanIndex.ScoreHeap;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.parallel.Parallel;
 
@@ -43,7 +43,7 @@ abstract class ExhaustiveSearch<Q, S> {
     abstract void prepare(Q q, float[] x, int off, int queries);
 
     /** Offers codes [from, to) (from a multiple of 32) to tops[0 .. queries), one list per prepared query. */
-    abstract void scan(Q q, S s, int queries, int from, int to, TopK[] tops);
+    abstract void scan(Q q, S s, int queries, int from, int to, ScoreHeap[] tops);
 
     /** How many candidates the scan keeps for a k-nearest search. */
     int candidates(int k) {
@@ -51,7 +51,7 @@ abstract class ExhaustiveSearch<Q, S> {
     }
 
     /** Turns the kept candidates of prepared query {@code t} into its k results at {@code ids/scores[off ...]}, emptying top. */
-    void finish(Q q, S s, int t, TopK top, int k, int[] ids, float[] scores, int off) {
+    void finish(Q q, S s, int t, ScoreHeap top, int k, int[] ids, float[] scores, int off) {
         top.drainSorted(ids, scores, off);
     }
 
@@ -68,7 +68,7 @@ abstract class ExhaustiveSearch<Q, S> {
             Parallel.range(nq, grain, (lo, hi) -> {
                 Q q = newQuery();
                 S s = newScratch();
-                TopK[] tops = tops(g, kept);
+                ScoreHeap[] tops = tops(g, kept);
                 for (int i = lo; i < hi; i += g) {
                     int n = Math.min(g, hi - i);
                     prepare(q, x, i * dimension, n);
@@ -83,12 +83,12 @@ abstract class ExhaustiveSearch<Q, S> {
             int chunks = (count + CHUNK - 1) / CHUNK;
             int[] chunkIds = new int[g * chunks * kept];
             float[] chunkScores = new float[chunkIds.length];
-            TopK top = new TopK(kept);
+            ScoreHeap top = new ScoreHeap(kept);
             for (int i = 0; i < nq; i += g) {
                 int n = Math.min(g, nq - i);
                 prepare(q, x, i * dimension, n);
                 Parallel.forEach(chunks, c -> {
-                    TopK[] parts = tops(n, kept);
+                    ScoreHeap[] parts = tops(n, kept);
                     scan(q, newScratch(), n, c * CHUNK, Math.min(count, (c + 1) * CHUNK), parts);
                     for (int t = 0; t < n; t++) parts[t].drainSorted(chunkIds, chunkScores, (t * chunks + c) * kept);
                 });
@@ -104,9 +104,9 @@ abstract class ExhaustiveSearch<Q, S> {
         return new Neighbours(nq, k, ids, scores);
     }
 
-    private static TopK[] tops(int n, int kept) {
-        TopK[] tops = new TopK[n];
-        for (int t = 0; t < n; t++) tops[t] = new TopK(kept);
+    private static ScoreHeap[] tops(int n, int kept) {
+        ScoreHeap[] tops = new ScoreHeap[n];
+        for (int t = 0; t < n; t++) tops[t] = new ScoreHeap(kept);
         return tops;
     }
 }

@@ -4,7 +4,7 @@ import org.latent4j.compress.CodeDistance;
 import org.latent4j.compress.CodeIndex;
 import org.latent4j.compress.Metric;
 import org.latent4j.compress.Neighbours;
-import org.latent4j.compress.ScanIndex.TopK;
+import org.latent4j.compress.ScanIndex.ScoreHeap;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.kernel.CodeScan;
 import org.latent4j.tensor.kernel.Kernels;
@@ -143,14 +143,14 @@ public final class LookupTableScan implements CodeIndex {
         }
 
         @Override
-        void scan(Query q, float[] s, int queries, int from, int to, TopK[] tops) {
+        void scan(Query q, float[] s, int queries, int from, int to, ScoreHeap[] tops) {
             CodeScan kernel = Kernels.codeScan();
             int m = tables.subspaces(), ksub = tables.ksub();
             for (int i0 = from; i0 < to; i0 += SLICE) {
                 int len = Math.min(SLICE, to - i0);
                 kernel.scan8(m, ksub, q.lut, 0, queries, q.stride, codes, i0 * codeSize, codeSize, len, s, 0, SLICE);
                 for (int t = 0; t < queries; t++) {
-                    TopK top = tops[t];
+                    ScoreHeap top = tops[t];
                     float c = q.constants[t], bound = top.bound();
                     for (int i = 0, o = t * SLICE; i < len; i++) {
                         float score = c + s[o + i];

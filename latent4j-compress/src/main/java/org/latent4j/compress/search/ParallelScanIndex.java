@@ -6,7 +6,7 @@ import org.latent4j.compress.Compressor;
 import org.latent4j.compress.Metric;
 import org.latent4j.compress.Neighbours;
 import org.latent4j.compress.ScanIndex;
-import org.latent4j.compress.ScanIndex.TopK;
+import org.latent4j.compress.ScanIndex.ScoreHeap;
 import org.latent4j.tensor.Tensor;
 
 /**
@@ -88,13 +88,13 @@ public final class ParallelScanIndex implements CodeIndex {
         }
 
         @Override
-        void scan(Query q, Scratch s, int queries, int from, int to, TopK[] tops) {
+        void scan(Query q, Scratch s, int queries, int from, int to, ScoreHeap[] tops) {
             if (s.x != q.x || s.off != q.off) {
                 s.distance.setQuery(q.x, q.off);
                 s.x = q.x;
                 s.off = q.off;
             }
-            TopK top = tops[0];
+            ScoreHeap top = tops[0];
             float bound = top.bound();
             for (int i0 = from; i0 < to; i0 += SLICE) {
                 int len = Math.min(SLICE, to - i0);

@@ -3,7 +3,7 @@ package org.latent4j.compress.search;
 import org.latent4j.compress.CodeIndex;
 import org.latent4j.compress.Metric;
 import org.latent4j.compress.Neighbours;
-import org.latent4j.compress.ScanIndex.TopK;
+import org.latent4j.compress.ScanIndex.ScoreHeap;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.kernel.CodeScan;
 import org.latent4j.tensor.kernel.FastScanLayout;
@@ -107,7 +107,7 @@ public final class PqFastScanIndex implements CodeIndex {
         float[] scores = new float[0];
         /** Candidates as (sum << 32 | id), sorted now and then; see {@link Search#scan}. */
         long[] reservoir = new long[0];
-        TopK exact;
+        ScoreHeap exact;
         int exactK;
     }
 
@@ -139,8 +139,8 @@ public final class PqFastScanIndex implements CodeIndex {
         }
 
         @Override
-        void scan(Query q, Scratch s, int queries, int from, int to, TopK[] tops) {
-            TopK top = tops[0];
+        void scan(Query q, Scratch s, int queries, int from, int to, ScoreHeap[] tops) {
+            ScoreHeap top = tops[0];
             // Candidates collect in a reservoir of twice the list's size, cut back to the best (sum, id)
             // pairs by a selection in linear time when full; the bound is then the worst kept sum, and as ids rise
             // within a scan, only sums below it can enter. Cheaper than a heap, whose every replacement sifts.
@@ -197,17 +197,17 @@ public final class PqFastScanIndex implements CodeIndex {
         }
 
         @Override
-        void finish(Query q, Scratch s, int t, TopK top, int k, int[] ids, float[] scores, int off) {
+        void finish(Query q, Scratch s, int t, ScoreHeap top, int k, int[] ids, float[] scores, int off) {
             int kept = Math.max(k, candidates(k));
             if (s.ids.length < kept) {
                 s.ids = new int[kept];
                 s.scores = new float[kept];
             }
             if (s.exact == null || s.exactK != k) {
-                s.exact = new TopK(k);
+                s.exact = new ScoreHeap(k);
                 s.exactK = k;
             }
-            TopK exact = s.exact;
+            ScoreHeap exact = s.exact;
             top.drainSorted(s.ids, s.scores, 0);
             for (int c = 0; c < kept; c++) {
                 int id = s.ids[c];

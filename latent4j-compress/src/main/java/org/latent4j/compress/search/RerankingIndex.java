@@ -3,7 +3,7 @@ package org.latent4j.compress.search;
 import org.latent4j.compress.CodeIndex;
 import org.latent4j.compress.Metric;
 import org.latent4j.compress.Neighbours;
-import org.latent4j.compress.ScanIndex.TopK;
+import org.latent4j.compress.ScanIndex.ScoreHeap;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.parallel.Parallel;
 
@@ -75,7 +75,7 @@ public final class RerankingIndex implements CodeIndex {
         float[] q = queries.data();
         boolean l2 = inner.metric() == Metric.L2;
         Parallel.range(nq, Math.max(1, nq / (4 * Parallel.threads())), (lo, hi) -> {
-            TopK top = new TopK(k);
+            ScoreHeap top = new ScoreHeap(k);
             for (int i = lo; i < hi; i++) {
                 for (int c = 0; c < r; c++) {
                     int id = found.id(i, c);

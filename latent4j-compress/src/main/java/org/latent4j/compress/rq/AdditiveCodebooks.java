@@ -1,0 +1,177 @@
+package org.latent4j.compress.rq;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import org.latent4j.tensor.kernel.Kernels;
+
+/**
+ * M codebooks of K = 2^nbits codewords each, all of full width d: a vector is approximated by the sum of one
+ * codeword per codebook (an additive code, as residual quantization and a linear decoder over code vectors both
+ * make). Holds what encoding and asymmetric search need besides the codewords: their squared norms and, for every
+ * pair of codebooks t &lt; s, the inner products of their codewords, so that the squared norm of any sum of codewords
+ * is a sum of table entries (FAISS keeps the same cross products for its look-up-table beam search).
+ *
+ * <p>Codes are packed as a bit stream, codebook 0 first, each index LSB first (with nbits = 8, one byte a codebook).
+ */
+public final class AdditiveCodebooks {
+    /** Cross-product tables beyond this many floats are refused: they would not fit a heap of a few GB. */
+    public static final long MAX_CROSS_FLOATS = 1L << 26;
+
+    private static final VarHandle FLOAT_LE = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final int books;
+    private final int nbits;
+    private final int k;
+    private final int d;
+    private final float[] codewords;
+    private final float[] norms;
+    private final float[][] cross;
+
+    /**
+     * @param books     M
+     * @param nbits     bits of each index (K = 2^nbits)
+     * @param d         the codewords' width
+     * @param codewords [M * K, d], codebook m's codeword j at row m * K + j (kept, not copied)
+     */
+    public AdditiveCodebooks(int books, int nbits, int d, float[] codewords) {
+        if (books < 1 || nbits < 1 || nbits > 16 || d < 1) throw new IllegalArgumentException("additive codebooks need M >= 1, 1 <= nbits <= 16 and d >= 1");
+        this.books = books;
+        this.nbits = nbits;
+        this.k = 1 << nbits;
+        this.d = d;
+        if (codewords.length != (long) books * k * d) {
+            throw new IllegalArgumentException("codebooks of " + books + " x " + k + " codewords of " + d + " values need " + (long) books * k * d
+                    + " values, got " + codewords.length);
+        }
+        for (float v : codewords) if (!Float.isFinite(v)) throw new IllegalArgumentException("a codeword holds a non-finite value (" + v + ")");
+        if (crossFloats(books, nbits) > MAX_CROSS_FLOATS) {
+            throw new IllegalArgumentException(books + " codebooks of " + k + " codewords need " + crossFloats(books, nbits) + " cross products, more than "
+                    + MAX_CROSS_FLOATS);
+        }
+        this.codewords = codewords;
+        this.norms = new float[books * k];
+        for (int j = 0; j < books * k; j++) {
+            double s = 0;
+            for (int p = 0; p < d; p++) s += (double) codewords[j * d + p] * codewords[j * d + p];
+            norms[j] = (float) s;
+        }
+        this.cross = new float[books * books][];
+        for (int s = 1; s < books; s++) {
+            for (int t = 0; t < s; t++) {
+                float[] c = new float[k * k];
+                // rows: codebook t's codewords, columns: codebook s's; a beam entry adds the row of its stage-t index
+                Kernels.gemm().sgemm(false, true, k, k, d, 1f, codewords, t * k * d, d, codewords, s * k * d, d, 0f, c, 0, k);
+                cross[s * books + t] = c;
+            }
+        }
+    }
+
+    /** The number of floats the cross-product tables of M codebooks of 2^nbits codewords take. */
+    public static long crossFloats(int books, int nbits) {
+        long kk = 1L << nbits;
+        return (long) books * (books - 1) / 2 * kk * kk;
+    }
+
+    public int books() {
+        return books;
+    }
+
+    public int nbits() {
+        return nbits;
+    }
+
+    /** Codewords per codebook, 2^nbits. */
+    public int codewordsPerBook() {
+        return k;
+    }
+
+    public int dimension() {
+        return d;
+    }
+
+    /** The codewords [M * K, d] (the array itself: do not change it). */
+    public float[] codewords() {
+        return codewords;
+    }
+
+    /** Squared norms of the codewords [M * K]. */
+    float[] norms() {
+        return norms;
+    }
+
+    /** For t &lt; s: [K, K], entry (i, j) = &lt;codeword i of book t, codeword j of book s&gt;. */
+    float[] cross(int s, int t) {
+        return cross[s * books + t];
+    }
+
+    /** Bytes of the packed indices of one vector. */
+    public int packedBytes() {
+        return (books * nbits + 7) / 8;
+    }
+
+    /** Packs M indices from {@code idx[idxOff]} into {@code out[outOff ...]} ({@link #packedBytes()} bytes, the spare bits zero). */
+    public void pack(int[] idx, int idxOff, byte[] out, int outOff) {
+        if (nbits == 8) {
+            for (int m = 0; m < books; m++) out[outOff + m] = (byte) idx[idxOff + m];
+            return;
+        }
+        java.util.Arrays.fill(out, outOff, outOff + packedBytes(), (byte) 0);
+        long bit = 0;
+        for (int m = 0; m < books; m++) {
+            int v = idx[idxOff + m];
+            for (int b = 0; b < nbits; b++, bit++) {
+                if ((v >>> b & 1) != 0) out[outOff + (int) (bit >>> 3)] |= (byte) (1 << (bit & 7));
+            }
+        }
+    }
+
+    /** Unpacks M indices from {@code codes[off]} into {@code idx[0 .. M)}. */
+    public void unpack(byte[] codes, int off, int[] idx) {
+        if (nbits == 8) {
+            for (int m = 0; m < books; m++) idx[m] = codes[off + m] & 0xff;
+            return;
+        }
+        long bit = 0;
+        for (int m = 0; m < books; m++) {
+            int v = 0;
+            for (int b = 0; b < nbits; b++, bit++) v |= (codes[off + (int) (bit >>> 3)] >>> (bit & 7) & 1) << b;
+            idx[m] = v;
+        }
+    }
+
+    /** The sum of the codewords of M indices, into {@code out[outOff .. outOff + d)}. */
+    public void decode(int[] idx, int idxOff, float[] out, int outOff) {
+        java.util.Arrays.fill(out, outOff, outOff + d, 0f);
+        for (int m = 0; m < books; m++) {
+            int c = (m * k + idx[idxOff + m]) * d;
+            for (int p = 0; p < d; p++) out[outOff + p] += codewords[c + p];
+        }
+    }
+
+    /** The squared norm of the sum of the codewords of M indices, from the norms and cross products alone. */
+    public float reconstructionNorm(int[] idx, int idxOff) {
+        double s = 0;
+        for (int m = 0; m < books; m++) {
+            int i = idx[idxOff + m];
+            s += norms[m * k + i];
+            for (int t = 0; t < m; t++) s += 2.0 * cross[m * books + t][idx[idxOff + t] * k + i];
+        }
+        return (float) s;
+    }
+
+    /** {@code lut[m * K + j]} = &lt;q, codeword j of book m&gt; for the query {@code q[off .. off + d)}. */
+    public void innerProducts(float[] q, int off, float[] lut) {
+        Kernels.gemm().sgemm(false, true, 1, books * k, d, 1f, q, off, d, codewords, 0, d, 0f, lut, 0, books * k);
+    }
+
+    /** Writes a float little-endian at {@code b[off]}. */
+    public static void putFloat(byte[] b, int off, float v) {
+        FLOAT_LE.set(b, off, v);
+    }
+
+    /** Reads a little-endian float at {@code b[off]}. */
+    public static float getFloat(byte[] b, int off) {
+        return (float) FLOAT_LE.get(b, off);
+    }
+}

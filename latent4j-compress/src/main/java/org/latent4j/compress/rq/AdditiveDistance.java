@@ -1,0 +1,80 @@
+package org.latent4j.compress.rq;
+
+import org.latent4j.compress.CodeDistance;
+import org.latent4j.compress.Metric;
+
+/**
+ * Asymmetric distances to additive codes from one table of the query's inner products with every codeword:
+ * L2 = ||q||^2 - 2 sum_m lut[m, i_m] + ||x^||^2 (the stored norm, or the codebooks' cross products without it),
+ * inner product = -sum_m lut[m, i_m]. The scan loops are plain scalar code kept in static methods of their own so
+ * that a SIMD kernel can replace them.
+ */
+final class AdditiveDistance implements CodeDistance {
+    private final AdditiveCodebooks cb;
+    private final boolean storedNorm;
+    private final Metric metric;
+    private final int codeSize;
+    private final float[] lut;
+    private final int[] idx;
+    private float queryNorm;
+
+    AdditiveDistance(AdditiveCodebooks cb, boolean storedNorm, Metric metric, int codeSize) {
+        this.cb = cb;
+        this.storedNorm = storedNorm;
+        this.metric = metric;
+        this.codeSize = codeSize;
+        this.lut = new float[cb.books() * cb.codewordsPerBook()];
+        this.idx = new int[cb.books()];
+    }
+
+    @Override
+    public void setQuery(float[] q, int off) {
+        cb.innerProducts(q, off, lut);
+        double s = 0;
+        for (int p = 0; p < cb.dimension(); p++) s += (double) q[off + p] * q[off + p];
+        queryNorm = (float) s;
+    }
+
+    @Override
+    public void scores(byte[] codes, int from, int to, float[] out, int outOff) {
+        if (metric == Metric.INNER_PRODUCT) {
+            scanInnerProduct(codes, from, to, out, outOff);
+        } else if (storedNorm && cb.nbits() == 8) {
+            scanL2Bytes(codes, from, to, codeSize, cb.books(), lut, queryNorm, out, outOff);
+        } else {
+            scanL2(codes, from, to, out, outOff);
+        }
+    }
+
+    /** L2 for one byte a codebook and a stored norm after the indices: the common layout, without unpacking. */
+    static void scanL2Bytes(byte[] codes, int from, int to, int codeSize, int books, float[] lut, float queryNorm, float[] out, int outOff) {
+        for (int i = from; i < to; i++) {
+            int c = i * codeSize;
+            float ip = 0;
+            for (int m = 0; m < books; m++) ip += lut[(m << 8) + (codes[c + m] & 0xff)];
+            out[outOff + i - from] = queryNorm - 2f * ip + AdditiveCodebooks.getFloat(codes, c + books);
+        }
+    }
+
+    private void scanL2(byte[] codes, int from, int to, float[] out, int outOff) {
+        int k = cb.codewordsPerBook(), books = cb.books();
+        for (int i = from; i < to; i++) {
+            int c = i * codeSize;
+            cb.unpack(codes, c, idx);
+            float ip = 0;
+            for (int m = 0; m < books; m++) ip += lut[m * k + idx[m]];
+            float norm = storedNorm ? AdditiveCodebooks.getFloat(codes, c + cb.packedBytes()) : cb.reconstructionNorm(idx, 0);
+            out[outOff + i - from] = queryNorm - 2f * ip + norm;
+        }
+    }
+
+    private void scanInnerProduct(byte[] codes, int from, int to, float[] out, int outOff) {
+        int k = cb.codewordsPerBook(), books = cb.books();
+        for (int i = from; i < to; i++) {
+            cb.unpack(codes, i * codeSize, idx);
+            float ip = 0;
+            for (int m = 0; m < books; m++) ip += lut[m * k + idx[m]];
+            out[outOff + i - from] = -ip;
+        }
+    }
+}

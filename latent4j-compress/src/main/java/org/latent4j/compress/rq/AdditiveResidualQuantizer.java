@@ -1,0 +1,119 @@
+package org.latent4j.compress.rq;
+
+import java.util.Map;
+import org.latent4j.compress.FitOptions;
+import org.latent4j.compress.StageState;
+import org.latent4j.core.io.Json;
+import org.latent4j.core.quantize.KMeans;
+import org.latent4j.tensor.Tensor;
+import org.latent4j.tensor.random.Rng;
+
+/**
+ * Residual quantization ({@code RQ<M>x<nbits>}): M codebooks of 2^nbits full-width codewords, a vector coded as the
+ * sum of one codeword per stage, the codes chosen by beam search ({@link BeamSearch}) rather than greedily.
+ *
+ * <p>Training, stage by stage as FAISS's ResidualQuantizer does: stage m's codebook is the k-means of the residuals
+ * that the beam-search encoding with the stages before it leaves (every entry of every row's beam, at most 256
+ * per codeword, a uniform sample drawn with the seed, as FAISS's clustering samples); then every training row's
+ * beam is extended by the new codebook. FAISS's default also seeds each k-means by progressive dimensions; this
+ * one uses k-means++ (core's {@link KMeans}).
+ */
+public final class AdditiveResidualQuantizer extends AdditiveCompressor {
+    /** What the token does not carry: the beam width codes are encoded with. */
+    public record RqSettings(int beamWidth) {
+        public RqSettings {
+            if (beamWidth < 1) throw new IllegalArgumentException("RQ: beamWidth must be at least 1, got " + beamWidth);
+        }
+
+        static RqSettings defaults() {
+            return new RqSettings(5);
+        }
+    }
+
+    /** Points a codeword's k-means trains on at most (FAISS's max_points_per_centroid). */
+    static final int POINTS_PER_CODEWORD = 256;
+
+    private final String token;
+    private final int beamWidth;
+
+    AdditiveResidualQuantizer(String token, AdditiveCodebooks codebooks, boolean storeNorm, int beamWidth) {
+        super(codebooks, storeNorm);
+        this.token = token;
+        this.beamWidth = beamWidth;
+    }
+
+    /** Fits M stages of 2^nbits codewords on rows [n, d]. */
+    static AdditiveResidualQuantizer fit(String token, int books, int nbits, boolean storeNorm, Tensor train, FitOptions options) {
+        Tensor rows = train.contiguous();
+        int n = rows.dim(0), d = rows.dim(1), k = 1 << nbits;
+        float[] x = rows.data();
+        int xOff = rows.offset();
+        Rng rng = new Rng(options.seed()).fork(0x52510000L);
+        float[] all = new float[books * k * d];
+        BeamSearch beam = new BeamSearch(x, xOff, n, d, options.beamWidth(), books);
+        AdditiveCodebooks cb = null;
+        for (int m = 0; m < books; m++) {
+            Tensor residuals = sampleResiduals(beam, cb, x, xOff, n, d, POINTS_PER_CODEWORD * k, rng.fork(2L * m));
+            Tensor centres = KMeans.fit(residuals, k, options.kmeansIterations(), false, rng.fork(2L * m + 1));
+            System.arraycopy(centres.contiguous().toArray(), 0, all, m * k * d, k * d);
+            cb = new AdditiveCodebooks(m + 1, nbits, d, java.util.Arrays.copyOf(all, (m + 1) * k * d));
+            beam.step(cb, m);
+            options.progress().update(token, m + 1, books);
+        }
+        return new AdditiveResidualQuantizer(token, cb, storeNorm, options.beamWidth());
+    }
+
+    /** Residuals of the beams' entries after the stages done so far: all of them, or a uniform sample of {@code max}. */
+    private static Tensor sampleResiduals(BeamSearch beam, AdditiveCodebooks cb, float[] x, int xOff, int n, int d, int max, Rng rng) {
+        int[] start = new int[n + 1];
+        for (int i = 0; i < n; i++) start[i + 1] = start[i] + beam.entries(i);
+        int total = start[n];
+        int[] pick;
+        if (total <= max) {
+            pick = new int[total];
+            for (int i = 0; i < total; i++) pick[i] = i;
+        } else {
+            pick = java.util.Arrays.copyOf(rng.permutation(total), max);
+            java.util.Arrays.sort(pick);
+        }
+        float[] out = new float[Math.multiplyExact(pick.length, d)];
+        float[] rec = new float[d];
+        int row = 0;
+        for (int p = 0; p < pick.length; p++) {
+            while (start[row + 1] <= pick[p]) row++;
+            System.arraycopy(x, xOff + row * d, out, p * d, d);
+            if (cb == null) continue;
+            cb.decode(beam.codes(), beam.offset(row, pick[p] - start[row]), rec, 0);
+            for (int j = 0; j < d; j++) out[p * d + j] -= rec[j];
+        }
+        return Tensor.wrap(out, pick.length, d);
+    }
+
+    @Override
+    protected void chooseCodes(float[] x, int xOff, int rows, int[] idx) {
+        BeamSearch.encode(codebooks, x, xOff, rows, beamWidth, idx);
+    }
+
+    /** The beam width codes are encoded with. */
+    public int beamWidth() {
+        return beamWidth;
+    }
+
+    /** The same codebooks encoding with another beam width (a wider beam finds codes at least as good, at a higher cost). */
+    public AdditiveResidualQuantizer withBeamWidth(int width) {
+        new RqSettings(width);
+        return new AdditiveResidualQuantizer(token, codebooks, storeNorm, width);
+    }
+
+    @Override
+    public String token() {
+        return token;
+    }
+
+    @Override
+    public StageState state() {
+        int k = codebooks.codewordsPerBook();
+        return new StageState(ResidualQuantizerKind.NAME, token, Json.writeCompact(Json.toJson(new RqSettings(beamWidth))),
+                Map.of("codebooks", Tensor.of(codebooks.codewords().clone(), codebooks.books() * k, codebooks.dimension())));
+    }
+}

@@ -1,0 +1,95 @@
+package org.latent4j.compress.rq;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.latent4j.compress.CompressorKind;
+import org.latent4j.compress.FitOptions;
+import org.latent4j.compress.Stage;
+import org.latent4j.compress.StageState;
+import org.latent4j.core.io.Json;
+import org.latent4j.tensor.Tensor;
+
+/** The kind of {@code RQ<M>x<nbits>[_nonorm]} tokens: {@link AdditiveResidualQuantizer}. */
+public final class ResidualQuantizerKind implements CompressorKind {
+    public static final String NAME = "RQ";
+    static final int MAX_BOOKS = 256;
+    private static final Pattern TOKEN = Pattern.compile("RQ(\\d{1,4})(?:x(\\d{1,2}))?(_nonorm)?");
+
+    /** A parsed token. */
+    record Spec(int books, int nbits, boolean storeNorm) {
+        String canonical() {
+            return NAME + books + "x" + nbits + (storeNorm ? "" : "_nonorm");
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String syntax() {
+        return "RQ<M>[x<nbits>][_nonorm]";
+    }
+
+    @Override
+    public String summary() {
+        return "residual quantization: M stages of 2^nbits full-width codewords (default nbits 8), codes by beam search (--beam), "
+                + "plus a 4-byte reconstruction norm for L2 search (RQ4x8 is 8 bytes; _nonorm: 4 bytes, the norm from codebook cross products)";
+    }
+
+    @Override
+    public String example() {
+        return "RQ4x8";
+    }
+
+    @Override
+    public boolean isTransform() {
+        return false;
+    }
+
+    @Override
+    public boolean accepts(String token) {
+        return token.startsWith(NAME) && (token.length() == NAME.length() || Character.isDigit(token.charAt(NAME.length())));
+    }
+
+    static Spec parse(String token) {
+        Matcher m = TOKEN.matcher(token);
+        if (!m.matches()) throw new IllegalArgumentException("bad residual quantizer '" + token + "': expected RQ<M>[x<nbits>][_nonorm], such as RQ4x8");
+        int books = Integer.parseInt(m.group(1));
+        int nbits = m.group(2) == null ? 8 : Integer.parseInt(m.group(2));
+        if (books < 1 || books > MAX_BOOKS) throw new IllegalArgumentException(token + ": the number of stages must be 1 to " + MAX_BOOKS + ", got " + books);
+        if (nbits < 1 || nbits > 16) throw new IllegalArgumentException(token + ": nbits must be 1 to 16, got " + nbits);
+        if (AdditiveCodebooks.crossFloats(books, nbits) > AdditiveCodebooks.MAX_CROSS_FLOATS) {
+            throw new IllegalArgumentException(token + ": " + books + " stages of " + (1 << nbits) + " codewords need " + AdditiveCodebooks.crossFloats(books, nbits)
+                    + " codeword cross products (more than " + AdditiveCodebooks.MAX_CROSS_FLOATS + "): use fewer stages or bits");
+        }
+        return new Spec(books, nbits, m.group(3) == null);
+    }
+
+    @Override
+    public void validate(String token, int dimension) {
+        parse(token);
+        if (dimension < 1) throw new IllegalArgumentException(token + ": needs vectors of at least one value, got " + dimension);
+    }
+
+    @Override
+    public Stage fit(String token, Tensor train, FitOptions options) {
+        Spec s = parse(token);
+        return AdditiveResidualQuantizer.fit(s.canonical(), s.books(), s.nbits(), s.storeNorm(), train, options);
+    }
+
+    @Override
+    public Stage load(StageState state) {
+        Spec s = parse(state.token());
+        AdditiveResidualQuantizer.RqSettings settings = Json.fromJson(Json.parse(state.config(), state.token() + " config"), AdditiveResidualQuantizer.RqSettings.class,
+                state.token() + " config");
+        Tensor c = state.tensor("codebooks");
+        int k = 1 << s.nbits();
+        if (c.rank() != 2 || c.dim(0) != s.books() * k) {
+            throw new IllegalArgumentException("stage " + state.token() + ": codebooks must be [" + s.books() * k + ", d], got " + java.util.Arrays.toString(c.shape()));
+        }
+        AdditiveCodebooks cb = new AdditiveCodebooks(s.books(), s.nbits(), c.dim(1), c.contiguous().toArray());
+        return new AdditiveResidualQuantizer(s.canonical(), cb, s.storeNorm(), settings.beamWidth());
+    }
+}
