@@ -216,7 +216,7 @@ final class JvectorPqCompressor implements Compressor {
                 int[] ids = new int[Math.multiplyExact(nq, k)];
                 float[] scores = new float[ids.length];
                 Parallel.range(nq, 16, (lo, hi) -> {
-                    ScanIndex.TopK top = new ScanIndex.TopK(k);
+                    ScanIndex.ScoreHeap top = new ScanIndex.ScoreHeap(k);
                     for (int i = lo; i < hi; i++) {
                         VectorFloat<?> v = VTS.createFloatVector(Arrays.copyOfRange(q, i * dimension, (i + 1) * dimension));
                         ScoreFunction.ApproximateScoreFunction f = vectors.precomputedScoreFunctionFor(v, sim);
