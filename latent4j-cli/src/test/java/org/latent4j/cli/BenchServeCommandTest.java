@@ -80,4 +80,38 @@ class BenchServeCommandTest {
     void refusesAJsonFile() {
         ModelCommandsTest.assertUsageError("--serve answers on stdout and takes no --json", "bench", "gemm", "--serve", "--json", "x.json");
     }
+
+    @Test
+    void compressAnswersSpecsAndTheTruthWithOneJsonLineEach(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        int n = 400, nq = 12, d = 6;
+        float[] base = new float[n * d], queries = new float[nq * d];
+        for (int i = 0; i < base.length; i++) base[i] = (float) rnd.nextGaussian();
+        for (int i = 0; i < queries.length; i++) queries[i] = (float) rnd.nextGaussian();
+        org.latent4j.core.data.io.NpyWriter.write(dir.resolve("b.npy"), org.latent4j.tensor.Tensor.wrap(base, n, d));
+        org.latent4j.core.data.io.NpyWriter.write(dir.resolve("q.npy"), org.latent4j.tensor.Tensor.wrap(queries, nq, d));
+        InputStream saved = System.in;
+        System.setIn(new ByteArrayInputStream(String.join("\n", "!truth", "NOPE7", "quit", "NOPE7").getBytes(StandardCharsets.UTF_8)));
+        ModelCommandsTest.Result r;
+        try {
+            r = ModelCommandsTest.latent4j("bench", "compress", "--serve", "--threads", "1", "--k", "3", "--base", dir.resolve("b.npy").toString(),
+                    "--queries", dir.resolve("q.npy").toString());
+        } finally {
+            System.setIn(saved);
+        }
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(3, lines.size(), "ready, then one answer per request up to quit: " + lines);
+        assertTrue(lines.get(0).contains("\"base\":[400,6]") && lines.get(0).contains("\"k\":3"), lines.get(0));
+        // the exact 3 nearest of the last query, by brute force
+        String ids = lines.get(1);
+        Integer[] order = java.util.stream.IntStream.range(0, n).boxed().toArray(Integer[]::new);
+        java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(i -> {
+            double s = 0;
+            for (int j = 0; j < d; j++) s += Math.pow(queries[(nq - 1) * d + j] - base[i * d + j], 2);
+            return s;
+        }));
+        assertTrue(ids.startsWith("{\"truth_ids\":[") && ids.endsWith("," + order[0] + "," + order[1] + "," + order[2] + "]}"), ids);
+        assertTrue(lines.get(2).startsWith("{\"spec\":\"NOPE7\",\"error\":\"unknown compressor 'NOPE7'"), lines.get(2));
+    }
 }
