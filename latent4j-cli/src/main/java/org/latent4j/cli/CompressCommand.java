@@ -22,6 +22,7 @@ import org.latent4j.compress.Metric;
 import org.latent4j.compress.Neighbours;
 import org.latent4j.compress.Recall;
 import org.latent4j.compress.io.CodesFile;
+import org.latent4j.compress.search.RerankingIndex;
 import org.latent4j.core.data.DataFileException;
 import org.latent4j.core.data.Dataset;
 import org.latent4j.core.data.FashionMnist;
@@ -361,42 +362,6 @@ final class CompressCommand implements Command {
         return new Neighbours(nq, k, ids, scores);
     }
 
-    /** The best k of each query's candidates, re-scored exactly against the original vectors (ties by smaller id). */
-    static Neighbours rerank(Neighbours candidates, Tensor base, Tensor queries, int k, Metric metric) {
-        int nq = candidates.queries(), r = candidates.k(), d = base.dim(1);
-        float[] x = base.contiguous().toArray(), q = queries.contiguous().toArray();
-        int[] ids = new int[Math.multiplyExact(nq, k)];
-        float[] scores = new float[ids.length];
-        Parallel.range(nq, 16, (lo, hi) -> {
-            double[] exact = new double[r];
-            Integer[] order = new Integer[r];
-            for (int qi = lo; qi < hi; qi++) {
-                int held = 0;
-                for (int j = 0; j < r; j++) {
-                    int id = candidates.id(qi, j);
-                    if (id < 0) continue;
-                    double s = 0;
-                    for (int t = 0; t < d; t++) {
-                        double a = q[qi * d + t], b = x[id * d + t];
-                        s += metric == Metric.L2 ? (a - b) * (a - b) : -a * b;
-                    }
-                    exact[j] = s;
-                    order[held++] = j;
-                }
-                final int query = qi;
-                Arrays.sort(order, 0, held, (a, b) -> {
-                    int c = Double.compare(exact[a], exact[b]);
-                    return c != 0 ? c : Integer.compare(candidates.id(query, a), candidates.id(query, b));
-                });
-                for (int j = 0; j < k; j++) {
-                    ids[qi * k + j] = j < held ? candidates.id(qi, order[j]) : -1;
-                    scores[qi * k + j] = j < held ? (float) exact[order[j]] : Float.POSITIVE_INFINITY;
-                }
-            }
-        });
-        return new Neighbours(nq, k, ids, scores);
-    }
-
     private static Neighbours groundTruth(Path file, int queries, int k) throws DataFileException {
         Tensor t = VecsReader.read(file);
         if (t.dim(0) != queries) throw new UsageException("compress: ground truth " + file + " has " + t.dim(0) + " rows but there are " + queries + " queries");
@@ -432,9 +397,9 @@ final class CompressCommand implements Command {
             }
         }
         long t0 = System.nanoTime();
-        CodeIndex index = c.index(f.codes(), f.count(), metric);
-        Neighbours found = withProgress("search", queries.x(), Math.max(k, rerank), part -> searchAll(index, part, Math.max(k, rerank)));
-        if (rerank > 0) found = rerank(found, base.x(), queries.x(), k, metric);
+        CodeIndex byCodes = c.index(f.codes(), f.count(), metric);
+        CodeIndex index = rerank > 0 ? new RerankingIndex(byCodes, base.x(), rerank) : byCodes;
+        Neighbours found = withProgress("search", queries.x(), k, part -> searchAll(index, part, k));
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (ext.equals(".ivecs")) VecsWriter.writeInts(out, found.ids(), found.queries(), k);
         else NpyWriter.writeInts(out, found.ids(), found.queries(), k);
