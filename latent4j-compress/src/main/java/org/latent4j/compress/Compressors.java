@@ -135,6 +135,13 @@ public final class Compressors {
         return Tensor.wrap(out, max, d);
     }
 
+    /** Refuses a negative count, or a codes array shorter than count codes of codeSize bytes, with one line. */
+    public static void requireCodes(byte[] codes, int count, int codeSize) {
+        if (count < 0 || (long) count * codeSize > codes.length) {
+            throw new IllegalArgumentException(count + " codes of " + codeSize + " bytes need " + (long) count * codeSize + " bytes, the array holds " + codes.length);
+        }
+    }
+
     /** Refuses anything but a [n, d] tensor of the expected width (d < 0: any width) with one line naming the operation. */
     public static void requireRows(Tensor x, int d, String operation) {
         if (x.rank() != 2) throw new IllegalArgumentException(operation + ": expected rows [n, d], got shape " + java.util.Arrays.toString(x.shape()));

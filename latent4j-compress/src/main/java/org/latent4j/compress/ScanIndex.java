@@ -14,10 +14,7 @@ public final class ScanIndex implements CodeIndex {
     private final Metric metric;
 
     public ScanIndex(Compressor compressor, byte[] codes, int count, Metric metric) {
-        if ((long) count * compressor.codeSize() > codes.length) {
-            throw new IllegalArgumentException(count + " codes of " + compressor.codeSize() + " bytes need " + (long) count * compressor.codeSize()
-                    + " bytes, the array holds " + codes.length);
-        }
+        Compressors.requireCodes(codes, count, compressor.codeSize());
         this.compressor = compressor;
         this.codes = codes;
         this.count = count;

@@ -2,6 +2,7 @@ package org.latent4j.compress.search;
 
 import org.latent4j.compress.CodeDistance;
 import org.latent4j.compress.CodeIndex;
+import org.latent4j.compress.Compressors;
 import org.latent4j.compress.Metric;
 import org.latent4j.compress.Neighbours;
 import org.latent4j.compress.ScanIndex.ScoreHeap;
@@ -37,9 +38,7 @@ public final class LookupTableScan implements CodeIndex {
         if (codeSize < tables.subspaces()) {
             throw new IllegalArgumentException("codes of " + codeSize + " bytes cannot hold " + tables.subspaces() + " byte indices");
         }
-        if (count < 0 || (long) count * codeSize > codes.length) {
-            throw new IllegalArgumentException(count + " codes of " + codeSize + " bytes need " + (long) count * codeSize + " bytes, the array holds " + codes.length);
-        }
+        Compressors.requireCodes(codes, count, codeSize);
         this.tables = tables;
         this.codes = codes;
         this.codeSize = codeSize;

@@ -2,6 +2,7 @@ package org.latent4j.compress.search;
 
 import org.latent4j.compress.CodeDistance;
 import org.latent4j.compress.CodeIndex;
+import org.latent4j.compress.Compressors;
 import org.latent4j.compress.Compressor;
 import org.latent4j.compress.Metric;
 import org.latent4j.compress.Neighbours;
@@ -27,10 +28,7 @@ public final class ParallelScanIndex implements CodeIndex {
     private final Search search;
 
     public ParallelScanIndex(Compressor compressor, byte[] codes, int count, Metric metric) {
-        if (count < 0 || (long) count * compressor.codeSize() > codes.length) {
-            throw new IllegalArgumentException(count + " codes of " + compressor.codeSize() + " bytes need " + (long) count * compressor.codeSize()
-                    + " bytes, the array holds " + codes.length);
-        }
+        Compressors.requireCodes(codes, count, compressor.codeSize());
         this.compressor = compressor;
         this.codes = codes;
         this.count = count;

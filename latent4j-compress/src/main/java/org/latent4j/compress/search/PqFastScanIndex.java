@@ -1,6 +1,7 @@
 package org.latent4j.compress.search;
 
 import org.latent4j.compress.CodeIndex;
+import org.latent4j.compress.Compressors;
 import org.latent4j.compress.Metric;
 import org.latent4j.compress.Neighbours;
 import org.latent4j.compress.ScanIndex.ScoreHeap;
@@ -66,9 +67,7 @@ public final class PqFastScanIndex implements CodeIndex {
         this.bytes = ksub == 256;
         this.block = bytes ? FastScanLayout.BYTE_BLOCK : FastScanLayout.BLOCK;
         this.codeSize = bytes ? m : (m + 1) / 2;
-        if (count < 0 || (long) count * codeSize > codes.length) {
-            throw new IllegalArgumentException(count + " codes of " + codeSize + " bytes need " + (long) count * codeSize + " bytes, the array holds " + codes.length);
-        }
+        Compressors.requireCodes(codes, count, codeSize);
         this.tables = tables;
         this.codes = codes;
         this.count = count;
