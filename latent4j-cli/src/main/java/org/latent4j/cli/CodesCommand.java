@@ -134,7 +134,7 @@ final class CodesCommand implements Command {
     }
 
     /** Every row of a source in its order. */
-    private static Dataset everything(String source) throws Exception {
+    static Dataset everything(String source) throws java.io.IOException {
         if (Runs.EMBEDDED.equals(source)) return FashionMnist.embedded();
         if (!FashionMnist.WORD.equals(source) && VectorFiles.isVectorFile(Path.of(source))) return VectorFiles.read(Path.of(source));
         FashionMnist.Splits s = FashionMnist.load(FashionMnist.resolve(source));

@@ -303,6 +303,31 @@ final class Runs {
         return h;
     }
 
+    /**
+     * Every row of {@code source} in its order, not yet preprocessed, checked against the model's width. A CSV file
+     * holding the run's label column has it taken out as labels (classes mapped as in training); one without it is
+     * read as features only.
+     */
+    static Dataset allRows(ModelStore.Saved saved, String source) throws IOException {
+        DataSource run = dataSource(saved);
+        Dataset data;
+        if (isFile(source) && run.labelColumn() != null && source.toLowerCase(java.util.Locale.ROOT).matches(".*\\.csv(\\.gz)?")) {
+            try {
+                data = VectorFiles.readLabelled(Path.of(source), run.labelColumn(), run.classes()).data();
+            } catch (DataFileException e) {
+                // no such column here: new data without labels
+                data = VectorFiles.read(Path.of(source));
+            }
+        } else {
+            data = CodesCommand.everything(source);
+        }
+        if (data.dim() != saved.model().dataDim()) {
+            throw new DataFileException(source, "has " + data.dim() + " features per row but the model in " + saved.directory() + " takes "
+                    + saved.model().dataDim() + (run.labelColumn() != null ? " (its label column " + run.labelColumn() + " taken out)" : ""));
+        }
+        return data;
+    }
+
     /** Applies a model's preprocessing to data loaded as [0, 1] intensities. */
     static Dataset prepare(ModelStore.DataPreprocessing p, Dataset data, long seed) {
         Dataset out = p.standardizer() == null ? data : p.standardizer().apply(data);
@@ -361,6 +386,43 @@ final class Runs {
             System.arraycopy(recon, i * d, out, ((2 * pair + 1) * columns + col) * d, d);
         }
         return Tensor.of(out, 2 * rowsOfPairs * columns, d);
+    }
+
+    /**
+     * Writes a command's output rows [n, d]: as a PNG grid of {@code columns} when the run's data are images (to
+     * {@code --out}, default RUN/{@code baseName}.png); for data without an image shape, says so in one line and writes
+     * the rows as vectors instead, shaped {@code vectorShape}: NPY (default RUN/{@code baseName}.npy), or CSV when
+     * {@code --out} ends in .csv (one line per vector). Returns the file written.
+     */
+    static Path writePictures(String command, String run, Arguments o, String baseName, ModelStore.DataPreprocessing p, Tensor rows, int columns,
+            int[] vectorShape) throws IOException {
+        if (p.imageShape() != null) {
+            Path file = Path.of(o.string("out", Path.of(run, baseName + ".png").toString()));
+            writeGrid(file, p, rows, columns);
+            return file;
+        }
+        Path file = Path.of(o.string("out", Path.of(run, baseName + ".npy").toString()));
+        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (!name.endsWith(".npy") && !name.endsWith(".csv")) {
+            throw new UsageException(command + ": the data of " + run + " are vectors, not images, so there is no picture for --out " + file
+                    + "; give --out FILE.npy or FILE.csv");
+        }
+        Tensor shaped = rows.contiguous().reshape(vectorShape);
+        if (name.endsWith(".npy")) {
+            org.latent4j.core.io.AtomicFiles.write(file, out -> org.latent4j.core.data.io.NpyWriter.write(out, shaped));
+        } else {
+            float[] v = rows.contiguous().toArray();
+            int d = rows.dim(1);
+            StringBuilder csv = new StringBuilder();
+            for (int i = 0; i < rows.dim(0); i++) {
+                for (int j = 0; j < d; j++) csv.append(j == 0 ? "" : ",").append(v[i * d + j]);
+                csv.append('\n');
+            }
+            org.latent4j.core.io.AtomicFiles.writeString(file, csv.toString());
+        }
+        System.out.println(command + ": the data of " + run + " are vectors, not images: writing them as vectors, float32 " + Arrays.toString(vectorShape)
+                + (name.endsWith(".csv") ? " (one CSV line per vector)" : "") + ", to " + file);
+        return file;
     }
 
     /** Writes pictures [n, h * w] as a grid of {@code columns}, 2x enlarged. */

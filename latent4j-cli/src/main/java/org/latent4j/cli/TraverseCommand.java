@@ -38,7 +38,9 @@ final class TraverseCommand implements Command {
                   --dims N     dimensions to show (default 10, at most the latent size)
                   --steps N    values per dimension (default 9)
                   --range R    the largest |value| (default 3)
-                  --out FILE   the PNG to write (default RUN/traversals.png)
+                  --out FILE   the PNG to write (default RUN/traversals.png); for data that are vectors,
+                               not images, an .npy (default RUN/traversals.npy: float32 [dims, steps, features])
+                               or a .csv
                   --json FILE  also write a summary as JSON, with the dimensions and their activity
                 """;
     }
@@ -76,8 +78,8 @@ final class TraverseCommand implements Command {
             Tensor cond = c == null ? null : c.slice(0, image, image + 1).contiguous().expand(dims * steps, c.dim(1)).contiguous();
             out = Runs.pictures(model, saved.preprocessing(), model.decode(Tensor.of(z, dims * steps, latent), cond)).toArray();
         }
-        Path file = Path.of(o.string("out", Path.of(run, "traversals.png").toString()));
-        Runs.writeGrid(file, saved.preprocessing(), Tensor.of(out, dims * steps, d), steps);
+        Path file = Runs.writePictures("traverse", run, o, "traversals", saved.preprocessing(), Tensor.of(out, dims * steps, d), steps,
+                new int[] {dims, steps, d});
         double[] shown = Arrays.stream(chosen).mapToDouble(j -> activity[j]).toArray();
         System.out.println("wrote traversals of latent dimensions " + Arrays.toString(chosen) + " (from -" + range + " to " + range + ") to " + file);
         Runs.writeJson(o, Runs.object("run", run, "image", image, "dimensions", chosen, "activity", shown, "steps", steps, "range", range,
