@@ -339,6 +339,12 @@ final class Runs {
     static Tensor condition(LatentModel model, int[] labels) {
         if (model.conditionClasses() == 0) return null;
         if (labels == null) throw new UsageException(model.kind() + ": a conditional model needs labelled data");
+        for (int l : labels) {
+            if (l >= model.conditionClasses()) {
+                throw new UsageException(model.kind() + ": the data hold class " + l + " (counting from 0), which this conditional model never saw: it "
+                        + "conditions on " + model.conditionClasses() + " classes");
+            }
+        }
         return model.labelCondition(labels);
     }
 

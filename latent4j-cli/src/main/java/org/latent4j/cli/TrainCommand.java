@@ -196,6 +196,8 @@ final class TrainCommand implements Command {
             throw new UsageException("train: the " + kind.name() + " model these options describe cannot be built: " + Main.oneLine(e.getMessage())
                     + " (smaller --hidden or --latent?)");
         }
+        // a conditional model cannot evaluate a class it never saw: found now, not after training
+        if (data.test().hasLabels()) Runs.condition(model, data.test().labels());
         Binarization binarization = o.choice("binarize", model.likelihood() instanceof BernoulliLikelihood ? Binarization.DYNAMIC : Binarization.NONE,
                 Binarization.class);
         TrainerOptions options = trainerOptions(o, train.size(), binarization);
