@@ -195,7 +195,14 @@ final class Runs {
 
     /** Loads a run's model; a missing or damaged run is an IOException with one line (exit code 2). */
     static ModelStore.Saved loadRun(String dir) throws IOException {
-        return ModelStore.load(Path.of(dir));
+        Path run = Path.of(dir);
+        // a train that was killed (or failed) before its final save leaves its options, and perhaps a checkpoint, but no config
+        if (Files.isDirectory(run) && !Files.exists(run.resolve(ModelStore.CONFIG_FILE)) && Files.isRegularFile(run.resolve(TrainCommand.ARGUMENTS_FILE))) {
+            throw new ModelStore.ModelStoreException(run + ": holds no " + ModelStore.CONFIG_FILE + " yet: its training did not finish ("
+                    + (org.latent4j.core.train.Trainer.hasCheckpoint(run) ? "it has a checkpoint" : "it stopped before its first checkpoint")
+                    + "); finish it with: latent4j train --resume " + run, null);
+        }
+        return ModelStore.load(run);
     }
 
     /**

@@ -27,6 +27,7 @@ import org.latent4j.core.model.LatentModel;
 import org.latent4j.core.model.ModelKind;
 import org.latent4j.core.model.ModelKinds;
 import org.latent4j.core.model.ModelOption;
+import org.latent4j.core.model.ModelOptions;
 import org.latent4j.core.model.OptionValues;
 import org.latent4j.core.model.PriorSampling;
 import org.latent4j.core.train.EpochRecord;
@@ -186,8 +187,21 @@ final class TrainCommand implements Command {
         boolean standardize = o.choice("standardize", Runs.shape(train).unitInterval() ? "no" : "yes", List.of("yes", "no")).equals("yes");
         Standardizer standardizer = standardize ? Standardizer.fit(train) : null;
         if (standardizer != null) train = standardizer.apply(train);
+        // a run that stopped before its first checkpoint (killed, or refused by a check) starts over with its saved options
+        boolean startOver = resume && !Trainer.hasCheckpoint(runDir);
+        if (startOver) {
+            System.out.println("train: " + runDir + " has no checkpoint (its training stopped before the first one): starting it over with its options");
+            resume = false;
+        }
         // a resumed run rebuilds the model its checkpoint holds, whatever today's defaults of the options it was not given
         var checkpointed = resume ? Trainer.checkpointedModel(runDir) : java.util.Optional.<Trainer.SavedModel>empty();
+        // sizes that cannot fit are refused before the model or a batch is allocated
+        List<Integer> hidden = o.has(ModelOptions.HIDDEN.name()) ? ModelOptions.hidden(o) : List.of();
+        int latent = o.has(ModelOptions.LATENT.name()) ? ModelOptions.latent(o) : 1;
+        long rowsPerStep = (long) o.integer("batch", 128, 1, 1_000_000) * (o.has(ModelOptions.SAMPLES.name()) ? o.integer(ModelOptions.SAMPLES.name(), 1, 1, Integer.MAX_VALUE) : 1);
+        String sizes = "--hidden, --latent, --batch" + (o.has(ModelOptions.SAMPLES.name()) ? " or --k" : "");
+        HeapBudget.check("train: the " + kind.name() + " these options describe", HeapBudget.mlpParameters(train.dim(), hidden, latent),
+                HeapBudget.activationFloats(rowsPerStep, train.dim(), hidden, latent), sizes);
         Record config = checkpointed.isPresent() ? savedConfig(kind, checkpointed.get(), runDir) : configure(kind, o, train);
         LatentModel model;
         try {
@@ -196,6 +210,8 @@ final class TrainCommand implements Command {
             throw new UsageException("train: the " + kind.name() + " model these options describe cannot be built: " + Main.oneLine(e.getMessage())
                     + " (smaller --hidden or --latent?)");
         }
+        HeapBudget.check("train: the " + kind.name() + " these options describe", model.parameterCount(),
+                HeapBudget.activationFloats(rowsPerStep, train.dim(), hidden.isEmpty() ? List.of(200, 200) : hidden, Math.max(latent, model.latentDim())), sizes);
         // a conditional model cannot evaluate a class it never saw: found now, not after training
         if (data.test().hasLabels()) Runs.condition(model, data.test().labels());
         Binarization binarization = o.choice("binarize", model.likelihood() instanceof BernoulliLikelihood ? Binarization.DYNAMIC : Binarization.NONE,

@@ -169,7 +169,7 @@ public final class CsvReader {
                     throw in.fail("line " + fmt(line) + ": more values than a tensor can hold (at most " + fmt(BoundedInput.MAX_ELEMENTS) + ")");
                 }
                 if (count + features > values.length) {
-                    values = Arrays.copyOf(values, BoundedInput.grownLength(values.length, count + features, BoundedInput.MAX_ELEMENTS));
+                    values = Arrays.copyOf(values, in.grow(values.length, count + features, BoundedInput.MAX_ELEMENTS, count + features));
                 }
                 for (int c = 0, at = (int) count; c < columns; c++) {
                     if (c == labelAt) {
