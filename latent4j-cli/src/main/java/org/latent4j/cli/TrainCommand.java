@@ -271,6 +271,9 @@ final class TrainCommand implements Command {
                 Runs.writeGrid(runDir.resolve("reconstructions.png"), prep, Runs.reconstructionPairs(model, prep, test, 32, 16), 16);
                 written.add("reconstructions.png");
             }
+        } else {
+            System.out.println("no pictures of samples or reconstructions: the data are vectors, not images (sample, reconstruct, interpolate and "
+                    + "traverse write them as NPY or CSV vectors)");
         }
         try {
             written.addAll(DiagnosticCharts.write(runDir, report));
