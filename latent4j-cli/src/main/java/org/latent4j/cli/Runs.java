@@ -108,7 +108,13 @@ final class Runs {
     /** A file's rows, with its label column when the source names one. */
     private static VectorFiles.Labelled readFile(String file, String labelColumn, List<String> classes) throws DataFileException {
         if (labelColumn != null) return VectorFiles.readLabelled(Path.of(file), labelColumn, classes);
-        return new VectorFiles.Labelled(VectorFiles.read(Path.of(file)), classes);
+        try {
+            return new VectorFiles.Labelled(VectorFiles.read(Path.of(file)), classes);
+        } catch (DataFileException e) {
+            // words in a CSV are most often a column of classes
+            if (!e.problem().endsWith("is not a number")) throw e;
+            throw new DataFileException(e.file(), e.problem() + " (a column of class labels is read with --label-column NAME)");
+        }
     }
 
     static DataSets load(DataSource d) throws DataFileException {

@@ -135,6 +135,8 @@ class OwnDataCommandsTest {
         assertEquals(2, config(byNumber).get("config").get("dataDim").asInt());
         assertEquals(List.of("0", "1", "2"), config(byNumber).get("training").get("data").get("classes").items().stream().map(Json.Cursor::asString).toList());
 
+        assertUsageError("pets.csv: line 2, column 3 (\"kind\"): 'dog' is not a number (a column of class labels is read with --label-column NAME)",
+                "train", "--data", csv.toString(), "--out", tmp.resolve("bad0").toString());
         assertUsageError("has no column named 'species' to take labels from (its columns: x1, x2, kind, x3)", "train", "--data", csv.toString(),
                 "--label-column", "species", "--out", tmp.resolve("bad1").toString());
         assertUsageError("has 4 columns, so it has no column 9", "train", "--data", csv.toString(), "--label-column", "9",
