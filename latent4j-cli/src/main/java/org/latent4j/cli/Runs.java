@@ -252,7 +252,7 @@ final class Runs {
         String which;
         if (other == null || other.equals(absolute(run.source())) || other.equals(absolute(run.test()))) {
             test = load(run).test();
-            which = (run.test() != null ? "the rows of its test file " : "the held-out rows of its data ") + run.source() + " (none of them trained it)";
+            which = (run.test() != null ? "the rows of its test file " + run.test() : "the held-out rows of its data " + run.source()) + " (none of them trained it)";
             if (other != null && run.test() == null && other.equals(absolute(run.source()))) {
                 which = "only the held-out rows of " + other + ": the run trained on its other rows";
             }
@@ -273,7 +273,10 @@ final class Runs {
             throw new DataFileException(test.name(), "has " + test.dim() + " features per row but the model in " + saved.directory() + " takes "
                     + saved.model().dataDim());
         }
-        if (limit > 0 && limit < test.size()) test = test.rows(firstRows(limit), test.name() + "[:" + limit + "]");
+        if (limit > 0 && limit < test.size()) {
+            test = test.rows(firstRows(limit), test.name() + "[:" + limit + "]");
+            which += "; the first " + limit + " of them (--limit)";
+        }
         return new EvaluationRows(prepare(saved.preprocessing(), test, run.seed()), which);
     }
 

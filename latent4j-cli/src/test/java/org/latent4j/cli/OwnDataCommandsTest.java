@@ -123,6 +123,8 @@ class OwnDataCommandsTest {
                 "the separate test file is the held-out set");
         ModelStore.Saved saved = Runs.loadRun(run.toString());
         Dataset held = Runs.evaluationData(saved, null, 0);
+        ModelCommandsTest.Result e = latent4j("eval", run.toString(), "--nll-k", "2", "--limit", "5");
+        assertTrue(e.out().contains("the rows of its test file " + testCsv + " (none of them trained it); the first 5 of them (--limit)"), e.out());
         // rows 1000.. of the test file: classes eel, dog, cat, fox repeating from row 1000 % 4 = 0
         assertArrayEquals(new int[] {2, 0, 1, 3, 2, 0, 1, 3, 2, 0, 1, 3}, held.labels());
 
