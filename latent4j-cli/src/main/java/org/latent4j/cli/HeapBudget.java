@@ -2,6 +2,8 @@ package org.latent4j.cli;
 
 import java.util.List;
 import java.util.Locale;
+import org.latent4j.core.model.ModelOptions;
+import org.latent4j.core.model.OptionValues;
 
 /**
  * What a training run will hold, estimated before anything large is allocated and checked against the Java heap, so
@@ -14,11 +16,30 @@ import java.util.Locale;
  * gradient, and the temporaries of the kernels). The estimate is a lower bound for convolutions and wide kinds, which
  * may still run out; Main turns what remains into one line.
  */
-final class HeapBudget {
-    private HeapBudget() {}
-
+record HeapBudget(String who, int dataDim, List<Integer> hidden, int latent, long rowsPerStep, String sizeOptions) {
     static final long BYTES_PER_PARAMETER = 16;
     static final int ACTIVATION_COPIES = 4;
+
+    /**
+     * The sizes the options give for data of {@code dataDim} features; options not given count at their smallest (no
+     * hidden layer, one latent) for the parameters, so the estimate never refuses what the kind's defaults build.
+     */
+    static HeapBudget of(OptionValues o, int dataDim, String who) {
+        List<Integer> hidden = o.has(ModelOptions.HIDDEN.name()) ? ModelOptions.hidden(o) : List.of();
+        int latent = o.has(ModelOptions.LATENT.name()) ? ModelOptions.latent(o) : 1;
+        boolean k = o.has(ModelOptions.SAMPLES.name());
+        long rows = (long) o.integer("batch", 128, 1, 1_000_000) * (k ? o.integer(ModelOptions.SAMPLES.name(), 1, 1, Integer.MAX_VALUE) : 1);
+        return new HeapBudget(who, dataDim, hidden, latent, rows, "--hidden, --latent, --batch" + (k ? " or --k" : ""));
+    }
+
+    long mlpParameters() {
+        return mlpParameters(dataDim, hidden, latent);
+    }
+
+    /** Refuses a model of {@code parameters} whose state and step's activations exceed the heap left. */
+    void check(long parameters) {
+        check(who, parameters, activationFloats(rowsPerStep, dataDim, hidden, latent), sizeOptions);
+    }
 
     /** Parameters of an MLP encoder data -> hidden... -> latent (mean and variance heads) and its mirror decoder, with biases. */
     static long mlpParameters(int dataDim, List<Integer> hidden, int latent) {

@@ -27,7 +27,6 @@ import org.latent4j.core.model.LatentModel;
 import org.latent4j.core.model.ModelKind;
 import org.latent4j.core.model.ModelKinds;
 import org.latent4j.core.model.ModelOption;
-import org.latent4j.core.model.ModelOptions;
 import org.latent4j.core.model.OptionValues;
 import org.latent4j.core.model.PriorSampling;
 import org.latent4j.core.train.EpochRecord;
@@ -54,9 +53,9 @@ final class TrainCommand implements Command {
 
     private static final Set<String> FLAGS = Set.of();
     /** The options of the command itself (data, trainer, evaluation, output); the model options come from the kinds. */
-    private static final List<String> COMMAND_OPTIONS = List.of("model", "data", "limit", "epochs", "batch", "lr", "schedule", "optimizer",
-            "weight-decay", "momentum", "patience", "label-column", "test", "checkpoint-every", "checkpoint-minutes", "binarize", "standardize", "seed", "out", "resume", "nll-k",
-            "eval-limit", "json");
+    private static final List<String> COMMAND_OPTIONS = List.of("model", "data", "label-column", "test", "limit", "epochs", "batch", "lr", "schedule",
+            "optimizer", "weight-decay", "momentum", "patience", "checkpoint-every", "checkpoint-minutes", "binarize", "standardize", "seed", "out",
+            "resume", "nll-k", "eval-limit", "json");
 
     private static final String CONSTANT = "constant", COSINE = "cosine", IWAE_SCHEDULE = "iwae";
     private static final List<String> SCHEDULES = List.of(CONSTANT, COSINE, IWAE_SCHEDULE);
@@ -195,13 +194,9 @@ final class TrainCommand implements Command {
         }
         // a resumed run rebuilds the model its checkpoint holds, whatever today's defaults of the options it was not given
         var checkpointed = resume ? Trainer.checkpointedModel(runDir) : java.util.Optional.<Trainer.SavedModel>empty();
-        // sizes that cannot fit are refused before the model or a batch is allocated
-        List<Integer> hidden = o.has(ModelOptions.HIDDEN.name()) ? ModelOptions.hidden(o) : List.of();
-        int latent = o.has(ModelOptions.LATENT.name()) ? ModelOptions.latent(o) : 1;
-        long rowsPerStep = (long) o.integer("batch", 128, 1, 1_000_000) * (o.has(ModelOptions.SAMPLES.name()) ? o.integer(ModelOptions.SAMPLES.name(), 1, 1, Integer.MAX_VALUE) : 1);
-        String sizes = "--hidden, --latent, --batch" + (o.has(ModelOptions.SAMPLES.name()) ? " or --k" : "");
-        HeapBudget.check("train: the " + kind.name() + " these options describe", HeapBudget.mlpParameters(train.dim(), hidden, latent),
-                HeapBudget.activationFloats(rowsPerStep, train.dim(), hidden, latent), sizes);
+        // sizes that cannot fit are refused before the model or a batch is allocated, and again with the model's true size
+        HeapBudget heap = HeapBudget.of(o, train.dim(), "train: the " + kind.name() + " these options describe");
+        heap.check(heap.mlpParameters());
         Record config = checkpointed.isPresent() ? savedConfig(kind, checkpointed.get(), runDir) : configure(kind, o, train);
         LatentModel model;
         try {
@@ -210,8 +205,7 @@ final class TrainCommand implements Command {
             throw new UsageException("train: the " + kind.name() + " model these options describe cannot be built: " + Main.oneLine(e.getMessage())
                     + " (smaller --hidden or --latent?)");
         }
-        HeapBudget.check("train: the " + kind.name() + " these options describe", model.parameterCount(),
-                HeapBudget.activationFloats(rowsPerStep, train.dim(), hidden.isEmpty() ? List.of(200, 200) : hidden, Math.max(latent, model.latentDim())), sizes);
+        heap.check(model.parameterCount());
         // a conditional model cannot evaluate a class it never saw: found now, not after training
         if (data.test().hasLabels()) Runs.condition(model, data.test().labels());
         Binarization binarization = o.choice("binarize", model.likelihood() instanceof BernoulliLikelihood ? Binarization.DYNAMIC : Binarization.NONE,
