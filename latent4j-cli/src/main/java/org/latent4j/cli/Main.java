@@ -28,6 +28,7 @@ public final class Main {
         register(new ReconstructCommand());
         register(new InterpolateCommand());
         register(new TraverseCommand());
+        register(new ReportCommand());
         register(new CodesCommand());
         register(new CompressCommand());
         register(new BenchCommand());

@@ -47,7 +47,7 @@ public final class DiagnosticCharts {
     }
 
     /** "never", then one bar per decade from the one holding 1 / examples up to [0.1, 1]. */
-    static List<BarChart.Bar> densityBars(SparseCodeDiagnostics s, int examples) {
+    public static List<BarChart.Bar> densityBars(SparseCodeDiagnostics s, int examples) {
         int[] h = s.densityHistogram();
         int first = examples <= 0 ? 1 : bin(1.0 / examples);
         // a latent the histogram put below (it cannot, for these examples) still shows

@@ -1,0 +1,221 @@
+package org.latent4j.cli.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.AxesChartStyler;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * The report's charts, drawn by XChart and encoded as PNG: one place for their look (fonts, palette, grid, legend), so
+ * every chart of a report reads alike. Each method takes plain numbers and returns the PNG's bytes.
+ */
+public final class ReportCharts {
+    private ReportCharts() {}
+
+    static {
+        // no display is needed to draw into an image; say so before the first AWT class loads its toolkit
+        if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
+    }
+
+    /** The default chart size in pixels; the report shows charts two to a row at about this size. */
+    public static final int WIDTH = 620, HEIGHT = 380;
+
+    /** Tableau's ten colours: distinguishable, and kind to the colour-blind in their first pairs. */
+    static final Color[] PALETTE = {new Color(0x4E79A7), new Color(0xF28E2B), new Color(0xE15759), new Color(0x76B7B2), new Color(0x59A14F),
+            new Color(0xEDC948), new Color(0xB07AA1), new Color(0xFF9DA7), new Color(0x9C755F), new Color(0xBAB0AC)};
+    static final Color MUTED = new Color(0xBAB0AC);
+    private static final Color INK = new Color(0x2B2B2B), GRID = new Color(0xE6E6E6);
+
+    /** One line of a line chart: its name in the legend and its points (NaN values are gaps and are left out). */
+    public record Line(String name, double[] x, double[] y) {
+        public Line {
+            if (x.length != y.length) throw new IllegalArgumentException("ReportCharts: line '" + name + "' has " + x.length + " x and " + y.length + " y");
+        }
+    }
+
+    /** A line chart with markers on the points (few epochs stay visible); the legend when there are several lines. */
+    public static byte[] lines(String title, String xLabel, String yLabel, List<Line> lines, int width, int height) throws IOException {
+        return lines(title, xLabel, yLabel, lines, false, width, height);
+    }
+
+    /** {@link #lines}, on a logarithmic y axis when {@code logY} (where values of 0 or less are gaps). */
+    public static byte[] lines(String title, String xLabel, String yLabel, List<Line> lines, boolean logY, int width, int height) throws IOException {
+        XYChart chart = new XYChart(width, height);
+        style(chart, title, xLabel, yLabel);
+        chart.getStyler().setYAxisLogarithmic(logY);
+        int i = 0;
+        for (Line l : lines) {
+            double[][] kept = finite(l.x(), logY ? positive(l.y()) : l.y());
+            if (kept[0].length == 0) continue;
+            XYSeries s = chart.addSeries(l.name(), kept[0], kept[1]);
+            s.setLineColor(PALETTE[i % PALETTE.length]);
+            s.setMarkerColor(PALETTE[i % PALETTE.length]);
+            s.setLineStyle(new BasicStroke(2.2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+            s.setMarker(kept[0].length <= 60 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            i++;
+        }
+        if (i == 0) throw new IllegalArgumentException("ReportCharts: '" + title + "' has no finite point to draw");
+        chart.getStyler().setLegendVisible(i > 1);
+        chart.getStyler().setMarkerSize(6);
+        return png(chart);
+    }
+
+    /**
+     * A bar chart of one value per label in two groups (e.g. active and inactive latent dimensions), each group its
+     * own colour and legend entry; {@code highlighted[i]} puts bar i in the first group.
+     */
+    public static byte[] bars(String title, String xLabel, String yLabel, List<String> labels, double[] values, boolean[] highlighted,
+                              String highlightedName, String otherName, boolean logarithmic, int width, int height) throws IOException {
+        if (labels.size() != values.length || values.length != highlighted.length) throw new IllegalArgumentException("ReportCharts: bars of unequal lengths");
+        if (values.length == 0) throw new IllegalArgumentException("ReportCharts: '" + title + "' has no bars");
+        CategoryChart chart = new CategoryChart(width, height);
+        style(chart, title, xLabel, yLabel);
+        chart.getStyler().setOverlapped(true);
+        chart.getStyler().setAvailableSpaceFill(values.length > 40 ? 1.0 : 0.8);
+        chart.getStyler().setXAxisLabelRotation(labels.size() > 24 ? 90 : 0);
+        chart.getStyler().setYAxisLogarithmic(logarithmic);
+        // many bars keep every n-th tick label so that the labels never overlap
+        int every = Math.max(1, (int) Math.ceil(labels.size() / 32.0));
+        List<String> shown = new ArrayList<>();
+        for (int i = 0; i < labels.size(); i++) shown.add(i % every == 0 ? labels.get(i) : " ".repeat(i % every));
+        List<Double> first = new ArrayList<>(), second = new ArrayList<>();
+        boolean anyFirst = false, anySecond = false;
+        for (int i = 0; i < values.length; i++) {
+            // a log axis cannot show 0; a missing bar is what an empty category looks like there
+            double v = logarithmic && values[i] <= 0 ? Double.NaN : values[i];
+            first.add(highlighted[i] ? v : Double.NaN);
+            second.add(highlighted[i] ? Double.NaN : v);
+            anyFirst |= highlighted[i];
+            anySecond |= !highlighted[i];
+        }
+        if (anyFirst || !anySecond) chart.addSeries(highlightedName, shown, zeroForNaN(first, logarithmic)).setFillColor(PALETTE[0]);
+        if (anySecond) chart.addSeries(otherName, shown, zeroForNaN(second, logarithmic)).setFillColor(anyFirst ? MUTED : PALETTE[0]);
+        chart.getStyler().setLegendVisible(anyFirst && anySecond);
+        return png(chart);
+    }
+
+    /** A scatter of points in groups (e.g. classes), one colour and legend entry per group. */
+    public static byte[] scatter(String title, String xLabel, String yLabel, List<String> groups, double[] x, double[] y, int[] group, int width,
+                                 int height) throws IOException {
+        XYChart chart = new XYChart(width, height);
+        style(chart, title, xLabel, yLabel);
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setMarkerSize(5);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        int shown = 0;
+        for (int g = 0; g < groups.size(); g++) {
+            List<Double> gx = new ArrayList<>(), gy = new ArrayList<>();
+            for (int i = 0; i < x.length; i++) {
+                if (group[i] == g && Double.isFinite(x[i]) && Double.isFinite(y[i])) {
+                    gx.add(x[i]);
+                    gy.add(y[i]);
+                }
+            }
+            if (gx.isEmpty()) continue;
+            XYSeries s = chart.addSeries(groups.get(g), gx, gy);
+            s.setMarker(SeriesMarkers.CIRCLE);
+            s.setMarkerColor(withAlpha(PALETTE[g % PALETTE.length], 170));
+            shown++;
+        }
+        if (shown == 0) throw new IllegalArgumentException("ReportCharts: '" + title + "' has no finite point to draw");
+        chart.getStyler().setLegendVisible(shown > 1);
+        return png(chart);
+    }
+
+    /** The ROC curve with the chance diagonal and, when given, the chosen threshold's point. */
+    public static byte[] roc(String title, double[] fpr, double[] tpr, double auroc, double thresholdFpr, double thresholdTpr, int width, int height)
+            throws IOException {
+        XYChart chart = new XYChart(width, height);
+        style(chart, title, "false positive rate", "true positive rate");
+        chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        XYSeries chance = chart.addSeries("chance (AUROC 0.5)", new double[] {0, 1}, new double[] {0, 1});
+        chance.setLineColor(MUTED);
+        chance.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 5f}, 0f));
+        chance.setMarker(SeriesMarkers.NONE);
+        XYSeries curve = chart.addSeries(String.format(Locale.ROOT, "ROC (AUROC %.3f)", auroc), fpr, tpr);
+        curve.setLineColor(PALETTE[0]);
+        curve.setLineStyle(new BasicStroke(2.4f));
+        curve.setMarker(SeriesMarkers.NONE);
+        if (Double.isFinite(thresholdFpr) && Double.isFinite(thresholdTpr)) {
+            XYSeries point = chart.addSeries("chosen threshold", new double[] {thresholdFpr}, new double[] {thresholdTpr});
+            point.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            point.setMarker(SeriesMarkers.DIAMOND);
+            point.setMarkerColor(PALETTE[2]);
+        }
+        chart.getStyler().setMarkerSize(11);
+        return png(chart);
+    }
+
+    /** The look every chart shares: white, light grid, dark text, no border box, the title on top. */
+    private static void style(Chart<? extends AxesChartStyler, ?> chart, String title, String xLabel, String yLabel) {
+        chart.setTitle(title);
+        chart.setXAxisTitle(xLabel);
+        chart.setYAxisTitle(yLabel);
+        AxesChartStyler s = chart.getStyler();
+        s.setChartBackgroundColor(Color.WHITE);
+        s.setPlotBackgroundColor(Color.WHITE);
+        s.setPlotBorderVisible(false);
+        s.setPlotGridLinesColor(GRID);
+        s.setPlotGridLinesStroke(new BasicStroke(1f));
+        s.setChartFontColor(INK);
+        s.setAxisTickLabelsColor(INK);
+        s.setChartTitleBoxVisible(false);
+        s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        s.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+        s.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        s.setLegendBorderColor(GRID);
+        s.setLegendPosition(Styler.LegendPosition.InsideNE);
+        s.setChartPadding(12);
+        s.setSeriesColors(PALETTE);
+        s.setLocale(Locale.ROOT);
+        s.setAntiAlias(true);
+        s.setToolTipsEnabled(false);
+    }
+
+    private static byte[] png(Chart<?, ?> chart) throws IOException {
+        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    private static double[] positive(double[] y) {
+        double[] out = y.clone();
+        for (int i = 0; i < out.length; i++) if (!(out[i] > 0)) out[i] = Double.NaN;
+        return out;
+    }
+
+    /** The finite (x, y) pairs. */
+    private static double[][] finite(double[] x, double[] y) {
+        int n = 0;
+        for (int i = 0; i < x.length; i++) if (Double.isFinite(x[i]) && Double.isFinite(y[i])) n++;
+        double[][] out = new double[2][n];
+        for (int i = 0, j = 0; i < x.length; i++) {
+            if (Double.isFinite(x[i]) && Double.isFinite(y[i])) {
+                out[0][j] = x[i];
+                out[1][j++] = y[i];
+            }
+        }
+        return out;
+    }
+
+    /** Overlapped bars draw a NaN as nothing on a linear axis; XChart wants a number, so an absent bar is 0 there. */
+    private static List<Double> zeroForNaN(List<Double> values, boolean logarithmic) {
+        if (logarithmic) return values;
+        return values.stream().map(v -> Double.isNaN(v) ? 0.0 : v).toList();
+    }
+
+    private static Color withAlpha(Color c, int alpha) {
+        return new Color(c.getRed(), c.getGreen(), c.getBlue(), alpha);
+    }
+}
