@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.latent4j.cli.report.BarChart;
 import org.latent4j.cli.report.DiagnosticCharts;
 import org.latent4j.cli.report.HtmlReport;
 import org.latent4j.cli.report.HtmlReport.Figure;
@@ -370,32 +369,18 @@ final class ReportCommand implements Command {
                     rows.add(List.of(c.stages().size() == 1 ? "codebook" : "stage " + (u.stage() + 1), String.format(Locale.ROOT, "%,d", u.codes()),
                             String.format(Locale.ROOT, "%,d (%.1f%%)", u.used(), 100 * u.usage()), String.format(Locale.ROOT, "%.1f", u.perplexity()),
                             String.format(Locale.ROOT, "%,d", u.deadCodes())));
-                    long[] sorted = Arrays.stream(u.counts()).map(x -> -x).sorted().map(x -> -x).toArray();
-                    double[] rank = new double[sorted.length], count = new double[sorted.length];
-                    for (int i = 0; i < sorted.length; i++) {
-                        rank[i] = i + 1;
-                        count[i] = sorted[i];
-                    }
-                    String stage = c.stages().size() == 1 ? "" : " (stage " + (u.stage() + 1) + ")";
-                    charts.add(Figure.chart(ReportCharts.lines("Codebook usage" + stage, "code, from the most used down", "times chosen (log scale)",
-                            List.of(new ReportCharts.Line("count", rank, count)), true, HALF, HEIGHT), "codebook usage" + stage, String.format(Locale.ROOT,
-                            "Every code's count on the held-out rows, sorted; %,d of %,d codes used, perplexity %.1f. A healthy codebook is a long flat run.",
-                            u.used(), u.codes(), u.perplexity())));
                 }
+                charts.add(new Figure(DiagnosticCharts.codebookUsage(c, evaluation.examples(), 2 * HALF, HEIGHT), "codebook usage",
+                        "Every code's count on the held-out rows, sorted from the most used down (log scale). A healthy codebook is a long flat run; "
+                                + "collapse is a short steep one.", false, true));
                 page.table(List.of("codebook", "codes", "used", "perplexity", "dead"), rows);
             }
             case SparseCodeDiagnostics s -> {
                 page.paragraph(String.format(Locale.ROOT, "A sparse code of %,d latents: L0 %.2f (non-zero latents per example); %,d dead latents.",
                         s.latents(), s.l0(), s.deadLatents()));
-                List<BarChart.Bar> bars = DiagnosticCharts.densityBars(s, evaluation.examples());
-                List<String> labels = bars.stream().map(BarChart.Bar::label).toList();
-                double[] values = bars.stream().mapToDouble(BarChart.Bar::count).toArray();
-                boolean[] fires = new boolean[values.length];
-                Arrays.fill(fires, true);
-                fires[0] = false;
-                charts.add(Figure.chart(ReportCharts.bars("Feature density", "share of the examples a latent fires in (decade)", "latents", labels, values,
-                        fires, "fire", "never fire", false, HALF, HEIGHT), "feature density", "Latents per decade of firing density on the held-out "
-                        + "rows (1e-3 holds [0.001, 0.01)); grey: latents that never fired."));
+                charts.add(new Figure(DiagnosticCharts.featureDensity(s, evaluation.examples(), 2 * HALF, HEIGHT), "feature density",
+                        "Latents per decade of firing density on the held-out rows (1e-3 holds [0.001, 0.01)); grey: latents that never fired.", false,
+                        true));
             }
         }
         boolean continuous = latent instanceof GaussianDiagnostics || latent instanceof CodeActivity;

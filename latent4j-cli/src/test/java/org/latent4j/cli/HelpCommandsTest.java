@@ -18,6 +18,7 @@ class HelpCommandsTest {
             "reconstruct", List.of("n", "columns", "out", "json"),
             "interpolate", List.of("pairs", "steps", "out", "json"),
             "traverse", List.of("image", "dims", "steps", "range", "out", "json"),
+            "report", List.of("out"),
             "codes", List.of("out", "data", "split", "limit", "seed", "json"),
             "bench", List.of("sizes", "shapes", "threads", "repeat", "batch", "layers", "dim", "head-kernel", "steps", "warmup", "cases", "epochs", "nll-k",
                     "limit", "eval", "data", "seed", "json", "d", "codes", "serve"));

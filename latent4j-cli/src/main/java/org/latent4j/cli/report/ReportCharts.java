@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.knowm.xchart.AnnotationLine;
+import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
@@ -156,6 +158,66 @@ public final class ReportCharts {
         }
         chart.getStyler().setMarkerSize(11);
         return png(chart);
+    }
+
+    /**
+     * A codebook's usage: every code's count, sorted from the most used down, on a logarithmic axis (a healthy codebook
+     * is a long flat run; collapse is a short steep one). The unused codes (count 0, which a log axis cannot show) are the
+     * empty region right of a line, labelled with their number.
+     */
+    public static byte[] codebookUsage(String title, long[] counts, int width, int height) throws IOException {
+        return png(codebookChart(title, counts, width, height));
+    }
+
+    /** {@link #codebookUsage} of several codebooks (the stages of a residual quantizer), one chart under the other in one PNG. */
+    public static byte[] codebookUsages(List<String> titles, List<long[]> counts, int width, int height) throws IOException {
+        if (titles.size() != counts.size() || titles.isEmpty()) throw new IllegalArgumentException("ReportCharts: one title per codebook");
+        List<XYChart> charts = new ArrayList<>();
+        for (int i = 0; i < titles.size(); i++) charts.add(codebookChart(titles.get(i), counts.get(i), width, height));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        BitmapEncoder.saveBitmap(charts, charts.size(), 1, out, BitmapEncoder.BitmapFormat.PNG);
+        return out.toByteArray();
+    }
+
+    private static XYChart codebookChart(String title, long[] counts, int width, int height) {
+        int k = counts.length;
+        if (k == 0) throw new IllegalArgumentException("ReportCharts: a codebook of no codes");
+        long[] sorted = java.util.Arrays.stream(counts).map(c -> -c).sorted().map(c -> -c).toArray();
+        int used = 0;
+        while (used < k && sorted[used] > 0) used++;
+        XYChart chart = new XYChart(width, height);
+        style(chart, title, "code, from the most used down", "times chosen (log scale)");
+        chart.getStyler().setYAxisLogarithmic(true);
+        // the axis starts at 1/2, so that a code chosen once still shows as a bar
+        chart.getStyler().setYAxisMin(0.5);
+        chart.getStyler().setXAxisMin(0.5).setXAxisMax(k + 0.5);
+        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setxAxisTickLabelsFormattingFunction(x -> String.format(Locale.ROOT, "%,d", Math.round(x)));
+        if (used == 0) throw new IllegalArgumentException("ReportCharts: '" + title + "': no code was chosen");
+        {
+            // each code a flat step one unit wide, so that a handful of codes still reads as bars
+            double[] x = new double[2 * used], y = new double[2 * used];
+            for (int i = 0; i < used; i++) {
+                x[2 * i] = i + 0.5;
+                x[2 * i + 1] = i + 1.5;
+                y[2 * i] = y[2 * i + 1] = sorted[i];
+            }
+            XYSeries s = chart.addSeries("count", x, y);
+            s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Area);
+            s.setFillColor(withAlpha(PALETTE[0], 200));
+            s.setLineColor(PALETTE[0]);
+            s.setMarker(SeriesMarkers.NONE);
+        }
+        if (used < k) {
+            chart.addAnnotation(new AnnotationLine(used + 0.5, true, false));
+            double top = sorted[0];
+            chart.addAnnotation(new AnnotationText(String.format(Locale.ROOT, "%,d unused", k - used), (used + 0.5 + k + 0.5) / 2,
+                    Math.sqrt(Math.max(1, top)), false));
+            chart.getStyler().setAnnotationTextFontColor(PALETTE[2]);
+            chart.getStyler().setAnnotationLineColor(PALETTE[2]);
+            chart.getStyler().setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+        }
+        return chart;
     }
 
     /** The look every chart shares: white, light grid, dark text, no border box, the title on top. */
