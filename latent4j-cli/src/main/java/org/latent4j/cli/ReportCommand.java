@@ -7,8 +7,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.latent4j.cli.report.DiagnosticCharts;
 import org.latent4j.cli.report.HtmlReport;
 import org.latent4j.cli.report.HtmlReport.Figure;
@@ -50,6 +54,7 @@ final class ReportCommand implements Command {
     /** Held-out rows the report encodes for its PCA view and pictures: train's default evaluation rows. */
     private static final int HELD_OUT_ROWS = 1000;
     private static final int HALF = ReportCharts.WIDTH, HEIGHT = ReportCharts.HEIGHT;
+    private static final Pattern STAGED = Pattern.compile("(stage\\d+)_(.+)");
     private static final Set<String> HISTORY_BASE = Set.of("epoch", "step", "train_loss", "reconstruction", "regularization", "validation_loss",
             "learning_rate", "seconds");
 
@@ -256,6 +261,8 @@ final class ReportCommand implements Command {
                             + "terms for a VQ-VAE)."));
         }
         List<String> constant = new ArrayList<>();
+        // a metric of every stage of a residual quantizer (stage1_perplexity, stage2_perplexity, ...) is one chart, a line per stage
+        Map<String, List<ReportCharts.Line>> metrics = new LinkedHashMap<>();
         for (String name : history.header) {
             if (HISTORY_BASE.contains(name) && !name.equals("learning_rate")) continue;
             if (!history.hasValues(name)) continue;
@@ -263,10 +270,16 @@ final class ReportCommand implements Command {
                 constant.add(name + " = " + num(history.last(name)));
                 continue;
             }
-            String label = name.equals("learning_rate") ? "learning rate" : name;
-            charts.add(Figure.chart(ReportCharts.lines(label + " per epoch", "epoch", label, List.of(new ReportCharts.Line(label, epochs,
-                    history.column(name))), HALF, HEIGHT), label, name.equals("learning_rate") ? "The optimizer's learning rate at the epoch's end."
-                    : "The model's own metric " + name + ", averaged over the epoch's steps."));
+            Matcher staged = STAGED.matcher(name);
+            String metric = name.equals("learning_rate") ? "learning rate" : staged.matches() ? staged.group(2) : name;
+            metrics.computeIfAbsent(metric, m -> new ArrayList<>()).add(new ReportCharts.Line(staged.matches() ? staged.group(1) : metric, epochs,
+                    history.column(name)));
+        }
+        for (var m : metrics.entrySet()) {
+            String metric = m.getKey();
+            charts.add(Figure.chart(ReportCharts.lines(metric + " per epoch", "epoch", metric, m.getValue(), HALF, HEIGHT), metric,
+                    metric.equals("learning rate") ? "The optimizer's learning rate at the epoch's end."
+                            : "The model's own metric " + metric + (m.getValue().size() > 1 ? " of each stage" : "") + ", averaged over the epoch's steps."));
         }
         page.figures(charts);
         if (!constant.isEmpty()) page.paragraph("Constant over the run: " + String.join(", ", constant) + ".");

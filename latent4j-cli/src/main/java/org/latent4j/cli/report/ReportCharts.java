@@ -56,6 +56,8 @@ public final class ReportCharts {
         XYChart chart = new XYChart(width, height);
         style(chart, title, xLabel, yLabel);
         chart.getStyler().setYAxisLogarithmic(logY);
+        // XChart's tick formatting function replaces the logarithmic axis's decades with linear ticks
+        if (logY) chart.getStyler().setyAxisTickLabelsFormattingFunction(null);
         int i = 0;
         for (Line l : lines) {
             double[][] kept = finite(l.x(), logY ? positive(l.y()) : l.y());
@@ -188,7 +190,8 @@ public final class ReportCharts {
         XYChart chart = new XYChart(width, height);
         style(chart, title, "code, from the most used down", "times chosen (log scale)");
         chart.getStyler().setYAxisLogarithmic(true);
-        // the axis starts at 1/2, so that a code chosen once still shows as a bar
+        chart.getStyler().setyAxisTickLabelsFormattingFunction(null);
+        // XChart fills a logarithmic area down to 1: starting the axis at 1/2 keeps the codes chosen once visible, as the outline at 1
         chart.getStyler().setYAxisMin(0.5);
         chart.getStyler().setXAxisMin(0.5).setXAxisMax(k + 0.5);
         chart.getStyler().setLegendVisible(false);
@@ -245,6 +248,18 @@ public final class ReportCharts {
         s.setLocale(Locale.ROOT);
         s.setAntiAlias(true);
         s.setToolTipsEnabled(false);
+        // XChart writes a tick at a data extreme with all its digits; four significant ones are enough to read
+        s.setyAxisTickLabelsFormattingFunction(ReportCharts::tick);
+    }
+
+    /** A tick label: an integer as it is, others to four significant digits without trailing zeros, very large or small ones in e-notation. */
+    static String tick(Double v) {
+        if (v == null || !Double.isFinite(v)) return "";
+        double a = Math.abs(v);
+        if (v == Math.rint(v) && a < 1e7) return String.format(Locale.ROOT, "%,d", v.longValue());
+        if (a >= 1e7 || a < 1e-3) return String.format(Locale.ROOT, "%.2e", v).replaceAll("\\.?0+e", "e");
+        String s = String.format(Locale.ROOT, "%.4g", v);
+        return s.contains(".") && !s.contains("e") ? s.replaceAll("\\.?0+$", "") : s;
     }
 
     private static byte[] png(Chart<?, ?> chart) throws IOException {
