@@ -140,7 +140,7 @@ final class ReportCommand implements Command {
         HtmlReport page = new HtmlReport(model.kind() + " \u2014 " + runDir.toAbsolutePath().normalize().getFileName(), subtitle);
         headlines(page, model, metrics, history);
 
-        runSection(page, runDir, model, prep, config, provenance, history);
+        // what a reader looks at first (curves, measures, codes, pictures) comes first; the run's particulars close the page
         if (!history.rows.isEmpty()) trainingSection(page, history);
         evaluationSection(page, metrics);
         if (dataProblem != null) {
@@ -151,6 +151,7 @@ final class ReportCommand implements Command {
         if (heldOut != null && prep.imageShape() != null) pictureSection(page, model, prep, heldOut, evaluation, seed);
         Path anomaly = runDir.resolve(ANOMALY_FILE);
         if (Files.exists(anomaly)) anomalySection(page, anomaly);
+        runSection(page, runDir, model, prep, config, provenance, history);
         return page.render();
     }
 
@@ -461,21 +462,22 @@ final class ReportCommand implements Command {
 
     private static void pictureSection(HtmlReport page, LatentModel model, ModelStore.DataPreprocessing prep, Dataset heldOut,
                                        EvaluationReport evaluation, long seed) throws IOException {
-        page.section("pictures", "Samples, reconstructions and traversals");
+        boolean samples = model instanceof PriorSampling;
+        boolean traversals = evaluation == null || evaluation.latent() instanceof GaussianDiagnostics || evaluation.latent() instanceof CodeActivity;
+        page.section("pictures", samples && traversals ? "Samples, reconstructions and traversals" : samples ? "Samples and reconstructions"
+                : traversals ? "Reconstructions and traversals" : "Reconstructions");
         List<Figure> figures = new ArrayList<>();
         try (GradMode.Guard noGrad = GradMode.disabled()) {
             boolean binarized = prep.binarization() != org.latent4j.core.data.Binarization.NONE;
             figures.add(Figure.grid(Runs.gridPng(prep, Runs.reconstructionPairs(model, prep, heldOut, 32, 16), 16), "reconstructions",
                     "Held-out rows" + (binarized ? " (binarized, as the model sees them)" : "") + " above, their reconstructions (the decoder's mean) below."));
-            if (model instanceof PriorSampling) {
+            if (samples) {
                 boolean conditional = model.conditionClasses() > 0;
-                Figure samples = new Figure(Runs.gridPng(prep, Runs.samples(model, prep, conditional ? 8 : 64, seed), 8), "samples", conditional
+                figures.add(new Figure(Runs.gridPng(prep, Runs.samples(model, prep, conditional ? 8 : 64, seed), 8), "samples", conditional
                         ? "Samples from the prior, decoded: 8 of each class, one class per row." : "64 samples from the prior, decoded (the likelihood's mean).",
-                        true, false);
-                figures.add(samples);
+                        true, false));
             }
-            boolean continuous = evaluation == null || evaluation.latent() instanceof GaussianDiagnostics || evaluation.latent() instanceof CodeActivity;
-            if (continuous) {
+            if (traversals) {
                 TraverseCommand.Traversals t = TraverseCommand.traversals(model, prep, heldOut, 0, 8, 9, 3);
                 figures.add(new Figure(Runs.gridPng(prep, t.pictures(), 9), "traversals", "Traversals of the first held-out row: one row per latent "
                         + "dimension (the most active first: " + Arrays.toString(t.dimensions()) + "), set to 9 values from -3 to 3, the others kept.", true,

@@ -58,7 +58,7 @@ class ReportCommandTest {
     @Test
     void aVaeRunOnImagesHasEverySection() throws Exception {
         Page page = read(vae.resolve("report.html"));
-        assertEquals(List.of("run", "training", "evaluation", "codes", "pictures"), page.sections());
+        assertEquals(List.of("training", "evaluation", "codes", "pictures", "run"), page.sections());
         assertTrue(page.alts().containsAll(List.of("loss per epoch", "loss terms", "kl", "KL per latent dimension", "PCA of the latent means",
                 "reconstructions", "samples", "traversals")), page.alts().toString());
         // the page says what metrics.json says
@@ -90,7 +90,7 @@ class ReportCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("wrote " + out), r.out());
         Page page = read(out);
-        assertEquals(List.of("run", "training", "evaluation", "codes", "pictures", "anomaly"), page.sections());
+        assertEquals(List.of("training", "evaluation", "codes", "pictures", "anomaly", "run"), page.sections());
         assertTrue(page.text().contains("AUROC 0.8750, AUPRC 0.6125"), "the two areas");
         assertTrue(page.text().contains("Trouser"), "the normal class");
         assertTrue(page.text().contains("true positive rate at the threshold0.75"), "the threshold's point read off the curve at FPR 0.25");
@@ -101,7 +101,7 @@ class ReportCommandTest {
         r = latent4j("report", run.toString());
         assertEquals(0, r.code(), r.err());
         Page damaged = read(run.resolve("report.html"));
-        assertEquals("anomaly", damaged.sections().getLast());
+        assertTrue(damaged.sections().contains("anomaly"), damaged.sections().toString());
         assertTrue(damaged.text().contains("anomaly.json could not be read") && damaged.text().contains("fpr"), damaged.text());
     }
 
@@ -112,7 +112,7 @@ class ReportCommandTest {
                 "--batch", "50", "--eval-limit", "40", "--codebook-size", "16", "--code-dim", "4");
         assertEquals(0, r.code(), r.err());
         Page page = read(run.resolve("report.html"));
-        assertEquals(List.of("run", "training", "evaluation", "codes", "pictures"), page.sections());
+        assertEquals(List.of("training", "evaluation", "codes", "pictures", "run"), page.sections());
         assertTrue(page.alts().contains("codebook usage") && page.alts().contains("samples") && page.alts().contains("reconstructions"),
                 page.alts().toString());
         assertFalse(page.alts().contains("KL per latent dimension") || page.alts().contains("PCA of the latent means") || page.alts().contains("traversals"),
@@ -130,7 +130,7 @@ class ReportCommandTest {
                 "--batch", "32", "--latents", "48", "--sparsity-k", "4");
         assertEquals(0, r.code(), r.err());
         Page page = read(run.resolve("report.html"));
-        assertEquals(List.of("run", "training", "evaluation", "codes"), page.sections(), "vectors are not pictures");
+        assertEquals(List.of("training", "evaluation", "codes", "run"), page.sections(), "vectors are not pictures");
         assertTrue(page.alts().contains("feature density") && page.alts().contains("fvu"), page.alts().toString());
         assertFalse(page.alts().contains("PCA of the latent means"));
         assertTrue(page.text().contains("none (vectors)") && page.text().contains("yes (training rows"), "the data's description");
@@ -145,7 +145,7 @@ class ReportCommandTest {
                 "16", "--latent", "3", "--nll-k", "3");
         assertEquals(0, r.code(), r.err());
         Page page = read(run.resolve("report.html"));
-        assertEquals(List.of("run", "training", "evaluation", "codes"), page.sections());
+        assertEquals(List.of("training", "evaluation", "codes", "run"), page.sections());
         assertTrue(page.alts().containsAll(List.of("loss per epoch", "KL per latent dimension", "PCA of the latent means")), page.alts().toString());
         assertFalse(page.text().contains("coloured by class"), "an .npy file has no labels");
         assertTrue(page.text().contains("yes (training rows"), "standardized data say so");
