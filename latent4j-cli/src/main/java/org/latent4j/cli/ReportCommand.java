@@ -398,12 +398,12 @@ final class ReportCommand implements Command {
             }
         }
         boolean continuous = latent instanceof GaussianDiagnostics || latent instanceof CodeActivity;
-        if (continuous && heldOut != null) charts.add(latentView(model, heldOut));
+        if (continuous && heldOut != null) charts.add(latentView(model, heldOut, latent instanceof GaussianDiagnostics));
         page.figures(charts);
     }
 
     /** The PCA of the code vectors (posterior means) of the held-out rows, coloured by class when there are labels. */
-    private static Figure latentView(LatentModel model, Dataset heldOut) throws IOException {
+    private static Figure latentView(LatentModel model, Dataset heldOut, boolean posterior) throws IOException {
         float[] z;
         try (GradMode.Guard noGrad = GradMode.disabled()) {
             z = model.encode(heldOut.features(), Runs.condition(model, heldOut.hasLabels() ? heldOut.labels() : null)).vector().contiguous().toArray();
@@ -432,7 +432,7 @@ final class ReportCommand implements Command {
             }
             xLabel = String.format(Locale.ROOT, "PC 1 (%.0f%% of the variance)", total > 0 ? 100 * first / total : 0);
             yLabel = String.format(Locale.ROOT, "PC 2 (%.0f%%)", total > 0 ? 100 * second / total : 0);
-            caption = "The first two principal components of the posterior means (the code vectors) of " + n + " held-out rows"
+            caption = "The first two principal components of the " + (posterior ? "posterior means" : "codes") + " of " + n + " held-out rows"
                     + (heldOut.hasLabels() ? ", coloured by class." : ".");
         }
         List<String> groups = new ArrayList<>();
@@ -446,7 +446,7 @@ final class ReportCommand implements Command {
         } else {
             groups.add("held-out rows");
         }
-        byte[] png = ReportCharts.scatter("Latent means (PCA)", xLabel, yLabel, groups, x, y, group, HALF, HEIGHT);
+        byte[] png = ReportCharts.scatter(posterior ? "Latent means (PCA)" : "Codes (PCA)", xLabel, yLabel, groups, x, y, group, HALF, HEIGHT);
         return Figure.chart(png, "PCA of the latent means", caption);
     }
 
