@@ -29,6 +29,7 @@ public final class Main {
         register(new InterpolateCommand());
         register(new TraverseCommand());
         register(new EncodeCommand());
+        register(new ReportCommand());
         register(new CodesCommand());
         register(new CompressCommand());
         register(new BenchCommand());

@@ -454,6 +454,17 @@ final class Runs {
         ImageGrid.write(file, pictures, s[0], s[1], rows, Math.min(columns, n), s[0] == 1 ? 1 : 2, 2);
     }
 
+    /** The grid {@link #writeGrid} writes, as PNG bytes (for a page that embeds it). */
+    static byte[] gridPng(ModelStore.DataPreprocessing p, Tensor pictures, int columns) throws IOException {
+        int[] s = p.imageShape() != null && p.imageShape().length == 2 ? p.imageShape() : new int[] {1, pictures.dim(1)};
+        int n = pictures.dim(0), rows = (n + columns - 1) / columns;
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        if (!javax.imageio.ImageIO.write(ImageGrid.render(pictures, s[0], s[1], rows, Math.min(columns, n), s[0] == 1 ? 1 : 2, 2), "png", png)) {
+            throw new IOException("this Java runtime has no PNG writer");
+        }
+        return png.toByteArray();
+    }
+
     /** Evaluates with a progress bar on standard error when the likelihood estimate is long. */
     static EvaluationReport evaluate(LatentModel model, Tensor x, Tensor condition, int k, long seed) {
         boolean bound = model instanceof LikelihoodBound;

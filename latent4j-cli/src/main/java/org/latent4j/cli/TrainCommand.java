@@ -95,7 +95,8 @@ final class TrainCommand implements Command {
                 metrics.json), history.csv (with a column per metric the model reports), the last checkpoint and,
                 for image data, reconstructions.png and (for a model that samples) samples.png; for discrete codes,
                 codebook-usage.png (each code's count on the held-out rows, sorted, log scale); for sparse codes,
-                feature-density.png (latents per decade of firing density on the held-out rows). The metrics are
+                feature-density.png (latents per decade of firing density on the held-out rows); and report.html,
+                the run's self-contained HTML report (see latent4j report --help). The metrics are
                 measured on held-out data: NLL by importance sampling (models with a likelihood bound), and the
                 diagnostics of the model's kind of code (active units and mutual information, codebook usage, ...).
 
@@ -274,6 +275,12 @@ final class TrainCommand implements Command {
         } catch (java.awt.AWTError | java.awt.HeadlessException | InternalError | LinkageError e) {
             // a Java runtime without its font libraries cannot draw text; the run itself is complete
             System.err.println("latent4j train: no chart of the code diagnostics (this Java runtime cannot draw: " + Main.oneLine(String.valueOf(e)) + ")");
+        }
+        try {
+            ReportCommand.write(runDir, runDir.resolve(ReportCommand.FILE), model, prep, test, report, seed, null);
+            written.add(ReportCommand.FILE);
+        } catch (java.awt.AWTError | java.awt.HeadlessException | InternalError | LinkageError e) {
+            System.err.println("latent4j train: no " + ReportCommand.FILE + " (this Java runtime cannot draw: " + Main.oneLine(String.valueOf(e)) + ")");
         }
 
         EpochRecord last = result.last();
