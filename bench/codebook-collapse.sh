@@ -8,11 +8,15 @@
 #                +-sqrt(6/D)), no restarts: the baseline (van den Oord et al. 2017)
 #   ste-kmeans   the same with Latent4j's default k-means++ initialisation of the codebook on encoder outputs
 #   ema-restart  EMA codebook (decay 0.99) and dead-code restarts (--restart-dead, default 20 steps), k-means init
-#   rotation     the rotation trick (Fifty et al. 2024) with cosine lookup and a random codebook: the best of the
-#                rotation settings tried (3-epoch sweep in the README: with L2 lookup it used far fewer codes)
+#   rotation     the rotation trick (Fifty et al. 2024) with l2-normalised codes looked up in 8 dimensions (a learned
+#                projection down and back up: the factorized, normalised codes of Yu et al. 2021), random codebook: the
+#                best of the rotation settings tried
+#   rotation-64  the rotation trick with cosine lookup in the codes' full 64 dimensions, random codebook
 #   rotation-l2  the rotation trick with L2 lookup and a random codebook, as the paper compares it with the STE
-#   rotation-kmeans, rotation-l2-kmeans  the same two with the default k-means++ initialisation of the codebook
-#   simvq        SimVQ (Zhu et al. 2024): frozen random codebook times a learned linear map
+#   rotation-kmeans, rotation-l2-kmeans  rotation-64 and rotation-l2 with the default k-means++ initialisation
+#   simvq        SimVQ (Zhu et al. 2024): frozen random codebook times a learned linear map (with a bias), the map
+#                started at the moments of encoder outputs (Latent4j's default for SimVQ)
+#   simvq-random SimVQ as the paper starts it: a random map, no bias
 #   fsq          FSQ (Mentzer et al. 2023), `--model fsq-vae --levels 8,8,8` (512 codes); skipped with a note when the
 #                fsq-vae kind is not registered
 # The networks are the same in every variant: Conv 1->32->64 (4x4, stride 2, ReLU) to a 7x7 grid, a 1x1 conv to the
@@ -21,6 +25,7 @@
 #
 # Usage: bench/codebook-collapse.sh [--epochs 10] [--batch 128] [--lr 0.001] [--seed 0] [--data fashion-mnist]
 #                                   [--restart-dead 20] [--variants ste,ste-kmeans,ema-restart,rotation,rotation-l2,simvq,fsq]
+#                                   (also rotation-64, rotation-kmeans, rotation-l2-kmeans, simvq-random)
 #                                   [--out DIR] [--threads 2]
 # Prints a table (and writes DIR/summary.json); each variant's run directory (with codebook-usage.png) stays in DIR.
 set -euo pipefail
@@ -57,11 +62,13 @@ for v in "${names[@]}"; do
     ste) opts=(--codebook-init random) ;;
     ste-kmeans) opts=() ;;
     ema-restart) opts=(--codebook-update ema --restart-dead "$restart") ;;
-    rotation) opts=(--gradient rotation --distance cosine --codebook-init random) ;;
+    rotation) opts=(--gradient rotation --distance cosine --codebook-init random --projection-dim 8) ;;
+    rotation-64) opts=(--gradient rotation --distance cosine --codebook-init random) ;;
     rotation-l2) opts=(--gradient rotation --codebook-init random) ;;
     rotation-kmeans) opts=(--gradient rotation --distance cosine) ;;
     rotation-l2-kmeans) opts=(--gradient rotation) ;;
     simvq) opts=(--codebook simvq) ;;
+    simvq-random) opts=(--codebook simvq --codebook-init random) ;;
     fsq) model=fsq-vae; opts=(--levels 8,8,8) ;;
     *) echo "$0: unknown variant '$v'" >&2; exit 2 ;;
   esac
@@ -80,15 +87,16 @@ python3 - "$out" "$variants" <<'PY'
 import json, os, sys
 out, variants = sys.argv[1], sys.argv[2].split(",")
 settings = {"ste": "STE, random init", "ste-kmeans": "STE, k-means init", "ema-restart": "EMA 0.99 + restarts, k-means init",
-            "rotation": "rotation trick, cosine, random init", "rotation-l2": "rotation trick, L2, random init",
+            "rotation": "rotation trick, cosine in 8-d, random init", "rotation-64": "rotation trick, cosine, random init",
+            "rotation-l2": "rotation trick, L2, random init", "simvq-random": "SimVQ, the paper's random start",
             "rotation-kmeans": "rotation trick, cosine, k-means init", "rotation-l2-kmeans": "rotation trick, L2, k-means init",
-            "simvq": "SimVQ (frozen C, learned W)", "fsq": "FSQ 8,8,8"}
+            "simvq": "SimVQ (frozen C, W and b from moments)", "fsq": "FSQ 8,8,8"}
 rows = []
-print(f"{'variant':12} {'settings':36} {'codes used':>14} {'perplexity':>10} {'test MSE/pixel':>14} {'train s':>8}")
+print(f"{'variant':12} {'settings':40} {'codes used':>14} {'perplexity':>10} {'test MSE/pixel':>14} {'train s':>8}")
 for v in variants:
     path = os.path.join(out, v, "metrics.json")
     if not os.path.exists(path):
-        print(f"{v:12} {'(not run)':36}")
+        print(f"{v:12} {'(not run)':40}")
         continue
     m = json.load(open(path))
     ev, tr = m["evaluation"], json.load(open(os.path.join(out, v + ".json")))
@@ -98,7 +106,7 @@ for v in variants:
            "perplexity": stage["perplexity"], "test_mse_per_pixel": mse, "fvu": ev["reconstruction"]["fractionOfVarianceUnexplained"],
            "examples": ev["examples"], "train_seconds": tr["seconds"]}
     rows.append(row)
-    print(f"{v:12} {row['settings']:36} {stage['used']:5d}/{stage['codes']} {100 * stage['usage']:5.1f}% {stage['perplexity']:10.1f} "
+    print(f"{v:12} {row['settings']:40} {stage['used']:5d}/{stage['codes']} {100 * stage['usage']:5.1f}% {stage['perplexity']:10.1f} "
           f"{mse:14.5f} {tr['seconds']:8.0f}")
 json.dump(rows, open(os.path.join(out, "summary.json"), "w"), indent=2)
 print(f"(usage and perplexity over every code chosen for the {rows[0]['examples'] if rows else 0} test images x 49 places; wrote {out}/summary.json)")

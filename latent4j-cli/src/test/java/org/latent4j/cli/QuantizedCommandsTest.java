@@ -128,6 +128,8 @@ class QuantizedCommandsTest {
         assertUsageError("--codebook simvq learns its linear map by gradient", "train", "--model", "vq-vae", "--codebook", "simvq", "--codebook-update",
                 "ema");
         assertUsageError("--restart-dead does not apply", "train", "--model", "vq-vae", "--codebook", "simvq", "--restart-dead", "10");
+        assertUsageError("it takes no --codebook-init kmeans", "train", "--model", "vq-vae", "--codebook", "simvq", "--codebook-init", "kmeans");
+        assertUsageError("--codebook-init moments sets --codebook simvq's linear map", "train", "--model", "vq-vae", "--codebook-init", "moments");
         assertUsageError("--ema-decay is the decay of --codebook-update ema", "train", "--model", "vq-vae", "--ema-decay", "0.9");
         assertUsageError("--codebook-size must be between 1", "train", "--model", "vq-vae", "--codebook-size", "0");
         assertUsageError("--codebook-size does not apply to --model vae", "train", "--codebook-size", "16");

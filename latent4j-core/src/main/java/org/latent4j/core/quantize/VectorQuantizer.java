@@ -9,6 +9,7 @@ import org.latent4j.tensor.ShapeException;
 import org.latent4j.tensor.Surrogate;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.init.Initializer;
+import org.latent4j.tensor.linalg.SymmetricEigen;
 import org.latent4j.tensor.ops.LinearAlgebra;
 import org.latent4j.tensor.ops.QuantOps;
 import org.latent4j.tensor.random.Rng;
@@ -46,8 +47,10 @@ import org.latent4j.tensor.random.Rng;
  *     quantized there (losses included), and the chosen code mapped back by "project_out".</li>
  * <li><b>SimVQ</b> (Zhu et al. 2024, "Addressing Representation Collapse in Vector Quantized Models with One Linear
  *     Layer"): the codes are C W^T, C [K, d] a frozen buffer ("frozen_codebook") drawn from N(0, 1/d) and W [d, d]
- *     ("simvq_weight", torch.nn.Linear's layout, no bias) learned through the codebook loss; every step moves all
- *     codes together, so none is left behind.</li>
+ *     ("simvq_weight", torch.nn.Linear's layout) learned through the codebook loss; every step moves all codes together,
+ *     so none is left behind. With init {@code MOMENTS} (SimVQ's default) the map has a bias ("simvq_bias") and both are
+ *     set before the first step so that the codes have the mean and covariance of encoder outputs; with {@code RANDOM}
+ *     the map is Glorot-uniform with no bias, as the paper starts.</li>
  * </ul>
  *
  * <p>Metrics of {@link #quantize} (per call): "codebook_loss" and "commitment_loss", the two terms as the loss adds
@@ -56,7 +59,7 @@ import org.latent4j.tensor.random.Rng;
  * (100 when restarts are off) after this step, which are the codes this step's hook restarts when restarts are on.
  *
  * <p>Parameter and buffer names: "codebook" (a parameter, or a buffer with EMA updates), "cluster_size" and
- * "embed_sum" (EMA), "frozen_codebook" and "simvq_weight" (SimVQ), "project_in.weight/bias" and
+ * "embed_sum" (EMA), "frozen_codebook", "simvq_weight" and "simvq_bias" (SimVQ), "project_in.weight/bias" and
  * "project_out.weight/bias" (projection), "unused_steps", and with restarts "restart_pool" and "restart_pool_state".
  */
 public final class VectorQuantizer extends Quantizer {
@@ -73,6 +76,7 @@ public final class VectorQuantizer extends Quantizer {
     private final Tensor embedSum;
     private final Tensor frozenCodebook;
     private final Tensor simWeight;
+    private final Tensor simBias;
     private final Linear projectIn;
     private final Linear projectOut;
     private final Tensor unusedSteps;
@@ -92,12 +96,14 @@ public final class VectorQuantizer extends Quantizer {
             this.frozenCodebook = buffer("frozen_codebook", Tensor.persistentZeros(k, d));
             rng.fillNormal(frozenCodebook, 0f, (float) (1 / Math.sqrt(d)));
             this.simWeight = parameter("simvq_weight", Initializer.glorotUniform().fill(Tensor.persistentZeros(d, d), d, d, rng));
+            this.simBias = config.init() == VectorQuantizerConfig.Init.MOMENTS ? parameter("simvq_bias", Tensor.persistentZeros(d)) : null;
         } else {
             float bound = (float) Math.sqrt(6.0 / d);
             Tensor c = rng.fillUniform(Tensor.persistentZeros(k, d), -bound, bound);
             this.codebook = ema ? buffer("codebook", c) : parameter("codebook", c);
             this.frozenCodebook = null;
             this.simWeight = null;
+            this.simBias = null;
         }
         if (ema) {
             this.clusterSize = buffer("cluster_size", Tensor.persistentZeros(k).fill(1f));
@@ -142,11 +148,12 @@ public final class VectorQuantizer extends Quantizer {
     }
 
     /**
-     * The codes as the lookup uses them, [K, lookupDim]: the codebook (l2-normalised for cosine), or C W^T for SimVQ;
+     * The codes as the lookup uses them, [K, lookupDim]: the codebook (l2-normalised for cosine), or C W^T (+ b) for SimVQ;
      * differentiable in the learned parameters.
      */
     public Tensor codes() {
-        Tensor c = frozenCodebook != null ? LinearAlgebra.linear(frozenCodebook, simWeight) : codebook;
+        Tensor c = frozenCodebook == null ? codebook : simBias == null ? LinearAlgebra.linear(frozenCodebook, simWeight)
+                : LinearAlgebra.linear(frozenCodebook, simWeight).add(simBias);
         return cosine() ? normaliseRows(c) : c;
     }
 
@@ -311,7 +318,10 @@ public final class VectorQuantizer extends Quantizer {
         }
     }
 
-    /** k-means++ and Lloyd on the vectors (in the lookup space) when the config asks for it; primes the restart pool. */
+    /**
+     * k-means++ and Lloyd on the vectors (in the lookup space), or SimVQ's map from their moments, when the config asks
+     * for it; primes the restart pool.
+     */
     @Override
     public void initialise(Tensor vectors, Rng rng) {
         checkInput(vectors);
@@ -319,6 +329,7 @@ public final class VectorQuantizer extends Quantizer {
         try (var noGrad = GradMode.disabled()) {
             v = toLookup(vectors).contiguous();
         }
+        if (config.init() == VectorQuantizerConfig.Init.MOMENTS) matchMoments(v);
         if (config.init() == VectorQuantizerConfig.Init.KMEANS) {
             Tensor centres = KMeans.fit(v, k, config.kmeansIterations(), cosine(), rng.fork(1));
             codebook.copyFrom(centres);
@@ -335,6 +346,68 @@ public final class VectorQuantizer extends Quantizer {
             poolState.data()[0] = rows % pool.dim(0);
             poolState.data()[1] = rows;
         }
+    }
+
+    /**
+     * SimVQ's map and bias set so that the codes C W^T + b have exactly the mean and covariance of the vectors v [n, d]:
+     * W = Sigma^(1/2) S^(-1/2) and b = mean - W m, with Sigma the vectors' covariance and m, S the mean and covariance of
+     * C's K rows (about 0 and I/d; with K <= d, or a singular S, those are used). Symmetric square roots, in double
+     * precision; C being random, no other map with that covariance is better placed.
+     */
+    private void matchMoments(Tensor v) {
+        double[] mean = new double[d], sigma = moments(v.toArray(), v.dim(0), mean);
+        double[] codeMean = new double[d], s = moments(frozenCodebook.toArray(), k, codeMean);
+        SymmetricEigen codeEig = k > d ? SymmetricEigen.of(s, d) : null;
+        double[] whiten;
+        if (codeEig != null && codeEig.values()[d - 1] > 1e-9 * codeEig.values()[0]) {
+            whiten = symmetricPower(codeEig, -0.5);
+        } else {
+            whiten = new double[d * d];
+            java.util.Arrays.fill(codeMean, 0);
+            for (int a = 0; a < d; a++) whiten[a * d + a] = Math.sqrt(d);
+        }
+        double[] root = symmetricPower(SymmetricEigen.of(sigma, d), 0.5);
+        float[] w = simWeight.data(), bias = simBias.data();
+        for (int a = 0; a < d; a++) {
+            double shift = 0;
+            for (int b = 0; b < d; b++) {
+                double sum = 0;
+                for (int j = 0; j < d; j++) sum += root[a * d + j] * whiten[j * d + b];
+                w[a * d + b] = (float) sum;
+                shift += sum * codeMean[b];
+            }
+            bias[a] = (float) (mean[a] - shift);
+        }
+    }
+
+    /** The mean (into {@code mean}) and the covariance (n - 1 in the denominator, lower triangle filled) of n rows of width d. */
+    private double[] moments(float[] x, int n, double[] mean) {
+        double[] cov = new double[d * d];
+        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) mean[j] += x[i * d + j];
+        for (int j = 0; j < d; j++) mean[j] /= n;
+        for (int i = 0; i < n; i++) {
+            int o = i * d;
+            for (int a = 0; a < d; a++) {
+                double xa = x[o + a] - mean[a];
+                for (int b = 0; b <= a; b++) cov[a * d + b] += xa * (x[o + b] - mean[b]);
+            }
+        }
+        for (int a = 0; a < d; a++) for (int b = 0; b <= a; b++) cov[a * d + b] /= Math.max(1, n - 1);
+        return cov;
+    }
+
+    /** V diag(max(lambda, 0)^p) V^T of a symmetric matrix's eigendecomposition, row-major. */
+    private double[] symmetricPower(SymmetricEigen eig, double p) {
+        double[] out = new double[d * d], f = new double[d];
+        for (int j = 0; j < d; j++) f[j] = eig.values()[j] > 0 ? Math.pow(eig.values()[j], p) : 0;
+        for (int a = 0; a < d; a++) {
+            for (int b = 0; b < d; b++) {
+                double sum = 0;
+                for (int j = 0; j < d; j++) sum += eig.vector(j, a) * f[j] * eig.vector(j, b);
+                out[a * d + b] = sum;
+            }
+        }
+        return out;
     }
 
     /** EMA update, unused-step counters, the restart pool and dead-code restarts, in that order. */

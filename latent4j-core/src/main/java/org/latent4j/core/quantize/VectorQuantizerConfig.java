@@ -26,7 +26,9 @@ import org.latent4j.core.model.ConfigChecks;
  *                         learned linear map W
  * @param distance         nearest code by squared L2 (default), or by cosine with l2-normalised codes and inputs
  * @param init             k-means++ then Lloyd on encoder outputs (default) or random (uniform in +-sqrt(6/d), PyTorch's
- *                         kaiming_uniform, as vector-quantize-pytorch starts); SimVQ's frozen codebook is random by design
+ *                         kaiming_uniform, as vector-quantize-pytorch starts); SimVQ's frozen codebook is random by design,
+ *                         and its default is MOMENTS: its map (with a bias) set so that the codes start with the mean and
+ *                         covariance of encoder outputs (RANDOM: a Glorot-uniform map and no bias, the paper's start)
  * @param kmeansIterations Lloyd iterations after the k-means++ seeding, default 5
  * @param restartDeadAfter a code not chosen in this many consecutive training steps is replaced by a recent encoder
  *                         output; 0 (default) never restarts
@@ -76,8 +78,15 @@ public record VectorQuantizerConfig(@Json.Required int dim, @Json.Required int c
     public enum Init {
         /** k-means++ seeding and Lloyd iterations on encoder outputs, in the model's initialisation hook. */
         KMEANS,
-        /** Uniform in [-sqrt(6/d), sqrt(6/d)], d the lookup width. */
-        RANDOM
+        /** Uniform in [-sqrt(6/d), sqrt(6/d)], d the lookup width; for SimVQ a Glorot-uniform map W and no bias. */
+        RANDOM,
+        /**
+         * SimVQ only: the codes C W^T + b start with the mean and covariance of encoder outputs (b their mean, W =
+         * sqrt(d) Sigma^(1/2), since C's rows have covariance I/d), in the model's initialisation hook. Without it W
+         * starts at the scale of its initialiser while the encoder's outputs may be far larger, and the codes spend much
+         * of training catching up (measured in the README's codebook-collapse benchmark).
+         */
+        MOMENTS
     }
 
     public VectorQuantizerConfig {
@@ -99,7 +108,10 @@ public record VectorQuantizerConfig(@Json.Required int dim, @Json.Required int c
             throw new IllegalArgumentException(NAME + ": SimVQ learns its linear map by gradient; it takes no EMA updates");
         }
         if (codebook == Codebook.SIMVQ && init == Init.KMEANS) {
-            throw new IllegalArgumentException(NAME + ": SimVQ's frozen codebook is random by design; it takes no k-means initialisation (use init RANDOM)");
+            throw new IllegalArgumentException(NAME + ": SimVQ's frozen codebook is random by design; it takes no k-means initialisation (use init MOMENTS or RANDOM)");
+        }
+        if (codebook == Codebook.LEARNED && init == Init.MOMENTS) {
+            throw new IllegalArgumentException(NAME + ": init MOMENTS sets SimVQ's linear map; learned codes start by KMEANS or RANDOM");
         }
     }
 
@@ -140,9 +152,13 @@ public record VectorQuantizerConfig(@Json.Required int dim, @Json.Required int c
                 restartPool, projectionDim);
     }
 
-    /** The codebook's parameterisation; SimVQ also sets a random initialisation (its codebook is random by design). */
+    /**
+     * The codebook's parameterisation. The data-dependent start follows it: k-means for learned codes becomes the
+     * moments for SimVQ and back; a random start stays random.
+     */
     public VectorQuantizerConfig withCodebook(Codebook c) {
-        return new VectorQuantizerConfig(dim, codebookSize, beta, update, decay, epsilon, gradient, c, distance, c == Codebook.SIMVQ ? Init.RANDOM : init,
+        Init i = init == Init.RANDOM ? Init.RANDOM : c == Codebook.SIMVQ ? Init.MOMENTS : Init.KMEANS;
+        return new VectorQuantizerConfig(dim, codebookSize, beta, update, decay, epsilon, gradient, c, distance, i,
                 kmeansIterations, restartDeadAfter, restartPool, projectionDim);
     }
 

@@ -248,9 +248,9 @@ class VectorQuantizerTest {
 
     @Test
     void simVqTrainsItsLinearMapAndNeverItsFrozenCodebook() {
-        VectorQuantizerConfig c = VectorQuantizerConfig.of(4, 16).withCodebook(VectorQuantizerConfig.Codebook.SIMVQ);
+        VectorQuantizerConfig c = VectorQuantizerConfig.of(4, 16).withInit(VectorQuantizerConfig.Init.RANDOM, 0).withCodebook(VectorQuantizerConfig.Codebook.SIMVQ);
         VectorQuantizer q = new VectorQuantizer(c, new Rng(1));
-        assertEquals(Set.of("simvq_weight"), q.namedParameters().keySet());
+        assertEquals(Set.of("simvq_weight"), q.namedParameters().keySet(), "the paper's start: no bias");
         Tensor frozen = q.namedBuffers().get("frozen_codebook");
         float[] c0 = frozen.toArray(), w0 = q.namedParameters().get("simvq_weight").toArray();
         double var = 0;
@@ -276,6 +276,53 @@ class VectorQuantizerTest {
             Tensor expected = org.latent4j.tensor.ops.LinearAlgebra.linear(frozen, q.namedParameters().get("simvq_weight"));
             assertArrayEquals(expected.toArray(), q.codes().toArray(), 1e-6f);
         }
+    }
+
+    @Test
+    void simVqsMomentStartGivesCodesTheMeanAndCovarianceOfTheEncoderOutputs() {
+        VectorQuantizerConfig c = VectorQuantizerConfig.of(3, 4096).withCodebook(VectorQuantizerConfig.Codebook.SIMVQ);
+        assertEquals(VectorQuantizerConfig.Init.MOMENTS, c.init(), "SimVQ's data-dependent start is the default");
+        VectorQuantizer q = new VectorQuantizer(c, new Rng(1));
+        assertEquals(Set.of("simvq_weight", "simvq_bias"), q.namedParameters().keySet());
+        // outputs with mean (5, -3, 1) and a correlated covariance, far from the map's random scale
+        double[] mean = {5, -3, 1};
+        double[][] a = {{2, 0, 0}, {1.5, 0.5, 0}, {0, -1, 3}}; // x = mean + A g, covariance A A^T
+        int n = 20_000;
+        float[] x = new float[n * 3];
+        float[] g = new Rng(7).normal(0, 1, n, 3).toArray();
+        for (int i = 0; i < n; i++) {
+            double g0 = g[i * 3], g1 = g[i * 3 + 1], g2 = g[i * 3 + 2];
+            for (int j = 0; j < 3; j++) x[i * 3 + j] = (float) (mean[j] + a[j][0] * g0 + a[j][1] * g1 + a[j][2] * g2);
+        }
+        q.initialise(Tensor.of(x, n, 3), new Rng(3));
+        float[] codes;
+        try (var noGrad = GradMode.disabled()) {
+            codes = q.codes().toArray();
+        }
+        int k = 4096;
+        double[] m = new double[3];
+        for (int i = 0; i < k; i++) for (int j = 0; j < 3; j++) m[j] += codes[i * 3 + j] / (double) k;
+        // exactly the sample moments of the outputs (C's own sample moments are divided out), which are near the true ones
+        for (int j = 0; j < 3; j++) assertEquals(mean[j], m[j], 0.1, "mean of the codes, dimension " + j);
+        for (int p = 0; p < 3; p++) {
+            for (int s = 0; s < 3; s++) {
+                double cov = 0, expected = 0;
+                for (int i = 0; i < k; i++) cov += (codes[i * 3 + p] - m[p]) * (codes[i * 3 + s] - m[s]) / (k - 1.0);
+                for (int t = 0; t < 3; t++) expected += a[p][t] * a[s][t];
+                assertEquals(expected, cov, 0.05 * (1 + Math.abs(expected)), "covariance (" + p + ", " + s + ")");
+            }
+        }
+        // the outputs now find codes near them: the mean squared distance to the nearest code is a small share of the variance
+        int[] idx = q.assign(Tensor.of(x, n, 3));
+        double err = 0, total = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < 3; j++) {
+                double e = x[i * 3 + j] - codes[idx[i] * 3 + j], t = x[i * 3 + j] - mean[j];
+                err += e * e;
+                total += t * t;
+            }
+        }
+        assertTrue(err / total < 0.05, "quantization error share " + err / total);
     }
 
     @Test
@@ -312,5 +359,10 @@ class VectorQuantizerTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> new VectorQuantizer(VectorQuantizerConfig.of(4, 16).withCodebook(VectorQuantizerConfig.Codebook.SIMVQ).withRestart(5, 10), new Rng(1)));
         assertTrue(e.getMessage().contains("restart"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> VectorQuantizerConfig.of(4, 16).withInit(VectorQuantizerConfig.Init.MOMENTS, 0));
+        assertTrue(e.getMessage().contains("MOMENTS"), e.getMessage());
+        assertEquals(VectorQuantizerConfig.Init.KMEANS,
+                VectorQuantizerConfig.of(4, 16).withCodebook(VectorQuantizerConfig.Codebook.SIMVQ).withCodebook(VectorQuantizerConfig.Codebook.LEARNED).init(),
+                "the data-dependent start follows the codebook back");
     }
 }

@@ -40,8 +40,9 @@ public final class VqOptions {
     public static final ModelOption PROJECTION_DIM = new ModelOption("projection-dim", "N",
             "look codes up in N dimensions through learned linear maps down and back up (default 0 = off)");
     public static final ModelOption CODEBOOK_INIT = new ModelOption("codebook-init", "NAME",
-            "kmeans (default: k-means++ and 5 Lloyd iterations on encoder outputs before training) or random (uniform in +-sqrt(6/D); "
-                    + "simvq is always random)");
+            "kmeans (default: k-means++ and 5 Lloyd iterations on encoder outputs before training) or random (uniform in +-sqrt(6/D)); "
+                    + "for --codebook simvq, moments (default: its linear map and bias set so the codes start with the mean and covariance of "
+                    + "encoder outputs) or random (the paper's start: a random map, no bias)");
 
     /** The options of the networks of a quantized model, for any kind built on {@link QuantizedAutoencoder}. */
     public static final List<ModelOption> NETWORK = List.of(ModelOptions.HIDDEN, ModelOptions.ACTIVATION, ModelOptions.LIKELIHOOD, ModelOptions.SIGMA,
@@ -85,9 +86,12 @@ public final class VqOptions {
         boolean simvq = codebook == VectorQuantizerConfig.Codebook.SIMVQ;
         o.require(!(simvq && update == VectorQuantizerConfig.Update.EMA), "--codebook simvq learns its linear map by gradient; it takes no --codebook-update ema");
         o.require(!o.has(EMA_DECAY.name()) || update == VectorQuantizerConfig.Update.EMA, "--ema-decay is the decay of --codebook-update ema");
-        VectorQuantizerConfig.Init init = o.choice(CODEBOOK_INIT.name(), simvq ? VectorQuantizerConfig.Init.RANDOM : VectorQuantizerConfig.Init.KMEANS,
+        VectorQuantizerConfig.Init init = o.choice(CODEBOOK_INIT.name(), simvq ? VectorQuantizerConfig.Init.MOMENTS : VectorQuantizerConfig.Init.KMEANS,
                 VectorQuantizerConfig.Init.class);
-        o.require(!(simvq && init == VectorQuantizerConfig.Init.KMEANS), "--codebook simvq keeps its random frozen codebook; it takes no --codebook-init kmeans");
+        o.require(!(simvq && init == VectorQuantizerConfig.Init.KMEANS), "--codebook simvq keeps its random frozen codebook; it takes no --codebook-init kmeans "
+                + "(moments or random)");
+        o.require(simvq || init != VectorQuantizerConfig.Init.MOMENTS, "--codebook-init moments sets --codebook simvq's linear map; learned codes start by kmeans "
+                + "or random");
         int restart = o.integer(RESTART_DEAD.name(), 0, 0, 100_000_000);
         o.require(!(simvq && restart > 0), "--codebook simvq's codes are C W, not free vectors: --restart-dead does not apply");
         VectorQuantizerConfig c = VectorQuantizerConfig.of(dim, codebookSize(o)).withBeta(o.number(ModelOptions.BETA.name(), 0.25, 0, 1e6))
