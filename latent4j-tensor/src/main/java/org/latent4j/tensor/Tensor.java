@@ -83,6 +83,26 @@ public final class Tensor {
         return t;
     }
 
+    /**
+     * A [rows, columns] tensor holding a copy of {@code rows}, the form a Java caller's data usually has.
+     *
+     * @param rows at least one row, every row of the same length
+     * @return a new tensor, row i holding {@code rows[i]}
+     * @throws ShapeException if there are no rows or their lengths differ
+     */
+    public static Tensor ofRows(float[][] rows) {
+        if (rows.length == 0) throw new ShapeException("ofRows: no rows (the number of columns is unknown)");
+        int columns = rows[0].length;
+        for (int i = 1; i < rows.length; i++) {
+            if (rows[i].length != columns) {
+                throw new ShapeException("ofRows: row " + i + " has " + rows[i].length + " values, row 0 has " + columns);
+            }
+        }
+        Tensor t = allocate(new int[] {rows.length, columns}, false);
+        for (int i = 0; i < rows.length; i++) System.arraycopy(rows[i], 0, t.data, i * columns, columns);
+        return t;
+    }
+
     /** A 1-D tensor holding a copy of {@code values}. */
     public static Tensor vector(float... values) {
         return of(values, values.length);

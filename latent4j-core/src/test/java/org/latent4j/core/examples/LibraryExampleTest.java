@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.latent4j.core.data.Binarization;
@@ -63,7 +65,7 @@ class LibraryExampleTest {
 
         // BEGIN library example
         // Your data: one float[] per row. Standardise each feature (the statistics are saved with the model).
-        Tensor x = Tensor.of(flatten(myRows), myRows.length, myRows[0].length);
+        Tensor x = Tensor.ofRows(myRows);
         Standardizer standardizer = Standardizer.fit(x);
         Dataset data = Dataset.unlabeled("my-data", standardizer.apply(x));
 
@@ -88,7 +90,7 @@ class LibraryExampleTest {
         }
 
         // Score new rows: -log p(x), estimated with 100 importance samples; higher = more anomalous.
-        Tensor fresh = standardizer.apply(Tensor.of(flatten(newRows), newRows.length, 12));
+        Tensor fresh = standardizer.apply(Tensor.ofRows(newRows));
         double[] logLikelihood = LogLikelihoodEstimator.of(100, 0)
                 .estimate(model, fresh, null, ProgressListener.NONE)
                 .boundPerExample();
@@ -123,10 +125,20 @@ class LibraryExampleTest {
         assertTrue(auroc > 0.95, "AUROC " + auroc);
     }
 
-    static float[] flatten(float[][] rows) {
-        float[] flat = new float[rows.length * rows[0].length];
-        for (int i = 0; i < rows.length; i++) System.arraycopy(rows[i], 0, flat, i * rows[0].length, rows[0].length);
-        return flat;
+    /** The README and docs/library.md quote the code between the markers above exactly, indentation removed. */
+    @Test
+    void theDocsQuoteThisExampleVerbatim() throws IOException {
+        // surefire runs the tests in the module's directory
+        Path module = Path.of("").toAbsolutePath();
+        String source = Files.readString(module.resolve("src/test/java/org/latent4j/core/examples/LibraryExampleTest.java"));
+        int begin = source.indexOf('\n', source.indexOf("// BEGIN library example")) + 1;
+        int end = source.lastIndexOf('\n', source.indexOf("// END library example"));
+        String example = source.substring(begin, end).lines().map(line -> line.length() >= 8 ? line.substring(8) : line.strip())
+                .collect(Collectors.joining("\n"));
+        for (String doc : List.of("README.md", "docs/library.md")) {
+            String text = Files.readString(module.getParent().resolve(doc));
+            assertTrue(text.contains(example), doc + " does not quote LibraryExampleTest's example as it is now");
+        }
     }
 
     private static double mean(double[] v, int from, int to) {

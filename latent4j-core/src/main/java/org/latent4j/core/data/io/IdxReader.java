@@ -130,13 +130,7 @@ public final class IdxReader {
             // IDX sizes are unsigned; a value with the top bit set is over 2^31 and is caught as too large below.
             dims[i] = ((d[p] & 0xffL) << 24) | ((d[p + 1] & 0xffL) << 16) | ((d[p + 2] & 0xffL) << 8) | (d[p + 3] & 0xffL);
         }
-        // the element count alone does not catch a huge size beside a zero one (0 x 4294967040 holds no values)
-        for (int i = 0; i < rank; i++) {
-            if (dims[i] > Integer.MAX_VALUE) {
-                throw in.fail("dimension " + (i + 1) + " of shape " + shapeText(dims) + " is " + dims[i]
-                        + ", more than the 2^31-1 a tensor dimension holds; the header is corrupt or this is not an IDX file");
-            }
-        }
+        in.checkTensorShape(dims, shapeText(dims));
         long count = BoundedInput.product(dims);
         return new Header(type, dims, count, claim(type, dims, count));
     }

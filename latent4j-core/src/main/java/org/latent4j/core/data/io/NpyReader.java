@@ -80,10 +80,9 @@ public final class NpyReader {
         long[] dims = new long[items.size()];
         for (int i = 0; i < dims.length; i++) {
             if (!(items.get(i) instanceof Long d) || d < 0) throw in.fail("header shape " + shapeValue + " has a dimension that is not a non-negative integer");
-            // the element count alone does not catch a huge size beside a zero one, as in (0, 4294967296)
-            if (d > Integer.MAX_VALUE) throw in.fail("header shape " + shapeValue + " has dimension " + d + ", more than the 2^31-1 a tensor dimension holds");
             dims[i] = d;
         }
+        in.checkTensorShape(dims, shapeValue.toString());
         if (descr instanceof List<?>) {
             throw in.fail("holds a structured dtype " + descr + ", which is not supported (supported dtypes: " + SUPPORTED + ")");
         }
