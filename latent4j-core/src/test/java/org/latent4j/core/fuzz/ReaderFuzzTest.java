@@ -83,7 +83,8 @@ class ReaderFuzzTest {
             CsvReader.Table t = CsvReader.read(new ByteArrayInputStream(input), NAME, new CsvReader.Format(separator, header, allowMissing));
             assertWellFormed(t.values(), input, 1);
             assertEquals(2, t.values().rank());
-            assertEquals(t.columns(), t.columnNames().size());
+            // the names when the file has a header, else none
+            assertTrue(t.columnNames().isEmpty() || t.columnNames().size() == t.columns(), t.columnNames() + " for " + t.columns() + " columns");
             if (!allowMissing) {
                 for (float v : t.values().toArray()) assertTrue(Float.isFinite(v), "a value that is not finite was read without allowMissing");
             }
