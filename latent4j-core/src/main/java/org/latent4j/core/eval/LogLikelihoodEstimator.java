@@ -14,7 +14,7 @@ import org.latent4j.tensor.random.Rng;
 /**
  * Importance-sampled estimates of log p(x) (Burda et al. 2016): per example the bound
  * L_k = log (1/k) sum_i w_i with w_i = p(x, z_i) / q(z_i | x), z_i ~ q(z | x), from
- * {@link LatentModel#logImportanceWeights}. L_k never exceeds log p(x) in expectation and approaches it as k
+ * {@link org.latent4j.core.model.LikelihoodBound#logImportanceWeights}. L_k never exceeds log p(x) in expectation and approaches it as k
  * grows; the IWAE paper's test log-likelihood is the mean of L_5000 over the test set.
  *
  * <p>From the same samples it also gives the ELBO, E_q[log w], estimated as the mean of log w over the k

@@ -24,6 +24,9 @@ import org.latent4j.tensor.random.Rng;
  * continues exactly as an uninterrupted one.
  */
 public abstract class LatentModel extends Module {
+    /** For subclasses. */
+    protected LatentModel() {}
+
     /** The training objective for one batch, with what it reports about the batch. */
     public abstract LossResult loss(Batch batch, TrainingProgress progress, Rng rng);
 
