@@ -4,12 +4,18 @@ import org.latent4j.tensor.Tensor;
 
 /** Codes that can be searched: the k nearest codes of each query, by a fixed {@link Metric}. */
 public interface CodeIndex {
-    /** The number of codes. */
+    /** {@return the number of codes} */
     int size();
 
-    /** The metric this index ranks by. */
+    /** {@return the metric this index ranks by} */
     Metric metric();
 
-    /** For each row of queries [q, dimension], the ids (row numbers of the codes) and scores of its k nearest. */
+    /**
+     * Finds the k nearest codes of each query.
+     *
+     * @param queries [q, dimension] exact query rows
+     * @param k       how many neighbours each query gets (fewer when the index holds fewer codes)
+     * @return for each query, the ids (row numbers of the codes) and scores of its k nearest, nearest first
+     */
     Neighbours search(Tensor queries, int k);
 }

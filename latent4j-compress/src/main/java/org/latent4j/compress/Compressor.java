@@ -12,30 +12,59 @@ import org.latent4j.tensor.Tensor;
  * compressor's own. Implementations are immutable once fitted and safe to use from several threads.
  */
 public non-sealed interface Compressor extends Stage {
-    /** Bytes per encoded vector, everything the search and the decoder need included (no hidden side arrays). */
+    /** {@return bytes per encoded vector, everything the search and the decoder need included (no hidden side arrays)} */
     int codeSize();
 
-    /** Encodes rows [rows, dimension()] from {@code x[xOff]} into {@code codes[codesOff ...]}. */
+    /**
+     * Encodes rows [rows, dimension()] from {@code x[xOff]} into {@code codes[codesOff ...]}.
+     *
+     * @param x        the rows, row-major
+     * @param xOff     where the first row starts in {@code x}
+     * @param rows     how many rows
+     * @param codes    receives {@code rows * codeSize()} bytes
+     * @param codesOff where the first code goes in {@code codes}
+     */
     void encode(float[] x, int xOff, int rows, byte[] codes, int codesOff);
 
-    /** Decodes {@code rows} codes from {@code codes[codesOff]} into rows [rows, dimension()] at {@code out[outOff]}. */
+    /**
+     * Decodes {@code rows} codes from {@code codes[codesOff]} into rows [rows, dimension()] at {@code out[outOff]}.
+     *
+     * @param codes    the codes
+     * @param codesOff where the first code starts in {@code codes}
+     * @param rows     how many codes
+     * @param out      receives the decoded rows, row-major
+     * @param outOff   where the first row goes in {@code out}
+     */
     void decode(byte[] codes, int codesOff, int rows, float[] out, int outOff);
 
     /**
      * An evaluator of the asymmetric distances from one query at a time to codes. Each call returns a new
      * object that one thread owns (it holds the query's lookup tables).
+     *
+     * @param metric what the scores measure
+     * @return a new evaluator
      */
     CodeDistance distance(Metric metric);
 
     /**
      * A searchable index over {@code count} codes (the array is used as it is, not copied). The default scans
      * every code with {@link #distance}; a compressor with a faster layout (4-bit fast scan) overrides this.
+     *
+     * @param codes  the codes, code i at {@code i * codeSize()}
+     * @param count  how many codes
+     * @param metric what the search ranks by
+     * @return the index
      */
     default CodeIndex index(byte[] codes, int count, Metric metric) {
         return new ScanIndex(this, codes, count, metric);
     }
 
-    /** Encodes every row of a [n, dimension()] tensor. */
+    /**
+     * Encodes every row of a tensor.
+     *
+     * @param x rows [n, dimension()]
+     * @return n codes, code i at {@code i * codeSize()}
+     */
     default byte[] encode(Tensor x) {
         Compressors.requireRows(x, dimension(), "encode");
         int n = x.dim(0);
@@ -44,7 +73,13 @@ public non-sealed interface Compressor extends Stage {
         return codes;
     }
 
-    /** Decodes {@code count} codes into a [count, dimension()] tensor. */
+    /**
+     * Decodes codes into rows.
+     *
+     * @param codes the codes, code i at {@code i * codeSize()}
+     * @param count how many to decode
+     * @return the decoded rows [count, dimension()]
+     */
     default Tensor decode(byte[] codes, int count) {
         float[] out = new float[Math.multiplyExact(count, dimension())];
         decode(codes, 0, count, out, 0);

@@ -31,19 +31,29 @@ public final class CompressorKinds {
         return Collections.unmodifiableMap(kinds);
     }
 
-    /** Every registered kind, in registration order. */
+    /** {@return every registered kind, in registration order} */
     public static List<CompressorKind> all() {
         return List.copyOf(Loaded.KINDS.values());
     }
 
-    /** The kind of that name (as a {@link StageState} records it), or an {@link IllegalArgumentException} listing the names. */
+    /**
+     * Looks a kind up by name.
+     *
+     * @param name a kind's name, as a {@link StageState} records it
+     * @return the kind of that name; an unknown name is an {@link IllegalArgumentException} listing the names
+     */
     public static CompressorKind named(String name) {
         CompressorKind k = Loaded.KINDS.get(name);
         if (k == null) throw new IllegalArgumentException("unknown compressor kind '" + name + "' (registered: " + String.join(", ", Loaded.KINDS.keySet()) + ")");
         return k;
     }
 
-    /** The one kind that accepts a token, or an {@link IllegalArgumentException} listing the syntaxes. */
+    /**
+     * Finds the kind of a token.
+     *
+     * @param token one comma-separated part of a spec
+     * @return the one kind that accepts it; none (or two) is an {@link IllegalArgumentException} listing the syntaxes
+     */
     public static CompressorKind forToken(String token) {
         List<CompressorKind> claim = new ArrayList<>();
         for (CompressorKind k : Loaded.KINDS.values()) if (k.accepts(token)) claim.add(k);

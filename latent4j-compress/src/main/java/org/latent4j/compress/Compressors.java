@@ -14,7 +14,12 @@ import org.latent4j.tensor.random.Rng;
 public final class Compressors {
     private Compressors() {}
 
-    /** The tokens of a spec, each trimmed; refuses an empty spec or an empty token with one line. */
+    /**
+     * Splits a spec into its tokens, refusing an empty spec or an empty token with one line.
+     *
+     * @param spec comma-separated tokens, such as {@code OPQ16,PQ16x8}
+     * @return the tokens, each trimmed
+     */
     public static List<String> tokens(String spec) {
         if (spec == null || spec.isBlank()) throw new IllegalArgumentException("empty compressor spec (for example PQ16x8 or OPQ16,PQ16)");
         List<String> out = new ArrayList<>();
@@ -29,6 +34,9 @@ public final class Compressors {
     /**
      * Checks a whole spec for the input dimension without fitting: every token known, transforms only before
      * the last token, the last token a compressor, and each token valid for the width its input has.
+     *
+     * @param spec      comma-separated tokens
+     * @param dimension the width of the vectors the spec would compress
      */
     public static void validate(String spec, int dimension) {
         List<String> tokens = tokens(spec);
@@ -54,12 +62,24 @@ public final class Compressors {
 
     /** Implemented by transform kinds whose output width differs from their input's (PCA). */
     public interface TransformWidth {
+        /**
+         * The width a transform's output will have, known before it is fitted.
+         *
+         * @param token          a token of this kind
+         * @param inputDimension the width of its input
+         * @return the width of its output
+         */
         int outputDimension(String token, int inputDimension);
     }
 
     /**
      * Fits a spec on training rows [n, d]: at most {@link FitOptions#maxTrainingRows()} of them (a uniform sample
      * drawn with the seed), each stage on the rows as the stages before it map them.
+     *
+     * @param spec    comma-separated tokens
+     * @param train   the training rows [n, d]
+     * @param options the seed and the other fitting options
+     * @return the fitted compressor (a {@link TransformedCompressor} when the spec starts with transforms)
      */
     public static Compressor fit(String spec, Tensor train, FitOptions options) {
         requireRows(train, train.rank() == 2 ? train.dim(1) : -1, "fit");
@@ -83,7 +103,12 @@ public final class Compressors {
         throw new AssertionError("validate() lets no spec end with a transform");
     }
 
-    /** Rebuilds a compressor from its stages' states, in spec order (as {@link #states} gives them). */
+    /**
+     * Rebuilds a compressor from its stages' states.
+     *
+     * @param states the states in spec order, as {@link #states} gives them
+     * @return the compressor they describe
+     */
     public static Compressor load(List<StageState> states) {
         if (states.isEmpty()) throw new IllegalArgumentException("a compressor needs at least one stage");
         List<VectorTransform> transforms = new ArrayList<>();
@@ -111,7 +136,12 @@ public final class Compressors {
         throw new AssertionError();
     }
 
-    /** The states of a compressor's stages in spec order: what the codes file stores. */
+    /**
+     * Takes a compressor apart into what the codes file stores.
+     *
+     * @param c a fitted compressor
+     * @return the states of its stages, in spec order
+     */
     public static List<StageState> states(Compressor c) {
         if (c instanceof TransformedCompressor t) {
             List<StageState> out = new ArrayList<>();
@@ -122,7 +152,14 @@ public final class Compressors {
         return List.of(c.state());
     }
 
-    /** At most max rows of x, a uniform sample without replacement drawn from the seed, in their original order; x itself when it has no more. */
+    /**
+     * Samples rows without replacement.
+     *
+     * @param x    rows [n, d]
+     * @param max  the most rows to keep
+     * @param seed seeds the sample
+     * @return at most max rows of x, a uniform sample in their original order; x itself when it has no more
+     */
     public static Tensor sample(Tensor x, int max, long seed) {
         int n = x.dim(0);
         if (n <= max) return x;
@@ -135,14 +172,26 @@ public final class Compressors {
         return Tensor.wrap(out, max, d);
     }
 
-    /** Refuses a negative count, or a codes array shorter than count codes of codeSize bytes, with one line. */
+    /**
+     * Refuses a negative count, or a codes array shorter than count codes of codeSize bytes, with one line.
+     *
+     * @param codes    the codes
+     * @param count    how many codes the caller will read
+     * @param codeSize bytes a code
+     */
     public static void requireCodes(byte[] codes, int count, int codeSize) {
         if (count < 0 || (long) count * codeSize > codes.length) {
             throw new IllegalArgumentException(count + " codes of " + codeSize + " bytes need " + (long) count * codeSize + " bytes, the array holds " + codes.length);
         }
     }
 
-    /** Refuses anything but a [n, d] tensor of the expected width (d < 0: any width) with one line naming the operation. */
+    /**
+     * Refuses anything but a [n, d] tensor of the expected width with one line naming the operation.
+     *
+     * @param x         the rows
+     * @param d         the width they must have; negative for any width
+     * @param operation named in the message
+     */
     public static void requireRows(Tensor x, int d, String operation) {
         if (x.rank() != 2) throw new IllegalArgumentException(operation + ": expected rows [n, d], got shape " + java.util.Arrays.toString(x.shape()));
         if (d >= 0 && x.dim(1) != d) throw new IllegalArgumentException(operation + ": expected rows of " + d + " values, got " + x.dim(1));

@@ -22,7 +22,15 @@ public final class ExactSearch {
 
     private ExactSearch() {}
 
-    /** The k nearest base rows of each query row, by {@link Metric} scores (squared L2, or the negated inner product). */
+    /**
+     * The k nearest base rows of each query row, by {@link Metric} scores (squared L2, or the negated inner product).
+     *
+     * @param base    the rows searched [n, d]
+     * @param queries the query rows [q, d]
+     * @param k       neighbours per query
+     * @param metric  what the scores measure
+     * @return the neighbours, ties going to the smaller id
+     */
     public static Neighbours search(Tensor base, Tensor queries, int k, Metric metric) {
         Compressors.requireRows(base, -1, "exact search base");
         Compressors.requireRows(queries, base.dim(1), "exact search queries");

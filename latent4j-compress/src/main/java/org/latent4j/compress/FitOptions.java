@@ -14,6 +14,7 @@ package org.latent4j.compress;
  * @param progress          told how far a long fit has gone; {@link FitProgress#NONE} to stay silent
  */
 public record FitOptions(long seed, int maxTrainingRows, int kmeansIterations, int opqIterations, int beamWidth, int epochs, FitProgress progress) {
+    /** Validates every option; a null progress is {@link FitProgress#NONE}. */
     public FitOptions {
         if (maxTrainingRows < 1) throw new IllegalArgumentException("maxTrainingRows must be at least 1, got " + maxTrainingRows);
         if (kmeansIterations < 0) throw new IllegalArgumentException("kmeansIterations must be at least 0, got " + kmeansIterations);
@@ -23,35 +24,70 @@ public record FitOptions(long seed, int maxTrainingRows, int kmeansIterations, i
         if (progress == null) progress = FitProgress.NONE;
     }
 
-    /** Seed 0, at most 65,536 training rows, 25 k-means iterations, 50 OPQ iterations, beam 5, 20 epochs, silent. */
+    /** {@return seed 0, at most 65,536 training rows, 25 k-means iterations, 50 OPQ iterations, beam 5, 20 epochs, silent} */
     public static FitOptions defaults() {
         return new FitOptions(0, 65_536, 25, 50, 5, 20, FitProgress.NONE);
     }
 
+    /**
+     * {@return these options with that seed}
+     *
+     * @param s the seed
+     */
     public FitOptions withSeed(long s) {
         return new FitOptions(s, maxTrainingRows, kmeansIterations, opqIterations, beamWidth, epochs, progress);
     }
 
+    /**
+     * {@return these options with that bound}
+     *
+     * @param n the most rows a stage trains on
+     */
     public FitOptions withMaxTrainingRows(int n) {
         return new FitOptions(seed, n, kmeansIterations, opqIterations, beamWidth, epochs, progress);
     }
 
+    /**
+     * {@return these options with that count}
+     *
+     * @param n Lloyd iterations of every k-means
+     */
     public FitOptions withKmeansIterations(int n) {
         return new FitOptions(seed, maxTrainingRows, n, opqIterations, beamWidth, epochs, progress);
     }
 
+    /**
+     * {@return these options with that count}
+     *
+     * @param n OPQ's alternations
+     */
     public FitOptions withOpqIterations(int n) {
         return new FitOptions(seed, maxTrainingRows, kmeansIterations, n, beamWidth, epochs, progress);
     }
 
+    /**
+     * {@return these options with that beam}
+     *
+     * @param n residual quantization's encoding beam
+     */
     public FitOptions withBeamWidth(int n) {
         return new FitOptions(seed, maxTrainingRows, kmeansIterations, opqIterations, n, epochs, progress);
     }
 
+    /**
+     * {@return these options with that count}
+     *
+     * @param n training epochs of a learned compressor
+     */
     public FitOptions withEpochs(int n) {
         return new FitOptions(seed, maxTrainingRows, kmeansIterations, opqIterations, beamWidth, n, progress);
     }
 
+    /**
+     * {@return these options with that listener}
+     *
+     * @param p told how far a fit has gone
+     */
     public FitOptions withProgress(FitProgress p) {
         return new FitOptions(seed, maxTrainingRows, kmeansIterations, opqIterations, beamWidth, epochs, p);
     }

@@ -6,6 +6,12 @@ public interface FitProgress {
     /** Nothing reported. */
     FitProgress NONE = (stage, done, total) -> {};
 
-    /** {@code done} of {@code total} units (iterations, epochs, sub-spaces) of the named stage are finished. */
+    /**
+     * {@code done} of {@code total} units (iterations, epochs, sub-spaces) of the named stage are finished.
+     *
+     * @param stage the stage's token
+     * @param done  units finished
+     * @param total units in all
+     */
     void update(String stage, long done, long total);
 }

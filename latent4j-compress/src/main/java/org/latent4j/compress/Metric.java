@@ -19,12 +19,17 @@ public enum Metric {
         this.label = label;
     }
 
-    /** The name used on the command line and in files: {@code l2} or {@code ip}. */
+    /** {@return the name used on the command line and in files: {@code l2} or {@code ip}} */
     public String label() {
         return label;
     }
 
-    /** Parses {@code l2} or {@code ip} (also {@code inner-product}), refusing anything else with the choices. */
+    /**
+     * Parses a metric's name, refusing anything else with the choices.
+     *
+     * @param text {@code l2} or {@code ip} (also {@code inner-product}), in any case
+     * @return the metric
+     */
     public static Metric parse(String text) {
         return switch (text.toLowerCase(Locale.ROOT)) {
             case "l2" -> L2;

@@ -13,7 +13,14 @@ package org.latent4j.compress;
 public final class Recall {
     private Recall() {}
 
-    /** k-NN recall@k: the mean over queries of |found[:k] ∩ truth[:k]| / k. */
+    /**
+     * k-NN recall@k: the mean over queries of |found[:k] ∩ truth[:k]| / k.
+     *
+     * @param found what a search found
+     * @param truth the exact neighbours
+     * @param k     how many of each to compare
+     * @return the recall, in [0, 1]
+     */
     public static double knnRecallAt(Neighbours found, Neighbours truth, int k) {
         check(found, truth);
         if (k < 1 || k > found.k() || k > truth.k()) {
@@ -35,7 +42,14 @@ public final class Recall {
         return (double) hits / ((double) found.queries() * k);
     }
 
-    /** 1-recall@R: the fraction of queries whose true nearest neighbour is among the first R found. */
+    /**
+     * 1-recall@R: the fraction of queries whose true nearest neighbour is among the first R found.
+     *
+     * @param found what a search found
+     * @param truth the exact neighbours
+     * @param r     how many found neighbours to look through
+     * @return the recall, in [0, 1]
+     */
     public static double oneRecallAt(Neighbours found, Neighbours truth, int r) {
         check(found, truth);
         if (r < 1 || r > found.k()) throw new IllegalArgumentException("1-recall@" + r + " needs R between 1 and the " + found.k() + " neighbours found");
@@ -53,7 +67,14 @@ public final class Recall {
         return (double) hits / found.queries();
     }
 
-    /** True neighbours read from a file (an .ivecs ground truth): ids only, scores NaN. */
+    /**
+     * True neighbours read from a file (an .ivecs ground truth): ids only, scores NaN.
+     *
+     * @param queries the number of queries
+     * @param k       neighbours per query
+     * @param ids     their ids, query-major
+     * @return the neighbours
+     */
     public static Neighbours ids(int queries, int k, int[] ids) {
         float[] scores = new float[ids.length];
         java.util.Arrays.fill(scores, Float.NaN);

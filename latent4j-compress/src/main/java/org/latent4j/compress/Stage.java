@@ -6,12 +6,12 @@ package org.latent4j.compress;
  * {@link #state()} is what the codes file stores so that {@link CompressorKind#load} makes the same stage again.
  */
 public sealed interface Stage permits VectorTransform, Compressor {
-    /** The canonical spec token of this stage, with every default spelled out ({@code PQ16x8}, not {@code PQ16}). */
+    /** {@return the canonical spec token of this stage, with every default spelled out ({@code PQ16x8}, not {@code PQ16})} */
     String token();
 
-    /** The dimension of the vectors this stage takes. */
+    /** {@return the dimension of the vectors this stage takes} */
     int dimension();
 
-    /** Everything needed to rebuild this stage: its kind, token, a JSON config and its named arrays. */
+    /** {@return everything needed to rebuild this stage: its kind, token, a JSON config and its named arrays} */
     StageState state();
 }

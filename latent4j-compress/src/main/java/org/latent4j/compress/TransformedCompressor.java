@@ -7,8 +7,12 @@ import java.util.List;
  * then the compressor; decoding reverses them; a query goes through the transforms before the compressor's own
  * asymmetric distance, so the codes are searched in the transformed space (exact for orthogonal transforms;
  * for a truncating PCA, distances are those of the kept components).
+ *
+ * @param transforms the transforms, in the order they apply (at least one)
+ * @param compressor the compressor of the transformed vectors
  */
 public record TransformedCompressor(List<VectorTransform> transforms, Compressor compressor) implements Compressor {
+    /** Requires at least one transform (without any, use the compressor itself). */
     public TransformedCompressor {
         transforms = List.copyOf(transforms);
         if (transforms.isEmpty()) throw new IllegalArgumentException("no transforms: use the compressor itself");

@@ -83,6 +83,26 @@ public final class Tensor {
         return t;
     }
 
+    /**
+     * A [rows, columns] tensor holding a copy of {@code rows}, the form a Java caller's data usually has.
+     *
+     * @param rows at least one row, every row of the same length
+     * @return a new tensor, row i holding {@code rows[i]}
+     * @throws ShapeException if there are no rows or their lengths differ
+     */
+    public static Tensor ofRows(float[][] rows) {
+        if (rows.length == 0) throw new ShapeException("ofRows: no rows (the number of columns is unknown)");
+        int columns = rows[0].length;
+        for (int i = 1; i < rows.length; i++) {
+            if (rows[i].length != columns) {
+                throw new ShapeException("ofRows: row " + i + " has " + rows[i].length + " values, row 0 has " + columns);
+            }
+        }
+        Tensor t = allocate(new int[] {rows.length, columns}, false);
+        for (int i = 0; i < rows.length; i++) System.arraycopy(rows[i], 0, t.data, i * columns, columns);
+        return t;
+    }
+
     /** A 1-D tensor holding a copy of {@code values}. */
     public static Tensor vector(float... values) {
         return of(values, values.length);
@@ -424,47 +444,210 @@ public final class Tensor {
 
     // ------------------------------------------------------------------ op shorthands
 
+    /**
+     * {@return {@code ElementwiseOps.add(this, o)}}, see {@link ElementwiseOps#add}
+     *
+     * @param o the other operand, broadcast against this one
+     */
     public Tensor add(Tensor o) { return ElementwiseOps.add(this, o); }
+    /**
+     * {@return {@code ElementwiseOps.sub(this, o)}}, see {@link ElementwiseOps#sub}
+     *
+     * @param o the other operand, broadcast against this one
+     */
     public Tensor sub(Tensor o) { return ElementwiseOps.sub(this, o); }
+    /**
+     * {@return {@code ElementwiseOps.mul(this, o)}}, see {@link ElementwiseOps#mul}
+     *
+     * @param o the other operand, broadcast against this one
+     */
     public Tensor mul(Tensor o) { return ElementwiseOps.mul(this, o); }
+    /**
+     * {@return {@code ElementwiseOps.div(this, o)}}, see {@link ElementwiseOps#div}
+     *
+     * @param o the other operand, broadcast against this one
+     */
     public Tensor div(Tensor o) { return ElementwiseOps.div(this, o); }
+    /**
+     * {@return {@code ElementwiseOps.add(this, s)}}, see {@link ElementwiseOps#add}
+     *
+     * @param s the scalar
+     */
     public Tensor add(float s) { return ElementwiseOps.add(this, s); }
+    /**
+     * {@return {@code ElementwiseOps.add(this, -s)}}, see {@link ElementwiseOps#add}
+     *
+     * @param s the scalar
+     */
     public Tensor sub(float s) { return ElementwiseOps.add(this, -s); }
+    /**
+     * {@return {@code ElementwiseOps.mul(this, s)}}, see {@link ElementwiseOps#mul}
+     *
+     * @param s the scalar
+     */
     public Tensor mul(float s) { return ElementwiseOps.mul(this, s); }
+    /**
+     * {@return {@code ElementwiseOps.mul(this, 1f / s)}}, see {@link ElementwiseOps#mul}
+     *
+     * @param s the scalar
+     */
     public Tensor div(float s) { return ElementwiseOps.mul(this, 1f / s); }
+    /**
+     * {@return {@code ElementwiseOps.neg(this)}}, see {@link ElementwiseOps#neg}
+     */
     public Tensor neg() { return ElementwiseOps.neg(this); }
+    /**
+     * {@return {@code ElementwiseOps.exp(this)}}, see {@link ElementwiseOps#exp}
+     */
     public Tensor exp() { return ElementwiseOps.exp(this); }
+    /**
+     * {@return {@code ElementwiseOps.log(this)}}, see {@link ElementwiseOps#log}
+     */
     public Tensor log() { return ElementwiseOps.log(this); }
+    /**
+     * {@return {@code ElementwiseOps.log1p(this)}}, see {@link ElementwiseOps#log1p}
+     */
     public Tensor log1p() { return ElementwiseOps.log1p(this); }
+    /**
+     * {@return {@code ElementwiseOps.sqrt(this)}}, see {@link ElementwiseOps#sqrt}
+     */
     public Tensor sqrt() { return ElementwiseOps.sqrt(this); }
+    /**
+     * {@return {@code ElementwiseOps.square(this)}}, see {@link ElementwiseOps#square}
+     */
     public Tensor square() { return ElementwiseOps.square(this); }
+    /**
+     * {@return {@code ElementwiseOps.pow(this, p)}}, see {@link ElementwiseOps#pow}
+     *
+     * @param p the exponent
+     */
     public Tensor pow(float p) { return ElementwiseOps.pow(this, p); }
+    /**
+     * {@return {@code ElementwiseOps.abs(this)}}, see {@link ElementwiseOps#abs}
+     */
     public Tensor abs() { return ElementwiseOps.abs(this); }
+    /**
+     * {@return {@code ElementwiseOps.clamp(this, min, max)}}, see {@link ElementwiseOps#clamp}
+     *
+     * @param min the lower bound
+     * @param max the upper bound
+     */
     public Tensor clamp(float min, float max) { return ElementwiseOps.clamp(this, min, max); }
 
+    /**
+     * {@return {@code ActivationOps.tanh(this)}}, see {@link ActivationOps#tanh}
+     */
     public Tensor tanh() { return ActivationOps.tanh(this); }
+    /**
+     * {@return {@code ActivationOps.sigmoid(this)}}, see {@link ActivationOps#sigmoid}
+     */
     public Tensor sigmoid() { return ActivationOps.sigmoid(this); }
+    /**
+     * {@return {@code ActivationOps.relu(this)}}, see {@link ActivationOps#relu}
+     */
     public Tensor relu() { return ActivationOps.relu(this); }
+    /**
+     * {@return {@code ActivationOps.leakyRelu(this, slope)}}, see {@link ActivationOps#leakyRelu}
+     *
+     * @param slope the slope for negative inputs
+     */
     public Tensor leakyRelu(float slope) { return ActivationOps.leakyRelu(this, slope); }
+    /**
+     * {@return {@code ActivationOps.elu(this, alpha)}}, see {@link ActivationOps#elu}
+     *
+     * @param alpha the scale of the negative part
+     */
     public Tensor elu(float alpha) { return ActivationOps.elu(this, alpha); }
+    /**
+     * {@return {@code ActivationOps.selu(this)}}, see {@link ActivationOps#selu}
+     */
     public Tensor selu() { return ActivationOps.selu(this); }
+    /**
+     * {@return {@code ActivationOps.gelu(this)}}, see {@link ActivationOps#gelu}
+     */
     public Tensor gelu() { return ActivationOps.gelu(this); }
+    /**
+     * {@return {@code ActivationOps.softplus(this)}}, see {@link ActivationOps#softplus}
+     */
     public Tensor softplus() { return ActivationOps.softplus(this); }
 
+    /**
+     * {@return {@code ReductionOps.sum(this)}}, see {@link ReductionOps#sum}
+     */
     public Tensor sum() { return ReductionOps.sum(this); }
+    /**
+     * {@return {@code ReductionOps.sum(this, axis, keepDim)}}, see {@link ReductionOps#sum}
+     *
+     * @param axis    the axis to reduce
+     * @param keepDim whether the reduced axis stays, with size 1
+     */
     public Tensor sum(int axis, boolean keepDim) { return ReductionOps.sum(this, axis, keepDim); }
+    /**
+     * {@return {@code ReductionOps.mean(this)}}, see {@link ReductionOps#mean}
+     */
     public Tensor mean() { return ReductionOps.mean(this); }
+    /**
+     * {@return {@code ReductionOps.mean(this, axis, keepDim)}}, see {@link ReductionOps#mean}
+     *
+     * @param axis    the axis to reduce
+     * @param keepDim whether the reduced axis stays, with size 1
+     */
     public Tensor mean(int axis, boolean keepDim) { return ReductionOps.mean(this, axis, keepDim); }
+    /**
+     * {@return {@code ReductionOps.max(this, axis, keepDim)}}, see {@link ReductionOps#max}
+     *
+     * @param axis    the axis to reduce
+     * @param keepDim whether the reduced axis stays, with size 1
+     */
     public Tensor max(int axis, boolean keepDim) { return ReductionOps.max(this, axis, keepDim); }
+    /**
+     * {@return {@code ReductionOps.logSumExp(this, axis, keepDim)}}, see {@link ReductionOps#logSumExp}
+     *
+     * @param axis    the axis to reduce
+     * @param keepDim whether the reduced axis stays, with size 1
+     */
     public Tensor logSumExp(int axis, boolean keepDim) { return ReductionOps.logSumExp(this, axis, keepDim); }
+    /**
+     * {@return {@code ReductionOps.softmax(this, axis)}}, see {@link ReductionOps#softmax}
+     *
+     * @param axis the axis normalised over
+     */
     public Tensor softmax(int axis) { return ReductionOps.softmax(this, axis); }
+    /**
+     * {@return {@code ReductionOps.logSoftmax(this, axis)}}, see {@link ReductionOps#logSoftmax}
+     *
+     * @param axis the axis normalised over
+     */
     public Tensor logSoftmax(int axis) { return ReductionOps.logSoftmax(this, axis); }
 
+    /**
+     * {@return {@code LinearAlgebra.matmul(this, o)}}, see {@link LinearAlgebra#matmul}
+     *
+     * @param o the other operand, broadcast against this one
+     */
     public Tensor matmul(Tensor o) { return LinearAlgebra.matmul(this, o); }
 
+    /**
+     * {@return {@code ShapeOps.slice(this, axis, start, end)}}, see {@link ShapeOps#slice}
+     *
+     * @param axis  the axis sliced
+     * @param start the first index kept
+     * @param end   one past the last index kept
+     */
     public Tensor slice(int axis, int start, int end) { return ShapeOps.slice(this, axis, start, end); }
+    /**
+     * {@return {@code IndexOps.indexSelect(this, axis, index)}}, see {@link IndexOps#indexSelect}
+     *
+     * @param axis  the axis indexed
+     * @param index the indices to gather along the axis
+     */
     public Tensor indexSelect(int axis, int[] index) { return IndexOps.indexSelect(this, axis, index); }
 
     // Fused losses are reached through LossOps; the shorthand keeps call sites short in models.
+    /**
+     * {@return {@code LossOps.bceWithLogits(this, targets)}}, see {@link LossOps#bceWithLogits}
+     *
+     * @param targets the targets in [0, 1], of this tensor's shape
+     */
     public Tensor bceWithLogits(Tensor targets) { return LossOps.bceWithLogits(this, targets); }
 }

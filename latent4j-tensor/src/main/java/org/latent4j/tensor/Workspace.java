@@ -27,6 +27,9 @@ import java.util.HashMap;
  * shared between threads.
  */
 public final class Workspace {
+    /** A workspace with an empty pool; buffers are pooled as scopes release them. */
+    public Workspace() {}
+
     private static final ThreadLocal<ArrayDeque<Scope>> OPEN = ThreadLocal.withInitial(ArrayDeque::new);
 
     /** Scopes after which a length that no scope requested loses its pooled buffers. */

@@ -12,6 +12,9 @@ import org.latent4j.tensor.Tensor;
  * dimension j). See {@link BinaryQuantizer} for the decoding and the asymmetric search.
  */
 public final class BinaryQuantizerKind implements CompressorKind {
+    /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
+    public BinaryQuantizerKind() {}
+
     @Override
     public String name() {
         return "BIN";

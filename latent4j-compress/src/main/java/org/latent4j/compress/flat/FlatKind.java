@@ -9,6 +9,9 @@ import org.latent4j.tensor.Tensor;
 
 /** Token {@code Flat}: no compression, the float32 vector itself (4d bytes); the exact baseline of an eval table. */
 public final class FlatKind implements CompressorKind {
+    /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
+    public FlatKind() {}
+
     @Override
     public String name() {
         return "Flat";

@@ -43,14 +43,21 @@ import org.latent4j.tensor.Tensor;
  * describes (before anything that size is allocated), the checksum, and then that each stage's kind accepts its
  * arrays and that the rebuilt compressor has the header's dimension and code size; any failure is one
  * {@link DataFileException} naming the file and what is wrong.
+ *
+ * @param compressor the fitted compressor
+ * @param metric     the metric the codes are meant to be searched by
+ * @param count      how many codes the file holds (0 for a model file)
+ * @param codes      {@code count * compressor.codeSize()} bytes, code i at {@code i * codeSize}
  */
 public record CodesFile(Compressor compressor, Metric metric, int count, byte[] codes) {
+    /** The extension of codes files. */
     public static final String EXTENSION = ".l4jc";
     static final byte[] MAGIC = "L4JCODES".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION = 1;
     /** Magic, version, header length before the header; the checksum after everything. */
     static final int PREFIX = 16, SUFFIX = 4;
 
+    /** Requires exactly {@code count} codes of the compressor's code size. */
     public CodesFile {
         if (count < 0 || (long) count * compressor.codeSize() != codes.length) {
             throw new IllegalArgumentException(count + " codes of " + compressor.codeSize() + " bytes need " + (long) count * compressor.codeSize()
@@ -65,18 +72,38 @@ public record CodesFile(Compressor compressor, Metric metric, int count, byte[] 
 
     record TensorHeader(String name, int[] shape) {}
 
-    /** Writes a compressor and its codes (count of them) atomically. */
+    /**
+     * Writes a compressor and its codes atomically.
+     *
+     * @param file       the file to replace or create
+     * @param compressor the fitted compressor
+     * @param metric     the metric the codes are meant to be searched by
+     * @param codes      at least {@code count} codes (only the first {@code count} are written)
+     * @param count      how many codes to write
+     * @throws IOException if the file cannot be written
+     */
     public static void write(Path file, Compressor compressor, Metric metric, byte[] codes, int count) throws IOException {
         new CodesFile(compressor, metric, count, codes.length == (long) count * compressor.codeSize() ? codes
                 : Arrays.copyOf(codes, Math.multiplyExact(count, compressor.codeSize()))).write(file);
     }
 
-    /** Writes a fitted compressor alone (no codes). */
+    /**
+     * Writes a fitted compressor alone (no codes), the file {@code compress fit} makes.
+     *
+     * @param file       the file to replace or create
+     * @param compressor the fitted compressor
+     * @throws IOException if the file cannot be written
+     */
     public static void writeModel(Path file, Compressor compressor) throws IOException {
         new CodesFile(compressor, Metric.L2, 0, new byte[0]).write(file);
     }
 
-    /** Writes this file atomically: a reader sees the old file or the whole new one. */
+    /**
+     * Writes this file atomically: a reader sees the old file or the whole new one.
+     *
+     * @param file the file to replace or create
+     * @throws IOException if the file cannot be written
+     */
     public void write(Path file) throws IOException {
         List<StageState> states = Compressors.states(compressor);
         List<StageHeader> stages = new ArrayList<>();
@@ -117,7 +144,13 @@ public record CodesFile(Compressor compressor, Metric metric, int count, byte[] 
         });
     }
 
-    /** Reads and validates a codes file (see the class comment for the checks). */
+    /**
+     * Reads and validates a codes file (see the class comment for the checks).
+     *
+     * @param file the codes file
+     * @return its compressor, metric and codes
+     * @throws IOException a {@link DataFileException} naming the file and what is wrong, or the I/O error
+     */
     public static CodesFile read(Path file) throws IOException {
         String name = file.toString();
         if (!Files.isRegularFile(file)) throw new DataFileException(name, Files.exists(file) ? "is not a regular file" : "no such file");

@@ -12,6 +12,9 @@ import org.latent4j.tensor.random.Rng;
 
 /** {@code PCA<n>} and {@code PCAR<n>}: a {@link PcaTransform} to n dimensions (PCAR: followed by a random rotation). */
 public final class PcaKind implements CompressorKind, Compressors.TransformWidth {
+    /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
+    public PcaKind() {}
+
     private static final Pattern TOKEN = Pattern.compile("PCA(R?)(\\d+)");
     static final long RNG_STREAM = 0x504341L;
 

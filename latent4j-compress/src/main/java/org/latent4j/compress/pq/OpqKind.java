@@ -11,6 +11,9 @@ import org.latent4j.tensor.random.Rng;
 
 /** {@code OPQ<m>}: the {@link OpqRotation} for a product quantizer of m sub-spaces that follows it. */
 public final class OpqKind implements CompressorKind {
+    /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
+    public OpqKind() {}
+
     private static final Pattern TOKEN = Pattern.compile("OPQ(\\d+)");
     static final long RNG_STREAM = 0x4f5051L;
 

@@ -11,6 +11,9 @@ import org.latent4j.tensor.random.Rng;
 
 /** {@code PQ<m>[x<nbits>]}: a {@link ProductQuantizer} of m sub-spaces with 2^nbits centroids each (nbits 1..8, default 8). */
 public final class ProductQuantizerKind implements CompressorKind {
+    /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
+    public ProductQuantizerKind() {}
+
     private static final Pattern TOKEN = Pattern.compile("PQ(\\d+)(?:x(\\d+))?");
     /** Separates this kind's generator from the other stages fitted with the same seed. */
     static final long RNG_STREAM = 0x5051L;

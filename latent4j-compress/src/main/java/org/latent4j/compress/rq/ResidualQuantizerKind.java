@@ -11,6 +11,9 @@ import org.latent4j.tensor.Tensor;
 
 /** The kind of {@code RQ<M>x<nbits>[_nonorm]} tokens: {@link AdditiveResidualQuantizer}. */
 public final class ResidualQuantizerKind implements CompressorKind {
+    /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
+    public ResidualQuantizerKind() {}
+
     public static final String NAME = "RQ";
     static final int MAX_BOOKS = 256;
     private static final Pattern TOKEN = Pattern.compile("RQ(\\d{1,4})(?:x(\\d{1,2}))?(_nonorm)?");

@@ -12,6 +12,9 @@ import org.latent4j.tensor.Tensor;
  * minimum and maximum of each dimension (see {@link ScalarQuantizer}).
  */
 public final class ScalarQuantizerKind implements CompressorKind {
+    /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
+    public ScalarQuantizerKind() {}
+
     @Override
     public String name() {
         return "SQ";

@@ -11,6 +11,9 @@ import org.latent4j.tensor.Tensor;
 
 /** The kind of {@code VQAE:<m>x<nbits>} tokens: {@link LearnedCodes}. */
 public final class VqaeKind implements CompressorKind {
+    /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
+    public VqaeKind() {}
+
     public static final String NAME = "VQAE";
     private static final Pattern TOKEN = Pattern.compile("VQAE:(\\d{1,4})(?:x(\\d{1,2}))?");
 

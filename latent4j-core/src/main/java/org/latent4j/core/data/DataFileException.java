@@ -16,9 +16,29 @@ public class DataFileException extends IOException {
     }
 
     public DataFileException(String file, String problem, Throwable cause) {
-        super(file + ": " + problem, cause);
+        super(file + ": " + oneLine(problem), cause);
         this.file = file;
-        this.problem = problem;
+        this.problem = oneLine(problem);
+    }
+
+    /**
+     * The problem with control characters escaped: problems quote bytes of the file (a header, a cell), and a line
+     * break among them would split the one line a user is shown.
+     */
+    private static String oneLine(String problem) {
+        StringBuilder b = null;
+        for (int i = 0; i < problem.length(); i++) {
+            char c = problem.charAt(i);
+            boolean control = Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
+            if (control && b == null) b = new StringBuilder(problem.length() + 8).append(problem, 0, i);
+            if (b == null) continue;
+            if (!control) b.append(c);
+            else if (c == '\n') b.append("\\n");
+            else if (c == '\r') b.append("\\r");
+            else if (c == '\t') b.append("\\t");
+            else b.append(String.format("\\u%04X", (int) c));
+        }
+        return b == null ? problem : b.toString();
     }
 
     /** The file (or resource) as it was named when opened. */

@@ -23,6 +23,8 @@ public final class Dataset {
      * The features should be made outside any workspace scope (a pooled buffer dies with its scope); a
      * non-contiguous view is copied.
      *
+     * @param name   names the data in messages and provenance
+     * @param features the rows [n, d]
      * @param labels one per row, or null
      * @param imageShape the shape each row is a flattening of (product d), or null
      */
@@ -45,43 +47,56 @@ public final class Dataset {
         this.imageShape = imageShape == null ? null : imageShape.clone();
     }
 
+    /**
+     * {@return a dataset without labels, whose rows are not images}
+     *
+     * @param name     names the data in messages and provenance
+     * @param features the rows [n, d]
+     */
     public static Dataset unlabeled(String name, Tensor features) {
         return new Dataset(name, features, null, null);
     }
 
+    /** {@return the name of the data, for messages and provenance} */
     public String name() {
         return name;
     }
 
-    /** Number of rows. */
+    /** {@return the number of rows} */
     public int size() {
         return features.dim(0);
     }
 
-    /** Features per row. */
+    /** {@return the features per row} */
     public int dim() {
         return features.dim(1);
     }
 
-    /** The [n, d] features themselves (not a copy): read, do not write. */
+    /** {@return the [n, d] features themselves (not a copy): read, do not write} */
     public Tensor features() {
         return features;
     }
 
+    /** {@return whether every row has a class label} */
     public boolean hasLabels() {
         return labels != null;
     }
 
-    /** A copy of the labels; throws when the dataset has none. */
+    /** {@return a copy of the labels; throws when the dataset has none} */
     public int[] labels() {
         return requireLabels().clone();
     }
 
+    /**
+     * {@return the label of a row; throws when the dataset has none}
+     *
+     * @param row the row
+     */
     public int label(int row) {
         return requireLabels()[row];
     }
 
-    /** How many rows carry each label 0..max; labels must be non-negative. */
+    /** {@return how many rows carry each label 0..max; labels must be non-negative} */
     public int[] labelCounts() {
         int max = -1;
         for (int l : requireLabels()) {
@@ -93,7 +108,7 @@ public final class Dataset {
         return counts;
     }
 
-    /** The shape each row is a flattening of (a copy), or null when the rows are not images. */
+    /** {@return the shape each row is a flattening of (a copy), or null when the rows are not images} */
     public int[] imageShape() {
         return imageShape == null ? null : imageShape.clone();
     }
@@ -103,7 +118,11 @@ public final class Dataset {
         return labels;
     }
 
-    /** The same rows with other features of the same [n, d] (e.g. after preprocessing). */
+    /**
+     * {@return the same rows with other features of the same [n, d] (e.g. after preprocessing)}
+     *
+     * @param newFeatures the new features
+     */
     public Dataset withFeatures(Tensor newFeatures) {
         if (!Arrays.equals(newFeatures.shape(), features.shape())) {
             throw new ShapeException("dataset " + name + ": new features " + Shape.str(newFeatures.shape()) + " differ from " + Shape.str(features.shape()));
@@ -111,7 +130,12 @@ public final class Dataset {
         return new Dataset(name, newFeatures, labels, imageShape);
     }
 
-    /** A copy of the given rows, in the given order. */
+    /**
+     * {@return a copy of the given rows, in the given order, with their labels}
+     *
+     * @param indices the rows to take (repeats allowed)
+     * @param newName the new dataset's name
+     */
     public Dataset rows(int[] indices, String newName) {
         int d = dim();
         int n = size();
@@ -127,13 +151,22 @@ public final class Dataset {
         return new Dataset(newName, Tensor.wrap(out, indices.length, d), outLabels, imageShape);
     }
 
-    /** A train part and a validation part, disjoint, together all rows; each keeps the original row order. */
+    /**
+     * A train part and a validation part, disjoint, together all rows; each keeps the original row order.
+     *
+     * @param train      the rows kept for training
+     * @param validation the rows held out
+     */
     public record Split(Dataset train, Dataset validation) {}
 
     /**
      * Splits off {@code validationSize} rows chosen by {@link Permutation#of} (stream
      * {@link Permutation#SPLIT_STREAM}): the first {@code validationSize} entries of the permutation are the
      * validation rows. The same seed always gives the same split.
+     *
+     * @param validationSize how many rows to hold out
+     * @param seed           chooses the rows
+     * @return the two parts
      */
     public Split split(int validationSize, long seed) {
         int n = size();
@@ -149,7 +182,13 @@ public final class Dataset {
         return new Split(rows(train, name + "/train"), rows(validation, name + "/validation"));
     }
 
-    /** As {@link #split(int, long)} with {@code round(fraction * n)} validation rows. */
+    /**
+     * As {@link #split(int, long)} with {@code round(fraction * n)} validation rows.
+     *
+     * @param validationFraction the share of rows to hold out, in [0, 1)
+     * @param seed               chooses the rows
+     * @return the two parts
+     */
     public Split split(double validationFraction, long seed) {
         if (!(validationFraction > 0 && validationFraction < 1)) {
             throw new IllegalArgumentException("dataset " + name + ": validation fraction " + validationFraction + " is not strictly between 0 and 1");
@@ -157,7 +196,12 @@ public final class Dataset {
         return split((int) Math.round(validationFraction * size()), seed);
     }
 
-    /** Mini-batches of {@code batchSize} rows copied into reusable buffers; see {@link Batches}. */
+    /**
+     * {@return mini-batches of {@code batchSize} rows copied into reusable buffers; see {@link Batches}}
+     *
+     * @param batchSize rows a batch
+     * @param dropLast  whether a last, smaller batch is left out
+     */
     public Batches batches(int batchSize, boolean dropLast) {
         return new Batches(this, batchSize, dropLast);
     }

@@ -21,10 +21,15 @@ import org.latent4j.tensor.Tensor;
  * Both are kept in float32, so what is saved is exactly what is applied; the price is that the rounded
  * mean shifts a feature by up to {@code ulp(mean) / 2 / std}, negligible unless |mean| is over about 10^4
  * standard deviations (pixels in [0, 1] are far from that).
+ *
+ * @param mean  each feature's mean (copied)
+ * @param scale each feature's standard deviation, or 1 where it is below {@link #MIN_STD} (copied)
  */
 public record Standardizer(float[] mean, float[] scale) {
+    /** A feature whose standard deviation is below this is centred only. */
     public static final double MIN_STD = 1e-6;
 
+    /** Requires as many means as scales, finite, every scale positive; both arrays are copied. */
     public Standardizer {
         if (mean.length != scale.length) throw new IllegalArgumentException("standardizer: " + mean.length + " means but " + scale.length + " scales");
         for (int j = 0; j < scale.length; j++) {
@@ -36,21 +41,29 @@ public record Standardizer(float[] mean, float[] scale) {
         scale = scale.clone();
     }
 
+    /** {@return a copy of the means} */
     @Override
     public float[] mean() {
         return mean.clone();
     }
 
+    /** {@return a copy of the scales} */
     @Override
     public float[] scale() {
         return scale.clone();
     }
 
+    /** {@return the number of features} */
     public int dim() {
         return mean.length;
     }
 
-    /** Fits on the rows of {@code x} [n, d], n at least 1. */
+    /**
+     * Fits on the rows of {@code x} [n, d], n at least 1.
+     *
+     * @param x the training rows
+     * @return each column's mean and standard deviation
+     */
     public static Standardizer fit(Tensor x) {
         if (x.rank() != 2 || x.dim(0) == 0) throw new ShapeException("standardizer fit: needs [n, d] with n > 0, got " + Shape.str(x.shape()));
         int n = x.dim(0);
@@ -81,11 +94,20 @@ public record Standardizer(float[] mean, float[] scale) {
         return new Standardizer(mean, scale);
     }
 
+    /**
+     * {@return the standardizer fitted on a dataset's features}
+     *
+     * @param train the training rows
+     */
     public static Standardizer fit(Dataset train) {
         return fit(train.features());
     }
 
-    /** {@code (x - mean) / scale} per column of x [n, d], as a new tensor. */
+    /**
+     * {@return {@code (x - mean) / scale} per column of x, as a new tensor}
+     *
+     * @param x rows [n, d]
+     */
     public Tensor apply(Tensor x) {
         checkShape("apply", x);
         float[] v = x.toArray();
@@ -96,11 +118,20 @@ public record Standardizer(float[] mean, float[] scale) {
         return Tensor.wrap(v, x.shape());
     }
 
+    /**
+     * {@return the dataset with its features standardized; names, labels and image shape kept}
+     *
+     * @param data rows of d features
+     */
     public Dataset apply(Dataset data) {
         return data.withFeatures(apply(data.features()));
     }
 
-    /** {@code z * scale + mean}: back to the original units (e.g. to show reconstructions). */
+    /**
+     * {@return {@code z * scale + mean}: back to the original units (e.g. to show reconstructions)}
+     *
+     * @param z standardized rows [n, d]
+     */
     public Tensor invert(Tensor z) {
         checkShape("invert", z);
         float[] v = z.toArray();
@@ -117,7 +148,12 @@ public record Standardizer(float[] mean, float[] scale) {
         }
     }
 
-    /** Saves as a [2, d] float32 NPY array: row 0 the means, row 1 the scales. */
+    /**
+     * Saves as a [2, d] float32 NPY array: row 0 the means, row 1 the scales.
+     *
+     * @param out where the array goes
+     * @throws IOException if writing fails
+     */
     public void write(OutputStream out) throws IOException {
         int d = mean.length;
         float[] both = Arrays.copyOf(mean, 2 * d);
@@ -125,7 +161,14 @@ public record Standardizer(float[] mean, float[] scale) {
         NpyWriter.write(out, Tensor.wrap(both, 2, d));
     }
 
-    /** Reads what {@link #write} wrote; {@code name} names the source in messages. */
+    /**
+     * Reads what {@link #write} wrote.
+     *
+     * @param in   the NPY bytes
+     * @param name names the source in messages
+     * @return the standardizer
+     * @throws DataFileException if the array is not a valid [2, d] standardizer
+     */
     public static Standardizer read(InputStream in, String name) throws DataFileException {
         Tensor t = NpyReader.read(in, name);
         if (t.rank() != 2 || t.dim(0) != 2) {

@@ -7,6 +7,9 @@ import org.latent4j.tensor.random.Rng;
 
 /** Independent Bernoulli pixels given as logits; log p = -BCE-with-logits, computed stably in one fused op. */
 public final class BernoulliLikelihood extends Likelihood {
+    /** The likelihood has no parameters of its own: the decoder gives the logits. */
+    public BernoulliLikelihood() {}
+
     @Override
     public Tensor logProb(Tensor logits, Tensor x) {
         // x [b, d] serves all k samples of logits [k, b, d] without a broadcast copy

@@ -7,8 +7,12 @@ import org.latent4j.tensor.random.Rng;
 /**
  * A diagonal Gaussian over the last axis, N(mean, diag(exp(logVar))), e.g. an encoder's posterior
  * q(z|x) for a batch: mean and logVar are [batch, latent].
+ *
+ * @param mean   the means
+ * @param logVar the log-variances, of the same shape
  */
 public record DiagonalGaussian(Tensor mean, Tensor logVar) {
+    /** Requires a mean and a log-variance of the same shape. */
     public DiagonalGaussian {
         if (!java.util.Arrays.equals(mean.shape(), logVar.shape())) {
             throw new org.latent4j.tensor.ShapeException("DiagonalGaussian: mean " + org.latent4j.tensor.Shape.str(mean.shape())
@@ -16,18 +20,31 @@ public record DiagonalGaussian(Tensor mean, Tensor logVar) {
         }
     }
 
-    /** The standard normal N(0, I) of the given shape (the prior of most models). */
+    /**
+     * {@return the standard normal N(0, I) of the given shape (the prior of most models)}
+     *
+     * @param shape its shape
+     */
     public static DiagonalGaussian standard(int... shape) {
         return new DiagonalGaussian(Tensor.zeros(shape), Tensor.zeros(shape));
     }
 
-    /** A reparameterised sample mean + exp(logVar / 2) * eps, differentiable in mean and logVar. */
+    /**
+     * {@return a reparameterised sample mean + exp(logVar / 2) * eps, differentiable in mean and logVar}
+     *
+     * @param rng draws eps
+     */
     public Tensor rsample(Rng rng) {
         Tensor eps = rng.normal(0f, 1f, mean.shape());
         return mean.add(logVar.mul(0.5f).exp().mul(eps));
     }
 
-    /** k reparameterised samples, shape [k, ...shape of mean]. */
+    /**
+     * {@return k reparameterised samples, shape [k, ...shape of mean]}
+     *
+     * @param rng draws the noise
+     * @param k   how many samples
+     */
     public Tensor rsample(Rng rng, int k) {
         int[] s = mean.shape();
         int[] ks = new int[s.length + 1];
@@ -37,17 +54,21 @@ public record DiagonalGaussian(Tensor mean, Tensor logVar) {
         return mean.add(logVar.mul(0.5f).exp().mul(eps));
     }
 
-    /** log N(z; mean, var) summed over the last axis; z may carry extra leading (sample) axes. */
+    /**
+     * {@return log N(z; mean, var) summed over the last axis}
+     *
+     * @param z points of the distribution's shape, possibly with extra leading (sample) axes
+     */
     public Tensor logProb(Tensor z) {
         return LossOps.gaussianLogDensity(z, mean, logVar);
     }
 
-    /** KL(this || N(0, I)) summed over the last axis. */
+    /** {@return KL(this || N(0, I)) summed over the last axis} */
     public Tensor klToStandardNormal() {
         return LossOps.klStandardNormal(mean, logVar);
     }
 
-    /** KL(this || N(0, I)) per dimension (no sum), for per-dimension diagnostics and free bits. */
+    /** {@return KL(this || N(0, I)) per dimension (no sum), for per-dimension diagnostics and free bits} */
     public Tensor klToStandardNormalPerDim() {
         return LossOps.klStandardNormalPerDim(mean, logVar);
     }

@@ -11,6 +11,9 @@ import org.latent4j.tensor.random.Rng;
  * A likelihood may own parameters (a learned variance), hence a {@link Module}.
  */
 public abstract class Likelihood extends Module {
+    /** For subclasses. */
+    protected Likelihood() {}
+
     /** Decoder outputs per data feature (1 for Bernoulli logits and Gaussians with a shared variance). */
     public int parametersPerFeature() {
         return 1;

@@ -4,9 +4,17 @@ package org.latent4j.core.eval;
  * A mean over examples with its standard error, sd / sqrt(n) with the n - 1 sample standard deviation.
  * The standard error measures how much the mean would move on another draw of the evaluation set (and
  * of the Monte Carlo samples); it is NaN for fewer than two examples.
+ *
+ * @param mean          the mean over the examples
+ * @param standardError its standard error
+ * @param count         the number of examples
  */
 public record Estimate(double mean, double standardError, int count) {
-    /** The mean and standard error of {@code values}, summed in index order (so the same values give the same bits). */
+    /**
+     * {@return the mean and standard error of {@code values}, summed in index order (so the same values give the same bits)}
+     *
+     * @param values one value per example
+     */
     public static Estimate of(double[] values) {
         int n = values.length;
         if (n == 0) return new Estimate(Double.NaN, Double.NaN, 0);

@@ -14,7 +14,7 @@ import org.latent4j.tensor.random.Rng;
 /**
  * Importance-sampled estimates of log p(x) (Burda et al. 2016): per example the bound
  * L_k = log (1/k) sum_i w_i with w_i = p(x, z_i) / q(z_i | x), z_i ~ q(z | x), from
- * {@link LatentModel#logImportanceWeights}. L_k never exceeds log p(x) in expectation and approaches it as k
+ * {@link org.latent4j.core.model.LikelihoodBound#logImportanceWeights}. L_k never exceeds log p(x) in expectation and approaches it as k
  * grows; the IWAE paper's test log-likelihood is the mean of L_5000 over the test set.
  *
  * <p>From the same samples it also gives the ELBO, E_q[log w], estimated as the mean of log w over the k
@@ -36,7 +36,9 @@ import org.latent4j.tensor.random.Rng;
 public final class LogLikelihoodEstimator {
     /** The IWAE paper's test protocol. */
     public static final int DEFAULT_SAMPLES = 5000;
+    /** Samples per model call unless told otherwise: a [1000, 1, features] working set per thread. */
     public static final int DEFAULT_SAMPLES_PER_CALL = 1000;
+    /** Examples per unit of parallel work unless told otherwise (no effect on the result). */
     public static final int DEFAULT_EXAMPLES_PER_TASK = 16;
 
     private final int samples;
@@ -45,6 +47,8 @@ public final class LogLikelihoodEstimator {
     private final long seed;
 
     /**
+     * An estimator.
+     *
      * @param samples         k, importance samples per example
      * @param samplesPerCall  samples per model call (caps the working set; part of what the seed means)
      * @param examplesPerTask examples per unit of parallel work (no effect on the result)
@@ -61,19 +65,27 @@ public final class LogLikelihoodEstimator {
         this.seed = seed;
     }
 
-    /** k samples per example, the default call and task sizes. */
+    /**
+     * {@return an estimator with k samples per example and the default call and task sizes}
+     *
+     * @param samples k, importance samples per example
+     * @param seed    the seed of every example's stream
+     */
     public static LogLikelihoodEstimator of(int samples, long seed) {
         return new LogLikelihoodEstimator(samples, DEFAULT_SAMPLES_PER_CALL, DEFAULT_EXAMPLES_PER_TASK, seed);
     }
 
+    /** {@return k, the importance samples per example} */
     public int samples() {
         return samples;
     }
 
+    /** {@return the samples per model call} */
     public int samplesPerCall() {
         return samplesPerCall;
     }
 
+    /** {@return the seed of every example's stream} */
     public long seed() {
         return seed;
     }
@@ -82,6 +94,12 @@ public final class LogLikelihoodEstimator {
      * Estimates L_k, the ELBO and the effective sample size for every row of {@code x} [n, features]
      * (with {@code condition} [n, c] for a conditional model, else null), under {@link GradMode#disabled()}.
      * The data are taken as they are: a protocol that binarizes test data stochastically does so before.
+     *
+     * @param model     a model with a likelihood bound ({@link org.latent4j.core.model.LikelihoodBound})
+     * @param x         the rows [n, features], preprocessed as in training
+     * @param condition their one-hot conditions [n, c], or null
+     * @param listener  told how many examples are done
+     * @return L_k, the ELBO and the effective sample size of every row
      */
     public LogLikelihoodResult estimate(LatentModel model, Tensor x, Tensor condition, ProgressListener listener) {
         checkInputs("LogLikelihoodEstimator", model, x, condition);

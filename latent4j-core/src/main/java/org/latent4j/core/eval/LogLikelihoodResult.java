@@ -13,41 +13,46 @@ package org.latent4j.core.eval;
  */
 public record LogLikelihoodResult(int samples, int samplesPerCall, long seed, double[] boundPerExample,
                                   double[] elboPerExample, double[] effectiveSampleSizePerExample) {
+    /** Copies the arrays. */
     public LogLikelihoodResult {
         boundPerExample = LogLikelihoodEstimator.copy(boundPerExample);
         elboPerExample = LogLikelihoodEstimator.copy(elboPerExample);
         effectiveSampleSizePerExample = LogLikelihoodEstimator.copy(effectiveSampleSizePerExample);
     }
 
+    /** {@return the number of examples} */
     public int examples() {
         return boundPerExample.length;
     }
 
-    /** Mean of L_k over the examples, with its standard error over examples. */
+    /** {@return the mean of L_k over the examples, with its standard error over examples} */
     public Estimate logLikelihood() {
         return Estimate.of(boundPerExample);
     }
 
-    /** Mean ELBO over the examples, with its standard error over examples. */
+    /** {@return the mean ELBO over the examples, with its standard error over examples} */
     public Estimate elbo() {
         return Estimate.of(elboPerExample);
     }
 
-    /** Mean effective sample size over the examples. */
+    /** {@return the mean effective sample size over the examples} */
     public Estimate effectiveSampleSize() {
         return Estimate.of(effectiveSampleSizePerExample);
     }
 
+    /** {@return a copy of L_k per example, in the rows' order} */
     @Override
     public double[] boundPerExample() {
         return LogLikelihoodEstimator.copy(boundPerExample);
     }
 
+    /** {@return a copy of the ELBO per example} */
     @Override
     public double[] elboPerExample() {
         return LogLikelihoodEstimator.copy(elboPerExample);
     }
 
+    /** {@return a copy of the effective sample size per example} */
     @Override
     public double[] effectiveSampleSizePerExample() {
         return LogLikelihoodEstimator.copy(effectiveSampleSizePerExample);

@@ -13,6 +13,11 @@ package org.latent4j.core.eval;
  */
 public record LogLikelihoodSummary(int k, int samplesPerCall, long seed, Estimate logLikelihood, double nll, Estimate elbo,
                                    double effectiveSampleSizeMean) {
+    /**
+     * {@return the summary of a result}
+     *
+     * @param r an estimator's result
+     */
     public static LogLikelihoodSummary of(LogLikelihoodResult r) {
         return new LogLikelihoodSummary(r.samples(), r.samplesPerCall(), r.seed(), r.logLikelihood(), -r.logLikelihood().mean(), r.elbo(),
                 r.effectiveSampleSize().mean());

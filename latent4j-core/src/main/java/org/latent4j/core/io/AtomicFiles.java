@@ -47,25 +47,56 @@ public final class AtomicFiles {
     /** Writes the content of a file to a stream; the stream must not be kept after returning. */
     @FunctionalInterface
     public interface StreamWriter {
+        /**
+         * Writes the whole content.
+         *
+         * @param out where the content goes
+         * @throws IOException if writing fails; the target is then left as it was
+         */
         void writeTo(OutputStream out) throws IOException;
     }
 
     /** Fills a fresh, empty directory. */
     @FunctionalInterface
     public interface DirectoryWriter {
+        /**
+         * Writes every file of the directory.
+         *
+         * @param directory the fresh directory to fill
+         * @throws IOException if writing fails; the target is then left as it was
+         */
         void writeInto(Path directory) throws IOException;
     }
 
+    /**
+     * Replaces {@code target} with {@code bytes} atomically.
+     *
+     * @param target the file to replace or create
+     * @param bytes  its new content
+     * @throws IOException if the file cannot be written
+     */
     public static void write(Path target, byte[] bytes) throws IOException {
         write(target, out -> out.write(bytes));
     }
 
-    /** Writes {@code text} as UTF-8. */
+    /**
+     * Replaces {@code target} with {@code text} as UTF-8, atomically.
+     *
+     * @param target the file to replace or create
+     * @param text   its new content
+     * @throws IOException if the file cannot be written
+     */
     public static void writeString(Path target, String text) throws IOException {
         write(target, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Streams the content through {@code writer} (buffered); the target changes only if the writer returns. */
+    /**
+     * Streams the content through {@code writer} (buffered); the target changes only if the writer returns.
+     *
+     * @param target the file to replace or create
+     * @param writer writes the new content
+     * @throws IOException if the file cannot be written
+     */
     public static void write(Path target, StreamWriter writer) throws IOException {
         Path file = target.toAbsolutePath();
         Path dir = file.getParent();
@@ -111,6 +142,11 @@ public final class AtomicFiles {
      * {@code replaceExisting} is true (see the class comment for the two-rename step), and otherwise nothing is
      * written and {@link FileAlreadyExistsException} is thrown. If the writer throws, the temporary directory
      * is removed and {@code target} is untouched.
+     *
+     * @param target          the directory to create or replace
+     * @param replaceExisting whether an existing {@code target} is replaced (else it is an error)
+     * @param writer          fills the new directory
+     * @throws IOException if the directory cannot be written, or exists and may not be replaced
      */
     public static void writeDirectory(Path target, boolean replaceExisting, DirectoryWriter writer) throws IOException {
         Path dest = target.toAbsolutePath();
@@ -170,7 +206,9 @@ public final class AtomicFiles {
      * leftovers are deleted: an unmarked copy was never finished, a marked one never took the place of the
      * directory that is there. Meant for one writer at a time (a run directory is used by one process).
      *
+     * @param target the directory that {@link #writeDirectory} writes
      * @return whether {@code target} was restored from a hidden copy
+     * @throws IOException if the leftovers cannot be renamed or deleted
      */
     public static boolean recoverDirectory(Path target) throws IOException {
         Path dest = target.toAbsolutePath();

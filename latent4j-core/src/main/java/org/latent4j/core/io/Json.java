@@ -76,6 +76,7 @@ public final class Json {
     /** Deepest nesting of arrays and objects that parsing, writing and mapping accept. */
     public static final int MAX_DEPTH = 256;
 
+    /** The JSON null. */
     public static final Null NULL = new Null();
 
     // ------------------------------------------------------------------ value model
@@ -83,8 +84,13 @@ public final class Json {
     /** A JSON value. */
     public sealed interface Value permits Obj, Arr, Str, Int, Real, Bool, Null {}
 
-    /** An object; the member map is an unmodifiable copy that keeps insertion order. */
+    /**
+     * An object; the member map is an unmodifiable copy that keeps insertion order.
+     *
+     * @param members the members by key, in order; keys and values must not be null (use {@link #NULL})
+     */
     public record Obj(Map<String, Value> members) implements Value {
+        /** Copies the members, refusing null keys or values and unpaired surrogates. */
         public Obj {
             LinkedHashMap<String, Value> copy = new LinkedHashMap<>(Math.max(4, members.size() * 2));
             for (Map.Entry<String, Value> e : members.entrySet()) {
@@ -95,30 +101,54 @@ public final class Json {
             members = Collections.unmodifiableMap(copy);
         }
 
-        /** The member named {@code key}, or null when absent. */
+        /**
+         * {@return the member named {@code key}, or null when absent}
+         *
+         * @param key the member's name
+         */
         public Value get(String key) {
             return members.get(key);
         }
     }
 
-    /** An array; the item list is an unmodifiable copy. */
+    /**
+     * An array; the item list is an unmodifiable copy.
+     *
+     * @param items the items, in order
+     */
     public record Arr(List<Value> items) implements Value {
+        /** Copies the items. */
         public Arr {
             items = List.copyOf(items);
         }
     }
 
+    /**
+     * A string.
+     *
+     * @param value the text, without unpaired surrogates (JSON text must be valid Unicode)
+     */
     public record Str(String value) implements Value {
+        /** Refuses null and unpaired surrogates. */
         public Str {
             checkUnicode(Objects.requireNonNull(value, "JSON string"), "string");
         }
     }
 
-    /** An integer literal that fits a {@code long}. */
+    /**
+     * An integer literal that fits a {@code long}.
+     *
+     * @param value the integer
+     */
     public record Int(long value) implements Value {}
 
-    /** A number with a fraction or exponent, or an integer too large for a {@code long}; always finite. */
+    /**
+     * A number with a fraction or exponent, or an integer too large for a {@code long}; always finite.
+     *
+     * @param value the number
+     */
     public record Real(double value) implements Value {
+        /** Refuses NaN and the infinities, which JSON cannot hold. */
         public Real {
             if (!Double.isFinite(value)) {
                 throw new JsonException("JSON has no NaN or Infinity, got " + value + " (write null or a string instead)");
@@ -126,8 +156,14 @@ public final class Json {
         }
     }
 
+    /**
+     * {@code true} or {@code false}.
+     *
+     * @param value the truth value
+     */
     public record Bool(boolean value) implements Value {}
 
+    /** The null value; {@link #NULL} is its instance. */
     public record Null() implements Value {}
 
     private static void checkUnicode(String s, String what) {
@@ -152,38 +188,79 @@ public final class Json {
 
     // ------------------------------------------------------------------ text
 
-    /** Parses JSON text; errors name the source as "json". */
+    /**
+     * Parses JSON text; errors name the source as "json".
+     *
+     * @param text the JSON text
+     * @return its value
+     */
     public static Value parse(String text) {
         return parse(text, "json");
     }
 
-    /** Parses JSON text; errors start with {@code source} (a file name, say) and give line and column. */
+    /**
+     * Parses JSON text; errors start with {@code source} (a file name, say) and give line and column.
+     *
+     * @param text   the JSON text
+     * @param source names the text in errors
+     * @return its value
+     */
     public static Value parse(String text, String source) {
         return JsonParser.parse(text, source);
     }
 
-    /** Pretty text: 2-space indent, no trailing newline. */
+    /**
+     * Pretty text: 2-space indent, no trailing newline.
+     *
+     * @param value the value to write
+     * @return its JSON text
+     */
     public static String write(Value value) {
         return JsonWriter.write(value, true);
     }
 
-    /** Compact text without any whitespace, as in safetensors headers. */
+    /**
+     * Compact text without any whitespace, as in safetensors headers.
+     *
+     * @param value the value to write
+     * @return its JSON text
+     */
     public static String writeCompact(Value value) {
         return JsonWriter.write(value, false);
     }
 
-    /** Reads a UTF-8 JSON file; errors name the file. Invalid UTF-8 is an error, not a replacement character. */
+    /**
+     * Reads a UTF-8 JSON file; errors name the file. Invalid UTF-8 is an error, not a replacement character.
+     *
+     * @param file the file
+     * @return its value
+     * @throws IOException if the file cannot be read ({@link JsonException}, unchecked, for bad contents)
+     */
     public static Value readFile(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         return parse(decodeUtf8(ByteBuffer.wrap(bytes), file.toString()), file.toString());
     }
 
-    /** Reads a UTF-8 JSON file into a record (or any supported type); errors name the file and the key path. */
+    /**
+     * Reads a UTF-8 JSON file into a record (or any supported type); errors name the file and the key path.
+     *
+     * @param <T>  the type read
+     * @param file the file
+     * @param type the class to map the file's value to
+     * @return the mapped value
+     * @throws IOException if the file cannot be read ({@link JsonException}, unchecked, for bad contents)
+     */
     public static <T> T readFile(Path file, Class<T> type) throws IOException {
         return fromJson(readFile(file), type, file.toString());
     }
 
-    /** Writes pretty text and a final newline to {@code file} atomically (see {@link AtomicFiles}). */
+    /**
+     * Writes pretty text and a final newline to {@code file} atomically (see {@link AtomicFiles}).
+     *
+     * @param file  the file to replace or create
+     * @param value the value to write
+     * @throws IOException if the file cannot be written
+     */
     public static void writeFile(Path file, Value value) throws IOException {
         AtomicFiles.writeString(file, write(value) + "\n");
     }
@@ -208,6 +285,9 @@ public final class Json {
     /**
      * The JSON form of a record, or of a String, number, boolean, enum, array, Collection, Map with String
      * keys, Optional or {@link Value}. NaN and infinities are errors naming the component path.
+     *
+     * @param value what to convert
+     * @return its JSON value
      */
     public static Value toJson(Object value) {
         return JsonMapper.toJson(value, false);
@@ -217,24 +297,47 @@ public final class Json {
      * {@link #toJson(Object)} for a report of measurements, where a number may be undefined (the standard error of a
      * single example is NaN): NaN and infinities are written as null instead of refused. Configs and checkpoints,
      * which must read back to the same values, use the strict {@link #toJson(Object)}.
+     *
+     * @param value what to convert
+     * @return its JSON value
      */
     public static Value toReportJson(Object value) {
         return JsonMapper.toJson(value, true);
     }
 
-    /** Reads {@code value} as {@code type} (usually a record); errors name the key path. */
+    /**
+     * Reads {@code value} as {@code type} (usually a record); errors name the key path.
+     *
+     * @param <T>   the type read
+     * @param value a parsed value
+     * @param type  the class to map it to
+     * @return the mapped value
+     */
     public static <T> T fromJson(Value value, Class<T> type) {
         return fromJson(value, type, "json");
     }
 
-    /** Reads {@code value} as {@code type}; errors start with {@code source} and name the key path. */
+    /**
+     * Reads {@code value} as {@code type}; errors start with {@code source} and name the key path.
+     *
+     * @param <T>    the type read
+     * @param value  a parsed value
+     * @param type   the class to map it to
+     * @param source names the value in errors
+     * @return the mapped value
+     */
     public static <T> T fromJson(Value value, Class<T> type, String source) {
         return at(value, source).as(type);
     }
 
     // ------------------------------------------------------------------ cursor
 
-    /** A cursor on {@code root} whose errors start with {@code source}. */
+    /**
+     * {@return a cursor on {@code root} whose errors start with {@code source}}
+     *
+     * @param root   the value to walk
+     * @param source names the value in errors
+     */
     public static Cursor at(Value root, String source) {
         return new Cursor(Objects.requireNonNull(root, "root"), source, "");
     }
@@ -255,20 +358,27 @@ public final class Json {
             this.path = path;
         }
 
+        /** {@return the value under the cursor} */
         public Value value() {
             return value;
         }
 
+        /** {@return what errors name first (a file, say)} */
         public String source() {
             return source;
         }
 
-        /** Key path from the root such as {@code encoder.hidden[1]}; empty at the root. */
+        /** {@return the key path from the root such as {@code encoder.hidden[1]}; empty at the root} */
         public String path() {
             return path;
         }
 
-        /** An exception saying that this value {@code problem}, e.g. {@code fail("must be a power of two")}. */
+        /**
+         * An exception saying that this value {@code problem}, e.g. {@code fail("must be a power of two")}.
+         *
+         * @param problem what is wrong, phrased to follow the key path
+         * @return the exception, naming the source and the key path, for the caller to throw
+         */
         public JsonException fail(String problem) {
             return new JsonException(where() + " " + problem);
         }
@@ -283,33 +393,48 @@ public final class Json {
 
         // ---- structure
 
+        /** {@return whether the value is JSON null} */
         public boolean isNull() {
             return value instanceof Null;
         }
 
+        /** {@return the value as an object; anything else is an error naming the key path} */
         public Obj asObject() {
             if (value instanceof Obj o) return o;
             throw mismatch("an object");
         }
 
+        /** {@return the value as an array; anything else is an error naming the key path} */
         public Arr asArray() {
             if (value instanceof Arr a) return a;
             throw mismatch("an array");
         }
 
-        /** Whether this object has member {@code key}. */
+        /**
+         * {@return whether this object has member {@code key}}
+         *
+         * @param key the member's name
+         */
         public boolean has(String key) {
             return asObject().members().containsKey(key);
         }
 
-        /** Member {@code key}; an error names the key path when it is absent. */
+        /**
+         * {@return a cursor on member {@code key}; an error names the key path when it is absent}
+         *
+         * @param key the member's name
+         */
         public Cursor get(String key) {
             Value v = asObject().members().get(key);
             if (v == null) throw new JsonException(source + ": missing key " + childPath(path, key));
             return new Cursor(v, source, childPath(path, key));
         }
 
-        /** Item {@code index} of this array. */
+        /**
+         * {@return a cursor on item {@code index} of this array}
+         *
+         * @param index the item's position, from 0
+         */
         public Cursor get(int index) {
             List<Value> items = asArray().items();
             if (index < 0 || index >= items.size()) {
@@ -318,17 +443,19 @@ public final class Json {
             return new Cursor(items.get(index), source, path + "[" + index + "]");
         }
 
-        /** Number of items of an array or members of an object. */
+        /** {@return the number of items of an array or members of an object} */
         public int size() {
             if (value instanceof Arr a) return a.items().size();
             if (value instanceof Obj o) return o.members().size();
             throw mismatch("an array or an object");
         }
 
+        /** {@return the member names of this object, in order} */
         public Set<String> keys() {
             return asObject().members().keySet();
         }
 
+        /** {@return cursors on the items of this array, in order} */
         public List<Cursor> items() {
             List<Value> items = asArray().items();
             List<Cursor> out = new ArrayList<>(items.size());
@@ -336,7 +463,7 @@ public final class Json {
             return out;
         }
 
-        /** The members of this object as cursors, in order. */
+        /** {@return the members of this object as cursors, in order} */
         public Map<String, Cursor> entries() {
             Map<String, Cursor> out = new LinkedHashMap<>();
             for (Map.Entry<String, Value> e : asObject().members().entrySet()) {
@@ -346,7 +473,11 @@ public final class Json {
             return out;
         }
 
-        /** Fails naming every member of this object that is not in {@code allowed}. */
+        /**
+         * Fails naming every member of this object that is not in {@code allowed}.
+         *
+         * @param allowed the member names that may appear
+         */
         public void requireOnlyKeys(Set<String> allowed) {
             List<String> unknown = new ArrayList<>();
             for (String k : keys()) if (!allowed.contains(k)) unknown.add(k);
@@ -357,52 +488,63 @@ public final class Json {
 
         // ---- scalars
 
+        /** {@return the value as a string; anything else is an error naming the key path} */
         public String asString() {
             if (value instanceof Str s) return s.value();
             throw mismatch("a string");
         }
 
+        /** {@return the value as a boolean; anything else is an error naming the key path} */
         public boolean asBoolean() {
             if (value instanceof Bool b) return b.value();
             throw mismatch("true or false");
         }
 
-        /** An integer literal; {@code 3.0} and {@code 3e0} are refused. */
+        /** {@return the value as an integer literal; {@code 3.0} and {@code 3e0} are refused} */
         public long asLong() {
             if (value instanceof Int i) return i.value();
             throw mismatch("an integer");
         }
 
+        /** {@return the value as an integer literal within the range of int} */
         public int asInt() {
             long v = asLong();
             if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) throw mismatch("an integer in the range of int");
             return (int) v;
         }
 
+        /** {@return the value as an int of at least 1} */
         public int positiveInt() {
             if (value instanceof Int i && i.value() > 0 && i.value() <= Integer.MAX_VALUE) return (int) i.value();
             throw mismatch("a positive integer");
         }
 
+        /** {@return the value as an int of at least 0} */
         public int nonNegativeInt() {
             if (value instanceof Int i && i.value() >= 0 && i.value() <= Integer.MAX_VALUE) return (int) i.value();
             throw mismatch("a non-negative integer");
         }
 
-        /** Any number. */
+        /** {@return the value as a number, integer or not} */
         public double asDouble() {
             if (value instanceof Real r) return r.value();
             if (value instanceof Int i) return i.value();
             throw mismatch("a number");
         }
 
-        /** Any number within the range of float (rounded to the nearest float). */
+        /** {@return the value as a number within the range of float (rounded to the nearest float)} */
         public float asFloat() {
             float f = (float) asDouble();
             if (Float.isInfinite(f)) throw mismatch("a number in the range of float");
             return f;
         }
 
+        /**
+         * {@return the value as a constant of an enum, by its name; an error lists the names}
+         *
+         * @param <E>  the enum
+         * @param type the enum's class
+         */
         public <E extends Enum<E>> E asEnum(Class<E> type) {
             if (value instanceof Str s) {
                 for (E e : type.getEnumConstants()) if (e.name().equals(s.value())) return e;
@@ -412,6 +554,7 @@ public final class Json {
             throw mismatch("one of " + quoteAll(names));
         }
 
+        /** {@return the value as an array of ints} */
         public int[] asIntArray() {
             List<Cursor> items = items();
             int[] out = new int[items.size()];
@@ -419,6 +562,7 @@ public final class Json {
             return out;
         }
 
+        /** {@return the value as an array of integer literals} */
         public long[] asLongArray() {
             List<Cursor> items = items();
             long[] out = new long[items.size()];
@@ -426,6 +570,7 @@ public final class Json {
             return out;
         }
 
+        /** {@return the value as an array of numbers} */
         public double[] asDoubleArray() {
             List<Cursor> items = items();
             double[] out = new double[items.size()];
@@ -433,6 +578,7 @@ public final class Json {
             return out;
         }
 
+        /** {@return the value as an array of numbers within the range of float} */
         public float[] asFloatArray() {
             List<Cursor> items = items();
             float[] out = new float[items.size()];
@@ -440,7 +586,12 @@ public final class Json {
             return out;
         }
 
-        /** This value mapped to {@code type} (a record, usually); see {@link Json} for the rules. */
+        /**
+         * {@return this value mapped to {@code type} (a record, usually); see {@link Json} for the rules}
+         *
+         * @param <T>  the type read
+         * @param type the class to map to
+         */
         public <T> T as(Class<T> type) {
             @SuppressWarnings("unchecked")
             T t = (T) JsonMapper.read(this, type);

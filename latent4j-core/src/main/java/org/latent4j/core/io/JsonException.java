@@ -6,10 +6,21 @@ package org.latent4j.core.io;
  * such as {@code encoder.hidden[1]} for values.
  */
 public class JsonException extends IllegalArgumentException {
+    /**
+     * A JSON error.
+     *
+     * @param message names the source and where, then what is wrong
+     */
     public JsonException(String message) {
         super(message);
     }
 
+    /**
+     * A JSON error found through another.
+     *
+     * @param message names the source and where, then what is wrong
+     * @param cause   the error behind it
+     */
     public JsonException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -227,7 +227,9 @@ final class JsonParser {
                 pos += 6;
                 return (char) v;
             }
-            default -> throw errorAt(pos, "invalid escape '\\" + e + "' (allowed: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)", false);
+            // a control character is named, not quoted, so that the message stays one line
+            default -> throw errorAt(pos, "invalid escape " + (e < 0x20 || e == 0x7F ? "'\\' followed by " + Json.hex(e) : "'\\" + e + "'")
+                    + " (allowed: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)", false);
         }
         pos += 2;
         return out;

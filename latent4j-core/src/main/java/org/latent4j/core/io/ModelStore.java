@@ -41,9 +41,13 @@ import org.latent4j.tensor.random.Rng;
 public final class ModelStore {
     private ModelStore() {}
 
+    /** The weights in a saved model's directory (safetensors, PyTorch's layouts). */
     public static final String WEIGHTS_FILE = "model.safetensors";
+    /** The kind, config, preprocessing and provenance in a saved model's directory. */
     public static final String CONFIG_FILE = "config.json";
+    /** What was measured, in a saved model's directory. */
     public static final String METRICS_FILE = "metrics.json";
+    /** The {@code format} of a config file, and the {@code format} metadata of its weights file. */
     public static final String FORMAT = "latent4j-model";
     /** The version written; see {@link WeightLayout} for what changed between versions. Older directories load. */
     public static final int FORMAT_VERSION = WeightLayout.CURRENT;
@@ -63,6 +67,7 @@ public final class ModelStore {
      * @param binarization how intensities became binary data (evaluation binarizes the same way)
      */
     public record DataPreprocessing(String dataset, int[] imageShape, String scaling, Standardizer standardizer, Binarization binarization) {
+        /** Validates the fields; the image shape is copied. */
         public DataPreprocessing {
             if (dataset == null || dataset.isBlank()) throw new IllegalArgumentException("DataPreprocessing.dataset is blank");
             if (!SCALING_BYTES.equals(scaling) && !SCALING_NONE.equals(scaling)) {
@@ -72,21 +77,47 @@ public final class ModelStore {
             imageShape = imageShape == null ? null : imageShape.clone();
         }
 
+        /** {@return a copy of the image shape, or null when rows are not images} */
         @Override
         public int[] imageShape() {
             return imageShape == null ? null : imageShape.clone();
         }
     }
 
-    /** The weights file a config belongs with. */
+    /**
+     * The weights file a config belongs with.
+     *
+     * @param file       the weights file's name, inside the model's directory
+     * @param sha256     its SHA-256, hexadecimal, checked on loading
+     * @param parameters the model's number of parameters
+     */
     public record Weights(String file, String sha256, long parameters) {}
 
-    /** The content of {@value #CONFIG_FILE}. {@code training} is free-form (e.g. the trainer's provenance), or null. */
+    /**
+     * The content of {@value #CONFIG_FILE}.
+     *
+     * @param format         always {@value #FORMAT}
+     * @param formatVersion  the version of the weight layout (older ones are migrated on loading)
+     * @param kind           the model kind's registered name
+     * @param config         the kind's config record as JSON
+     * @param preprocessing  what was done to the data before the model saw it
+     * @param libraryVersion the Latent4j version that saved it
+     * @param training       free-form (e.g. the trainer's provenance), or null
+     * @param weights        the weights file and its checksum
+     */
     public record ConfigFile(String format, int formatVersion, String kind, Json.Value config, DataPreprocessing preprocessing,
                              String libraryVersion, Json.Value training, Weights weights) {}
 
-    /** A loaded model with everything saved beside it. */
+    /**
+     * A loaded model with everything saved beside it.
+     *
+     * @param directory the model's directory
+     * @param model     the model, its weights loaded
+     * @param config    the config file as read
+     * @param metrics   the metrics file (an empty object when there is none)
+     */
     public record Saved(Path directory, LatentModel model, ConfigFile config, Json.Value metrics) {
+        /** {@return what was done to the data before the model saw it: apply the same to new data} */
         public DataPreprocessing preprocessing() {
             return config.preprocessing();
         }
@@ -94,16 +125,27 @@ public final class ModelStore {
 
     /** A saved model that cannot be read; the message names the directory, the file and what is wrong. */
     public static final class ModelStoreException extends IOException {
+        /**
+         * A saved model that cannot be read.
+         *
+         * @param message names the directory or file and what is wrong
+         */
         public ModelStoreException(String message) {
             super(message);
         }
 
+        /**
+         * A saved model that cannot be read, found through another error.
+         *
+         * @param message names the directory or file and what is wrong
+         * @param cause   the error behind it
+         */
         public ModelStoreException(String message, Throwable cause) {
             super(message, cause);
         }
     }
 
-    /** The latent4j-core version of a released jar, or "development". */
+    /** {@return the latent4j-core version of a released jar, or "development"} */
     public static String libraryVersion() {
         String v = ModelStore.class.getPackage().getImplementationVersion();
         return v == null ? "development" : v;
@@ -112,8 +154,12 @@ public final class ModelStore {
     /**
      * Writes the model into {@code directory} (created if needed; other files in it are kept).
      *
-     * @param training free-form provenance of the training run, or null
-     * @param metrics  what was measured (written as {@value #METRICS_FILE}); null writes an empty object
+     * @param directory     the model's directory
+     * @param model         the model to save
+     * @param preprocessing what was done to the data before the model saw it (required)
+     * @param training      free-form provenance of the training run, or null
+     * @param metrics       what was measured (written as {@value #METRICS_FILE}); null writes an empty object
+     * @throws IOException if a file cannot be written
      */
     public static void save(Path directory, LatentModel model, DataPreprocessing preprocessing, Json.Value training, Json.Value metrics)
             throws IOException {
@@ -130,7 +176,13 @@ public final class ModelStore {
         Json.writeFile(directory.resolve(CONFIG_FILE), Json.toJson(config));
     }
 
-    /** Reads the config and metrics and rebuilds the model with the saved weights; see the class comment for the checks. */
+    /**
+     * Reads the config and metrics and rebuilds the model with the saved weights; see the class comment for the checks.
+     *
+     * @param directory a directory {@link #save} wrote
+     * @return the model and everything saved beside it
+     * @throws ModelStoreException naming the directory or file and what is wrong
+     */
     public static Saved load(Path directory) throws ModelStoreException {
         if (!Files.isDirectory(directory)) {
             throw new ModelStoreException(directory + ": " + (Files.exists(directory) ? "is not a directory" : "no such directory")

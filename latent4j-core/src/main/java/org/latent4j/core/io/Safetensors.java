@@ -62,10 +62,56 @@ public final class Safetensors {
     private static final ValueLayout.OfInt I32_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong I64_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    /** The element types of the format, with their size in bits as the reference defines them. */
+    /**
+     * The element types of the format, with their size in bits as the reference defines them: booleans, unsigned and
+     * signed integers ({@code U8}..{@code I64}), IEEE and brain floats ({@code F16}, {@code BF16}, {@code F32},
+     * {@code F64}), the 4-, 6- and 8-bit float formats of recent models, and complex64.
+     */
     public enum DType {
-        BOOL(8), F4(4), F6_E2M3(6), F6_E3M2(6), U8(8), I8(8), F8_E5M2(8), F8_E4M3(8), F8_E8M0(8), F8_E4M3FNUZ(8),
-        F8_E5M2FNUZ(8), I16(16), U16(16), F16(16), BF16(16), I32(32), U32(32), F32(32), C64(64), F64(64), I64(64), U64(64);
+        /** a byte per boolean, non-zero for true */
+        BOOL(8),
+        /** 4-bit float (E2M1) */
+        F4(4),
+        /** 6-bit float, 2 exponent and 3 mantissa bits */
+        F6_E2M3(6),
+        /** 6-bit float, 3 exponent and 2 mantissa bits */
+        F6_E3M2(6),
+        /** unsigned byte */
+        U8(8),
+        /** signed byte */
+        I8(8),
+        /** 8-bit float, 5 exponent and 2 mantissa bits */
+        F8_E5M2(8),
+        /** 8-bit float, 4 exponent and 3 mantissa bits */
+        F8_E4M3(8),
+        /** 8-bit power-of-two scale (exponent only) */
+        F8_E8M0(8),
+        /** 8-bit float E4M3, finite, no negative zero */
+        F8_E4M3FNUZ(8),
+        /** 8-bit float E5M2, finite, no negative zero */
+        F8_E5M2FNUZ(8),
+        /** signed 16-bit integer */
+        I16(16),
+        /** unsigned 16-bit integer */
+        U16(16),
+        /** IEEE half precision */
+        F16(16),
+        /** bfloat16, the top half of a float32 */
+        BF16(16),
+        /** signed 32-bit integer */
+        I32(32),
+        /** unsigned 32-bit integer */
+        U32(32),
+        /** IEEE single precision */
+        F32(32),
+        /** complex of two float32 */
+        C64(64),
+        /** IEEE double precision */
+        F64(64),
+        /** signed 64-bit integer */
+        I64(64),
+        /** unsigned 64-bit integer */
+        U64(64);
 
         private final int bits;
 
@@ -73,15 +119,17 @@ public final class Safetensors {
             this.bits = bits;
         }
 
+        /** {@return the size of one element in bits} */
         public int bits() {
             return bits;
         }
 
+        /** {@return whether the type is a floating-point one (the F* types and BF16)} */
         public boolean isFloatingPoint() {
             return name().startsWith("F") || this == BF16;
         }
 
-        /** Whether {@link Reader#read} can convert this dtype to float32. */
+        /** {@return whether {@link Reader#read} can convert this dtype to float32} */
         public boolean isReadable() {
             return switch (this) {
                 case F32, F64, F16, BF16, I64, I32, I16, I8, U64, U32, U16, U8, BOOL -> true;
@@ -90,17 +138,28 @@ public final class Safetensors {
         }
     }
 
-    /** One tensor entry of a header; {@code begin} and {@code end} are byte offsets in the data section. */
+    /**
+     * One tensor entry of a header.
+     *
+     * @param name  the tensor's name
+     * @param dtype its element type
+     * @param shape its shape (copied)
+     * @param begin the byte offset of its first element in the data section
+     * @param end   the byte offset just past its last element in the data section
+     */
     public record TensorInfo(String name, DType dtype, long[] shape, long begin, long end) {
+        /** Copies the shape. */
         public TensorInfo {
             shape = shape.clone();
         }
 
+        /** {@return a copy of the shape} */
         @Override
         public long[] shape() {
             return shape.clone();
         }
 
+        /** {@return the number of elements, the product of the shape} */
         public long numel() {
             long n = 1;
             for (long d : shape) n *= d;
@@ -115,10 +174,21 @@ public final class Safetensors {
 
     /** The file is not a valid safetensors file; the message names the file, the tensor and the numbers. */
     public static class FormatException extends IOException {
+        /**
+         * A format error.
+         *
+         * @param message names the file and what is wrong
+         */
         public FormatException(String message) {
             super(message);
         }
 
+        /**
+         * A format error found through another.
+         *
+         * @param message names the file and what is wrong
+         * @param cause   the error that revealed it (a JSON error in the header)
+         */
         public FormatException(String message, Throwable cause) {
             super(message, cause);
         }
@@ -129,6 +199,11 @@ public final class Safetensors {
     /**
      * Writes float32 tensors and optional metadata ({@code null} writes no {@code __metadata__} entry) to
      * {@code file} atomically. Non-contiguous tensors are written in their logical row-major order.
+     *
+     * @param file     the file to replace or create
+     * @param tensors  the tensors by name, written in the map's order
+     * @param metadata the {@code __metadata__} strings, or null
+     * @throws IOException if the file cannot be written
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         List<String> names = new ArrayList<>(tensors.keySet());
@@ -202,14 +277,26 @@ public final class Safetensors {
 
     // ------------------------------------------------------------------ reading
 
-    /** Reads every tensor of {@code file} as float32, in file order. */
+    /**
+     * Reads every tensor of {@code file} as float32, in file order.
+     *
+     * @param file a safetensors file
+     * @return the tensors by name
+     * @throws IOException a {@link FormatException} for a damaged file, or the I/O error
+     */
     public static Map<String, Tensor> read(Path file) throws IOException {
         try (Reader r = open(file)) {
             return r.readAll();
         }
     }
 
-    /** Opens and validates {@code file}; tensor data is read only on request. Close the reader to unmap. */
+    /**
+     * Opens and validates {@code file}; tensor data is read only on request. Close the reader to unmap.
+     *
+     * @param file a safetensors file
+     * @return the open reader
+     * @throws IOException a {@link FormatException} for a damaged file, or the I/O error
+     */
     public static Reader open(Path file) throws IOException {
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
         try {
@@ -360,27 +447,37 @@ public final class Safetensors {
             }
         }
 
+        /** {@return the file, as it was named when opened} */
         public String file() {
             return file;
         }
 
-        /** The {@code __metadata__} map (empty when absent). */
+        /** {@return the {@code __metadata__} map (empty when absent)} */
         public Map<String, String> metadata() {
             return metadata;
         }
 
-        /** The tensor entries by name, in the order of their data in the file. */
+        /** {@return the tensor entries by name, in the order of their data in the file} */
         public Map<String, TensorInfo> tensors() {
             return tensors;
         }
 
+        /**
+         * {@return the entry of tensor {@code name}; an unknown name is an {@link IllegalArgumentException} listing the names}
+         *
+         * @param name the tensor's name
+         */
         public TensorInfo info(String name) {
             TensorInfo info = tensors.get(name);
             if (info == null) throw new IllegalArgumentException(file + ": no tensor named " + JsonWriter.quote(name) + "; it has " + Json.quoteAll(tensors.keySet()));
             return info;
         }
 
-        /** Tensor {@code name} converted to float32, as a new (non-pooled) tensor. */
+        /**
+         * {@return tensor {@code name} converted to float32, as a new (non-pooled) tensor}
+         *
+         * @param name the tensor's name
+         */
         public Tensor read(String name) {
             if (closed) throw new IllegalStateException(file + ": reader is closed");
             TensorInfo info = info(name);
@@ -426,7 +523,7 @@ public final class Safetensors {
             return ((float) ((v >>> 1) | (v & 1))) * 2f;
         }
 
-        /** Every tensor as float32, in file order. */
+        /** {@return every tensor as float32, by name, in file order} */
         public Map<String, Tensor> readAll() {
             Map<String, Tensor> out = new LinkedHashMap<>();
             for (String name : tensors.keySet()) out.put(name, read(name));
@@ -437,6 +534,8 @@ public final class Safetensors {
          * Checks that the file holds exactly the tensors {@code expected} (name to shape), each of a
          * floating-point dtype that can be read; otherwise throws one {@link ShapeException} listing every
          * missing, unexpected, mis-shaped and mistyped tensor.
+         *
+         * @param expected the tensors the file must hold, name to shape
          */
         public void checkAgainst(Map<String, int[]> expected) {
             List<String> problems = new ArrayList<>();

@@ -12,30 +12,41 @@ import org.latent4j.tensor.Tensor;
  * sparse codes.
  */
 public sealed interface LatentCode {
-    /** The code as the decoder takes it, [batch, latentDim]. */
+    /** {@return the code as the decoder takes it, [batch, latentDim]} */
     Tensor vector();
 
-    /** Rows of the batch. */
+    /** {@return the rows of the batch} */
     default int batch() {
         return vector().dim(0);
     }
 
-    /** A diagonal Gaussian posterior q(z|x); its vector is the posterior mean. */
+    /**
+     * A diagonal Gaussian posterior q(z|x); its vector is the posterior mean.
+     *
+     * @param posterior the posterior over [batch, latent]
+     */
     record Gaussian(DiagonalGaussian posterior) implements LatentCode {
+        /** Requires a posterior over [batch, latent]. */
         public Gaussian {
             if (posterior == null || posterior.mean().rank() != 2) {
                 throw new ShapeException("LatentCode.Gaussian: the posterior must be over [batch, latent]");
             }
         }
 
+        /** {@return the posterior means, [batch, latent]} */
         @Override
         public Tensor vector() {
             return posterior.mean();
         }
     }
 
-    /** A deterministic code vector. */
+    /**
+     * A deterministic code vector.
+     *
+     * @param vector the codes, [batch, latent]
+     */
     record Deterministic(Tensor vector) implements LatentCode {
+        /** Requires codes of shape [batch, latent]. */
         public Deterministic {
             if (vector == null || vector.rank() != 2) throw new ShapeException("LatentCode.Deterministic: the code must be [batch, latent]");
         }
@@ -53,6 +64,7 @@ public sealed interface LatentCode {
      * @param codebookSizes the number of codes of each stage's codebook
      */
     record Discrete(Tensor vector, int[] indices, int positions, int stages, int[] codebookSizes) implements LatentCode {
+        /** Checks the shapes, and that every index is within its stage's codebook. */
         public Discrete {
             if (vector == null || vector.rank() != 2) throw new ShapeException("LatentCode.Discrete: the vector must be [batch, latent]");
             if (positions < 1 || stages < 1 || codebookSizes.length != stages) {
@@ -75,17 +87,25 @@ public sealed interface LatentCode {
             codebookSizes = codebookSizes.clone();
         }
 
+        /** {@return a copy of the indices} */
         @Override
         public int[] indices() {
             return indices.clone();
         }
 
+        /** {@return a copy of the codebook sizes} */
         @Override
         public int[] codebookSizes() {
             return codebookSizes.clone();
         }
 
-        /** The code of row r at place p in stage s. */
+        /**
+         * {@return the code of a row at a place in a stage}
+         *
+         * @param row      the row of the batch
+         * @param position the place (position-major: p = row * w + column for a grid)
+         * @param stage    the quantizer stage (0 for a single codebook)
+         */
         public int index(int row, int position, int stage) {
             return indices[(row * positions + position) * stages + stage];
         }
@@ -100,6 +120,7 @@ public sealed interface LatentCode {
      * @param latents the size of the dictionary
      */
     record Sparse(int[] indices, Tensor values, int latents) implements LatentCode {
+        /** Checks the shapes, and that every index is a latent; the indices are copied. */
         public Sparse {
             if (values == null || values.rank() != 2) throw new ShapeException("LatentCode.Sparse: values must be [batch, k]");
             if (indices.length != values.size()) {
@@ -111,16 +132,18 @@ public sealed interface LatentCode {
             indices = indices.clone();
         }
 
+        /** {@return a copy of the indices} */
         @Override
         public int[] indices() {
             return indices.clone();
         }
 
-        /** Active latents per row. */
+        /** {@return the active latents per row} */
         public int k() {
             return values.dim(1);
         }
 
+        /** {@return the rows of the batch} */
         @Override
         public int batch() {
             return values.dim(0);

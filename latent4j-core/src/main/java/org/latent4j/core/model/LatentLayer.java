@@ -3,7 +3,7 @@ package org.latent4j.core.model;
 /**
  * The latent layer that the latent diagnostics (KL per dimension, activity, mutual information, posterior
  * collapse) describe: the one whose prior is N(0, I), so that KL(q || N(0, I)) per dimension is that layer's
- * KL term of the ELBO. See {@link LatentModel#diagnosedLayer()}.
+ * KL term of the ELBO. See {@link GaussianHierarchy#diagnosedLayer()}.
  *
  * @param name        the layer's name in reports: "z" for a single-layer model, "z2" for the top layer of a hierarchy
  * @param dimensions  its size

@@ -24,34 +24,61 @@ import org.latent4j.tensor.random.Rng;
  * continues exactly as an uninterrupted one.
  */
 public abstract class LatentModel extends Module {
-    /** The training objective for one batch, with what it reports about the batch. */
+    /** For subclasses. */
+    protected LatentModel() {}
+
+    /**
+     * The training objective for one batch, with what it reports about the batch.
+     *
+     * @param batch    the batch's inputs (and conditions)
+     * @param progress the step and epoch, for schedules such as KL warm-up
+     * @param rng      the step's random numbers (posterior samples, dropout of quantizer stages)
+     * @return the loss to minimise and the named terms it reports
+     */
     public abstract LossResult loss(Batch batch, TrainingProgress progress, Rng rng);
 
-    /** The model's validated configuration (a record; saved as JSON beside the weights). */
+    /** {@return the model's validated configuration (a record; saved as JSON beside the weights)} */
     public abstract Record config();
 
-    /** The model's kind, as registered ({@link ModelKinds}): "vae", "iwae", ... */
+    /** {@return the model's kind, as registered ({@link ModelKinds}): "vae", "iwae", ...} */
     public abstract String kind();
 
+    /** {@return the number of input features the model takes} */
     public abstract int dataDim();
 
-    /** Width of the code vector the decoder takes ({@link LatentCode#vector()}). */
+    /** {@return the width of the code vector the decoder takes ({@link LatentCode#vector()})} */
     public abstract int latentDim();
 
-    /** The reconstruction likelihood p(x|code) the decoder's output parameterises. */
+    /** {@return the reconstruction likelihood p(x|code) the decoder's output parameterises} */
     public abstract Likelihood likelihood();
 
     /**
      * The code of x [b, dataDim] (with its condition [b, c] for a conditional model, else null): the posterior
      * for a Gaussian bottleneck, the code vector for a deterministic one, the chosen codes and their vectors for
      * a discrete one, the active latents and their values for a sparse one.
+     *
+     * @param x         the inputs [b, dataDim], preprocessed as in training
+     * @param condition their one-hot conditions [b, c], or null for an unconditional model
+     * @return the code, of the kind the model has
      */
     public abstract LatentCode encode(Tensor x, Tensor condition);
 
-    /** Decoder output (likelihood parameters) [..., dataDim * p] for code vectors [..., latentDim]. */
+    /**
+     * Decodes code vectors.
+     *
+     * @param latents   code vectors [..., latentDim]
+     * @param condition their one-hot conditions, or null for an unconditional model
+     * @return the decoder's output, the likelihood's parameters [..., dataDim * p]
+     */
     public abstract Tensor decode(Tensor latents, Tensor condition);
 
-    /** The decoder's output for the code of x: its reconstruction's likelihood parameters. */
+    /**
+     * Encodes and decodes.
+     *
+     * @param x         the inputs [b, dataDim]
+     * @param condition their one-hot conditions, or null for an unconditional model
+     * @return the decoder's output for the code of x: its reconstruction's likelihood parameters
+     */
     public Tensor reconstruct(Tensor x, Tensor condition) {
         return decode(encode(x, condition).vector(), condition);
     }
@@ -60,12 +87,18 @@ public abstract class LatentModel extends Module {
      * How many classes the model is conditioned on: 0 for an unconditional model, else every input comes with
      * the one-hot of its class label as its condition (see {@link #labelCondition}). The trainer and the
      * commands build conditions from a dataset's labels through these two methods.
+     *
+     * @return the number of condition classes, 0 when unconditional
      */
     public int conditionClasses() {
         return 0;
     }
 
-    /** The condition of inputs with these class labels: their one-hot [labels.length, conditionClasses()]. */
+    /**
+     * {@return the condition of inputs with these class labels: their one-hot [labels.length, conditionClasses()]}
+     *
+     * @param labels class labels in [0, conditionClasses())
+     */
     public final Tensor labelCondition(int[] labels) {
         int classes = conditionClasses();
         if (classes == 0) throw new IllegalArgumentException(kind() + ": an unconditional model takes no condition");
@@ -75,18 +108,32 @@ public abstract class LatentModel extends Module {
     /**
      * Data-dependent initialisation, before the first step of a fresh run (a resumed run has its result in the
      * checkpoint). The default does nothing.
+     *
+     * @param data a view of the training rows (their count, feature means, a sample)
+     * @param rng  the initialisation's random numbers
      */
     public void initialise(TrainingData data, Rng rng) {}
 
-    /** After the loss's gradients are computed, before the optimizer uses them. The default does nothing. */
+    /**
+     * After the loss's gradients are computed, before the optimizer uses them. The default does nothing.
+     *
+     * @param step the step's batch, progress and random numbers
+     */
     public void beforeOptimizerStep(StepContext step) {}
 
-    /** After the optimizer's step. The default does nothing. */
+    /**
+     * After the optimizer's step. The default does nothing.
+     *
+     * @param step the step's batch, progress and random numbers
+     */
     public void afterOptimizerStep(StepContext step) {}
 
     /**
      * N(0, I) over {@code dim} latents, broadcasting against [..., dim]. Persistent: a model may be built
      * inside a workspace scope and must outlive it.
+     *
+     * @param dim the number of latents
+     * @return the standard normal prior
      */
     protected static org.latent4j.core.distributions.DiagonalGaussian standardPrior(int dim) {
         return new org.latent4j.core.distributions.DiagonalGaussian(Tensor.persistentZeros(dim), Tensor.persistentZeros(dim));

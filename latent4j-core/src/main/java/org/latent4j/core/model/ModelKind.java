@@ -14,31 +14,47 @@ import org.latent4j.tensor.random.Rng;
  * @param <C> the config record
  */
 public interface ModelKind<C extends Record> {
-    /** The name that selects it ({@code --model NAME}) and that saved models record. */
+    /** {@return the name that selects it ({@code --model NAME}) and that saved models record} */
     String name();
 
-    /** One line for help texts. */
+    /** {@return one line for help texts} */
     String summary();
 
-    /** The config record. A field added later must not break saved configs: give the record a {@code defaults()}. */
+    /** {@return the config record's class} A field added later must not break saved configs: give the record a {@code defaults()}. */
     Class<C> configType();
 
-    /** The options {@link #configure} reads, beyond the trainer's; any other model option given is refused. */
+    /** {@return the options {@link #configure} reads, beyond the trainer's; any other model option given is refused} */
     List<ModelOption> options();
 
-    /** What its models can do; {@code ModelKindContractTest} checks each claim. */
+    /** {@return what its models can do; {@code ModelKindContractTest} checks each claim} */
     Set<Capability> capabilities();
 
     /**
      * The config for data of {@code data}'s shape from option values (the command line's), with the documented
      * default for every option not given. Bad values fail with an {@link IllegalArgumentException} naming the option.
+     *
+     * @param options the option values given
+     * @param data    the width (and image shape, if any) of the data
+     * @return the validated config
      */
     C configure(OptionValues options, DataShape data);
 
-    /** A new model with weights initialised from {@code rng}. */
+    /**
+     * A new model with weights initialised from {@code rng}.
+     *
+     * @param config the model's config
+     * @param rng    draws the initial weights
+     * @return the model
+     */
     LatentModel create(C config, Rng rng);
 
-    /** {@link #create} for a config of unchecked type (read from a file, say); a config of another type is refused by name. */
+    /**
+     * {@link #create} for a config of unchecked type (read from a file, say); a config of another type is refused by name.
+     *
+     * @param config a config record, which must be of {@link #configType()}
+     * @param rng    draws the initial weights
+     * @return the model
+     */
     default LatentModel createFrom(Record config, Rng rng) {
         if (!configType().isInstance(config)) {
             throw new IllegalArgumentException("model kind '" + name() + "' takes a " + configType().getSimpleName() + ", got "

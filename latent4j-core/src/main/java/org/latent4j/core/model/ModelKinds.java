@@ -46,35 +46,48 @@ public final class ModelKinds {
         return Collections.unmodifiableMap(kinds);
     }
 
-    /** Every kind, in registration order. */
+    /** {@return every kind, in registration order} */
     public static List<ModelKind<?>> all() {
         return List.copyOf(Loaded.KINDS.values());
     }
 
-    /** The kinds' names, in registration order. */
+    /** {@return the kinds' names, in registration order} */
     public static List<String> names() {
         return List.copyOf(Loaded.KINDS.keySet());
     }
 
+    /**
+     * {@return whether a kind of that name is registered}
+     *
+     * @param name a kind's name
+     */
     public static boolean contains(String name) {
         return Loaded.KINDS.containsKey(name);
     }
 
-    /** The kind named {@code name}; an unknown name is refused with the list of known ones. */
+    /**
+     * {@return the kind named {@code name}; an unknown name is refused with the list of known ones}
+     *
+     * @param name a kind's name
+     */
     public static ModelKind<?> get(String name) {
         ModelKind<?> k = Loaded.KINDS.get(name);
         if (k == null) throw new IllegalArgumentException("unknown model kind '" + name + "' (one of " + String.join(", ", names()) + ")");
         return k;
     }
 
-    /** Every kind's options, each once, in the order the kinds declare them. */
+    /** {@return every kind's options, each once, in the order the kinds declare them} */
     public static List<ModelOption> options() {
         Map<String, ModelOption> out = new LinkedHashMap<>();
         for (ModelKind<?> k : all()) for (ModelOption o : k.options()) out.putIfAbsent(o.name(), o);
         return new ArrayList<>(out.values());
     }
 
-    /** The names of the kinds that take option {@code name}. */
+    /**
+     * {@return the names of the kinds that take an option}
+     *
+     * @param option the option's name
+     */
     public static List<String> takers(String option) {
         List<String> out = new ArrayList<>();
         for (ModelKind<?> k : all()) if (k.options().stream().anyMatch(o -> o.name().equals(option))) out.add(k.name());

@@ -17,6 +17,9 @@ import org.latent4j.tensor.Tensor;
  * {@link #namedState()} is both, as PyTorch's {@code state_dict}: what model files and checkpoints hold.
  */
 public abstract class Module {
+    /** For subclasses. */
+    protected Module() {}
+
     private final LinkedHashMap<String, Tensor> parameters = new LinkedHashMap<>();
     private final LinkedHashMap<String, Tensor> buffers = new LinkedHashMap<>();
     private final LinkedHashMap<String, Module> children = new LinkedHashMap<>();

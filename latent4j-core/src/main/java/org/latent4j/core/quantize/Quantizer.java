@@ -15,6 +15,9 @@ import org.latent4j.tensor.random.Rng;
  * {@link #afterOptimizerStep} from its own after-step hook (with this step's {@link Quantized}).
  */
 public abstract class Quantizer extends Module {
+    /** For subclasses. */
+    protected Quantizer() {}
+
     /** Width of the vectors quantized (and of the vectors returned). */
     public abstract int dim();
 

@@ -77,10 +77,15 @@ public final class Trainer {
     /**
      * Trains {@code model} from its current weights.
      *
+     * @param model      the model to train (its weights are changed in place)
+     * @param train      the training rows, preprocessed
      * @param validation the validation set, or null to hold out {@code options.validationFraction()} of
      *                   {@code train} (after static binarization, so a row's sample does not depend on the split)
      * @param runDirectory where to write history, checkpoints and result, or null to write nothing; it must not
      *                   already hold a checkpoint (use {@link #resume})
+     * @param options    epochs, batch size, seed, optimizer, schedule, early stopping, checkpoints, binarization
+     * @param listener   told of the start, every step and every epoch ({@link TrainingListener#NONE} for nothing)
+     * @return the history of the epochs and which epoch the model now holds
      */
     public static TrainingResult fit(LatentModel model, Dataset train, Dataset validation, TrainerOptions options, Path runDirectory,
                                      TrainingListener listener) {
@@ -105,6 +110,14 @@ public final class Trainer {
      * Continues the run whose checkpoint is in {@code runDirectory}, with the same data and options as before
      * ({@code options.epochs()} may be larger, to extend a finished run). The model's weights and the
      * optimizer's state are replaced by the checkpoint's.
+     *
+     * @param model        a model of the checkpoint's kind and config
+     * @param train        the training rows the run started with
+     * @param validation   the validation set it started with, or null
+     * @param options      the options it started with ({@code epochs} may be larger)
+     * @param runDirectory the run's directory, holding its checkpoint
+     * @param listener     told of every step and epoch
+     * @return the history of all epochs, before and after the resumption
      */
     public static TrainingResult resume(LatentModel model, Dataset train, Dataset validation, TrainerOptions options, Path runDirectory,
                                         TrainingListener listener) {
@@ -137,6 +150,10 @@ public final class Trainer {
     /**
      * The kind and config of the model a run directory's checkpoint holds, to rebuild it for {@link #resume} whatever the
      * defaults of today's code; empty without a checkpoint, or for a checkpoint written before they were recorded.
+     *
+     * @param runDirectory a run directory
+     * @return the checkpointed model's kind and config, if known
+     * @throws IOException if the checkpoint cannot be read
      */
     public static java.util.Optional<SavedModel> checkpointedModel(Path runDirectory) throws IOException {
         if (!Checkpoint.exists(runDirectory)) return java.util.Optional.empty();
@@ -147,12 +164,20 @@ public final class Trainer {
     /**
      * Whether {@code runDirectory} holds a checkpoint to {@link #resume} (after recovering one a kill left in the middle
      * of its replacement).
+     *
+     * @param runDirectory the run directory
+     * @return true when a checkpoint is there
      */
     public static boolean hasCheckpoint(Path runDirectory) {
         return Checkpoint.exists(runDirectory);
     }
 
-    /** A model's kind and its config as JSON. */
+    /**
+     * A model's kind and its config as JSON.
+     *
+     * @param kind   the kind's registered name
+     * @param config its config record as JSON
+     */
     public record SavedModel(String kind, Json.Value config) {}
 
     /** The generator of the model's sampling at global step {@code step}. */

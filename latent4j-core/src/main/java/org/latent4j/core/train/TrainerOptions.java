@@ -27,6 +27,7 @@ import org.latent4j.tensor.optim.LearningRateSchedule;
 public record TrainerOptions(int epochs, int batchSize, long seed, OptimizerSettings optimizer, LearningRateSchedule schedule,
                              double validationFraction, int earlyStoppingPatience, int checkpointEveryEpochs,
                              double checkpointEveryMinutes, double gradientClipNorm, Binarization binarization) {
+    /** Validates every setting with one line naming the one that is wrong. */
     public TrainerOptions {
         if (epochs < 1) throw invalid("epochs", epochs, "at least 1");
         if (batchSize < 1) throw invalid("batchSize", batchSize, "at least 1");
@@ -50,6 +51,8 @@ public record TrainerOptions(int epochs, int batchSize, long seed, OptimizerSett
      * 10 epochs of batches of 100, seed 0, Adam with PyTorch's defaults (lr 1e-3, eps 1e-8) at a constant rate,
      * 10% held out for validation, no early stopping, a checkpoint after every epoch, no clipping, no
      * binarization.
+     *
+     * @return the default options
      */
     public static TrainerOptions defaults() {
         return new TrainerOptions(10, 100, 0L, OptimizerSettings.adam(), LearningRateSchedule.constant(1e-3), 0.1, 0, 1, 0, 0,
@@ -59,6 +62,8 @@ public record TrainerOptions(int epochs, int batchSize, long seed, OptimizerSett
     /**
      * The protocol of Burda, Grosse and Salakhutdinov (2016): batches of 20, Adam with eps 1e-4, their
      * 3280-epoch staged schedule, dynamic binarization, no validation split (they train on all 60,000 rows).
+     *
+     * @return the paper's options
      */
     public static TrainerOptions iwaePaper() {
         LearningRateSchedule.Staged schedule = LearningRateSchedule.iwae();
@@ -66,61 +71,120 @@ public record TrainerOptions(int epochs, int batchSize, long seed, OptimizerSett
                 Binarization.DYNAMIC);
     }
 
+    /**
+     * {@return these options with another {@code epochs}}
+     *
+     * @param value passes over the training data (at least 1)
+     */
     public TrainerOptions withEpochs(int value) {
         return new TrainerOptions(value, batchSize, seed, optimizer, schedule, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
                 checkpointEveryMinutes, gradientClipNorm, binarization);
     }
 
+    /**
+     * {@return these options with another {@code batchSize}}
+     *
+     * @param value rows per optimizer step
+     */
     public TrainerOptions withBatchSize(int value) {
         return new TrainerOptions(epochs, value, seed, optimizer, schedule, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
                 checkpointEveryMinutes, gradientClipNorm, binarization);
     }
 
+    /**
+     * {@return these options with another {@code seed}}
+     *
+     * @param value the one seed of the run
+     */
     public TrainerOptions withSeed(long value) {
         return new TrainerOptions(epochs, batchSize, value, optimizer, schedule, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
                 checkpointEveryMinutes, gradientClipNorm, binarization);
     }
 
+    /**
+     * {@return these options with another {@code optimizer}}
+     *
+     * @param value the optimizer and its settings
+     */
     public TrainerOptions withOptimizer(OptimizerSettings value) {
         return new TrainerOptions(epochs, batchSize, seed, value, schedule, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
                 checkpointEveryMinutes, gradientClipNorm, binarization);
     }
 
+    /**
+     * {@return these options with another {@code schedule}}
+     *
+     * @param value the learning rate of each step
+     */
     public TrainerOptions withSchedule(LearningRateSchedule value) {
         return new TrainerOptions(epochs, batchSize, seed, optimizer, value, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
                 checkpointEveryMinutes, gradientClipNorm, binarization);
     }
 
-    /** A constant schedule at {@code rate}. */
+    /**
+     * {@return these options with a constant schedule at {@code rate}}
+     *
+     * @param rate the learning rate of every step
+     */
     public TrainerOptions withLearningRate(double rate) {
         return withSchedule(LearningRateSchedule.constant(rate));
     }
 
+    /**
+     * {@return these options with another {@code validationFraction}}
+     *
+     * @param value the share of the training rows held out for validation, in [0, 1)
+     */
     public TrainerOptions withValidationFraction(double value) {
         return new TrainerOptions(epochs, batchSize, seed, optimizer, schedule, value, earlyStoppingPatience, checkpointEveryEpochs,
                 checkpointEveryMinutes, gradientClipNorm, binarization);
     }
 
+    /**
+     * {@return these options with another {@code earlyStoppingPatience}}
+     *
+     * @param value epochs without a lower validation loss before stopping; 0 = off
+     */
     public TrainerOptions withEarlyStoppingPatience(int value) {
         return new TrainerOptions(epochs, batchSize, seed, optimizer, schedule, validationFraction, value, checkpointEveryEpochs,
                 checkpointEveryMinutes, gradientClipNorm, binarization);
     }
 
+    /**
+     * {@return these options with another {@code checkpointEveryEpochs}}
+     *
+     * @param value epochs between checkpoints; 0 = not by epochs
+     */
     public TrainerOptions withCheckpointEveryEpochs(int value) {
         return new TrainerOptions(epochs, batchSize, seed, optimizer, schedule, validationFraction, earlyStoppingPatience, value,
                 checkpointEveryMinutes, gradientClipNorm, binarization);
     }
 
+    /**
+     * {@return these options with another {@code checkpointEveryMinutes}}
+     *
+     * @param value minutes between checkpoints; 0 = not by time
+     */
     public TrainerOptions withCheckpointEveryMinutes(double value) {
         return new TrainerOptions(epochs, batchSize, seed, optimizer, schedule, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
                 value, gradientClipNorm, binarization);
     }
 
+    /**
+     * {@return these options with another {@code gradientClipNorm}}
+     *
+     * @param value the largest global gradient norm; 0 = no clipping
+     */
     public TrainerOptions withGradientClipNorm(double value) {
         return new TrainerOptions(epochs, batchSize, seed, optimizer, schedule, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
                 checkpointEveryMinutes, value, binarization);
     }
 
+    /**
+     * {@return these options with another {@code binarization}}
+     *
+     * @param value how intensities become binary data
+     */
     public TrainerOptions withBinarization(Binarization value) {
         return new TrainerOptions(epochs, batchSize, seed, optimizer, schedule, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
                 checkpointEveryMinutes, gradientClipNorm, value);
@@ -130,6 +194,8 @@ public record TrainerOptions(int epochs, int batchSize, long seed, OptimizerSett
      * The JSON form, for provenance and checkpoints. The schedule is written as {@code {"type": NAME, ...its
      * fields}} when it is one of the library's record schedules, and as its {@code toString()} under type
      * "custom" otherwise. (Written only: a resumed run is given its options again, see {@link Trainer#resume}.)
+     *
+     * @return the options as JSON
      */
     public Json.Value toJson() {
         Map<String, Json.Value> members = new LinkedHashMap<>(((Json.Obj) Json.toJson(withSchedule(LearningRateSchedule.constant(0)))).members());

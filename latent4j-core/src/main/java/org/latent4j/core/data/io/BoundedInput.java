@@ -284,6 +284,24 @@ final class BoundedInput implements Closeable {
     }
 
     /** The product of non-negative dimensions, or Long.MAX_VALUE when it overflows (always too many). */
+    /**
+     * Fails unless a tensor can have the shape {@code dims}: the engine multiplies the dimensions in order and
+     * holds at most 2^31-1 elements, so a huge dimension is refused even beside a zero one (0 x 2^32 holds nothing
+     * but is no tensor shape). A shape of at least one element is checked against the data by the reads, with the
+     * header's claim in the message.
+     */
+    void checkTensorShape(long[] dims, String shapeText) throws DataFileException {
+        if (product(dims) != 0) return;
+        long running = 1;
+        for (long d : dims) {
+            running *= d;
+            if (d > Integer.MAX_VALUE || running > Integer.MAX_VALUE) {
+                throw fail("shape " + shapeText + " holds no values but cannot be a tensor: its dimensions multiply past 2^31-1 elements; "
+                        + "the header is corrupt or the array is too large");
+            }
+        }
+    }
+
     static long product(long[] dims) {
         long n = 1;
         for (long d : dims) if (d == 0) return 0;

@@ -21,13 +21,20 @@ public final class IdxReader {
 
     /** The element type codes of the third magic byte. */
     public enum Type {
+        /** 0x08: unsigned bytes (images, labels) */
         UBYTE(0x08, ElementType.UINT8),
+        /** 0x09: signed bytes */
         BYTE(0x09, ElementType.INT8),
+        /** 0x0B: big-endian int16 */
         SHORT(0x0B, ElementType.INT16_BE),
+        /** 0x0C: big-endian int32 */
         INT(0x0C, ElementType.INT32_BE),
+        /** 0x0D: big-endian float32 */
         FLOAT(0x0D, ElementType.FLOAT32_BE),
+        /** 0x0E: big-endian float64 */
         DOUBLE(0x0E, ElementType.FLOAT64_BE);
 
+        /** The type's code, the third byte of the magic number. */
         public final int code;
         final ElementType element;
 
@@ -46,42 +53,79 @@ public final class IdxReader {
         }
     }
 
-    /** An IDX array: its element type, its shape and its values as float32 in a tensor of that shape. */
+    /**
+     * An IDX array: its element type, its shape and its values as float32 in a tensor of that shape.
+     *
+     * @param type   the element type the file declares
+     * @param shape  the dimensions the header gives (copied)
+     * @param values the values as float32, of that shape
+     */
     public record IdxArray(Type type, int[] shape, Tensor values) {
+        /** Copies the shape. */
         public IdxArray {
             shape = shape.clone();
         }
 
+        /** {@return a copy of the shape} */
         @Override
         public int[] shape() {
             return shape.clone();
         }
 
+        /** {@return the number of dimensions} */
         public int rank() {
             return shape.length;
         }
     }
 
+    /**
+     * Reads an IDX file, plain or gzipped.
+     *
+     * @param path the file
+     * @return its type, shape and values
+     * @throws DataFileException naming the file and what is wrong with it (or the I/O error)
+     */
     public static IdxArray read(Path path) throws DataFileException {
         try (BoundedInput in = BoundedInput.open(path)) {
             return read(in);
         }
     }
 
-    /** Reads from a stream (e.g. a class-path resource); {@code name} names it in messages. */
+    /**
+     * Reads from a stream (e.g. a class-path resource).
+     *
+     * @param stream the IDX bytes, plain or gzipped
+     * @param name   names the stream in messages
+     * @return its type, shape and values
+     * @throws DataFileException naming the file and what is wrong with it (or the I/O error)
+     */
     public static IdxArray read(InputStream stream, String name) throws DataFileException {
         try (BoundedInput in = BoundedInput.of(stream, name)) {
             return read(in);
         }
     }
 
-    /** A 1-D IDX array of an integer type (labels) as ints, exactly. */
+    /**
+     * Reads a 1-D IDX array of an integer type (labels) as ints, exactly.
+     *
+     * @param path the file
+     * @return the labels
+     * @throws DataFileException naming the file and what is wrong with it (or the I/O error)
+     */
     public static int[] readLabels(Path path) throws DataFileException {
         try (BoundedInput in = BoundedInput.open(path)) {
             return readLabels(in);
         }
     }
 
+    /**
+     * Reads labels from a stream.
+     *
+     * @param stream the IDX bytes, plain or gzipped
+     * @param name   names the stream in messages
+     * @return the labels
+     * @throws DataFileException naming the file and what is wrong with it (or the I/O error)
+     */
     public static int[] readLabels(InputStream stream, String name) throws DataFileException {
         try (BoundedInput in = BoundedInput.of(stream, name)) {
             return readLabels(in);
@@ -130,6 +174,7 @@ public final class IdxReader {
             // IDX sizes are unsigned; a value with the top bit set is over 2^31 and is caught as too large below.
             dims[i] = ((d[p] & 0xffL) << 24) | ((d[p + 1] & 0xffL) << 16) | ((d[p + 2] & 0xffL) << 8) | (d[p + 3] & 0xffL);
         }
+        in.checkTensorShape(dims, shapeText(dims));
         long count = BoundedInput.product(dims);
         return new Header(type, dims, count, claim(type, dims, count));
     }

@@ -30,12 +30,27 @@ public final class NpyReader {
     static final int MAX_HEADER_BYTES = 1 << 16;
     static final String SUPPORTED = "<f2, >f2, <f4, >f4, <f8, >f8, <i4, >i4 and |u1";
 
+    /**
+     * Reads an NPY file, plain or gzipped, as float32.
+     *
+     * @param path the file
+     * @return the array, of the file's shape
+     * @throws DataFileException naming the file and what is wrong with it (or the I/O error)
+     */
     public static Tensor read(Path path) throws DataFileException {
         try (BoundedInput in = BoundedInput.open(path)) {
             return read(in);
         }
     }
 
+    /**
+     * Reads NPY bytes from a stream as float32.
+     *
+     * @param stream the NPY bytes, plain or gzipped
+     * @param name   names the stream in messages
+     * @return the array, of the header's shape
+     * @throws DataFileException naming the file and what is wrong with it (or the I/O error)
+     */
     public static Tensor read(InputStream stream, String name) throws DataFileException {
         try (BoundedInput in = BoundedInput.of(stream, name)) {
             return read(in);
@@ -82,6 +97,7 @@ public final class NpyReader {
             if (!(items.get(i) instanceof Long d) || d < 0) throw in.fail("header shape " + shapeValue + " has a dimension that is not a non-negative integer");
             dims[i] = d;
         }
+        in.checkTensorShape(dims, shapeValue.toString());
         if (descr instanceof List<?>) {
             throw in.fail("holds a structured dtype " + descr + ", which is not supported (supported dtypes: " + SUPPORTED + ")");
         }

@@ -17,13 +17,26 @@ import org.latent4j.tensor.Tensor;
 public final class NpyWriter {
     private NpyWriter() {}
 
+    /**
+     * Writes a tensor as a float32 NPY file, atomically.
+     *
+     * @param path the file to replace or create
+     * @param t    the tensor, any rank (a view is written in its logical order)
+     * @throws IOException if the file cannot be written
+     */
     public static void write(Path path, Tensor t) throws IOException {
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(path))) {
             write(out, t);
         }
     }
 
-    /** Writes to {@code out}, leaving it open. */
+    /**
+     * Writes to {@code out}, leaving it open.
+     *
+     * @param out where the NPY bytes go
+     * @param t   the tensor
+     * @throws IOException if writing fails
+     */
     public static void write(OutputStream out, Tensor t) throws IOException {
         header(out, "<f4", t.shape());
         float[] values = t.toArray();
@@ -35,7 +48,14 @@ public final class NpyWriter {
         }
     }
 
-    /** Writes whole numbers of the given shape (C order) as dtype {@code <i4} (NumPy's int32). */
+    /**
+     * Writes whole numbers of the given shape (C order) as dtype {@code <i4} (NumPy's int32), atomically.
+     *
+     * @param path   the file to replace or create
+     * @param values the numbers, row-major
+     * @param shape  their shape (its product the number of values)
+     * @throws IOException if the file cannot be written
+     */
     public static void writeInts(Path path, int[] values, int... shape) throws IOException {
         long n = 1;
         for (int s : shape) n *= s;

@@ -21,9 +21,13 @@ import org.latent4j.tensor.Tensor;
 public final class VecsReader {
     private VecsReader() {}
 
+    /** The three formats: each record is its dimension (little-endian int32), then that many elements. */
     public enum Kind {
+        /** float32 elements */
         FVECS(ElementType.FLOAT32_LE),
+        /** int32 elements (neighbour ids, say) */
         IVECS(ElementType.INT32_LE),
+        /** unsigned byte elements */
         BVECS(ElementType.UINT8);
 
         final ElementType element;
@@ -32,7 +36,13 @@ public final class VecsReader {
             this.element = element;
         }
 
-        /** The kind named by a file's extension (.fvecs, .ivecs, .bvecs, optionally followed by .gz). */
+        /**
+         * The kind named by a file's extension (.fvecs, .ivecs, .bvecs, optionally followed by .gz).
+         *
+         * @param path the file
+         * @return its kind
+         * @throws DataFileException if the extension is none of those
+         */
         public static Kind of(Path path) throws DataFileException {
             String n = path.getFileName().toString().toLowerCase(Locale.ROOT);
             if (n.endsWith(".gz")) n = n.substring(0, n.length() - 3);
@@ -41,17 +51,40 @@ public final class VecsReader {
         }
     }
 
-    /** Reads a file whose kind its extension names. */
+    /**
+     * Reads a file whose kind its extension names.
+     *
+     * @param path the file
+     * @return the vectors [n, d] as float32
+     * @throws DataFileException naming the file and what is wrong with it (or the I/O error)
+     */
     public static Tensor read(Path path) throws DataFileException {
         return read(path, Kind.of(path));
     }
 
+    /**
+     * Reads a file of the given kind, whatever its name.
+     *
+     * @param path the file, plain or gzipped
+     * @param kind its format
+     * @return the vectors [n, d] as float32
+     * @throws DataFileException naming the file and what is wrong with it (or the I/O error)
+     */
     public static Tensor read(Path path, Kind kind) throws DataFileException {
         try (BoundedInput in = BoundedInput.open(path)) {
             return read(in, kind);
         }
     }
 
+    /**
+     * Reads vectors from a stream.
+     *
+     * @param stream the bytes, plain or gzipped
+     * @param name   names the stream in messages
+     * @param kind   their format
+     * @return the vectors [n, d] as float32
+     * @throws DataFileException naming the file and what is wrong with it (or the I/O error)
+     */
     public static Tensor read(InputStream stream, String name, Kind kind) throws DataFileException {
         try (BoundedInput in = BoundedInput.of(stream, name)) {
             return read(in, kind);

@@ -13,12 +13,28 @@ import org.latent4j.core.io.AtomicFiles;
 public final class VecsWriter {
     private VecsWriter() {}
 
-    /** Rows [n, d] of {@code values} (row-major) as an .fvecs file. */
+    /**
+     * Writes rows [n, d] of {@code values} (row-major) as an .fvecs file.
+     *
+     * @param path   the file to replace or create
+     * @param values the rows, row-major
+     * @param n      the number of rows
+     * @param d      values per row
+     * @throws IOException if the file cannot be written
+     */
     public static void writeFloats(Path path, float[] values, int n, int d) throws IOException {
         write(path, n, d, values.length, (buf, from, count) -> buf.asFloatBuffer().put(values, from, count));
     }
 
-    /** Rows [n, d] of {@code values} (row-major) as an .ivecs file (neighbour ids, say). */
+    /**
+     * Writes rows [n, d] of {@code values} (row-major) as an .ivecs file (neighbour ids, say).
+     *
+     * @param path   the file to replace or create
+     * @param values the rows, row-major
+     * @param n      the number of rows
+     * @param d      values per row
+     * @throws IOException if the file cannot be written
+     */
     public static void writeInts(Path path, int[] values, int n, int d) throws IOException {
         write(path, n, d, values.length, (buf, from, count) -> buf.asIntBuffer().put(values, from, count));
     }

@@ -13,6 +13,9 @@ import org.latent4j.tensor.random.Rng;
 
 /** "ae": the deterministic autoencoder ({@link Autoencoder}). */
 public final class AutoencoderKind implements ModelKind<AutoencoderConfig> {
+    /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
+    public AutoencoderKind() {}
+
     public static final String NAME = "ae";
 
     @Override

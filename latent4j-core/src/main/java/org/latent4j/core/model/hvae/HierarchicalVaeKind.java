@@ -13,6 +13,9 @@ import org.latent4j.tensor.random.Rng;
 
 /** "hvae": the VAE with two stochastic layers of the IWAE paper ({@link HierarchicalVae}). */
 public final class HierarchicalVaeKind implements ModelKind<HierarchicalVaeConfig> {
+    /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
+    public HierarchicalVaeKind() {}
+
     public static final String NAME = "hvae";
 
     static final ModelOption OBJECTIVE = new ModelOption("objective", "NAME",

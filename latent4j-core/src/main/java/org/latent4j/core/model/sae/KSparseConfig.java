@@ -8,7 +8,7 @@ import org.latent4j.core.model.ConfigChecks;
  *
  * @param dataDim       input features d (>= 1; required in saved configs)
  * @param latents       hidden units L (>= 1; required in saved configs); the command line's default is 8 d
- * @param k             units kept per row once the schedule is over, 1 <= k <= L (required in saved configs)
+ * @param k             units kept per row once the schedule is over, 1 {@literal <=} k {@literal <=} L (required in saved configs)
  * @param startK        the schedule's first k (>= k): training starts with the startK largest units and moves linearly
  *                      down to k over {@code annealEpochs} epochs, so that every unit is trained before the code becomes
  *                      sparse (the paper's "scheduling of the sparsity level": from 100 down to its target k over the

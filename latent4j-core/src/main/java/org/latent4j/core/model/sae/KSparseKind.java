@@ -16,6 +16,9 @@ import org.latent4j.tensor.random.Rng;
  * --sparsity-anneal-epochs (default 25) and --encode-alpha (default 1).
  */
 public final class KSparseKind implements ModelKind<KSparseConfig> {
+    /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
+    public KSparseKind() {}
+
     public static final String NAME = "ksparse-ae";
 
     static final ModelOption START_K = new ModelOption("sparsity-k-start", "K0",

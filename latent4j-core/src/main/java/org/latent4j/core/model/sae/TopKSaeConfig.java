@@ -10,7 +10,7 @@ import org.latent4j.core.model.ConfigChecks;
  *
  * @param dataDim     input features d (>= 1; required in saved configs)
  * @param latents     dictionary size L (>= 1; required in saved configs); the command line's default is 8 d
- * @param k           latents kept per row, 1 <= k <= L (required in saved configs); the command line's default is 32
+ * @param k           latents kept per row, 1 {@literal <=} k {@literal <=} L (required in saved configs); the command line's default is 32
  * @param auxK        whether the AuxK loss is on (default true)
  * @param auxKAlpha   the AuxK loss's weight alpha (default 1/32, as Gao et al.)
  * @param auxKK       k_aux, the dead latents AuxK reconstructs the error from, per row (>= 1; required in saved configs,

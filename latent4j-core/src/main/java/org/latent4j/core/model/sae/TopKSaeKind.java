@@ -17,6 +17,9 @@ import org.latent4j.tensor.random.Rng;
  * most 10M).
  */
 public final class TopKSaeKind implements ModelKind<TopKSaeConfig> {
+    /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
+    public TopKSaeKind() {}
+
     public static final String NAME = "topk-sae";
 
     static final ModelOption AUXK = new ModelOption("auxk", "on|off",

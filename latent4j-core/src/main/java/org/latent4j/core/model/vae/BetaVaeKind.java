@@ -12,6 +12,9 @@ import org.latent4j.tensor.random.Rng;
 
 /** "beta-vae": the {@link Vae} with a KL weight beta (Higgins et al. 2017), 4 by default. */
 public final class BetaVaeKind implements ModelKind<VaeConfig> {
+    /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
+    public BetaVaeKind() {}
+
     public static final String NAME = "beta-vae";
 
     @Override

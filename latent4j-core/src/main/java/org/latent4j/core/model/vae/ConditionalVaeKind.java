@@ -12,6 +12,9 @@ import org.latent4j.tensor.random.Rng;
 
 /** "cvae": the conditional VAE ({@link ConditionalVae}), conditioned on the class of each row of labelled data. */
 public final class ConditionalVaeKind implements ModelKind<ConditionalVaeConfig> {
+    /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
+    public ConditionalVaeKind() {}
+
     public static final String NAME = "cvae";
 
     @Override

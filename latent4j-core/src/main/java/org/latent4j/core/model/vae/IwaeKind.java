@@ -12,6 +12,9 @@ import org.latent4j.tensor.random.Rng;
 
 /** "iwae": the importance-weighted autoencoder ({@link Iwae}), k = 5 by default. */
 public final class IwaeKind implements ModelKind<VaeConfig> {
+    /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
+    public IwaeKind() {}
+
     public static final String NAME = "iwae";
 
     @Override

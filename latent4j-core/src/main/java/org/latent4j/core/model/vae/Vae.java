@@ -44,12 +44,23 @@ public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
     private final Likelihood likelihood;
     private final DiagonalGaussian prior;
 
-    /** A VAE (kind "vae"), its weights drawn from {@code rng}. */
+    /**
+     * A VAE (kind "vae"), its weights drawn from {@code rng}.
+     *
+     * @param config the architecture and objective
+     * @param rng    draws the initial weights
+     */
     public Vae(VaeConfig config, Rng rng) {
         this(VaeKind.NAME, config, 0, false, rng);
     }
 
-    /** The same model under the kind name "beta-vae", so a saved beta-VAE is reloaded as one. */
+    /**
+     * The same model under the kind name "beta-vae", so a saved beta-VAE is reloaded as one.
+     *
+     * @param config the architecture and objective
+     * @param rng    draws the initial weights
+     * @return the model
+     */
     public static Vae betaVae(VaeConfig config, Rng rng) {
         return new Vae(BetaVaeKind.NAME, config, 0, false, rng);
     }
@@ -136,7 +147,13 @@ public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
         return new LatentCode.Gaussian(posterior(x, condition));
     }
 
-    /** The encoder's posterior q(z|x) (with the condition for a conditional model). */
+    /**
+     * The encoder's posterior q(z|x) (with the condition for a conditional model).
+     *
+     * @param x         the inputs [b, dataDim]
+     * @param condition their one-hot conditions, or null
+     * @return the posterior over [b, latentDim]
+     */
     public DiagonalGaussian posterior(Tensor x, Tensor condition) {
         checkData(x);
         return encoder.forward(withCondition(encoderConv == null ? x : encoderConv.forward(x), condition, "encode"));
@@ -194,7 +211,7 @@ public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
         return config;
     }
 
-    /** The encoder/decoder/objective settings (for a conditional VAE, part of its config). */
+    /** {@return the encoder/decoder/objective settings (for a conditional VAE, part of its config)} */
     public VaeConfig vaeConfig() {
         return config;
     }
@@ -214,7 +231,7 @@ public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
         return config.latentDim();
     }
 
-    /** Width of the condition vector (0 for an unconditional model). */
+    /** {@return the width of the condition vector (0 for an unconditional model)} */
     public int conditionDim() {
         return conditionDim;
     }
@@ -224,10 +241,12 @@ public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
         return likelihood;
     }
 
+    /** {@return the encoder network, which outputs the posterior's mean and variance parameters} */
     public GaussianMlp encoder() {
         return encoder;
     }
 
+    /** {@return the decoder network, which outputs the likelihood's parameters} */
     public Mlp decoder() {
         return decoder;
     }

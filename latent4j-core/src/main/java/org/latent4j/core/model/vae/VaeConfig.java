@@ -58,18 +58,24 @@ public record VaeConfig(@Json.Required int dataDim, @Json.Required int latentDim
      * @param steps optimizer steps to reach it (>= 1)
      */
     public record Capacity(double gamma, double max, long steps) {
+        /** Validates the three numbers. */
         public Capacity {
             ConfigChecks.positiveFinite("VaeConfig.Capacity", "gamma", gamma);
             ConfigChecks.nonNegativeFinite("VaeConfig.Capacity", "max", max);
             ConfigChecks.positive("VaeConfig.Capacity", "steps", steps);
         }
 
-        /** C at an optimizer step. */
+        /**
+         * {@return C at an optimizer step}
+         *
+         * @param step the optimizer step
+         */
         public double at(long step) {
             return max * Math.min(1.0, (double) step / steps);
         }
     }
 
+    /** Validates every field with one line naming the one that is wrong. */
     public VaeConfig {
         ConfigChecks.positive(NAME, "dataDim", dataDim);
         if (conv != null && conv.imageFeatures() != dataDim) {
@@ -97,7 +103,13 @@ public record VaeConfig(@Json.Required int dataDim, @Json.Required int latentDim
         }
     }
 
-    /** The defaults: IWAE architecture 1 hidden sizes [200, 200] mirrored, tanh, Bernoulli, a plain ELBO. */
+    /**
+     * The defaults: IWAE architecture 1 hidden sizes [200, 200] mirrored, tanh, Bernoulli, a plain ELBO.
+     *
+     * @param dataDim   input features
+     * @param latentDim latent dimensions
+     * @return the config
+     */
     public static VaeConfig of(int dataDim, int latentDim) {
         return new VaeConfig(dataDim, latentDim, List.of(200, 200), null, Activation.TANH, LikelihoodKind.BERNOULLI, 1.0,
                 PosteriorParameterisation.LOG_VARIANCE, 1.0, null, 0, 0, 1, null);
@@ -108,59 +120,125 @@ public record VaeConfig(@Json.Required int dataDim, @Json.Required int latentDim
         return of(1, 1);
     }
 
-    /** Sets both hidden stacks: the encoder's as given, the decoder's as its mirror. */
+    /**
+     * Sets both hidden stacks: the encoder's as given, the decoder's as its mirror.
+     *
+     * @param encoder the encoder's hidden layer sizes, input side first
+     * @return this config with those stacks
+     */
     public VaeConfig withHidden(List<Integer> encoder) {
         return new VaeConfig(dataDim, latentDim, encoder, null, activation, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, samples, conv);
     }
 
+    /**
+     * {@return this config with other hidden stacks}
+     *
+     * @param encoder the encoder's hidden layer sizes, input side first
+     * @param decoder the decoder's hidden layer sizes, latent side first
+     */
     public VaeConfig withHidden(List<Integer> encoder, List<Integer> decoder) {
         return new VaeConfig(dataDim, latentDim, encoder, decoder, activation, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, samples, conv);
     }
 
+    /**
+     * {@return this config with another setting}
+     *
+     * @param a the hidden layers' activation
+     */
     public VaeConfig withActivation(Activation a) {
         return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, a, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, samples, conv);
     }
 
+    /**
+     * {@return this config with another setting}
+     *
+     * @param kind the reconstruction likelihood
+     */
     public VaeConfig withLikelihood(LikelihoodKind kind) {
         return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, kind, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, samples, conv);
     }
 
-    /** A Gaussian likelihood with fixed standard deviation sigma. */
+    /**
+     * A Gaussian likelihood with fixed standard deviation sigma.
+     *
+     * @param sigma the standard deviation
+     * @return this config with that likelihood
+     */
     public VaeConfig withGaussianSigma(double sigma) {
         return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, LikelihoodKind.GAUSSIAN_FIXED, sigma, posterior, beta, capacity, warmupEpochs, freeBits, samples, conv);
     }
 
+    /**
+     * {@return this config with another setting}
+     *
+     * @param p how the encoder parameterises the posterior's variance
+     */
     public VaeConfig withPosterior(PosteriorParameterisation p) {
         return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, p, beta, capacity, warmupEpochs, freeBits, samples, conv);
     }
 
+    /**
+     * {@return this config with another setting}
+     *
+     * @param b the KL weight
+     */
     public VaeConfig withBeta(double b) {
         return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, b, capacity, warmupEpochs, freeBits, samples, conv);
     }
 
+    /**
+     * {@return this config with another setting}
+     *
+     * @param c the capacity schedule, or null for none
+     */
     public VaeConfig withCapacity(Capacity c) {
         return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, beta, c, warmupEpochs, freeBits, samples, conv);
     }
 
+    /**
+     * {@return this config with another setting}
+     *
+     * @param epochs epochs over which the KL weight ramps up from 0
+     */
     public VaeConfig withWarmupEpochs(double epochs) {
         return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, beta, capacity, epochs, freeBits, samples, conv);
     }
 
+    /**
+     * {@return this config with another setting}
+     *
+     * @param lambda the free-bits floor of each latent dimension's KL, in nats
+     */
     public VaeConfig withFreeBits(double lambda) {
         return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, lambda, samples, conv);
     }
 
+    /**
+     * {@return this config with another setting}
+     *
+     * @param k samples of the k-sample ELBO (or the IWAE bound)
+     */
     public VaeConfig withSamples(int k) {
         return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, k, conv);
     }
 
-    /** The KL weight at a point of training: beta, ramped linearly from 0 over the warm-up epochs. */
+    /**
+     * The KL weight at a point of training: beta, ramped linearly from 0 over the warm-up epochs.
+     *
+     * @param progress the step and epoch
+     * @return the weight
+     */
     public double klWeight(TrainingProgress progress) {
         if (warmupEpochs == 0) return beta;
         return beta * Math.min(1.0, progress.epochs() / warmupEpochs);
     }
 
-    /** Convolutional encoder and decoder of this architecture (null for MLPs). */
+    /**
+     * Convolutional encoder and decoder of this architecture (null for MLPs).
+     *
+     * @param c the convolutional architecture, or null
+     * @return this config with it
+     */
     public VaeConfig withConv(ConvArchitecture c) {
         return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, samples, c);
     }

@@ -12,6 +12,9 @@ import org.latent4j.tensor.random.Rng;
 
 /** "vae": the variational autoencoder ({@link Vae}), with KL warm-up, free bits and the k-sample ELBO. */
 public final class VaeKind implements ModelKind<VaeConfig> {
+    /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
+    public VaeKind() {}
+
     public static final String NAME = "vae";
 
     @Override

@@ -22,6 +22,9 @@ import org.latent4j.tensor.random.Rng;
  * 8,5,5,5, 1000 codes). No auxiliary loss: the loss is the reconstruction alone.
  */
 public final class FsqVaeKind implements ModelKind<FsqVaeConfig> {
+    /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
+    public FsqVaeKind() {}
+
     public static final String NAME = "fsq-vae";
 
     public static final ModelOption LEVELS = new ModelOption("levels", "A,B,...",

@@ -23,6 +23,9 @@ import org.latent4j.tensor.random.Rng;
  * the code; N: a fixed random projection to N dimensions) and --key-init (kmeans or random).
  */
 public final class KvAeKind implements ModelKind<KvAeConfig> {
+    /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
+    public KvAeKind() {}
+
     public static final String NAME = "kv-ae";
     public static final int DEFAULT_HEADS = 8;
 

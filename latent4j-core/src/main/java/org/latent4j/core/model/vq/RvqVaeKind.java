@@ -22,6 +22,9 @@ import org.latent4j.tensor.random.Rng;
  * (default {@value #DEFAULT_STAGES}) and --quantizer-dropout (default 0).
  */
 public final class RvqVaeKind implements ModelKind<RvqVaeConfig> {
+    /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
+    public RvqVaeKind() {}
+
     public static final String NAME = "rvq-vae";
     public static final int DEFAULT_STAGES = 4;
 

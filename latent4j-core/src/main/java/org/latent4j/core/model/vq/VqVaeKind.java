@@ -15,6 +15,9 @@ import org.latent4j.tensor.random.Rng;
 
 /** "vq-vae": a {@link QuantizedAutoencoder} around a {@link VectorQuantizer} (van den Oord et al. 2017), MLP or convolutional. */
 public final class VqVaeKind implements ModelKind<VqVaeConfig> {
+    /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
+    public VqVaeKind() {}
+
     public static final String NAME = "vq-vae";
 
     @Override
