@@ -41,6 +41,8 @@ final class ScoreCommand implements Command {
     static final int DEFAULT_IMPORTANCE_SAMPLES = 100;
     static final int DEFAULT_CODE_SAMPLES = 100;
     static final int ROC_POINTS = 512;
+    /** The options that take a value (all of them). */
+    static final List<String> VALUED = List.of("data", "out", "score", "k", "samples", "seed", "labels", "normal", "fpr", "threshold-from");
 
     @Override
     public String name() {
@@ -101,8 +103,7 @@ final class ScoreCommand implements Command {
 
     @Override
     public int run(String[] args) throws Exception {
-        Arguments o = Arguments.parse("score", args, Set.of(),
-                Set.of("data", "out", "score", "k", "samples", "seed", "labels", "normal", "fpr", "threshold-from"));
+        Arguments o = Arguments.parse("score", args, Set.of(), Set.copyOf(VALUED));
         String run = o.onePositional("run directory");
         o.require(o.has("data"), "--data SOURCE is required: the rows to score");
         o.require(o.has("out"), "--out FILE.csv is required: where the scores go");
@@ -170,7 +171,8 @@ final class ScoreCommand implements Command {
             System.out.printf(Locale.ROOT, "normal: %s; %d rows, %d anomalies: AUROC %.4f, AUPRC %.4f (chance: %.4f)%n", String.join(",", normal),
                     scores.length, anomalies, auroc, auprc, anomalies / (double) scores.length);
             Path rocFile = out.toAbsolutePath().resolveSibling(ROC_FILE);
-            AnomalyRocChart.write(rocFile, "ROC of " + Path.of(run).getFileName() + " on " + raw.name(), score.word(), roc, auroc);
+            AnomalyRocChart.write(rocFile, "ROC of " + Path.of(run).getFileName() + " on " + raw.name() + " (normal: " + String.join(",", normal) + ")",
+                    score.word(), roc, auroc);
             System.out.println("ROC curve: " + rocFile);
             Path anomalyFile = saved.directory().resolve(ANOMALY_FILE);
             Json.writeFile(anomalyFile, Runs.object("score", score.word(), "k", k, "data", dataName(source), "normal", normal, "rows", scores.length,

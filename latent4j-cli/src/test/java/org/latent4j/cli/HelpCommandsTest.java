@@ -14,6 +14,7 @@ class HelpCommandsTest {
     private static final Map<String, List<String>> OPTIONS = Map.of(
             "train", List.copyOf(TrainCommand.valued()),
             "eval", List.of("nll-k", "limit", "data", "seed", "json"),
+            "score", ScoreCommand.VALUED,
             "sample", List.of("n", "out", "seed", "json"),
             "reconstruct", List.of("n", "columns", "out", "json"),
             "interpolate", List.of("pairs", "steps", "out", "json"),

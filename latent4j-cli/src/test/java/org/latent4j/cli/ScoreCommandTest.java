@@ -196,6 +196,63 @@ class ScoreCommandTest {
                 "--out", flaggedOut.toString());
     }
 
+    /** 28x28 pictures: class 0 lights the left half, class 1 the right half, with noise. */
+    private static byte[] pictures(Random rng, int[] classes) {
+        byte[] b = new byte[classes.length * 784];
+        for (int i = 0; i < classes.length; i++) {
+            for (int p = 0; p < 784; p++) {
+                boolean lit = (p % 28 < 14) == (classes[i] == 0);
+                b[i * 784 + p] = (byte) Math.min(255, (lit ? 180 : 20) + rng.nextInt(60));
+            }
+        }
+        return b;
+    }
+
+    private static void writeIdx(Path file, byte[] values, int... shape) throws IOException {
+        java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(4 + 4 * shape.length);
+        h.putInt(0x0800 | shape.length);
+        for (int s : shape) h.putInt(s);
+        Files.write(file, h.array());
+        Files.write(file, values, java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    @Test
+    void theLabelsOfIdxDataServeWhenNoLabelFileIsGiven() throws IOException {
+        Random rng = new Random(8);
+        int[] normal = new int[120];
+        float[] train = new float[120 * 784];
+        byte[] trainBytes = pictures(rng, normal);
+        for (int i = 0; i < train.length; i++) train[i] = (trainBytes[i] & 0xff) / 255f;
+        Path trainFile = tmp.resolve("left.npy");
+        NpyWriter.write(trainFile, Tensor.of(train, 120, 784));
+        Path run = tmp.resolve("pictures-ae");
+        ModelCommandsTest.Result r = latent4j("train", "--data", trainFile.toString(), "--model", "ae", "--epochs", "5", "--hidden", "16", "--latent", "2",
+                "--batch", "20", "--out", run.toString());
+        assertEquals(0, r.code(), r.err());
+
+        Path dir = Files.createDirectories(tmp.resolve("idx"));
+        int[] testClasses = new int[40];
+        for (int i = 30; i < 40; i++) testClasses[i] = 1;
+        byte[] testLabels = new byte[40];
+        for (int i = 0; i < 40; i++) testLabels[i] = (byte) testClasses[i];
+        writeIdx(dir.resolve("t10k-images-idx3-ubyte"), pictures(rng, testClasses), 40, 28, 28);
+        writeIdx(dir.resolve("t10k-labels-idx1-ubyte"), testLabels, 40);
+        writeIdx(dir.resolve("train-images-idx3-ubyte"), pictures(rng, new int[2]), 2, 28, 28);
+        writeIdx(dir.resolve("train-labels-idx1-ubyte"), new byte[2], 2);
+        Path out = tmp.resolve("idx-scores.csv");
+        r = latent4j("score", run.toString(), "--data", dir.toString(), "--normal", "0", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        Scores s = readScores(out);
+        assertEquals(List.of("row", "score", "label"), s.header());
+        boolean[] anomalous = new boolean[40];
+        for (int i = 0; i < 40; i++) {
+            assertEquals(String.valueOf(testClasses[i]), s.label()[i]);
+            anomalous[i] = testClasses[i] == 1;
+        }
+        assertEquals(1.0, RankingMetrics.auroc(s.score(), anomalous), 0, "the right-half pictures are unlike every training picture");
+        assertTrue(r.out().contains("40 rows, 10 anomalies: AUROC 1.0000"), r.out());
+    }
+
     @Test
     void badOptionsAreOneLineRefusals() throws IOException {
         Path out = tmp.resolve("bad.csv");
