@@ -12,8 +12,11 @@
 # scikit-learn: IsolationForest, OneClassSVM (nu 0.1, gamma 'scale', fitted on 2,000 of the 6,000 images) and PCA
 # reconstruction error (90% of the variance); see bench/anomaly_sklearn.py.
 #
-# Usage: bench/anomaly-one-class.sh [WORK_DIR]   (EPOCHS=10 CLASSES="0 1 ... 9" IWAE=0 to change; about 30 minutes on
-# 2 cores at a low load). Prints one table per data set; the runs, scores and ROC curves stay in WORK_DIR.
+# Usage: bench/anomaly-one-class.sh [WORK_DIR]   (EPOCHS=10 CLASSES="0 1 ... 9" IWAE=0 to change). Prints one table per
+# data set; the runs, scores and ROC curves stay in WORK_DIR. Measured on 2 shared EPYC cores at a load average of 12-28:
+# 32 minutes (Latent4j 29, scikit-learn 2.4); mean AUROC over the ten classes: VAE reconstruction probability 0.919,
+# VAE nll 0.917, AE reconstruction 0.916, IsolationForest 0.920, PCA 0.903, OneClassSVM 0.891 (breast cancer: VAE nll
+# 0.951, OneClassSVM 0.958, IsolationForest 0.954): the VAE does not beat the best baseline here.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 work="${1:-$(mktemp -d /tmp/latent4j-anomaly.XXXXXX)}"
