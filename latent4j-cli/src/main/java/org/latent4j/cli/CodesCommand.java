@@ -120,11 +120,17 @@ final class CodesCommand implements Command {
     /** The rows to encode, preprocessed as the run's training data were. */
     private static Dataset rows(ModelStore.Saved saved, String dataOverride, String split, int limit, long seed) throws Exception {
         Runs.DataSource source = Runs.dataSource(saved);
-        if (dataOverride != null) source = new Runs.DataSource(dataOverride, split.equals("train") ? source.limit() : 0, source.seed());
+        if (dataOverride != null) {
+            String other = Runs.absolute(dataOverride);
+            // a CSV like the run's keeps its label column out of the features
+            boolean csv = Runs.isFile(other) && other.toLowerCase(Locale.ROOT).matches(".*\\.csv(\\.gz)?");
+            source = new Runs.DataSource(other, split.equals("train") ? source.limit() : 0, source.seed(), csv ? source.labelColumn() : null, null,
+                    source.classes());
+        }
         Dataset d = switch (split) {
             case "train" -> Runs.load(source).train();
             case "test" -> Runs.load(source).test();
-            default -> everything(source.source());
+            default -> Runs.allRows(saved, source.source());
         };
         if (limit > 0 && limit < d.size()) d = d.rows(Runs.firstRows(limit), d.name() + "[:" + limit + "]");
         if (d.dim() != saved.model().dataDim()) {
@@ -134,7 +140,7 @@ final class CodesCommand implements Command {
     }
 
     /** Every row of a source in its order. */
-    private static Dataset everything(String source) throws Exception {
+    static Dataset everything(String source) throws java.io.IOException {
         if (Runs.EMBEDDED.equals(source)) return FashionMnist.embedded();
         if (!FashionMnist.WORD.equals(source) && VectorFiles.isVectorFile(Path.of(source))) return VectorFiles.read(Path.of(source));
         FashionMnist.Splits s = FashionMnist.load(FashionMnist.resolve(source));

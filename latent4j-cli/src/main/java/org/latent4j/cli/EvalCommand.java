@@ -32,7 +32,10 @@ final class EvalCommand implements Command {
                 options:
                   --nll-k N      importance samples per example (default 5000; 0 skips the NLL)
                   --limit N      evaluate the first N held-out rows only (default: all)
-                  --data SOURCE  evaluate on other data: embedded, fashion-mnist or a DIR of IDX files
+                  --data SOURCE  evaluate on other data: embedded, fashion-mnist, a DIR of IDX files or a FILE of
+                                 vectors. The run's own data give their held-out rows only; other data are
+                                 evaluated whole (a file) or by their test split, and refused when any of
+                                 their rows is one the run trained on
                   --seed N       seed of the importance samples (default 0)
                   --json FILE    also write the report as JSON
                 """;
@@ -46,12 +49,13 @@ final class EvalCommand implements Command {
         int limit = o.integer("limit", 0, 0, Integer.MAX_VALUE);
         long seed = o.integer("seed", 0, 0, Integer.MAX_VALUE);
         ModelStore.Saved saved = Runs.loadRun(run);
-        Dataset data = Runs.evaluationData(saved, o.string("data", null), limit);
+        Runs.EvaluationRows rows = Runs.evaluationRows(saved, o.string("data", null), limit);
+        Dataset data = rows.data();
         EvaluationReport report;
         try (GradMode.Guard noGrad = GradMode.disabled()) {
             report = Runs.evaluate(saved.model(), data.features(), Runs.condition(saved.model(), data.hasLabels() ? data.labels() : null), k, seed);
         }
-        System.out.println(Path.of(run) + " on " + data.name());
+        System.out.println(Path.of(run) + " on " + data.name() + ": " + rows.which());
         System.out.print(report.summary());
         Runs.writeJson(o, report.toJson());
         return 0;

@@ -32,7 +32,9 @@ final class InterpolateCommand implements Command {
                 options:
                   --pairs N    pairs of images (default 8)
                   --steps N    decoded points per pair, both ends included (default 10)
-                  --out FILE   the PNG to write (default RUN/interpolations.png)
+                  --out FILE   the PNG to write (default RUN/interpolations.png); for data that are vectors,
+                               not images, an .npy (default RUN/interpolations.npy: float32 [pairs, steps + 2,
+                               features], each line from its first row to its second) or a .csv
                   --json FILE  also write a summary as JSON
                 """;
     }
@@ -71,8 +73,8 @@ final class InterpolateCommand implements Command {
                 System.arraycopy(pixels, b * d, out, row + (columns - 1) * d, d);
             }
         }
-        Path file = Path.of(o.string("out", Path.of(run, "interpolations.png").toString()));
-        Runs.writeGrid(file, saved.preprocessing(), Tensor.of(out, pairs * columns, d), columns);
+        Path file = Runs.writePictures("interpolate", run, o, "interpolations", saved.preprocessing(), Tensor.of(out, pairs * columns, d), columns,
+                new int[] {pairs, columns, d});
         System.out.println("wrote " + pairs + " interpolations of " + steps + " steps to " + file);
         Runs.writeJson(o, Runs.object("run", run, "pairs", pairs, "steps", steps, "image", file.toString()));
         return 0;

@@ -29,6 +29,8 @@ public final class Main {
         register(new ReconstructCommand());
         register(new InterpolateCommand());
         register(new TraverseCommand());
+        register(new EncodeCommand());
+        register(new ReportCommand());
         register(new CodesCommand());
         register(new CompressCommand());
         register(new BenchCommand());

@@ -30,7 +30,10 @@ final class ReconstructCommand implements Command {
                 options:
                   --n N        images (default 32)
                   --columns N  images per row (default 16)
-                  --out FILE   the PNG to write (default RUN/reconstructions.png)
+                  --out FILE   the PNG to write (default RUN/reconstructions.png); for data that are vectors,
+                               not images, an .npy (default RUN/reconstructions.npy: float32 [n, 2, features],
+                               [:, 0] the originals and [:, 1] their reconstructions) or a .csv (lines of
+                               original and reconstruction alternating)
                   --json FILE  also write a summary as JSON, with the mean squared error of the images shown
                 """;
     }
@@ -43,16 +46,18 @@ final class ReconstructCommand implements Command {
         int columns = o.integer("columns", 16, 1, 1000);
         ModelStore.Saved saved = Runs.loadRun(run);
         Dataset data = Runs.evaluationData(saved, null, n);
-        Path out = Path.of(o.string("out", Path.of(run, "reconstructions.png").toString()));
-        int cols = Math.min(columns, data.size());
+        boolean images = saved.preprocessing().imageShape() != null;
+        // vectors are written as (original, reconstruction) pairs: one "row of pictures" per vector
+        int cols = images ? Math.min(columns, data.size()) : 1;
         Tensor grid;
         try (GradMode.Guard noGrad = GradMode.disabled()) {
             grid = Runs.reconstructionPairs(saved.model(), saved.preprocessing(), data, n, cols);
         }
-        Runs.writeGrid(out, saved.preprocessing(), grid, cols);
+        Path out = Runs.writePictures("reconstruct", run, o, "reconstructions", saved.preprocessing(), grid, cols,
+                new int[] {data.size(), 2, grid.dim(1)});
         double mse = meanSquaredError(grid, cols, data.size());
-        System.out.printf(java.util.Locale.ROOT, "wrote %d held-out images and their reconstructions to %s (mean squared error per pixel %.4f)%n",
-                data.size(), out, mse);
+        System.out.printf(java.util.Locale.ROOT, "wrote %d held-out %s and their reconstructions to %s (mean squared error per %s %.4f)%n",
+                data.size(), images ? "images" : "rows", out, images ? "pixel" : "feature", mse);
         Runs.writeJson(o, Runs.object("run", run, "images", data.size(), "image", out.toString(), "mean_squared_error", mse));
         return 0;
     }

@@ -28,7 +28,9 @@ final class SampleCommand implements Command {
                 options:
                   --n N        samples (default 64); for a conditional model (cvae), samples of each class
                                (default 8), drawn as one row per class
-                  --out FILE   the PNG to write (default RUN/samples.png)
+                  --out FILE   the PNG to write (default RUN/samples.png); for data that are vectors, not
+                               images, an .npy (default RUN/samples.npy: float32 [n, features], or
+                               [classes, n, features] for cvae) or a .csv (one line per sample)
                   --seed N     seed of the samples (default 0)
                   --json FILE  also write a summary as JSON
                 """;
@@ -42,11 +44,14 @@ final class SampleCommand implements Command {
         ModelStore.Saved saved = Runs.loadRun(run);
         int classes = saved.model().conditionClasses();
         int n = classes == 0 ? o.integer("n", 64, 1, 10_000) : o.integer("n", 8, 1, 1000);
-        Path out = Path.of(o.string("out", Path.of(run, "samples.png").toString()));
         int columns = classes == 0 ? org.latent4j.cli.report.ImageGrid.columnsFor(n, 16) : n;
+        org.latent4j.tensor.Tensor samples;
         try (GradMode.Guard noGrad = GradMode.disabled()) {
-            Runs.writeGrid(out, saved.preprocessing(), Runs.samples(saved.model(), saved.preprocessing(), n, seed), columns);
+            samples = Runs.samples(saved.model(), saved.preprocessing(), n, seed);
         }
+        int d = samples.dim(1);
+        Path out = Runs.writePictures("sample", run, o, "samples", saved.preprocessing(), samples, columns,
+                classes == 0 ? new int[] {n, d} : new int[] {classes, n, d});
         System.out.println("wrote " + (classes == 0 ? n + " samples" : n + " samples of each of " + classes + " classes (one row per class)")
                 + " of the " + saved.model().kind() + " in " + run + " to " + out);
         Runs.writeJson(o, Runs.object("run", run, "samples", classes == 0 ? n : n * classes, "classes", classes, "seed", seed, "image", out.toString()));

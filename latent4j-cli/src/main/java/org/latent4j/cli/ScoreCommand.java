@@ -42,7 +42,8 @@ final class ScoreCommand implements Command {
     static final int DEFAULT_CODE_SAMPLES = 100;
     static final int ROC_POINTS = 512;
     /** The options that take a value (all of them). */
-    static final List<String> VALUED = List.of("data", "out", "score", "k", "samples", "seed", "labels", "normal", "fpr", "threshold-from");
+    static final List<String> VALUED = List.of("data", "out", "score", "k", "samples", "seed", "labels", "label-column", "normal", "fpr",
+            "threshold-from");
 
     @Override
     public String name() {
@@ -83,7 +84,10 @@ final class ScoreCommand implements Command {
                   --samples L         codes per row of reconstruction-probability (default %d)
                   --seed N            seed of the samples (default 0)
                   --labels FILE       one label per row of SOURCE: a .csv/.txt (one per line, a header line allowed)
-                                      or a .npy; without it the data's own labels (IDX) are used
+                                      or a .npy; without it the data's own labels are used: IDX labels, the
+                                      --label-column of a CSV, or the run's label column when SOURCE has it
+                  --label-column C    the column of a CSV SOURCE holding each row's class (header name, or number
+                                      from 1); it is not a feature
                   --normal C[,C...]   the normal classes: every other label is an anomaly. Prints AUROC and AUPRC,
                                       writes the ROC curve to %s beside FILE.csv and the results to RUN/%s
                   --fpr RATE          choose the threshold that flags this fraction of normal rows, on the run's
@@ -127,15 +131,30 @@ final class ScoreCommand implements Command {
         }
 
         String source = o.string("data", null);
-        Dataset raw = scoringData(source);
+        Runs.DataSource runSource = Runs.dataSource(saved);
+        List<String> classNames = runSource.classes();
+        Dataset raw;
+        if (o.has("label-column")) {
+            if (!source.toLowerCase(Locale.ROOT).matches(".*\\.csv(\\.gz)?")) {
+                throw new UsageException("score: --label-column names a column of a CSV file, and " + source + " is not one");
+            }
+            VectorFiles.Labelled read = VectorFiles.readLabelled(Path.of(source), o.string("label-column", null), runSource.classes());
+            raw = read.data();
+            classNames = read.classes();
+        } else if (runSource.labelColumn() != null && source.toLowerCase(Locale.ROOT).matches(".*\\.csv(\\.gz)?")) {
+            raw = Runs.allRows(saved, source); // the run's label column, when this file has it
+        } else {
+            raw = scoringData(source);
+        }
         if (raw.dim() != model.dataDim()) {
             throw new UsageException("score: " + source + " has rows of " + raw.dim() + " features; the " + model.kind() + " model in " + run + " takes "
                     + model.dataDim());
         }
-        Runs.DataSource runSource = Runs.dataSource(saved);
         Dataset data = Runs.prepare(saved.preprocessing(), raw, runSource.seed());
+        List<String> names = classNames;
         String[] labels = o.has("labels") ? readLabels(Path.of(o.string("labels", null)), data.size())
-                : data.hasLabels() ? Arrays.stream(data.labels()).mapToObj(String::valueOf).toArray(String[]::new) : null;
+                : data.hasLabels() ? Arrays.stream(data.labels()).mapToObj(l -> className(names, l)).toArray(String[]::new)
+                : null;
 
         double[] scores = score(model, data, score, k, samples, seed);
         boolean[] anomalous = null;
@@ -294,7 +313,7 @@ final class ScoreCommand implements Command {
             } else {
                 Dataset heldOut = Runs.prepare(saved.preprocessing(), loaded, source.seed());
                 int[] rows = heldOut.hasLabels()
-                        ? java.util.stream.IntStream.range(0, heldOut.size()).filter(i -> normal.contains(String.valueOf(heldOut.labels()[i]))).toArray()
+                        ? java.util.stream.IntStream.range(0, heldOut.size()).filter(i -> normal.contains(className(source.classes(), heldOut.labels()[i]))).toArray()
                         : Runs.firstRows(heldOut.size());
                 if (rows.length > 0) {
                     Dataset normalRows = heldOut.rows(rows, heldOut.name());
@@ -309,6 +328,11 @@ final class ScoreCommand implements Command {
         }
         double[] normalScores = java.util.stream.IntStream.range(0, dataScores.length).filter(i -> !anomalous[i]).mapToDouble(i -> dataScores[i]).toArray();
         return new ThresholdRows(normalScores, "the " + normalScores.length + " normal rows of the scored data themselves (" + unavailable + ")");
+    }
+
+    /** A class id as its name in the run's label column, or as the number itself. */
+    private static String className(List<String> names, int id) {
+        return id < names.size() ? names.get(id) : String.valueOf(id);
     }
 
     private static SavedThreshold readThreshold(Path run) throws IOException {

@@ -53,9 +53,9 @@ final class TrainCommand implements Command {
 
     private static final Set<String> FLAGS = Set.of();
     /** The options of the command itself (data, trainer, evaluation, output); the model options come from the kinds. */
-    private static final List<String> COMMAND_OPTIONS = List.of("model", "data", "limit", "epochs", "batch", "lr", "schedule", "optimizer",
-            "weight-decay", "momentum", "patience", "checkpoint-every", "checkpoint-minutes", "binarize", "standardize", "seed", "out", "resume", "nll-k",
-            "eval-limit", "json");
+    private static final List<String> COMMAND_OPTIONS = List.of("model", "data", "label-column", "test", "limit", "epochs", "batch", "lr", "schedule",
+            "optimizer", "weight-decay", "momentum", "patience", "checkpoint-every", "checkpoint-minutes", "binarize", "standardize", "seed", "out",
+            "resume", "nll-k", "eval-limit", "json");
 
     private static final String CONSTANT = "constant", COSINE = "cosine", IWAE_SCHEDULE = "iwae";
     private static final List<String> SCHEDULES = List.of(CONSTANT, COSINE, IWAE_SCHEDULE);
@@ -95,7 +95,8 @@ final class TrainCommand implements Command {
                 metrics.json), history.csv (with a column per metric the model reports), the last checkpoint and,
                 for image data, reconstructions.png and (for a model that samples) samples.png; for discrete codes,
                 codebook-usage.png (each code's count on the held-out rows, sorted, log scale); for sparse codes,
-                feature-density.png (latents per decade of firing density on the held-out rows). The metrics are
+                feature-density.png (latents per decade of firing density on the held-out rows); and report.html,
+                the run's self-contained HTML report (see latent4j report --help). The metrics are
                 measured on held-out data: NLL by importance sampling (models with a likelihood bound), and the
                 diagnostics of the model's kind of code (active units and mutual information, codebook usage, ...).
 
@@ -109,8 +110,15 @@ final class TrainCommand implements Command {
                                           out for evaluation), fashion-mnist (the installed full set: train on the
                                           training split, evaluate on the test split), a DIR of IDX files, or a FILE
                                           of vectors: .npy (float32/float64/uint8...), .csv (numbers, header
-                                          optional) or .fvecs; a file's last tenth (at most 1,000 rows, chosen by
-                                          the file, not the seed) is held out for evaluation
+                                          optional), .fvecs, or an IDX file (.idx, .idx.gz, *-idx3-ubyte[.gz]);
+                                          a tenth of a file (at most 1,000 rows, chosen by the file, not the
+                                          seed) is held out for evaluation; paths are saved absolute
+                  --label-column C        a CSV file's class column, by header name or number (from 1): taken out
+                                          of the features and used as labels (whole numbers from 0 are the
+                                          classes; other labels are classes numbered in order of first
+                                          appearance, the names saved with the run)
+                  --test FILE             a separate file of held-out rows (the same columns), evaluated at the
+                                          end; the --data file then trains on all its rows
                   --limit N               train on the first N rows only (default: all)
                   --epochs N              passes over the training rows (default 50)
                   --batch N               rows per step (default 128)
@@ -149,7 +157,7 @@ final class TrainCommand implements Command {
     @Override
     public int run(String[] args) throws Exception {
         Set<String> valued = valued();
-        Arguments given = Arguments.parse("train", args, FLAGS, valued);
+        Arguments given = withAbsolutePaths(Arguments.parse("train", args, FLAGS, valued), valued);
         if (!given.positional().isEmpty()) throw new UsageException("train: unexpected argument " + given.positional().get(0) + " (see train --help)");
         Path runDir;
         Arguments o;
@@ -169,15 +177,27 @@ final class TrainCommand implements Command {
         ModelKind<?> kind = kindOf(o);
         long seed = o.integer("seed", 0, 0, Integer.MAX_VALUE);
         int nllK = o.integer("nll-k", 100, 0, 1_000_000), evalLimit = o.integer("eval-limit", 1000, 1, Integer.MAX_VALUE);
-        Runs.DataSource dataSource = new Runs.DataSource(o.string("data", Runs.EMBEDDED), o.integer("limit", 0, 0, Integer.MAX_VALUE), seed);
+        // the held-out rows and their binarization are the data's (Runs.DATA_SEED), not the run's seed, so runs with other seeds compare
+        Runs.DataSource dataSource = new Runs.DataSource(o.string("data", Runs.EMBEDDED), o.integer("limit", 0, 0, Integer.MAX_VALUE), Runs.DATA_SEED,
+                o.has("label-column") ? o.string("label-column", null) : null, o.has("test") ? o.string("test", null) : null, List.of());
         Runs.DataSets data = Runs.load(dataSource);
+        dataSource = dataSource.withClasses(data.classes());
         Dataset train = data.train();
         // data other than intensities in [0, 1] are standardized by default, with statistics of the training rows only
         boolean standardize = o.choice("standardize", Runs.shape(train).unitInterval() ? "no" : "yes", List.of("yes", "no")).equals("yes");
         Standardizer standardizer = standardize ? Standardizer.fit(train) : null;
         if (standardizer != null) train = standardizer.apply(train);
+        // a run that stopped before its first checkpoint (killed, or refused by a check) starts over with its saved options
+        boolean startOver = resume && !Trainer.hasCheckpoint(runDir);
+        if (startOver) {
+            System.out.println("train: " + runDir + " has no checkpoint (its training stopped before the first one): starting it over with its options");
+            resume = false;
+        }
         // a resumed run rebuilds the model its checkpoint holds, whatever today's defaults of the options it was not given
         var checkpointed = resume ? Trainer.checkpointedModel(runDir) : java.util.Optional.<Trainer.SavedModel>empty();
+        // sizes that cannot fit are refused before the model or a batch is allocated, and again with the model's true size
+        HeapBudget heap = HeapBudget.of(o, train.dim(), "train: the " + kind.name() + " these options describe");
+        heap.check(heap.mlpParameters());
         Record config = checkpointed.isPresent() ? savedConfig(kind, checkpointed.get(), runDir) : configure(kind, o, train);
         LatentModel model;
         try {
@@ -186,6 +206,9 @@ final class TrainCommand implements Command {
             throw new UsageException("train: the " + kind.name() + " model these options describe cannot be built: " + Main.oneLine(e.getMessage())
                     + " (smaller --hidden or --latent?)");
         }
+        heap.check(model.parameterCount());
+        // a conditional model cannot evaluate a class it never saw: found now, not after training
+        if (data.test().hasLabels()) Runs.condition(model, data.test().labels());
         Binarization binarization = o.choice("binarize", model.likelihood() instanceof BernoulliLikelihood ? Binarization.DYNAMIC : Binarization.NONE,
                 Binarization.class);
         TrainerOptions options = trainerOptions(o, train.size(), binarization);
@@ -223,7 +246,7 @@ final class TrainCommand implements Command {
         ModelStore.DataPreprocessing prep = new ModelStore.DataPreprocessing(train.name(), train.imageShape(), data.scaling(), standardizer, binarization);
         Dataset test = data.test();
         if (evalLimit < test.size()) test = test.rows(Runs.firstRows(evalLimit), test.name() + "[:" + evalLimit + "]");
-        test = Runs.prepare(prep, test, seed);
+        test = Runs.prepare(prep, test, dataSource.seed());
         EvaluationReport report;
         try (GradMode.Guard noGrad = GradMode.disabled()) {
             report = Runs.evaluate(model, test.features(), Runs.condition(model, test.hasLabels() ? test.labels() : null), nllK, seed);
@@ -243,12 +266,21 @@ final class TrainCommand implements Command {
                 Runs.writeGrid(runDir.resolve("reconstructions.png"), prep, Runs.reconstructionPairs(model, prep, test, 32, 16), 16);
                 written.add("reconstructions.png");
             }
+        } else {
+            System.out.println("no pictures of samples or reconstructions: the data are vectors, not images (sample, reconstruct, interpolate and "
+                    + "traverse write them as NPY or CSV vectors)");
         }
         try {
             written.addAll(DiagnosticCharts.write(runDir, report));
         } catch (java.awt.AWTError | java.awt.HeadlessException | InternalError | LinkageError e) {
             // a Java runtime without its font libraries cannot draw text; the run itself is complete
             System.err.println("latent4j train: no chart of the code diagnostics (this Java runtime cannot draw: " + Main.oneLine(String.valueOf(e)) + ")");
+        }
+        try {
+            ReportCommand.write(runDir, runDir.resolve(ReportCommand.FILE), model, prep, test, report, seed, null);
+            written.add(ReportCommand.FILE);
+        } catch (java.awt.AWTError | java.awt.HeadlessException | InternalError | LinkageError e) {
+            System.err.println("latent4j train: no " + ReportCommand.FILE + " (this Java runtime cannot draw: " + Main.oneLine(String.valueOf(e)) + ")");
         }
 
         EpochRecord last = result.last();
@@ -270,6 +302,7 @@ final class TrainCommand implements Command {
         for (var e : given.values().entrySet()) {
             String key = e.getKey(), value = e.getValue(), before = saved.get(key);
             if (key.equals("resume") || key.equals("json") || value.equals(before)) continue;
+            if (PATH_OPTIONS.contains(key) && before != null && value.equals(Runs.absolute(before))) continue;
             if (key.equals("epochs")) {
                 int now = given.integer("epochs", 1, 1, 1_000_000);
                 int then = before == null ? 50 : Integer.parseInt(before.trim());
@@ -403,6 +436,17 @@ final class TrainCommand implements Command {
         public void onEnd(TrainingResult result) {
             next.onEnd(result);
         }
+    }
+
+    /** The options that name files, saved as absolute paths so that a run can be resumed and evaluated from anywhere. */
+    private static final List<String> PATH_OPTIONS = List.of("data", "test");
+
+    private static Arguments withAbsolutePaths(Arguments given, Set<String> valued) {
+        Map<String, String> values = new LinkedHashMap<>(given.values());
+        for (String key : PATH_OPTIONS) values.computeIfPresent(key, (k, v) -> v.isBlank() ? v : Runs.absolute(v));
+        List<String> args = new ArrayList<>(List.of(arguments(values)));
+        args.addAll(given.positional());
+        return Arguments.parse("train", args.toArray(String[]::new), FLAGS, valued);
     }
 
     /** The saved arguments of a run, overridden by those given now. */

@@ -38,7 +38,9 @@ final class TraverseCommand implements Command {
                   --dims N     dimensions to show (default 10, at most the latent size)
                   --steps N    values per dimension (default 9)
                   --range R    the largest |value| (default 3)
-                  --out FILE   the PNG to write (default RUN/traversals.png)
+                  --out FILE   the PNG to write (default RUN/traversals.png); for data that are vectors,
+                               not images, an .npy (default RUN/traversals.npy: float32 [dims, steps, features])
+                               or a .csv
                   --json FILE  also write a summary as JSON, with the dimensions and their activity
                 """;
     }
@@ -55,15 +57,36 @@ final class TraverseCommand implements Command {
         int dims = Math.min(o.integer("dims", 10, 1, 100_000), model.latentDim());
         Dataset data = Runs.evaluationData(saved, null, 1000);
         if (image >= data.size()) throw new UsageException("traverse: --image " + image + " is beyond the " + data.size() + " held-out images");
+        Traversals t = traversals(model, saved.preprocessing(), data, image, dims, steps, range);
+        int[] chosen = t.dimensions();
+        double[] activity = t.activity();
+        Path file = Runs.writePictures("traverse", run, o, "traversals", saved.preprocessing(), t.pictures(), steps,
+                new int[] {chosen.length, steps, model.dataDim()});
+        double[] shown = Arrays.stream(chosen).mapToDouble(j -> activity[j]).toArray();
+        System.out.println("wrote traversals of latent dimensions " + Arrays.toString(chosen) + " (from -" + range + " to " + range + ") to " + file);
+        Runs.writeJson(o, Runs.object("run", run, "image", image, "dimensions", chosen, "activity", shown, "steps", steps, "range", range,
+                "file", file.toString()));
+        return 0;
+    }
+
+    /**
+     * Traversals from held-out row {@code image}: the {@code dims} most active dimensions (largest variance of the
+     * code vectors over {@code data}), most active first, each set to {@code steps} values from -range to range.
+     *
+     * @param dimensions the dimensions shown, one per row of {@code pictures}
+     * @param activity   every dimension's variance over the data
+     * @param pictures   [dims * steps, data width] displayable intensities, row by row
+     */
+    record Traversals(int[] dimensions, double[] activity, Tensor pictures) {}
+
+    static Traversals traversals(LatentModel model, ModelStore.DataPreprocessing p, Dataset data, int image, int dims, int steps, double range) {
         int d = model.dataDim(), latent = model.latentDim();
-        float[] out = new float[dims * steps * d];
-        int[] chosen;
-        double[] activity;
+        dims = Math.min(dims, latent);
         try (GradMode.Guard noGrad = GradMode.disabled()) {
             Tensor c = Runs.condition(model, data.hasLabels() ? data.labels() : null);
             float[] mu = model.encode(data.features(), c).vector().contiguous().toArray();
-            activity = variances(mu, data.size(), latent);
-            chosen = IntStream.range(0, latent).boxed().sorted(Comparator.comparingDouble((Integer j) -> -activity[j])).limit(dims)
+            double[] activity = variances(mu, data.size(), latent);
+            int[] chosen = IntStream.range(0, latent).boxed().sorted(Comparator.comparingDouble((Integer j) -> -activity[j])).limit(dims)
                     .mapToInt(Integer::intValue).toArray();
             float[] z = new float[dims * steps * latent];
             for (int r = 0; r < dims; r++) {
@@ -74,15 +97,9 @@ final class TraverseCommand implements Command {
                 }
             }
             Tensor cond = c == null ? null : c.slice(0, image, image + 1).contiguous().expand(dims * steps, c.dim(1)).contiguous();
-            out = Runs.pictures(model, saved.preprocessing(), model.decode(Tensor.of(z, dims * steps, latent), cond)).toArray();
+            float[] out = Runs.pictures(model, p, model.decode(Tensor.of(z, dims * steps, latent), cond)).toArray();
+            return new Traversals(chosen, activity, Tensor.of(out, dims * steps, d));
         }
-        Path file = Path.of(o.string("out", Path.of(run, "traversals.png").toString()));
-        Runs.writeGrid(file, saved.preprocessing(), Tensor.of(out, dims * steps, d), steps);
-        double[] shown = Arrays.stream(chosen).mapToDouble(j -> activity[j]).toArray();
-        System.out.println("wrote traversals of latent dimensions " + Arrays.toString(chosen) + " (from -" + range + " to " + range + ") to " + file);
-        Runs.writeJson(o, Runs.object("run", run, "image", image, "dimensions", chosen, "activity", shown, "steps", steps, "range", range,
-                "file", file.toString()));
-        return 0;
     }
 
     /** Population variance of each column of a row-major [n, m] array. */

@@ -11,17 +11,19 @@ import org.junit.jupiter.api.Test;
 /** {@code --help} on every command: usage on standard output, exit 0, and every option the command reads named. */
 class HelpCommandsTest {
     /** The options each command reads (train's from the command itself, so a new option without help fails here). */
-    private static final Map<String, List<String>> OPTIONS = Map.of(
-            "train", List.copyOf(TrainCommand.valued()),
-            "eval", List.of("nll-k", "limit", "data", "seed", "json"),
-            "score", ScoreCommand.VALUED,
-            "sample", List.of("n", "out", "seed", "json"),
-            "reconstruct", List.of("n", "columns", "out", "json"),
-            "interpolate", List.of("pairs", "steps", "out", "json"),
-            "traverse", List.of("image", "dims", "steps", "range", "out", "json"),
-            "codes", List.of("out", "data", "split", "limit", "seed", "json"),
-            "bench", List.of("sizes", "shapes", "threads", "repeat", "batch", "layers", "dim", "head-kernel", "steps", "warmup", "cases", "epochs", "nll-k",
-                    "limit", "eval", "data", "seed", "json", "d", "codes", "serve"));
+    private static final Map<String, List<String>> OPTIONS = Map.ofEntries(
+            Map.entry("train", List.copyOf(TrainCommand.valued())),
+            Map.entry("eval", List.of("nll-k", "limit", "data", "seed", "json")),
+            Map.entry("score", ScoreCommand.VALUED),
+            Map.entry("sample", List.of("n", "out", "seed", "json")),
+            Map.entry("reconstruct", List.of("n", "columns", "out", "json")),
+            Map.entry("interpolate", List.of("pairs", "steps", "out", "json")),
+            Map.entry("traverse", List.of("image", "dims", "steps", "range", "out", "json")),
+            Map.entry("encode", List.of("out", "data", "log-variance", "limit", "json")),
+            Map.entry("report", List.of("out")),
+            Map.entry("codes", List.of("out", "data", "split", "limit", "seed", "json")),
+            Map.entry("bench", List.of("sizes", "shapes", "threads", "repeat", "batch", "layers", "dim", "head-kernel", "steps", "warmup", "cases", "epochs",
+                    "nll-k", "limit", "eval", "data", "seed", "json", "d", "codes", "serve")));
 
     @Test
     void everyCommandPrintsItsUsageAndOptions() {

@@ -254,6 +254,32 @@ class ScoreCommandTest {
     }
 
     @Test
+    void aCsvLabelColumnGivesTheLabels() throws IOException {
+        float[] t = org.latent4j.core.data.VectorFiles.read(test).features().toArray();
+        StringBuilder csv = new StringBuilder("a,b,c,kind,d,e,f,g,h\n");
+        for (int i = 0; i < NORMAL + ANOMALIES; i++) {
+            for (int j = 0; j < 8; j++) {
+                if (j == 3) csv.append(i < NORMAL ? "ok," : "fraud,");
+                csv.append(t[i * 8 + j]).append(j == 7 ? "\n" : ",");
+            }
+        }
+        Path file = tmp.resolve("labelled.csv");
+        Files.writeString(file, csv);
+        Path out = tmp.resolve("column.csv");
+        ModelCommandsTest.Result r = latent4j("score", ae.toString(), "--data", file.toString(), "--label-column", "kind", "--normal", "ok",
+                "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        Scores s = readScores(out);
+        assertEquals("ok", s.label()[0]);
+        assertEquals("fraud", s.label()[NORMAL]);
+        Path plain = tmp.resolve("plain.csv");
+        assertEquals(0, latent4j("score", ae.toString(), "--data", test.toString(), "--out", plain.toString()).code());
+        assertArrayEquals(readScores(plain).score(), s.score(), 1e-4, "the label column is not a feature");
+        assertUsageError("--label-column names a column of a CSV file", "score", ae.toString(), "--data", test.toString(), "--label-column", "kind",
+                "--out", out.toString());
+    }
+
+    @Test
     void badOptionsAreOneLineRefusals() throws IOException {
         Path out = tmp.resolve("bad.csv");
         String run = vae.toString(), data = test.toString();
@@ -274,7 +300,8 @@ class ScoreCommandTest {
         assertUsageError("--fpr must be between", "score", run, "--data", data, "--labels", labels.toString(), "--normal", "ok", "--fpr", "1.5",
                 "--out", out.toString());
         assertUsageError("--data SOURCE is required", "score", run, "--out", out.toString());
-        assertUsageError("no anomaly.json there", "score", run, "--data", data, "--threshold-from", ae.toString(), "--out", out.toString());
+        assertUsageError("no anomaly.json there", "score", run, "--data", data, "--threshold-from", tmp.resolve("no-run").toString(), "--out",
+                out.toString());
         Path wide = tmp.resolve("wide.npy");
         NpyWriter.write(wide, Tensor.zeros(5, 9));
         assertUsageError("has rows of 9 features; the vae model in " + run + " takes 8", "score", run, "--data", wide.toString(), "--out", out.toString());

@@ -2,7 +2,11 @@ package org.latent4j.core.data;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.latent4j.core.data.io.CsvReader;
 import org.latent4j.core.data.io.IdxReader;
 import org.latent4j.core.data.io.NpyReader;
@@ -28,11 +32,57 @@ public final class VectorFiles {
         return n.endsWith(".npy") || n.endsWith(".csv") || n.endsWith(".idx") || n.matches(".*\\.[fbi]vecs") || n.endsWith("-ubyte");
     }
 
+    /**
+     * A data set whose labels came from a column of class labels, and the names of its classes (class id i is
+     * {@code classes.get(i)}).
+     */
+    public record Labelled(Dataset data, List<String> classes) {
+        public Labelled {
+            classes = List.copyOf(classes);
+        }
+    }
+
+    /**
+     * Reads a CSV file one of whose columns holds each row's class; that column is not a feature. Labels that are
+     * all whole numbers from 0 are the class ids themselves (classes "0" .. the largest); otherwise each distinct
+     * label is a class, numbered in order of first appearance after {@code knownClasses} (the classes of an earlier
+     * read, so that a test file maps its classes as the training file did).
+     *
+     * @param labelColumn the column's header name, or its number counting from 1
+     */
+    public static Labelled readLabelled(Path path, String labelColumn, List<String> knownClasses) throws DataFileException {
+        if (!name(path).endsWith(".csv")) {
+            throw new DataFileException(path.toString(), "is not a CSV file; a label column is read from .csv files only");
+        }
+        requireFile(path);
+        CsvReader.LabelledTable t = CsvReader.read(path, CsvReader.Format.DEFAULT, labelColumn);
+        Tensor x = t.table().values();
+        checkShape(path, x);
+        checkFinite(path, x);
+        List<String> cells = t.labels();
+        int[] labels = new int[cells.size()];
+        List<String> classes = new ArrayList<>(knownClasses);
+        boolean whole = knownClasses.stream().allMatch(c -> c.matches("[0-9]{1,9}")) && cells.stream().allMatch(c -> c.matches("[0-9]{1,9}"));
+        if (whole) {
+            int max = -1;
+            for (int i = 0; i < labels.length; i++) max = Math.max(max, labels[i] = Integer.parseInt(cells.get(i)));
+            for (int c = classes.size(); c <= max; c++) classes.add(Integer.toString(c));
+        } else {
+            Map<String, Integer> ids = new HashMap<>();
+            for (int i = 0; i < classes.size(); i++) ids.putIfAbsent(classes.get(i), i);
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = ids.computeIfAbsent(cells.get(i), c -> {
+                    classes.add(c);
+                    return classes.size() - 1;
+                });
+            }
+        }
+        return new Labelled(new Dataset(path.getFileName().toString(), x.contiguous(), labels, null), classes);
+    }
+
     /** Reads {@code path} as a data set named after the file. */
     public static Dataset read(Path path) throws DataFileException {
-        if (!Files.isRegularFile(path)) {
-            throw new DataFileException(path.toString(), Files.exists(path) ? "is not a regular file" : "no such file");
-        }
+        requireFile(path);
         String n = name(path);
         String label = path.getFileName().toString();
         Tensor x;
@@ -60,10 +110,20 @@ public final class VectorFiles {
         } else {
             throw new DataFileException(path.toString(), "has an extension this reader does not know; the data files read are " + EXTENSIONS);
         }
-        if (x.dim(0) == 0) throw new DataFileException(path.toString(), "holds no rows");
-        if (x.dim(1) == 0) throw new DataFileException(path.toString(), "holds rows of no features");
+        checkShape(path, x);
         checkFinite(path, x);
         return new Dataset(label, x.contiguous(), null, imageShape);
+    }
+
+    private static void requireFile(Path path) throws DataFileException {
+        if (!Files.isRegularFile(path)) {
+            throw new DataFileException(path.toString(), Files.exists(path) ? "is not a regular file" : "no such file");
+        }
+    }
+
+    private static void checkShape(Path path, Tensor x) throws DataFileException {
+        if (x.dim(0) == 0) throw new DataFileException(path.toString(), "holds no rows");
+        if (x.dim(1) == 0) throw new DataFileException(path.toString(), "holds rows of no features");
     }
 
     private static void checkFinite(Path path, Tensor x) throws DataFileException {

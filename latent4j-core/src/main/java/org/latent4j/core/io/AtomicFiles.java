@@ -72,8 +72,15 @@ public final class AtomicFiles {
         if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) throw new IOException(target + " is a directory, not a file");
         Files.createDirectories(dir);
         Path tmp = newSibling(file, ".tmp");
+        FileChannel opened;
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            opened = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (java.nio.file.AccessDeniedException e) {
+            // the hidden temporary name means nothing to a user: name the file asked for, and why
+            throw new java.nio.file.AccessDeniedException(target.toString(), null, "permission denied (cannot create files in " + dir + ")");
+        }
+        try {
+            try (FileChannel ch = opened) {
                 BufferedOutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
                 // the writer may close the stream it is given; that must not close the channel before fsync
                 writer.writeTo(new FilterOutputStream(out) {

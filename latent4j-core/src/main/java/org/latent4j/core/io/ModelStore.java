@@ -146,6 +146,15 @@ public final class ModelStore {
         } catch (IllegalArgumentException e) {
             throw new ModelStoreException(oneLine(e.getMessage().startsWith(configPath.toString()) ? e.getMessage() : configPath + ": " + e.getMessage()), e);
         }
+        int[] shape = config.preprocessing().imageShape();
+        if (shape != null) {
+            long pixels = 1;
+            for (int d : shape) pixels = Math.min(Long.MAX_VALUE / 2, pixels * d);
+            if (pixels != model.dataDim()) {
+                throw new ModelStoreException(configPath + ": preprocessing.imageShape " + java.util.Arrays.toString(shape) + " holds " + pixels
+                        + " values, but the model takes " + model.dataDim() + " features per row");
+            }
+        }
         Path weightsPath = directory.resolve(config.weights().file());
         Map<String, Tensor> values;
         try (Safetensors.Reader reader = Safetensors.open(weightsPath)) {
@@ -206,10 +215,33 @@ public final class ModelStore {
             if (config.weights() == null || config.weights().file() == null || config.weights().sha256() == null) {
                 throw c.get("weights").fail("must give the weights file and its sha256");
             }
+            if (!insideDirectory(config.weights().file())) {
+                throw c.get("weights").get("file").fail("must name a file inside the model's directory (a relative path without '..'), got \""
+                        + config.weights().file() + "\"");
+            }
+            int[] shape = config.preprocessing().imageShape();
+            if (shape != null) {
+                for (int d : shape) {
+                    if (d < 1) throw c.get("preprocessing").get("imageShape").fail("must hold positive sizes, got " + java.util.Arrays.toString(shape));
+                }
+            }
             return config;
         } catch (JsonException e) {
             throw new ModelStoreException(oneLine(e.getMessage()), e);
         }
+    }
+
+    /** Whether a weights file name stays inside the model's directory, so an edited config cannot read a file elsewhere. */
+    private static boolean insideDirectory(String file) {
+        Path p;
+        try {
+            p = Path.of(file);
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
+        if (file.isBlank() || p.isAbsolute() || p.getRoot() != null) return false;
+        for (Path part : p) if (part.toString().equals("..")) return false;
+        return true;
     }
 
     /** Multi-line problem lists (e.g. from {@link Safetensors.Reader#checkAgainst}) as one line. */

@@ -144,6 +144,14 @@ public final class Trainer {
         return c.modelKind() == null ? java.util.Optional.empty() : java.util.Optional.of(new SavedModel(c.modelKind(), c.modelConfig()));
     }
 
+    /**
+     * Whether {@code runDirectory} holds a checkpoint to {@link #resume} (after recovering one a kill left in the middle
+     * of its replacement).
+     */
+    public static boolean hasCheckpoint(Path runDirectory) {
+        return Checkpoint.exists(runDirectory);
+    }
+
     /** A model's kind and its config as JSON. */
     public record SavedModel(String kind, Json.Value config) {}
 

@@ -177,7 +177,7 @@ final class BoundedInput implements Closeable {
         checkClaim(count, type, claim);
         float[][] out = {new float[initialCapacity(count)]};
         stream(count, type, claim, (chunk, first, n) -> {
-            if (first + n > out[0].length) out[0] = Arrays.copyOf(out[0], grownLength(out[0].length, first + n, count));
+            if (first + n > out[0].length) out[0] = Arrays.copyOf(out[0], grow(out[0].length, first + n, count, count));
             type.toFloats(chunk, out[0], (int) first, n);
         });
         return out[0];
@@ -189,7 +189,7 @@ final class BoundedInput implements Closeable {
         checkClaim(count, type, claim);
         int[][] out = {new int[initialCapacity(count)]};
         stream(count, type, claim, (chunk, first, n) -> {
-            if (first + n > out[0].length) out[0] = Arrays.copyOf(out[0], grownLength(out[0].length, first + n, count));
+            if (first + n > out[0].length) out[0] = Arrays.copyOf(out[0], grow(out[0].length, first + n, count, count));
             for (int i = 0; i < n; i++) out[0][(int) first + i] = type.intAt(chunk, i);
         });
         return out[0];
@@ -210,17 +210,44 @@ final class BoundedInput implements Closeable {
                 + (gzipped ? "decompressed file" : "file") + " holds " + fmt(actualBytes));
     }
 
-    private int initialCapacity(long count) {
+    private int initialCapacity(long count) throws DataFileException {
         // A plain file's size was checked against the claim, so the claim is real; a stream's is not yet.
-        return (int) (size >= 0 ? count : Math.min(count, CHUNK));
+        int n = (int) (size >= 0 ? count : Math.min(count, CHUNK));
+        requireHeap(n, count);
+        return n;
     }
 
     static int grownLength(int current, long needed, long cap) {
         return (int) Math.min(cap, Math.max(needed, 2L * current));
     }
 
+    /** The heap a new array may take; a field so that tests can stand in a small heap for the JVM's. */
+    static java.util.function.LongSupplier heapLeft = () -> {
+        Runtime rt = Runtime.getRuntime();
+        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    };
+
+    /**
+     * Refuses to allocate {@code elements} 4-byte values when the heap cannot hold them: a big honest file, or a small
+     * gzip that expands hugely (checked as it grows, since its decompressed size is known only at its end).
+     */
+    void requireHeap(long elements, long claimed) throws DataFileException {
+        long bytes = elements * 4, left = heapLeft.getAsLong();
+        if (bytes <= left) return;
+        throw fail((gzipped ? "decompresses to more than the Java heap can hold: after " + fmt(position) + " decompressed bytes"
+                : "is larger than the Java heap can hold:") + " its " + fmt(claimed) + " values need " + fmt(claimed * 4)
+                + " bytes as float32, and the heap has " + fmt(Math.max(0, left)) + " left (a larger heap: LATENT4J_JAVA_OPTS=-Xmx8g)");
+    }
+
+    /** {@link #grownLength}, after checking that the heap can hold the grown array. */
+    int grow(int current, long needed, long cap, long claimed) throws DataFileException {
+        int n = grownLength(current, needed, cap);
+        requireHeap(n, claimed);
+        return n;
+    }
+
     private interface Sink {
-        void take(byte[] chunk, long firstElement, int elements);
+        void take(byte[] chunk, long firstElement, int elements) throws DataFileException;
     }
 
     private void stream(long count, ElementType type, String claim, Sink sink) throws DataFileException {

@@ -73,31 +73,67 @@ public final class CsvReader {
         }
     }
 
+    /**
+     * A table with one column of class labels taken out of the values.
+     *
+     * @param values      the other columns, in their order
+     * @param labelColumn the label column's number, counting from 1 as messages do
+     * @param labels      each row's label cell as written (trimmed): a number or a class name
+     */
+    public record LabelledTable(Table table, int labelColumn, String labelColumnName, List<String> labels) {
+        public LabelledTable {
+            labels = List.copyOf(labels);
+        }
+    }
+
     public static Table read(Path path) throws DataFileException {
         return read(path, Format.DEFAULT);
     }
 
     public static Table read(Path path, Format options) throws DataFileException {
         try (BoundedInput in = BoundedInput.open(path)) {
-            return read(in, options);
+            return read(in, options, null, null);
         }
     }
 
     public static Table read(InputStream stream, String name, Format options) throws DataFileException {
         try (BoundedInput in = BoundedInput.of(stream, name)) {
-            return read(in, options);
+            return read(in, options, null, null);
         }
     }
 
+    /**
+     * Reads a file one of whose columns holds class labels (numbers or names, never parsed as features).
+     *
+     * @param labelColumn the column's name in the header, or its number counting from 1
+     */
+    public static LabelledTable read(Path path, Format options, String labelColumn) throws DataFileException {
+        if (labelColumn == null || labelColumn.isBlank()) throw new IllegalArgumentException("the label column is blank");
+        List<String> labels = new ArrayList<>();
+        int[] found = new int[1];
+        Table t;
+        try (BoundedInput in = BoundedInput.open(path)) {
+            t = read(in, options, labelColumn.strip(), new LabelSink(labels, found));
+        }
+        String name = found[0] - 1 < t.columnNames().size() ? t.columnNames().get(found[0] - 1) : "";
+        List<String> names = new ArrayList<>(t.columnNames());
+        if (!names.isEmpty()) names.remove(found[0] - 1);
+        return new LabelledTable(new Table(names, t.values()), found[0], name, labels);
+    }
+
+    /** Where the label cells go, and the label column's number once the first line has settled it. */
+    private record LabelSink(List<String> cells, int[] column) {}
+
     private enum Cell { NUMBER, MISSING, INFINITE, TEXT }
 
-    private static Table read(BoundedInput in, Format options) throws DataFileException {
+    private static Table read(BoundedInput in, Format options, String labelSpec, LabelSink labelSink) throws DataFileException {
         var decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         BufferedReader reader = new BufferedReader(new InputStreamReader(in.rest(), decoder), BoundedInput.CHUNK);
         List<String> names = List.of();
         int columns = -1;
+        int labelAt = -1;
         int firstLine = 0;
         boolean headerRow = false;
         float[] values = new float[1024];
@@ -118,22 +154,32 @@ public final class CsvReader {
                         case ABSENT -> false;
                         case AUTO -> Arrays.stream(fields).anyMatch(f -> classify(f) == Cell.TEXT);
                     };
-                    if (headerRow) {
-                        names = Arrays.asList(fields);
-                        continue;
+                    if (headerRow) names = Arrays.asList(fields);
+                    if (labelSpec != null) {
+                        labelAt = labelColumn(in, labelSpec, names, columns);
+                        labelSink.column()[0] = labelAt + 1;
                     }
+                    if (headerRow) continue;
                 } else if (fields.length != columns) {
                     throw in.fail("line " + fmt(line) + " has " + fields.length + " column" + (fields.length == 1 ? "" : "s") + " but "
                             + (headerRow ? "the header (line " + firstLine + ")" : "line " + firstLine) + " has " + columns);
                 }
-                if (count + columns > BoundedInput.MAX_ELEMENTS) {
+                int features = labelAt < 0 ? columns : columns - 1;
+                if (count + features > BoundedInput.MAX_ELEMENTS) {
                     throw in.fail("line " + fmt(line) + ": more values than a tensor can hold (at most " + fmt(BoundedInput.MAX_ELEMENTS) + ")");
                 }
-                if (count + columns > values.length) {
-                    values = Arrays.copyOf(values, BoundedInput.grownLength(values.length, count + columns, BoundedInput.MAX_ELEMENTS));
+                if (count + features > values.length) {
+                    values = Arrays.copyOf(values, in.grow(values.length, count + features, BoundedInput.MAX_ELEMENTS, count + features));
                 }
-                for (int c = 0; c < columns; c++) values[(int) count + c] = parse(in, options, fields[c], line, c, names);
-                count += columns;
+                for (int c = 0, at = (int) count; c < columns; c++) {
+                    if (c == labelAt) {
+                        if (fields[c].isEmpty()) throw in.fail(where(line, c, names) + "the label is missing");
+                        labelSink.cells().add(fields[c]);
+                    } else {
+                        values[at++] = parse(in, options, fields[c], line, c, names);
+                    }
+                }
+                count += features;
             }
         } catch (CharacterCodingException e) {
             throw in.fail("is not UTF-8 text (bad bytes on line " + fmt(line + 1) + ")");
@@ -143,10 +189,25 @@ public final class CsvReader {
             throw new DataFileException(in.name(), "read failed on line " + fmt(line + 1) + " (" + e.getMessage() + ")", e);
         }
         if (columns < 0) throw in.fail("holds no data: it is empty or blank");
+        int features = labelAt < 0 ? columns : columns - 1;
+        if (features == 0) throw in.fail("holds only the label column, no features");
         if (count == 0) throw in.fail("holds a header (line " + firstLine + ") but no data rows");
-        int rows = (int) (count / columns);
+        int rows = (int) (count / features);
         if (values.length != count) values = Arrays.copyOf(values, (int) count);
-        return new Table(names, Tensor.wrap(values, rows, columns));
+        return new Table(names, Tensor.wrap(values, rows, features));
+    }
+
+    /** The 0-based index of the label column a header name or a 1-based number names. */
+    private static int labelColumn(BoundedInput in, String spec, List<String> names, int columns) throws DataFileException {
+        int byName = names.indexOf(spec);
+        if (byName >= 0) return byName;
+        if (spec.matches("[0-9]{1,9}")) {
+            int number = Integer.parseInt(spec);
+            if (number >= 1 && number <= columns) return number - 1;
+            throw in.fail("has " + columns + " columns, so it has no column " + number + " to take labels from (columns count from 1)");
+        }
+        throw in.fail(names.isEmpty() ? "has no header line, so the label column must be given by its number (from 1), not as '" + spec + "'"
+                : "has no column named '" + spec + "' to take labels from (its columns: " + String.join(", ", names) + ")");
     }
 
     /** No numeric row is this long; a longer "line" is binary data, and is refused before it fills memory. */

@@ -105,7 +105,7 @@ public final class VecsReader {
                 int n = Math.min(perChunk, dim - done);
                 int bytes = in.readUpTo(buf, 0, n * type.bytes());
                 if (bytes < n * type.bytes()) throw truncated(in, record, dim, recordBytes, 4 + (long) done * type.bytes() + bytes);
-                if (base + done + n > out.length) out = Arrays.copyOf(out, BoundedInput.grownLength(out.length, base + done + n, BoundedInput.MAX_ELEMENTS));
+                if (base + done + n > out.length) out = Arrays.copyOf(out, in.grow(out.length, base + done + n, BoundedInput.MAX_ELEMENTS, base + done + n));
                 try {
                     type.toFloats(buf, out, (int) (base + done), n);
                 } catch (ElementType.ValueRangeException e) {

@@ -31,7 +31,8 @@ public final class BetaVaeKind implements ModelKind<VaeConfig> {
 
     @Override
     public List<ModelOption> options() {
-        return VaeOptions.plus(VaeOptions.BETA, VaeOptions.KL_WARMUP, VaeOptions.FREE_BITS);
+        return VaeOptions.plus(VaeOptions.BETA, VaeOptions.KL_WARMUP, VaeOptions.FREE_BITS, VaeOptions.CAPACITY, VaeOptions.CAPACITY_GAMMA,
+                VaeOptions.CAPACITY_STEPS);
     }
 
     @Override
@@ -41,7 +42,7 @@ public final class BetaVaeKind implements ModelKind<VaeConfig> {
 
     @Override
     public VaeConfig configure(OptionValues o, DataShape data) {
-        return VaeOptions.klShaping(VaeOptions.config(o, data, 1), o).withBeta(o.number(VaeOptions.BETA.name(), 4, 1e-6, 1e6));
+        return VaeOptions.capacity(VaeOptions.klShaping(VaeOptions.config(o, data, 1), o).withBeta(o.number(VaeOptions.BETA.name(), 4, 1e-6, 1e6)), o);
     }
 
     @Override

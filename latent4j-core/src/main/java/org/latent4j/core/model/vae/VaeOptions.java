@@ -16,6 +16,15 @@ final class VaeOptions {
     static final ModelOption FREE_BITS = new ModelOption("free-bits", "NATS",
             "free bits: each latent dimension's batch-mean KL counts as at least NATS (default 0 = off)");
 
+    /** Burgess et al. (2018)'s schedule: on when --capacity is given, with the paper's dSprites gamma and iteration count as defaults. */
+    static final ModelOption CAPACITY = new ModelOption("capacity", "NATS",
+            "beta-vae with the capacity schedule of Burgess et al. (2018): loss = recon + gamma |KL - C|, C rising linearly from 0 to "
+                    + "NATS over --capacity-steps steps, then held (default off; replaces --beta, --kl-warmup and --free-bits)");
+    static final ModelOption CAPACITY_GAMMA = new ModelOption("capacity-gamma", "G",
+            "the weight gamma of |KL - C| with --capacity (default 1000, the paper's)");
+    static final ModelOption CAPACITY_STEPS = new ModelOption("capacity-steps", "N",
+            "optimizer steps over which C rises to --capacity (default 100000, the paper's)");
+
     /** The options every one-layer VAE kind takes. */
     static final List<ModelOption> COMMON = List.of(ModelOptions.LATENT, ModelOptions.HIDDEN, ModelOptions.ACTIVATION, ModelOptions.LIKELIHOOD,
             ModelOptions.SIGMA, ModelOptions.POSTERIOR, ModelOptions.SAMPLES, ModelOptions.ARCH, ModelOptions.CHANNELS);
@@ -30,6 +39,25 @@ final class VaeOptions {
     /** KL warm-up and free bits, from the options. */
     static VaeConfig klShaping(VaeConfig c, OptionValues o) {
         return c.withWarmupEpochs(o.number(KL_WARMUP.name(), 0, 0, 1e6)).withFreeBits(o.number(FREE_BITS.name(), 0, 0, 1e3));
+    }
+
+    /**
+     * The capacity schedule when {@code --capacity} is given (beta then 1: gamma weighs |KL - C| instead), else
+     * {@code withoutCapacity}; the schedule's options alone, or with an option it replaces, are refused by name.
+     */
+    static VaeConfig capacity(VaeConfig withoutCapacity, OptionValues o) {
+        if (!o.has(CAPACITY.name())) {
+            for (ModelOption m : List.of(CAPACITY_GAMMA, CAPACITY_STEPS)) {
+                o.require(!o.has(m.name()), "--" + m.name() + " needs --capacity NATS (the capacity schedule is off without it)");
+            }
+            return withoutCapacity;
+        }
+        for (ModelOption m : List.of(BETA, KL_WARMUP, FREE_BITS)) {
+            o.require(!o.has(m.name()), "--" + m.name() + " does not apply with --capacity (the schedule's gamma |KL - C| replaces it)");
+        }
+        var schedule = new VaeConfig.Capacity(o.number(CAPACITY_GAMMA.name(), 1000, 1e-6, 1e9), o.number(CAPACITY.name(), 0, 0, 1e6),
+                o.integer(CAPACITY_STEPS.name(), 100_000, 1, Integer.MAX_VALUE));
+        return withoutCapacity.withBeta(1).withWarmupEpochs(0).withFreeBits(0).withCapacity(schedule);
     }
 
     static List<ModelOption> plus(ModelOption... more) {
