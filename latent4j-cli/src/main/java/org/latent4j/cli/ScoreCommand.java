@@ -36,7 +36,7 @@ import org.latent4j.tensor.Tensor;
  */
 final class ScoreCommand implements Command {
     /** The run's record of its last scoring with labels (the schema is shared with the report). */
-    static final String ANOMALY_FILE = "anomaly.json";
+    static final String ANOMALY_FILE = ReportCommand.ANOMALY_FILE;
     static final String ROC_FILE = "roc.png";
     static final int DEFAULT_IMPORTANCE_SAMPLES = 100;
     static final int DEFAULT_CODE_SAMPLES = 100;
