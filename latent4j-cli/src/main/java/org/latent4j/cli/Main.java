@@ -24,6 +24,7 @@ public final class Main {
     static {
         register(new TrainCommand());
         register(new EvalCommand());
+        register(new ScoreCommand());
         register(new SampleCommand());
         register(new ReconstructCommand());
         register(new InterpolateCommand());

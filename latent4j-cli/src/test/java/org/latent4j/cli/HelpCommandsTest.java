@@ -14,6 +14,7 @@ class HelpCommandsTest {
     private static final Map<String, List<String>> OPTIONS = Map.ofEntries(
             Map.entry("train", List.copyOf(TrainCommand.valued())),
             Map.entry("eval", List.of("nll-k", "limit", "data", "seed", "json")),
+            Map.entry("score", ScoreCommand.VALUED),
             Map.entry("sample", List.of("n", "out", "seed", "json")),
             Map.entry("reconstruct", List.of("n", "columns", "out", "json")),
             Map.entry("interpolate", List.of("pairs", "steps", "out", "json")),
