@@ -41,17 +41,19 @@ public final class TrainedAdditiveCodes extends AdditiveCompressor {
      * @param refineSweeps      sweeps of iterated conditional modes after the beam search, when training and encoding
      * @param refitPasses       passes of block coordinate descent over the codebooks in each round's least-squares refit
      * @param pointsPerCodeword the starting residual quantizer's k-means sample, per codeword
+     * @param shrinkage         rows' worth of pull of each refit codeword toward its book's mean target ({@link CodebookRefit}); 0: plain least squares
      */
-    public record TrainingSettings(int beamWidth, int refineSweeps, int refitPasses, int pointsPerCodeword) {
+    public record TrainingSettings(int beamWidth, int refineSweeps, int refitPasses, int pointsPerCodeword, double shrinkage) {
         public TrainingSettings {
             if (beamWidth < 1) throw new IllegalArgumentException("VQAE: beamWidth must be at least 1, got " + beamWidth);
             if (refineSweeps < 0) throw new IllegalArgumentException("VQAE: refineSweeps must be at least 0, got " + refineSweeps);
             if (refitPasses < 1) throw new IllegalArgumentException("VQAE: refitPasses must be at least 1, got " + refitPasses);
             if (pointsPerCodeword < 1) throw new IllegalArgumentException("VQAE: pointsPerCodeword must be at least 1, got " + pointsPerCodeword);
+            if (!(shrinkage >= 0) || Double.isInfinite(shrinkage)) throw new IllegalArgumentException("VQAE: shrinkage must be finite and at least 0, got " + shrinkage);
         }
 
         public static TrainingSettings defaults() {
-            return new TrainingSettings(5, 4, 2, 64);
+            return new TrainingSettings(5, 4, 2, 64, 10);
         }
     }
 
@@ -84,9 +86,8 @@ public final class TrainedAdditiveCodes extends AdditiveCompressor {
                 new Rng(options.seed()).fork(0x5651L), null, idx);
         CodeRefinement.refine(cb, x, 0, n, idx, s.refineSweeps());
         for (int r = 0; r < rounds; r++) {
-            cb = new AdditiveCodebooks(books, nbits, d, CodebookRefit.refit(cb, x, 0, n, idx, s.refitPasses()));
+            cb = new AdditiveCodebooks(books, nbits, d, CodebookRefit.refit(cb, x, 0, n, idx, s.refitPasses(), s.shrinkage()));
             encodeInto(cb, x, 0, n, s, idx);
-            if (Boolean.getBoolean("l4j.debug")) System.err.printf("DEBUG round %d mse %.4f%n", r, trainingError(cb, x, n, idx));
             options.progress().update(token, r + 1, rounds);
         }
         return new Training(cb, idx, x);
@@ -140,7 +141,7 @@ public final class TrainedAdditiveCodes extends AdditiveCompressor {
 
     /** The same codebooks encoding with another beam and number of ICM sweeps. */
     public TrainedAdditiveCodes withEncoding(int beamWidth, int refineSweeps) {
-        TrainingSettings s = new TrainingSettings(beamWidth, refineSweeps, settings.refitPasses(), settings.pointsPerCodeword());
+        TrainingSettings s = new TrainingSettings(beamWidth, refineSweeps, settings.refitPasses(), settings.pointsPerCodeword(), settings.shrinkage());
         return new TrainedAdditiveCodes(token, codebooks, normStorage, normLevels, s, rounds);
     }
 

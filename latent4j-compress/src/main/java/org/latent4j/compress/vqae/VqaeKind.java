@@ -82,7 +82,7 @@ public final class VqaeKind implements CompressorKind {
         Spec s = parse(token);
         TrainedAdditiveCodes.TrainingSettings t = TrainedAdditiveCodes.TrainingSettings.defaults();
         return TrainedAdditiveCodes.fit(s.canonical(), s.groups(), s.nbits(), s.norm(), train, options,
-                new TrainedAdditiveCodes.TrainingSettings(options.beamWidth(), t.refineSweeps(), t.refitPasses(), t.pointsPerCodeword()), options.epochs());
+                new TrainedAdditiveCodes.TrainingSettings(options.beamWidth(), t.refineSweeps(), t.refitPasses(), t.pointsPerCodeword(), t.shrinkage()), options.epochs());
     }
 
     @Override

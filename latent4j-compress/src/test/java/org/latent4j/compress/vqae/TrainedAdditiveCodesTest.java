@@ -22,7 +22,7 @@ class TrainedAdditiveCodesTest {
     private static final int N = 600, D = 12;
     private static Tensor train;
     private static final FitOptions FAST = FitOptions.defaults().withKmeansIterations(6).withSeed(2);
-    private static final TrainedAdditiveCodes.TrainingSettings SETTINGS = new TrainedAdditiveCodes.TrainingSettings(4, 2, 2, 64);
+    private static final TrainedAdditiveCodes.TrainingSettings SETTINGS = new TrainedAdditiveCodes.TrainingSettings(4, 2, 2, 64, 0);
 
     /** Clusters plus a rank-3 continuous part: a residual quantizer's greedy stages leave room that joint training takes. */
     static Tensor data(int n, long seed) {
