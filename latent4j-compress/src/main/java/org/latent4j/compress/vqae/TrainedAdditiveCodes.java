@@ -24,11 +24,13 @@ import org.latent4j.tensor.random.Rng;
  * codebooks start as a residual quantizer's (beam-trained, {@link AdditiveResidualQuantizer#fitCodebooks}), then each
  * round refits all codewords by least squares for the current codes ({@link CodebookRefit}) and re-encodes every row
  * with the new codewords, keeping for each row the better of its refined old code and a fresh beam search's refined
- * code, so the training error never rises (LSQ's alternation, Martinez et al. 2016/2018, without its perturbations).
+ * code (LSQ's alternation, Martinez et al. 2016/2018, without its perturbations). Without shrinkage the training
+ * error never rises; the default shrinkage pulls rarely used codewords toward their book's mean target, because
+ * full-width codewords fitted on a few thousand rows otherwise memorize them (measured on 10,000 Fashion-MNIST rows:
+ * training error half of PQ16's, error on other rows above PQ16's).
  *
- * <p>Why not a neural encoder: a VQ-VAE's MLP encoder (the earlier form of this kind, {@link LearnedCodes}) chose
- * codes with 1.5-2x the reconstruction error of the beam search over the same codebooks, and codes found by search
- * are what an additive decoder's least-squares codewords are optimal for.
+ * <p>The earlier form of this kind, a VQ-VAE with an MLP encoder and a linear decoder ({@link LearnedCodes}), reached
+ * k-NN recall@10 0.417 at 16 bytes on Fashion-MNIST where PQ16 reached 0.503; its stages still load.
  */
 public final class TrainedAdditiveCodes extends AdditiveCompressor {
     /** The {@code method} a stage's config records, so that files of the VQ-VAE form are told apart. */
