@@ -63,7 +63,7 @@ public final class FsqVaeKind implements ModelKind<FsqVaeConfig> {
     @Override
     public FsqVaeConfig configure(OptionValues o, DataShape data) {
         int[] def = FiniteScalarQuantizerConfig.DEFAULT_LEVELS.stream().mapToInt(Integer::intValue).toArray();
-        List<Integer> levels = Arrays.stream(o.integers(LEVELS.name(), def, 3, 1 << 24)).boxed().toList();
+        List<Integer> levels = Arrays.stream(o.integers(LEVELS.name(), def, 2, 1 << 24)).boxed().toList();
         FiniteScalarQuantizerConfig quantizer;
         try {
             quantizer = FiniteScalarQuantizerConfig.of(levels);
