@@ -37,7 +37,8 @@ import org.latent4j.tensor.Tensor;
 final class ScoreCommand implements Command {
     /** The run's record of its last scoring with labels (the schema is shared with the report). */
     static final String ANOMALY_FILE = ReportCommand.ANOMALY_FILE;
-    static final String ROC_FILE = "roc.png";
+    /** The ROC picture's name beside the scores file: its stem and this ending, so two scorings in one folder keep both. */
+    static final String ROC_SUFFIX = "-roc.png";
     static final int DEFAULT_IMPORTANCE_SAMPLES = 100;
     static final int DEFAULT_CODE_SAMPLES = 100;
     static final int ROC_POINTS = 512;
@@ -89,13 +90,13 @@ final class ScoreCommand implements Command {
                   --label-column C    the column of a CSV SOURCE holding each row's class (header name, or number
                                       from 1); it is not a feature
                   --normal C[,C...]   the normal classes: every other label is an anomaly. Prints AUROC and AUPRC,
-                                      writes the ROC curve to %s beside FILE.csv and the results to RUN/%s
+                                      writes the ROC curve to FILE%s beside FILE.csv and the results to RUN/%s
                   --fpr RATE          choose the threshold that flags this fraction of normal rows, on the run's
                                       held-out rows of the normal classes (all of them when unlabelled), or, when
                                       those are not available, on the normal rows of SOURCE; saved in RUN/%s
                   --threshold-from R  flag the rows scoring above the threshold saved in R/%s (a column
                                       flagged); the score and k default to the ones it was chosen with
-                """.formatted(VectorFiles.EXTENSIONS, DEFAULT_IMPORTANCE_SAMPLES, DEFAULT_CODE_SAMPLES, ROC_FILE, ANOMALY_FILE, ANOMALY_FILE,
+                """.formatted(VectorFiles.EXTENSIONS, DEFAULT_IMPORTANCE_SAMPLES, DEFAULT_CODE_SAMPLES, ROC_SUFFIX, ANOMALY_FILE, ANOMALY_FILE,
                 ANOMALY_FILE);
     }
 
@@ -189,7 +190,7 @@ final class ScoreCommand implements Command {
             for (boolean a : anomalous) anomalies += a ? 1 : 0;
             System.out.printf(Locale.ROOT, "normal: %s; %d rows, %d anomalies: AUROC %.4f, AUPRC %.4f (chance: %.4f)%n", String.join(",", normal),
                     scores.length, anomalies, auroc, auprc, anomalies / (double) scores.length);
-            Path rocFile = out.toAbsolutePath().resolveSibling(ROC_FILE);
+            Path rocFile = rocFile(out);
             AnomalyRocChart.write(rocFile, "ROC of " + Path.of(run).getFileName() + " on " + raw.name() + " (normal: " + String.join(",", normal) + ")",
                     score.word(), roc, auroc);
             System.out.println("ROC curve: " + rocFile);
@@ -374,5 +375,12 @@ final class ScoreCommand implements Command {
 
     private static String csvField(String s) {
         return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    /** The ROC picture of the scores written to {@code out}: scores.csv -> scores-roc.png, in the same folder. */
+    static Path rocFile(Path out) {
+        String name = out.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return out.toAbsolutePath().resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ROC_SUFFIX);
     }
 }

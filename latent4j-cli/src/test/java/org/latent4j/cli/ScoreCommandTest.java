@@ -127,7 +127,8 @@ class ScoreCommandTest {
         assertArrayEquals(new double[] {0, 0, 1, 1}, new double[] {fpr[0], tpr[0], fpr[fpr.length - 1], tpr[tpr.length - 1]});
         assertTrue(a.get("threshold").isNull() && a.get("thresholdFpr").isNull(), "no --fpr, no threshold");
 
-        BufferedImage png = ImageIO.read(out.resolveSibling("roc.png").toFile());
+        assertEquals(out.toAbsolutePath().resolveSibling(out.getFileName().toString().replace(".csv", "-roc.png")), ScoreCommand.rocFile(out));
+        BufferedImage png = ImageIO.read(ScoreCommand.rocFile(out).toFile());
         assertEquals(640, png.getWidth());
         assertEquals(560, png.getHeight());
     }
