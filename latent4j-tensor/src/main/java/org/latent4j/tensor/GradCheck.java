@@ -20,7 +20,7 @@ public final class GradCheck {
      * Outcome of a check: the worst element and whether every element was within tolerance.
      *
      * @param ok whether every element was within tolerance
-     * @param worstError the largest error relative to the tolerance
+     * @param worstError the worst element's absolute error |analytic - numeric|
      * @param analytic the worst element's gradient from autodiff
      * @param numeric the worst element's central difference
      * @param input the index of the worst element's input
@@ -39,11 +39,11 @@ public final class GradCheck {
     /**
      * Settings: relative step {@code h} (scaled by |x|), tolerances, and how many elements per input to probe.
      *
-     * @param relStep the step h relative to |x| (at least an absolute floor)
+     * @param relStep the step h relative to max(|x|, 1), rounded down to a power of two
      * @param rtol the relative tolerance
      * @param atol the absolute tolerance
-     * @param maxElementsPerInput how many elements of each input to probe, chosen at random when there are more
-     * @param seed the seed of that choice
+     * @param maxElementsPerInput how many elements of each input to probe, drawn at random when there are more
+     * @param seed the seed of that draw and of the random weights that project the output to a scalar
      */
     public record Settings(double relStep, double rtol, double atol, int maxElementsPerInput, long seed) {
         public static final Settings DEFAULT = new Settings(1.0 / 256, 2e-2, 2e-3, 48, 7L);
@@ -61,7 +61,7 @@ public final class GradCheck {
         /**
          * {@return these settings with another step}
          *
-         * @param relStep the step relative to |x|
+         * @param relStep the step relative to max(|x|, 1)
          */
         public Settings withStep(double relStep) {
             return new Settings(relStep, rtol, atol, maxElementsPerInput, seed);
@@ -71,7 +71,7 @@ public final class GradCheck {
     /**
      * {@return the check of {@code f} under {@link Settings#DEFAULT}}
      *
-     * @param f the function, whose output is summed into a scalar
+     * @param f the function, whose output is projected to a scalar on random weights
      * @param inputs the inputs, contiguous leaves
      */
     public static Result check(Function<Tensor[], Tensor> f, Tensor... inputs) {
@@ -83,7 +83,7 @@ public final class GradCheck {
      * perturbed in place and restored.
      *
      * @param opt the step, tolerances and sampling
-     * @param f the function, whose output is summed into a scalar
+     * @param f the function, whose output is projected to a scalar on random weights
      * @param inputs the inputs, contiguous leaves
      * @return the worst element and whether all passed
      */

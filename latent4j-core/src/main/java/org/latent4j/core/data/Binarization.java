@@ -38,7 +38,7 @@ public enum Binarization {
      *
      * @param data the data set, values in [0, 1]
      * @param seed the run's seed
-     * @param stream the stream of this data set (training or validation)
+     * @param stream the stream of this data set (the trainer uses one for training and one for validation data)
      * @return the data set to train on
      */
     public Dataset prepare(Dataset data, long seed, long stream) {

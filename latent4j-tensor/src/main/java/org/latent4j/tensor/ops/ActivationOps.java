@@ -112,7 +112,7 @@ public final class ActivationOps {
      * ln(1 + exp(x)), stable for any x; its derivative is sigmoid(x).
      *
      * @param a the input
-     * @return a tensor of a's shape, positive
+     * @return a tensor of a's shape, values >= 0
      */
     public static Tensor softplus(Tensor a) {
         Tensor x = a.contiguous();

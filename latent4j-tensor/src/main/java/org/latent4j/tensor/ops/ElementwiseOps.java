@@ -399,7 +399,7 @@ public final class ElementwiseOps {
     }
 
     /**
-     * {@return the natural logarithm of a, element by element (NaN below 0, -Inf at 0)}
+     * {@return the natural logarithm of a, element by element}
      *
      * @param a the input
      */

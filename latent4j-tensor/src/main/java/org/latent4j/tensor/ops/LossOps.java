@@ -34,7 +34,7 @@ public final class LossOps {
      * to the logits, {@code -x} to the targets.
      *
      * @param logits the logits x
-     * @param targets the targets t, in [0, 1], broadcast against the logits
+     * @param targets the targets t, in [0, 1], of the logits' shape
      * @return the losses, one per element
      */
     public static Tensor bceWithLogits(Tensor logits, Tensor targets) {

@@ -48,7 +48,7 @@ public final class CsvReader {
      *
      * @param separator the character between values
      * @param header whether the first line holds column names
-     * @param allowMissing whether empty cells and NA/NaN are read as NaN rather than refused
+     * @param allowMissing whether an empty cell or NaN reads as NaN rather than being refused
      */
     public record Format(char separator, Header header, boolean allowMissing) {
         public static final Format DEFAULT = new Format(',', Header.AUTO, false);
@@ -117,7 +117,7 @@ public final class CsvReader {
      *
      * @param table       the other columns, in their order
      * @param labelColumn the label column's number, counting from 1 as messages do
-     * @param labelColumnName the label column's header name, or its number as text without a header
+     * @param labelColumnName the label column's header name, or empty without a header
      * @param labels      each row's label cell as written (trimmed): a number or a class name
      */
     public record LabelledTable(Table table, int labelColumn, String labelColumnName, List<String> labels) {
@@ -153,7 +153,7 @@ public final class CsvReader {
     /**
      * {@return the values of a CSV stream}
      *
-     * @param stream the stream, read to its end but not closed
+     * @param stream the stream, read to its end
      * @param name the stream's name, for messages
      * @param options how the file is written
      * @throws DataFileException when the stream cannot be read or a cell is not a number
