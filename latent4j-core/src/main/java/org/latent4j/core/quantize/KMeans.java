@@ -41,7 +41,7 @@ public final class KMeans {
      * @param points the points
      * @param k the number of centres
      * @param iterations the Lloyd iterations
-     * @param spherical whether to cluster by inner product of l2-normalised centres
+     * @param spherical whether to cluster the l2-normalised points by inner product
      * @param rng draws the seeding
      * @return the centres
      */
@@ -55,7 +55,7 @@ public final class KMeans {
      * @param points the points
      * @param k the number of centres
      * @param iterations the Lloyd iterations
-     * @param spherical whether to cluster by inner product of l2-normalised centres
+     * @param spherical whether to cluster the l2-normalised points by inner product
      * @param empty what to do with an empty cluster
      * @param rng draws the seeding
      * @return the centres

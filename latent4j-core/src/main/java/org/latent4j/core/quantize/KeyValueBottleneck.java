@@ -57,7 +57,7 @@ public final class KeyValueBottleneck extends Quantizer {
     private final Tensor values;
 
     /**
-     * Creates the bottleneck; the keys are drawn later from encoder outputs.
+     * Creates the bottleneck with provisional keys and values, which {@link #initialise} replaces.
      *
      * @param dim     width of the vectors quantized and returned (a multiple of {@code heads})
      * @param heads   codebooks C (>= 1)

@@ -48,7 +48,7 @@ public record KeyValueBottleneckConfig(@Json.Required int dim, @Json.Required in
     /**
      * {@return the bottleneck}
      *
-     * @param rng draws the values and any projection
+     * @param rng draws the projections and the provisional keys and values
      */
     public KeyValueBottleneck create(Rng rng) {
         return new KeyValueBottleneck(dim, heads, keys, keyDim, keyInit, rng);

@@ -5,7 +5,7 @@ public final class RunDirectoryInUseException extends IllegalStateException {
     /**
      * Creates the exception.
      *
-     * @param message which directory, and who holds it
+     * @param message which directory is in use
      */
     public RunDirectoryInUseException(String message) {
         super(message);

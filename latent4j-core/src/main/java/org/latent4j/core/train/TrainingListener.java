@@ -39,7 +39,7 @@ public interface TrainingListener {
      * After a checkpoint is written.
      *
      * @param directory the checkpoint's directory
-     * @param epoch the epoch it ends
+     * @param epoch the epoch it was written after, from 0
      * @param step the step count
      */
     default void onCheckpoint(Path directory, int epoch, long step) {}
