@@ -17,15 +17,16 @@
 #   simvq        SimVQ (Zhu et al. 2024): frozen random codebook times a learned linear map (with a bias), the map
 #                started at the moments of encoder outputs (Latent4j's default for SimVQ)
 #   simvq-random SimVQ as the paper starts it: a random map, no bias
-#   fsq          FSQ (Mentzer et al. 2023), `--model fsq-vae --levels 8,8,8` (512 codes); skipped with a note when the
-#                fsq-vae kind is not registered
+#   fsq          FSQ (Mentzer et al. 2023), `--model fsq-vae --levels 8,4,4,4` (512 codes in 4 dimensions; skipped
+#                with a note when the fsq-vae kind is not registered)
+#   fsq-888      FSQ with levels 8,8,8 (512 codes in 3 dimensions)
 # The networks are the same in every variant: Conv 1->32->64 (4x4, stride 2, ReLU) to a 7x7 grid, a 1x1 conv to the
-# 64-wide codes (3 wide for FSQ: its levels), transposed convs back; Gaussian likelihood sigma 0.1 (loss = squared
+# 64-wide codes (as wide as its levels for FSQ), transposed convs back; Gaussian likelihood sigma 0.1 (loss = squared
 # error / 0.02 + 49 x the quantizer's loss), Adam at 1e-3.
 #
 # Usage: bench/codebook-collapse.sh [--epochs 10] [--batch 128] [--lr 0.001] [--seed 0] [--data fashion-mnist]
 #                                   [--restart-dead 20] [--variants ste,ste-kmeans,ema-restart,rotation,rotation-l2,simvq,fsq]
-#                                   (also rotation-64, rotation-kmeans, rotation-l2-kmeans, simvq-random)
+#                                   (also rotation-64, rotation-kmeans, rotation-l2-kmeans, simvq-random, fsq-888)
 #                                   [--out DIR] [--threads 2]
 # Prints a table (and writes DIR/summary.json); each variant's run directory (with codebook-usage.png) stays in DIR.
 set -euo pipefail
@@ -69,7 +70,8 @@ for v in "${names[@]}"; do
     rotation-l2-kmeans) opts=(--gradient rotation) ;;
     simvq) opts=(--codebook simvq) ;;
     simvq-random) opts=(--codebook simvq --codebook-init random) ;;
-    fsq) model=fsq-vae; opts=(--levels 8,8,8) ;;
+    fsq) model=fsq-vae; opts=(--levels 8,4,4,4) ;;
+    fsq-888) model=fsq-vae; opts=(--levels 8,8,8) ;;
     *) echo "$0: unknown variant '$v'" >&2; exit 2 ;;
   esac
   if ! "$l4j" train --help | grep -q "^  $model "; then
@@ -90,7 +92,7 @@ settings = {"ste": "STE, random init", "ste-kmeans": "STE, k-means init", "ema-r
             "rotation": "rotation trick, cosine in 8-d, random init", "rotation-64": "rotation trick, cosine, random init",
             "rotation-l2": "rotation trick, L2, random init", "simvq-random": "SimVQ, the paper's random start",
             "rotation-kmeans": "rotation trick, cosine, k-means init", "rotation-l2-kmeans": "rotation trick, L2, k-means init",
-            "simvq": "SimVQ (frozen C, W and b from moments)", "fsq": "FSQ 8,8,8"}
+            "simvq": "SimVQ (frozen C, W and b from moments)", "fsq": "FSQ 8,4,4,4", "fsq-888": "FSQ 8,8,8"}
 rows = []
 print(f"{'variant':12} {'settings':40} {'codes used':>14} {'perplexity':>10} {'test MSE/pixel':>14} {'train s':>8}")
 for v in variants:

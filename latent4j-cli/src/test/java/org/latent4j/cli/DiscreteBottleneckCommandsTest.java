@@ -170,7 +170,7 @@ class DiscreteBottleneckCommandsTest {
 
     @Test
     void badOptionsAreOneLine() {
-        assertUsageError("--levels", "train", "--model", "fsq-vae", "--levels", "8,2");
+        assertUsageError("--levels", "train", "--model", "fsq-vae", "--levels", "8,1");
         assertUsageError("--levels", "train", "--model", "fsq-vae", "--levels", "8,x");
         assertUsageError("more than", "train", "--model", "fsq-vae", "--levels", "1000,1000,1000");
         assertUsageError("--code-dim", "train", "--model", "fsq-vae", "--code-dim", "4");

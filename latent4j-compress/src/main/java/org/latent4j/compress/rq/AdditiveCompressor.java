@@ -8,20 +8,59 @@ import org.latent4j.tensor.parallel.Parallel;
 /**
  * A compressor whose decoded vector is a sum of one codeword per codebook ({@link AdditiveCodebooks}); subclasses
  * choose the codewords (residual quantization's beam search, a learned encoder). A code is the packed indices,
- * then, unless the token says {@code _nonorm}, the reconstruction's squared norm ||x^||^2 as a 4-byte little-endian
+ * then the reconstruction's squared norm ||x^||^2 as {@link NormStorage} says: by default a 4-byte little-endian
  * float (FAISS's ST_norm_float), so that an L2 score is ||q||^2 - 2 sum_m &lt;q, c_m&gt; + ||x^||^2 from one
- * table of inner products per query. Without the stored norm the L2 score adds up ||x^||^2 from the codebooks'
- * cross products (M(M+1)/2 look-ups a code instead of one float).
+ * table of inner products per query; or one byte indexing 256 levels fitted on the training rows' norms; or nothing
+ * ({@code _nonorm}), the L2 score then adding up ||x^||^2 from the codebooks' cross products (M(M+1)/2 look-ups a
+ * code instead of one float).
  */
 public abstract class AdditiveCompressor implements Compressor {
     private static final int ROWS_PER_TASK = 256;
 
     protected final AdditiveCodebooks codebooks;
     protected final boolean storeNorm;
+    protected final NormStorage normStorage;
+    /** The 256 ascending levels of a one-byte norm, else null. */
+    protected final float[] normLevels;
 
     protected AdditiveCompressor(AdditiveCodebooks codebooks, boolean storeNorm) {
+        this(codebooks, storeNorm ? NormStorage.FLOAT : NormStorage.NONE, null);
+    }
+
+    /** @param normLevels the 256 levels when {@code storage} is a one-byte one (checked), otherwise ignored */
+    protected AdditiveCompressor(AdditiveCodebooks codebooks, NormStorage storage, float[] normLevels) {
         this.codebooks = codebooks;
-        this.storeNorm = storeNorm;
+        this.normStorage = storage;
+        this.storeNorm = storage != NormStorage.NONE;
+        this.normLevels = storage.quantized() ? NormLevels.check(normLevels.clone(), "additive codes") : null;
+    }
+
+    /** The levels for a one-byte norm, fitted on the norms of the reconstructions of rows coded {@code idx} [rows, M]. */
+    protected static float[] fitNormLevels(NormStorage storage, AdditiveCodebooks cb, int[] idx, int rows) {
+        if (!storage.quantized()) return null;
+        float[] norms = new float[rows];
+        int m = cb.books(), d = cb.dimension();
+        Parallel.range(rows, ROWS_PER_TASK, (lo, hi) -> {
+            float[] rec = new float[d];
+            for (int i = lo; i < hi; i++) norms[i] = squaredNorm(cb, idx, i * m, rec);
+        });
+        return storage.fitLevels(norms, rows);
+    }
+
+    private static float squaredNorm(AdditiveCodebooks cb, int[] idx, int off, float[] rec) {
+        cb.decode(idx, off, rec, 0);
+        double s = 0;
+        for (float v : rec) s += (double) v * v;
+        return (float) s;
+    }
+
+    public NormStorage normStorage() {
+        return normStorage;
+    }
+
+    /** A copy of the one-byte norm's levels, or null. */
+    public float[] normLevels() {
+        return normLevels == null ? null : normLevels.clone();
     }
 
     public AdditiveCodebooks codebooks() {
@@ -43,7 +82,7 @@ public abstract class AdditiveCompressor implements Compressor {
 
     @Override
     public int codeSize() {
-        return codebooks.packedBytes() + (storeNorm ? 4 : 0);
+        return codebooks.packedBytes() + normStorage.bytes;
     }
 
     @Override
@@ -57,10 +96,10 @@ public abstract class AdditiveCompressor implements Compressor {
                 codebooks.pack(idx, i * m, codes, codesOff + i * size);
                 if (!storeNorm) continue;
                 // from the decoded vector itself, the value a search compares with the exact distance to it
-                codebooks.decode(idx, i * m, rec, 0);
-                double s = 0;
-                for (float v : rec) s += (double) v * v;
-                AdditiveCodebooks.putFloat(codes, codesOff + i * size + codebooks.packedBytes(), (float) s);
+                float s = squaredNorm(codebooks, idx, i * m, rec);
+                int at = codesOff + i * size + codebooks.packedBytes();
+                if (normLevels != null) codes[at] = (byte) NormLevels.nearest(normLevels, s);
+                else AdditiveCodebooks.putFloat(codes, at, s);
             }
         });
     }
@@ -79,6 +118,6 @@ public abstract class AdditiveCompressor implements Compressor {
 
     @Override
     public CodeDistance distance(Metric metric) {
-        return new AdditiveDistance(codebooks, storeNorm, metric, codeSize());
+        return new AdditiveDistance(codebooks, normStorage, normLevels, metric, codeSize());
     }
 }

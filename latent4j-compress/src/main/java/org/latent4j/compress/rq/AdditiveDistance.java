@@ -5,22 +5,25 @@ import org.latent4j.compress.Metric;
 
 /**
  * Asymmetric distances to additive codes from one table of the query's inner products with every codeword:
- * L2 = ||q||^2 - 2 sum_m lut[m, i_m] + ||x^||^2 (the stored norm, or the codebooks' cross products without it),
+ * L2 = ||q||^2 - 2 sum_m lut[m, i_m] + ||x^||^2 (the stored norm or its byte's level, or the codebooks' cross
+ * products without it),
  * inner product = -sum_m lut[m, i_m]. The scan loops are plain scalar code kept in static methods of their own so
  * that a SIMD kernel can replace them.
  */
 final class AdditiveDistance implements CodeDistance {
     private final AdditiveCodebooks cb;
     private final boolean storedNorm;
+    private final float[] normLevels;
     private final Metric metric;
     private final int codeSize;
     private final float[] lut;
     private final int[] idx;
     private float queryNorm;
 
-    AdditiveDistance(AdditiveCodebooks cb, boolean storedNorm, Metric metric, int codeSize) {
+    AdditiveDistance(AdditiveCodebooks cb, NormStorage storage, float[] normLevels, Metric metric, int codeSize) {
         this.cb = cb;
-        this.storedNorm = storedNorm;
+        this.storedNorm = storage != NormStorage.NONE;
+        this.normLevels = normLevels;
         this.metric = metric;
         this.codeSize = codeSize;
         this.lut = new float[cb.books() * cb.codewordsPerBook()];
@@ -39,7 +42,9 @@ final class AdditiveDistance implements CodeDistance {
     public void scores(byte[] codes, int from, int to, float[] out, int outOff) {
         if (metric == Metric.INNER_PRODUCT) {
             scanInnerProduct(codes, from, to, out, outOff);
-        } else if (storedNorm && cb.nbits() == 8) {
+        } else if (normLevels != null && cb.nbits() == 8) {
+            scanL2BytesNormLevel(codes, from, to, codeSize, cb.books(), lut, normLevels, queryNorm, out, outOff);
+        } else if (storedNorm && normLevels == null && cb.nbits() == 8) {
             scanL2Bytes(codes, from, to, codeSize, cb.books(), lut, queryNorm, out, outOff);
         } else {
             scanL2(codes, from, to, out, outOff);
@@ -56,6 +61,16 @@ final class AdditiveDistance implements CodeDistance {
         }
     }
 
+    /** L2 for one byte a codebook followed by one byte indexing the norm's levels. */
+    static void scanL2BytesNormLevel(byte[] codes, int from, int to, int codeSize, int books, float[] lut, float[] levels, float queryNorm, float[] out, int outOff) {
+        for (int i = from; i < to; i++) {
+            int c = i * codeSize;
+            float ip = 0;
+            for (int m = 0; m < books; m++) ip += lut[(m << 8) + (codes[c + m] & 0xff)];
+            out[outOff + i - from] = queryNorm - 2f * ip + levels[codes[c + books] & 0xff];
+        }
+    }
+
     private void scanL2(byte[] codes, int from, int to, float[] out, int outOff) {
         int k = cb.codewordsPerBook(), books = cb.books();
         for (int i = from; i < to; i++) {
@@ -63,7 +78,8 @@ final class AdditiveDistance implements CodeDistance {
             cb.unpack(codes, c, idx);
             float ip = 0;
             for (int m = 0; m < books; m++) ip += lut[m * k + idx[m]];
-            float norm = storedNorm ? AdditiveCodebooks.getFloat(codes, c + cb.packedBytes()) : cb.reconstructionNorm(idx, 0);
+            float norm = normLevels != null ? normLevels[codes[c + cb.packedBytes()] & 0xff]
+                    : storedNorm ? AdditiveCodebooks.getFloat(codes, c + cb.packedBytes()) : cb.reconstructionNorm(idx, 0);
             out[outOff + i - from] = queryNorm - 2f * ip + norm;
         }
     }

@@ -2,6 +2,7 @@ package org.latent4j.compress.rq;
 
 import java.util.Map;
 import org.latent4j.compress.FitOptions;
+import org.latent4j.compress.FitProgress;
 import org.latent4j.compress.StageState;
 import org.latent4j.core.io.Json;
 import org.latent4j.core.quantize.KMeans;
@@ -36,31 +37,44 @@ public final class AdditiveResidualQuantizer extends AdditiveCompressor {
     private final String token;
     private final int beamWidth;
 
-    AdditiveResidualQuantizer(String token, AdditiveCodebooks codebooks, boolean storeNorm, int beamWidth) {
-        super(codebooks, storeNorm);
+    AdditiveResidualQuantizer(String token, AdditiveCodebooks codebooks, NormStorage norm, float[] normLevels, int beamWidth) {
+        super(codebooks, norm, normLevels);
         this.token = token;
         this.beamWidth = beamWidth;
     }
 
     /** Fits M stages of 2^nbits codewords on rows [n, d]. */
-    static AdditiveResidualQuantizer fit(String token, int books, int nbits, boolean storeNorm, Tensor train, FitOptions options) {
+    static AdditiveResidualQuantizer fit(String token, int books, int nbits, NormStorage norm, Tensor train, FitOptions options) {
         Tensor rows = train.contiguous();
-        int n = rows.dim(0), d = rows.dim(1), k = 1 << nbits;
-        float[] x = rows.data();
-        int xOff = rows.offset();
-        Rng rng = new Rng(options.seed()).fork(0x52510000L);
+        int n = rows.dim(0), d = rows.dim(1);
+        int[] idx = norm.quantized() ? new int[Math.multiplyExact(n, books)] : null;
+        AdditiveCodebooks cb = fitCodebooks(token, rows.data(), rows.offset(), n, d, books, nbits, options.beamWidth(), options.kmeansIterations(), POINTS_PER_CODEWORD,
+                new Rng(options.seed()).fork(0x52510000L), options.progress(), idx);
+        float[] levels = norm.quantized() ? fitNormLevels(norm, cb, idx, n) : null;
+        return new AdditiveResidualQuantizer(token, cb, norm, levels, options.beamWidth());
+    }
+
+    /**
+     * The residual quantizer's codebooks for rows {@code x[xOff]} [n, d], trained as the class comment says, each
+     * stage's k-means on at most {@code pointsPerCodeword} residuals a codeword; when {@code codes} is not null it
+     * receives the training rows' codes [n, M] (the best entry of each row's beam).
+     */
+    public static AdditiveCodebooks fitCodebooks(String token, float[] x, int xOff, int n, int d, int books, int nbits, int beamWidth, int kmeansIterations,
+                                                 int pointsPerCodeword, Rng rng, FitProgress progress, int[] codes) {
+        int k = 1 << nbits;
         float[] all = new float[books * k * d];
-        BeamSearch beam = new BeamSearch(x, xOff, n, d, options.beamWidth(), books);
+        BeamSearch beam = new BeamSearch(x, xOff, n, d, beamWidth, books);
         AdditiveCodebooks cb = null;
         for (int m = 0; m < books; m++) {
-            Tensor residuals = sampleResiduals(beam, cb, x, xOff, n, d, POINTS_PER_CODEWORD * k, rng.fork(2L * m));
-            Tensor centres = KMeans.fit(residuals, k, options.kmeansIterations(), false, rng.fork(2L * m + 1));
+            Tensor residuals = sampleResiduals(beam, cb, x, xOff, n, d, pointsPerCodeword * k, rng.fork(2L * m));
+            Tensor centres = KMeans.fit(residuals, k, kmeansIterations, false, rng.fork(2L * m + 1));
             System.arraycopy(centres.contiguous().toArray(), 0, all, m * k * d, k * d);
             cb = new AdditiveCodebooks(m + 1, nbits, d, java.util.Arrays.copyOf(all, (m + 1) * k * d));
             beam.step(cb, m);
-            options.progress().update(token, m + 1, books);
+            if (progress != null) progress.update(token, m + 1, books);
         }
-        return new AdditiveResidualQuantizer(token, cb, storeNorm, options.beamWidth());
+        if (codes != null) beam.best(codes);
+        return cb;
     }
 
     /** Residuals of the beams' entries after the stages done so far: all of them, or a uniform sample of {@code max}. */
@@ -102,7 +116,7 @@ public final class AdditiveResidualQuantizer extends AdditiveCompressor {
     /** The same codebooks encoding with another beam width (a wider beam finds codes at least as good, at a higher cost). */
     public AdditiveResidualQuantizer withBeamWidth(int width) {
         new RqSettings(width);
-        return new AdditiveResidualQuantizer(token, codebooks, storeNorm, width);
+        return new AdditiveResidualQuantizer(token, codebooks, normStorage, normLevels, width);
     }
 
     @Override
@@ -113,7 +127,9 @@ public final class AdditiveResidualQuantizer extends AdditiveCompressor {
     @Override
     public StageState state() {
         int k = codebooks.codewordsPerBook();
-        return new StageState(ResidualQuantizerKind.NAME, token, Json.writeCompact(Json.toJson(new RqSettings(beamWidth))),
-                Map.of("codebooks", Tensor.of(codebooks.codewords().clone(), codebooks.books() * k, codebooks.dimension())));
+        Map<String, Tensor> tensors = new java.util.LinkedHashMap<>();
+        tensors.put("codebooks", Tensor.of(codebooks.codewords().clone(), codebooks.books() * k, codebooks.dimension()));
+        if (normLevels != null) tensors.put("normLevels", Tensor.of(normLevels.clone(), NormLevels.LEVELS));
+        return new StageState(ResidualQuantizerKind.NAME, token, Json.writeCompact(Json.toJson(new RqSettings(beamWidth))), tensors);
     }
 }

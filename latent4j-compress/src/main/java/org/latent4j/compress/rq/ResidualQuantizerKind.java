@@ -9,19 +9,19 @@ import org.latent4j.compress.StageState;
 import org.latent4j.core.io.Json;
 import org.latent4j.tensor.Tensor;
 
-/** The kind of {@code RQ<M>x<nbits>[_nonorm]} tokens: {@link AdditiveResidualQuantizer}. */
+/** The kind of {@code RQ<M>x<nbits>[_nonorm|_Nqint8|_Ncqint8]} tokens: {@link AdditiveResidualQuantizer}. */
 public final class ResidualQuantizerKind implements CompressorKind {
     /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
     public ResidualQuantizerKind() {}
 
     public static final String NAME = "RQ";
     static final int MAX_BOOKS = 256;
-    private static final Pattern TOKEN = Pattern.compile("RQ(\\d{1,4})(?:x(\\d{1,2}))?(_nonorm)?");
+    private static final Pattern TOKEN = Pattern.compile("RQ(\\d{1,4})(?:x(\\d{1,2}))?" + NormStorage.SUFFIX_PATTERN);
 
     /** A parsed token. */
-    record Spec(int books, int nbits, boolean storeNorm) {
+    record Spec(int books, int nbits, NormStorage norm) {
         String canonical() {
-            return NAME + books + "x" + nbits + (storeNorm ? "" : "_nonorm");
+            return NAME + books + "x" + nbits + norm.suffix;
         }
     }
 
@@ -32,13 +32,14 @@ public final class ResidualQuantizerKind implements CompressorKind {
 
     @Override
     public String syntax() {
-        return "RQ<M>[x<nbits>][_nonorm]";
+        return "RQ<M>[x<nbits>][_nonorm|_Nqint8|_Ncqint8]";
     }
 
     @Override
     public String summary() {
         return "residual quantization: M stages of 2^nbits full-width codewords (default nbits 8), codes by beam search (--beam), "
-                + "plus a 4-byte reconstruction norm for L2 search (RQ4x8 is 8 bytes; _nonorm: 4 bytes, the norm from codebook cross products)";
+                + "plus a 4-byte reconstruction norm for L2 search (RQ4x8 is 8 bytes; _nonorm: 4 bytes, the norm from codebook cross products; "
+                + "_Nqint8 / _Ncqint8: 5 bytes, the norm as one byte of 256 levels, even or by k-means)";
     }
 
     @Override
@@ -58,7 +59,7 @@ public final class ResidualQuantizerKind implements CompressorKind {
 
     static Spec parse(String token) {
         Matcher m = TOKEN.matcher(token);
-        if (!m.matches()) throw new IllegalArgumentException("bad residual quantizer '" + token + "': expected RQ<M>[x<nbits>][_nonorm], such as RQ4x8");
+        if (!m.matches()) throw new IllegalArgumentException("bad residual quantizer '" + token + "': expected RQ<M>[x<nbits>][_nonorm|_Nqint8|_Ncqint8], such as RQ4x8");
         int books = Integer.parseInt(m.group(1));
         int nbits = m.group(2) == null ? 8 : Integer.parseInt(m.group(2));
         if (books < 1 || books > MAX_BOOKS) throw new IllegalArgumentException(token + ": the number of stages must be 1 to " + MAX_BOOKS + ", got " + books);
@@ -67,7 +68,7 @@ public final class ResidualQuantizerKind implements CompressorKind {
             throw new IllegalArgumentException(token + ": " + books + " stages of " + (1 << nbits) + " codewords need " + AdditiveCodebooks.crossFloats(books, nbits)
                     + " codeword cross products (more than " + AdditiveCodebooks.MAX_CROSS_FLOATS + "): use fewer stages or bits");
         }
-        return new Spec(books, nbits, m.group(3) == null);
+        return new Spec(books, nbits, NormStorage.ofSuffix(m.group(3)));
     }
 
     @Override
@@ -79,7 +80,7 @@ public final class ResidualQuantizerKind implements CompressorKind {
     @Override
     public Stage fit(String token, Tensor train, FitOptions options) {
         Spec s = parse(token);
-        return AdditiveResidualQuantizer.fit(s.canonical(), s.books(), s.nbits(), s.storeNorm(), train, options);
+        return AdditiveResidualQuantizer.fit(s.canonical(), s.books(), s.nbits(), s.norm(), train, options);
     }
 
     @Override
@@ -93,6 +94,11 @@ public final class ResidualQuantizerKind implements CompressorKind {
             throw new IllegalArgumentException("stage " + state.token() + ": codebooks must be [" + s.books() * k + ", d], got " + java.util.Arrays.toString(c.shape()));
         }
         AdditiveCodebooks cb = new AdditiveCodebooks(s.books(), s.nbits(), c.dim(1), c.contiguous().toArray());
-        return new AdditiveResidualQuantizer(s.canonical(), cb, s.storeNorm(), settings.beamWidth());
+        float[] levels = null;
+        if (s.norm().quantized()) {
+            if (!state.tensors().containsKey("normLevels")) throw new IllegalArgumentException("stage " + state.token() + ": the norm levels (normLevels) are missing");
+            levels = NormLevels.check(state.tensor("normLevels").contiguous().toArray(), "stage " + state.token());
+        }
+        return new AdditiveResidualQuantizer(s.canonical(), cb, s.norm(), levels, settings.beamWidth());
     }
 }

@@ -32,20 +32,23 @@ import org.latent4j.tensor.random.Rng;
  * 0.5, to (-L/2, L/2 - 1), so that it still holds exactly L integers, -L/2 .. L/2 - 1 (L = 8: -4..3, codes -1 .. 0.75
  * in steps of 0.25); the shift inside the tanh keeps z = 0 on the level 0. (The paper's listing writes
  * {@code tan(offset / half_l)} for the shift; the value that makes f(0) = 0 is the atanh used here, and the two differ
- * by less than 0.01 for L >= 4.) L must be at least 3: for L = 2, offset / half_l exceeds 1.
+ * by less than 0.01 for L >= 4.) For L = 2, offset / half_l exceeds 1 and no shift keeps z = 0 on a level: the shift
+ * is 0, f(z) lies in (-1, 0) and rounds to -1 below z = 0 and to 0 above it (codes -1 and 0), a sign bit per
+ * dimension as in lookup-free quantization.
  *
  * <p>The index of a code is the mixed-radix number of its levels: with level indices k_i = round(f(z_i)) + floor(L_i/2)
  * in 0..L_i-1, index = k_0 + L_0 (k_1 + L_1 (k_2 + ...)): the first dimension varies fastest. {@link #decode} inverts
  * it. The codebook size is prod(L_i). Metrics of {@link #quantize}: "perplexity" (exp of the entropy of the batch's
  * code frequencies) and "codes_used" (distinct codes in the batch).
  *
- * <p>The paper's recommended levels for a target codebook size (its Table 1; we add [8, 8, 8], the 512-code setting
+ * <p>The paper's recommended levels for a target codebook size (its Table 1; we add 2^9: of the two 512-code grids
+ * tried in the codebook-collapse benchmark, [8, 4, 4, 4] reconstructed better than [8, 8, 8], the setting
  * of its ImageNet comparisons):
  * <table>
  * <caption>levels per target size</caption>
  * <tr><th>target size</th><th>levels</th><th>codes</th></tr>
  * <tr><td>2^8</td><td>[8, 6, 5]</td><td>240</td></tr>
- * <tr><td>2^9</td><td>[8, 8, 8]</td><td>512</td></tr>
+ * <tr><td>2^9</td><td>[8, 4, 4, 4] or [8, 8, 8]</td><td>512</td></tr>
  * <tr><td>2^10</td><td>[8, 5, 5, 5]</td><td>1000</td></tr>
  * <tr><td>2^12</td><td>[7, 5, 5, 5, 5]</td><td>4375</td></tr>
  * <tr><td>2^14</td><td>[8, 8, 8, 6, 5]</td><td>15360</td></tr>
@@ -75,7 +78,7 @@ public final class FiniteScalarQuantizer extends Quantizer {
      * Creates the quantizer, with input and output projections when the width differs from the levels' number.
      *
      * @param dim    width of the vectors quantized and returned
-     * @param levels levels per dimension, each >= 3, with a product of at most {@link #MAX_CODES}
+     * @param levels levels per dimension, each >= 2, with a product of at most {@link #MAX_CODES}
      * @param rng    draws the projections' weights when {@code dim != levels.length}
      */
     public FiniteScalarQuantizer(int dim, List<Integer> levels, Rng rng) {
@@ -91,7 +94,9 @@ public final class FiniteScalarQuantizer extends Quantizer {
             int l = this.levels[i];
             double half = (l - 1) * (1 - EPS) / 2;
             double off = l % 2 == 0 ? 0.5 : 0.0;
-            s[i] = (float) atanh(off / half);
+            // L = 2: offset / half_l exceeds 1, so no shift puts z = 0 on a level; none is used, and the sign of z picks
+            // the level (f(0) = -0.5 sits on the boundary between the levels -1 and 0)
+            s[i] = l == 2 ? 0f : (float) atanh(off / half);
             h[i] = (float) half;
             o[i] = (float) off;
             halfWidth[i] = l / 2;
@@ -111,15 +116,15 @@ public final class FiniteScalarQuantizer extends Quantizer {
     }
 
     /**
-     * Checks levels: at least one, each >= 3, a product of at most {@link #MAX_CODES}; the message says what is wrong.
+     * Checks levels: at least one, each >= 2, a product of at most {@link #MAX_CODES}; the message says what is wrong.
      *
      * @param levels the levels
      */
     public static void checkLevels(List<Integer> levels) {
         if (levels == null || levels.isEmpty()) throw new IllegalArgumentException("FSQ levels: at least one dimension is needed");
         for (Integer l : levels) {
-            if (l == null || l < 3) {
-                throw new IllegalArgumentException("FSQ levels must each be >= 3 (the bound of an even L needs half_l > 0.5), got " + levels);
+            if (l == null || l < 2) {
+                throw new IllegalArgumentException("FSQ levels must each be >= 2 (a dimension of one level carries nothing), got " + levels);
             }
         }
         if (codebookSize(levels) > MAX_CODES) {

@@ -11,8 +11,8 @@ import org.latent4j.tensor.random.Rng;
  * they are; otherwise through a learned projection down to levels.size() dimensions and one back up.
  *
  * @param dim    width of the vectors quantized (required)
- * @param levels levels per dimension, each >= 3, product at most 2^24 (required); e.g. [8, 5, 5, 5] for 1000 codes,
- *               [8, 8, 8] for 512
+ * @param levels levels per dimension, each >= 2, product at most 2^24 (required); e.g. [8, 5, 5, 5] for 1000 codes,
+ *               [8, 4, 4, 4] or [8, 8, 8] for 512
  */
 public record FiniteScalarQuantizerConfig(@Json.Required int dim, @Json.Required List<Integer> levels) {
     private static final String NAME = "FiniteScalarQuantizerConfig";

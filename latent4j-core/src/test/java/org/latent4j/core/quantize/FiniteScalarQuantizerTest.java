@@ -49,6 +49,22 @@ class FiniteScalarQuantizerTest {
     }
 
     @Test
+    void twoLevelsAreTheSignOfZ() {
+        // L = 2: half_l = 0.4995, offset 0.5, no shift: f(z) = 0.4995 tanh(z) - 0.5 in (-1, 0), -1 below 0 and 0 above
+        FiniteScalarQuantizer q = fsq(2, 3);
+        float[] z = {-2f, -0.01f, 0.01f, 3f};
+        float[] expected = {-1f, -1f, 0f, 0f};
+        for (int i = 0; i < z.length; i++) assertEquals(expected[i], quantizeRow(q, z[i], 0f)[0], "z = " + z[i]);
+        assertEquals(6, q.codebookSizes()[0]);
+        try (var noGrad = GradMode.disabled()) {
+            Quantized r = q.quantize(Tensor.of(new float[] {-2f, 5f, 0.5f, -5f}, 2, 2), false);
+            // first dimension fastest: (level 0, level 2) -> 0 + 2 * 2 = 4; (level 1, level 0) -> 1
+            assertArrayEquals(new int[] {4, 1}, r.indices());
+            assertArrayEquals(r.output().toArray(), q.decode(r.indices(), 2).toArray(), "decode gives the codes back");
+        }
+    }
+
+    @Test
     void evenLevelsAreShiftedByHalfAWidthAndKeepZeroOnZero() {
         // L = 4: half_l = 1.4985, offset 0.5, shift atanh(0.5 / 1.4985) = 0.3470; levels -2..1 over a half-width of 2
         FiniteScalarQuantizer q = fsq(4);
@@ -135,8 +151,8 @@ class FiniteScalarQuantizerTest {
 
     @Test
     void badLevelsAreRefusedWithAReason() {
-        var e = assertThrows(IllegalArgumentException.class, () -> fsq(8, 2));
-        assertTrue(e.getMessage().contains(">= 3"), e.getMessage());
+        var e = assertThrows(IllegalArgumentException.class, () -> fsq(8, 1));
+        assertTrue(e.getMessage().contains(">= 2"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new FiniteScalarQuantizer(3, List.of(), new Rng(1)));
         e = assertThrows(IllegalArgumentException.class, () -> fsq(1000, 1000, 1000));
         assertTrue(e.getMessage().contains("more than"), e.getMessage());

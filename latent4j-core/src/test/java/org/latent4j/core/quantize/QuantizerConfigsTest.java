@@ -49,7 +49,7 @@ class QuantizerConfigsTest {
         assertTrue(e.getMessage().contains("dropout"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> KeyValueBottleneckConfig.of(10, 4, 8));
         assertTrue(e.getMessage().contains("multiple"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> FiniteScalarQuantizerConfig.of(List.of(8, 2)));
+        e = assertThrows(IllegalArgumentException.class, () -> FiniteScalarQuantizerConfig.of(List.of(8, 1)));
         assertTrue(e.getMessage().contains("FiniteScalarQuantizerConfig.levels"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new FiniteScalarQuantizerConfig(0, List.of(8, 8)));
         assertTrue(e.getMessage().contains("dim"), e.getMessage());
