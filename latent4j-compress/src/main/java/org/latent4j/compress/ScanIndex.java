@@ -13,6 +13,14 @@ public final class ScanIndex implements CodeIndex {
     private final int count;
     private final Metric metric;
 
+    /**
+     * An index that scores every code with the compressor's distance.
+     *
+     * @param compressor decodes the codes' distances
+     * @param codes the codes, {@code compressor.codeSize()} bytes each, kept rather than copied
+     * @param count the number of codes
+     * @param metric how a query is compared with a code
+     */
     public ScanIndex(Compressor compressor, byte[] codes, int count, Metric metric) {
         Compressors.requireCodes(codes, count, compressor.codeSize());
         this.compressor = compressor;
@@ -61,22 +69,36 @@ public final class ScanIndex implements CodeIndex {
         private final int[] id;
         private int size;
 
+        /**
+         * An empty heap.
+         *
+         * @param k how many pairs it keeps
+         */
         public ScoreHeap(int k) {
             this.k = k;
             this.s = new float[k];
             this.id = new int[k];
         }
 
+        /** Empties the heap, keeping its capacity. */
         public void reset() {
             size = 0;
         }
 
-        /** How many pairs the list keeps (its k). */
+        /**
+         * How many pairs the list keeps (its k).
+         *
+         * @return k
+         */
         public int capacity() {
             return k;
         }
 
-        /** The score a candidate must beat to enter, +Inf while fewer than k are held. */
+        /**
+         * The score a candidate must beat to enter, +Inf while fewer than k are held.
+         *
+         * @return the bound
+         */
         public float bound() {
             return size < k ? Float.POSITIVE_INFINITY : s[0];
         }
@@ -85,6 +107,12 @@ public final class ScanIndex implements CodeIndex {
             return sa > sb || (sa == sb && ia > ib);
         }
 
+        /**
+         * Keeps the pair if it is among the k smallest seen (ties to the smaller id); NaN is ignored.
+         *
+         * @param score the candidate's score
+         * @param candidate the candidate's id
+         */
         public void offer(float score, int candidate) {
             if (!(score <= Float.POSITIVE_INFINITY)) return; // NaN
             if (size < k) {
@@ -124,7 +152,13 @@ public final class ScanIndex implements CodeIndex {
             id[b] = ti;
         }
 
-        /** Writes the held pairs nearest first into ids/scores from off (k places), and empties the heap. */
+        /**
+         * Writes the held pairs nearest first into ids/scores from off (k places), and empties the heap.
+         *
+         * @param ids receives the ids, k places from off
+         * @param scores receives the scores, k places from off
+         * @param off where the first pair goes
+         */
         public void drainSorted(int[] ids, float[] scores, int off) {
             Arrays.fill(ids, off, off + k, -1);
             Arrays.fill(scores, off, off + k, Float.POSITIVE_INFINITY);

@@ -15,6 +15,12 @@ public final class Autograd {
     /**
      * Finishes an op: checks the output in check mode, and records the backward if any input needs a
      * gradient. Returns {@code out}.
+     *
+     * @param op the op's name, for check-mode messages and {@link Tensor#op()}
+     * @param out the op's output
+     * @param backward computes the inputs' gradients from the output's
+     * @param inputs the op's inputs
+     * @return {@code out}
      */
     public static Tensor record(String op, Tensor out, Backward backward, Tensor... inputs) {
         if (NumericCheck.isEnabled()) NumericCheck.check(op, "output", out);
@@ -28,7 +34,12 @@ public final class Autograd {
         return out;
     }
 
-    /** True when the input at hand wants a gradient (a cheap guard inside backward functions). */
+    /**
+     * True when the input at hand wants a gradient (a cheap guard inside backward functions).
+     *
+     * @param t an input of the op
+     * @return true when t takes part in the gradient
+     */
     public static boolean wants(Tensor t) {
         return t != null && t.requiresGrad;
     }
@@ -51,6 +62,9 @@ public final class Autograd {
      * Adds {@code g} to {@code target.grad}, summing over broadcast dimensions first when {@code g} has the
      * broadcast shape. {@code g} is copied, so backward functions may pass shared tensors; the only tensors
      * adopted without a copy are sums made here and the gradient being handed down (see {@link Handoff}).
+     *
+     * @param target the tensor receiving the gradient
+     * @param g the gradient, of target's shape or of the broadcast shape
      */
     public static void accumulate(Tensor target, Tensor g) {
         if (target == null || !target.requiresGrad) return;
@@ -94,6 +108,9 @@ public final class Autograd {
         /**
          * Writes the contribution into {@code destination} (contiguous, the target's shape), adding it to
          * the values there when {@code accumulate}, overwriting them (which may be garbage) otherwise.
+         *
+         * @param destination where the contribution goes, contiguous, of the target's shape
+         * @param accumulate whether to add to the values there rather than overwrite them
          */
         void write(Tensor destination, boolean accumulate);
     }
@@ -102,6 +119,9 @@ public final class Autograd {
      * Like {@link #accumulate} for a contribution of the target's own shape that can be computed in place:
      * a matrix product writes its weight gradient straight into the weight's buffer (beta 0 on the first
      * contribution, 1 after), where going through a temporary cost a second and a third pass over memory.
+     *
+     * @param target the tensor receiving the gradient
+     * @param writer writes the contribution in place
      */
     public static void accumulateInto(Tensor target, GradientWriter writer) {
         if (target == null || !target.requiresGrad) return;
@@ -116,7 +136,13 @@ public final class Autograd {
         }
     }
 
-    /** Sums {@code g} over the dimensions along which {@code shape} was broadcast to g's shape. */
+    /**
+     * Sums {@code g} over the dimensions along which {@code shape} was broadcast to g's shape.
+     *
+     * @param g the gradient in the broadcast shape
+     * @param shape the shape that was broadcast
+     * @return the gradient summed down to {@code shape}
+     */
     public static Tensor sumToShape(Tensor g, int[] shape) {
         int[] gs = g.shape();
         Tensor r = g;

@@ -7,5 +7,10 @@ package org.latent4j.tensor;
  */
 @FunctionalInterface
 public interface Backward {
+    /**
+     * Accumulates the inputs' gradients given the output's.
+     *
+     * @param gradOutput the gradient of the loss with respect to the op's output
+     */
     void apply(Tensor gradOutput);
 }

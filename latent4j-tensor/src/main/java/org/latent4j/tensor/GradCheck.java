@@ -16,7 +16,17 @@ import java.util.function.Function;
 public final class GradCheck {
     private GradCheck() {}
 
-    /** Outcome of a check: the worst element and whether every element was within tolerance. */
+    /**
+     * Outcome of a check: the worst element and whether every element was within tolerance.
+     *
+     * @param ok whether every element was within tolerance
+     * @param worstError the worst element's absolute error |analytic - numeric|
+     * @param analytic the worst element's gradient from autodiff
+     * @param numeric the worst element's central difference
+     * @param input the index of the worst element's input
+     * @param element the worst element's index within that input
+     * @param checked how many elements were probed
+     */
     public record Result(boolean ok, double worstError, double analytic, double numeric, int input, int element, int checked) {
         @Override
         public String toString() {
@@ -26,19 +36,44 @@ public final class GradCheck {
         }
     }
 
-    /** Settings: relative step {@code h} (scaled by |x|), tolerances, and how many elements per input to probe. */
+    /**
+     * Settings: relative step {@code h} (scaled by |x|), tolerances, and how many elements per input to probe.
+     *
+     * @param relStep the step h relative to max(|x|, 1), rounded down to a power of two
+     * @param rtol the relative tolerance
+     * @param atol the absolute tolerance
+     * @param maxElementsPerInput how many elements of each input to probe, drawn at random when there are more
+     * @param seed the seed of that draw and of the random weights that project the output to a scalar
+     */
     public record Settings(double relStep, double rtol, double atol, int maxElementsPerInput, long seed) {
         public static final Settings DEFAULT = new Settings(1.0 / 256, 2e-2, 2e-3, 48, 7L);
 
+        /**
+         * {@return these settings with other tolerances}
+         *
+         * @param rtol the relative tolerance
+         * @param atol the absolute tolerance
+         */
         public Settings withTolerance(double rtol, double atol) {
             return new Settings(relStep, rtol, atol, maxElementsPerInput, seed);
         }
 
+        /**
+         * {@return these settings with another step}
+         *
+         * @param relStep the step relative to max(|x|, 1)
+         */
         public Settings withStep(double relStep) {
             return new Settings(relStep, rtol, atol, maxElementsPerInput, seed);
         }
     }
 
+    /**
+     * {@return the check of {@code f} under {@link Settings#DEFAULT}}
+     *
+     * @param f the function, whose output is projected to a scalar on random weights
+     * @param inputs the inputs, contiguous leaves
+     */
     public static Result check(Function<Tensor[], Tensor> f, Tensor... inputs) {
         return check(Settings.DEFAULT, f, inputs);
     }
@@ -46,6 +81,11 @@ public final class GradCheck {
     /**
      * Checks every input that requires a gradient. Inputs must be contiguous leaves; they are
      * perturbed in place and restored.
+     *
+     * @param opt the step, tolerances and sampling
+     * @param f the function, whose output is projected to a scalar on random weights
+     * @param inputs the inputs, contiguous leaves
+     * @return the worst element and whether all passed
      */
     public static Result check(Settings opt, Function<Tensor[], Tensor> f, Tensor... inputs) {
         for (Tensor t : inputs) {

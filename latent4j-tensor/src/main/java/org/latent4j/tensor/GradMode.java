@@ -9,16 +9,25 @@ public final class GradMode {
 
     private GradMode() {}
 
+    /** {@return whether ops record their backward on this thread} */
     public static boolean isEnabled() {
         return ENABLED.get()[0];
     }
 
-    /** Disables recording until the returned scope is closed; scopes nest. */
+    /**
+     * Disables recording until the returned scope is closed; scopes nest.
+     *
+     * @return the scope to close
+     */
     public static Guard disabled() {
         return set(false);
     }
 
-    /** Re-enables recording inside a disabled region until the returned scope is closed. */
+    /**
+     * Re-enables recording inside a disabled region until the returned scope is closed.
+     *
+     * @return the scope to close
+     */
     public static Guard enabled() {
         return set(true);
     }

@@ -11,10 +11,16 @@ public final class NumericCheck {
 
     private NumericCheck() {}
 
+    /** {@return whether check mode is on} */
     public static boolean isEnabled() {
         return enabled;
     }
 
+    /**
+     * Turns check mode on or off for every thread.
+     *
+     * @param on true to check every op's output
+     */
     public static void setEnabled(boolean on) {
         enabled = on;
     }

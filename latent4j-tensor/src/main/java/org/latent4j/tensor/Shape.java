@@ -6,9 +6,15 @@ import java.util.Arrays;
 public final class Shape {
     private Shape() {}
 
+    /** The shape of a scalar: no dimensions. */
     public static final int[] SCALAR = new int[0];
 
-    /** Number of elements; throws on a negative dimension or an overflow of int. */
+    /**
+     * Number of elements; throws on a negative dimension or an overflow of int.
+     *
+     * @param shape the dimensions
+     * @return their product
+     */
     public static int size(int[] shape) {
         long n = 1;
         for (int d : shape) {
@@ -19,6 +25,11 @@ public final class Shape {
         return (int) n;
     }
 
+    /**
+     * {@return the row-major strides of a contiguous tensor of this shape}
+     *
+     * @param shape the dimensions
+     */
     public static int[] stridesOf(int[] shape) {
         int[] s = new int[shape.length];
         int acc = 1;
@@ -29,18 +40,37 @@ public final class Shape {
         return s;
     }
 
+    /**
+     * {@return the shape as text, e.g. "[2, 3]"}
+     *
+     * @param shape the dimensions
+     */
     public static String str(int[] shape) {
         return Arrays.toString(shape);
     }
 
-    /** Resolves a possibly negative axis against a rank, naming the op when it is out of range. */
+    /**
+     * Resolves a possibly negative axis against a rank, naming the op when it is out of range.
+     *
+     * @param op the op's name, for the message
+     * @param axis the axis, negative counting from the end
+     * @param rank the tensor's rank
+     * @return the axis in [0, rank)
+     */
     public static int axis(String op, int axis, int rank) {
         int a = axis < 0 ? axis + rank : axis;
         if (a < 0 || a >= rank) throw new ShapeException(op + ": axis " + axis + " is out of range for rank " + rank);
         return a;
     }
 
-    /** NumPy broadcasting of two shapes; the exception names the op and both shapes. */
+    /**
+     * NumPy broadcasting of two shapes; the exception names the op and both shapes.
+     *
+     * @param op the op's name, for the message
+     * @param a the first shape
+     * @param b the second shape
+     * @return the broadcast shape
+     */
     public static int[] broadcast(String op, int[] a, int[] b) {
         int r = Math.max(a.length, b.length);
         int[] out = new int[r];
@@ -55,7 +85,14 @@ public final class Shape {
         return out;
     }
 
-    /** Strides of {@code shape} seen as broadcast to {@code target}: 0 on broadcast dimensions. */
+    /**
+     * Strides of {@code shape} seen as broadcast to {@code target}: 0 on broadcast dimensions.
+     *
+     * @param shape the shape
+     * @param strides its strides
+     * @param target the broadcast shape
+     * @return strides of target's rank
+     */
     public static int[] broadcastStrides(int[] shape, int[] strides, int[] target) {
         int[] s = new int[target.length];
         int shift = target.length - shape.length;
@@ -65,7 +102,14 @@ public final class Shape {
         return s;
     }
 
-    /** The shape with {@code axis} removed (keepDim false) or set to 1 (keepDim true). */
+    /**
+     * The shape with {@code axis} removed (keepDim false) or set to 1 (keepDim true).
+     *
+     * @param shape the shape
+     * @param axis the axis reduced
+     * @param keepDim whether the axis stays with length 1
+     * @return the reduced shape
+     */
     public static int[] reduced(int[] shape, int axis, boolean keepDim) {
         if (keepDim) {
             int[] s = shape.clone();
@@ -77,13 +121,25 @@ public final class Shape {
         return s;
     }
 
-    /** Product of dimensions [from, to). */
+    /**
+     * Product of dimensions [from, to).
+     *
+     * @param shape the dimensions
+     * @param from the first dimension multiplied
+     * @param to the dimension after the last
+     * @return the product, 1 for an empty range
+     */
     public static int prod(int[] shape, int from, int to) {
         int p = 1;
         for (int i = from; i < to; i++) p *= shape[i];
         return p;
     }
 
+    /**
+     * {@return the dimensions as an array (for readability at call sites)}
+     *
+     * @param dims the dimensions
+     */
     public static int[] of(int... dims) {
         return dims.clone();
     }

@@ -7,7 +7,13 @@ package org.latent4j.tensor;
 public final class Strided {
     private Strided() {}
 
-    /** Copies {@code src} in row-major order into {@code dst} starting at {@code dstOff}. */
+    /**
+     * Copies {@code src} in row-major order into {@code dst} starting at {@code dstOff}.
+     *
+     * @param src the tensor, contiguous or not
+     * @param dst the destination array
+     * @param dstOff where in dst the first element goes
+     */
     public static void copy(Tensor src, float[] dst, int dstOff) {
         float[] s = src.data();
         int n = src.size();

@@ -27,25 +27,43 @@ public final class Surrogate {
 
     private static final ThreadLocal<Freeze> ACTIVE = new ThreadLocal<>();
 
-    /** {@code x.detach()}; inside a {@link #freeze()} the value this call site had in the freeze's first evaluation. */
+    /**
+     * {@code x.detach()}; inside a {@link #freeze()} the value this call site had in the freeze's first evaluation.
+     *
+     * @param x the tensor
+     * @return x's values without gradient
+     */
     public static Tensor stopGradient(Tensor x) {
         Freeze f = ACTIVE.get();
         Tensor d = x.detach();
         return f == null ? d : f.tensor(d);
     }
 
-    /** A discrete choice (codes chosen by an argmin, say); inside a {@link #freeze()}, the first evaluation's choice. */
+    /**
+     * A discrete choice (codes chosen by an argmin, say); inside a {@link #freeze()}, the first evaluation's choice.
+     *
+     * @param indices the choice made now
+     * @return the choice to use
+     */
     public static int[] choice(int[] indices) {
         Freeze f = ACTIVE.get();
         return f == null ? indices : f.ints(indices);
     }
 
-    /** Whether a freeze is active on this thread (code whose choices are not all made through this class may refuse it). */
+    /**
+     * Whether a freeze is active on this thread (code whose choices are not all made through this class may refuse it).
+     *
+     * @return true inside a freeze
+     */
     public static boolean frozen() {
         return ACTIVE.get() != null;
     }
 
-    /** Starts holding stop-gradients still on this thread, until closed; call {@link Freeze#evaluation()} before each evaluation. */
+    /**
+     * Starts holding stop-gradients still on this thread, until closed; call {@link Freeze#evaluation()} before each evaluation.
+     *
+     * @return the freeze, to close
+     */
     public static Freeze freeze() {
         if (ACTIVE.get() != null) throw new IllegalStateException("Surrogate.freeze: a freeze is already active on this thread");
         Freeze f = new Freeze();
@@ -70,7 +88,11 @@ public final class Surrogate {
             cursor = 0;
         }
 
-        /** Stop-gradient values recorded by the first evaluation. */
+        /**
+         * Stop-gradient values recorded by the first evaluation.
+         *
+         * @return the number of values recorded
+         */
         public int recorded() {
             return values.size();
         }

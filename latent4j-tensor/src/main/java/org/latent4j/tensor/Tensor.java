@@ -49,30 +49,62 @@ public final class Tensor {
 
     // ------------------------------------------------------------------ creation
 
-    /** A tensor whose contents the caller will overwrite; pooled when a workspace scope is open. */
+    /**
+     * A tensor whose contents the caller will overwrite; pooled when a workspace scope is open.
+     *
+     * @param shape the dimensions
+     * @return an uninitialised tensor
+     */
     public static Tensor empty(int... shape) {
         return allocate(shape.clone(), false);
     }
 
+    /**
+     * {@return a tensor of zeros}
+     *
+     * @param shape the dimensions
+     */
     public static Tensor zeros(int... shape) {
         return allocate(shape.clone(), true);
     }
 
+    /**
+     * {@return a tensor of ones}
+     *
+     * @param shape the dimensions
+     */
     public static Tensor ones(int... shape) {
         return full(1f, shape);
     }
 
+    /**
+     * {@return a tensor with every element {@code value}}
+     *
+     * @param value the value
+     * @param shape the dimensions
+     */
     public static Tensor full(float value, int... shape) {
         Tensor t = allocate(shape.clone(), false);
         Arrays.fill(t.data, value);
         return t;
     }
 
+    /**
+     * {@return a tensor of shape [] holding {@code value}}
+     *
+     * @param value the value
+     */
     public static Tensor scalar(float value) {
         return full(value, Shape.SCALAR);
     }
 
-    /** A tensor holding a copy of {@code values}, whose length must equal the shape's size. */
+    /**
+     * A tensor holding a copy of {@code values}, whose length must equal the shape's size.
+     *
+     * @param values the elements in row-major order
+     * @param shape the dimensions
+     * @return the tensor
+     */
     public static Tensor of(float[] values, int... shape) {
         int n = Shape.size(shape);
         if (values.length != n) {
@@ -103,12 +135,23 @@ public final class Tensor {
         return t;
     }
 
-    /** A 1-D tensor holding a copy of {@code values}. */
+    /**
+     * A 1-D tensor holding a copy of {@code values}.
+     *
+     * @param values the elements
+     * @return the tensor, [values.length]
+     */
     public static Tensor vector(float... values) {
         return of(values, values.length);
     }
 
-    /** A tensor that uses {@code data} itself as storage (no copy); never pooled. */
+    /**
+     * A tensor that uses {@code data} itself as storage (no copy); never pooled.
+     *
+     * @param data the storage, in row-major order
+     * @param shape the dimensions, whose product is data.length
+     * @return the tensor
+     */
     public static Tensor wrap(float[] data, int... shape) {
         int n = Shape.size(shape);
         if (data.length != n) throw new ShapeException("wrap: " + data.length + " values do not fill shape " + Shape.str(shape));
@@ -116,7 +159,12 @@ public final class Tensor {
         return new Tensor(data, 0, s, Shape.stridesOf(s), false);
     }
 
-    /** Zeros that are never taken from a workspace: parameters, gradients of leaves, optimizer state. */
+    /**
+     * Zeros that are never taken from a workspace: parameters, gradients of leaves, optimizer state.
+     *
+     * @param shape the dimensions
+     * @return a tensor of zeros
+     */
     public static Tensor persistentZeros(int... shape) {
         int[] s = shape.clone();
         return new Tensor(new float[Shape.size(s)], 0, s, Shape.stridesOf(s), false);
@@ -150,58 +198,95 @@ public final class Tensor {
 
     // ------------------------------------------------------------------ metadata and element access
 
-    /** The backing array (shared with views); element {@code i} of a contiguous tensor is at offset()+i. */
+    /**
+     * The backing array (shared with views); element {@code i} of a contiguous tensor is at offset()+i.
+     *
+     * @return the backing array
+     */
     public float[] data() {
         float[] d = data;
         if (d == null) throw new IllegalStateException("tensor of shape " + Shape.str(shape) + " was used after its workspace scope closed");
         return d;
     }
 
+    /** {@return the index in {@link #data()} of the first element} */
     public int offset() {
         return offset;
     }
 
-    /** A copy of the dimensions. */
+    /**
+     * A copy of the dimensions.
+     *
+     * @return the dimensions
+     */
     public int[] shape() {
         return shape.clone();
     }
 
-    /** Dimension {@code axis}; negative counts from the end. */
+    /**
+     * Dimension {@code axis}; negative counts from the end.
+     *
+     * @param axis the axis, negative counting from the end
+     * @return its length
+     */
     public int dim(int axis) {
         return shape[Shape.axis("dim", axis, shape.length)];
     }
 
+    /** {@return the number of dimensions} */
     public int rank() {
         return shape.length;
     }
 
+    /** {@return the number of elements} */
     public int size() {
         return size;
     }
 
+    /**
+     * {@return the step in {@link #data()} between neighbours along {@code axis}}
+     *
+     * @param axis the axis, negative counting from the end
+     */
     public int stride(int axis) {
         return strides[Shape.axis("stride", axis, shape.length)];
     }
 
+    /** {@return whether the elements lie in row-major order without gaps} */
     public boolean isContiguous() {
         return contiguous;
     }
 
+    /** {@return whether this tensor has shape []} */
     public boolean isScalar() {
         return size == 1;
     }
 
-    /** The only element of a one-element tensor. */
+    /**
+     * The only element of a one-element tensor.
+     *
+     * @return the element
+     */
     public float item() {
         if (size != 1) throw new ShapeException("item: tensor of shape " + Shape.str(shape) + " has " + size + " elements, not 1");
         return data()[offset];
     }
 
+    /**
+     * {@return one element}
+     *
+     * @param index one index per dimension
+     */
     public float get(int... index) {
         return data()[flatIndex(index)];
     }
 
-    /** Writes one element in place (not recorded by autodiff). */
+    /**
+     * Writes one element in place (not recorded by autodiff).
+     *
+     * @param value the new value
+     * @param index one index per dimension
+     */
     public void set(float value, int... index) {
         data()[flatIndex(index)] = value;
     }
@@ -220,7 +305,11 @@ public final class Tensor {
         return p;
     }
 
-    /** The elements in row-major order, as a new array. */
+    /**
+     * The elements in row-major order, as a new array.
+     *
+     * @return the elements
+     */
     public float[] toArray() {
         float[] out = new float[size];
         Strided.copy(this, out, 0);
@@ -244,28 +333,46 @@ public final class Tensor {
 
     // ------------------------------------------------------------------ autodiff
 
-    /** Marks a leaf as needing a gradient; returns this. */
+    /**
+     * Marks a leaf as needing a gradient; returns this.
+     *
+     * @param on whether the leaf needs a gradient
+     * @return this tensor
+     */
     public Tensor requiresGrad(boolean on) {
         if (node != null) throw new IllegalStateException("requiresGrad can only be set on a leaf tensor, not on the output of " + node.op);
         requiresGrad = on;
         return this;
     }
 
+    /** {@return whether a gradient is computed for this tensor} */
     public boolean requiresGrad() {
         return requiresGrad;
     }
 
-    /** A tensor made by the user rather than by a recorded op. */
+    /**
+     * A tensor made by the user rather than by a recorded op.
+     *
+     * @return true for a leaf
+     */
     public boolean isLeaf() {
         return node == null;
     }
 
-    /** Name of the op that produced this tensor, or null for a leaf. */
+    /**
+     * Name of the op that produced this tensor, or null for a leaf.
+     *
+     * @return the op's name, or null
+     */
     public String op() {
         return node == null ? null : node.op;
     }
 
-    /** The accumulated gradient of a leaf after {@link #backward()}, or null. */
+    /**
+     * The accumulated gradient of a leaf after {@link #backward()}, or null.
+     *
+     * @return the gradient, or null
+     */
     public Tensor grad() {
         if (gradStale) {
             grad.fill(0f);
@@ -297,7 +404,11 @@ public final class Tensor {
         backward(Tensor.full(1f, shape));
     }
 
-    /** Back-propagates {@code gradient} (same shape as this) through the recorded graph. */
+    /**
+     * Back-propagates {@code gradient} (same shape as this) through the recorded graph.
+     *
+     * @param gradient the gradient of the loss with respect to this tensor
+     */
     public void backward(Tensor gradient) {
         if (!Arrays.equals(gradient.shape, shape)) {
             throw new ShapeException("backward: gradient shape " + Shape.str(gradient.shape) + " differs from tensor shape " + Shape.str(shape));
@@ -310,13 +421,23 @@ public final class Tensor {
         Autograd.backward(this, gradient);
     }
 
-    /** The same values with no gradient flowing back (stop-gradient); shares storage. */
+    /**
+     * The same values with no gradient flowing back (stop-gradient); shares storage.
+     *
+     * @return a tensor sharing this one's storage
+     */
     public Tensor detach() {
         return view(offset, shape, strides);
     }
 
     // ------------------------------------------------------------------ in-place helpers (not recorded)
 
+    /**
+     * Sets every element to {@code value} in place (not recorded by autodiff).
+     *
+     * @param value the value
+     * @return this tensor
+     */
     public Tensor fill(float value) {
         if (contiguous) {
             Arrays.fill(data(), offset, offset + size, value);
@@ -326,7 +447,12 @@ public final class Tensor {
         return this;
     }
 
-    /** this += other (other broadcast-free, same shape); not recorded by autodiff. */
+    /**
+     * this += other (other broadcast-free, same shape); not recorded by autodiff.
+     *
+     * @param other a tensor of the same shape
+     * @return this tensor
+     */
     public Tensor addInPlace(Tensor other) {
         if (!Arrays.equals(other.shape, shape)) {
             throw new ShapeException("addInPlace: shapes " + Shape.str(shape) + " and " + Shape.str(other.shape) + " differ");
@@ -337,7 +463,12 @@ public final class Tensor {
         return this;
     }
 
-    /** Copies other's values into this tensor (same shape); not recorded by autodiff. */
+    /**
+     * Copies other's values into this tensor (same shape); not recorded by autodiff.
+     *
+     * @param other a tensor of the same shape
+     * @return this tensor
+     */
     public Tensor copyFrom(Tensor other) {
         if (!Arrays.equals(other.shape, shape)) {
             throw new ShapeException("copyFrom: shapes " + Shape.str(shape) + " and " + Shape.str(other.shape) + " differ");
@@ -349,7 +480,11 @@ public final class Tensor {
 
     // ------------------------------------------------------------------ views
 
-    /** Same storage when contiguous, a recorded copy otherwise. */
+    /**
+     * Same storage when contiguous, a recorded copy otherwise.
+     *
+     * @return a contiguous tensor with the same values
+     */
     public Tensor contiguous() {
         if (contiguous) return this;
         Tensor out = contiguousCopy();
@@ -363,7 +498,12 @@ public final class Tensor {
         return out;
     }
 
-    /** A new shape with the same elements; one dimension may be -1. A view when contiguous. */
+    /**
+     * A new shape with the same elements; one dimension may be -1. A view when contiguous.
+     *
+     * @param newShape the new dimensions, at most one -1
+     * @return the reshaped tensor
+     */
     public Tensor reshape(int... newShape) {
         int[] s = newShape.clone();
         int infer = -1;
@@ -390,12 +530,22 @@ public final class Tensor {
         return Autograd.record("reshape", out, g -> Autograd.accumulate(src, g.reshape(original)), src);
     }
 
-    /** Flattens all dimensions after the first: [n, ...] to [n, rest]. */
+    /**
+     * Flattens all dimensions after the first: [n, ...] to [n, rest].
+     *
+     * @return the tensor, [n, rest]
+     */
     public Tensor flatten() {
         return rank() <= 1 ? reshape(size) : reshape(shape[0], size / Math.max(1, shape[0]));
     }
 
-    /** Swaps two axes; a view. */
+    /**
+     * Swaps two axes; a view.
+     *
+     * @param axisA the first axis
+     * @param axisB the second axis
+     * @return the view
+     */
     public Tensor transpose(int axisA, int axisB) {
         int a = Shape.axis("transpose", axisA, shape.length);
         int b = Shape.axis("transpose", axisB, shape.length);
@@ -410,7 +560,11 @@ public final class Tensor {
         return Autograd.record("transpose", out, g -> Autograd.accumulate(self, g.transpose(a, b)), this);
     }
 
-    /** Transpose of a matrix; a view. */
+    /**
+     * Transpose of a matrix; a view.
+     *
+     * @return the view
+     */
     public Tensor t() {
         if (rank() != 2) throw new ShapeException("t: needs a 2-D tensor, got shape " + Shape.str(shape));
         return transpose(0, 1);
@@ -419,6 +573,9 @@ public final class Tensor {
     /**
      * A broadcast view of this tensor at {@code target} shape (NumPy rules; broadcast dimensions get
      * stride 0, so nothing is copied). Its gradient sums back over the broadcast dimensions.
+     *
+     * @param target the shape to broadcast to
+     * @return the view
      */
     public Tensor expand(int... target) {
         int[] t = target.clone();
@@ -433,7 +590,12 @@ public final class Tensor {
         return Autograd.record("expand", out, g -> Autograd.accumulate(self, Autograd.sumToShape(g, original)), this);
     }
 
-    /** Inserts a dimension of size 1 at {@code axis}. */
+    /**
+     * Inserts a dimension of size 1 at {@code axis}.
+     *
+     * @param axis where the new dimension goes
+     * @return the tensor
+     */
     public Tensor unsqueeze(int axis) {
         int a = axis < 0 ? axis + shape.length + 1 : axis;
         if (a < 0 || a > shape.length) throw new ShapeException("unsqueeze: axis " + axis + " is out of range for rank " + shape.length);

@@ -46,14 +46,22 @@ public final class Workspace {
     private long freshArrays;
     private long closedScopes;
 
-    /** Opens a scope on this thread; tensors created until it closes take buffers from this workspace. */
+    /**
+     * Opens a scope on this thread; tensors created until it closes take buffers from this workspace.
+     *
+     * @return the scope, to close
+     */
     public Scope open() {
         Scope s = new Scope(this);
         OPEN.get().push(s);
         return s;
     }
 
-    /** Bytes held by this workspace's free lists (for reports). */
+    /**
+     * Bytes held by this workspace's free lists (for reports).
+     *
+     * @return the bytes held
+     */
     public long pooledBytes() {
         return pooledBytes;
     }
@@ -75,7 +83,11 @@ public final class Workspace {
         return new float[n];
     }
 
-    /** How many buffers this workspace has had to allocate rather than reuse (steady state: no growth). */
+    /**
+     * How many buffers this workspace has had to allocate rather than reuse (steady state: no growth).
+     *
+     * @return the number of fresh allocations
+     */
     public long freshAllocations() {
         return freshArrays;
     }

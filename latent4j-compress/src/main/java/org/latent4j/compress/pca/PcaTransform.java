@@ -18,6 +18,7 @@ import org.latent4j.tensor.random.Rng;
  * coordinates, which suits a product quantizer that follows (FAISS's {@code PCAR}).
  */
 public final class PcaTransform implements VectorTransform {
+    /** The kind's name in a compressor's description. */
     public static final String KIND = "PCA";
     /** Rows of centred data per block of the covariance: each block's float product is added into double. */
     private static final int COVARIANCE_BLOCK = 1024;
@@ -28,7 +29,15 @@ public final class PcaTransform implements VectorTransform {
     /** n x d, row-major, orthonormal rows. */
     private final float[] components;
 
-    /** A PCA with the given mean (d values) and components (n x d, row-major, orthonormal rows); both copied. */
+    /**
+     * A PCA with the given mean (d values) and components (n x d, row-major, orthonormal rows); both copied.
+     *
+     * @param d the input dimension
+     * @param n the output dimension, in [1, d]
+     * @param rotated whether the components were mixed by a random rotation
+     * @param mean the mean, d values
+     * @param components the components, n x d
+     */
     public PcaTransform(int d, int n, boolean rotated, float[] mean, float[] components) {
         String token = token(n, rotated);
         if (n < 1 || n > d) throw new IllegalArgumentException(token + ": the output dimension must be between 1 and the input dimension " + d);
@@ -47,7 +56,17 @@ public final class PcaTransform implements VectorTransform {
         return (rotated ? "PCAR" : "PCA") + n;
     }
 
-    /** Fits on rows x [rows, d] (at least 1 row): the mean, then the covariance's top-n eigenvectors. */
+    /**
+     * Fits on rows x [rows, d] (at least 1 row): the mean, then the covariance's top-n eigenvectors.
+     *
+     * @param x the training rows, row-major
+     * @param rows the number of rows
+     * @param d the input dimension
+     * @param n the output dimension, in [1, d]
+     * @param rotated whether to mix the components by a random rotation
+     * @param rng draws the rotation
+     * @return the transform
+     */
     public static PcaTransform fit(float[] x, int rows, int d, int n, boolean rotated, Rng rng) {
         String token = token(n, rotated);
         if (n < 1 || n > d) throw new IllegalArgumentException(token + ": the output dimension must be between 1 and the input dimension " + d);
@@ -84,17 +103,29 @@ public final class PcaTransform implements VectorTransform {
         return new PcaTransform(d, n, rotated, mean, components);
     }
 
-    /** A copy of the mean. */
+    /**
+     * A copy of the mean.
+     *
+     * @return the mean
+     */
     public float[] mean() {
         return mean.clone();
     }
 
-    /** A copy of the components, n x d row-major (row i is output coordinate i's direction). */
+    /**
+     * A copy of the components, n x d row-major (row i is output coordinate i's direction).
+     *
+     * @return the components
+     */
     public float[] components() {
         return components.clone();
     }
 
-    /** Whether the components were mixed by a random rotation ({@code PCAR}). */
+    /**
+     * Whether the components were mixed by a random rotation ({@code PCAR}).
+     *
+     * @return true for {@code PCAR}
+     */
     public boolean rotated() {
         return rotated;
     }

@@ -44,12 +44,25 @@ public final class OpqRotation implements VectorTransform {
     /** d x dOut, row-major: y = x R. */
     private final float[] rotation;
 
-    /** The rotation for m sub-spaces given as a d x d row-major matrix (copied; must be finite). */
+    /**
+     * The rotation for m sub-spaces given as a d x d row-major matrix (copied; must be finite).
+     *
+     * @param d the dimension
+     * @param m the number of sub-spaces it was trained for
+     * @param rotation R, d x d row-major
+     */
     public OpqRotation(int d, int m, float[] rotation) {
         this(d, d, m, rotation);
     }
 
-    /** The map of d values to dOut for m sub-spaces, a d x dOut row-major matrix (copied; must be finite). */
+    /**
+     * The map of d values to dOut for m sub-spaces, a d x dOut row-major matrix (copied; must be finite).
+     *
+     * @param d the input dimension
+     * @param dOut the output dimension, a multiple of m
+     * @param m the number of sub-spaces it was trained for
+     * @param rotation R, d x dOut row-major
+     */
     public OpqRotation(int d, int dOut, int m, float[] rotation) {
         String token = token(m, d, dOut);
         if (m < 1 || d < 1 || dOut < 1 || dOut % m != 0) throw new IllegalArgumentException(token + ": m = " + m + " must divide the output dimension " + dOut);
@@ -73,12 +86,35 @@ public final class OpqRotation implements VectorTransform {
     /**
      * Trains the rotation on rows {@code x[0 .. n d)} (n >= 256): {@code alternations} rounds as the class comment
      * says, the first PQ with {@code kmeansIterations} Lloyd iterations.
+     *
+     * @param x the training rows, row-major
+     * @param n the number of rows
+     * @param d the dimension
+     * @param m the number of sub-spaces
+     * @param alternations the rounds of PQ training and Procrustes fits
+     * @param kmeansIterations the first PQ's Lloyd iterations
+     * @param rng draws the k-means seeds
+     * @param progress told of each round
+     * @return the rotation
      */
     public static OpqRotation train(float[] x, int n, int d, int m, int alternations, int kmeansIterations, Rng rng, FitProgress progress) {
         return train(x, n, d, d, m, alternations, kmeansIterations, rng, progress);
     }
 
-    /** {@link #train(float[], int, int, int, int, int, Rng, FitProgress)} to an output of dOut values (a multiple of m). */
+    /**
+     * {@link #train(float[], int, int, int, int, int, Rng, FitProgress)} to an output of dOut values (a multiple of m).
+     *
+     * @param x the training rows, row-major
+     * @param n the number of rows
+     * @param d the input dimension
+     * @param dOut the output dimension
+     * @param m the number of sub-spaces
+     * @param alternations the rounds of PQ training and Procrustes fits
+     * @param kmeansIterations the first PQ's Lloyd iterations
+     * @param rng draws the k-means seeds
+     * @param progress told of each round
+     * @return the map
+     */
     public static OpqRotation train(float[] x, int n, int d, int dOut, int m, int alternations, int kmeansIterations, Rng rng, FitProgress progress) {
         String token = token(m, d, dOut);
         if (m < 1 || dOut < 1 || dOut % m != 0) throw new IllegalArgumentException(token + ": m = " + m + " must divide the output dimension " + dOut);
@@ -131,12 +167,20 @@ public final class OpqRotation implements VectorTransform {
         return f;
     }
 
-    /** The number of sub-spaces the rotation was trained for. */
+    /**
+     * The number of sub-spaces the rotation was trained for.
+     *
+     * @return m
+     */
     public int m() {
         return m;
     }
 
-    /** A copy of R, d x outputDimension() row-major (y = x R). */
+    /**
+     * A copy of R, d x outputDimension() row-major (y = x R).
+     *
+     * @return the matrix
+     */
     public float[] rotation() {
         return rotation.clone();
     }

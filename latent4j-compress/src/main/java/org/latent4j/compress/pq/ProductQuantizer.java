@@ -64,6 +64,11 @@ public final class ProductQuantizer implements Compressor {
     /**
      * A product quantizer with the given centroids, {@code [m][2^nbits][d / m]} flattened (copied). Refuses
      * inconsistent sizes and non-finite centroids with one line.
+     *
+     * @param d the dimension
+     * @param m the number of sub-spaces, dividing d
+     * @param nbits bits per sub-space index, 1 to 8
+     * @param centroids the centroids, m * 2^nbits * (d / m) values
      */
     public ProductQuantizer(int d, int m, int nbits, float[] centroids) {
         checkShape(d, m, nbits);
@@ -105,6 +110,18 @@ public final class ProductQuantizer implements Compressor {
      * Trains a product quantizer on rows {@code x[0 .. n d)}: {@code iterations} Lloyd iterations per sub-space,
      * seeded by k-means++ from {@code rng} (sub-space j from {@code rng.fork(j)}), or, when {@code start} is not
      * null, continuing from its centroids (a hot start, as OPQ's alternations use). Needs n >= 2^nbits.
+     *
+     * @param x the training rows, row-major
+     * @param n the number of rows, at least 2^nbits
+     * @param d the dimension
+     * @param m the number of sub-spaces, dividing d
+     * @param nbits bits per sub-space index, 1 to 8
+     * @param iterations Lloyd iterations per sub-space
+     * @param rng draws the seeds
+     * @param start the quantizer to continue from, or null
+     * @param progress told of each sub-space
+     * @param stage the stage's name for the progress
+     * @return the quantizer
      */
     public static ProductQuantizer train(float[] x, int n, int d, int m, int nbits, int iterations, Rng rng, ProductQuantizer start,
                                          FitProgress progress, String stage) {
@@ -144,27 +161,47 @@ public final class ProductQuantizer implements Compressor {
 
     // ------------------------------------------------------------------ accessors (the fast-scan index reads them)
 
-    /** The number of sub-spaces. */
+    /**
+     * The number of sub-spaces.
+     *
+     * @return m
+     */
     public int m() {
         return m;
     }
 
-    /** Bits per sub-space index. */
+    /**
+     * Bits per sub-space index.
+     *
+     * @return nbits
+     */
     public int nbits() {
         return nbits;
     }
 
-    /** Centroids per sub-space, 2^nbits. */
+    /**
+     * Centroids per sub-space, 2^nbits.
+     *
+     * @return 2^nbits
+     */
     public int ksub() {
         return ksub;
     }
 
-    /** Dimensions per sub-space, d / m. */
+    /**
+     * Dimensions per sub-space, d / m.
+     *
+     * @return d / m
+     */
     public int subDimension() {
         return dsub;
     }
 
-    /** A copy of the centroids, [m][ksub][dsub] flattened: centroid c of sub-space j from (j ksub + c) dsub. */
+    /**
+     * A copy of the centroids, [m][ksub][dsub] flattened: centroid c of sub-space j from (j ksub + c) dsub.
+     *
+     * @return the centroids
+     */
     public float[] centroids() {
         return centroids.clone();
     }
@@ -233,7 +270,14 @@ public final class ProductQuantizer implements Compressor {
         return value;
     }
 
-    /** Sub-space j's index in the code at {@code off} of a code array laid out as this class says. */
+    /**
+     * Sub-space j's index in the code at {@code off} of a code array laid out as this class says.
+     *
+     * @param codes the code array
+     * @param off where the code starts
+     * @param j the sub-space
+     * @return the centroid's index
+     */
     public int centroidIndex(byte[] codes, int off, int j) {
         return get(codes, off, j);
     }
@@ -271,6 +315,11 @@ public final class ProductQuantizer implements Compressor {
      * Fills {@code lut[0 .. m ksub)} for the query {@code q[qOff .. qOff + d)}: {@code lut[j ksub + c]} is
      * {@code ||q_j - c||^2} (L2) or {@code -<q_j, c>} (inner product) for centroid c of sub-space j, each summed in
      * float over the sub-space's dimensions in ascending order.
+     *
+     * @param q the queries, row-major
+     * @param qOff where the query starts in q
+     * @param metric L2 or inner product
+     * @param lut receives the table, m * ksub values
      */
     public void lookupTable(float[] q, int qOff, Metric metric, float[] lut) {
         if (lut.length < m * ksub) throw new IllegalArgumentException(token() + ": the lookup table needs " + m * ksub + " entries, has " + lut.length);
@@ -298,6 +347,13 @@ public final class ProductQuantizer implements Compressor {
     /**
      * The scores of codes [from, to) against a lookup table from {@link #lookupTable}:
      * {@code out[outOff + i - from]} = sum over j in ascending order of {@code lut[j ksub + code_j]}.
+     *
+     * @param lut the query's table
+     * @param codes the code array
+     * @param from the first code scored
+     * @param to the code after the last
+     * @param out receives the scores
+     * @param outOff where the first score goes
      */
     public void scan(float[] lut, byte[] codes, int from, int to, float[] out, int outOff) {
         if (nbits == 8) {
@@ -327,7 +383,12 @@ public final class ProductQuantizer implements Compressor {
         }
     }
 
-    /** The query tables of this quantizer ({@link #lookupTable}) for the search indexes; no constant term. */
+    /**
+     * The query tables of this quantizer ({@link #lookupTable}) for the search indexes; no constant term.
+     *
+     * @param metric L2 or inner product
+     * @return the tables
+     */
     public LookupTables lookupTables(Metric metric) {
         return new LookupTables() {
             @Override

@@ -29,6 +29,8 @@ public final class AdditiveCodebooks {
     private final float[][] cross;
 
     /**
+     * Codebooks over the given codewords; the codewords' norms and cross products are computed here.
+     *
      * @param books     M
      * @param nbits     bits of each index (K = 2^nbits)
      * @param d         the codewords' width
@@ -67,30 +69,47 @@ public final class AdditiveCodebooks {
         }
     }
 
-    /** The number of floats the cross-product tables of M codebooks of 2^nbits codewords take. */
+    /**
+     * The number of floats the cross-product tables of M codebooks of 2^nbits codewords take.
+     *
+     * @param books M
+     * @param nbits bits of each index
+     * @return the number of floats
+     */
     public static long crossFloats(int books, int nbits) {
         long kk = 1L << nbits;
         return (long) books * (books - 1) / 2 * kk * kk;
     }
 
+    /** {@return the number of codebooks M} */
     public int books() {
         return books;
     }
 
+    /** {@return the bits of each index} */
     public int nbits() {
         return nbits;
     }
 
-    /** Codewords per codebook, 2^nbits. */
+    /**
+     * Codewords per codebook, 2^nbits.
+     *
+     * @return K
+     */
     public int codewordsPerBook() {
         return k;
     }
 
+    /** {@return the codewords' width d} */
     public int dimension() {
         return d;
     }
 
-    /** The codewords [M * K, d] (the array itself: do not change it). */
+    /**
+     * The codewords [M * K, d] (the array itself: do not change it).
+     *
+     * @return the codewords
+     */
     public float[] codewords() {
         return codewords;
     }
@@ -105,12 +124,23 @@ public final class AdditiveCodebooks {
         return cross[s * books + t];
     }
 
-    /** Bytes of the packed indices of one vector. */
+    /**
+     * Bytes of the packed indices of one vector.
+     *
+     * @return the number of bytes
+     */
     public int packedBytes() {
         return (books * nbits + 7) / 8;
     }
 
-    /** Packs M indices from {@code idx[idxOff]} into {@code out[outOff ...]} ({@link #packedBytes()} bytes, the spare bits zero). */
+    /**
+     * Packs M indices from {@code idx[idxOff]} into {@code out[outOff ...]} ({@link #packedBytes()} bytes, the spare bits zero).
+     *
+     * @param idx the indices
+     * @param idxOff where the M indices start
+     * @param out receives the packed bytes
+     * @param outOff where they go
+     */
     public void pack(int[] idx, int idxOff, byte[] out, int outOff) {
         if (nbits == 8) {
             for (int m = 0; m < books; m++) out[outOff + m] = (byte) idx[idxOff + m];
@@ -126,7 +156,13 @@ public final class AdditiveCodebooks {
         }
     }
 
-    /** Unpacks M indices from {@code codes[off]} into {@code idx[0 .. M)}. */
+    /**
+     * Unpacks M indices from {@code codes[off]} into {@code idx[0 .. M)}.
+     *
+     * @param codes the code array
+     * @param off where the packed indices start
+     * @param idx receives the M indices
+     */
     public void unpack(byte[] codes, int off, int[] idx) {
         if (nbits == 8) {
             for (int m = 0; m < books; m++) idx[m] = codes[off + m] & 0xff;
@@ -140,7 +176,14 @@ public final class AdditiveCodebooks {
         }
     }
 
-    /** The sum of the codewords of M indices, into {@code out[outOff .. outOff + d)}. */
+    /**
+     * The sum of the codewords of M indices, into {@code out[outOff .. outOff + d)}.
+     *
+     * @param idx the indices
+     * @param idxOff where the M indices start
+     * @param out receives the sum
+     * @param outOff where it goes
+     */
     public void decode(int[] idx, int idxOff, float[] out, int outOff) {
         java.util.Arrays.fill(out, outOff, outOff + d, 0f);
         for (int m = 0; m < books; m++) {
@@ -149,7 +192,13 @@ public final class AdditiveCodebooks {
         }
     }
 
-    /** The squared norm of the sum of the codewords of M indices, from the norms and cross products alone. */
+    /**
+     * The squared norm of the sum of the codewords of M indices, from the norms and cross products alone.
+     *
+     * @param idx the indices
+     * @param idxOff where the M indices start
+     * @return the squared norm
+     */
     public float reconstructionNorm(int[] idx, int idxOff) {
         double s = 0;
         for (int m = 0; m < books; m++) {
@@ -160,17 +209,35 @@ public final class AdditiveCodebooks {
         return (float) s;
     }
 
-    /** {@code lut[m * K + j]} = &lt;q, codeword j of book m&gt; for the query {@code q[off .. off + d)}. */
+    /**
+     * {@code lut[m * K + j]} = &lt;q, codeword j of book m&gt; for the query {@code q[off .. off + d)}.
+     *
+     * @param q the queries
+     * @param off where the query starts in q
+     * @param lut receives the inner products, M * K values
+     */
     public void innerProducts(float[] q, int off, float[] lut) {
         Kernels.gemm().sgemm(false, true, 1, books * k, d, 1f, q, off, d, codewords, 0, d, 0f, lut, 0, books * k);
     }
 
-    /** Writes a float little-endian at {@code b[off]}. */
+    /**
+     * Writes a float little-endian at {@code b[off]}.
+     *
+     * @param b the array
+     * @param off where the 4 bytes go
+     * @param v the value
+     */
     public static void putFloat(byte[] b, int off, float v) {
         FLOAT_LE.set(b, off, v);
     }
 
-    /** Reads a little-endian float at {@code b[off]}. */
+    /**
+     * Reads a little-endian float at {@code b[off]}.
+     *
+     * @param b the array
+     * @param off where the 4 bytes start
+     * @return the value
+     */
     public static float getFloat(byte[] b, int off) {
         return (float) FLOAT_LE.get(b, off);
     }

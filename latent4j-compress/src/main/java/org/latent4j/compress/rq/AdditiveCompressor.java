@@ -17,17 +17,32 @@ import org.latent4j.tensor.parallel.Parallel;
 public abstract class AdditiveCompressor implements Compressor {
     private static final int ROWS_PER_TASK = 256;
 
+    /** The codebooks whose codeword sums approximate the vectors. */
     protected final AdditiveCodebooks codebooks;
+    /** Whether each code ends with its reconstruction's squared norm, in any form. */
     protected final boolean storeNorm;
+    /** How each code carries its reconstruction's squared norm. */
     protected final NormStorage normStorage;
     /** The 256 ascending levels of a one-byte norm, else null. */
     protected final float[] normLevels;
 
+    /**
+     * A compressor whose codes end with a float norm, or with none.
+     *
+     * @param codebooks the codebooks
+     * @param storeNorm whether each code ends with the squared norm as a float
+     */
     protected AdditiveCompressor(AdditiveCodebooks codebooks, boolean storeNorm) {
         this(codebooks, storeNorm ? NormStorage.FLOAT : NormStorage.NONE, null);
     }
 
-    /** @param normLevels the 256 levels when {@code storage} is a one-byte one (checked), otherwise ignored */
+    /**
+     * A compressor storing the norm as {@code storage} says.
+     *
+     * @param codebooks the codebooks
+     * @param storage how each code carries its reconstruction's squared norm
+     * @param normLevels the 256 levels when {@code storage} is a one-byte one (checked), otherwise ignored
+     */
     protected AdditiveCompressor(AdditiveCodebooks codebooks, NormStorage storage, float[] normLevels) {
         this.codebooks = codebooks;
         this.normStorage = storage;
@@ -35,7 +50,15 @@ public abstract class AdditiveCompressor implements Compressor {
         this.normLevels = storage.quantized() ? NormLevels.check(normLevels.clone(), "additive codes") : null;
     }
 
-    /** The levels for a one-byte norm, fitted on the norms of the reconstructions of rows coded {@code idx} [rows, M]. */
+    /**
+     * The levels for a one-byte norm, fitted on the norms of the reconstructions of rows coded {@code idx} [rows, M].
+     *
+     * @param storage the norm storage; null levels unless it is a one-byte one
+     * @param cb the codebooks
+     * @param idx the codes, [rows, M]
+     * @param rows the number of rows
+     * @return the 256 levels, or null
+     */
     protected static float[] fitNormLevels(NormStorage storage, AdditiveCodebooks cb, int[] idx, int rows) {
         if (!storage.quantized()) return null;
         float[] norms = new float[rows];
@@ -54,25 +77,42 @@ public abstract class AdditiveCompressor implements Compressor {
         return (float) s;
     }
 
+    /** {@return how each code carries its reconstruction's squared norm} */
     public NormStorage normStorage() {
         return normStorage;
     }
 
-    /** A copy of the one-byte norm's levels, or null. */
+    /**
+     * A copy of the one-byte norm's levels, or null.
+     *
+     * @return the levels, or null
+     */
     public float[] normLevels() {
         return normLevels == null ? null : normLevels.clone();
     }
 
+    /** {@return the codebooks (the object itself)} */
     public AdditiveCodebooks codebooks() {
         return codebooks;
     }
 
-    /** Whether each code ends with the reconstruction's squared norm. */
+    /**
+     * Whether each code ends with the reconstruction's squared norm.
+     *
+     * @return true unless the norm is left out
+     */
     public boolean storesNorm() {
         return storeNorm;
     }
 
-    /** Chooses the indices [rows, M] (into {@code idx[0]}) of rows {@code x[xOff]} [rows, dimension()]. */
+    /**
+     * Chooses the indices [rows, M] (into {@code idx[0]}) of rows {@code x[xOff]} [rows, dimension()].
+     *
+     * @param x the rows, row-major
+     * @param xOff where the first row starts
+     * @param rows the number of rows
+     * @param idx receives the indices
+     */
     protected abstract void chooseCodes(float[] x, int xOff, int rows, int[] idx);
 
     @Override

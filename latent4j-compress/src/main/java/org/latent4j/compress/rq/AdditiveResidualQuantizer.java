@@ -20,8 +20,13 @@ import org.latent4j.tensor.random.Rng;
  * one uses k-means++ (core's {@link KMeans}).
  */
 public final class AdditiveResidualQuantizer extends AdditiveCompressor {
-    /** What the token does not carry: the beam width codes are encoded with. */
+    /**
+     * What the token does not carry: the beam width codes are encoded with.
+     *
+     * @param beamWidth the beam width, at least 1
+     */
     public record RqSettings(int beamWidth) {
+        /** Refuses a beam narrower than 1. */
         public RqSettings {
             if (beamWidth < 1) throw new IllegalArgumentException("RQ: beamWidth must be at least 1, got " + beamWidth);
         }
@@ -58,6 +63,21 @@ public final class AdditiveResidualQuantizer extends AdditiveCompressor {
      * The residual quantizer's codebooks for rows {@code x[xOff]} [n, d], trained as the class comment says, each
      * stage's k-means on at most {@code pointsPerCodeword} residuals a codeword; when {@code codes} is not null it
      * receives the training rows' codes [n, M] (the best entry of each row's beam).
+     *
+     * @param token the compressor's token, for messages and progress
+     * @param x the training rows, row-major
+     * @param xOff where the first row starts
+     * @param n the number of rows
+     * @param d the dimension
+     * @param books the number of codebooks M
+     * @param nbits bits of each index
+     * @param beamWidth the beam width
+     * @param kmeansIterations Lloyd iterations per codebook
+     * @param pointsPerCodeword the k-means sample per codeword
+     * @param rng draws the samples and seeds
+     * @param progress told of each codebook
+     * @param codes receives the training rows' codes, or null
+     * @return the codebooks
      */
     public static AdditiveCodebooks fitCodebooks(String token, float[] x, int xOff, int n, int d, int books, int nbits, int beamWidth, int kmeansIterations,
                                                  int pointsPerCodeword, Rng rng, FitProgress progress, int[] codes) {
@@ -108,12 +128,21 @@ public final class AdditiveResidualQuantizer extends AdditiveCompressor {
         BeamSearch.encode(codebooks, x, xOff, rows, beamWidth, idx);
     }
 
-    /** The beam width codes are encoded with. */
+    /**
+     * The beam width codes are encoded with.
+     *
+     * @return the width
+     */
     public int beamWidth() {
         return beamWidth;
     }
 
-    /** The same codebooks encoding with another beam width (a wider beam finds codes at least as good, at a higher cost). */
+    /**
+     * The same codebooks encoding with another beam width (a wider beam finds codes at least as good, at a higher cost).
+     *
+     * @param width the beam width, at least 1
+     * @return the quantizer
+     */
     public AdditiveResidualQuantizer withBeamWidth(int width) {
         new RqSettings(width);
         return new AdditiveResidualQuantizer(token, codebooks, normStorage, normLevels, width);

@@ -30,7 +30,16 @@ public final class BeamSearch {
     private final int[] count;
     private int stagesDone;
 
-    /** Starts the search for rows {@code x[xOff ...]} [n, d]; the codes will have up to {@code maxStages} indices. */
+    /**
+     * Starts the search for rows {@code x[xOff ...]} [n, d]; the codes will have up to {@code maxStages} indices.
+     *
+     * @param x the rows, row-major
+     * @param xOff where the first row starts
+     * @param n the number of rows
+     * @param d the dimension
+     * @param width the beam width
+     * @param maxStages the most stages the codes will have
+     */
     public BeamSearch(float[] x, int xOff, int n, int d, int width, int maxStages) {
         if (width < 1) throw new IllegalArgumentException("beam width must be at least 1, got " + width);
         this.x = x;
@@ -45,14 +54,28 @@ public final class BeamSearch {
         java.util.Arrays.fill(count, 1); // the empty code, f = 0
     }
 
-    /** Encodes rows with every codebook of {@code cb}: the best code of each row, [rows, M] from {@code idx[0]}. */
+    /**
+     * Encodes rows with every codebook of {@code cb}: the best code of each row, [rows, M] from {@code idx[0]}.
+     *
+     * @param cb the codebooks
+     * @param x the rows, row-major
+     * @param xOff where the first row starts
+     * @param rows the number of rows
+     * @param width the beam width
+     * @param idx receives the codes
+     */
     public static void encode(AdditiveCodebooks cb, float[] x, int xOff, int rows, int width, int[] idx) {
         BeamSearch b = new BeamSearch(x, xOff, rows, cb.dimension(), width, cb.books());
         for (int s = 0; s < cb.books(); s++) b.step(cb, s);
         b.best(idx);
     }
 
-    /** Extends every row's beam by stage {@code stage} of {@code cb} (stages before it must have been done, with the same codewords). */
+    /**
+     * Extends every row's beam by stage {@code stage} of {@code cb} (stages before it must have been done, with the same codewords).
+     *
+     * @param cb the codebooks
+     * @param stage the stage to add
+     */
     public void step(AdditiveCodebooks cb, int stage) {
         if (stage != stagesDone || stage >= maxStages || stage >= cb.books() || cb.dimension() != d) {
             throw new IllegalStateException("beam step " + stage + " after " + stagesDone + " steps, codebooks of " + cb.books() + " stages");
@@ -99,17 +122,32 @@ public final class BeamSearch {
         stagesDone++;
     }
 
-    /** The best code of each row so far, [n, stages done] from {@code idx[0]}. */
+    /**
+     * The best code of each row so far, [n, stages done] from {@code idx[0]}.
+     *
+     * @param idx receives the codes
+     */
     public void best(int[] idx) {
         for (int i = 0; i < n; i++) System.arraycopy(codes, i * width * maxStages, idx, i * stagesDone, stagesDone);
     }
 
-    /** Partial codes held for row i (at most the width). */
+    /**
+     * Partial codes held for row i (at most the width).
+     *
+     * @param row the row
+     * @return the number of entries
+     */
     public int entries(int row) {
         return count[row];
     }
 
-    /** The stage indices of entry e of row i, from {@code codes()[offset(i, e)]}, {@link #stagesDone()} of them. */
+    /**
+     * The stage indices of entry e of row i, from {@code codes()[offset(i, e)]}, {@link #stagesDone()} of them.
+     *
+     * @param row the row
+     * @param entry the entry
+     * @return the offset
+     */
     public int offset(int row, int entry) {
         return (row * width + entry) * maxStages;
     }
@@ -118,11 +156,18 @@ public final class BeamSearch {
         return codes;
     }
 
+    /** {@return the number of stages added so far} */
     public int stagesDone() {
         return stagesDone;
     }
 
-    /** ||x - reconstruction||^2 - ||x||^2 of entry e of row i. */
+    /**
+     * ||x - reconstruction||^2 - ||x||^2 of entry e of row i.
+     *
+     * @param row the row
+     * @param entry the entry
+     * @return the error term
+     */
     public float error(int row, int entry) {
         return f[row * width + entry];
     }

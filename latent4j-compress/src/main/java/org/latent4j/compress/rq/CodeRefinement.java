@@ -16,7 +16,16 @@ public final class CodeRefinement {
 
     private CodeRefinement() {}
 
-    /** Refines the codes {@code idx} [rows, M] of rows {@code x[xOff]} [rows, d] in place, {@code sweeps} times over the books. */
+    /**
+     * Refines the codes {@code idx} [rows, M] of rows {@code x[xOff]} [rows, d] in place, {@code sweeps} times over the books.
+     *
+     * @param cb the codebooks
+     * @param x the rows, row-major
+     * @param xOff where the first row starts
+     * @param rows the number of rows
+     * @param idx the codes, refined in place
+     * @param sweeps the sweeps over the books
+     */
     public static void refine(AdditiveCodebooks cb, float[] x, int xOff, int rows, int[] idx, int sweeps) {
         if (sweeps <= 0) return;
         int books = cb.books(), k = cb.codewordsPerBook(), d = cb.dimension();

@@ -16,12 +16,33 @@ package org.latent4j.compress.rq;
 public final class CodebookRefit {
     private CodebookRefit() {}
 
-    /** New codewords [M * K, d] (a fresh array) for the rows {@code x[xOff]} [rows, d] coded {@code idx} [rows, M]; {@code passes} cycles over the books. */
+    /**
+     * New codewords [M * K, d] (a fresh array) for the rows {@code x[xOff]} [rows, d] coded {@code idx} [rows, M]; {@code passes} cycles over the books.
+     *
+     * @param cb the codebooks whose codewords are refitted
+     * @param x the rows, row-major
+     * @param xOff where the first row starts
+     * @param rows the number of rows
+     * @param idx the rows' codes, [rows, M]
+     * @param passes the cycles over the books
+     * @return the codewords
+     */
     public static float[] refit(AdditiveCodebooks cb, float[] x, int xOff, int rows, int[] idx, int passes) {
         return refit(cb, x, xOff, rows, idx, passes, 0);
     }
 
-    /** {@link #refit(AdditiveCodebooks, float[], int, int, int[], int)} with the shrinkage the class comment describes (0: none). */
+    /**
+     * {@link #refit(AdditiveCodebooks, float[], int, int, int[], int)} with the shrinkage the class comment describes (0: none).
+     *
+     * @param cb the codebooks whose codewords are refitted
+     * @param x the rows, row-major
+     * @param xOff where the first row starts
+     * @param rows the number of rows
+     * @param idx the rows' codes, [rows, M]
+     * @param passes the cycles over the books
+     * @param shrinkage rows' worth of pull toward each book's mean target
+     * @return the codewords
+     */
     public static float[] refit(AdditiveCodebooks cb, float[] x, int xOff, int rows, int[] idx, int passes, double shrinkage) {
         if (!(shrinkage >= 0)) throw new IllegalArgumentException("codebook refit: shrinkage must be at least 0, got " + shrinkage);
         int books = cb.books(), k = cb.codewordsPerBook(), d = cb.dimension();

@@ -16,7 +16,13 @@ public final class NormLevels {
 
     private NormLevels() {}
 
-    /** 256 levels evenly spaced over [min, max] of the values, each the centre of its cell. */
+    /**
+     * 256 levels evenly spaced over [min, max] of the values, each the centre of its cell.
+     *
+     * @param values the training norms
+     * @param n how many of them to use, from the first
+     * @return the 256 levels, ascending
+     */
     public static float[] uniform(float[] values, int n) {
         if (n < 1) throw new IllegalArgumentException("norm levels need at least one training norm");
         float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
@@ -34,6 +40,10 @@ public final class NormLevels {
      * neighbouring levels, so an iteration is one pass), run from the quantiles and from the even levels, keeping
      * the lower squared error: quantiles suit the bulk, even levels a long tail whose few large values Lloyd's steps
      * reach only slowly from the quantiles; so the result is never worse than {@link #uniform}. Ascending.
+     *
+     * @param values the training norms
+     * @param n how many of them to use, from the first
+     * @return the 256 levels, ascending
      */
     public static float[] kmeans(float[] values, int n) {
         if (n < 1) throw new IllegalArgumentException("norm levels need at least one training norm");
@@ -83,7 +93,13 @@ public final class NormLevels {
         return error;
     }
 
-    /** The index of the level nearest to v in ascending {@code levels}. */
+    /**
+     * The index of the level nearest to v in ascending {@code levels}.
+     *
+     * @param levels the levels, ascending
+     * @param v the value
+     * @return the index
+     */
     public static int nearest(float[] levels, float v) {
         int i = Arrays.binarySearch(levels, v);
         if (i >= 0) return i;
@@ -93,7 +109,13 @@ public final class NormLevels {
         return v - levels[hi - 1] <= levels[hi] - v ? hi - 1 : hi;
     }
 
-    /** Refuses a table that is not 256 finite ascending levels, naming {@code what}. */
+    /**
+     * Refuses a table that is not 256 finite ascending levels, naming {@code what}.
+     *
+     * @param levels the levels
+     * @param what what they are, for the message
+     * @return {@code levels}
+     */
     public static float[] check(float[] levels, String what) {
         if (levels.length != LEVELS) throw new IllegalArgumentException(what + ": norm levels must be " + LEVELS + " values, got " + levels.length);
         for (int l = 0; l < LEVELS; l++) {

@@ -7,9 +7,13 @@ package org.latent4j.compress.rq;
  * one byte indexing 256 {@link NormLevels} placed evenly ({@code qint8}) or by k-means ({@code cqint8}).
  */
 public enum NormStorage {
+    /** A 4-byte float: exact. */
     FLOAT("", 4),
+    /** No norm: the search adds it up from the codebooks' cross products. */
     NONE("_nonorm", 0),
+    /** One byte indexing 256 evenly placed levels. */
     QINT8("_Nqint8", 1),
+    /** One byte indexing 256 levels placed by one-dimensional k-means. */
     CQINT8("_Ncqint8", 1);
 
     /** The token suffix that asks for it (FLOAT: none; {@code _Nfloat} is accepted too). */
@@ -25,7 +29,12 @@ public enum NormStorage {
     /** The regular-expression group a token's norm suffix matches. */
     public static final String SUFFIX_PATTERN = "(_nonorm|_Nnone|_Nfloat|_Nqint8|_Ncqint8)?";
 
-    /** The storage a suffix names (null or empty: FLOAT). */
+    /**
+     * The storage a suffix names (null or empty: FLOAT).
+     *
+     * @param s the suffix
+     * @return the storage
+     */
     public static NormStorage ofSuffix(String s) {
         if (s == null || s.isEmpty() || s.equals("_Nfloat")) return FLOAT;
         if (s.equals("_nonorm") || s.equals("_Nnone")) return NONE;
@@ -33,7 +42,11 @@ public enum NormStorage {
         throw new IllegalArgumentException("unknown norm storage '" + s + "': expected _nonorm, _Nfloat, _Nqint8 or _Ncqint8");
     }
 
-    /** Whether the code holds one byte indexing a table of levels. */
+    /**
+     * Whether the code holds one byte indexing a table of levels.
+     *
+     * @return true for the one-byte storages
+     */
     public boolean quantized() {
         return bytes == 1;
     }

@@ -14,6 +14,7 @@ public final class ResidualQuantizerKind implements CompressorKind {
     /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
     public ResidualQuantizerKind() {}
 
+    /** The kind's name in tokens. */
     public static final String NAME = "RQ";
     static final int MAX_BOOKS = 256;
     private static final Pattern TOKEN = Pattern.compile("RQ(\\d{1,4})(?:x(\\d{1,2}))?" + NormStorage.SUFFIX_PATTERN);

@@ -32,6 +32,12 @@ public final class LookupTableScan implements CodeIndex {
     /**
      * An index over {@code count} codes of {@code codeSize} bytes (at least the tables' sub-spaces; bytes past them
      * are not read), code i at {@code codes[i * codeSize]}; the array is used as it is, not copied.
+     *
+     * @param tables the lookup tables of the codes' quantizer
+     * @param codes the codes, kept rather than copied
+     * @param codeSize the bytes per code
+     * @param count the number of codes
+     * @param metric how a query is compared with a code
      */
     public LookupTableScan(LookupTables tables, byte[] codes, int codeSize, int count, Metric metric) {
         checkTables(tables);
@@ -71,6 +77,10 @@ public final class LookupTableScan implements CodeIndex {
     /**
      * A {@link CodeDistance} from the tables, for a compressor's {@link org.latent4j.compress.Compressor#distance}:
      * the scores of byte codes of {@code codeSize} bytes, as this index computes them.
+     *
+     * @param tables the lookup tables
+     * @param codeSize the bytes per code
+     * @return the distance
      */
     public static CodeDistance distance(LookupTables tables, int codeSize) {
         checkTables(tables);

@@ -8,19 +8,36 @@ package org.latent4j.compress.search;
  * codes, and do the rest.
  */
 public interface LookupTables {
-    /** The width of a query. */
+    /**
+     * The width of a query.
+     *
+     * @return the width
+     */
     int dimension();
 
-    /** Sub-spaces m: one table row and one centroid index per code for each. */
+    /**
+     * Sub-spaces m: one table row and one centroid index per code for each.
+     *
+     * @return the number of sub-spaces
+     */
     int subspaces();
 
-    /** Entries per sub-space (centroids), at most 256 for byte codes, 16 for the 4-bit fast scan. */
+    /**
+     * Entries per sub-space (centroids), at most 256 for byte codes, 16 for the 4-bit fast scan.
+     *
+     * @return the entries per sub-space
+     */
     int ksub();
 
     /**
      * Writes the table of the query {@code q[off .. off + dimension())} into {@code lut[0 .. subspaces() * ksub())}
      * and returns the constant added to every code's sum (0 when there is none). Called from several threads at
      * once, each with its own lut.
+     *
+     * @param q the queries, row-major
+     * @param off where the query starts in q
+     * @param lut receives the table
+     * @return the constant added to every code's sum
      */
     float build(float[] q, int off, float[] lut);
 }

@@ -27,6 +27,14 @@ public final class ParallelScanIndex implements CodeIndex {
     private final Metric metric;
     private final Search search;
 
+    /**
+     * An index that scores every code with the compressor's distance, the codes split among threads.
+     *
+     * @param compressor decodes the codes' distances
+     * @param codes the codes, {@code compressor.codeSize()} bytes each, kept rather than copied
+     * @param count the number of codes
+     * @param metric how a query is compared with a code
+     */
     public ParallelScanIndex(Compressor compressor, byte[] codes, int count, Metric metric) {
         Compressors.requireCodes(codes, count, compressor.codeSize());
         this.compressor = compressor;

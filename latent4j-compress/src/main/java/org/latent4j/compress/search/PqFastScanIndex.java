@@ -46,7 +46,14 @@ public final class PqFastScanIndex implements CodeIndex {
     private final int candidatesPerResult;
     private final Search search;
 
-    /** {@link #PqFastScanIndex(LookupTables, byte[], int, Metric, int)} with {@link #DEFAULT_CANDIDATES_PER_RESULT}. */
+    /**
+     * {@link #PqFastScanIndex(LookupTables, byte[], int, Metric, int)} with {@link #DEFAULT_CANDIDATES_PER_RESULT}.
+     *
+     * @param tables the lookup tables of the codes' quantizer, 16 or 256 entries per sub-space
+     * @param codes the codes, kept rather than copied
+     * @param count the number of codes
+     * @param metric how a query is compared with a code
+     */
     public PqFastScanIndex(LookupTables tables, byte[] codes, int count, Metric metric) {
         this(tables, codes, count, metric, DEFAULT_CANDIDATES_PER_RESULT);
     }
@@ -55,6 +62,12 @@ public final class PqFastScanIndex implements CodeIndex {
      * An index over {@code count} codes from {@code codes[0]} (kept for the exact re-scoring, not copied): ceil(m / 2)
      * bytes each when the tables' ksub is 16, m bytes when it is 256; {@code candidatesPerResult} (>= 1) times k
      * candidates are re-scored per query.
+     *
+     * @param tables the lookup tables of the codes' quantizer, 16 or 256 entries per sub-space
+     * @param codes the codes, kept rather than copied
+     * @param count the number of codes
+     * @param metric how a query is compared with a code
+     * @param candidatesPerResult candidates re-scored exactly per result wanted
      */
     public PqFastScanIndex(LookupTables tables, byte[] codes, int count, Metric metric, int candidatesPerResult) {
         LookupTableScan.checkTables(tables);

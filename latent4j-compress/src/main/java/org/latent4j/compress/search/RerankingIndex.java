@@ -23,6 +23,11 @@ public final class RerankingIndex implements CodeIndex {
     /**
      * Re-ranks {@code inner}'s top {@code candidates} (at least 1; at least k is searched for) with the vectors it
      * indexes, row i of {@code vectors} ([inner.size(), dimension] row-major, used as it is) for its code i.
+     *
+     * @param inner the index that proposes candidates
+     * @param vectors the indexed vectors, row-major, kept rather than copied
+     * @param dimension their width
+     * @param candidates how many candidates to re-score
      */
     public RerankingIndex(CodeIndex inner, float[] vectors, int dimension, int candidates) {
         if (dimension < 1) throw new IllegalArgumentException("dimension must be at least 1, got " + dimension);
@@ -37,7 +42,13 @@ public final class RerankingIndex implements CodeIndex {
         this.candidates = candidates;
     }
 
-    /** Re-ranks against the rows of a [inner.size(), d] tensor. */
+    /**
+     * Re-ranks against the rows of a [inner.size(), d] tensor.
+     *
+     * @param inner the index that proposes candidates
+     * @param vectors the indexed vectors
+     * @param candidates how many candidates to re-score
+     */
     public RerankingIndex(CodeIndex inner, Tensor vectors, int candidates) {
         this(inner, vectors.data(), requireMatrix(vectors), candidates);
     }
@@ -57,7 +68,11 @@ public final class RerankingIndex implements CodeIndex {
         return inner.metric();
     }
 
-    /** Candidates re-scored per query (more when k is larger). */
+    /**
+     * Candidates re-scored per query (more when k is larger).
+     *
+     * @return the number of candidates
+     */
     public int candidates() {
         return candidates;
     }

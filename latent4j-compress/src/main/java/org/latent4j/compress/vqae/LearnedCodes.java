@@ -62,6 +62,7 @@ public final class LearnedCodes extends AdditiveCompressor {
      */
     public record VqaeSettings(int codeDim, List<Integer> hidden, int batchSize, double learningRate, double beta, int restartDead, int refineSweeps,
                            int refitRounds, int searchBeam) {
+        /** Checks each setting's range and copies the hidden sizes. */
         public VqaeSettings {
             if (codeDim < 1) throw new IllegalArgumentException("VQAE: codeDim must be at least 1, got " + codeDim);
             hidden = hidden == null ? List.of() : List.copyOf(hidden);
@@ -72,6 +73,7 @@ public final class LearnedCodes extends AdditiveCompressor {
             if (searchBeam < 0) throw new IllegalArgumentException("VQAE: searchBeam must be at least 0, got " + searchBeam);
         }
 
+        /** {@return the default settings} */
         public static VqaeSettings defaults() {
             return new VqaeSettings(64, List.of(1024, 512), 256, 1e-3, 0.25, 50, 3, 4, 5);
         }
@@ -247,21 +249,35 @@ public final class LearnedCodes extends AdditiveCompressor {
         }
     }
 
-    /** The same model encoding with another beam for the second candidate codes (0: the encoder's codes alone). */
+    /**
+     * The same model encoding with another beam for the second candidate codes (0: the encoder's codes alone).
+     *
+     * @param width the beam width, 0 for none
+     * @return the compressor
+     */
     public LearnedCodes withSearchBeam(int width) {
         VqaeSettings s = new VqaeSettings(settings.codeDim(), settings.hidden(), settings.batchSize(), settings.learningRate(), settings.beta(), settings.restartDead(),
                 settings.refineSweeps(), settings.refitRounds(), width);
         return new LearnedCodes(token, groups, codebooks, model, modelConfig, s, mean, scale);
     }
 
-    /** The same model encoding with another number of refinement sweeps. */
+    /**
+     * The same model encoding with another number of refinement sweeps.
+     *
+     * @param sweeps the sweeps
+     * @return the compressor
+     */
     public LearnedCodes withRefineSweeps(int sweeps) {
         VqaeSettings s = new VqaeSettings(settings.codeDim(), settings.hidden(), settings.batchSize(), settings.learningRate(), settings.beta(), settings.restartDead(),
                 sweeps, settings.refitRounds(), settings.searchBeam());
         return new LearnedCodes(token, groups, codebooks, model, modelConfig, s, mean, scale);
     }
 
-    /** The trained model (in standardized units: x = mean + scale * its output). */
+    /**
+     * The trained model (in standardized units: x = mean + scale * its output).
+     *
+     * @return the model
+     */
     public QuantizedAutoencoder model() {
         return model;
     }

@@ -46,6 +46,7 @@ public final class TrainedAdditiveCodes extends AdditiveCompressor {
      * @param shrinkage         rows' worth of pull of each refit codeword toward its book's mean target ({@link CodebookRefit}); 0: plain least squares
      */
     public record TrainingSettings(int beamWidth, int refineSweeps, int refitPasses, int pointsPerCodeword, double shrinkage) {
+        /** Checks each setting's range. */
         public TrainingSettings {
             if (beamWidth < 1) throw new IllegalArgumentException("VQAE: beamWidth must be at least 1, got " + beamWidth);
             if (refineSweeps < 0) throw new IllegalArgumentException("VQAE: refineSweeps must be at least 0, got " + refineSweeps);
@@ -54,6 +55,7 @@ public final class TrainedAdditiveCodes extends AdditiveCompressor {
             if (!(shrinkage >= 0) || Double.isInfinite(shrinkage)) throw new IllegalArgumentException("VQAE: shrinkage must be finite and at least 0, got " + shrinkage);
         }
 
+        /** {@return the default settings} */
         public static TrainingSettings defaults() {
             return new TrainingSettings(5, 4, 2, 64, 10);
         }
@@ -141,12 +143,19 @@ public final class TrainedAdditiveCodes extends AdditiveCompressor {
         CodeRefinement.refine(codebooks, x, xOff, rows, idx, settings.refineSweeps());
     }
 
-    /** The same codebooks encoding with another beam and number of ICM sweeps. */
+    /**
+     * The same codebooks encoding with another beam and number of ICM sweeps.
+     *
+     * @param beamWidth the beam width, at least 1
+     * @param refineSweeps the sweeps, at least 0
+     * @return the compressor
+     */
     public TrainedAdditiveCodes withEncoding(int beamWidth, int refineSweeps) {
         TrainingSettings s = new TrainingSettings(beamWidth, refineSweeps, settings.refitPasses(), settings.pointsPerCodeword(), settings.shrinkage());
         return new TrainedAdditiveCodes(token, codebooks, normStorage, normLevels, s, rounds);
     }
 
+    /** {@return the settings it was trained and encodes with} */
     public TrainingSettings settings() {
         return settings;
     }

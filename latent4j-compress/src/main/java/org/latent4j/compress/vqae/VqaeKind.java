@@ -19,6 +19,7 @@ public final class VqaeKind implements CompressorKind {
     /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
     public VqaeKind() {}
 
+    /** The kind's name in tokens. */
     public static final String NAME = "VQAE";
     private static final Pattern TOKEN = Pattern.compile("VQAE:(\\d{1,4})(?:x(\\d{1,2}))?" + NormStorage.SUFFIX_PATTERN);
 

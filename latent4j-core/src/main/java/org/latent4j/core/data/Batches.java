@@ -32,21 +32,33 @@ public final class Batches {
         this.tail = rest == 0 || dropLast ? null : new Minibatch(rest, data.dim(), data.hasLabels());
     }
 
+    /** {@return the rows of a full batch} */
     public int batchSize() {
         return batchSize;
     }
 
-    /** Batches per epoch. */
+    /**
+     * Batches per epoch.
+     *
+     * @return the number of batches, the last one partial unless dropped
+     */
     public int count() {
         int n = data.size();
         return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
     }
 
+    /** {@return the batches in the data set's own order} */
     public Iterable<Minibatch> sequential() {
         return () -> new BatchIterator(null);
     }
 
-    /** This epoch's order; {@code epoch} counts from 0. */
+    /**
+     * This epoch's order; {@code epoch} counts from 0.
+     *
+     * @param seed the run's seed
+     * @param epoch the epoch, from 0
+     * @return the batches in this epoch's shuffled order
+     */
     public Iterable<Minibatch> shuffled(long seed, int epoch) {
         if (epoch < 0) throw new IllegalArgumentException("epoch " + epoch + " is negative");
         return () -> new BatchIterator(Permutation.of(data.size(), seed, epoch));
@@ -67,26 +79,43 @@ public final class Batches {
             rows = new int[size];
         }
 
-        /** [size, d]; overwritten by the next batch. */
+        /**
+         * [size, d]; overwritten by the next batch.
+         *
+         * @return the features of the batch's rows
+         */
         public Tensor features() {
             return features;
         }
 
-        /** The labels of the batch's rows (overwritten by the next batch), or null for an unlabelled dataset. */
+        /**
+         * The labels of the batch's rows (overwritten by the next batch), or null for an unlabelled dataset.
+         *
+         * @return the labels, or null
+         */
         public int[] labels() {
             return labels;
         }
 
-        /** Which dataset rows the batch holds, in batch order (overwritten by the next batch). */
+        /**
+         * Which dataset rows the batch holds, in batch order (overwritten by the next batch).
+         *
+         * @return the row indices
+         */
         public int[] rows() {
             return rows;
         }
 
+        /** {@return the number of rows in this batch} */
         public int size() {
             return rows.length;
         }
 
-        /** Position of this batch within its epoch, from 0. */
+        /**
+         * Position of this batch within its epoch, from 0.
+         *
+         * @return the position
+         */
         public int index() {
             return index;
         }

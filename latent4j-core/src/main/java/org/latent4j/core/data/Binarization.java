@@ -35,6 +35,11 @@ public enum Binarization {
      * For {@link #STATIC}, a copy of {@code data} with every feature replaced by one Bernoulli sample of it,
      * drawn from (seed, stream); the dataset itself otherwise. Use a different {@code stream} for each
      * separately supplied dataset (train, test) so their samples are unrelated.
+     *
+     * @param data the data set, values in [0, 1]
+     * @param seed the run's seed
+     * @param stream the stream of this data set (the trainer uses one for training and one for validation data)
+     * @return the data set to train on
      */
     public Dataset prepare(Dataset data, long seed, long stream) {
         if (this != STATIC) return data;
@@ -48,6 +53,12 @@ public enum Binarization {
     /**
      * For {@link #DYNAMIC}, a Bernoulli sample of the batch {@code x} (a new tensor, pooled inside a
      * workspace scope) drawn from (seed, epoch, batchIndex); {@code x} itself otherwise.
+     *
+     * @param x the batch, values in [0, 1]
+     * @param seed the run's seed
+     * @param epoch the epoch, from 0
+     * @param batchIndex the batch's position in the epoch
+     * @return the batch to train on
      */
     public Tensor sampleBatch(Tensor x, long seed, long epoch, long batchIndex) {
         if (this != DYNAMIC) return x;

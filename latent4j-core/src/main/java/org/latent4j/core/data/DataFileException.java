@@ -8,13 +8,28 @@ import java.io.IOException;
  * and then says what is wrong, so it can be shown to a user as it is.
  */
 public class DataFileException extends IOException {
+    /** The file as named when it was opened. */
     private final String file;
+    /** What is wrong with it. */
     private final String problem;
 
+    /**
+     * Creates the exception.
+     *
+     * @param file the file as named when it was opened
+     * @param problem what is wrong with it, without the file name
+     */
     public DataFileException(String file, String problem) {
         this(file, problem, null);
     }
 
+    /**
+     * Creates the exception with its cause.
+     *
+     * @param file the file as named when it was opened
+     * @param problem what is wrong with it, without the file name
+     * @param cause the exception that revealed the problem
+     */
     public DataFileException(String file, String problem, Throwable cause) {
         super(file + ": " + oneLine(problem), cause);
         this.file = file;
@@ -41,12 +56,20 @@ public class DataFileException extends IOException {
         return b == null ? problem : b.toString();
     }
 
-    /** The file (or resource) as it was named when opened. */
+    /**
+     * The file (or resource) as it was named when opened.
+     *
+     * @return the file's name
+     */
     public String file() {
         return file;
     }
 
-    /** What is wrong with it, without the file name. */
+    /**
+     * What is wrong with it, without the file name.
+     *
+     * @return the problem
+     */
     public String problem() {
         return problem;
     }

@@ -22,9 +22,13 @@ public final class FashionMnist {
 
     /** The word that names the installed data set on the command line. */
     public static final String WORD = "fashion-mnist";
+    /** Where the data set is installed on this system, named on the command line by {@link #WORD}. */
     public static final Path SYSTEM_DIRECTORY = Path.of("/usr/share/datasets/fashion-mnist");
+    /** The height of an image in pixels. */
     public static final int ROWS = 28;
+    /** The width of an image in pixels. */
     public static final int COLUMNS = 28;
+    /** The names of the ten classes, by label. */
     public static final List<String> CLASS_NAMES = List.of(
             "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
@@ -34,9 +38,20 @@ public final class FashionMnist {
     private static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
     private static final String TRAIN_LABELS = "train-labels-idx1-ubyte";
 
+    /**
+     * The training and test splits.
+     *
+     * @param train the 60,000 training images
+     * @param test the 10,000 test images
+     */
     public record Splits(Dataset train, Dataset test) {}
 
-    /** The embedded test split: 10,000 images, 1,000 per class. */
+    /**
+     * The embedded test split: 10,000 images, 1,000 per class.
+     *
+     * @return the test split, values in [0, 1]
+     * @throws DataFileException when the resource is missing or damaged
+     */
     public static Dataset embedded() throws DataFileException {
         String images = RESOURCE_DIRECTORY + TEST_IMAGES + ".gz";
         String labels = RESOURCE_DIRECTORY + TEST_LABELS + ".gz";
@@ -53,15 +68,33 @@ public final class FashionMnist {
         }
     }
 
-    /** Both splits from a directory holding the four standard files, each plain or gzipped. */
+    /**
+     * Both splits from a directory holding the four standard files, each plain or gzipped.
+     *
+     * @param directory the directory
+     * @return the training and test splits
+     * @throws DataFileException when a file is missing or not a valid IDX file
+     */
     public static Splits load(Path directory) throws DataFileException {
         return new Splits(loadTrain(directory), loadTest(directory));
     }
 
+    /**
+     * {@return the training split from a directory holding the standard files}
+     *
+     * @param directory the directory
+     * @throws DataFileException when a file is missing or not a valid IDX file
+     */
     public static Dataset loadTrain(Path directory) throws DataFileException {
         return loadPart(directory, TRAIN_IMAGES, TRAIN_LABELS, WORD + "/train");
     }
 
+    /**
+     * {@return the test split from a directory holding the standard files}
+     *
+     * @param directory the directory
+     * @throws DataFileException when a file is missing or not a valid IDX file
+     */
     public static Dataset loadTest(Path directory) throws DataFileException {
         return loadPart(directory, TEST_IMAGES, TEST_LABELS, WORD + "/test");
     }
@@ -69,6 +102,10 @@ public final class FashionMnist {
     /**
      * The directory that a data argument names: the word {@value #WORD} means {@link #SYSTEM_DIRECTORY},
      * anything else is taken as a directory path.
+     *
+     * @param data the data argument
+     * @return the directory
+     * @throws DataFileException when the directory does not exist
      */
     public static Path resolve(String data) throws DataFileException {
         return resolve(data, SYSTEM_DIRECTORY);

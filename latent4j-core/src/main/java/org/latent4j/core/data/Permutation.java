@@ -20,6 +20,13 @@ public final class Permutation {
     /** The stream of the train/validation split; epoch orders use streams 0, 1, 2, .... */
     public static final long SPLIT_STREAM = -1L;
 
+    /**
+     * {@return a uniformly random permutation of 0..n-1, a function of (seed, stream) only}
+     *
+     * @param n the length
+     * @param seed the run's seed
+     * @param stream the stream: an epoch, or {@link #SPLIT_STREAM}
+     */
     public static int[] of(int n, long seed, long stream) {
         if (n < 0) throw new IllegalArgumentException("permutation of a negative count " + n);
         int[] p = new int[n];

@@ -14,6 +14,9 @@ public final class Preprocessing {
      * Byte intensities 0..255 to [0, 1] as {@code v / 255f} (a correctly rounded float32 division, the same
      * numbers as torchvision's ToTensor). Fails on a value that is not an integer in 0..255, which would mean
      * the data were already scaled or are not bytes.
+     *
+     * @param raw the byte values
+     * @return the values in [0, 1]
      */
     public static Tensor scaleBytes(Tensor raw) {
         float[] v = raw.toArray();
@@ -32,6 +35,11 @@ public final class Preprocessing {
         }
     }
 
+    /**
+     * {@return the data set with its byte features scaled to [0, 1]}
+     *
+     * @param raw the data set of byte values
+     */
     public static Dataset scaleBytes(Dataset raw) {
         return raw.withFeatures(scaleBytes(raw.features()));
     }

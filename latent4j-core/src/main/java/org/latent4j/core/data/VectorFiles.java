@@ -26,7 +26,12 @@ public final class VectorFiles {
     /** The extensions read, for messages and help texts. */
     public static final String EXTENSIONS = ".npy, .csv, .fvecs, .bvecs, .ivecs (optionally .gz), .idx, .idx.gz";
 
-    /** Whether {@code path}'s name has one of the extensions read. */
+    /**
+     * Whether {@code path}'s name has one of the extensions read.
+     *
+     * @param path the file; only its name is looked at
+     * @return true for .npy, .csv, .idx, *-ubyte and .fvecs/.bvecs/.ivecs names
+     */
     public static boolean isVectorFile(Path path) {
         String n = name(path);
         return n.endsWith(".npy") || n.endsWith(".csv") || n.endsWith(".idx") || n.matches(".*\\.[fbi]vecs") || n.endsWith("-ubyte");
@@ -35,8 +40,12 @@ public final class VectorFiles {
     /**
      * A data set whose labels came from a column of class labels, and the names of its classes (class id i is
      * {@code classes.get(i)}).
+     *
+     * @param data the features and, as labels, the class ids
+     * @param classes the class names by id; a copy is kept
      */
     public record Labelled(Dataset data, List<String> classes) {
+        /** Copies {@code classes}, so that the record cannot change under its reader. */
         public Labelled {
             classes = List.copyOf(classes);
         }
@@ -48,7 +57,12 @@ public final class VectorFiles {
      * label is a class, numbered in order of first appearance after {@code knownClasses} (the classes of an earlier
      * read, so that a test file maps its classes as the training file did).
      *
+     * @param path the CSV file
      * @param labelColumn the column's header name, or its number counting from 1
+     * @param knownClasses the classes of an earlier read, which keep their ids; empty for none
+     * @return the data set with its labels, and every class seen
+     * @throws DataFileException when the file is not a readable CSV file, the column does not exist, or a value is
+     *     not a finite number
      */
     public static Labelled readLabelled(Path path, String labelColumn, List<String> knownClasses) throws DataFileException {
         if (!name(path).endsWith(".csv")) {
@@ -80,7 +94,13 @@ public final class VectorFiles {
         return new Labelled(new Dataset(path.getFileName().toString(), x.contiguous(), labels, null), classes);
     }
 
-    /** Reads {@code path} as a data set named after the file. */
+    /**
+     * Reads {@code path} as a data set named after the file.
+     *
+     * @param path the file, its format given by its extension
+     * @return the rows of the file, unlabelled
+     * @throws DataFileException when the file cannot be read, its format is unknown, or a value is not finite
+     */
     public static Dataset read(Path path) throws DataFileException {
         requireFile(path);
         String n = name(path);

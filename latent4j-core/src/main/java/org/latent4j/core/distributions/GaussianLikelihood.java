@@ -28,22 +28,37 @@ public final class GaussianLikelihood extends Likelihood {
                 : Tensor.persistentZeros(1).fill(fixedLogVar);
     }
 
-    /** Fixed standard deviation sigma for every feature. */
+    /**
+     * Fixed standard deviation sigma for every feature.
+     *
+     * @param sigma the standard deviation
+     * @return the likelihood
+     */
     public static GaussianLikelihood fixed(double sigma) {
         if (!(sigma > 0) || !Double.isFinite(sigma)) throw new IllegalArgumentException("Gaussian likelihood: sigma must be positive, got " + sigma);
         return new GaussianLikelihood(false, (float) (2 * Math.log(sigma)), 0);
     }
 
-    /** A learned log-variance per feature, starting at 0 (unit variance). */
+    /**
+     * A learned log-variance per feature, starting at 0 (unit variance).
+     *
+     * @param features the number of data features
+     * @return the likelihood
+     */
     public static GaussianLikelihood learned(int features) {
         return new GaussianLikelihood(true, 0f, features);
     }
 
+    /** {@return whether the variance is learned} */
     public boolean isLearned() {
         return learned;
     }
 
-    /** The log-variance used (learned per feature, floored at {@link #MIN_LOG_VARIANCE}; or the fixed value as a 1-element tensor). */
+    /**
+     * The log-variance used (learned per feature, floored at {@link #MIN_LOG_VARIANCE}; or the fixed value as a 1-element tensor).
+     *
+     * @return the log-variance
+     */
     public Tensor logVar() {
         return learned ? logVar.clamp(MIN_LOG_VARIANCE, Float.POSITIVE_INFINITY) : logVar;
     }
@@ -70,7 +85,11 @@ public final class GaussianLikelihood extends Likelihood {
         return learned ? "gaussian-learned" : "gaussian-fixed";
     }
 
-    /** The fixed log-variance (meaningless when learned). */
+    /**
+     * The fixed log-variance (meaningless when learned).
+     *
+     * @return the log-variance
+     */
     public float fixedLogVariance() {
         return fixedLogVar;
     }

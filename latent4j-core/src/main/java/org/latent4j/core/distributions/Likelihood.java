@@ -14,23 +14,53 @@ public abstract class Likelihood extends Module {
     /** For subclasses. */
     protected Likelihood() {}
 
-    /** Decoder outputs per data feature (1 for Bernoulli logits and Gaussians with a shared variance). */
+    /**
+     * Decoder outputs per data feature (1 for Bernoulli logits and Gaussians with a shared variance).
+     *
+     * @return the number of outputs per feature
+     */
     public int parametersPerFeature() {
         return 1;
     }
 
-    /** log p(x | params) summed over the last axis: params [..., d * parametersPerFeature()], x [..., d]. */
+    /**
+     * log p(x | params) summed over the last axis: params [..., d * parametersPerFeature()], x [..., d].
+     *
+     * @param params the decoder's outputs
+     * @param x the data
+     * @return the log-probabilities, [...]
+     */
     public abstract Tensor logProb(Tensor params, Tensor x);
 
-    /** The mean of p(x | params), e.g. the pixel probabilities, shape [..., d]. */
+    /**
+     * The mean of p(x | params), e.g. the pixel probabilities, shape [..., d].
+     *
+     * @param params the decoder's outputs
+     * @return the mean
+     */
     public abstract Tensor mean(Tensor params);
 
-    /** A sample from p(x | params), no gradient. */
+    /**
+     * A sample from p(x | params), no gradient.
+     *
+     * @param params the decoder's outputs
+     * @param rng the random numbers
+     * @return the sample, [..., d]
+     */
     public abstract Tensor sample(Tensor params, Rng rng);
 
-    /** A short name for configs and reports: "bernoulli", "gaussian-fixed", "gaussian-learned". */
+    /**
+     * A short name for configs and reports: "bernoulli", "gaussian-fixed", "gaussian-learned".
+     *
+     * @return the name
+     */
     public abstract String name();
 
-    /** Sets the output bias of a decoder so that the initial mean matches the data mean (IWAE paper). */
+    /**
+     * Sets the output bias of a decoder so that the initial mean matches the data mean (IWAE paper).
+     *
+     * @param bias the decoder's output bias
+     * @param dataMean the mean of each feature over the training data
+     */
     public abstract void initialiseOutputBias(Tensor bias, float[] dataMean);
 }

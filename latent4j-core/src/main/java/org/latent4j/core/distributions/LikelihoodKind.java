@@ -11,6 +11,12 @@ public enum LikelihoodKind {
     /** Gaussian with a learned log-variance per feature. */
     GAUSSIAN_LEARNED;
 
+    /**
+     * {@return a likelihood of this kind}
+     *
+     * @param dataDim the number of data features
+     * @param sigma the standard deviation, for a fixed Gaussian only
+     */
     public Likelihood create(int dataDim, double sigma) {
         return switch (this) {
             case BERNOULLI -> new BernoulliLikelihood();
@@ -19,11 +25,20 @@ public enum LikelihoodKind {
         };
     }
 
-    /** "bernoulli", "gaussian-fixed", "gaussian-learned" (the names {@link Likelihood#name()} reports). */
+    /**
+     * "bernoulli", "gaussian-fixed", "gaussian-learned" (the names {@link Likelihood#name()} reports).
+     *
+     * @return the name
+     */
     public String cliName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /**
+     * {@return the kind of a command-line name; an IllegalArgumentException lists the names for any other}
+     *
+     * @param name the name, case and dashes as on the command line
+     */
     public static LikelihoodKind parse(String name) {
         String n = name.trim().toUpperCase(Locale.ROOT).replace('-', '_');
         for (LikelihoodKind k : values()) if (k.name().equals(n)) return k;

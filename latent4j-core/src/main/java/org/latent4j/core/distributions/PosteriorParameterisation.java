@@ -10,7 +10,12 @@ public enum PosteriorParameterisation {
     /** The head is log sigma, so sigma = exp(linear), as in the IWAE paper. */
     LOG_STD;
 
-    /** The log-variance for a head output h. */
+    /**
+     * The log-variance for a head output h.
+     *
+     * @param head the encoder head's output
+     * @return the log-variance
+     */
     public org.latent4j.tensor.Tensor logVariance(org.latent4j.tensor.Tensor head) {
         return this == LOG_VARIANCE ? head : head.mul(2f);
     }

@@ -12,25 +12,38 @@ import java.util.stream.IntStream;
  * @param activity  A_u per dimension
  */
 public record ActiveUnits(double threshold, int count, double[] activity) {
+    /** Copies the activities. */
     public ActiveUnits {
         activity = activity.clone();
     }
 
+    /**
+     * {@return the active units of these activities}
+     *
+     * @param activity A_u per dimension
+     * @param threshold the activity above which a unit is active
+     */
     public static ActiveUnits of(double[] activity, double threshold) {
         int count = (int) java.util.Arrays.stream(activity).filter(a -> a > threshold).count();
         return new ActiveUnits(threshold, count, activity);
     }
 
+    /** {@return A_u per dimension, a copy} */
     @Override
     public double[] activity() {
         return activity.clone();
     }
 
+    /** {@return the number of latent dimensions} */
     public int dimensions() {
         return activity.length;
     }
 
-    /** Dimensions whose activity exceeds the threshold, ascending. */
+    /**
+     * Dimensions whose activity exceeds the threshold, ascending.
+     *
+     * @return the indices of the active dimensions
+     */
     public int[] activeDimensions() {
         return IntStream.range(0, activity.length).filter(u -> activity[u] > threshold).toArray();
     }

@@ -32,22 +32,37 @@ public enum AnomalyScore {
      */
     RECONSTRUCTION_PROBABILITY;
 
-    /** The command-line word: "nll", "neg-elbo", "reconstruction", "reconstruction-probability". */
+    /**
+     * The command-line word: "nll", "neg-elbo", "reconstruction", "reconstruction-probability".
+     *
+     * @return the word
+     */
     public String word() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /** {@return the command-line words of every score, in declaration order} */
     public static List<String> words() {
         return Arrays.stream(values()).map(AnomalyScore::word).toList();
     }
 
-    /** The score of a command-line word; an IllegalArgumentException listing the words for any other. */
+    /**
+     * The score of a command-line word; an IllegalArgumentException listing the words for any other.
+     *
+     * @param word the word
+     * @return the score
+     */
     public static AnomalyScore fromWord(String word) {
         for (AnomalyScore s : values()) if (s.word().equals(word)) return s;
         throw new IllegalArgumentException("unknown score '" + word + "' (known: " + String.join(", ", words()) + ")");
     }
 
-    /** Why {@code model} cannot give this score, or null when it can. */
+    /**
+     * Why {@code model} cannot give this score, or null when it can.
+     *
+     * @param model the model
+     * @return the reason, or null
+     */
     public String unsupportedReason(LatentModel model) {
         return switch (this) {
             case NLL, NEG_ELBO -> model instanceof LikelihoodBound ? null
@@ -61,7 +76,12 @@ public enum AnomalyScore {
         };
     }
 
-    /** The scores {@code model} gives, in declaration order. */
+    /**
+     * The scores {@code model} gives, in declaration order.
+     *
+     * @param model the model
+     * @return the scores
+     */
     public static List<AnomalyScore> supportedBy(LatentModel model) {
         return Arrays.stream(values()).filter(s -> s.unsupportedReason(model) == null).toList();
     }

@@ -21,9 +21,15 @@ public final class AnomalyScorer {
     /**
      * Scores of the rows of x [n, features] (condition [n, c] for a conditional model, else null).
      *
+     * @param model             the trained model
+     * @param x                 the rows, [n, features]
+     * @param condition         the condition, [n, c], or null
+     * @param score             which score
      * @param importanceSamples k of {@link AnomalyScore#NLL} and {@link AnomalyScore#NEG_ELBO}
      * @param codeSamples       L of {@link AnomalyScore#RECONSTRUCTION_PROBABILITY}
+     * @param seed              the seed of the samples drawn
      * @param listener          progress over the rows (the likelihood scores only), or null
+     * @return one score per row, higher for more anomalous rows
      * @throws IllegalArgumentException when the model cannot give {@code score} (the message says why) or a count is not positive
      */
     public static double[] score(LatentModel model, Tensor x, Tensor condition, AnomalyScore score, int importanceSamples, int codeSamples,

@@ -5,9 +5,17 @@ package org.latent4j.core.eval;
  * ({@link org.latent4j.core.model.LatentCode}): a closed family, as the codes are.
  */
 public sealed interface CodeDiagnostics permits GaussianDiagnostics, CodeActivity, CodebookDiagnostics, SparseCodeDiagnostics {
-    /** "gaussian", "deterministic", "discrete" or "sparse". */
+    /**
+     * "gaussian", "deterministic", "discrete" or "sparse".
+     *
+     * @return the kind of code
+     */
     String code();
 
-    /** A few lines for a person, each ending in a newline. */
+    /**
+     * A few lines for a person, each ending in a newline.
+     *
+     * @return the summary
+     */
     String summary();
 }

@@ -15,6 +15,7 @@ import java.util.Locale;
  */
 public record CodebookDiagnostics(int positions, List<CodebookUsage> stages, double bitsPerInput, double entropyBitsPerInput)
         implements CodeDiagnostics {
+    /** Copies the stages. */
     public CodebookDiagnostics {
         stages = List.copyOf(stages);
     }

@@ -17,16 +17,25 @@ import org.latent4j.core.quantize.CodeFrequencies;
  * @param counts     how often each code was chosen
  */
 public record CodebookUsage(int stage, int codes, int used, double usage, double perplexity, double entropyBits, int deadCodes, long[] counts) {
+    /** Copies the counts. */
     public CodebookUsage {
         counts = counts.clone();
     }
 
+    /** {@return how often each code was chosen, a copy} */
     @Override
     public long[] counts() {
         return counts.clone();
     }
 
-    /** The usage of a codebook of {@code counts.length} codes chosen {@code counts[c]} times each. */
+    /**
+     * The usage of a codebook of {@code counts.length} codes chosen {@code counts[c]} times each.
+     *
+     * @param stage the stage of the codebook, from 0
+     * @param counts how often each code was chosen
+     * @param deadFraction the fraction of positions at or below which a code is dead
+     * @return the usage
+     */
     public static CodebookUsage of(int stage, long[] counts, double deadFraction) {
         long total = 0;
         int used = 0;

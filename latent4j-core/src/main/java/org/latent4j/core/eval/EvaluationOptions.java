@@ -19,6 +19,7 @@ package org.latent4j.core.eval;
  */
 public record EvaluationOptions(int importanceSamples, int samplesPerCall, int examplesPerTask, long seed, int batchSize,
                                 int mutualInformationExamples, double activityThreshold, double collapseKlThreshold, double deadCodeThreshold) {
+    /** Checks each value's range. */
     public EvaluationOptions {
         if (importanceSamples < 0) throw new IllegalArgumentException("EvaluationOptions: importanceSamples must be >= 0, got " + importanceSamples);
         if (samplesPerCall < 1 || examplesPerTask < 1 || batchSize < 1 || mutualInformationExamples < 1) {
@@ -31,32 +32,63 @@ public record EvaluationOptions(int importanceSamples, int samplesPerCall, int e
         }
     }
 
-    /** The IWAE protocol: L_5000, default call and task sizes, batches of 256, MI over up to 10,000 examples, thresholds 0.01. */
+    /**
+     * The IWAE protocol: L_5000, default call and task sizes, batches of 256, MI over up to 10,000 examples, thresholds 0.01.
+     *
+     * @param seed the seed of the samples drawn
+     * @return the options
+     */
     public static EvaluationOptions defaults(long seed) {
         return new EvaluationOptions(LogLikelihoodEstimator.DEFAULT_SAMPLES, LogLikelihoodEstimator.DEFAULT_SAMPLES_PER_CALL,
                 LogLikelihoodEstimator.DEFAULT_EXAMPLES_PER_TASK, seed, 256, 10_000, 0.01, 0.01, 0);
     }
 
+    /**
+     * {@return these options with another number of importance samples}
+     *
+     * @param k the samples per example, 0 for none
+     */
     public EvaluationOptions withImportanceSamples(int k) {
         return new EvaluationOptions(k, samplesPerCall, examplesPerTask, seed, batchSize, mutualInformationExamples, activityThreshold,
                 collapseKlThreshold, deadCodeThreshold);
     }
 
+    /**
+     * {@return these options with another batch size}
+     *
+     * @param b the rows per batch
+     */
     public EvaluationOptions withBatchSize(int b) {
         return new EvaluationOptions(importanceSamples, samplesPerCall, examplesPerTask, seed, b, mutualInformationExamples, activityThreshold,
                 collapseKlThreshold, deadCodeThreshold);
     }
 
+    /**
+     * {@return these options with another number of examples for the mutual information}
+     *
+     * @param m the examples
+     */
     public EvaluationOptions withMutualInformationExamples(int m) {
         return new EvaluationOptions(importanceSamples, samplesPerCall, examplesPerTask, seed, batchSize, m, activityThreshold,
                 collapseKlThreshold, deadCodeThreshold);
     }
 
+    /**
+     * {@return these options with other thresholds}
+     *
+     * @param activity the activity threshold
+     * @param collapseKl the KL threshold of a collapsed dimension
+     */
     public EvaluationOptions withThresholds(double activity, double collapseKl) {
         return new EvaluationOptions(importanceSamples, samplesPerCall, examplesPerTask, seed, batchSize, mutualInformationExamples, activity,
                 collapseKl, deadCodeThreshold);
     }
 
+    /**
+     * {@return these options with another dead-code threshold}
+     *
+     * @param fraction the fraction, in [0, 1)
+     */
     public EvaluationOptions withDeadCodeThreshold(double fraction) {
         return new EvaluationOptions(importanceSamples, samplesPerCall, examplesPerTask, seed, batchSize, mutualInformationExamples,
                 activityThreshold, collapseKlThreshold, fraction);

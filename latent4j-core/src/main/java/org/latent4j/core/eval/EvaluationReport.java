@@ -15,7 +15,11 @@ import java.util.Locale;
  */
 public record EvaluationReport(String model, int examples, int latentDimensions, Reconstruction reconstruction,
                                LogLikelihoodSummary logLikelihood, CodeDiagnostics latent) {
-    /** A few lines: NLL, ELBO, reconstruction, then the code's diagnostics. */
+    /**
+     * A few lines: NLL, ELBO, reconstruction, then the code's diagnostics.
+     *
+     * @return the summary
+     */
     public String summary() {
         StringBuilder s = new StringBuilder();
         s.append(model).append(" on ").append(examples).append(" examples\n");
@@ -36,7 +40,11 @@ public record EvaluationReport(String model, int examples, int latentDimensions,
         return String.format(Locale.ROOT, format, args);
     }
 
-    /** The report as JSON: components as keys; an undefined number (NaN, such as a standard error of one example) is null. */
+    /**
+     * The report as JSON: components as keys; an undefined number (NaN, such as a standard error of one example) is null.
+     *
+     * @return the JSON object
+     */
     public org.latent4j.core.io.Json.Value toJson() {
         return org.latent4j.core.io.Json.toReportJson(this);
     }

@@ -28,6 +28,13 @@ public final class Evaluator {
     /**
      * Evaluates {@code model} on the rows of x [n, features] (condition [n, c] or null), without gradients. The
      * listener follows the likelihood estimate, which is nearly all of the time for large k.
+     *
+     * @param model the trained model
+     * @param x the rows, [n, features]
+     * @param condition the condition, [n, c], or null
+     * @param options the estimators' settings
+     * @param listener told of progress
+     * @return the report
      */
     public static EvaluationReport evaluate(LatentModel model, Tensor x, Tensor condition, EvaluationOptions options, ProgressListener listener) {
         LogLikelihoodEstimator.checkInputs("Evaluator", model, x, condition);

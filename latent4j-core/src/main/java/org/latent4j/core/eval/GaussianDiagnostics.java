@@ -28,10 +28,12 @@ import org.latent4j.tensor.random.Rng;
  */
 public record GaussianDiagnostics(LatentLayer layer, double totalKl, double[] klPerDimension, ActiveUnits activeUnits,
                                   MutualInformation mutualInformation, PosteriorCollapse collapse) implements CodeDiagnostics {
+    /** Copies the per-dimension KL. */
     public GaussianDiagnostics {
         klPerDimension = klPerDimension.clone();
     }
 
+    /** {@return the average KL of each dimension, a copy} */
     @Override
     public double[] klPerDimension() {
         return klPerDimension.clone();

@@ -11,26 +11,39 @@ import java.util.Arrays;
  * @param inactiveDimensions  dimensions with activity below the threshold that are not collapsed: their
  *                            encoder means hardly move with x, yet they pay KL (a shrunk or shifted variance)
  * @param latentDimensions    the number of latent dimensions
+ * @param klThreshold         the average KL in nats below which a dimension counts as collapsed
+ * @param activityThreshold   the activity below which a dimension is inactive
  * @param summary             a paragraph for a person
  */
 public record PosteriorCollapse(int[] collapsedDimensions, int[] inactiveDimensions, int latentDimensions,
                                 double klThreshold, double activityThreshold, String summary) {
+    /** Copies the arrays. */
     public PosteriorCollapse {
         collapsedDimensions = collapsedDimensions.clone();
         inactiveDimensions = inactiveDimensions.clone();
     }
 
+    /** {@return the collapsed dimensions, ascending; a copy} */
     @Override
     public int[] collapsedDimensions() {
         return collapsedDimensions.clone();
     }
 
+    /** {@return the inactive dimensions, ascending; a copy} */
     @Override
     public int[] inactiveDimensions() {
         return inactiveDimensions.clone();
     }
 
-    /** Classifies each dimension from its average KL and its activity, and writes the summary. */
+    /**
+     * Classifies each dimension from its average KL and its activity, and writes the summary.
+     *
+     * @param klPerDimension the average KL of each dimension
+     * @param activity A_u of each dimension
+     * @param klThreshold the KL threshold
+     * @param activityThreshold the activity threshold
+     * @return the classification
+     */
     public static PosteriorCollapse of(double[] klPerDimension, double[] activity, double klThreshold, double activityThreshold) {
         int l = klPerDimension.length;
         if (activity.length != l) {

@@ -6,8 +6,14 @@ package org.latent4j.core.eval;
  */
 @FunctionalInterface
 public interface ProgressListener {
-    /** {@code done} of {@code total} units (examples for the log-likelihood) are finished. */
+    /**
+     * {@code done} of {@code total} units (examples for the log-likelihood) are finished.
+     *
+     * @param done the units finished
+     * @param total the units in all
+     */
     void progress(long done, long total);
 
+    /** A listener that ignores progress. */
     ProgressListener NONE = (done, total) -> {};
 }

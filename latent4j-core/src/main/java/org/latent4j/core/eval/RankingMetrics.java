@@ -13,10 +13,13 @@ public final class RankingMetrics {
     /**
      * The ROC curve at every distinct score, from (0, 0) (nothing flagged) to (1, 1) (everything flagged).
      *
+     * @param fpr the false-positive rate of each point
+     * @param tpr the true-positive rate of each point
      * @param thresholds per point, the score of the point: it counts the rows scoring
      *                   {@code >=} it; the first point's is +infinity
      */
     public record RocCurve(double[] fpr, double[] tpr, double[] thresholds) {
+        /** {@return the number of points} */
         public int points() {
             return fpr.length;
         }
@@ -34,6 +37,10 @@ public final class RankingMetrics {
     /**
      * The area under the ROC curve as the Mann-Whitney statistic: the probability that a random anomaly scores above a
      * random normal row, a tie counting one half (computed from mid-ranks, in O(n log n)).
+     *
+     * @param scores one score per row, higher for more anomalous
+     * @param anomalous whether each row is an anomaly
+     * @return the area, in [0, 1]
      */
     public static double auroc(double[] scores, boolean[] anomalous) {
         int[] counts = check(scores, anomalous);
@@ -55,6 +62,10 @@ public final class RankingMetrics {
      * Average precision as scikit-learn's {@code average_precision_score} defines it: sum over the distinct scores,
      * from the highest, of (R_n - R_(n-1)) P_n, where P_n and R_n are the precision and recall of flagging every row
      * scoring at least the n-th distinct score (no interpolation).
+     *
+     * @param scores one score per row, higher for more anomalous
+     * @param anomalous whether each row is an anomaly
+     * @return the average precision, in [0, 1]
      */
     public static double averagePrecision(double[] scores, boolean[] anomalous) {
         int positives = check(scores, anomalous)[0];
@@ -79,6 +90,11 @@ public final class RankingMetrics {
     /**
      * The ROC curve with at most {@code maxPoints} points (at least 2): every distinct score is a point, and a longer
      * curve keeps evenly spaced ones of them, always the first (0, 0) and the last (1, 1).
+     *
+     * @param scores one score per row, higher for more anomalous
+     * @param anomalous whether each row is an anomaly
+     * @param maxPoints the most points kept
+     * @return the curve
      */
     public static RocCurve rocCurve(double[] scores, boolean[] anomalous, int maxPoints) {
         if (maxPoints < 2) throw new IllegalArgumentException("RankingMetrics: a ROC curve needs at least 2 points, got " + maxPoints);
@@ -116,6 +132,10 @@ public final class RankingMetrics {
      * The smallest threshold that flags at most a fraction {@code fpr} of {@code normalScores} (rows scoring strictly
      * above it are flagged): the (1 - fpr) empirical quantile of the normal scores. With ties the rate reached can be
      * below {@code fpr}; {@link Threshold#falsePositiveRate()} says what it is.
+     *
+     * @param normalScores the scores of normal rows
+     * @param fpr the false-positive rate allowed, in [0, 1]
+     * @return the threshold and the rate it reaches
      */
     public static Threshold thresholdAtFalsePositiveRate(double[] normalScores, double fpr) {
         if (normalScores.length == 0) throw new IllegalArgumentException("RankingMetrics: no normal rows to choose a threshold on");

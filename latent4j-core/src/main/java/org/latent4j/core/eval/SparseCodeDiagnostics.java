@@ -14,16 +14,19 @@ import java.util.Locale;
  * @param density       per latent, the fraction of examples in which it fires
  */
 public record SparseCodeDiagnostics(int latents, double l0, int deadLatents, int[] densityHistogram, double[] density) implements CodeDiagnostics {
+    /** Copies the arrays. */
     public SparseCodeDiagnostics {
         densityHistogram = densityHistogram.clone();
         density = density.clone();
     }
 
+    /** {@return the density histogram, a copy} */
     @Override
     public int[] densityHistogram() {
         return densityHistogram.clone();
     }
 
+    /** {@return the density of each latent, a copy} */
     @Override
     public double[] density() {
         return density.clone();

@@ -26,7 +26,13 @@ public final class WeightLayout {
     /** The version this code writes. */
     public static final int CURRENT = 2;
 
-    /** The parameters of {@code model} that a file of {@code version} stores transposed: every linear weight before version 2. */
+    /**
+     * The parameters of {@code model} that a file of {@code version} stores transposed: every linear weight before version 2.
+     *
+     * @param model the model
+     * @param version the file's format version
+     * @return the names of the transposed parameters
+     */
     public static Set<String> transposed(Module model, int version) {
         Set<String> out = new LinkedHashSet<>();
         if (version >= 2) return out;
@@ -36,7 +42,14 @@ public final class WeightLayout {
         return out;
     }
 
-    /** The shapes a file of {@code version} holds for the model's parameters (what to check it against before reading). */
+    /**
+     * The shapes a file of {@code version} holds for the model's parameters (what to check it against before reading).
+     *
+     * @param model the model
+     * @param tensors the tensors read
+     * @param version the file's format version
+     * @return the shapes by parameter name
+     */
     public static Map<String, int[]> storedShapes(Module model, Map<String, Tensor> tensors, int version) {
         Set<String> flipped = transposed(model, version);
         Map<String, int[]> out = new LinkedHashMap<>();
@@ -44,7 +57,14 @@ public final class WeightLayout {
         return out;
     }
 
-    /** Tensors read from a file of {@code version}, named as the model names them, in today's layout. */
+    /**
+     * Tensors read from a file of {@code version}, named as the model names them, in today's layout.
+     *
+     * @param model the model
+     * @param stored the tensors as stored
+     * @param version the file's format version
+     * @return the tensors by parameter name
+     */
     public static Map<String, Tensor> upgrade(Module model, Map<String, Tensor> stored, int version) {
         Set<String> flipped = transposed(model, version);
         if (flipped.isEmpty()) return stored;
@@ -60,6 +80,11 @@ public final class WeightLayout {
      * An optimizer's state tensors read from a checkpoint of {@code version}, in today's layout. The optimizers
      * name their state by parameter index ("3.exp_avg"), the index being the parameter's place in
      * {@code Module.parameters()}; every 2-D state tensor of a parameter stored transposed is transposed too.
+     *
+     * @param model the model
+     * @param state the optimizer's state as stored
+     * @param version the checkpoint's format version
+     * @return the state by name
      */
     public static Map<String, Tensor> upgradeOptimizerState(Module model, Map<String, Tensor> state, int version) {
         Set<String> flipped = transposed(model, version);

@@ -22,7 +22,11 @@ public enum Capability {
     /** The encoder gives {@link LatentCode.Sparse} codes. */
     SPARSE_CODES;
 
-    /** The command-line word: lower case, '-' for '_'. */
+    /**
+     * The command-line word: lower case, '-' for '_'.
+     *
+     * @return the word
+     */
     public String word() {
         return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }

@@ -10,6 +10,7 @@ package org.latent4j.core.model;
  *                   Bernoulli likelihood by default)
  */
 public record DataShape(int features, int[] imageShape, int classes, boolean unitInterval) {
+    /** Checks the counts, and that an image shape flattens to the features; copies the image shape. */
     public DataShape {
         if (features < 1) throw new IllegalArgumentException("DataShape: features must be >= 1, got " + features);
         if (classes < 0) throw new IllegalArgumentException("DataShape: classes must be >= 0, got " + classes);
@@ -24,11 +25,13 @@ public record DataShape(int features, int[] imageShape, int classes, boolean uni
         }
     }
 
+    /** {@return [height, width] or [channels, height, width] for images, else null; a copy} */
     @Override
     public int[] imageShape() {
         return imageShape == null ? null : imageShape.clone();
     }
 
+    /** {@return whether the rows are images} */
     public boolean isImage() {
         return imageShape != null;
     }

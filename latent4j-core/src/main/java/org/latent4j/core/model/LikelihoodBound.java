@@ -12,6 +12,12 @@ public interface LikelihoodBound {
      * log importance weights log p(x, z_i) - log q(z_i | x) for k samples z_i ~ q(z|x): shape [k, b].
      * logmeanexp over the first axis is the IWAE bound L_k; with k = 1 its mean is the ELBO, and with
      * large k it estimates log p(x).
+     *
+     * @param x the rows, [b, features]
+     * @param condition the condition, [b, c], or null
+     * @param k the samples per row
+     * @param rng draws the samples
+     * @return the log weights, [k, b]
      */
     Tensor logImportanceWeights(Tensor x, Tensor condition, int k, Rng rng);
 }

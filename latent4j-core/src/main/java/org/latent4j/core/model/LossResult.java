@@ -18,12 +18,21 @@ import org.latent4j.tensor.Tensor;
  *                       assignments for an EMA update), or null; the trainer hands it back untouched
  */
 public record LossResult(Tensor loss, Tensor reconstruction, Tensor regularization, Map<String, Double> metrics, Object state) {
+    /** Refuses a loss that is not a scalar; copies the metrics in their order. */
     public LossResult {
         if (loss.size() != 1) throw new IllegalArgumentException("LossResult: loss must be a scalar");
         // insertion order is the order of the columns in history.csv
         metrics = metrics == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
     }
 
+    /**
+     * A result with no state for the quantizer.
+     *
+     * @param loss the scalar minimised
+     * @param reconstruction the reconstruction term
+     * @param regularization the regularization term
+     * @param metrics further numbers to report, by name, or null
+     */
     public LossResult(Tensor loss, Tensor reconstruction, Tensor regularization, Map<String, Double> metrics) {
         this(loss, reconstruction, regularization, metrics, null);
     }

@@ -9,6 +9,7 @@ package org.latent4j.core.model;
  * @param help      what it does and its default
  */
 public record ModelOption(String name, String valueName, String help) {
+    /** Refuses a name that is not a lower-case word, and a blank value name or help. */
     public ModelOption {
         if (name == null || !name.matches("[a-z][a-z0-9-]*")) throw new IllegalArgumentException("ModelOption: bad name " + name);
         if (valueName == null || valueName.isBlank() || help == null || help.isBlank()) {

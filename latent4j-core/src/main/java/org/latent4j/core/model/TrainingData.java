@@ -4,19 +4,35 @@ import org.latent4j.tensor.Tensor;
 
 /** What a model may look at before its first training step ({@link LatentModel#initialise}). */
 public interface TrainingData {
-    /** Training rows. */
+    /**
+     * Training rows.
+     *
+     * @return the number of rows
+     */
     int rows();
 
-    /** The mean of each feature over the training rows, before any binarization (intensities, for images). */
+    /**
+     * The mean of each feature over the training rows, before any binarization (intensities, for images).
+     *
+     * @return the means
+     */
     float[] featureMeans();
 
     /**
      * Up to {@code maxRows} training rows chosen at random (by the run's seed), prepared exactly as training
      * batches are (binarized when training binarizes), [rows, features].
+     *
+     * @param maxRows the most rows returned
+     * @return the rows, [m, d]
      */
     Tensor sample(int maxRows);
 
-    /** The mean of each column of x [n, d], summed in double. */
+    /**
+     * The mean of each column of x [n, d], summed in double.
+     *
+     * @param x the rows
+     * @return the means
+     */
     static float[] columnMeans(Tensor x) {
         int n = x.dim(0), d = x.dim(1);
         float[] v = x.contiguous().toArray();
@@ -30,6 +46,9 @@ public interface TrainingData {
     /**
      * The rows x [n, d] as they are, for a training loop of one's own: their column means, and the first rows as the
      * sample (x must already be prepared as the batches will be).
+     *
+     * @param x the rows
+     * @return the training data
      */
     static TrainingData of(Tensor x) {
         return new TrainingData() {

@@ -9,6 +9,7 @@ package org.latent4j.core.model;
  * @param stepsPerEpoch optimizer steps in one epoch (to convert between the two)
  */
 public record TrainingProgress(int epoch, long step, long stepsPerEpoch) {
+    /** Refuses negative counts and an epoch without steps. */
     public TrainingProgress {
         if (epoch < 0 || step < 0 || stepsPerEpoch < 1) {
             throw new IllegalArgumentException("TrainingProgress: epoch " + epoch + ", step " + step + ", stepsPerEpoch " + stepsPerEpoch);
@@ -18,7 +19,11 @@ public record TrainingProgress(int epoch, long step, long stepsPerEpoch) {
     /** Progress for evaluation: schedules are taken as finished (full KL weight, full capacity). */
     public static final TrainingProgress EVALUATION = new TrainingProgress(Integer.MAX_VALUE / 2, Long.MAX_VALUE / 4, 1);
 
-    /** Epochs done, as a real number (step / stepsPerEpoch). */
+    /**
+     * Epochs done, as a real number (step / stepsPerEpoch).
+     *
+     * @return the epochs done
+     */
     public double epochs() {
         return (double) step / stepsPerEpoch;
     }

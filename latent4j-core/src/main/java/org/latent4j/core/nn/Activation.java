@@ -6,8 +6,30 @@ import org.latent4j.tensor.init.Initializer;
 
 /** Hidden-layer non-linearities, each with the weight initializer that suits it. */
 public enum Activation {
-    TANH, RELU, LEAKY_RELU, ELU, SELU, GELU, SIGMOID, SOFTPLUS, IDENTITY;
+    /** The hyperbolic tangent. */
+    TANH,
+    /** max(x, 0). */
+    RELU,
+    /** x for x > 0, 0.01 x otherwise. */
+    LEAKY_RELU,
+    /** x for x > 0, exp(x) - 1 otherwise. */
+    ELU,
+    /** The self-normalising ELU of Klambauer et al. (2017). */
+    SELU,
+    /** The exact Gaussian error linear unit. */
+    GELU,
+    /** The logistic function. */
+    SIGMOID,
+    /** ln(1 + exp(x)). */
+    SOFTPLUS,
+    /** No non-linearity. */
+    IDENTITY;
 
+    /**
+     * {@return the activation applied to x, element by element}
+     *
+     * @param x the input
+     */
     public Tensor apply(Tensor x) {
         return switch (this) {
             case TANH -> x.tanh();
@@ -22,7 +44,11 @@ public enum Activation {
         };
     }
 
-    /** Glorot for saturating units, He for rectifiers, LeCun normal for SELU (self-normalising). */
+    /**
+     * Glorot for saturating units, He for rectifiers, LeCun normal for SELU (self-normalising).
+     *
+     * @return the initializer
+     */
     public Initializer defaultInitializer() {
         return switch (this) {
             case RELU, LEAKY_RELU, ELU, GELU -> Initializer.heUniform();
@@ -31,19 +57,26 @@ public enum Activation {
         };
     }
 
-    /** Parses "tanh", "relu", "leaky-relu", ...; the error lists the accepted names. */
+    /**
+     * Parses "tanh", "relu", "leaky-relu", ...; the error lists the accepted names.
+     *
+     * @param name the name
+     * @return the activation
+     */
     public static Activation parse(String name) {
         String n = name.trim().toUpperCase(Locale.ROOT).replace('-', '_');
         for (Activation a : values()) if (a.name().equals(n)) return a;
         throw new IllegalArgumentException("unknown activation '" + name + "' (one of " + names() + ")");
     }
 
+    /** {@return the command-line names, comma-separated} */
     public static String names() {
         StringBuilder sb = new StringBuilder();
         for (Activation a : values()) sb.append(sb.isEmpty() ? "" : ", ").append(a.cliName());
         return sb.toString();
     }
 
+    /** {@return the command-line name: lower case, '-' for '_'} */
     public String cliName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

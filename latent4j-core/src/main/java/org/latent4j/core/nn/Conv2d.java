@@ -15,7 +15,16 @@ public final class Conv2d extends Module {
     private final Tensor bias;
     private final Conv2dGeometry geometry;
 
-    /** Weights drawn by {@code init} with fan-in in * kh * kw and fan-out out * kh * kw (as PyTorch counts them). */
+    /**
+     * Weights drawn by {@code init} with fan-in in * kh * kw and fan-out out * kh * kw (as PyTorch counts them).
+     *
+     * @param in the input channels
+     * @param out the output channels
+     * @param kernel the kernel's height and width
+     * @param geometry stride, padding and dilation
+     * @param init draws the weights
+     * @param rng the random numbers
+     */
     public Conv2d(int in, int out, int kernel, Conv2dGeometry geometry, Initializer init, Rng rng) {
         if (in < 1 || out < 1 || kernel < 1) throw new IllegalArgumentException("Conv2d: channels and kernel must be positive, got " + in + " -> " + out + ", k " + kernel);
         this.geometry = geometry;
@@ -23,15 +32,22 @@ public final class Conv2d extends Module {
         this.bias = parameter("bias", Tensor.persistentZeros(out));
     }
 
-    /** x [n, in, h, w] to [n, out, h', w']. */
+    /**
+     * x [n, in, h, w] to [n, out, h', w'].
+     *
+     * @param x the input
+     * @return the output
+     */
     public Tensor forward(Tensor x) {
         return ConvOps.conv2d(x, weight, bias, geometry);
     }
 
+    /** {@return the kernels, [out, in, kh, kw]} */
     public Tensor weight() {
         return weight;
     }
 
+    /** {@return the bias, [out]} */
     public Tensor bias() {
         return bias;
     }

@@ -24,6 +24,7 @@ import org.latent4j.tensor.ops.Conv2dGeometry;
 public record ConvArchitecture(@Json.Required List<Integer> image, List<Integer> channels, int kernel, int stride, int padding) {
     private static final String NAME = "ConvArchitecture";
 
+    /** Checks the sizes and copies the lists. */
     public ConvArchitecture {
         if (image == null || image.size() != 3 || image.stream().anyMatch(v -> v == null || v < 1)) {
             throw new IllegalArgumentException(NAME + ".image must be [channels, height, width], each >= 1, got " + image);
@@ -47,7 +48,12 @@ public record ConvArchitecture(@Json.Required List<Integer> image, List<Integer>
         }
     }
 
-    /** The default architecture for images of this [height, width] or [channels, height, width]. */
+    /**
+     * The default architecture for images of this [height, width] or [channels, height, width].
+     *
+     * @param imageShape the image shape
+     * @return the architecture
+     */
     public static ConvArchitecture of(int[] imageShape) {
         return new ConvArchitecture(image(imageShape), List.of(32, 64), 4, 2, 1);
     }
@@ -57,11 +63,21 @@ public record ConvArchitecture(@Json.Required List<Integer> image, List<Integer>
         return of(new int[] {28, 28});
     }
 
+    /**
+     * {@return this architecture with these feature maps, one stride-2 convolution per entry}
+     *
+     * @param c the channels
+     */
     public ConvArchitecture withChannels(List<Integer> c) {
         return new ConvArchitecture(image, c, kernel, stride, padding);
     }
 
-    /** [channels, height, width] of a data set's image shape of 2 or 3 entries. */
+    /**
+     * [channels, height, width] of a data set's image shape of 2 or 3 entries.
+     *
+     * @param imageShape the image shape
+     * @return the three sizes
+     */
     public static List<Integer> image(int[] imageShape) {
         if (imageShape == null || imageShape.length < 2 || imageShape.length > 3) {
             throw new IllegalArgumentException("a convolutional architecture needs images; the data have " + (imageShape == null ? "no image shape"
@@ -74,12 +90,20 @@ public record ConvArchitecture(@Json.Required List<Integer> image, List<Integer>
         return new int[] {Math.floorDiv(s[0] + 2 * padding - kernel, stride) + 1, Math.floorDiv(s[1] + 2 * padding - kernel, stride) + 1};
     }
 
-    /** The geometry of every convolution. */
+    /**
+     * The geometry of every convolution.
+     *
+     * @return the geometry
+     */
     public Conv2dGeometry geometry() {
         return Conv2dGeometry.of(stride, padding);
     }
 
-    /** [height, width] after each convolution, the image's first: channels.size() + 1 entries. */
+    /**
+     * [height, width] after each convolution, the image's first: channels.size() + 1 entries.
+     *
+     * @return the sizes
+     */
     public List<int[]> sizes() {
         List<int[]> out = new ArrayList<>();
         int[] s = {image.get(1), image.get(2)};
@@ -88,18 +112,27 @@ public record ConvArchitecture(@Json.Required List<Integer> image, List<Integer>
         return out;
     }
 
-    /** The encoder's output [channels, height, width]. */
+    /**
+     * The encoder's output [channels, height, width].
+     *
+     * @return the shape
+     */
     public int[] featureShape() {
         int[] s = sizes().getLast();
         return new int[] {channels.getLast(), s[0], s[1]};
     }
 
-    /** Features of the encoder's output, flattened. */
+    /**
+     * Features of the encoder's output, flattened.
+     *
+     * @return the number of features
+     */
     public int features() {
         int[] f = featureShape();
         return f[0] * f[1] * f[2];
     }
 
+    /** {@return the number of features of an image, channels * height * width} */
     public int imageFeatures() {
         return image.get(0) * image.get(1) * image.get(2);
     }

@@ -23,8 +23,14 @@ public final class ConvDecoder extends Module {
     private final boolean activateInput;
 
     /**
+     * Creates the decoder with fresh weights.
+     *
+     * @param architecture   the encoder's architecture, mirrored
      * @param inputChannels  channels of the feature maps it takes (the encoder's last, or a code grid's width)
+     * @param outputChannels the image's channels
+     * @param activation     the hidden non-linearity
      * @param activateInput  whether the activation is applied to the input first (true after a linear layer)
+     * @param rng            draws the initial weights
      */
     public ConvDecoder(ConvArchitecture architecture, int inputChannels, int outputChannels, Activation activation, boolean activateInput, Rng rng) {
         this.architecture = architecture;
@@ -59,7 +65,12 @@ public final class ConvDecoder extends Module {
         return p;
     }
 
-    /** Images [b, outputChannels * H * W] (flattened row-major) of feature maps [b, inputChannels, h, w]. */
+    /**
+     * Images [b, outputChannels * H * W] (flattened row-major) of feature maps [b, inputChannels, h, w].
+     *
+     * @param grid the feature maps
+     * @return the images
+     */
     public Tensor fromGrid(Tensor grid) {
         Tensor h = activateInput ? activation.apply(grid) : grid;
         for (int i = 0; i < layers.length; i++) {
@@ -70,7 +81,12 @@ public final class ConvDecoder extends Module {
         return h.reshape(b, outputBias.size()).add(outputBias);
     }
 
-    /** Images of flattened feature maps [b, features] (or [s, b, features], samples first). */
+    /**
+     * Images of flattened feature maps [b, features] (or [s, b, features], samples first).
+     *
+     * @param features the flattened feature maps
+     * @return the images
+     */
     public Tensor forward(Tensor features) {
         int[] f = architecture.featureShape();
         if (features.dim(features.rank() - 1) != f[0] * f[1] * f[2] || features.rank() > 3 || features.rank() < 2) {
@@ -84,11 +100,16 @@ public final class ConvDecoder extends Module {
         return fromGrid(features.contiguous().reshape(features.dim(0), f[0], f[1], f[2]));
     }
 
-    /** A bias per output feature, [outputChannels * H * W]. */
+    /**
+     * A bias per output feature, [outputChannels * H * W].
+     *
+     * @return the bias
+     */
     public Tensor outputBias() {
         return outputBias;
     }
 
+    /** {@return the image's channels} */
     public int outputChannels() {
         return outputChannels;
     }

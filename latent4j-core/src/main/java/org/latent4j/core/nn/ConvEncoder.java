@@ -14,6 +14,13 @@ public final class ConvEncoder extends Module {
     private final Conv2d[] layers;
     private final Activation activation;
 
+    /**
+     * Creates the encoder with fresh weights.
+     *
+     * @param architecture the convolutions
+     * @param activation the non-linearity after each
+     * @param rng draws the initial weights
+     */
     public ConvEncoder(ConvArchitecture architecture, Activation activation, Rng rng) {
         this.architecture = architecture;
         this.activation = activation;
@@ -26,7 +33,12 @@ public final class ConvEncoder extends Module {
         }
     }
 
-    /** The feature maps of flattened images x [b, C*H*W]: [b, channels, h, w]. */
+    /**
+     * The feature maps of flattened images x [b, C*H*W]: [b, channels, h, w].
+     *
+     * @param x the images
+     * @return the feature maps
+     */
     public Tensor forwardGrid(Tensor x) {
         var img = architecture.image();
         if (x.rank() != 2 || x.dim(1) != architecture.imageFeatures()) {
@@ -37,12 +49,18 @@ public final class ConvEncoder extends Module {
         return h;
     }
 
-    /** The feature maps flattened: [b, features]. */
+    /**
+     * The feature maps flattened: [b, features].
+     *
+     * @param x the images
+     * @return the features
+     */
     public Tensor forward(Tensor x) {
         Tensor g = forwardGrid(x);
         return g.reshape(g.dim(0), architecture.features());
     }
 
+    /** {@return the convolutions} */
     public ConvArchitecture architecture() {
         return architecture;
     }

@@ -15,7 +15,16 @@ public final class ConvTranspose2d extends Module {
     private final Tensor bias;
     private final Conv2dGeometry geometry;
 
-    /** Weights drawn by {@code init} with fan-in out * kh * kw and fan-out in * kh * kw (the convolution it transposes). */
+    /**
+     * Weights drawn by {@code init} with fan-in out * kh * kw and fan-out in * kh * kw (the convolution it transposes).
+     *
+     * @param in the input channels
+     * @param out the output channels
+     * @param kernel the kernel's height and width
+     * @param geometry stride, padding, dilation and output padding
+     * @param init draws the weights
+     * @param rng the random numbers
+     */
     public ConvTranspose2d(int in, int out, int kernel, Conv2dGeometry geometry, Initializer init, Rng rng) {
         if (in < 1 || out < 1 || kernel < 1) {
             throw new IllegalArgumentException("ConvTranspose2d: channels and kernel must be positive, got " + in + " -> " + out + ", k " + kernel);
@@ -25,15 +34,22 @@ public final class ConvTranspose2d extends Module {
         this.bias = parameter("bias", Tensor.persistentZeros(out));
     }
 
-    /** x [n, in, h, w] to [n, out, h', w']. */
+    /**
+     * x [n, in, h, w] to [n, out, h', w'].
+     *
+     * @param x the input
+     * @return the output
+     */
     public Tensor forward(Tensor x) {
         return ConvOps.convTranspose2d(x, weight, bias, geometry);
     }
 
+    /** {@return the kernels, [in, out, kh, kw]} */
     public Tensor weight() {
         return weight;
     }
 
+    /** {@return the bias, [out]} */
     public Tensor bias() {
         return bias;
     }

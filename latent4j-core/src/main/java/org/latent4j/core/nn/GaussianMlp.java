@@ -18,6 +18,16 @@ public final class GaussianMlp extends Module {
     private final int outputDim;
     private final PosteriorParameterisation parameterisation;
 
+    /**
+     * Creates the network with fresh weights.
+     *
+     * @param inputDim the input's width
+     * @param hidden the hidden sizes
+     * @param outputDim the Gaussian's dimensions
+     * @param activation the hidden non-linearity
+     * @param parameterisation how the variance head is read
+     * @param rng draws the initial weights
+     */
     public GaussianMlp(int inputDim, List<Integer> hidden, int outputDim, Activation activation,
                        PosteriorParameterisation parameterisation, Rng rng) {
         this.inputDim = inputDim;
@@ -26,7 +36,12 @@ public final class GaussianMlp extends Module {
         this.net = child("net", new Mlp(inputDim, hidden.stream().mapToInt(Integer::intValue).toArray(), 2 * outputDim, activation, rng));
     }
 
-    /** The Gaussian for inputs h [..., inputDim]; mean and log-variance are [..., outputDim]. */
+    /**
+     * The Gaussian for inputs h [..., inputDim]; mean and log-variance are [..., outputDim].
+     *
+     * @param h the inputs
+     * @return the Gaussian
+     */
     public DiagonalGaussian forward(Tensor h) {
         if (h.dim(h.rank() - 1) != inputDim) {
             throw new org.latent4j.tensor.ShapeException("GaussianMlp: input " + org.latent4j.tensor.Shape.str(h.shape())
@@ -38,19 +53,26 @@ public final class GaussianMlp extends Module {
         return new DiagonalGaussian(mean, parameterisation.logVariance(head));
     }
 
-    /** The last affine layer: columns [0, outputDim) give the mean, the rest the variance head. */
+    /**
+     * The last affine layer: columns [0, outputDim) give the mean, the rest the variance head.
+     *
+     * @return the layer
+     */
     public Linear outputLayer() {
         return net.outputLayer();
     }
 
+    /** {@return the input's width} */
     public int inputDim() {
         return inputDim;
     }
 
+    /** {@return the Gaussian's dimensions} */
     public int outputDim() {
         return outputDim;
     }
 
+    /** {@return how the variance head is read} */
     public PosteriorParameterisation parameterisation() {
         return parameterisation;
     }

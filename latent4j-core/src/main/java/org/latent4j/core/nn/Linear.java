@@ -17,6 +17,14 @@ public final class Linear extends Module {
     private final int in;
     private final int out;
 
+    /**
+     * Creates the layer: weights drawn by {@code init}, zero bias.
+     *
+     * @param in the input features
+     * @param out the output features
+     * @param init draws the weights
+     * @param rng the random numbers
+     */
     public Linear(int in, int out, Initializer init, Rng rng) {
         if (in < 1 || out < 1) throw new IllegalArgumentException("Linear: sizes must be positive, got " + in + " -> " + out);
         this.in = in;
@@ -27,23 +35,35 @@ public final class Linear extends Module {
         this.bias = parameter("bias", Tensor.persistentZeros(out));
     }
 
+    /**
+     * {@return x W^T + b}
+     *
+     * @param x the input, [..., in]
+     */
     public Tensor forward(Tensor x) {
         return LinearAlgebra.linear(x, weight).add(bias);
     }
 
-    /** The weight, [out, in]. */
+    /**
+     * The weight, [out, in].
+     *
+     * @return the weight
+     */
     public Tensor weight() {
         return weight;
     }
 
+    /** {@return the bias, [out]} */
     public Tensor bias() {
         return bias;
     }
 
+    /** {@return the input features} */
     public int inFeatures() {
         return in;
     }
 
+    /** {@return the output features} */
     public int outFeatures() {
         return out;
     }

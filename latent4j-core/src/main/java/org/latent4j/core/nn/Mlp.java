@@ -11,6 +11,15 @@ public final class Mlp extends Module {
     private final Linear[] layers;
     private final Activation activation;
 
+    /**
+     * Creates the network with fresh weights.
+     *
+     * @param in the input's width
+     * @param hidden the hidden sizes
+     * @param out the output's width
+     * @param activation the hidden non-linearity
+     * @param rng draws the initial weights
+     */
     public Mlp(int in, int[] hidden, int out, Activation activation, Rng rng) {
         this.activation = activation;
         this.layers = new Linear[hidden.length + 1];
@@ -24,6 +33,11 @@ public final class Mlp extends Module {
         }
     }
 
+    /**
+     * {@return the output, [..., out]; no activation after the last layer}
+     *
+     * @param x the input, [..., in]
+     */
     public Tensor forward(Tensor x) {
         Tensor h = x;
         for (int i = 0; i < layers.length; i++) {
@@ -33,11 +47,16 @@ public final class Mlp extends Module {
         return h;
     }
 
-    /** The last affine layer (e.g. to set a decoder's output bias). */
+    /**
+     * The last affine layer (e.g. to set a decoder's output bias).
+     *
+     * @return the layer
+     */
     public Linear outputLayer() {
         return layers[layers.length - 1];
     }
 
+    /** {@return the number of affine layers} */
     public int depth() {
         return layers.length;
     }

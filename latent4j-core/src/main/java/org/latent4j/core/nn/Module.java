@@ -24,7 +24,13 @@ public abstract class Module {
     private final LinkedHashMap<String, Tensor> buffers = new LinkedHashMap<>();
     private final LinkedHashMap<String, Module> children = new LinkedHashMap<>();
 
-    /** Registers a leaf parameter (made persistent and gradient-requiring) under {@code name}; returns it. */
+    /**
+     * Registers a leaf parameter (made persistent and gradient-requiring) under {@code name}; returns it.
+     *
+     * @param name the parameter's name
+     * @param value its initial value
+     * @return the parameter
+     */
     protected final Tensor parameter(String name, Tensor value) {
         checkName(name);
         if (!value.isLeaf()) throw new IllegalArgumentException("parameter " + name + " must be a leaf tensor");
@@ -37,6 +43,10 @@ public abstract class Module {
      * Registers a buffer, a persistent non-trainable tensor saved and loaded with the parameters, under
      * {@code name}; returns it. It must be a contiguous leaf that requires no gradient (made with
      * {@code Tensor.persistentZeros}: a buffer outlives every workspace scope).
+     *
+     * @param name the buffer's name
+     * @param value its value
+     * @return the buffer
      */
     protected final Tensor buffer(String name, Tensor value) {
         checkName(name);
@@ -47,7 +57,14 @@ public abstract class Module {
         return value;
     }
 
-    /** Registers a child module under {@code name}; returns it. */
+    /**
+     * Registers a child module under {@code name}; returns it.
+     *
+     * @param name the child's name
+     * @param module the child
+     * @param <M> the module's type
+     * @return the child
+     */
     protected final <M extends Module> M child(String name, M module) {
         checkName(name);
         children.put(name, module);
@@ -61,21 +78,33 @@ public abstract class Module {
         }
     }
 
-    /** Every parameter of the tree under its dotted name, in registration order. */
+    /**
+     * Every parameter of the tree under its dotted name, in registration order.
+     *
+     * @return the parameters by name
+     */
     public final Map<String, Tensor> namedParameters() {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
         collect("", out, true);
         return out;
     }
 
-    /** Every buffer of the tree under its dotted name, in registration order. */
+    /**
+     * Every buffer of the tree under its dotted name, in registration order.
+     *
+     * @return the buffers by name
+     */
     public final Map<String, Tensor> namedBuffers() {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
         collect("", out, false);
         return out;
     }
 
-    /** The whole state: every parameter, then every buffer, by name (PyTorch's {@code state_dict}). */
+    /**
+     * The whole state: every parameter, then every buffer, by name (PyTorch's {@code state_dict}).
+     *
+     * @return the state by name
+     */
     public final Map<String, Tensor> namedState() {
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>(namedParameters());
         out.putAll(namedBuffers());
@@ -90,6 +119,8 @@ public abstract class Module {
     /**
      * Every module of the tree, this one included, under its dotted name ("" for this one, "encoder.0" for a
      * grandchild), in registration order, as PyTorch's {@code named_modules}.
+     *
+     * @return the modules by name
      */
     public final Map<String, Module> namedModules() {
         LinkedHashMap<String, Module> out = new LinkedHashMap<>();
@@ -102,11 +133,16 @@ public abstract class Module {
         for (var e : children.entrySet()) e.getValue().collectModules(name.isEmpty() ? e.getKey() : name + "." + e.getKey(), out);
     }
 
+    /** {@return every parameter of the tree, in registration order} */
     public final List<Tensor> parameters() {
         return new ArrayList<>(namedParameters().values());
     }
 
-    /** Total number of scalar parameters. */
+    /**
+     * Total number of scalar parameters.
+     *
+     * @return the count
+     */
     public final long parameterCount() {
         long n = 0;
         for (Tensor t : namedParameters().values()) n += t.size();
@@ -116,6 +152,8 @@ public abstract class Module {
     /**
      * Copies values into the parameters and buffers by name ({@link #namedState()}). Every missing, unexpected or
      * mis-shaped entry is reported in one message, and nothing is copied unless all match.
+     *
+     * @param values the tensors by name
      */
     public final void loadState(Map<String, Tensor> values) {
         Map<String, Tensor> mine = namedState();

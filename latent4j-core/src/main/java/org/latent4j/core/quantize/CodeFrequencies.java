@@ -12,6 +12,10 @@ public final class CodeFrequencies {
     /**
      * The entropy in nats of the frequencies count(i) / total over i in [0, n); codes never chosen contribute
      * nothing, and no choices at all give 0 (so the perplexity exp(H) is 1).
+     *
+     * @param n the number of codes
+     * @param count how often code i was chosen
+     * @return the entropy
      */
     public static double entropy(int n, IntToLongFunction count) {
         long total = 0;

@@ -75,6 +75,8 @@ public final class FiniteScalarQuantizer extends Quantizer {
     private final Tensor shift, halfL, offset, inverseHalfWidth;
 
     /**
+     * Creates the quantizer, with input and output projections when the width differs from the levels' number.
+     *
      * @param dim    width of the vectors quantized and returned
      * @param levels levels per dimension, each >= 2, with a product of at most {@link #MAX_CODES}
      * @param rng    draws the projections' weights when {@code dim != levels.length}
@@ -113,7 +115,11 @@ public final class FiniteScalarQuantizer extends Quantizer {
         }
     }
 
-    /** Checks levels: at least one, each >= 2, a product of at most {@link #MAX_CODES}; the message says what is wrong. */
+    /**
+     * Checks levels: at least one, each >= 2, a product of at most {@link #MAX_CODES}; the message says what is wrong.
+     *
+     * @param levels the levels
+     */
     public static void checkLevels(List<Integer> levels) {
         if (levels == null || levels.isEmpty()) throw new IllegalArgumentException("FSQ levels: at least one dimension is needed");
         for (Integer l : levels) {
@@ -126,7 +132,12 @@ public final class FiniteScalarQuantizer extends Quantizer {
         }
     }
 
-    /** prod(levels), saturating above {@link #MAX_CODES}. */
+    /**
+     * prod(levels), saturating above {@link #MAX_CODES}.
+     *
+     * @param levels the levels
+     * @return the product
+     */
     public static long codebookSize(List<Integer> levels) {
         long p = 1;
         for (int l : levels) p = Math.min(p * l, MAX_CODES + 1);
@@ -146,7 +157,11 @@ public final class FiniteScalarQuantizer extends Quantizer {
         return dim;
     }
 
-    /** The levels per dimension. */
+    /**
+     * The levels per dimension.
+     *
+     * @return the levels
+     */
     public int[] levels() {
         return levels.clone();
     }
@@ -156,7 +171,12 @@ public final class FiniteScalarQuantizer extends Quantizer {
         return new int[] {codes};
     }
 
-    /** The bounded values f(z) [n, d] of the projected inputs z [n, d], before rounding (differentiable). */
+    /**
+     * The bounded values f(z) [n, d] of the projected inputs z [n, d], before rounding (differentiable).
+     *
+     * @param projected the projected inputs
+     * @return the bounded values
+     */
     public Tensor bound(Tensor projected) {
         return projected.add(shift).tanh().mul(halfL).sub(offset);
     }
@@ -164,6 +184,9 @@ public final class FiniteScalarQuantizer extends Quantizer {
     /**
      * What the straight-through estimator differentiates: the output of {@link #quantize} with the rounding left out,
      * project_out(f(project_in(z)) / floor(L / 2)). Its gradient is the gradient {@link #quantize} passes to z.
+     *
+     * @param z the inputs
+     * @return the surrogate
      */
     public Tensor surrogate(Tensor z) {
         Tensor projected = projectIn == null ? z : projectIn.forward(z);
@@ -220,7 +243,12 @@ public final class FiniteScalarQuantizer extends Quantizer {
         return m;
     }
 
-    /** The normalised codes [n, d] (each coordinate in [-1, 1]) of indices [n], before the output projection. */
+    /**
+     * The normalised codes [n, d] (each coordinate in [-1, 1]) of indices [n], before the output projection.
+     *
+     * @param indices the codes
+     * @return the vectors
+     */
     public Tensor codes(int[] indices) {
         int n = indices.length, d = levels.length;
         float[] v = new float[n * d];
@@ -236,7 +264,11 @@ public final class FiniteScalarQuantizer extends Quantizer {
         return Tensor.of(v, n, d);
     }
 
-    /** Every code of the implicit codebook, [prod(levels), d], in index order. */
+    /**
+     * Every code of the implicit codebook, [prod(levels), d], in index order.
+     *
+     * @return the codebook
+     */
     public Tensor implicitCodebook() {
         int[] all = new int[codes];
         for (int i = 0; i < codes; i++) all[i] = i;

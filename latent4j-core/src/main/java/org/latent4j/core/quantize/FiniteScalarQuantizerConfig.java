@@ -20,6 +20,7 @@ public record FiniteScalarQuantizerConfig(@Json.Required int dim, @Json.Required
     /** The paper's recommendation for about 2^10 codes: [8, 5, 5, 5], 1000 codes. */
     public static final List<Integer> DEFAULT_LEVELS = List.of(8, 5, 5, 5);
 
+    /** Checks the levels and the width. */
     public FiniteScalarQuantizerConfig {
         if (dim < 1) throw new IllegalArgumentException(NAME + ".dim must be >= 1, got " + dim);
         try {
@@ -30,7 +31,12 @@ public record FiniteScalarQuantizerConfig(@Json.Required int dim, @Json.Required
         levels = List.copyOf(levels);
     }
 
-    /** Vectors of levels.size() features, no projection. */
+    /**
+     * Vectors of levels.size() features, no projection.
+     *
+     * @param levels the levels per dimension
+     * @return the config
+     */
     public static FiniteScalarQuantizerConfig of(List<Integer> levels) {
         return new FiniteScalarQuantizerConfig(levels == null ? 1 : levels.size(), levels);
     }
@@ -40,11 +46,20 @@ public record FiniteScalarQuantizerConfig(@Json.Required int dim, @Json.Required
         return of(DEFAULT_LEVELS);
     }
 
-    /** The implicit codebook's size, prod(levels). */
+    /**
+     * The implicit codebook's size, prod(levels).
+     *
+     * @return the size
+     */
     public int codebookSize() {
         return (int) FiniteScalarQuantizer.codebookSize(levels);
     }
 
+    /**
+     * {@return the quantizer, its projections drawn from rng}
+     *
+     * @param rng draws the projections' weights
+     */
     public FiniteScalarQuantizer create(Rng rng) {
         return new FiniteScalarQuantizer(dim, levels, rng);
     }

@@ -37,12 +37,29 @@ public final class KMeans {
     /**
      * The centres [k, d] of the points [n, d] (n >= 1). When the points have fewer than k distinct values, the
      * remaining centres repeat points (drawn uniformly). Empty clusters are kept ({@link EmptyClusters#KEEP}).
+     *
+     * @param points the points
+     * @param k the number of centres
+     * @param iterations the Lloyd iterations
+     * @param spherical whether to cluster the l2-normalised points by inner product
+     * @param rng draws the seeding
+     * @return the centres
      */
     public static Tensor fit(Tensor points, int k, int iterations, boolean spherical, Rng rng) {
         return fit(points, k, iterations, spherical, EmptyClusters.KEEP, rng);
     }
 
-    /** {@link #fit(Tensor, int, int, boolean, Rng)} with the given treatment of empty clusters. */
+    /**
+     * {@link #fit(Tensor, int, int, boolean, Rng)} with the given treatment of empty clusters.
+     *
+     * @param points the points
+     * @param k the number of centres
+     * @param iterations the Lloyd iterations
+     * @param spherical whether to cluster the l2-normalised points by inner product
+     * @param empty what to do with an empty cluster
+     * @param rng draws the seeding
+     * @return the centres
+     */
     public static Tensor fit(Tensor points, int k, int iterations, boolean spherical, EmptyClusters empty, Rng rng) {
         if (points.rank() != 2 || points.dim(0) < 1) throw new IllegalArgumentException("KMeans: needs points [n, d] with n >= 1");
         if (k < 1) throw new IllegalArgumentException("KMeans: k must be >= 1, got " + k);
@@ -52,7 +69,14 @@ public final class KMeans {
         return centres;
     }
 
-    /** k-means++ seeding: k rows of x [n, d], the first uniform, each next with probability proportional to D(x)^2. */
+    /**
+     * k-means++ seeding: k rows of x [n, d], the first uniform, each next with probability proportional to D(x)^2.
+     *
+     * @param points the points
+     * @param k the number of centres
+     * @param rng draws the choices
+     * @return the seeds, [k, d]
+     */
     public static Tensor seed(Tensor points, int k, Rng rng) {
         Tensor x = points.contiguous();
         int n = x.dim(0), d = x.dim(1);
@@ -87,6 +111,12 @@ public final class KMeans {
      * the seeding makes k passes over its points, one per centre, where a Lloyd iteration makes one, so it runs on
      * a uniform sample of at most {@code samplePerCentre * k} rows (drawn from {@code rng}), with the distances
      * to each new centre summed in float. Returns k rows of the sample [k, d].
+     *
+     * @param points the points
+     * @param k the number of centres
+     * @param samplePerCentre points sampled per centre
+     * @param rng draws the choices
+     * @return the seeds, [k, d]
      */
     public static Tensor seedSampled(Tensor points, int k, int samplePerCentre, Rng rng) {
         Tensor x = points.contiguous();
@@ -148,12 +178,27 @@ public final class KMeans {
         return last;
     }
 
-    /** One Lloyd iteration: the new centres [k, d]; a centre with no points is kept. */
+    /**
+     * One Lloyd iteration: the new centres [k, d]; a centre with no points is kept.
+     *
+     * @param points the points
+     * @param centres the current centres
+     * @param spherical whether to cluster by inner product
+     * @return the new centres
+     */
     public static Tensor lloyd(Tensor points, Tensor centres, boolean spherical) {
         return lloyd(points, centres, spherical, EmptyClusters.KEEP);
     }
 
-    /** One Lloyd iteration: the new centres [k, d], empty clusters treated as {@code empty} says. */
+    /**
+     * One Lloyd iteration: the new centres [k, d], empty clusters treated as {@code empty} says.
+     *
+     * @param points the points
+     * @param centres the current centres
+     * @param spherical whether to cluster by inner product
+     * @param empty what to do with an empty cluster
+     * @return the new centres
+     */
     public static Tensor lloyd(Tensor points, Tensor centres, boolean spherical, EmptyClusters empty) {
         int k = centres.dim(0), d = centres.dim(1);
         Tensor x = points.contiguous();
@@ -191,6 +236,12 @@ public final class KMeans {
     /**
      * Gives each centre whose count is 0 half of the largest cluster (see {@link EmptyClusters#SPLIT_LARGEST}),
      * updating {@code centres} [k, d] and {@code counts} in place; returns how many centres were split off.
+     *
+     * @param centres the centres, updated in place
+     * @param counts the points per centre, updated in place
+     * @param k the number of centres
+     * @param d their width
+     * @return the number of centres split
      */
     public static int splitEmpty(float[] centres, int[] counts, int k, int d) {
         int split = 0;
@@ -212,12 +263,25 @@ public final class KMeans {
         return split;
     }
 
-    /** Each point's centre: nearest in L2, or of largest inner product when spherical. */
+    /**
+     * Each point's centre: nearest in L2, or of largest inner product when spherical.
+     *
+     * @param points the points
+     * @param centres the centres
+     * @param spherical whether to assign by inner product
+     * @return the centre of each point
+     */
     public static int[] assign(Tensor points, Tensor centres, boolean spherical) {
         return spherical ? QuantOps.maxInnerProductCodes(points, centres).indices() : QuantOps.nearestCodes(points, centres).indices();
     }
 
-    /** Mean squared distance (summed over features) of each point to its centre. */
+    /**
+     * Mean squared distance (summed over features) of each point to its centre.
+     *
+     * @param points the points
+     * @param centres the centres
+     * @return the error
+     */
     public static double error(Tensor points, Tensor centres) {
         float[] dist = QuantOps.nearestCodes(points, centres).distances();
         double s = 0;

@@ -57,6 +57,8 @@ public final class KeyValueBottleneck extends Quantizer {
     private final Tensor values;
 
     /**
+     * Creates the bottleneck with provisional keys and values, which {@link #initialise} replaces.
+     *
      * @param dim     width of the vectors quantized and returned (a multiple of {@code heads})
      * @param heads   codebooks C (>= 1)
      * @param keys    pairs per codebook K (>= 1)
@@ -102,20 +104,30 @@ public final class KeyValueBottleneck extends Quantizer {
         return s;
     }
 
+    /** {@return the number of codebooks C} */
     public int heads() {
         return heads;
     }
 
+    /** {@return the width of the keys} */
     public int keyDim() {
         return keyDim;
     }
 
-    /** The frozen keys, [C, K, keyDim] (a buffer: read it, do not write it). */
+    /**
+     * The frozen keys, [C, K, keyDim] (a buffer: read it, do not write it).
+     *
+     * @return the keys
+     */
     public Tensor keys() {
         return keyBook;
     }
 
-    /** The values, [C, K, dim / C] (a parameter). */
+    /**
+     * The values, [C, K, dim / C] (a parameter).
+     *
+     * @return the values
+     */
     public Tensor values() {
         return values;
     }
@@ -131,7 +143,12 @@ public final class KeyValueBottleneck extends Quantizer {
         return keyBook.slice(0, h, h + 1).reshape(keys, keyDim);
     }
 
-    /** The codes [n, C] (row-major) of z [n, dim]: each head's nearest key. */
+    /**
+     * The codes [n, C] (row-major) of z [n, dim]: each head's nearest key.
+     *
+     * @param z the rows
+     * @return the codes
+     */
     public int[] assign(Tensor z) {
         if (z.rank() != 2 || z.dim(1) != dim) throw new ShapeException("KeyValueBottleneck: input " + Shape.str(z.shape()) + " must be [n, " + dim + "]");
         int n = z.dim(0);

@@ -18,6 +18,7 @@ public record KeyValueBottleneckConfig(@Json.Required int dim, @Json.Required in
                                        KeyValueBottleneck.KeyInit keyInit) {
     private static final String NAME = "KeyValueBottleneckConfig";
 
+    /** Checks the sizes. */
     public KeyValueBottleneckConfig {
         if (dim < 1 || heads < 1 || keys < 1) {
             throw new IllegalArgumentException(NAME + ": dim, heads and keys must be >= 1, got " + dim + ", " + heads + ", " + keys);
@@ -27,7 +28,14 @@ public record KeyValueBottleneckConfig(@Json.Required int dim, @Json.Required in
         if (keyInit == null) throw new IllegalArgumentException(NAME + ".keyInit must be set");
     }
 
-    /** {@code heads} heads of {@code keys} pairs over the input's pieces, keys by k-means. */
+    /**
+     * {@code heads} heads of {@code keys} pairs over the input's pieces, keys by k-means.
+     *
+     * @param dim the width of the vectors
+     * @param heads the codebooks
+     * @param keys the pairs per codebook
+     * @return the config
+     */
     public static KeyValueBottleneckConfig of(int dim, int heads, int keys) {
         return new KeyValueBottleneckConfig(dim, heads, keys, 0, KeyValueBottleneck.KeyInit.KMEANS);
     }
@@ -37,6 +45,11 @@ public record KeyValueBottleneckConfig(@Json.Required int dim, @Json.Required in
         return of(1, 1, 1);
     }
 
+    /**
+     * {@return the bottleneck}
+     *
+     * @param rng draws the projections and the provisional keys and values
+     */
     public KeyValueBottleneck create(Rng rng) {
         return new KeyValueBottleneck(dim, heads, keys, keyDim, keyInit, rng);
     }

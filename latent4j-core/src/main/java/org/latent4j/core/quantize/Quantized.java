@@ -19,6 +19,7 @@ import org.latent4j.tensor.Tensor;
  * @param state   what the quantizer keeps from this call for {@link Quantizer#afterOptimizerStep}, or null
  */
 public record Quantized(Tensor output, int[] indices, Tensor loss, Map<String, Double> metrics, Object state) {
+    /** Refuses a loss that is not a scalar; copies the metrics in their order. */
     public Quantized {
         if (loss == null || loss.size() != 1) throw new IllegalArgumentException("Quantized: the loss must be a scalar");
         metrics = metrics == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));

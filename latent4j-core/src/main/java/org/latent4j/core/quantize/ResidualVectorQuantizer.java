@@ -49,6 +49,8 @@ public final class ResidualVectorQuantizer extends Quantizer {
     private record Steps(List<Quantized> stages) {}
 
     /**
+     * Creates the quantizer from its stages.
+     *
      * @param stages  the stages' quantizers, in order, all of one width
      * @param dropout the probability, in [0, 1], that a training batch uses a random prefix of the stages (0: never)
      */
@@ -85,12 +87,20 @@ public final class ResidualVectorQuantizer extends Quantizer {
         return sizes;
     }
 
-    /** The stages' quantizers, in order. */
+    /**
+     * The stages' quantizers, in order.
+     *
+     * @return the quantizers
+     */
     public List<Quantizer> stageQuantizers() {
         return stages;
     }
 
-    /** The probability that a training batch uses a random prefix of the stages. */
+    /**
+     * The probability that a training batch uses a random prefix of the stages.
+     *
+     * @return the probability
+     */
     public double dropout() {
         return dropout;
     }
@@ -98,6 +108,9 @@ public final class ResidualVectorQuantizer extends Quantizer {
     /**
      * How many stages a training batch uses: S, or with probability {@code dropout} a q drawn uniformly from 1..S; two
      * uniform draws from {@code rng} either way (so the generator advances the same whatever is drawn).
+     *
+     * @param rng the generator
+     * @return the number of stages
      */
     public int stagesFor(Rng rng) {
         int n = stages.size();
@@ -159,6 +172,11 @@ public final class ResidualVectorQuantizer extends Quantizer {
     /**
      * The output of the first {@code q} stages for codes [n, S] (the later columns are ignored): what a decoder given
      * a q-stage prefix of the code sees.
+     *
+     * @param indices the codes
+     * @param n the number of rows
+     * @param q the stages used
+     * @return the vectors, [n, dim]
      */
     public Tensor decodePrefix(int[] indices, int n, int q) {
         int total = stages.size();

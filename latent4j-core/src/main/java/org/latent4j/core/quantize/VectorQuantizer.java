@@ -86,6 +86,12 @@ public final class VectorQuantizer extends Quantizer {
     /** What {@link #afterOptimizerStep} needs from a training call. */
     record Step(int[] indices, int[] counts, Tensor vectors) {}
 
+    /**
+     * Creates the quantizer.
+     *
+     * @param config the codebook's settings
+     * @param rng draws the initial codebook
+     */
     public VectorQuantizer(VectorQuantizerConfig config, Rng rng) {
         this.config = config;
         this.k = config.codebookSize();
@@ -133,6 +139,7 @@ public final class VectorQuantizer extends Quantizer {
         }
     }
 
+    /** {@return the settings} */
     public VectorQuantizerConfig config() {
         return config;
     }
@@ -150,6 +157,8 @@ public final class VectorQuantizer extends Quantizer {
     /**
      * The codes as the lookup uses them, [K, lookupDim]: the codebook (l2-normalised for cosine), or C W^T (+ b) for SimVQ;
      * differentiable in the learned parameters.
+     *
+     * @return the codes
      */
     public Tensor codes() {
         Tensor c = frozenCodebook == null ? codebook : simBias == null ? LinearAlgebra.linear(frozenCodebook, simWeight)
@@ -188,7 +197,12 @@ public final class VectorQuantizer extends Quantizer {
         return idx;
     }
 
-    /** The code of each row of z [n, dim] (no gradient). */
+    /**
+     * The code of each row of z [n, dim] (no gradient).
+     *
+     * @param z the rows
+     * @return the codes
+     */
     public int[] assign(Tensor z) {
         try (var noGrad = GradMode.disabled()) {
             checkInput(z);
@@ -478,7 +492,11 @@ public final class VectorQuantizer extends Quantizer {
         }
     }
 
-    /** Steps since each code was last chosen in training (a copy). */
+    /**
+     * Steps since each code was last chosen in training (a copy).
+     *
+     * @return the steps
+     */
     public float[] unusedSteps() {
         return unusedSteps.toArray();
     }

@@ -89,6 +89,7 @@ public record VectorQuantizerConfig(@Json.Required int dim, @Json.Required int c
         MOMENTS
     }
 
+    /** Checks every setting's range. */
     public VectorQuantizerConfig {
         ConfigChecks.positive(NAME, "dim", dim);
         ConfigChecks.positive(NAME, "codebookSize", codebookSize);
@@ -115,7 +116,13 @@ public record VectorQuantizerConfig(@Json.Required int dim, @Json.Required int c
         }
     }
 
-    /** The defaults for K codes of width dim (see the class comment). */
+    /**
+     * The defaults for K codes of width dim (see the class comment).
+     *
+     * @param dim the vectors' width
+     * @param codebookSize the number of codes K
+     * @return the config
+     */
     public static VectorQuantizerConfig of(int dim, int codebookSize) {
         return new VectorQuantizerConfig(dim, codebookSize, 0.25, Update.GRADIENT, 0.99, 1e-5, Gradient.STE, Codebook.LEARNED, Distance.L2, Init.KMEANS, 5, 0,
                 1024, 0);
@@ -126,27 +133,52 @@ public record VectorQuantizerConfig(@Json.Required int dim, @Json.Required int c
         return of(1, 1);
     }
 
-    /** The width codes are looked up in: {@link #projectionDim} when set, else {@link #dim}. */
+    /**
+     * The width codes are looked up in: {@link #projectionDim} when set, else {@link #dim}.
+     *
+     * @return the width
+     */
     public int lookupDim() {
         return projectionDim > 0 ? projectionDim : dim;
     }
 
+    /**
+     * {@return this config with another commitment weight}
+     *
+     * @param b the weight
+     */
     public VectorQuantizerConfig withBeta(double b) {
         return new VectorQuantizerConfig(dim, codebookSize, b, update, decay, epsilon, gradient, codebook, distance, init, kmeansIterations, restartDeadAfter,
                 restartPool, projectionDim);
     }
 
-    /** EMA codebook updates with this decay and the smoothing epsilon. */
+    /**
+     * EMA codebook updates with this decay and the smoothing epsilon.
+     *
+     * @param d the decay
+     * @param eps the smoothing epsilon
+     * @return the config
+     */
     public VectorQuantizerConfig withEma(double d, double eps) {
         return new VectorQuantizerConfig(dim, codebookSize, beta, Update.EMA, d, eps, gradient, codebook, distance, init, kmeansIterations, restartDeadAfter,
                 restartPool, projectionDim);
     }
 
+    /**
+     * {@return this config with another codebook update}
+     *
+     * @param u the update
+     */
     public VectorQuantizerConfig withUpdate(Update u) {
         return new VectorQuantizerConfig(dim, codebookSize, beta, u, decay, epsilon, gradient, codebook, distance, init, kmeansIterations, restartDeadAfter,
                 restartPool, projectionDim);
     }
 
+    /**
+     * {@return this config with another gradient estimator}
+     *
+     * @param g the estimator
+     */
     public VectorQuantizerConfig withGradient(Gradient g) {
         return new VectorQuantizerConfig(dim, codebookSize, beta, update, decay, epsilon, g, codebook, distance, init, kmeansIterations, restartDeadAfter,
                 restartPool, projectionDim);
@@ -155,6 +187,9 @@ public record VectorQuantizerConfig(@Json.Required int dim, @Json.Required int c
     /**
      * The codebook's parameterisation. The data-dependent start follows it: k-means for learned codes becomes the
      * moments for SimVQ and back; a random start stays random.
+     *
+     * @param c the parameterisation
+     * @return the config
      */
     public VectorQuantizerConfig withCodebook(Codebook c) {
         Init i = init == Init.RANDOM ? Init.RANDOM : c == Codebook.SIMVQ ? Init.MOMENTS : Init.KMEANS;
@@ -162,22 +197,44 @@ public record VectorQuantizerConfig(@Json.Required int dim, @Json.Required int c
                 kmeansIterations, restartDeadAfter, restartPool, projectionDim);
     }
 
+    /**
+     * {@return this config with another distance}
+     *
+     * @param d the distance
+     */
     public VectorQuantizerConfig withDistance(Distance d) {
         return new VectorQuantizerConfig(dim, codebookSize, beta, update, decay, epsilon, gradient, codebook, d, init, kmeansIterations, restartDeadAfter,
                 restartPool, projectionDim);
     }
 
+    /**
+     * {@return this config with another data-dependent start}
+     *
+     * @param i the start
+     * @param iterations the k-means iterations
+     */
     public VectorQuantizerConfig withInit(Init i, int iterations) {
         return new VectorQuantizerConfig(dim, codebookSize, beta, update, decay, epsilon, gradient, codebook, distance, i, iterations, restartDeadAfter,
                 restartPool, projectionDim);
     }
 
-    /** Restarts codes unused for {@code steps} consecutive steps (0: never) from a pool of {@code pool} recent inputs. */
+    /**
+     * Restarts codes unused for {@code steps} consecutive steps (0: never) from a pool of {@code pool} recent inputs.
+     *
+     * @param steps the steps
+     * @param pool the pool's size
+     * @return the config
+     */
     public VectorQuantizerConfig withRestart(int steps, int pool) {
         return new VectorQuantizerConfig(dim, codebookSize, beta, update, decay, epsilon, gradient, codebook, distance, init, kmeansIterations, steps, pool,
                 projectionDim);
     }
 
+    /**
+     * {@return this config with codes looked up through a projection to lowDim (0: none)}
+     *
+     * @param lowDim the lookup width
+     */
     public VectorQuantizerConfig withProjection(int lowDim) {
         return new VectorQuantizerConfig(dim, codebookSize, beta, update, decay, epsilon, gradient, codebook, distance, init, kmeansIterations, restartDeadAfter,
                 restartPool, lowDim);

@@ -20,6 +20,7 @@ import org.latent4j.core.io.Json;
 public record EpochRecord(@Json.Required int epoch, @Json.Required long step, @Json.Required double trainLoss, @Json.Required double reconstruction,
                           @Json.Required double regularization, OptionalDouble validationLoss, @Json.Required double learningRate,
                           @Json.Required double seconds, Map<String, Double> metrics) {
+    /** Copies the metrics, in their order. */
     public EpochRecord {
         metrics = metrics == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
     }

@@ -24,15 +24,26 @@ import org.latent4j.tensor.optim.SgdOptions;
  */
 public record OptimizerSettings(Algorithm algorithm, double beta1, double beta2, double eps, double weightDecay, double momentum,
                                 boolean nesterov) {
+    /** The optimizer's update rule. */
     public enum Algorithm {
-        ADAM, ADAMW, SGD;
+        /** Adam, with L2 weight decay added to the gradient. */
+        ADAM,
+        /** Adam with decoupled weight decay (Loshchilov and Hutter 2019). */
+        ADAMW,
+        /** Stochastic gradient descent, with optional (Nesterov) momentum. */
+        SGD;
 
-        /** The command-line word: "adam", "adamw", "sgd". */
+        /**
+         * The command-line word: "adam", "adamw", "sgd".
+         *
+         * @return the word
+         */
         public String word() {
             return name().toLowerCase(Locale.ROOT);
         }
     }
 
+    /** Checks the settings the algorithm uses. */
     public OptimizerSettings {
         if (algorithm == null) throw new IllegalArgumentException("OptimizerSettings: the algorithm is required");
         // the option records validate their own ranges
@@ -40,22 +51,40 @@ public record OptimizerSettings(Algorithm algorithm, double beta1, double beta2,
         else new AdamOptions(0, beta1, beta2, eps, weightDecay);
     }
 
-    /** Adam with PyTorch's defaults. */
+    /**
+     * Adam with PyTorch's defaults.
+     *
+     * @return the settings
+     */
     public static OptimizerSettings adam() {
         return new OptimizerSettings(Algorithm.ADAM, 0.9, 0.999, 1e-8, 0, 0, false);
     }
 
-    /** AdamW with PyTorch's defaults (weight decay 0.01). */
+    /**
+     * AdamW with PyTorch's defaults (weight decay 0.01).
+     *
+     * @return the settings
+     */
     public static OptimizerSettings adamW() {
         return new OptimizerSettings(Algorithm.ADAMW, 0.9, 0.999, 1e-8, 0.01, 0, false);
     }
 
-    /** SGD with this momentum (0 for plain gradient descent). */
+    /**
+     * SGD with this momentum (0 for plain gradient descent).
+     *
+     * @param momentum the momentum
+     * @return the settings
+     */
     public static OptimizerSettings sgd(double momentum) {
         return new OptimizerSettings(Algorithm.SGD, 0.9, 0.999, 1e-8, 0, momentum, false);
     }
 
-    /** The defaults of {@code algorithm}. */
+    /**
+     * The defaults of {@code algorithm}.
+     *
+     * @param algorithm the algorithm
+     * @return the settings
+     */
     public static OptimizerSettings of(Algorithm algorithm) {
         return switch (algorithm) {
             case ADAM -> adam();
@@ -64,19 +93,40 @@ public record OptimizerSettings(Algorithm algorithm, double beta1, double beta2,
         };
     }
 
+    /**
+     * {@return these settings with another epsilon}
+     *
+     * @param value the epsilon
+     */
     public OptimizerSettings withEps(double value) {
         return new OptimizerSettings(algorithm, beta1, beta2, value, weightDecay, momentum, nesterov);
     }
 
+    /**
+     * {@return these settings with another weight decay}
+     *
+     * @param value the weight decay
+     */
     public OptimizerSettings withWeightDecay(double value) {
         return new OptimizerSettings(algorithm, beta1, beta2, eps, value, momentum, nesterov);
     }
 
+    /**
+     * {@return these settings with another momentum}
+     *
+     * @param value the momentum
+     * @param nesterovMomentum whether to use Nesterov momentum
+     */
     public OptimizerSettings withMomentum(double value, boolean nesterovMomentum) {
         return new OptimizerSettings(algorithm, beta1, beta2, eps, weightDecay, value, nesterovMomentum);
     }
 
-    /** The optimizer over {@code parameters}, at learning rate 0 until the schedule sets one. */
+    /**
+     * The optimizer over {@code parameters}, at learning rate 0 until the schedule sets one.
+     *
+     * @param parameters the parameters to train
+     * @return the optimizer
+     */
     public Optimizer create(List<Tensor> parameters) {
         return switch (algorithm) {
             case ADAM -> new Adam(parameters, new AdamOptions(0, beta1, beta2, eps, weightDecay));

@@ -5,7 +5,9 @@ package org.latent4j.core.train;
  * checkpoint, if any, was not touched.
  */
 public final class TrainingDivergedException extends RuntimeException {
+    /** The epoch of the failed step. */
     private final int epoch;
+    /** The step that failed. */
     private final long step;
 
     TrainingDivergedException(String message, int epoch, long step) {
@@ -14,12 +16,20 @@ public final class TrainingDivergedException extends RuntimeException {
         this.step = step;
     }
 
-    /** The 0-based epoch of the failed step. */
+    /**
+     * The 0-based epoch of the failed step.
+     *
+     * @return the epoch
+     */
     public int epoch() {
         return epoch;
     }
 
-    /** The 0-based global index of the failed step. */
+    /**
+     * The 0-based global index of the failed step.
+     *
+     * @return the step
+     */
     public long step() {
         return step;
     }

@@ -16,11 +16,16 @@ import java.util.OptionalDouble;
  */
 public record TrainingResult(List<EpochRecord> history, int bestEpoch, OptionalDouble bestValidationLoss, boolean stoppedEarly,
                              int modelEpoch, Provenance provenance) {
+    /** Copies the history. */
     public TrainingResult {
         history = List.copyOf(history);
     }
 
-    /** The last epoch's record (the final metrics). */
+    /**
+     * The last epoch's record (the final metrics).
+     *
+     * @return the record
+     */
     public EpochRecord last() {
         if (history.isEmpty()) throw new IllegalStateException("no epoch was completed");
         return history.getLast();

@@ -14,18 +14,32 @@ import org.latent4j.tensor.random.Rng;
 @FunctionalInterface
 public interface Initializer {
 
-    /** Overwrites {@code t} (contiguous) and returns it. */
+    /**
+     * Overwrites {@code t} (contiguous) and returns it.
+     *
+     * @param t the tensor to fill
+     * @param fanIn the number of inputs of the layer
+     * @param fanOut the number of outputs of the layer
+     * @param rng the random numbers
+     * @return {@code t}
+     */
     Tensor fill(Tensor t, int fanIn, int fanOut, Rng rng);
 
     /**
      * Glorot and Bengio (2010), "Understanding the difficulty of training deep feedforward neural networks":
      * uniform on [-a, a) with a = sqrt(6 / (fanIn + fanOut)), so the variance is 2 / (fanIn + fanOut).
+     *
+     * @return the initializer
      */
     static Initializer glorotUniform() {
         return (t, fanIn, fanOut, rng) -> uniform(t, Math.sqrt(6.0 / fans("glorotUniform", fanIn, fanOut)), rng);
     }
 
-    /** Glorot normal: standard deviation sqrt(2 / (fanIn + fanOut)). */
+    /**
+     * Glorot normal: standard deviation sqrt(2 / (fanIn + fanOut)).
+     *
+     * @return the initializer
+     */
     static Initializer glorotNormal() {
         return (t, fanIn, fanOut, rng) -> normal(t, Math.sqrt(2.0 / fans("glorotNormal", fanIn, fanOut)), rng);
     }
@@ -33,12 +47,18 @@ public interface Initializer {
     /**
      * He et al. (2015), "Delving deep into rectifiers", for ReLU layers: uniform on [-a, a) with
      * a = sqrt(6 / fanIn), so the variance is 2 / fanIn.
+     *
+     * @return the initializer
      */
     static Initializer heUniform() {
         return (t, fanIn, fanOut, rng) -> uniform(t, Math.sqrt(6.0 / fanIn("heUniform", fanIn)), rng);
     }
 
-    /** He normal, for ReLU layers: standard deviation sqrt(2 / fanIn). */
+    /**
+     * He normal, for ReLU layers: standard deviation sqrt(2 / fanIn).
+     *
+     * @return the initializer
+     */
     static Initializer heNormal() {
         return (t, fanIn, fanOut, rng) -> normal(t, Math.sqrt(2.0 / fanIn("heNormal", fanIn)), rng);
     }
@@ -46,22 +66,37 @@ public interface Initializer {
     /**
      * LeCun normal, for SELU networks (Klambauer et al. 2017, "Self-normalizing neural networks"):
      * standard deviation sqrt(1 / fanIn).
+     *
+     * @return the initializer
      */
     static Initializer lecunNormal() {
         return (t, fanIn, fanOut, rng) -> normal(t, Math.sqrt(1.0 / fanIn("lecunNormal", fanIn)), rng);
     }
 
-    /** LeCun uniform: uniform on [-a, a) with a = sqrt(3 / fanIn), so the variance is 1 / fanIn. */
+    /**
+     * LeCun uniform: uniform on [-a, a) with a = sqrt(3 / fanIn), so the variance is 1 / fanIn.
+     *
+     * @return the initializer
+     */
     static Initializer lecunUniform() {
         return (t, fanIn, fanOut, rng) -> uniform(t, Math.sqrt(3.0 / fanIn("lecunUniform", fanIn)), rng);
     }
 
-    /** All zeros (biases); uses no random numbers. */
+    /**
+     * All zeros (biases); uses no random numbers.
+     *
+     * @return the initializer
+     */
     static Initializer zeros() {
         return constant(0f);
     }
 
-    /** Every element {@code value}; uses no random numbers. */
+    /**
+     * Every element {@code value}; uses no random numbers.
+     *
+     * @param value the value
+     * @return the initializer
+     */
     static Initializer constant(float value) {
         if (!Float.isFinite(value)) throw new IllegalArgumentException("constant initializer: value must be finite, got " + value);
         return (t, fanIn, fanOut, rng) -> t.fill(value);

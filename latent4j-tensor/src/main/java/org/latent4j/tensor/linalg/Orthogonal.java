@@ -12,6 +12,10 @@ public final class Orthogonal {
      * matrix of standard normals, which is the Q of its QR factorisation with R's diagonal positive (Mezzadri
      * 2007). A function of the generator's state only: the rows are orthogonalised one after the other, and the
      * projections of one row are spread over threads in chunks fixed by n, reduced in chunk order.
+     *
+     * @param n the matrix's size
+     * @param rng the random numbers
+     * @return the matrix, row-major
      */
     public static double[] random(int n, Rng rng) {
         if (n < 0) throw new IllegalArgumentException("Orthogonal.random: n must not be negative, got " + n);
@@ -52,7 +56,13 @@ public final class Orthogonal {
         return q;
     }
 
-    /** The largest |(Q Q^T)_ij - delta_ij| of an n x n matrix: how far it is from orthogonal. */
+    /**
+     * The largest |(Q Q^T)_ij - delta_ij| of an n x n matrix: how far it is from orthogonal.
+     *
+     * @param q the matrix, row-major
+     * @param n its size
+     * @return the deviation
+     */
     public static double deviation(double[] q, int n) {
         double worst = 0;
         for (int i = 0; i < n; i++) {

@@ -29,12 +29,23 @@ public record Svd(double[] u, double[] s, double[] v, int rows, int cols) {
     /** Columns of U for singular values below this fraction of the largest are re-orthogonalized. */
     static final double REORTHOGONALIZE_FRACTION = 1e-4;
 
-    /** The number of singular values, min(rows, cols). */
+    /**
+     * The number of singular values, min(rows, cols).
+     *
+     * @return min(rows, cols)
+     */
     public int rank() {
         return s.length;
     }
 
-    /** Decomposes {@code a} (rows x cols, row-major; not modified). */
+    /**
+     * Decomposes {@code a} (rows x cols, row-major; not modified).
+     *
+     * @param a the matrix
+     * @param rows its rows
+     * @param cols its columns
+     * @return the decomposition
+     */
     public static Svd of(double[] a, int rows, int cols) {
         if (rows < 0 || cols < 0 || a == null || a.length < (long) rows * cols) {
             throw new IllegalArgumentException("Svd: needs a rows x cols array, got " + rows + " x " + cols + " and "
@@ -49,7 +60,14 @@ public record Svd(double[] u, double[] s, double[] v, int rows, int cols) {
         return new Svd(t.v, t.s, t.u, rows, cols);
     }
 
-    /** {@link #of(double[], int, int)} of a float matrix. */
+    /**
+     * {@link #of(double[], int, int)} of a float matrix.
+     *
+     * @param a the matrix
+     * @param rows its rows
+     * @param cols its columns
+     * @return the decomposition
+     */
     public static Svd of(float[] a, int rows, int cols) {
         if (rows < 0 || cols < 0 || a == null || a.length < (long) rows * cols) {
             throw new IllegalArgumentException("Svd: needs a rows x cols array, got " + rows + " x " + cols);
@@ -62,6 +80,10 @@ public record Svd(double[] u, double[] s, double[] v, int rows, int cols) {
     /**
      * The orthogonal matrix R (n x n, row-major) that maximises trace(R^T M), that is, minimises ||X R - Y||_F
      * when M = X^T Y (the orthogonal Procrustes problem, Schoenemann 1966): R = U V^T from M = U S V^T.
+     *
+     * @param m the matrix M, n x n, row-major
+     * @param n its size
+     * @return R, row-major
      */
     public static double[] orthogonalProcrustes(double[] m, int n) {
         Svd svd = of(m, n, n);

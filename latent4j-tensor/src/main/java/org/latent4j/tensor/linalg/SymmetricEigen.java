@@ -29,7 +29,13 @@ public record SymmetricEigen(double[] values, double[] vectors, int n) {
     /** Rows of trailing work below which the Householder updates run on one thread. */
     private static final int PARALLEL_ROWS = 96;
 
-    /** Decomposes the symmetric n x n matrix {@code a} (row-major; only its lower triangle is read, it is not modified). */
+    /**
+     * Decomposes the symmetric n x n matrix {@code a} (row-major; only its lower triangle is read, it is not modified).
+     *
+     * @param a the matrix
+     * @param n its size
+     * @return the decomposition
+     */
     public static SymmetricEigen of(double[] a, int n) {
         if (n < 0 || a == null || a.length < (long) n * n) {
             throw new IllegalArgumentException("SymmetricEigen: needs an n x n array, got n=" + n + " and " + (a == null ? "null" : a.length + " values"));
@@ -49,7 +55,13 @@ public record SymmetricEigen(double[] values, double[] vectors, int n) {
         return sorted(d, z, n);
     }
 
-    /** {@link #of(double[], int)} of a float matrix, converted to double first. */
+    /**
+     * {@link #of(double[], int)} of a float matrix, converted to double first.
+     *
+     * @param a the matrix
+     * @param n its size
+     * @return the decomposition
+     */
     public static SymmetricEigen of(float[] a, int n) {
         if (n < 0 || a == null || a.length < (long) n * n) {
             throw new IllegalArgumentException("SymmetricEigen: needs an n x n array, got n=" + n + " and " + (a == null ? "null" : a.length + " values"));
@@ -59,7 +71,13 @@ public record SymmetricEigen(double[] values, double[] vectors, int n) {
         return of(w, n);
     }
 
-    /** Component i of eigenvector j. */
+    /**
+     * Component i of eigenvector j.
+     *
+     * @param j which eigenvector
+     * @param i which component
+     * @return the component
+     */
     public double vector(int j, int i) {
         return vectors[j * n + i];
     }

@@ -22,12 +22,23 @@ package org.latent4j.tensor.ops;
  *
  * Output sizes: convolution {@code floor((in + 2 padding - dilation (kernel - 1) - 1) / stride) + 1};
  * transposed convolution {@code (in - 1) stride - 2 padding + dilation (kernel - 1) + outputPadding + 1}.
+ *
+ * @param strideH the step between kernel positions down the rows, at least 1
+ * @param strideW the step across the columns, at least 1
+ * @param paddingH zero rows added above and below, at least 0
+ * @param paddingW zero columns added left and right, at least 0
+ * @param dilationH the spacing between kernel taps down the rows, at least 1
+ * @param dilationW the spacing across the columns, at least 1
+ * @param outputPaddingH rows added below a transposed convolution's output, smaller than the stride or dilation of
+ *     its axis
+ * @param outputPaddingW columns added right of a transposed convolution's output, likewise
  */
 public record Conv2dGeometry(int strideH, int strideW, int paddingH, int paddingW,
                              int dilationH, int dilationW, int outputPaddingH, int outputPaddingW) {
     /** Stride 1, no padding, no dilation, no output padding. */
     public static final Conv2dGeometry DEFAULT = new Conv2dGeometry(1, 1, 0, 0, 1, 1, 0, 0);
 
+    /** Checks every field's range; an invalid geometry is refused with all its fields in the message. */
     public Conv2dGeometry {
         String error = null;
         if (strideH < 1 || strideW < 1) error = "stride must be at least 1";
@@ -45,39 +56,89 @@ public record Conv2dGeometry(int strideH, int strideW, int paddingH, int padding
         return new IllegalArgumentException("Conv2dGeometry: " + what + ", got " + text(sh, sw, ph, pw, dh, dw, oh, ow));
     }
 
-    /** The same stride and padding on both axes, dilation 1, no output padding. */
+    /**
+     * The same stride and padding on both axes, dilation 1, no output padding.
+     *
+     * @param stride the stride of both axes
+     * @param padding the padding of both axes
+     * @return the geometry
+     */
     public static Conv2dGeometry of(int stride, int padding) {
         return new Conv2dGeometry(stride, stride, padding, padding, 1, 1, 0, 0);
     }
 
+    /**
+     * {@return this geometry with stride {@code s} on both axes}
+     *
+     * @param s the stride, at least 1
+     */
     public Conv2dGeometry withStride(int s) {
         return withStride(s, s);
     }
 
+    /**
+     * {@return this geometry with the given strides}
+     *
+     * @param h the stride down the rows
+     * @param w the stride across the columns
+     */
     public Conv2dGeometry withStride(int h, int w) {
         return new Conv2dGeometry(h, w, paddingH, paddingW, dilationH, dilationW, outputPaddingH, outputPaddingW);
     }
 
+    /**
+     * {@return this geometry with padding {@code p} on both axes}
+     *
+     * @param p the padding, at least 0
+     */
     public Conv2dGeometry withPadding(int p) {
         return withPadding(p, p);
     }
 
+    /**
+     * {@return this geometry with the given paddings}
+     *
+     * @param h the padding above and below
+     * @param w the padding left and right
+     */
     public Conv2dGeometry withPadding(int h, int w) {
         return new Conv2dGeometry(strideH, strideW, h, w, dilationH, dilationW, outputPaddingH, outputPaddingW);
     }
 
+    /**
+     * {@return this geometry with dilation {@code d} on both axes}
+     *
+     * @param d the dilation, at least 1
+     */
     public Conv2dGeometry withDilation(int d) {
         return withDilation(d, d);
     }
 
+    /**
+     * {@return this geometry with the given dilations}
+     *
+     * @param h the dilation down the rows
+     * @param w the dilation across the columns
+     */
     public Conv2dGeometry withDilation(int h, int w) {
         return new Conv2dGeometry(strideH, strideW, paddingH, paddingW, h, w, outputPaddingH, outputPaddingW);
     }
 
+    /**
+     * {@return this geometry with output padding {@code p} on both axes}
+     *
+     * @param p the output padding
+     */
     public Conv2dGeometry withOutputPadding(int p) {
         return withOutputPadding(p, p);
     }
 
+    /**
+     * {@return this geometry with the given output paddings}
+     *
+     * @param h rows added below
+     * @param w columns added on the right
+     */
     public Conv2dGeometry withOutputPadding(int h, int w) {
         return new Conv2dGeometry(strideH, strideW, paddingH, paddingW, dilationH, dilationW, h, w);
     }
@@ -94,7 +155,11 @@ public record Conv2dGeometry(int strideH, int strideW, int paddingH, int padding
         return (long) (in - 1) * stride - 2L * padding + (long) dilation * (kernel - 1) + outputPadding + 1;
     }
 
-    /** Compact text for error messages: "stride 2x2, padding 1x1, dilation 1x1, output padding 0x0". */
+    /**
+     * Compact text for error messages: "stride 2x2, padding 1x1, dilation 1x1, output padding 0x0".
+     *
+     * @return the description
+     */
     public String describe() {
         return text(strideH, strideW, paddingH, paddingW, dilationH, dilationW, outputPaddingH, outputPaddingW);
     }

@@ -70,7 +70,14 @@ public final class ConvOps {
     /** Below this many multiply-adds the hand-off to the pool costs more than it saves (as in GEMM). */
     private static final long PARALLEL_MIN_WORK = 1L << 21;
 
-    /** {@code conv2d(x, weight, bias, Conv2dGeometry.DEFAULT)}. */
+    /**
+     * {@code conv2d(x, weight, bias, Conv2dGeometry.DEFAULT)}.
+     *
+     * @param x the input, [batch, inChannels, h, w]
+     * @param weight the kernels, [outChannels, inChannels, kh, kw]
+     * @param bias [outChannels], or null for none
+     * @return the output, [batch, outChannels, h', w']
+     */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias) {
         return conv2d(x, weight, bias, Conv2dGeometry.DEFAULT);
     }
@@ -115,7 +122,14 @@ public final class ConvOps {
         }, xc, wc, bc);
     }
 
-    /** {@code convTranspose2d(x, weight, bias, Conv2dGeometry.DEFAULT)}. */
+    /**
+     * {@code convTranspose2d(x, weight, bias, Conv2dGeometry.DEFAULT)}.
+     *
+     * @param x the input, [batch, inChannels, h, w]
+     * @param weight the kernels, [inChannels, outChannels, kh, kw] as torch stores them
+     * @param bias [outChannels], or null for none
+     * @return the output, [batch, outChannels, h', w']
+     */
     public static Tensor convTranspose2d(Tensor x, Tensor weight, Tensor bias) {
         return convTranspose2d(x, weight, bias, Conv2dGeometry.DEFAULT);
     }

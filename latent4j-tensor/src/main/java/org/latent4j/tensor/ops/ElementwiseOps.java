@@ -18,6 +18,12 @@ public final class ElementwiseOps {
 
     private enum Kind { ADD, SUB, MUL, DIV, GREATER }
 
+    /**
+     * {@return a + b element by element, with broadcasting}
+     *
+     * @param a the left operand
+     * @param b the right operand
+     */
     public static Tensor add(Tensor a, Tensor b) {
         Tensor out = binary("add", Kind.ADD, a, b);
         return Autograd.record("add", out, g -> {
@@ -26,6 +32,12 @@ public final class ElementwiseOps {
         }, a, b);
     }
 
+    /**
+     * {@return a - b element by element, with broadcasting}
+     *
+     * @param a the left operand
+     * @param b the right operand
+     */
     public static Tensor sub(Tensor a, Tensor b) {
         Tensor out = binary("sub", Kind.SUB, a, b);
         return Autograd.record("sub", out, g -> {
@@ -34,6 +46,12 @@ public final class ElementwiseOps {
         }, a, b);
     }
 
+    /**
+     * {@return a * b element by element, with broadcasting}
+     *
+     * @param a the left operand
+     * @param b the right operand
+     */
     public static Tensor mul(Tensor a, Tensor b) {
         Tensor out = binary("mul", Kind.MUL, a, b);
         return Autograd.record("mul", out, g -> {
@@ -42,6 +60,12 @@ public final class ElementwiseOps {
         }, a, b);
     }
 
+    /**
+     * {@return a / b element by element, with broadcasting}
+     *
+     * @param a the dividend
+     * @param b the divisor
+     */
     public static Tensor div(Tensor a, Tensor b) {
         Tensor out = binary("div", Kind.DIV, a, b);
         return Autograd.record("div", out, g -> {
@@ -51,7 +75,13 @@ public final class ElementwiseOps {
         }, a, b);
     }
 
-    /** a + s */
+    /**
+     * a + s
+     *
+     * @param a the tensor
+     * @param s the scalar added to every element
+     * @return a tensor of a's shape
+     */
     public static Tensor add(Tensor a, float s) {
         Tensor x = a.contiguous();
         Tensor out = Tensor.empty(x.shape());
@@ -62,7 +92,13 @@ public final class ElementwiseOps {
         return Autograd.record("add_scalar", out, g -> Autograd.accumulate(x, g), x);
     }
 
-    /** a * s */
+    /**
+     * a * s
+     *
+     * @param a the tensor
+     * @param s the factor
+     * @return a tensor of a's shape
+     */
     public static Tensor mul(Tensor a, float s) {
         Tensor x = a.contiguous();
         Tensor out = scaled(x, s);
@@ -78,6 +114,11 @@ public final class ElementwiseOps {
         return out;
     }
 
+    /**
+     * {@return -a element by element}
+     *
+     * @param a the input
+     */
     public static Tensor neg(Tensor a) {
         Tensor x = a.contiguous();
         Tensor out = scaled(x, -1f);
@@ -233,7 +274,13 @@ public final class ElementwiseOps {
         }
     }
 
-    /** 1 where a > b, else 0 (NaN compares false), with broadcasting; a mask for {@link #where}, so no gradient. */
+    /**
+     * 1 where a > b, else 0 (NaN compares false), with broadcasting; a mask for {@link #where}, so no gradient.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return a tensor of 0s and 1s in the broadcast shape
+     */
     public static Tensor greater(Tensor a, Tensor b) {
         return Autograd.record("greater", binary("greater", Kind.GREATER, a, b), null, a, b);
     }
@@ -241,6 +288,11 @@ public final class ElementwiseOps {
     /**
      * mask != 0 ? a : b element by element, all three broadcast together. The gradient goes to a where
      * the mask is non-zero and to b elsewhere; the mask gets none.
+     *
+     * @param mask where non-zero, a is taken
+     * @param a the values taken where the mask is non-zero
+     * @param b the values taken elsewhere
+     * @return a tensor of the broadcast shape
      */
     public static Tensor where(Tensor mask, Tensor a, Tensor b) {
         int[] os;
@@ -335,18 +387,33 @@ public final class ElementwiseOps {
         return o;
     }
 
+    /**
+     * {@return exp(a) element by element}
+     *
+     * @param a the input
+     */
     public static Tensor exp(Tensor a) {
         Tensor x = a.contiguous();
         Tensor y = map(x, VectorKernels::exp);
         return Autograd.record("exp", y, g -> Autograd.accumulate(x, zip(g, y, VectorKernels::mul)), x);
     }
 
+    /**
+     * {@return the natural logarithm of a, element by element}
+     *
+     * @param a the input
+     */
     public static Tensor log(Tensor a) {
         Tensor x = a.contiguous();
         Tensor y = map(x, VectorKernels::log);
         return Autograd.record("log", y, g -> Autograd.accumulate(x, zip(g, x, VectorKernels::div)), x);
     }
 
+    /**
+     * {@return ln(1 + a) element by element, accurate for small a}
+     *
+     * @param a the input
+     */
     public static Tensor log1p(Tensor a) {
         Tensor x = a.contiguous();
         Tensor y = map(x, VectorKernels::log1p);
@@ -356,6 +423,11 @@ public final class ElementwiseOps {
         }, x);
     }
 
+    /**
+     * {@return the square root of a, element by element (NaN below 0)}
+     *
+     * @param a the input
+     */
     public static Tensor sqrt(Tensor a) {
         Tensor x = a.contiguous();
         Tensor y = map(x, VectorKernels::sqrt);
@@ -365,6 +437,11 @@ public final class ElementwiseOps {
         }, x);
     }
 
+    /**
+     * {@return a^2 element by element}
+     *
+     * @param a the input
+     */
     public static Tensor square(Tensor a) {
         Tensor x = a.contiguous();
         Tensor y = zip(x, x, VectorKernels::mul);
@@ -375,7 +452,13 @@ public final class ElementwiseOps {
         return map(t, (k, s, so, o, oo, n) -> k.mulScalar(s, so, 2f, o, oo, n), t);
     }
 
-    /** a^p element by element (Math.pow semantics: negative a with a non-integer p gives NaN). */
+    /**
+     * a^p element by element (Math.pow semantics: negative a with a non-integer p gives NaN).
+     *
+     * @param a the base
+     * @param p the exponent
+     * @return a tensor of a's shape
+     */
     public static Tensor pow(Tensor a, float p) {
         Tensor x = a.contiguous();
         Tensor y = powValues(x, p);
@@ -396,13 +479,25 @@ public final class ElementwiseOps {
         });
     }
 
+    /**
+     * {@return |a| element by element; the gradient at 0 is 0}
+     *
+     * @param a the input
+     */
     public static Tensor abs(Tensor a) {
         Tensor x = a.contiguous();
         Tensor y = map(x, VectorKernels::abs);
         return Autograd.record("abs", y, g -> Autograd.accumulate(x, zip(x, g, VectorKernels::absBackward)), x);
     }
 
-    /** Clamps into [min, max]; the gradient is 1 inside (bounds included) and 0 outside. */
+    /**
+     * Clamps into [min, max]; the gradient is 1 inside (bounds included) and 0 outside.
+     *
+     * @param a the input
+     * @param min the lower bound
+     * @param max the upper bound
+     * @return a tensor of a's shape
+     */
     public static Tensor clamp(Tensor a, float min, float max) {
         if (!(min <= max)) throw new IllegalArgumentException("clamp: min " + min + " is not <= max " + max);
         Tensor x = a.contiguous();

@@ -17,13 +17,23 @@ import org.latent4j.tensor.parallel.Parallel;
 public final class IndexOps {
     private IndexOps() {}
 
-    /** The k largest entries along an axis, and where they were. */
+    /**
+     * The k largest entries along an axis, and where they were.
+     *
+     * @param values the k largest entries, in descending order along the axis
+     * @param indices their positions along the axis, flat in the values' row-major order
+     */
     public record TopK(Tensor values, int[] indices) {}
 
     /**
      * The slices of {@code a} at positions {@code index} along {@code axis}, in that order: the output has
      * the shape of {@code a} with that dimension replaced by {@code index.length}. Indices may repeat (their
      * gradients add up) but may not be negative.
+     *
+     * @param a the tensor
+     * @param axis the axis to select along
+     * @param index the positions to take, repeats allowed
+     * @return the selected slices
      */
     public static Tensor indexSelect(Tensor a, int axis, int[] index) {
         int[] shape = a.shape();
@@ -69,6 +79,12 @@ public final class IndexOps {
      * the index array. {@code index} is flat, row-major, of shape {@code indexShape}, which has the rank of
      * {@code a} and no dimension larger than a's except along {@code axis}; the output has shape
      * {@code indexShape}. Repeated targets add up their gradients.
+     *
+     * @param a the tensor
+     * @param axis the axis whose positions the index replaces
+     * @param index the positions, flat in row-major order
+     * @param indexShape the shape of the index array, and of the output
+     * @return a tensor of shape indexShape
      */
     public static Tensor gather(Tensor a, int axis, int[] index, int[] indexShape) {
         int[] shape = a.shape();
@@ -131,7 +147,13 @@ public final class IndexOps {
         }
     }
 
-    /** A [labels.length, classes] tensor of zeros with a 1 at (i, labels[i]); constant, no gradient. */
+    /**
+     * A [labels.length, classes] tensor of zeros with a 1 at (i, labels[i]); constant, no gradient.
+     *
+     * @param labels the class of each row, each in [0, classes)
+     * @param classes the number of columns
+     * @return the one-hot matrix
+     */
     public static Tensor oneHot(int[] labels, int classes) {
         if (classes <= 0) throw new ShapeException("oneHot: number of classes must be positive, got " + classes);
         for (int i = 0; i < labels.length; i++) {
@@ -151,6 +173,11 @@ public final class IndexOps {
      * {@code values} has the shape of {@code a} with that dimension set to k; {@code indices} holds, in the
      * same row-major layout, each value's position along the axis. The gradient of the values goes to the
      * selected positions.
+     *
+     * @param a the tensor
+     * @param k how many entries to keep, at most the axis's length
+     * @param axis the axis to rank along
+     * @return the values and their positions
      */
     public static TopK topK(Tensor a, int k, int axis) {
         int[] shape = a.shape();
@@ -351,12 +378,20 @@ public final class IndexOps {
      * Position of the smallest entry of each row of a 2-D tensor; ties go to the lower index. A NaN in a row
      * wins (its first occurrence is returned, as in NumPy and PyTorch), so broken inputs show instead of
      * being skipped. No gradient.
+     *
+     * @param a a 2-D tensor
+     * @return one column index per row
      */
     public static int[] argminRows(Tensor a) {
         return argRows("argminRows", a, true);
     }
 
-    /** Position of the largest entry of each row of a 2-D tensor; ties and NaN as in {@link #argminRows}. */
+    /**
+     * Position of the largest entry of each row of a 2-D tensor; ties and NaN as in {@link #argminRows}.
+     *
+     * @param a a 2-D tensor
+     * @return one column index per row
+     */
     public static int[] argmaxRows(Tensor a) {
         return argRows("argmaxRows", a, false);
     }

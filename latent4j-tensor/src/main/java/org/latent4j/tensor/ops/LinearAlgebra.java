@@ -32,6 +32,10 @@ public final class LinearAlgebra {
     /**
      * Matrix product: [m,k] x [k,n] -> [m,n]; batched [b,m,k] x [b,k,n] -> [b,m,n]; and
      * [b,m,k] x [k,n] -> [b,m,n] (one matrix applied to every batch element).
+     *
+     * @param a the left matrix or batch of matrices
+     * @param b the right matrix or batch of matrices
+     * @return the product
      */
     public static Tensor matmul(Tensor a, Tensor b) {
         int ra = a.rank(), rb = b.rank();
@@ -65,6 +69,10 @@ public final class LinearAlgebra {
      * [m, out] or [s, m, out]. Its own op rather than {@code x.matmul(weight.t())} so that the weight gradient
      * g^T x is written straight into the weight's [out, in] buffer: through the transposed view it would land
      * in an [in, out] temporary and be copied across, transposing, on every step.
+     *
+     * @param x the input, [m, in] or [s, m, in]
+     * @param weight the weight, [out, in]
+     * @return the output, [m, out] or [s, m, out]
      */
     public static Tensor linear(Tensor x, Tensor weight) {
         if (weight.rank() != 2 || (x.rank() != 2 && x.rank() != 3) || x.dim(x.rank() - 1) != weight.dim(1)) {
@@ -83,7 +91,13 @@ public final class LinearAlgebra {
         return x.rank() == 2 ? y : y.reshape(x.dim(0), x.dim(1), n);
     }
 
-    /** Batched product of [b,m,k] and [b,k,n]. */
+    /**
+     * Batched product of [b,m,k] and [b,k,n].
+     *
+     * @param a [b, m, k]
+     * @param b [b, k, n]
+     * @return [b, m, n]
+     */
     public static Tensor bmm(Tensor a, Tensor b) {
         if (a.rank() != 3 || b.rank() != 3 || a.dim(0) != b.dim(0) || a.dim(2) != b.dim(1)) {
             throw new ShapeException("bmm: needs [b,m,k] and [b,k,n], got shapes " + Shape.str(a.shape()) + " and " + Shape.str(b.shape()));
@@ -126,6 +140,11 @@ public final class LinearAlgebra {
      * weight gradient is race-free and bit-identical for any thread count; rows no index names get 0.
      * Forward rows are each written by one task in j order. Vectorised through {@link VectorKernels#axpy}
      * and {@link VectorKernels#dot}.
+     *
+     * @param indices the k column indices of each row, flat, [n * k]
+     * @param values the k values of each row, [n, k]
+     * @param weight the dense matrix, [L, d]
+     * @return the product, [n, d]
      */
     public static Tensor sparseRowsMatmul(int[] indices, Tensor values, Tensor weight) {
         if (values.rank() != 2 || weight.rank() != 2) {
@@ -219,6 +238,11 @@ public final class LinearAlgebra {
      * (each row written by one task in j order); d weight row r = sum of g[i, j] x[i] over the (i, j) with
      * indices[i*k + j] = r, accumulated per weight row in ascending (i, j) order through the inverse index of
      * {@link #sparseRowsMatmul}'s backward, so both are bit-identical for any thread count.
+     *
+     * @param indices the k rows of weight for each row of x, flat, [b * k]
+     * @param x the input, [b, d]
+     * @param weight the matrix whose rows are taken, [L, d]
+     * @return the products, [b, k]
      */
     public static Tensor sparseRowsDot(int[] indices, Tensor x, Tensor weight) {
         if (x.rank() != 2 || weight.rank() != 2 || x.dim(1) != weight.dim(1)) {
@@ -316,6 +340,10 @@ public final class LinearAlgebra {
     /**
      * Squared Euclidean distances between the rows of a [n,d] and the rows of b [m,d]: out[i][j] =
      * |a_i - b_j|^2, computed directly (not as |a|^2 - 2ab + |b|^2, which cancels badly for near points).
+     *
+     * @param a the first rows, [n, d]
+     * @param b the second rows, [m, d]
+     * @return the distances, [n, m]
      */
     public static Tensor squaredDistances(Tensor a, Tensor b) {
         if (a.rank() != 2 || b.rank() != 2 || a.dim(1) != b.dim(1)) {

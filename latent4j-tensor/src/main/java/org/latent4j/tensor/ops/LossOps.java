@@ -32,6 +32,10 @@ public final class LossOps {
      * the sign of x so that confident correct predictions do not cancel. Targets may be soft (any value in
      * [0, 1]; values outside are not rejected, the formula simply extends). Gradients: {@code sigmoid(x) - t}
      * to the logits, {@code -x} to the targets.
+     *
+     * @param logits the logits x
+     * @param targets the targets t, in [0, 1], of the logits' shape
+     * @return the losses, one per element
      */
     public static Tensor bceWithLogits(Tensor logits, Tensor targets) {
         int[] shape = logits.shape();
@@ -68,6 +72,10 @@ public final class LossOps {
      * broadcast copy is made, and neither the element-wise losses nor the broadcast gradient of the sum
      * exist as tensors (for an IWAE step with k = 50 those were three copies of 3 MB). Gradients go to the
      * logits only; targets are data here.
+     *
+     * @param logits the logits, [..., d]
+     * @param targets the targets in [0, 1]
+     * @return the losses, the logits' shape without the last axis
      */
     public static Tensor bceWithLogitsSum(Tensor logits, Tensor targets) {
         int[] shape = logits.shape(), tShape = targets.shape();
@@ -126,6 +134,11 @@ public final class LossOps {
      * {@code -0.5 * sum(log(2 pi) + logVar + (x - mu)^2 exp(-logVar))}. The three inputs broadcast together
      * (e.g. logVar of shape [d] for a learned global variance, or [1]); the result has the broadcast shape
      * without its last axis. Gradients go to all three.
+     *
+     * @param x the points
+     * @param mu the means
+     * @param logVar the log-variances
+     * @return the log-densities, the broadcast shape without the last axis
      */
     public static Tensor gaussianLogDensity(Tensor x, Tensor mu, Tensor logVar) {
         return gaussian("gaussianLogDensity", x, mu, logVar, true);
@@ -134,6 +147,11 @@ public final class LossOps {
     /**
      * The terms of {@link #gaussianLogDensity} before the sum over the last axis, in the broadcast shape:
      * for masking out missing dimensions, or per-pixel diagnostics.
+     *
+     * @param x the points
+     * @param mu the means
+     * @param logVar the log-variances
+     * @return the per-dimension terms, in the broadcast shape
      */
     public static Tensor gaussianLogDensityPerElement(Tensor x, Tensor mu, Tensor logVar) {
         return gaussian("gaussianLogDensityPerElement", x, mu, logVar, false);
@@ -218,12 +236,22 @@ public final class LossOps {
      * logVar - 1)}, with {@code exp(logVar) - 1} taken as expm1 so a near-standard posterior keeps its small
      * KL instead of rounding it away. mu and logVar broadcast together; the result has the broadcast shape
      * without its last axis. Gradients: {@code mu}, and {@code 0.5 * (exp(logVar) - 1)}.
+     *
+     * @param mu the means
+     * @param logVar the log-variances
+     * @return the divergences, the shape without the last axis
      */
     public static Tensor klStandardNormal(Tensor mu, Tensor logVar) {
         return kl("klStandardNormal", mu, logVar, true);
     }
 
-    /** The per-dimension terms of {@link #klStandardNormal}, in the broadcast shape (for diagnostics such as active units). */
+    /**
+     * The per-dimension terms of {@link #klStandardNormal}, in the broadcast shape (for diagnostics such as active units).
+     *
+     * @param mu the means
+     * @param logVar the log-variances
+     * @return the per-dimension divergences
+     */
     public static Tensor klStandardNormalPerDim(Tensor mu, Tensor logVar) {
         return kl("klStandardNormalPerDim", mu, logVar, false);
     }

@@ -16,10 +16,20 @@ import org.latent4j.tensor.parallel.Parallel;
 public final class QuantOps {
     private QuantOps() {}
 
-    /** Each row's nearest code and its squared Euclidean distance to it. */
+    /**
+     * Each row's nearest code and its squared Euclidean distance to it.
+     *
+     * @param indices the nearest code of each row
+     * @param distances each row's squared distance to that code
+     */
     public record NearestCodes(int[] indices, float[] distances) {}
 
-    /** Each row's code of largest inner product, and that inner product. */
+    /**
+     * Each row's code of largest inner product, and that inner product.
+     *
+     * @param indices the code of largest inner product for each row
+     * @param products that inner product
+     */
     public record BestInnerProducts(int[] indices, float[] products) {}
 
     /**
@@ -27,12 +37,23 @@ public final class QuantOps {
      * Euclidean distance. See {@link #nearestCodesInto} for the guarantees. Computes the code norms first
      * (K d multiply-adds); pass them with {@link #nearestCodes(Tensor, Tensor, Tensor)} when the codebook
      * does not change between calls.
+     *
+     * @param x the rows, [n, d]
+     * @param codebook the codes, [K, d]
+     * @return each row's nearest code and its squared distance
      */
     public static NearestCodes nearestCodes(Tensor x, Tensor codebook) {
         return nearestCodes(x, codebook, codeNorms(codebook));
     }
 
-    /** {@link #nearestCodes(Tensor, Tensor)} with the codebook's {@link #codeNorms} given. */
+    /**
+     * {@link #nearestCodes(Tensor, Tensor)} with the codebook's {@link #codeNorms} given.
+     *
+     * @param x the rows, [n, d]
+     * @param codebook the codes, [K, d]
+     * @param codeNorms the squared norm of each code, [K]
+     * @return each row's nearest code and its squared distance
+     */
     public static NearestCodes nearestCodes(Tensor x, Tensor codebook, Tensor codeNorms) {
         int n = checkPair("nearestCodes", x, codebook);
         int[] indices = new int[n];
@@ -62,8 +83,12 @@ public final class QuantOps {
      *     read, not copied. x and the codebook are read in place when their rows are contiguous.</li>
      * </ul>
      *
+     * @param x the rows, [n, d]
+     * @param codebook the codes, [K, d]
      * @param codeNorms the squared norm of each code, [K], as {@link #codeNorms} computes it; any other
      *                  values rank the codes by {@code codeNorms[j] - 2 x.c_j}
+     * @param indices receives each row's nearest code, at least n long
+     * @param distances receives each row's squared distance to it, at least n long, or null
      */
     public static void nearestCodesInto(Tensor x, Tensor codebook, Tensor codeNorms, int[] indices, float[] distances) {
         int n = checkPair("nearestCodes", x, codebook);
@@ -85,6 +110,10 @@ public final class QuantOps {
      * Fused like {@link #nearestCodesInto} (no n x K matrix), with the same guarantees: the lowest index
      * among exactly equal computed products, the reported product recomputed in double for the chosen
      * code, the same result for any thread count and kernel, a row holding NaN mapped to code 0.
+     *
+     * @param x the rows, [n, d]
+     * @param codebook the codes, [K, d]
+     * @return each row's best code and its inner product
      */
     public static BestInnerProducts maxInnerProductCodes(Tensor x, Tensor codebook) {
         int n = checkPair("maxInnerProductCodes", x, codebook);
@@ -94,7 +123,14 @@ public final class QuantOps {
         return new BestInnerProducts(indices, products);
     }
 
-    /** {@link #maxInnerProductCodes} into the caller's arrays ({@code products} may be null); allocates nothing in steady state. */
+    /**
+     * {@link #maxInnerProductCodes} into the caller's arrays ({@code products} may be null); allocates nothing in steady state.
+     *
+     * @param x the rows, [n, d]
+     * @param codebook the codes, [K, d]
+     * @param indices receives each row's best code, at least n long
+     * @param products receives the inner products, at least n long, or null
+     */
     public static void maxInnerProductCodesInto(Tensor x, Tensor codebook, int[] indices, float[] products) {
         int n = checkPair("maxInnerProductCodes", x, codebook);
         int k = codebook.dim(0), d = codebook.dim(1);
@@ -110,6 +146,9 @@ public final class QuantOps {
      * The squared l2 norm of each row of {@code codebook} [K, d], as a [K] tensor for {@link #nearestCodes(Tensor, Tensor, Tensor)}:
      * accumulated in double in a fixed order and rounded once, so every thread count gives the same bits.
      * No gradient.
+     *
+     * @param codebook the codes, [K, d]
+     * @return the squared norms, [K]
      */
     public static Tensor codeNorms(Tensor codebook) {
         if (codebook.rank() != 2) throw new ShapeException("codeNorms: needs a [K, d] codebook, got shape " + Shape.str(codebook.shape()));
@@ -188,6 +227,9 @@ public final class QuantOps {
      * torch.round: 0.5 -> 0, 1.5 -> 2, -2.5 -> -2; -0.4 -> -0), NaN and infinities unchanged, with a
      * straight-through gradient: the backward pass hands the output's gradient to x unchanged, as if the
      * op were the identity (the estimator of finite scalar quantization).
+     *
+     * @param x the input
+     * @return the rounded values; the gradient passes straight through
      */
     public static Tensor roundSte(Tensor x) {
         Tensor c = x.contiguous();
@@ -199,6 +241,9 @@ public final class QuantOps {
      * Each element rounded to the nearest integer, halves to even, like {@link #roundSte}, but not
      * differentiable: the result is a constant to autodiff (rounding's derivative is zero almost
      * everywhere); use {@link #roundSte} to pass gradients through.
+     *
+     * @param x the input
+     * @return the rounded values, without gradient
      */
     public static Tensor round(Tensor x) {
         return rint(x.contiguous());
@@ -223,6 +268,11 @@ public final class QuantOps {
      * one task in ascending i (rows are grouped by a stable counting sort), so the result is bit-identical
      * for any thread count and for the scalar and Vector-API kernels. Differentiable in values
      * (d values[i] = dOut[segment[i]]).
+     *
+     * @param values the rows to sum, [n, ...]
+     * @param segment the segment of each row, each in [0, segments)
+     * @param segments the number of segments
+     * @return the sums, [segments, ...]
      */
     public static Tensor segmentSum(Tensor values, int[] segment, int segments) {
         if (values.rank() < 1) throw new ShapeException("segmentSum: needs values of rank >= 1, got a scalar");
@@ -271,7 +321,13 @@ public final class QuantOps {
         }, v);
     }
 
-    /** How many times each of {@code segments} ids occurs in {@code segment} (code usage counts). */
+    /**
+     * How many times each of {@code segments} ids occurs in {@code segment} (code usage counts).
+     *
+     * @param segment the ids, each in [0, segments)
+     * @param segments the number of ids
+     * @return the count of each id
+     */
     public static int[] bincount(int[] segment, int segments) {
         checkSegments("bincount", segment, segments);
         int[] counts = new int[segments];

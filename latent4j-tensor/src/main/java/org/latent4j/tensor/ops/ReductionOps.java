@@ -18,7 +18,12 @@ public final class ReductionOps {
     /** Chunk length of whole-tensor reductions; fixed so results are the same for any thread count. */
     static final int CHUNK = 1 << 14;
 
-    /** Sum of all elements, as a scalar (shape []). */
+    /**
+     * Sum of all elements, as a scalar (shape []).
+     *
+     * @param a the tensor
+     * @return the sum, shape []
+     */
     public static Tensor sum(Tensor a) {
         Tensor x = a.contiguous();
         Tensor out = Tensor.empty(Shape.SCALAR);
@@ -27,7 +32,12 @@ public final class ReductionOps {
         return Autograd.record("sum", out, g -> Autograd.accumulate(x, g.expand(shape)), x);
     }
 
-    /** Mean of all elements, as a scalar. */
+    /**
+     * Mean of all elements, as a scalar.
+     *
+     * @param a the tensor
+     * @return the mean, shape []
+     */
     public static Tensor mean(Tensor a) {
         int n = a.size();
         if (n == 0) throw new ShapeException("mean: tensor of shape " + Shape.str(a.shape()) + " is empty");
@@ -48,7 +58,14 @@ public final class ReductionOps {
         return s;
     }
 
-    /** Sum over one axis. */
+    /**
+     * Sum over one axis.
+     *
+     * @param a the tensor
+     * @param axis the axis to sum over; negative counts from the end
+     * @param keepDim whether the axis stays, with length 1
+     * @return the sums
+     */
     public static Tensor sum(Tensor a, int axis, boolean keepDim) {
         Tensor x = a.contiguous();
         int[] shape = x.shape();
@@ -81,7 +98,14 @@ public final class ReductionOps {
         return Autograd.record("sum", out, g -> Autograd.accumulate(x, g.reshape(keep).expand(shape)), x);
     }
 
-    /** Mean over one axis. */
+    /**
+     * Mean over one axis.
+     *
+     * @param a the tensor
+     * @param axis the axis to average over; negative counts from the end
+     * @param keepDim whether the axis stays, with length 1
+     * @return the means
+     */
     public static Tensor mean(Tensor a, int axis, boolean keepDim) {
         int len = a.dim(axis);
         return sum(a, axis, keepDim).mul(1f / len);
@@ -90,6 +114,11 @@ public final class ReductionOps {
     /**
      * Largest element along an axis. The gradient goes to the first maximal element of each slice (NaN
      * counts as maximal, so a NaN propagates to the output and takes the gradient).
+     *
+     * @param a the tensor
+     * @param axis the axis to reduce; negative counts from the end
+     * @param keepDim whether the axis stays, with length 1
+     * @return the maxima
      */
     public static Tensor max(Tensor a, int axis, boolean keepDim) {
         int[] shape = a.shape();
@@ -130,6 +159,11 @@ public final class ReductionOps {
     /**
      * ln(sum(exp(x))) along an axis, computed as m + ln(sum(exp(x - m))) with m the maximum, so it neither
      * overflows nor underflows; all -Inf gives -Inf. The gradient is softmax(x) times the incoming gradient.
+     *
+     * @param a the tensor
+     * @param axis the axis to reduce; negative counts from the end
+     * @param keepDim whether the axis stays, with length 1
+     * @return the log-sum-exps
      */
     public static Tensor logSumExp(Tensor a, int axis, boolean keepDim) {
         int[] shape = a.shape();
@@ -167,7 +201,13 @@ public final class ReductionOps {
         }, x);
     }
 
-    /** exp(x) / sum(exp(x)) along an axis, shifted by the maximum for stability. */
+    /**
+     * exp(x) / sum(exp(x)) along an axis, shifted by the maximum for stability.
+     *
+     * @param a the tensor
+     * @param axis the axis that sums to 1; negative counts from the end
+     * @return a tensor of a's shape
+     */
     public static Tensor softmax(Tensor a, int axis) {
         int[] shape = a.shape();
         int ax = Shape.axis("softmax", axis, shape.length);
@@ -205,7 +245,13 @@ public final class ReductionOps {
         }, x);
     }
 
-    /** x - logSumExp(x) along an axis, computed as (x - m) - ln(sum(exp(x - m))) so large x keep their precision. */
+    /**
+     * x - logSumExp(x) along an axis, computed as (x - m) - ln(sum(exp(x - m))) so large x keep their precision.
+     *
+     * @param a the tensor
+     * @param axis the axis to normalise; negative counts from the end
+     * @return a tensor of a's shape
+     */
     public static Tensor logSoftmax(Tensor a, int axis) {
         int[] shape = a.shape();
         int ax = Shape.axis("logSoftmax", axis, shape.length);

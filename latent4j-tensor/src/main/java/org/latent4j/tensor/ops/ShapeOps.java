@@ -17,7 +17,13 @@ import org.latent4j.tensor.Tensor;
 public final class ShapeOps {
     private ShapeOps() {}
 
-    /** Joins tensors along {@code axis} (negative counts from the end); all other dimensions must agree. */
+    /**
+     * Joins tensors along {@code axis} (negative counts from the end); all other dimensions must agree.
+     *
+     * @param axis the axis to join along
+     * @param parts the tensors, at least one
+     * @return the joined tensor
+     */
     public static Tensor concat(int axis, Tensor... parts) {
         if (parts == null || parts.length == 0) throw new ShapeException("concat: needs at least one tensor");
         int[] first = parts[0].shape();
@@ -59,6 +65,12 @@ public final class ShapeOps {
      * Elements {@code start} (inclusive) to {@code end} (exclusive) along {@code axis}. Negative indices count
      * from the end as in Python ({@code slice(a, -1, -3, -1)} keeps the two before the last); unlike Python,
      * bounds outside the dimension are an error, not clamped, since they usually mean a wrong shape.
+     *
+     * @param a the tensor
+     * @param axis the axis to slice
+     * @param start the first position taken
+     * @param end the position after the last one taken
+     * @return the slice
      */
     public static Tensor slice(Tensor a, int axis, int start, int end) {
         return slice("slice", a, axis, start, end);
@@ -67,6 +79,11 @@ public final class ShapeOps {
     /**
      * Cuts {@code a} along {@code axis} into consecutive pieces of the given sizes, which must add up to the
      * dimension. Each piece has its own backward; gradients of several pieces add up in {@code a}.
+     *
+     * @param a the tensor
+     * @param axis the axis to cut
+     * @param sizes the length of each piece
+     * @return the pieces, in order
      */
     public static Tensor[] split(Tensor a, int axis, int... sizes) {
         int[] shape = a.shape();

@@ -22,6 +22,12 @@ public class Adam extends Optimizer {
     private final long[] steps;
     private final VectorKernels.AdamCoefficients coefficients = new VectorKernels.AdamCoefficients();
 
+    /**
+     * Creates the optimizer.
+     *
+     * @param parameters the tensors to update, each once
+     * @param options the learning rate, betas, epsilon and weight decay
+     */
     public Adam(List<Tensor> parameters, AdamOptions options) {
         this("Adam", parameters, options, false);
     }
@@ -40,11 +46,17 @@ public class Adam extends Optimizer {
         }
     }
 
+    /** {@return the settings given at construction} */
     public AdamOptions options() {
         return options;
     }
 
-    /** Steps taken so far by parameter {@code index} (those with a null gradient were skipped). */
+    /**
+     * Steps taken so far by parameter {@code index} (those with a null gradient were skipped).
+     *
+     * @param index the parameter's index
+     * @return the number of steps
+     */
     public long steps(int index) {
         return steps[index];
     }

@@ -9,6 +9,12 @@ import org.latent4j.tensor.Tensor;
  * The decay is scaled by the current learning rate, so it follows a schedule.
  */
 public final class AdamW extends Adam {
+    /**
+     * Creates the optimizer.
+     *
+     * @param parameters the tensors to update, each once
+     * @param options the learning rate, betas, epsilon and decoupled weight decay
+     */
     public AdamW(List<Tensor> parameters, AdamOptions options) {
         super("AdamW", parameters, options, true);
     }

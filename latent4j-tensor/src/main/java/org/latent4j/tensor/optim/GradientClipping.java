@@ -16,6 +16,10 @@ public final class GradientClipping {
      *
      * <p>Unlike PyTorch's {@code clip_grad_norm_}, which scales by maxNorm / (norm + 1e-6) and so also
      * touches gradients just below the limit, this is exact and leaves them alone.
+     *
+     * @param parameters the parameters whose gradients are scaled
+     * @param maxNorm the largest global norm allowed
+     * @return the global norm before clipping
      */
     public static double clipByGlobalNorm(List<Tensor> parameters, double maxNorm) {
         if (!(Double.isFinite(maxNorm) && maxNorm > 0)) {
@@ -33,7 +37,12 @@ public final class GradientClipping {
         return norm;
     }
 
-    /** The global L2 norm of the gradients (parameters without one are skipped). */
+    /**
+     * The global L2 norm of the gradients (parameters without one are skipped).
+     *
+     * @param parameters the parameters
+     * @return the norm
+     */
     public static double globalNorm(List<Tensor> parameters) {
         return Math.sqrt(sumOfSquares(parameters));
     }

@@ -30,6 +30,13 @@ public abstract class Optimizer {
     private final List<Tensor> parameters;
     private double learningRate;
 
+    /**
+     * Checks the parameters: none null, none twice.
+     *
+     * @param name the optimizer's name, for messages
+     * @param parameters the tensors to update
+     * @param learningRate the initial learning rate
+     */
     protected Optimizer(String name, List<Tensor> parameters, double learningRate) {
         this.name = name;
         if (parameters.isEmpty()) throw new IllegalArgumentException(name + ": the parameter list is empty");
@@ -47,15 +54,21 @@ public abstract class Optimizer {
         setLearningRate(learningRate);
     }
 
+    /** {@return the tensors updated, in the order given} */
     public final List<Tensor> parameters() {
         return parameters;
     }
 
+    /** {@return the learning rate of the next step} */
     public final double learningRate() {
         return learningRate;
     }
 
-    /** Sets the rate used by the following steps (e.g. from a {@link LearningRateSchedule}). */
+    /**
+     * Sets the rate used by the following steps (e.g. from a {@link LearningRateSchedule}).
+     *
+     * @param rate the new learning rate
+     */
     public final void setLearningRate(double rate) {
         if (!(Double.isFinite(rate) && rate >= 0)) {
             throw new IllegalArgumentException(name + ": learning rate must be finite and >= 0, got " + rate);
@@ -93,12 +106,18 @@ public abstract class Optimizer {
     /**
      * The optimizer's state for checkpoints, named by parameter index ("3.exp_avg"): the live persistent
      * tensors, not copies, so save them before the next step. Empty for a stateless optimizer.
+     *
+     * @return the state tensors by name
      */
     public Map<String, Tensor> stateTensors() {
         return Map.of();
     }
 
-    /** The optimizer's integer state for checkpoints (step counts), named as {@link #stateTensors()}. */
+    /**
+     * The optimizer's integer state for checkpoints (step counts), named as {@link #stateTensors()}.
+     *
+     * @return the counters by name
+     */
     public Map<String, Long> stateCounters() {
         return Map.of();
     }
@@ -107,6 +126,9 @@ public abstract class Optimizer {
      * Restores what {@link #stateTensors()} and {@link #stateCounters()} returned, so that the following steps
      * are exactly those the saved optimizer would have taken. Every missing, unexpected or mis-shaped entry is
      * reported in one message, and nothing changes unless all match.
+     *
+     * @param tensors the state tensors, as {@link #stateTensors()} named them
+     * @param counters the counters, as {@link #stateCounters()} named them
      */
     public final void loadState(Map<String, Tensor> tensors, Map<String, Long> counters) {
         Map<String, Tensor> mine = stateTensors();
@@ -128,12 +150,24 @@ public abstract class Optimizer {
         for (var e : counters.entrySet()) setCounter(e.getKey(), e.getValue());
     }
 
-    /** Sets one of the counters named by {@link #stateCounters()}. */
+    /**
+     * Sets one of the counters named by {@link #stateCounters()}.
+     *
+     * @param name the counter's name
+     * @param value its value
+     */
     protected void setCounter(String name, long value) {
         throw new IllegalArgumentException(this.name + " has no counter " + name);
     }
 
-    /** The parameter index i of a state name "i" + suffix. */
+    /**
+     * The parameter index i of a state name "i" + suffix.
+     *
+     * @param counter the state name
+     * @param suffix the part after the index
+     * @param count the number of parameters
+     * @return the index
+     */
     protected final int counterIndex(String counter, String suffix, int count) {
         if (counter.endsWith(suffix)) {
             try {
@@ -146,12 +180,23 @@ public abstract class Optimizer {
         throw new IllegalArgumentException(name + " has no counter " + counter);
     }
 
-    /** An insertion-ordered map for {@link #stateTensors()} and {@link #stateCounters()}. */
+    /**
+     * An insertion-ordered map for {@link #stateTensors()} and {@link #stateCounters()}.
+     *
+     * @param <V> the type of the values
+     * @return an empty map
+     */
     protected static <V> Map<String, V> orderedMap() {
         return new LinkedHashMap<>();
     }
 
-    /** Applies one update to parameter {@code index} given its gradient (same shape, contiguous). */
+    /**
+     * Applies one update to parameter {@code index} given its gradient (same shape, contiguous).
+     *
+     * @param index the parameter's index
+     * @param parameter the parameter
+     * @param gradient its gradient
+     */
     protected abstract void update(int index, Tensor parameter, Tensor gradient);
 
     @Override

@@ -13,6 +13,12 @@ public final class Sgd extends Optimizer {
     /** Whether a parameter's buffer holds a value yet: PyTorch starts it at the first direction, undamped. */
     private final boolean[] started;
 
+    /**
+     * Creates the optimizer.
+     *
+     * @param parameters the tensors to update, each once
+     * @param options the learning rate, momentum, dampening, weight decay and Nesterov flag
+     */
     public Sgd(List<Tensor> parameters, SgdOptions options) {
         super("Sgd", parameters, options.learningRate());
         this.options = options;
@@ -26,6 +32,7 @@ public final class Sgd extends Optimizer {
         }
     }
 
+    /** {@return the settings given at construction} */
     public SgdOptions options() {
         return options;
     }

@@ -41,11 +41,16 @@ public final class Parallel {
         return Runtime.getRuntime().availableProcessors();
     }
 
+    /** {@return the number of threads ops use} */
     public static int threads() {
         return threads;
     }
 
-    /** Sets the number of threads used by every op from now on (1 = run on the caller only). */
+    /**
+     * Sets the number of threads used by every op from now on (1 = run on the caller only).
+     *
+     * @param n the number of threads, at least 1
+     */
     public static synchronized void setThreads(int n) {
         if (n < 1) throw new IllegalArgumentException("threads must be at least 1, got " + n);
         if (n == threads) return;
@@ -73,6 +78,9 @@ public final class Parallel {
      * Runs {@code body.accept(task)} for task = 0..tasks-1, spread over the pool; the caller takes part.
      * Nested calls from a task, and calls made while another thread is using the pool, run on the calling
      * thread (same results, no deadlock).
+     *
+     * @param tasks the number of tasks
+     * @param body the work of one task
      */
     public static void forEach(int tasks, IntConsumer body) {
         if (tasks <= 0) return;
@@ -98,6 +106,10 @@ public final class Parallel {
     /**
      * Splits [0, n) into chunks of {@code grain} elements (the last may be shorter) and runs
      * {@code body.run(lo, hi)} on each; chunk boundaries depend only on n and grain.
+     *
+     * @param n the number of elements
+     * @param grain the elements per chunk
+     * @param body the work on one chunk
      */
     public static void range(int n, int grain, RangeBody body) {
         if (n <= 0) return;
@@ -113,6 +125,12 @@ public final class Parallel {
     /** The body of a {@link #range} loop. */
     @FunctionalInterface
     public interface RangeBody {
+        /**
+         * Processes the elements [lo, hi).
+         *
+         * @param lo the first element
+         * @param hi the element after the last
+         */
         void run(int lo, int hi);
     }
 

@@ -21,6 +21,15 @@ public final class Philox4x32 {
     /**
      * Writes the 4 output words for counter (c0, c1, c2, c3) and key (k0, k1) to {@code out[at..at+4)}.
      * Word order follows Random123: c0 is the least significant counter word.
+     *
+     * @param c0 the counter's lowest word
+     * @param c1 the counter's second word
+     * @param c2 the counter's third word
+     * @param c3 the counter's highest word
+     * @param k0 the key's low word
+     * @param k1 the key's high word
+     * @param out the destination
+     * @param at where in out the first word goes
      */
     public static void block(int c0, int c1, int c2, int c3, int k0, int k1, int[] out, int at) {
         for (int r = 0; r < ROUNDS; r++) {
@@ -44,6 +53,13 @@ public final class Philox4x32 {
     /**
      * Fills {@code out[at..at+4*blocks)} with the blocks whose counters are (firstBlock + b, stream) for
      * b = 0..blocks-1: the low 64 counter bits count blocks, the high 64 name the stream.
+     *
+     * @param key the key
+     * @param stream the high 64 counter bits
+     * @param firstBlock the low 64 counter bits of the first block
+     * @param blocks how many blocks
+     * @param out the destination
+     * @param at where in out the first word goes
      */
     public static void blocks(long key, long stream, long firstBlock, int blocks, int[] out, int at) {
         int k0 = (int) key;

@@ -39,7 +39,11 @@ public final class Rng {
     private final long stream;
     private long position;
 
-    /** Stream 0 of {@code seed}, from its start. */
+    /**
+     * Stream 0 of {@code seed}, from its start.
+     *
+     * @param seed the seed, used as the key
+     */
     public Rng(long seed) {
         this(seed, 0L, 0L);
     }
@@ -50,20 +54,33 @@ public final class Rng {
         this.position = position;
     }
 
-    /** A generator at the state given by {@link #key()}, {@link #stream()} and {@link #position()} (checkpoints). */
+    /**
+     * A generator at the state given by {@link #key()}, {@link #stream()} and {@link #position()} (checkpoints).
+     *
+     * @param key the key
+     * @param stream the stream
+     * @param position the blocks used
+     * @return the generator
+     */
     public static Rng restore(long key, long stream, long position) {
         return new Rng(key, stream, position);
     }
 
+    /** {@return the key, for checkpoints} */
     public long key() {
         return key;
     }
 
+    /** {@return the stream, for checkpoints} */
     public long stream() {
         return stream;
     }
 
-    /** Blocks of 4 words used so far: the low 64 bits of the next counter, read as unsigned. */
+    /**
+     * Blocks of 4 words used so far: the low 64 bits of the next counter, read as unsigned.
+     *
+     * @return the position
+     */
     public long position() {
         return position;
     }
@@ -71,6 +88,9 @@ public final class Rng {
     /**
      * The independent stream named {@code id} under this one: a function of (key, stream, id) only, not of
      * the position, so {@code fork(epoch)} gives the same generator however much this one was used.
+     *
+     * @param id the stream's name
+     * @return the generator
      */
     public Rng fork(long id) {
         int[] w = new int[4];
@@ -80,7 +100,11 @@ public final class Rng {
         return new Rng(join(w[0], w[1]), join(w[2], w[3]), 0L);
     }
 
-    /** A new independent generator keyed by the next block of this one (which advances by one block). */
+    /**
+     * A new independent generator keyed by the next block of this one (which advances by one block).
+     *
+     * @return the generator
+     */
     public Rng split() {
         int[] w = new int[4];
         Philox4x32.blocks(key, stream, reserve(1), 1, w, 0);
@@ -100,27 +124,58 @@ public final class Rng {
 
     // ------------------------------------------------------------------ tensors
 
-    /** Uniform in [lo, hi), 24-bit resolution. */
+    /**
+     * Uniform in [lo, hi), 24-bit resolution.
+     *
+     * @param lo the lower bound
+     * @param hi the upper bound
+     * @param shape the dimensions
+     * @return the tensor
+     */
     public Tensor uniform(float lo, float hi, int... shape) {
         return fillUniform(Tensor.empty(shape), lo, hi);
     }
 
-    /** Normal with the given mean and standard deviation (Box-Muller on pairs of 32-bit words). */
+    /**
+     * Normal with the given mean and standard deviation (Box-Muller on pairs of 32-bit words).
+     *
+     * @param mean the mean
+     * @param std the standard deviation
+     * @param shape the dimensions
+     * @return the tensor
+     */
     public Tensor normal(float mean, float std, int... shape) {
         return fillNormal(Tensor.empty(shape), mean, std);
     }
 
-    /** Standard Gumbel, -log(-log u) with u strictly inside (0, 1): always finite. */
+    /**
+     * Standard Gumbel, -log(-log u) with u strictly inside (0, 1): always finite.
+     *
+     * @param shape the dimensions
+     * @return the tensor
+     */
     public Tensor gumbel(int... shape) {
         return fillGumbel(Tensor.empty(shape));
     }
 
-    /** 1 with probability p[i], else 0, for each element of {@code probabilities} (values in [0, 1]). */
+    /**
+     * 1 with probability p[i], else 0, for each element of {@code probabilities} (values in [0, 1]).
+     *
+     * @param probabilities the probability of each 1
+     * @return a tensor of 0s and 1s
+     */
     public Tensor bernoulli(Tensor probabilities) {
         return fillBernoulli(Tensor.empty(probabilities.shape()), probabilities);
     }
 
-    /** Fills {@code t} in place (not recorded by autodiff) with uniform values in [lo, hi). */
+    /**
+     * Fills {@code t} in place (not recorded by autodiff) with uniform values in [lo, hi).
+     *
+     * @param t the tensor
+     * @param lo the lower bound
+     * @param hi the upper bound
+     * @return {@code t}
+     */
     public Tensor fillUniform(Tensor t, float lo, float hi) {
         if (!(Float.isFinite(lo) && Float.isFinite(hi) && lo < hi)) {
             throw new IllegalArgumentException("uniform: needs finite lo < hi, got lo=" + lo + ", hi=" + hi);
@@ -131,7 +186,14 @@ public final class Rng {
         return t;
     }
 
-    /** Fills {@code t} in place (not recorded by autodiff) with normal values. */
+    /**
+     * Fills {@code t} in place (not recorded by autodiff) with normal values.
+     *
+     * @param t the tensor
+     * @param mean the mean
+     * @param std the standard deviation
+     * @return {@code t}
+     */
     public Tensor fillNormal(Tensor t, float mean, float std) {
         if (!(Float.isFinite(mean) && Float.isFinite(std) && std >= 0)) {
             throw new IllegalArgumentException("normal: needs a finite mean and a finite std >= 0, got mean=" + mean + ", std=" + std);
@@ -141,7 +203,12 @@ public final class Rng {
         return t;
     }
 
-    /** Fills {@code t} in place (not recorded by autodiff) with standard Gumbel values. */
+    /**
+     * Fills {@code t} in place (not recorded by autodiff) with standard Gumbel values.
+     *
+     * @param t the tensor
+     * @return {@code t}
+     */
     public Tensor fillGumbel(Tensor t) {
         fill("gumbel", t, 1, (words, out, at, element, n) -> {
             for (int j = 0; j < n; j++) {
@@ -151,7 +218,13 @@ public final class Rng {
         return t;
     }
 
-    /** Fills {@code out} in place with 1 where a uniform draw falls below {@code probabilities}, else 0. */
+    /**
+     * Fills {@code out} in place with 1 where a uniform draw falls below {@code probabilities}, else 0.
+     *
+     * @param out the tensor to fill
+     * @param probabilities the probability of each 1, out's shape
+     * @return {@code out}
+     */
     public Tensor fillBernoulli(Tensor out, Tensor probabilities) {
         if (!java.util.Arrays.equals(out.shape(), probabilities.shape())) {
             throw new ShapeException("bernoulli: output shape " + Shape.str(out.shape()) + " differs from probabilities shape "
@@ -174,6 +247,9 @@ public final class Rng {
     /**
      * A uniformly random permutation of 0..n-1 (Fisher-Yates; each swap index is drawn from 64 bits by a
      * multiply-high, so the bias is below n / 2^64).
+     *
+     * @param n the length
+     * @return the permutation
      */
     public int[] permutation(int n) {
         if (n < 0) throw new IllegalArgumentException("permutation: n must be >= 0, got " + n);

@@ -33,11 +33,27 @@ import org.latent4j.tensor.Tensor;
 public final class CsvReader {
     private CsvReader() {}
 
-    public enum Header { AUTO, PRESENT, ABSENT }
+    /** Whether the first line is a header: detected, or said. */
+    public enum Header {
+        /** A first line that is not all numbers is a header. */
+        AUTO,
+        /** The first line is a header, whatever it holds. */
+        PRESENT,
+        /** There is no header: the first line is data. */
+        ABSENT
+    }
 
+    /**
+     * How a file is written.
+     *
+     * @param separator the character between values
+     * @param header whether the first line holds column names
+     * @param allowMissing whether an empty cell or NaN reads as NaN rather than being refused
+     */
     public record Format(char separator, Header header, boolean allowMissing) {
         public static final Format DEFAULT = new Format(',', Header.AUTO, false);
 
+        /** Refuses a separator that could be part of a number or a line end. */
         public Format {
             if (Character.isLetterOrDigit(separator) || "+-.\"'".indexOf(separator) >= 0 || separator == '\n' || separator == '\r') {
                 throw new IllegalArgumentException("CSV separator '" + separator + "' can be part of a number or a line end");
@@ -45,29 +61,52 @@ public final class CsvReader {
             if (header == null) throw new IllegalArgumentException("CSV header mode is null");
         }
 
+        /**
+         * {@return this format with another separator}
+         *
+         * @param c the separator
+         */
         public Format withSeparator(char c) {
             return new Format(c, header, allowMissing);
         }
 
+        /**
+         * {@return this format with another header mode}
+         *
+         * @param h the header mode
+         */
         public Format withHeader(Header h) {
             return new Format(separator, h, allowMissing);
         }
 
+        /**
+         * {@return this format with missing values allowed or refused}
+         *
+         * @param allow whether to allow them
+         */
         public Format withAllowMissing(boolean allow) {
             return new Format(separator, header, allow);
         }
     }
 
-    /** The values, and the column names when the file has a header (else an empty list). */
+    /**
+     * The values, and the column names when the file has a header (else an empty list).
+     *
+     * @param columnNames the header's names, or empty
+     * @param values the values, [rows, columns]
+     */
     public record Table(List<String> columnNames, Tensor values) {
+        /** Copies the column names. */
         public Table {
             columnNames = List.copyOf(columnNames);
         }
 
+        /** {@return the number of rows} */
         public int rows() {
             return values.dim(0);
         }
 
+        /** {@return the number of columns} */
         public int columns() {
             return values.dim(1);
         }
@@ -76,26 +115,49 @@ public final class CsvReader {
     /**
      * A table with one column of class labels taken out of the values.
      *
-     * @param values      the other columns, in their order
+     * @param table       the other columns, in their order
      * @param labelColumn the label column's number, counting from 1 as messages do
+     * @param labelColumnName the label column's header name, or empty without a header
      * @param labels      each row's label cell as written (trimmed): a number or a class name
      */
     public record LabelledTable(Table table, int labelColumn, String labelColumnName, List<String> labels) {
+        /** Copies the labels. */
         public LabelledTable {
             labels = List.copyOf(labels);
         }
     }
 
+    /**
+     * {@return the values of a CSV file in the default format}
+     *
+     * @param path the file
+     * @throws DataFileException when the file cannot be read or a cell is not a number
+     */
     public static Table read(Path path) throws DataFileException {
         return read(path, Format.DEFAULT);
     }
 
+    /**
+     * {@return the values of a CSV file}
+     *
+     * @param path the file
+     * @param options how the file is written
+     * @throws DataFileException when the file cannot be read or a cell is not a number
+     */
     public static Table read(Path path, Format options) throws DataFileException {
         try (BoundedInput in = BoundedInput.open(path)) {
             return read(in, options, null, null);
         }
     }
 
+    /**
+     * {@return the values of a CSV stream}
+     *
+     * @param stream the stream, read to its end
+     * @param name the stream's name, for messages
+     * @param options how the file is written
+     * @throws DataFileException when the stream cannot be read or a cell is not a number
+     */
     public static Table read(InputStream stream, String name, Format options) throws DataFileException {
         try (BoundedInput in = BoundedInput.of(stream, name)) {
             return read(in, options, null, null);
@@ -105,7 +167,11 @@ public final class CsvReader {
     /**
      * Reads a file one of whose columns holds class labels (numbers or names, never parsed as features).
      *
+     * @param path the file
+     * @param options how the file is written
      * @param labelColumn the column's name in the header, or its number counting from 1
+     * @return the table and the labels
+     * @throws DataFileException when the file cannot be read, the column does not exist or a cell is not a number
      */
     public static LabelledTable read(Path path, Format options, String labelColumn) throws DataFileException {
         if (labelColumn == null || labelColumn.isBlank()) throw new IllegalArgumentException("the label column is blank");

@@ -12,16 +12,27 @@ import java.nio.ByteOrder;
  * instead. Float64 values are otherwise rounded to nearest, as any cast would.
  */
 public enum ElementType {
+    /** Unsigned bytes. */
     UINT8("ubyte", 1, true),
+    /** Signed bytes. */
     INT8("byte", 1, true),
+    /** Big-endian 16-bit integers. */
     INT16_BE("big-endian int16", 2, true),
+    /** Big-endian 32-bit integers. */
     INT32_BE("big-endian int32", 4, true),
+    /** Little-endian 32-bit integers. */
     INT32_LE("little-endian int32", 4, true),
+    /** Big-endian IEEE half precision. */
     FLOAT16_BE("big-endian float16", 2, false),
+    /** Little-endian IEEE half precision. */
     FLOAT16_LE("little-endian float16", 2, false),
+    /** Big-endian IEEE single precision. */
     FLOAT32_BE("big-endian float32", 4, false),
+    /** Little-endian IEEE single precision. */
     FLOAT32_LE("little-endian float32", 4, false),
+    /** Big-endian IEEE double precision. */
     FLOAT64_BE("big-endian float64", 8, false),
+    /** Little-endian IEEE double precision. */
     FLOAT64_LE("little-endian float64", 8, false);
 
     private static final VarHandle I16_BE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
@@ -43,16 +54,25 @@ public enum ElementType {
         this.integer = integer;
     }
 
-    /** A short human name for messages, e.g. "ubyte" or "little-endian float32". */
+    /**
+     * A short human name for messages, e.g. "ubyte" or "little-endian float32".
+     *
+     * @return the name
+     */
     public String label() {
         return label;
     }
 
-    /** Bytes per element. */
+    /**
+     * Bytes per element.
+     *
+     * @return the size in bytes
+     */
     public int bytes() {
         return bytes;
     }
 
+    /** {@return whether the values are integers} */
     public boolean isInteger() {
         return integer;
     }

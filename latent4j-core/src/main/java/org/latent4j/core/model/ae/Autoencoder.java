@@ -30,6 +30,12 @@ public final class Autoencoder extends LatentModel {
     private final ConvDecoder decoderConv;
     private final Likelihood likelihood;
 
+    /**
+     * Creates the model with fresh weights.
+     *
+     * @param config the architecture
+     * @param rng draws the initial weights
+     */
     public Autoencoder(AutoencoderConfig config, Rng rng) {
         this.config = config;
         ConvArchitecture conv = config.conv();

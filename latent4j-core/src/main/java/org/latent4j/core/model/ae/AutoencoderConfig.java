@@ -25,6 +25,7 @@ public record AutoencoderConfig(@Json.Required int dataDim, @Json.Required int l
                                 Activation activation, LikelihoodKind likelihood, double likelihoodSigma, ConvArchitecture conv) {
     private static final String NAME = "AutoencoderConfig";
 
+    /** Checks the sizes and copies the hidden sizes. */
     public AutoencoderConfig {
         ConfigChecks.positive(NAME, "dataDim", dataDim);
         if (conv != null && conv.imageFeatures() != dataDim) {
@@ -38,6 +39,12 @@ public record AutoencoderConfig(@Json.Required int dataDim, @Json.Required int l
         ConfigChecks.positiveFinite(NAME, "likelihoodSigma", likelihoodSigma);
     }
 
+    /**
+     * {@return the MLP defaults for data of {@code dataDim} features and a code of {@code latentDim}}
+     *
+     * @param dataDim the data's features
+     * @param latentDim the code's size
+     */
     public static AutoencoderConfig of(int dataDim, int latentDim) {
         return new AutoencoderConfig(dataDim, latentDim, List.of(200, 200), null, Activation.TANH, LikelihoodKind.BERNOULLI, 1.0, null);
     }
@@ -47,19 +54,40 @@ public record AutoencoderConfig(@Json.Required int dataDim, @Json.Required int l
         return of(1, 1);
     }
 
+    /**
+     * {@return this config with these encoder hidden sizes, mirrored in the decoder}
+     *
+     * @param encoder the sizes, from the input
+     */
     public AutoencoderConfig withHidden(List<Integer> encoder) {
         return new AutoencoderConfig(dataDim, latentDim, encoder, null, activation, likelihood, likelihoodSigma, conv);
     }
 
+    /**
+     * {@return this config with another activation}
+     *
+     * @param a the activation
+     */
     public AutoencoderConfig withActivation(Activation a) {
         return new AutoencoderConfig(dataDim, latentDim, encoderHidden, decoderHidden, a, likelihood, likelihoodSigma, conv);
     }
 
+    /**
+     * {@return this config with another likelihood}
+     *
+     * @param kind the likelihood
+     * @param sigma the standard deviation of a fixed Gaussian
+     */
     public AutoencoderConfig withLikelihood(LikelihoodKind kind, double sigma) {
         return new AutoencoderConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, kind, sigma, conv);
     }
 
-    /** Convolutional encoder and decoder of this architecture (null for MLPs). */
+    /**
+     * Convolutional encoder and decoder of this architecture (null for MLPs).
+     *
+     * @param c the architecture, or null
+     * @return the config
+     */
     public AutoencoderConfig withConv(ConvArchitecture c) {
         return new AutoencoderConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, c);
     }

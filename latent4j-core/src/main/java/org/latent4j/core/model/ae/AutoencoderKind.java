@@ -16,6 +16,7 @@ public final class AutoencoderKind implements ModelKind<AutoencoderConfig> {
     /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
     public AutoencoderKind() {}
 
+    /** The kind's name on the command line and in saved models. */
     public static final String NAME = "ae";
 
     @Override

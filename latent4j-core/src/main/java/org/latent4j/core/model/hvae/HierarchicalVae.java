@@ -43,6 +43,12 @@ public final class HierarchicalVae extends LatentModel implements LikelihoodBoun
     private final Likelihood likelihood;
     private final DiagonalGaussian prior;
 
+    /**
+     * Creates the model with fresh weights.
+     *
+     * @param config the architecture and objective
+     * @param rng draws the initial weights
+     */
     public HierarchicalVae(HierarchicalVaeConfig config, Rng rng) {
         this.config = config;
         var act = config.activation();

@@ -40,6 +40,7 @@ public record HierarchicalVaeConfig(@Json.Required int dataDim, int latent1Dim, 
         IWAE
     }
 
+    /** Checks the sizes and copies the hidden sizes. */
     public HierarchicalVaeConfig {
         ConfigChecks.positive(NAME, "dataDim", dataDim);
         if (conv != null && conv.imageFeatures() != dataDim) {
@@ -57,7 +58,12 @@ public record HierarchicalVaeConfig(@Json.Required int dataDim, int latent1Dim, 
         ConfigChecks.required(NAME, "objective", objective);
     }
 
-    /** The IWAE paper's architecture 2 for data of {@code dataDim} features. */
+    /**
+     * The IWAE paper's architecture 2 for data of {@code dataDim} features.
+     *
+     * @param dataDim the data's features
+     * @return the config
+     */
     public static HierarchicalVaeConfig of(int dataDim) {
         return new HierarchicalVaeConfig(dataDim, 100, 50, List.of(200, 200), List.of(100, 100), Activation.TANH,
                 LikelihoodKind.BERNOULLI, 1.0, PosteriorParameterisation.LOG_STD, 1, Objective.ELBO, null);
@@ -68,29 +74,64 @@ public record HierarchicalVaeConfig(@Json.Required int dataDim, int latent1Dim, 
         return of(1);
     }
 
+    /**
+     * {@return this config with other layer sizes}
+     *
+     * @param latent1 the size of z1
+     * @param latent2 the size of z2
+     * @param h1 the hidden sizes between x and z1
+     * @param h2 the hidden sizes between z1 and z2
+     */
     public HierarchicalVaeConfig withSizes(int latent1, int latent2, List<Integer> h1, List<Integer> h2) {
         return new HierarchicalVaeConfig(dataDim, latent1, latent2, h1, h2, activation, likelihood, likelihoodSigma, posterior, samples, objective, conv);
     }
 
-    /** The non-linearity of every hidden layer, in the four networks. */
+    /**
+     * The non-linearity of every hidden layer, in the four networks.
+     *
+     * @param a the activation
+     * @return the config
+     */
     public HierarchicalVaeConfig withActivation(Activation a) {
         return new HierarchicalVaeConfig(dataDim, latent1Dim, latent2Dim, hidden1, hidden2, a, likelihood, likelihoodSigma, posterior, samples, objective, conv);
     }
 
-    /** The reading of the variance heads of q(z1|x), q(z2|z1) and p(z1|z2). */
+    /**
+     * The reading of the variance heads of q(z1|x), q(z2|z1) and p(z1|z2).
+     *
+     * @param p the parameterisation
+     * @return the config
+     */
     public HierarchicalVaeConfig withPosterior(PosteriorParameterisation p) {
         return new HierarchicalVaeConfig(dataDim, latent1Dim, latent2Dim, hidden1, hidden2, activation, likelihood, likelihoodSigma, p, samples, objective, conv);
     }
 
+    /**
+     * {@return this config with another likelihood}
+     *
+     * @param kind the likelihood
+     * @param sigma the standard deviation of a fixed Gaussian
+     */
     public HierarchicalVaeConfig withLikelihood(LikelihoodKind kind, double sigma) {
         return new HierarchicalVaeConfig(dataDim, latent1Dim, latent2Dim, hidden1, hidden2, activation, kind, sigma, posterior, samples, objective, conv);
     }
 
+    /**
+     * {@return this config with another objective}
+     *
+     * @param o the objective
+     * @param k the samples per example
+     */
     public HierarchicalVaeConfig withObjective(Objective o, int k) {
         return new HierarchicalVaeConfig(dataDim, latent1Dim, latent2Dim, hidden1, hidden2, activation, likelihood, likelihoodSigma, posterior, k, o, conv);
     }
 
-    /** Convolutional encoder and decoder of this architecture (null for MLPs). */
+    /**
+     * Convolutional encoder and decoder of this architecture (null for MLPs).
+     *
+     * @param c the architecture, or null
+     * @return the config
+     */
     public HierarchicalVaeConfig withConv(ConvArchitecture c) {
         return new HierarchicalVaeConfig(dataDim, latent1Dim, latent2Dim, hidden1, hidden2, activation, likelihood, likelihoodSigma, posterior, samples, objective, c);
     }

@@ -16,6 +16,7 @@ public final class HierarchicalVaeKind implements ModelKind<HierarchicalVaeConfi
     /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
     public HierarchicalVaeKind() {}
 
+    /** The kind's name on the command line and in saved models. */
     public static final String NAME = "hvae";
 
     static final ModelOption OBJECTIVE = new ModelOption("objective", "NAME",

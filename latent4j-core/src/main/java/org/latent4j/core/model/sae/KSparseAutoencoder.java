@@ -65,6 +65,12 @@ public final class KSparseAutoencoder extends LatentModel {
         }
     }
 
+    /**
+     * Creates the model with fresh weights.
+     *
+     * @param config the sizes and schedule
+     * @param rng draws the initial weights
+     */
     public KSparseAutoencoder(KSparseConfig config, Rng rng) {
         this.config = config;
         encoder = child("encoder", new EncoderLayer(config.dataDim(), config.latents()));
@@ -72,7 +78,11 @@ public final class KSparseAutoencoder extends LatentModel {
         encoder.weight.copyFrom(rng.normal(0f, (float) (1 / Math.sqrt(config.dataDim())), config.latents(), config.dataDim()));
     }
 
-    /** W, [L, d]: the filters, and (tied) the decoder's atoms. */
+    /**
+     * W, [L, d]: the filters, and (tied) the decoder's atoms.
+     *
+     * @return the weight
+     */
     public Tensor weight() {
         return encoder.weight;
     }

@@ -27,6 +27,7 @@ public record KSparseConfig(@Json.Required int dataDim, @Json.Required int laten
     public static final int PAPER_START_K = 100;
     public static final double DEFAULT_ANNEAL_EPOCHS = 25;
 
+    /** Checks the sizes and the schedule. */
     public KSparseConfig {
         ConfigChecks.positive(NAME, "dataDim", dataDim);
         ConfigChecks.positive(NAME, "latents", latents);
@@ -43,7 +44,14 @@ public record KSparseConfig(@Json.Required int dataDim, @Json.Required int laten
         }
     }
 
-    /** d inputs, L units, k kept, with the paper's schedule from 100 (or k) over 25 epochs and alpha = 1. */
+    /**
+     * d inputs, L units, k kept, with the paper's schedule from 100 (or k) over 25 epochs and alpha = 1.
+     *
+     * @param dataDim the data's features d
+     * @param latents the units L
+     * @param k the units kept
+     * @return the config
+     */
     public static KSparseConfig of(int dataDim, int latents, int k) {
         return new KSparseConfig(dataDim, latents, k, Math.max(k, PAPER_START_K), DEFAULT_ANNEAL_EPOCHS, 1.0);
     }
@@ -53,10 +61,21 @@ public record KSparseConfig(@Json.Required int dataDim, @Json.Required int laten
         return of(1, 1, 1);
     }
 
+    /**
+     * {@return this config with another schedule of k}
+     *
+     * @param start the k of epoch 0
+     * @param epochs the epochs over which k falls to its final value
+     */
     public KSparseConfig withSchedule(int start, double epochs) {
         return new KSparseConfig(dataDim, latents, k, start, epochs, encodeAlpha);
     }
 
+    /**
+     * {@return this config with another encoding factor}
+     *
+     * @param alpha the factor of k used when encoding
+     */
     public KSparseConfig withEncodeAlpha(double alpha) {
         return new KSparseConfig(dataDim, latents, k, startK, annealEpochs, alpha);
     }
@@ -64,6 +83,9 @@ public record KSparseConfig(@Json.Required int dataDim, @Json.Required int laten
     /**
      * The k of training epoch {@code epoch} (0-based): startK (at most L) at epoch 0, falling linearly to k at epoch
      * {@code annealEpochs}, then k; fixed within an epoch.
+     *
+     * @param epoch the epoch, from 0
+     * @return the k
      */
     public int kAt(int epoch) {
         int first = Math.min(startK, latents);
@@ -71,7 +93,11 @@ public record KSparseConfig(@Json.Required int dataDim, @Json.Required int laten
         return (int) Math.round(first + (k - first) * (epoch / annealEpochs));
     }
 
-    /** The k of encoding: alpha k, at most L. */
+    /**
+     * The k of encoding: alpha k, at most L.
+     *
+     * @return the k
+     */
     public int encodingK() {
         return (int) Math.min(latents, Math.round(encodeAlpha * k));
     }

@@ -19,6 +19,7 @@ public final class KSparseKind implements ModelKind<KSparseConfig> {
     /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
     public KSparseKind() {}
 
+    /** The kind's name on the command line and in saved models. */
     public static final String NAME = "ksparse-ae";
 
     static final ModelOption START_K = new ModelOption("sparsity-k-start", "K0",

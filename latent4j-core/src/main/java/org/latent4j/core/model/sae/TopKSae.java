@@ -95,6 +95,12 @@ public final class TopKSae extends LatentModel {
     /** What a training step's loss hands to its hooks: the latents that fired in the batch, and its rows. */
     record Fired(int[] latents, int rows) {}
 
+    /**
+     * Creates the model with fresh weights.
+     *
+     * @param config the sizes and the AuxK settings
+     * @param rng draws the initial weights
+     */
     public TopKSae(TopKSaeConfig config, Rng rng) {
         this.config = config;
         int d = config.dataDim(), l = config.latents();
@@ -112,42 +118,75 @@ public final class TopKSae extends LatentModel {
         encoder.weight.copyFrom(decoder);
     }
 
-    /** The decoder's atoms, [L, d]: row j is latent j's unit-norm direction in the normalised data space. */
+    /**
+     * The decoder's atoms, [L, d]: row j is latent j's unit-norm direction in the normalised data space.
+     *
+     * @return the atoms
+     */
     public Tensor decoderAtoms() {
         return decoder;
     }
 
-    /** The encoder's weight, [L, d] (W_enc; torch.nn.Linear's layout). */
+    /**
+     * The encoder's weight, [L, d] (W_enc; torch.nn.Linear's layout).
+     *
+     * @return the weight
+     */
     public Tensor encoderWeight() {
         return encoder.weight;
     }
 
-    /** b_enc, [L]. */
+    /**
+     * b_enc, [L].
+     *
+     * @return the bias
+     */
     public Tensor encoderBias() {
         return encoder.bias;
     }
 
-    /** b_pre, [d], in the normalised data space. */
+    /**
+     * b_pre, [d], in the normalised data space.
+     *
+     * @return the bias
+     */
     public Tensor preBias() {
         return preBias;
     }
 
-    /** s, the factor the inputs are multiplied by before the encoder. */
+    /**
+     * s, the factor the inputs are multiplied by before the encoder.
+     *
+     * @return the factor
+     */
     public float inputScale() {
         return inputScale.data()[inputScale.offset()];
     }
 
-    /** N, the dead-latent window in training rows. */
+    /**
+     * N, the dead-latent window in training rows.
+     *
+     * @return the window
+     */
     public int deadWindow() {
         return (int) deadWindow.data()[deadWindow.offset()];
     }
 
-    /** Per latent, the training rows since it last fired (stopping at the window); a copy. */
+    /**
+     * Per latent, the training rows since it last fired (stopping at the window); a copy.
+     *
+     * @return the counts
+     */
     public float[] tokensSinceFired() {
         return tokensSinceFired.toArray();
     }
 
-    /** Whether latent j counts as dead (it has not fired in the last {@link #deadWindow()} training rows). */
+    /**
+     * Whether latent j counts as dead (it has not fired in the last {@link #deadWindow()} training rows).
+     *
+     * @param latent the latent's index
+     * @return true when dead
+     */
     public boolean isDead(int latent) {
         return tokensSinceFired.data()[tokensSinceFired.offset() + latent] >= deadWindow();
     }

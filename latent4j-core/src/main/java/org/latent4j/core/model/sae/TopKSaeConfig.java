@@ -34,6 +34,7 @@ public record TopKSaeConfig(@Json.Required int dataDim, @Json.Required int laten
     /** Gao et al.'s AuxK weight. */
     public static final double DEFAULT_AUXK_ALPHA = 1.0 / 32;
 
+    /** Checks the sizes and weights. */
     public TopKSaeConfig {
         ConfigChecks.positive(NAME, "dataDim", dataDim);
         ConfigChecks.positive(NAME, "latents", latents);
@@ -51,7 +52,14 @@ public record TopKSaeConfig(@Json.Required int dataDim, @Json.Required int laten
         }
     }
 
-    /** d inputs, L latents, top-k, with AuxK on at Gao et al.'s settings and the default dead window. */
+    /**
+     * d inputs, L latents, top-k, with AuxK on at Gao et al.'s settings and the default dead window.
+     *
+     * @param dataDim the data's features d
+     * @param latents the latents L
+     * @param k the latents kept per row
+     * @return the config
+     */
     public static TopKSaeConfig of(int dataDim, int latents, int k) {
         return new TopKSaeConfig(dataDim, latents, k, true, DEFAULT_AUXK_ALPHA, defaultAuxKK(dataDim), 0);
     }
@@ -61,23 +69,45 @@ public record TopKSaeConfig(@Json.Required int dataDim, @Json.Required int laten
         return of(1, 1, 1);
     }
 
-    /** Gao et al.'s k_aux: "a power of two close to d_model / 2" (512 for d = 768 or 784), here the nearest on a log scale. */
+    /**
+     * Gao et al.'s k_aux: "a power of two close to d_model / 2" (512 for d = 768 or 784), here the nearest on a log scale.
+     *
+     * @param dataDim the data's features
+     * @return k_aux
+     */
     public static int defaultAuxKK(int dataDim) {
         long exponent = Math.round(Math.log(dataDim / 2.0) / Math.log(2));
         return 1 << (int) Math.max(0, Math.min(30, exponent));
     }
 
-    /** AuxK on or off, its weight and its k. */
+    /**
+     * AuxK on or off, its weight and its k.
+     *
+     * @param on whether AuxK is used
+     * @param alpha its weight in the loss
+     * @param kAux its k
+     * @return the config
+     */
     public TopKSaeConfig withAuxK(boolean on, double alpha, int kAux) {
         return new TopKSaeConfig(dataDim, latents, k, on, alpha, kAux, deadTokens);
     }
 
-    /** The dead-latent window in training rows (0: one pass over the training rows, at most 10M). */
+    /**
+     * The dead-latent window in training rows (0: one pass over the training rows, at most 10M).
+     *
+     * @param n the window
+     * @return the config
+     */
     public TopKSaeConfig withDeadTokens(int n) {
         return new TopKSaeConfig(dataDim, latents, k, auxK, auxKAlpha, auxKK, n);
     }
 
-    /** The window a model of this config uses for {@code trainingRows} training rows. */
+    /**
+     * The window a model of this config uses for {@code trainingRows} training rows.
+     *
+     * @param trainingRows the number of training rows
+     * @return the window
+     */
     public int deadWindow(long trainingRows) {
         if (deadTokens > 0) return deadTokens;
         return (int) Math.max(1, Math.min(PAPER_DEAD_TOKENS, trainingRows));

@@ -20,6 +20,7 @@ public final class TopKSaeKind implements ModelKind<TopKSaeConfig> {
     /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
     public TopKSaeKind() {}
 
+    /** The kind's name on the command line and in saved models. */
     public static final String NAME = "topk-sae";
 
     static final ModelOption AUXK = new ModelOption("auxk", "on|off",

@@ -11,6 +11,12 @@ import org.latent4j.tensor.random.Rng;
 public final class ConditionalVae extends Vae {
     private final ConditionalVaeConfig config;
 
+    /**
+     * Creates the model with fresh weights.
+     *
+     * @param config the architecture and the number of classes
+     * @param rng draws the initial weights
+     */
     public ConditionalVae(ConditionalVaeConfig config, Rng rng) {
         super(ConditionalVaeKind.NAME, config.vae(), config.conditionDim(), false, rng);
         this.config = config;
@@ -27,7 +33,14 @@ public final class ConditionalVae extends Vae {
         return config.conditionDim();
     }
 
-    /** n samples from the prior decoded under class {@code label}: [n, d * p]. */
+    /**
+     * n samples from the prior decoded under class {@code label}: [n, d * p].
+     *
+     * @param label the class
+     * @param n the number of samples
+     * @param rng draws the samples
+     * @return the likelihood parameters
+     */
     public Tensor sampleClass(int label, int n, Rng rng) {
         int[] labels = new int[n];
         java.util.Arrays.fill(labels, label);

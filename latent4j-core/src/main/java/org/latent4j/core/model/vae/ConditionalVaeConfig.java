@@ -11,6 +11,7 @@ import org.latent4j.core.model.ConfigChecks;
  * @param conditionDim width of the condition (the number of classes for a one-hot label), >= 1
  */
 public record ConditionalVaeConfig(@Json.Required VaeConfig vae, @Json.Required int conditionDim) {
+    /** Checks that the VAE is set and that the condition has at least one feature. */
     public ConditionalVaeConfig {
         ConfigChecks.required("ConditionalVaeConfig", "vae", vae);
         ConfigChecks.positive("ConditionalVaeConfig", "conditionDim", conditionDim);

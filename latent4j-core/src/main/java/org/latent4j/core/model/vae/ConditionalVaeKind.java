@@ -15,6 +15,7 @@ public final class ConditionalVaeKind implements ModelKind<ConditionalVaeConfig>
     /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
     public ConditionalVaeKind() {}
 
+    /** The kind's name on the command line and in saved models. */
     public static final String NAME = "cvae";
 
     @Override

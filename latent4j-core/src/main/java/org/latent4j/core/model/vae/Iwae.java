@@ -10,6 +10,12 @@ import org.latent4j.tensor.random.Rng;
  * this bound and are refused.
  */
 public final class Iwae extends Vae {
+    /**
+     * Creates the model with fresh weights.
+     *
+     * @param config the architecture and the number of samples k
+     * @param rng draws the initial weights
+     */
     public Iwae(VaeConfig config, Rng rng) {
         super(IwaeKind.NAME, check(config), 0, true, rng);
     }

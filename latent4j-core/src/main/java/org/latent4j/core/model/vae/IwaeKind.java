@@ -15,6 +15,7 @@ public final class IwaeKind implements ModelKind<VaeConfig> {
     /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
     public IwaeKind() {}
 
+    /** The kind's name on the command line and in saved models. */
     public static final String NAME = "iwae";
 
     @Override

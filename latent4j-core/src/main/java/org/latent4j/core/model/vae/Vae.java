@@ -65,6 +65,15 @@ public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
         return new Vae(BetaVaeKind.NAME, config, 0, false, rng);
     }
 
+    /**
+     * Creates the model with fresh weights, for the kinds built on it.
+     *
+     * @param kind the kind's registered name
+     * @param config the architecture and objective
+     * @param conditionDim the width of the condition, 0 for none
+     * @param importanceWeighted whether the loss is the IWAE bound rather than the ELBO
+     * @param rng draws the initial weights
+     */
     protected Vae(String kind, VaeConfig config, int conditionDim, boolean importanceWeighted, Rng rng) {
         this.kind = kind;
         this.config = config;

@@ -15,6 +15,7 @@ public final class VaeKind implements ModelKind<VaeConfig> {
     /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
     public VaeKind() {}
 
+    /** The kind's name on the command line and in saved models. */
     public static final String NAME = "vae";
 
     @Override

@@ -12,6 +12,7 @@ import org.latent4j.core.quantize.FiniteScalarQuantizerConfig;
  * @param quantizer the levels per dimension (required)
  */
 public record FsqVaeConfig(@Json.Required QuantizedAutoencoderConfig network, @Json.Required FiniteScalarQuantizerConfig quantizer) {
+    /** Checks that both parts are set and that the quantizer takes vectors of the code width. */
     public FsqVaeConfig {
         if (network == null || quantizer == null) throw new IllegalArgumentException("FsqVaeConfig: network and quantizer must be set");
         if (quantizer.dim() != network.codeDim()) {

@@ -25,8 +25,10 @@ public final class FsqVaeKind implements ModelKind<FsqVaeConfig> {
     /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
     public FsqVaeKind() {}
 
+    /** The kind's name on the command line and in saved models. */
     public static final String NAME = "fsq-vae";
 
+    /** The {@code --levels} option. */
     public static final ModelOption LEVELS = new ModelOption("levels", "A,B,...",
             "levels per dimension of fsq-vae's finite scalar quantizer, each >= 2 (2: the sign of the value); the code width is their number and the codebook their product "
                     + "(default 8,5,5,5: 1000 codes; the FSQ paper's choices: 8,6,5 for 2^8, 8,5,5,5 for 2^10, 7,5,5,5,5 for 2^12, 8,8,8,6,5 for "

@@ -11,6 +11,7 @@ import org.latent4j.core.quantize.KeyValueBottleneckConfig;
  * @param bottleneck heads, keys per head, key width and key initialisation (required)
  */
 public record KvAeConfig(@Json.Required QuantizedAutoencoderConfig network, @Json.Required KeyValueBottleneckConfig bottleneck) {
+    /** Checks that both parts are set and that the bottleneck takes vectors of the code width. */
     public KvAeConfig {
         if (network == null || bottleneck == null) throw new IllegalArgumentException("KvAeConfig: network and bottleneck must be set");
         if (bottleneck.dim() != network.codeDim()) {

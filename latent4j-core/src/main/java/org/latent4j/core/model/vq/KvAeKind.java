@@ -26,14 +26,19 @@ public final class KvAeKind implements ModelKind<KvAeConfig> {
     /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
     public KvAeKind() {}
 
+    /** The kind's name on the command line and in saved models. */
     public static final String NAME = "kv-ae";
+    /** The number of codebooks when {@code --heads} is not given. */
     public static final int DEFAULT_HEADS = 8;
 
+    /** The {@code --heads} option. */
     public static final ModelOption HEADS = new ModelOption("heads", "C",
             "codebooks of kv-ae's key-value bottleneck, each keying its own piece of the code (--code-dim must be a multiple; default 8)");
+    /** The {@code --key-dim} option. */
     public static final ModelOption KEY_DIM = new ModelOption("key-dim", "N",
             "kv-ae: 0 (default) keys each head on its piece of the code; N > 0 keys it on a fixed Gaussian random projection of the whole "
                     + "code to N dimensions, as the paper's heads");
+    /** The {@code --key-init} option. */
     public static final ModelOption KEY_INIT = new ModelOption("key-init", "NAME",
             "kv-ae's keys, drawn from encoder outputs before training and then frozen: kmeans (default: k-means++ and 20 Lloyd iterations) or "
                     + "random (distinct data points)");

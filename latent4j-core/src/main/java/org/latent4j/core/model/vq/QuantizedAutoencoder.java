@@ -73,6 +73,8 @@ public final class QuantizedAutoencoder extends LatentModel implements PriorSamp
     private final Tensor usage;
 
     /**
+     * Creates the model with fresh network weights around a quantizer.
+     *
      * @param kind      the kind's registered name (what {@link #kind()} reports and saved models record)
      * @param config    the kind's config record (saved beside the weights)
      * @param network   the networks' part of it
@@ -124,21 +126,35 @@ public final class QuantizedAutoencoder extends LatentModel implements PriorSamp
         return l.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** The networks' configuration. */
+    /**
+     * The networks' configuration.
+     *
+     * @return the configuration
+     */
     public QuantizedAutoencoderConfig network() {
         return network;
     }
 
+    /** {@return the quantizer between the encoder and the decoder} */
     public Quantizer quantizer() {
         return quantizer;
     }
 
-    /** Code vectors per example. */
+    /**
+     * Code vectors per example.
+     *
+     * @return the number of code vectors
+     */
     public int positions() {
         return positions;
     }
 
-    /** The encoder's code vectors of x [b, dataDim], before quantization: [b * positions, codeDim], position-major per example. */
+    /**
+     * The encoder's code vectors of x [b, dataDim], before quantization: [b * positions, codeDim], position-major per example.
+     *
+     * @param x the rows
+     * @return the code vectors
+     */
     public Tensor encodeContinuous(Tensor x) {
         if (x.rank() != 2 || x.dim(1) != network.dataDim()) {
             throw new ShapeException(kind + ": data " + Shape.str(x.shape()) + " must be [batch, " + network.dataDim() + "]");

@@ -37,6 +37,7 @@ public record QuantizedAutoencoderConfig(@Json.Required int dataDim, @Json.Requi
                                          ConvArchitecture conv, CodeSampling sampling) {
     private static final String NAME = "QuantizedAutoencoderConfig";
 
+    /** Checks the sizes and copies the hidden sizes. */
     public QuantizedAutoencoderConfig {
         ConfigChecks.positive(NAME, "dataDim", dataDim);
         ConfigChecks.positive(NAME, "codeDim", codeDim);
@@ -58,7 +59,13 @@ public record QuantizedAutoencoderConfig(@Json.Required int dataDim, @Json.Requi
         }
     }
 
-    /** The MLP defaults for data of {@code dataDim} features and codes of {@code codeDim}. */
+    /**
+     * The MLP defaults for data of {@code dataDim} features and codes of {@code codeDim}.
+     *
+     * @param dataDim the data's features
+     * @param codeDim the width of each code vector
+     * @return the config
+     */
     public static QuantizedAutoencoderConfig of(int dataDim, int codeDim) {
         return new QuantizedAutoencoderConfig(dataDim, codeDim, 1, List.of(512, 256), null, Activation.RELU, LikelihoodKind.GAUSSIAN_FIXED, 0.1, null,
                 CodeSampling.EMPIRICAL);
@@ -69,41 +76,80 @@ public record QuantizedAutoencoderConfig(@Json.Required int dataDim, @Json.Requi
         return of(1, 1);
     }
 
-    /** Code vectors per example: the groups of the MLP form, the grid's h * w for the conv form. */
+    /**
+     * Code vectors per example: the groups of the MLP form, the grid's h * w for the conv form.
+     *
+     * @return the number of code vectors
+     */
     public int positions() {
         if (conv == null) return groups;
         int[] f = conv.featureShape();
         return f[1] * f[2];
     }
 
-    /** The width of the whole code, positions * codeDim (the model's latentDim). */
+    /**
+     * The width of the whole code, positions * codeDim (the model's latentDim).
+     *
+     * @return the width
+     */
     public int latentDim() {
         return positions() * codeDim;
     }
 
+    /**
+     * {@return this config with {@code g} code vectors per example}
+     *
+     * @param g the groups
+     */
     public QuantizedAutoencoderConfig withGroups(int g) {
         return new QuantizedAutoencoderConfig(dataDim, codeDim, g, encoderHidden, null, activation, likelihood, likelihoodSigma, conv, sampling);
     }
 
+    /**
+     * {@return this config with these encoder hidden sizes, mirrored in the decoder}
+     *
+     * @param encoder the sizes, from the input
+     */
     public QuantizedAutoencoderConfig withHidden(List<Integer> encoder) {
         return new QuantizedAutoencoderConfig(dataDim, codeDim, groups, encoder, null, activation, likelihood, likelihoodSigma, conv, sampling);
     }
 
+    /**
+     * {@return this config with another activation}
+     *
+     * @param a the activation
+     */
     public QuantizedAutoencoderConfig withActivation(Activation a) {
         return new QuantizedAutoencoderConfig(dataDim, codeDim, groups, encoderHidden, decoderHidden, a, likelihood, likelihoodSigma, conv, sampling);
     }
 
+    /**
+     * {@return this config with another likelihood}
+     *
+     * @param kind the likelihood
+     * @param sigma the standard deviation of a fixed Gaussian
+     */
     public QuantizedAutoencoderConfig withLikelihood(LikelihoodKind kind, double sigma) {
         return new QuantizedAutoencoderConfig(dataDim, codeDim, groups, encoderHidden, decoderHidden, activation, kind, sigma, conv, sampling);
     }
 
-    /** The convolutional form with these convolutions (no per-place hidden layers, one group), or the MLP form for null. */
+    /**
+     * The convolutional form with these convolutions (no per-place hidden layers, one group), or the MLP form for null.
+     *
+     * @param c the architecture, or null
+     * @return the config
+     */
     public QuantizedAutoencoderConfig withConv(ConvArchitecture c) {
         if (c == null) return new QuantizedAutoencoderConfig(dataDim, codeDim, groups, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma,
                 null, sampling);
         return new QuantizedAutoencoderConfig(dataDim, codeDim, 1, List.of(), List.of(), activation, likelihood, likelihoodSigma, c, sampling);
     }
 
+    /**
+     * {@return this config with another way of drawing codes for samples}
+     *
+     * @param s the sampling
+     */
     public QuantizedAutoencoderConfig withSampling(CodeSampling s) {
         return new QuantizedAutoencoderConfig(dataDim, codeDim, groups, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, conv, s);
     }

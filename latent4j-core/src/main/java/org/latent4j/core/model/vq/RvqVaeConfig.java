@@ -11,6 +11,7 @@ import org.latent4j.core.quantize.ResidualVectorQuantizerConfig;
  * @param quantizer the residual quantizer: stages, each stage's vector quantizer, quantizer dropout (required)
  */
 public record RvqVaeConfig(@Json.Required QuantizedAutoencoderConfig network, @Json.Required ResidualVectorQuantizerConfig quantizer) {
+    /** Checks that both parts are set and that the quantizer takes vectors of the code width. */
     public RvqVaeConfig {
         if (network == null || quantizer == null) throw new IllegalArgumentException("RvqVaeConfig: network and quantizer must be set");
         if (quantizer.dim() != network.codeDim()) {

@@ -25,11 +25,15 @@ public final class RvqVaeKind implements ModelKind<RvqVaeConfig> {
     /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
     public RvqVaeKind() {}
 
+    /** The kind's name on the command line and in saved models. */
     public static final String NAME = "rvq-vae";
+    /** The number of stages when {@code --stages} is not given. */
     public static final int DEFAULT_STAGES = 4;
 
+    /** The {@code --stages} option. */
     public static final ModelOption STAGES = new ModelOption("stages", "N",
             "stages of rvq-vae's residual quantizer, each a vector quantizer of the residual the stages before it leave (default 4)");
+    /** The {@code --quantizer-dropout} option. */
     public static final ModelOption QUANTIZER_DROPOUT = new ModelOption("quantizer-dropout", "P",
             "probability that an rvq-vae training batch uses only the first q stages, q uniform in 1..stages (SoundStream's quantizer "
                     + "dropout, drawn per batch from the step's seed; default 0, never; SoundStream used it always: 1)");

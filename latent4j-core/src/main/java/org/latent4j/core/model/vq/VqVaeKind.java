@@ -18,6 +18,7 @@ public final class VqVaeKind implements ModelKind<VqVaeConfig> {
     /** Instantiated by {@link java.util.ServiceLoader}, which finds the kind through {@code META-INF/services}. */
     public VqVaeKind() {}
 
+    /** The kind's name on the command line and in saved models. */
     public static final String NAME = "vq-vae";
 
     @Override
