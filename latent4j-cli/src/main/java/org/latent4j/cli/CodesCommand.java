@@ -85,7 +85,7 @@ final class CodesCommand implements Command {
                     Tensor c = Runs.condition(model, data.hasLabels() ? Arrays.copyOfRange(data.labels(), lo, hi) : null);
                     LatentCode code = model.encode(x, c);
                     if (!(code instanceof LatentCode.Discrete d)) {
-                        throw new UsageException("codes: the " + model.kind() + " in " + run + " gives " + describe(code)
+                        throw new UsageException("codes: the " + model.kind() + " in " + run + " gives " + Runs.codeKind(code)
                                 + " codes, not discrete ones (codes needs a model such as vq-vae)");
                     }
                     if (all == null) {
@@ -106,15 +106,6 @@ final class CodesCommand implements Command {
         Runs.writeJson(o, Runs.object("run", run, "data", data.name(), "split", split, "rows", n, "positions", positions, "stages", stages,
                 "codebook_sizes", sizes, "dtype", "int32", "file", out.toString()));
         return 0;
-    }
-
-    private static String describe(LatentCode code) {
-        return switch (code) {
-            case LatentCode.Gaussian g -> "Gaussian";
-            case LatentCode.Deterministic d -> "deterministic";
-            case LatentCode.Sparse s -> "sparse";
-            case LatentCode.Discrete d -> "discrete";
-        };
     }
 
     /** The rows to encode, preprocessed as the run's training data were. */

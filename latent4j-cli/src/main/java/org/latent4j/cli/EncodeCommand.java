@@ -84,12 +84,12 @@ final class EncodeCommand implements Command {
                     LatentCode code = model.encode(x, c);
                     if (logVariance && !(code instanceof LatentCode.Gaussian)) {
                         throw new UsageException("encode: --log-variance needs a Gaussian posterior, but the " + model.kind() + " in " + run + " gives "
-                                + describe(code) + " codes (no variance to write)");
+                                + Runs.codeKind(code) + " codes (no variance to write)");
                     }
                     float[] means = code.vector().contiguous().toArray();
                     if (all == null) {
                         width = code.vector().dim(1);
-                        kind = describe(code);
+                        kind = Runs.codeKind(code);
                         all = new float[Math.multiplyExact(n, Math.multiplyExact(width, logVariance ? 2 : 1))];
                     }
                     if (!logVariance) {
@@ -112,14 +112,5 @@ final class EncodeCommand implements Command {
         Runs.writeJson(o, Runs.object("run", run, "data", data.name(), "rows", n, "latent", width, "code", kind, "log_variance", logVariance,
                 "shape", result.shape(), "file", out.toString()));
         return 0;
-    }
-
-    private static String describe(LatentCode code) {
-        return switch (code) {
-            case LatentCode.Gaussian g -> "Gaussian";
-            case LatentCode.Deterministic d -> "deterministic";
-            case LatentCode.Sparse s -> "sparse";
-            case LatentCode.Discrete d -> "discrete";
-        };
     }
 }

@@ -490,4 +490,14 @@ final class Runs {
         }
         return new Json.Obj(m);
     }
+
+    /** A word for the kind of code a model gives, for messages ("the vae gives Gaussian codes"). */
+    static String codeKind(org.latent4j.core.model.LatentCode code) {
+        return switch (code) {
+            case org.latent4j.core.model.LatentCode.Gaussian g -> "Gaussian";
+            case org.latent4j.core.model.LatentCode.Deterministic d -> "deterministic";
+            case org.latent4j.core.model.LatentCode.Sparse s -> "sparse";
+            case org.latent4j.core.model.LatentCode.Discrete d -> "discrete";
+        };
+    }
 }
