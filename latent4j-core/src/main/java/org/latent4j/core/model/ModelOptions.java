@@ -40,6 +40,15 @@ public final class ModelOptions {
     public static final ModelOption SAMPLES = new ModelOption("k", "N",
             "samples per example: the bound's k for iwae and for hvae with --objective iwae (default 5), the k-sample ELBO otherwise (default 1)");
 
+    /**
+     * The {@code --estimator} option, shared by every kind with stochastic latents: the gradient estimator, from
+     * {@link org.latent4j.core.estimator.GradientEstimators}; each kind names its default and refuses one that does
+     * not serve its latents.
+     */
+    public static final ModelOption ESTIMATOR = new ModelOption("estimator", "NAME",
+            "the gradient estimator (see `latent4j train --help`'s list): reparam (default for Gaussian latents), stl, dreg (iwae); "
+                    + "for discrete latents gumbel, gumbel-st, reinforce, nvil, vimco, exact");
+
     /** The {@code --arch} option. */
     public static final ModelOption ARCH = new ModelOption("arch", "NAME",
             "mlp (default) or conv: for images, convolutional encoder and decoder (default 4x4 convolutions of stride 2 with --channels "
