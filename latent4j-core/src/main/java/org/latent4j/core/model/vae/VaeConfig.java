@@ -3,6 +3,7 @@ package org.latent4j.core.model.vae;
 import java.util.List;
 import org.latent4j.core.distributions.LikelihoodKind;
 import org.latent4j.core.distributions.PosteriorParameterisation;
+import org.latent4j.core.estimator.silent.SilentGradientsConfig;
 import org.latent4j.core.io.Json;
 import org.latent4j.core.model.ConfigChecks;
 import org.latent4j.core.model.TrainingProgress;
@@ -41,12 +42,18 @@ import org.latent4j.core.nn.ConvArchitecture;
  * @param samples        latent samples per example, default 1
  * @param conv           convolutional encoder and decoder for images (the hidden sizes then lie between the
  *                       convolutions' features and the latent code), or null for MLPs (the default)
+ * @param estimator      the gradient estimator's name ({@link org.latent4j.core.estimator.GradientEstimators}), default
+ *                       "reparam" (the reparameterization trick)
+ * @param silent         Silent Gradients' settings, or null (the default) for none
  */
 public record VaeConfig(@Json.Required int dataDim, @Json.Required int latentDim, List<Integer> encoderHidden, List<Integer> decoderHidden,
                         Activation activation, LikelihoodKind likelihood, double likelihoodSigma,
                         PosteriorParameterisation posterior, double beta, Capacity capacity, double warmupEpochs,
-                        double freeBits, int samples, ConvArchitecture conv) {
+                        double freeBits, int samples, ConvArchitecture conv, String estimator,
+                        SilentGradientsConfig silent) {
     private static final String NAME = "VaeConfig";
+    /** The estimator of a config that names none: the reparameterization trick. */
+    public static final String DEFAULT_ESTIMATOR = "reparam";
 
     /**
      * The capacity schedule of Burgess et al. (2018), "Understanding disentangling in beta-VAE": the
@@ -92,6 +99,7 @@ public record VaeConfig(@Json.Required int dataDim, @Json.Required int latentDim
         ConfigChecks.nonNegativeFinite(NAME, "warmupEpochs", warmupEpochs);
         ConfigChecks.nonNegativeFinite(NAME, "freeBits", freeBits);
         ConfigChecks.positive(NAME, "samples", samples);
+        if (estimator == null || estimator.isBlank()) throw new IllegalArgumentException(NAME + ".estimator must name a gradient estimator, got " + estimator);
         if (capacity != null && beta != 1) {
             throw new IllegalArgumentException(NAME + ".beta must be 1 with a capacity schedule (gamma weighs |KL - C| instead), got " + beta);
         }
@@ -112,7 +120,7 @@ public record VaeConfig(@Json.Required int dataDim, @Json.Required int latentDim
      */
     public static VaeConfig of(int dataDim, int latentDim) {
         return new VaeConfig(dataDim, latentDim, List.of(200, 200), null, Activation.TANH, LikelihoodKind.BERNOULLI, 1.0,
-                PosteriorParameterisation.LOG_VARIANCE, 1.0, null, 0, 0, 1, null);
+                PosteriorParameterisation.LOG_VARIANCE, 1.0, null, 0, 0, 1, null, DEFAULT_ESTIMATOR, null);
     }
 
     /** The defaults of every field a saved config may lack (the dimensions are required). */
@@ -127,7 +135,7 @@ public record VaeConfig(@Json.Required int dataDim, @Json.Required int latentDim
      * @return this config with those stacks
      */
     public VaeConfig withHidden(List<Integer> encoder) {
-        return new VaeConfig(dataDim, latentDim, encoder, null, activation, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, samples, conv);
+        return new VaeConfig(dataDim, latentDim, encoder, null, activation, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, samples, conv, estimator, silent);
     }
 
     /**
@@ -137,7 +145,7 @@ public record VaeConfig(@Json.Required int dataDim, @Json.Required int latentDim
      * @param decoder the decoder's hidden layer sizes, latent side first
      */
     public VaeConfig withHidden(List<Integer> encoder, List<Integer> decoder) {
-        return new VaeConfig(dataDim, latentDim, encoder, decoder, activation, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, samples, conv);
+        return new VaeConfig(dataDim, latentDim, encoder, decoder, activation, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, samples, conv, estimator, silent);
     }
 
     /**
@@ -146,7 +154,7 @@ public record VaeConfig(@Json.Required int dataDim, @Json.Required int latentDim
      * @param a the hidden layers' activation
      */
     public VaeConfig withActivation(Activation a) {
-        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, a, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, samples, conv);
+        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, a, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, samples, conv, estimator, silent);
     }
 
     /**
@@ -155,7 +163,7 @@ public record VaeConfig(@Json.Required int dataDim, @Json.Required int latentDim
      * @param kind the reconstruction likelihood
      */
     public VaeConfig withLikelihood(LikelihoodKind kind) {
-        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, kind, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, samples, conv);
+        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, kind, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, samples, conv, estimator, silent);
     }
 
     /**
@@ -165,7 +173,7 @@ public record VaeConfig(@Json.Required int dataDim, @Json.Required int latentDim
      * @return this config with that likelihood
      */
     public VaeConfig withGaussianSigma(double sigma) {
-        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, LikelihoodKind.GAUSSIAN_FIXED, sigma, posterior, beta, capacity, warmupEpochs, freeBits, samples, conv);
+        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, LikelihoodKind.GAUSSIAN_FIXED, sigma, posterior, beta, capacity, warmupEpochs, freeBits, samples, conv, estimator, silent);
     }
 
     /**
@@ -174,7 +182,7 @@ public record VaeConfig(@Json.Required int dataDim, @Json.Required int latentDim
      * @param p how the encoder parameterises the posterior's variance
      */
     public VaeConfig withPosterior(PosteriorParameterisation p) {
-        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, p, beta, capacity, warmupEpochs, freeBits, samples, conv);
+        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, p, beta, capacity, warmupEpochs, freeBits, samples, conv, estimator, silent);
     }
 
     /**
@@ -183,7 +191,7 @@ public record VaeConfig(@Json.Required int dataDim, @Json.Required int latentDim
      * @param b the KL weight
      */
     public VaeConfig withBeta(double b) {
-        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, b, capacity, warmupEpochs, freeBits, samples, conv);
+        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, b, capacity, warmupEpochs, freeBits, samples, conv, estimator, silent);
     }
 
     /**
@@ -192,7 +200,7 @@ public record VaeConfig(@Json.Required int dataDim, @Json.Required int latentDim
      * @param c the capacity schedule, or null for none
      */
     public VaeConfig withCapacity(Capacity c) {
-        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, beta, c, warmupEpochs, freeBits, samples, conv);
+        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, beta, c, warmupEpochs, freeBits, samples, conv, estimator, silent);
     }
 
     /**
@@ -201,7 +209,7 @@ public record VaeConfig(@Json.Required int dataDim, @Json.Required int latentDim
      * @param epochs epochs over which the KL weight ramps up from 0
      */
     public VaeConfig withWarmupEpochs(double epochs) {
-        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, beta, capacity, epochs, freeBits, samples, conv);
+        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, beta, capacity, epochs, freeBits, samples, conv, estimator, silent);
     }
 
     /**
@@ -210,7 +218,7 @@ public record VaeConfig(@Json.Required int dataDim, @Json.Required int latentDim
      * @param lambda the free-bits floor of each latent dimension's KL, in nats
      */
     public VaeConfig withFreeBits(double lambda) {
-        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, lambda, samples, conv);
+        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, lambda, samples, conv, estimator, silent);
     }
 
     /**
@@ -219,7 +227,7 @@ public record VaeConfig(@Json.Required int dataDim, @Json.Required int latentDim
      * @param k samples of the k-sample ELBO (or the IWAE bound)
      */
     public VaeConfig withSamples(int k) {
-        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, k, conv);
+        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, k, conv, estimator, silent);
     }
 
     /**
@@ -240,6 +248,24 @@ public record VaeConfig(@Json.Required int dataDim, @Json.Required int latentDim
      * @return this config with it
      */
     public VaeConfig withConv(ConvArchitecture c) {
-        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, samples, c);
+        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, samples, c, estimator, silent);
+    }
+
+    /**
+     * {@return this config with another gradient estimator}
+     *
+     * @param name the estimator's registered name
+     */
+    public VaeConfig withEstimator(String name) {
+        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, samples, conv, name, silent);
+    }
+
+    /**
+     * {@return this config with Silent Gradients' settings}
+     *
+     * @param s the settings, or null for none
+     */
+    public VaeConfig withSilent(SilentGradientsConfig s) {
+        return new VaeConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, posterior, beta, capacity, warmupEpochs, freeBits, samples, conv, estimator, s);
     }
 }

@@ -33,7 +33,7 @@ final class VaeOptions {
     static VaeConfig config(OptionValues o, DataShape data, int defaultSamples) {
         return new VaeConfig(data.features(), ModelOptions.latent(o), ModelOptions.hidden(o), null, ModelOptions.activation(o),
                 ModelOptions.likelihood(o, data), ModelOptions.sigma(o, data), ModelOptions.posterior(o), 1.0, null, 0, 0,
-                o.integer(ModelOptions.SAMPLES.name(), defaultSamples, 1, 100_000), ModelOptions.conv(o, data));
+                o.integer(ModelOptions.SAMPLES.name(), defaultSamples, 1, 100_000), ModelOptions.conv(o, data), VaeConfig.DEFAULT_ESTIMATOR, null);
     }
 
     /** KL warm-up and free bits, from the options. */
