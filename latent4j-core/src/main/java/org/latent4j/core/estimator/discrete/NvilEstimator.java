@@ -17,9 +17,10 @@ import org.latent4j.tensor.Tensor;
  *     paper), trained to minimise E[(l - c - b(x))^2];</li>
  * <li>variance normalisation: the centered signal is divided by max(1, sqrt(v)), v the running variance of l - b(x).</li>
  * </ul>
- * The encoder's gradient is mean over samples of (l - c - b(x)) / max(1, sqrt(v)) grad log q(z|x) - grad KL. The
- * baselines do not depend on the sample, so it is unbiased for the ELBO's gradient divided by max(1, sqrt(v)) (a
- * step-size rescaling that Adam largely undoes).
+ * The encoder's gradient is [mean over samples of (l - c - b(x)) grad log q(z|x) - grad KL] / max(1, sqrt(v)): the
+ * normaliser divides the whole of it. The baselines do not depend on the sample, so it is unbiased for the ELBO's
+ * encoder gradient divided by max(1, sqrt(v)) (a step-size rescaling, which Adam largely undoes); the decoder's
+ * gradient is not rescaled.
  */
 public final class NvilEstimator implements DiscreteGradientEstimator {
     /** Instantiated by {@link java.util.ServiceLoader}. */
@@ -74,7 +75,10 @@ public final class NvilEstimator implements DiscreteGradientEstimator {
         Tensor baseline = EstimatorTerms.gradientOnly(regression);
         Tensor decoder = lpx.mean().neg();
         Tensor kl = latents.kl(table).mean();
-        Tensor encoder = EstimatorTerms.scoreFunction(advantage, logq).add(kl);
+        // the normaliser divides the encoder's whole gradient (the KL's too), so the estimate stays the ELBO's gradient
+        // rescaled; the KL's value is kept
+        Tensor encoder = EstimatorTerms.scoreFunction(advantage, logq).add(kl.mul((float) (1 / scale)))
+                .add(Surrogate.stopGradient(kl).mul((float) (1 - 1 / scale)));
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("baseline_mse", (double) regression.item());
         metrics.put("signal_scale", scale);
