@@ -27,8 +27,7 @@ public final class BernoulliVaeKind implements ModelKind<BernoulliVaeConfig> {
 
     @Override
     public String summary() {
-        return "VAE with --latent D binary latents (default 200), Bernoulli(1/2) prior; --estimator gumbel (binary Concrete, default), gumbel-st, "
-                + "reinforce, nvil, vimco, exact";
+        return "VAE with --latent D binary latents (default 200), Bernoulli(1/2) prior, --estimator (default gumbel: binary Concrete)";
     }
 
     @Override

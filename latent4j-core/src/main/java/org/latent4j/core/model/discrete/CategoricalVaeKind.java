@@ -27,8 +27,7 @@ public final class CategoricalVaeKind implements ModelKind<CategoricalVaeConfig>
 
     @Override
     public String summary() {
-        return "VAE with --groups N categorical latents of --categories K each (default 20 x 10), uniform prior; --estimator gumbel (default), "
-                + "gumbel-st, reinforce, nvil, vimco, exact";
+        return "VAE with --groups N categorical latents of --categories K each (default 20 x 10), uniform prior, --estimator (default gumbel)";
     }
 
     @Override
