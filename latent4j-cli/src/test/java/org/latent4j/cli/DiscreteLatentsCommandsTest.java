@@ -1,6 +1,8 @@
 package org.latent4j.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.latent4j.cli.ModelCommandsTest.assertUsageError;
 import static org.latent4j.cli.ModelCommandsTest.latent4j;
@@ -9,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,6 +64,32 @@ class DiscreteLatentsCommandsTest {
             train(tmp.resolve("cat-" + e), "--model", "categorical-vae", "--groups", "2", "--categories", "4", "--estimator", e, "--limit", "100");
             train(tmp.resolve("bin-" + e), "--model", "bernoulli-vae", "--latent", "6", "--estimator", e, "--limit", "100");
         }
+    }
+
+    /**
+     * Two epochs straight, and one then {@code --resume} to two, end with the same bytes for the score-function
+     * estimators, whose running signal statistics live in a buffer (and NVIL's baseline network in the weights).
+     */
+    @Test
+    void resumeKeepsTheRunningBaselineExact() throws IOException {
+        for (String e : List.of("reinforce", "nvil")) {
+            List<String> kind = List.of("--model", "categorical-vae", "--groups", "3", "--categories", "4", "--estimator", e, "--limit", "150");
+            Path straight = tmp.resolve("straight-" + e), resumed = tmp.resolve("resumed-" + e);
+            train(straight, concat(kind, "--epochs", "2"));
+            train(resumed, concat(kind, "--epochs", "1"));
+            byte[] afterOne = Files.readAllBytes(resumed.resolve("model.safetensors"));
+            ModelCommandsTest.Result r = latent4j("train", "--resume", resumed.toString(), "--epochs", "2");
+            assertEquals(0, r.code(), r.err());
+            byte[] a = Files.readAllBytes(straight.resolve("model.safetensors")), b = Files.readAllBytes(resumed.resolve("model.safetensors"));
+            assertArrayEquals(a, b, e);
+            assertFalse(Arrays.equals(afterOne, a), e + ": the second epoch changed the model");
+        }
+    }
+
+    private static String[] concat(List<String> a, String... b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(List.of(b));
+        return all.toArray(String[]::new);
     }
 
     @Test
