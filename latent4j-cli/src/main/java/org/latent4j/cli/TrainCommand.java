@@ -55,7 +55,7 @@ final class TrainCommand implements Command {
     /** The options of the command itself (data, trainer, evaluation, output); the model options come from the kinds. */
     private static final List<String> COMMAND_OPTIONS = List.of("model", "data", "label-column", "test", "limit", "epochs", "batch", "lr", "schedule",
             "optimizer", "weight-decay", "momentum", "patience", "checkpoint-every", "checkpoint-minutes", "binarize", "standardize", "seed", "out",
-            "resume", "nll-k", "eval-limit", "json");
+            "resume", "nll-k", "eval-limit", "json", "gradvar-every", "gradvar-draws");
 
     private static final String CONSTANT = "constant", COSINE = "cosine", IWAE_SCHEDULE = "iwae";
     private static final List<String> SCHEDULES = List.of(CONSTANT, COSINE, IWAE_SCHEDULE);
@@ -146,6 +146,12 @@ final class TrainCommand implements Command {
                   --out DIR               the run directory (default runs/MODEL-YYYYMMDD-HHMMSS); must not exist
                   --resume DIR            continue the run in DIR from its last checkpoint, with its options
                                           (--epochs may be raised to train longer)
+                  --gradvar-every N       every N steps, before the step, measure the gradient's variance and its
+                                          signal-to-noise ratio per top-level module (encoder, decoder, ...) on the
+                                          step's batch, and average each epoch's measurements into history.csv
+                                          (gradvar_MODULE_snr, gradvar_MODULE_variance; see latent4j gradvar --help);
+                                          training is the same to the bit with or without it (default 0 = off)
+                  --gradvar-draws S       gradients drawn per measurement (default 10; each costs about a step)
                   --nll-k N               importance samples of the final NLL estimate (default 100)
                   --eval-limit N          held-out rows evaluated at the end (default 1000)
                   --json FILE             also write the summary as JSON
@@ -375,7 +381,9 @@ final class TrainCommand implements Command {
         TrainerOptions t = TrainerOptions.defaults().withEpochs(epochs).withBatchSize(batch).withSeed(o.integer("seed", 0, 0, Integer.MAX_VALUE))
                 .withBinarization(binarization).withEarlyStoppingPatience(o.integer("patience", 0, 0, 1_000_000))
                 .withCheckpointEveryEpochs(o.integer("checkpoint-every", 1, 0, 1_000_000))
-                .withCheckpointEveryMinutes(o.number("checkpoint-minutes", 0, 0, 1e6)).withOptimizer(optimizer);
+                .withCheckpointEveryMinutes(o.number("checkpoint-minutes", 0, 0, 1e6)).withOptimizer(optimizer)
+                .withGradientVariance(o.integer("gradvar-every", 0, 0, Integer.MAX_VALUE),
+                        o.integer("gradvar-draws", TrainerOptions.DEFAULT_GRADIENT_VARIANCE_DRAWS, 2, 1_000_000));
         return switch (schedule) {
             case IWAE_SCHEDULE -> t.withSchedule(LearningRateSchedule.iwae());
             case COSINE -> {

@@ -199,6 +199,11 @@ public final class Trainer {
         return GRADIENT_VARIANCE_PREFIX + module + "_" + statistic;
     }
 
+    /** The generator of the gradient-variance measurement before global step {@code step}: a domain of its own under the seed. */
+    static Rng gradientVarianceStream(long seed, long step) {
+        return new Rng(seed).fork(GRADIENT_VARIANCE_DOMAIN).fork(step);
+    }
+
     /** The generator of the model's sampling at global step {@code step}. */
     static Rng modelStream(long seed, long step) {
         return new Rng(seed).fork(MODEL_DOMAIN).fork(step);
@@ -440,7 +445,7 @@ public final class Trainer {
          * without the measurement takes.
          */
         private void measureGradientVariance(Batch input, TrainingProgress progress) {
-            Rng rng = new Rng(options.seed()).fork(GRADIENT_VARIANCE_DOMAIN).fork(step);
+            Rng rng = gradientVarianceStream(options.seed(), step);
             GradientVariance.Measurement m = GradientVariance.measure(model, input, progress, options.gradientVarianceDraws(), rng, ProgressListener.NONE);
             Map<String, Double> columns = new java.util.LinkedHashMap<>();
             for (GradientVariance.GroupStatistics g : m.groups(GradientVariance.Level.MODULE)) {
