@@ -65,6 +65,9 @@ final class GradvarCommand implements Command {
                   snr        the signal-to-noise ratio of Rainforth et al. (2018): |E[g_i]| / std[g_i] per element,
                              averaged over the group's elements (those without any noise are left out)
                   norm-snr   ||E[g]|| / sqrt(sum Var[g_i]): the group's mean gradient against its noise as wholes
+                The means are estimated from S draws: mean^2 (and so norm-snr) without the bias of a sample mean's
+                square; snr is the plain |mean| / std of Rainforth et al., for which an element without any signal
+                measures about sqrt(2 / (pi S)) (0.08 at S = 100): snr values near that floor say little.
                 The loss is taken with its schedules at their end (full KL weight, final temperature), as evaluation
                 sees it. With several k it fits the slope of log snr against log k per group (Rainforth et al.: about
                 -0.5 for an IWAE's encoder, +0.5 for its decoder; DReG's encoder does not fall).
@@ -156,6 +159,8 @@ final class GradvarCommand implements Command {
         List<Slope> slopes = ks.length > 1 ? slopes(points) : List.of();
         System.out.println(run + ": " + kind + ", " + batch.size() + " rows of " + data.name() + " (" + rows.which() + "), " + draws + " draws each, seed " + seed);
         System.out.print(table(points));
+        System.out.printf(Locale.ROOT, "(an element without signal measures an snr of about %.3g with %d draws: snr near it is noise; norm-snr is debiased)%n",
+                GradientVariance.snrNoiseFloor(draws), draws);
         if (!slopes.isEmpty()) System.out.print(slopeTable(slopes));
         Files.createDirectories(out);
         Json.writeFile(out.resolve(JSON_FILE), json(run, kind, data.name(), batch.size(), draws, seed, points, slopes));
@@ -317,11 +322,15 @@ final class GradvarCommand implements Command {
         m.put("rows", new Json.Int(rows));
         m.put("draws", new Json.Int(draws));
         m.put("seed", new Json.Int(seed));
+        m.put("snr_noise_floor", new Json.Real(GradientVariance.snrNoiseFloor(draws)));
         Map<String, Json.Value> definitions = new LinkedHashMap<>();
-        definitions.put("mean_squared_mean", new Json.Str("(1/n) sum_i E[g_i]^2 over the group's n gradient elements"));
+        definitions.put("mean_squared_mean", new Json.Str("(1/n) sum_i E[g_i]^2 over the group's n gradient elements, estimated as (1/n) sum_i "
+                + "(m_i^2 - Var[g_i] / S) (at least 0): the square of a sample mean m_i of S draws exceeds E[g_i]^2 by Var[g_i] / S on average"));
         definitions.put("mean_variance", new Json.Str("(1/n) sum_i Var[g_i], the variance over the draws with denominator S - 1"));
-        definitions.put("snr", new Json.Str("Rainforth et al. (2018): |E[g_i]| / std[g_i] per element, averaged over the elements whose variance is not 0"));
-        definitions.put("norm_snr", new Json.Str("||E[g]|| / sqrt(sum_i Var[g_i]) over the group"));
+        definitions.put("snr", new Json.Str("Rainforth et al. (2018): |E[g_i]| / std[g_i] per element, estimated as |m_i| / s_i, averaged over the "
+                + "elements whose variance is not 0; an element without signal measures snr_noise_floor = sqrt(2 / (pi S)) on average"));
+        definitions.put("norm_snr", new Json.Str("||E[g]|| / sqrt(sum_i Var[g_i]) over the group = sqrt(mean_squared_mean / mean_variance), debiased"));
+        definitions.put("snr_noise_floor", new Json.Str("sqrt(2 / (pi S)): the mean of |m| / s for an element whose gradient has no signal"));
         definitions.put("slope", new Json.Str("least-squares slope of log(statistic) against log(k) over the points where it is finite and positive"));
         m.put("definitions", new Json.Obj(definitions));
         List<Json.Value> ps = new ArrayList<>();

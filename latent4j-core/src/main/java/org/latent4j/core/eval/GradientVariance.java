@@ -25,15 +25,20 @@ import org.latent4j.tensor.random.Rng;
  * parameter (the name before its last dot: "encoder.net.0" for "encoder.net.0.weight" and "encoder.net.0.bias").
  * A layer that is itself a top-level module is reported once, as a module. For a group of n elements g_i:
  * <ul>
- *   <li>{@code meanSquaredMean} = (1/n) sum_i E[g_i]^2, the signal's power per element;</li>
+ *   <li>{@code meanSquaredMean} = (1/n) sum_i E[g_i]^2, the signal's power per element, estimated without the bias of
+ *       the sample mean m_i (whose square exceeds E[g_i]^2 by Var[g_i] / S on average): (1/n) sum_i (m_i^2 - Var[g_i] / S),
+ *       or 0 if that is negative;</li>
  *   <li>{@code meanVariance} = (1/n) sum_i Var[g_i], the noise's power per element;</li>
  *   <li>{@code snr}: the signal-to-noise ratio as Rainforth et al. (2018, "Tighter variational bounds are not
  *       necessarily better") define it, per element |E[g_i]| / std[g_i], averaged over the group's elements whose
  *       variance is not 0 (those with none are counted in {@code zeroVarianceElements}: a gradient element that does
- *       not depend on the random numbers has no noise to compare with);</li>
- *   <li>{@code normSnr} = ||E[g]|| / sqrt(sum_i Var[g_i]): the ratio of the whole group's mean gradient's length to
- *       the expected length of its noise, which large elements dominate where {@code snr} weighs every element
- *       alike.</li>
+ *       not depend on the random numbers has no noise to compare with). This is the plain estimate |m_i| / s_i: an
+ *       element without signal measures about sqrt(2 / (pi S)) ({@link #snrNoiseFloor}), so a group's {@code snr}
+ *       cannot show values far below that floor;</li>
+ *   <li>{@code normSnr} = ||E[g]|| / sqrt(sum_i Var[g_i]) = sqrt(meanSquaredMean / meanVariance): the ratio of the
+ *       whole group's mean gradient's length to the expected length of its noise, which large elements dominate where
+ *       {@code snr} weighs every element alike. Its estimate, debiased as above, sums over the group's elements, so its
+ *       floor is far lower than the element-wise one (about (2/n)^(1/4) of it for n similar elements).</li>
  * </ul>
  *
  * <p><b>Nothing changes.</b> The gradients the parameters held before are put back at the end (zeroed where there
@@ -46,6 +51,17 @@ public final class GradientVariance {
 
     /** The name of the group of every parameter. */
     public static final String MODEL = "model";
+
+    /**
+     * What the element-wise SNR estimate |m| / s of an element with no signal comes to on average with S draws:
+     * E|N(0, 1/S)| = sqrt(2 / (pi S)); a group's {@code snr} near this value says its signal is not resolved.
+     *
+     * @param draws the number of draws S
+     * @return the floor
+     */
+    public static double snrNoiseFloor(int draws) {
+        return Math.sqrt(2 / (Math.PI * draws));
+    }
 
     /** The level of a group: the whole model, a top-level module, or a layer. */
     public enum Level {
@@ -219,7 +235,7 @@ public final class GradientVariance {
             for (int i = 0; i < variance.length; i++) variance[i] /= draws - 1;
             moments.put(names.get(p), new ParameterMoments(names.get(p), tensors.get(p).shape(), mean[p], variance));
         }
-        return new Measurement(draws, groups(moments), moments);
+        return new Measurement(draws, groups(moments, draws), moments);
     }
 
     private static void restoreBuffers(Map<String, Tensor> buffers, Map<String, float[]> values) {
@@ -241,22 +257,22 @@ public final class GradientVariance {
         return dot < 0 ? parameter : parameter.substring(0, dot);
     }
 
-    private static List<GroupStatistics> groups(Map<String, ParameterMoments> moments) {
+    private static List<GroupStatistics> groups(Map<String, ParameterMoments> moments, int draws) {
         Map<String, List<ParameterMoments>> modules = new LinkedHashMap<>(), layers = new LinkedHashMap<>();
         for (ParameterMoments m : moments.values()) {
             modules.computeIfAbsent(moduleOf(m.name()), k -> new ArrayList<>()).add(m);
             layers.computeIfAbsent(layerOf(m.name()), k -> new ArrayList<>()).add(m);
         }
         List<GroupStatistics> out = new ArrayList<>();
-        out.add(statistics(MODEL, Level.MODEL, List.copyOf(moments.values())));
-        modules.forEach((name, members) -> out.add(statistics(name, Level.MODULE, members)));
+        out.add(statistics(MODEL, Level.MODEL, List.copyOf(moments.values()), draws));
+        modules.forEach((name, members) -> out.add(statistics(name, Level.MODULE, members, draws)));
         layers.forEach((name, members) -> {
-            if (!modules.containsKey(name)) out.add(statistics(name, Level.LAYER, members));
+            if (!modules.containsKey(name)) out.add(statistics(name, Level.LAYER, members, draws));
         });
         return out;
     }
 
-    private static GroupStatistics statistics(String name, Level level, List<ParameterMoments> members) {
+    private static GroupStatistics statistics(String name, Level level, List<ParameterMoments> members, int draws) {
         long n = 0, zero = 0, withVariance = 0;
         double sumSquaredMean = 0, sumVariance = 0, sumSnr = 0;
         for (ParameterMoments m : members) {
@@ -274,8 +290,10 @@ public final class GradientVariance {
             }
         }
         double snr = withVariance == 0 ? Double.NaN : sumSnr / withVariance;
-        double normSnr = sumVariance > 0 ? Math.sqrt(sumSquaredMean / sumVariance) : sumSquaredMean > 0 ? Double.POSITIVE_INFINITY : Double.NaN;
-        return new GroupStatistics(name, level, n, sumSquaredMean / n, sumVariance / n, snr, normSnr, zero);
+        // the sample means' squares overestimate the squared means by the variance of a mean of S draws
+        double signal = Math.max(0, sumSquaredMean - sumVariance / draws);
+        double normSnr = sumVariance > 0 ? Math.sqrt(signal / sumVariance) : signal > 0 ? Double.POSITIVE_INFINITY : Double.NaN;
+        return new GroupStatistics(name, level, n, signal / n, sumVariance / n, snr, normSnr, zero);
     }
 
     private static Json.Value number(double v) {

@@ -152,10 +152,11 @@ class GradientVarianceTest {
             }
             assertEquals(n, g.elements(), g.name());
             assertEquals(0, g.zeroVarianceElements(), g.name() + ": every element of a VAE's gradient is noisy");
-            assertEquals(sq / n, g.meanSquaredMean(), 1e-12 * (1 + sq / n), g.name());
+            double signal = Math.max(0, sq - var / 50);
+            assertEquals(signal / n, g.meanSquaredMean(), 1e-12 * (1 + sq / n), g.name());
             assertEquals(var / n, g.meanVariance(), 1e-12 * (1 + var / n), g.name());
             assertEquals(snr / n, g.snr(), 1e-12 * (1 + snr / n), g.name());
-            assertEquals(Math.sqrt(sq / var), g.normSnr(), 1e-9 * Math.sqrt(sq / var), g.name());
+            assertEquals(Math.sqrt(signal / var), g.normSnr(), 1e-9 * Math.sqrt(signal / var), g.name());
         }
         Json.Value json = r.toJson();
         assertEquals(50, Json.at(json, "t").get("draws").asInt());
@@ -277,7 +278,7 @@ class GradientVarianceTest {
         RunningBaselineModel model = new RunningBaselineModel();
         model.baseline.set(2f, 0);
         Batch batch = Batch.of(new Rng(4).uniform(0f, 1f, B, D));
-        int draws = 2000;
+        int draws = 1000;
         var r = GradientVariance.measure(model, batch, PROGRESS, draws, new Rng(1), ProgressListener.NONE);
         assertEquals(2f, model.baseline.get(0), "the buffer did not drift");
         // a buffer left to count up over the draws would give a variance in the hundreds of thousands
@@ -285,6 +286,75 @@ class GradientVarianceTest {
         assertEquals(variance, r.parameters().get("layer.bias").variance()[0], 4.5 * variance * Math.sqrt(2.0 / (draws - 1)));
         var again = GradientVariance.measure(model, batch, PROGRESS, draws, new Rng(1), ProgressListener.NONE);
         assertEquals(r.group("model"), again.group("model"), "the second measurement starts where the first did");
+    }
+
+    /** n parameters whose gradient is {@code signal + noise}, a fresh standard normal per element and draw. */
+    private static final class NoisyGradientModel extends LatentModel {
+        final Tensor theta;
+        final float signal;
+
+        NoisyGradientModel(int n, float signal) {
+            theta = parameter("theta", Tensor.persistentZeros(n));
+            this.signal = signal;
+        }
+
+        @Override
+        public LossResult loss(Batch batch, TrainingProgress progress, Rng rng) {
+            Tensor out = theta.mul(rng.normal(signal, 1f, theta.size())).sum();
+            return new LossResult(out, out, out.mul(0f), Map.of());
+        }
+
+        @Override
+        public Record config() {
+            return null;
+        }
+
+        @Override
+        public String kind() {
+            return "noisy-gradient";
+        }
+
+        @Override
+        public int dataDim() {
+            return D;
+        }
+
+        @Override
+        public int latentDim() {
+            return 1;
+        }
+
+        @Override
+        public Likelihood likelihood() {
+            return GaussianLikelihood.fixed(1);
+        }
+
+        @Override
+        public LatentCode encode(Tensor x, Tensor condition) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Tensor decode(Tensor latents, Tensor condition) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    @Test
+    void pureNoiseMeasuresTheElementwiseFloorAndTheDebiasedNormSnrFindsASignalBelowIt() {
+        int n = 20_000, draws = 50;
+        Batch batch = Batch.of(Tensor.persistentZeros(1, D));
+        // no signal: every element's |m| / s averages sqrt(2 / (pi S)) (half-normal sd sqrt(1 - 2/pi) / sqrt(S) per element)
+        var noise = GradientVariance.measure(new NoisyGradientModel(n, 0f), batch, PROGRESS, draws, new Rng(1), ProgressListener.NONE).group("model");
+        double floor = GradientVariance.snrNoiseFloor(draws), spread = Math.sqrt(1 - 2 / Math.PI) / Math.sqrt(draws) / Math.sqrt(n);
+        assertEquals(floor, noise.snr(), 4.5 * spread + 0.02 * floor, "the floor (the ratio's own small bias allowed for)");
+        assertEquals(1.0, noise.meanVariance(), 0.02);
+        // the plain mean of m^2 would be 1/S = 0.02; debiased, it is 0 within (1/n) sqrt(n * 2 / S^2) = 0.0002
+        assertEquals(0.0, noise.meanSquaredMean(), 4.5 * Math.sqrt(2.0 / n) / draws);
+        // a signal of 0.05 per element, below the element-wise floor of 0.11: the norm SNR finds it
+        var weak = GradientVariance.measure(new NoisyGradientModel(n, 0.05f), batch, PROGRESS, draws, new Rng(2), ProgressListener.NONE).group("model");
+        assertEquals(0.05, weak.normSnr(), 0.01);
+        assertTrue(weak.snr() > floor * 0.98 && weak.snr() < floor * 1.2, "the element-wise SNR stays near its floor: " + weak.snr());
     }
 
     @Test
