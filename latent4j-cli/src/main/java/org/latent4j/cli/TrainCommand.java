@@ -18,6 +18,9 @@ import org.latent4j.core.data.Binarization;
 import org.latent4j.core.data.Dataset;
 import org.latent4j.core.data.Standardizer;
 import org.latent4j.core.distributions.BernoulliLikelihood;
+import org.latent4j.core.estimator.GradientEstimator;
+import org.latent4j.core.estimator.GradientEstimators;
+import org.latent4j.core.estimator.LatentFamily;
 import org.latent4j.core.eval.EvaluationReport;
 import org.latent4j.core.io.Json;
 import org.latent4j.core.io.JsonException;
@@ -86,6 +89,12 @@ final class TrainCommand implements Command {
             kinds.append(Help.wrap("options: " + String.join(", ", k.options().stream().map(o -> "--" + o.name()).toList())
                     + "; can: " + String.join(", ", k.capabilities().stream().sorted().map(Capability::word).toList()), 13));
         }
+        StringBuilder estimators = new StringBuilder();
+        for (GradientEstimator e : GradientEstimators.all()) {
+            String families = String.join(", ", e.families().stream().sorted().map(LatentFamily::label).toList());
+            estimators.append(String.format(Locale.ROOT, "  %-10s for %s latents%n", e.name(), families));
+            estimators.append(Help.wrap(e.summary() + " (" + e.reference() + ")", 13));
+        }
         StringBuilder options = new StringBuilder();
         for (ModelOption o : ModelKinds.options()) options.append(Help.option("--" + o.name() + " " + o.valueName(), o.help()));
         return """
@@ -104,6 +113,8 @@ final class TrainCommand implements Command {
                 %s
                 An option a model kind does not take (e.g. --beta for iwae, --k for ae) is refused, not ignored.
 
+                gradient estimators (--estimator, for the kinds whose latents they serve):
+                %s
                 data and training:
                   --model KIND            the model kind (default vae)
                   --data SOURCE           embedded (default: the embedded Fashion-MNIST test split, 1,000 rows held
@@ -157,7 +168,7 @@ final class TrainCommand implements Command {
                   --json FILE             also write the summary as JSON
 
                 model options (each kind takes those listed above):
-                %s""".formatted(kinds, options);
+                %s""".formatted(kinds, estimators, options);
     }
 
     @Override
