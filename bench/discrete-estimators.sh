@@ -8,12 +8,14 @@
 # 5-sample bound; five decoder passes per row). Evaluation on EVAL_LIMIT test images: the ELBO and the NLL (-L_NLL_K,
 # importance sampling with q as proposal), both with one-hot codes, whatever the training estimator.
 #
-# Gradient variance: when the tool has `latent4j gradvar` (issue 12's GRADVAR part), every estimator's encoder
-# gradient is drawn DRAWS times at the same parameters (the gumbel-st run's final weights) and the same batch of
-# 100 test images, and its variance and signal-to-noise ratio are reported; otherwise the column says it is missing.
+# Gradient variance at equal steps: when the tool has `latent4j gradvar` (issue 12's GRADVAR part), each run's encoder
+# gradient, with the estimator it trained with, is drawn DRAWS times at its final weights on a fixed batch of the
+# first 100 held-out images: the mean element variance and the norm SNR ||E[g]|| / sqrt(sum Var[g_i]) (debiased; NVIL
+# divides its encoder gradient by max(1, sqrt(v)), which lowers its variance but not its SNR, so compare SNRs);
+# otherwise the column says it is missing.
 #
 # Usage: bench/discrete-estimators.sh [WORK_DIR]   (LIMIT=20000 EPOCHS=5 HIDDEN=256 SEEDS="0" NLL_K=100
-# EVAL_LIMIT=1000 DRAWS=200 ESTIMATORS="gumbel gumbel-st reinforce nvil vimco" L4J=path/to/latent4j to change).
+# EVAL_LIMIT=1000 DRAWS=100 ESTIMATORS="gumbel gumbel-st reinforce nvil vimco" L4J=path/to/latent4j to change).
 # Runs already finished in WORK_DIR are reused. Prints a Markdown table; results.jsonl and the runs stay in WORK_DIR.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -24,7 +26,7 @@ hidden="${HIDDEN:-256}"
 seeds="${SEEDS:-0}"
 nllk="${NLL_K:-100}"
 evallimit="${EVAL_LIMIT:-1000}"
-draws="${DRAWS:-200}"
+draws="${DRAWS:-100}"
 estimators="${ESTIMATORS:-gumbel gumbel-st reinforce nvil vimco}"
 l4j="${L4J:-$here/../latent4j}"
 mkdir -p "$work/runs"
@@ -47,12 +49,12 @@ done
 
 variance="$work/variance"
 mkdir -p "$variance"
-ref="$work/runs/gumbel-st-s${seeds%% *}"
 if "$l4j" gradvar --help > /dev/null 2>&1; then
   for e in $estimators; do
-    out="$variance/$e.json"
-    [ -f "$out" ] && continue
-    quiet "$l4j" gradvar "$ref" --estimator "$e" --k "$(samples "$e")" --draws "$draws" --batch 100 --json "$out"
+    out="$variance/$e"
+    [ -f "$out/gradvar.json" ] && continue
+    # each run with its own estimator (and k), at its final weights: its baselines are the ones it trained
+    quiet "$l4j" gradvar "$work/runs/$e-s${seeds%% *}" --draws "$draws" --batch 100 --out "$out"
   done
 else
   echo "latent4j gradvar is not in this build: the variance column is missing"
@@ -69,26 +71,25 @@ with open(os.path.join(work, "results.jsonl"), "w") as out:
             m = json.load(open(os.path.join(work, "runs", f"{e}-s{s}", "metrics.json")))
             ll = m["evaluation"]["logLikelihood"]
             elbos.append(ll["elbo"]["mean"]); nlls.append(ll["nll"])
-            secs.append(m["training"]["seconds"]); steps.append(m["training"]["step"])
+            with open(os.path.join(work, "runs", f"{e}-s{s}", "history.csv")) as h:
+                head = h.readline().strip().split(",")
+                secs.append(sum(float(line.split(",")[head.index("seconds")]) for line in h if line.strip()))
+            steps.append(m["training"]["step"])
             out.write(json.dumps({"estimator": e, "seed": s, "elbo": ll["elbo"]["mean"], "elboStandardError": ll["elbo"]["standardError"],
-                                  "nll": ll["nll"], "nllK": ll["k"], "steps": m["training"]["step"], "seconds": m["training"]["seconds"]}) + "\n")
+                                  "nll": ll["nll"], "nllK": ll["k"], "steps": m["training"]["step"], "trainingSeconds": secs[-1]}) + "\n")
         def spread(v):
             mean = sum(v) / len(v)
             sd = math.sqrt(sum((x - mean) ** 2 for x in v) / (len(v) - 1)) if len(v) > 1 else float("nan")
             return mean, sd
-        var = os.path.join(work, "variance", f"{e}.json")
+        var = os.path.join(work, "variance", e, "gradvar.json")
         vcol = "missing"
         if os.path.exists(var):
             v = json.load(open(var))
-            enc = v.get("groups", {}).get("encoder") if isinstance(v.get("groups"), dict) else None
-            if enc is None:
-                for g in v.get("groups", []):
-                    if g.get("name") == "encoder": enc = g
-            if enc is not None:
-                vcol = f"{enc.get('variance', float('nan')):.3g} / {enc.get('snr', float('nan')):.3g}"
+            enc = next(g for g in v["points"][0]["groups"] if g["name"] == "encoder")
+            vcol = f"{enc['mean_variance']:.3g} / {enc['norm_snr']:.3f}"
         rows.append((e, spread(elbos), spread(nlls), steps[0], sum(secs) / len(secs), vcol))
 print()
-print(f"| estimator | steps | test ELBO (nats) | test NLL (nats) | training s | encoder gradient variance / SNR |")
+print(f"| estimator | steps | test ELBO (nats) | test NLL (nats) | training s | encoder gradient: mean variance / norm SNR |")
 print("| --- | --- | --- | --- | --- | --- |")
 for e, (em, es), (nm, ns), st, sec, vcol in rows:
     pm = lambda m, s: f"{m:.2f}" + ("" if math.isnan(s) else f" ± {s:.2f}")

@@ -67,6 +67,36 @@ class DiscreteLatentsCommandsTest {
     }
 
     /**
+     * {@code gradvar} measures every discrete estimator on a categorical-vae run: the score function has more encoder
+     * variance than the relaxation; exact enumeration has no noise at all, which gradvar refuses to measure; VIMCO
+     * without its second sample is refused in one line.
+     */
+    @Test
+    void gradvarMeasuresEveryDiscreteEstimator() throws IOException {
+        Path run = tmp.resolve("gv");
+        train(run, "--model", "categorical-vae", "--groups", "2", "--categories", "3", "--estimator", "reinforce", "--limit", "100");
+        ModelCommandsTest.Result r = latent4j("gradvar", run.toString(), "--estimator", "gumbel,gumbel-st,reinforce,nvil", "--draws", "8", "--batch", "20");
+        assertEquals(0, r.code(), r.err());
+        Json.Cursor points = Json.at(Json.readFile(run.resolve("gradvar.json")), "gradvar.json").get("points");
+        assertEquals(4, points.size());
+        java.util.Map<String, Double> encoderVariance = new java.util.HashMap<>();
+        for (int i = 0; i < points.size(); i++) {
+            Json.Cursor p = points.get(i), groups = p.get("groups");
+            for (int g = 0; g < groups.size(); g++) {
+                if (groups.get(g).get("name").asString().equals("encoder")) encoderVariance.put(p.get("estimator").asString(), groups.get(g).get("mean_variance").asDouble());
+            }
+        }
+        assertUsageError("is the same on every draw", "gradvar", run.toString(), "--estimator", "exact", "--draws", "4", "--batch", "20", "--out",
+                tmp.resolve("gv-exact").toString());
+        assertTrue(encoderVariance.get("reinforce") > encoderVariance.get("gumbel"), encoderVariance.toString());
+        ModelCommandsTest.Result v = latent4j("gradvar", run.toString(), "--estimator", "vimco", "--k", "5", "--draws", "4", "--batch", "20", "--out",
+                tmp.resolve("gv-vimco").toString());
+        assertEquals(0, v.code(), v.err());
+        assertUsageError("needs at least 2 samples", "gradvar", run.toString(), "--estimator", "vimco", "--k", "1", "--draws", "4", "--out",
+                tmp.resolve("gv-bad").toString());
+    }
+
+    /**
      * Two epochs straight, and one then {@code --resume} to two, end with the same bytes for the score-function
      * estimators, whose running signal statistics live in a buffer (and NVIL's baseline network in the weights).
      */
