@@ -17,6 +17,9 @@
 # Usage: bench/discrete-estimators.sh [WORK_DIR]   (LIMIT=20000 EPOCHS=5 HIDDEN=256 SEEDS="0" NLL_K=100
 # EVAL_LIMIT=1000 DRAWS=100 ESTIMATORS="gumbel gumbel-st reinforce nvil vimco" L4J=path/to/latent4j to change).
 # Runs already finished in WORK_DIR are reused. Prints a Markdown table; results.jsonl and the runs stay in WORK_DIR.
+# Measured on 2 shared AMD EPYC cores at a load average of 9-19: about 11 minutes a seed; seeds 0-2, test ELBO / NLL:
+# gumbel -276.9 / 255.5, gumbel-st -271.9 / 260.5, reinforce -305.8 / 282.8, nvil -298.1 / 276.0, vimco -283.1 / 258.5;
+# encoder norm SNR 0.80, 0.84, 0.09, 0.11, 0.15 (docs/estimators.md, "Discrete latents", has the table and the verdict).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 work="${1:-$(mktemp -d /tmp/latent4j-discrete.XXXXXX)}"
