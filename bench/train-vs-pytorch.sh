@@ -7,7 +7,7 @@
 # to start several), and the table gives the median over rounds of each side, and the median of the
 # per-round ratios.
 # Usage: bench/train-vs-pytorch.sh [--threads 2] [--repeat 5] [--rounds 1] [--steps N] [--cases vae16,vae128,iwae]
-# (the cases of `latent4j bench train`: vae16, vae128, iwae, sae, sae-auxk, vqvae-mlp, vqvae-conv; the default is the first three)
+# (the cases of `latent4j bench train`: vae16, vae128, iwae, iwae-dreg, sae, sae-auxk, vqvae-mlp, vqvae-conv; the default is the first three)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 threads=2 repeat=5 rounds=1 steps="" cases="vae16,vae128,iwae"

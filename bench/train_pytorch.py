@@ -5,6 +5,9 @@ Cases (Adam lr 1e-3):
   vae16       VAE 784-512-256-32 tanh, Bernoulli, encoder head = log-variance, one sample, analytic KL, batch 16
   vae128      the same at batch 128
   iwae        IWAE 784-200-200-50 tanh, Bernoulli, encoder head = log std (std = exp(linear)), k = 50, batch 20
+  iwae-dreg   the same trained with DReG (Tucker et al. 2019) written the usual PyTorch way: log q with the
+              posterior's parameters detached, the normalized weights w~ detached, a hook on z that multiplies its
+              gradient by w~, and the surrogate -mean_b sum_i w~_i log w_i (one forward, one backward)
   vqvae-mlp   VQ-VAE 784-512-256-64 relu, one code of 64 from K = 512, Gaussian sigma 0.1, batch 64
   vqvae-conv  VQ-VAE conv (Conv 1->32, 32->64, 4x4 stride 2, relu) -> 1x1 conv to 64 -> a 7x7 grid of codes from
               K = 512 -> ConvTranspose 64->32 (relu), 32->1, plus a per-pixel output bias; Gaussian sigma 0.1, batch 64
@@ -38,7 +41,7 @@ recomputed with gradients from the gathered rows of W_enc: Latent4j's algorithm)
 [b, L] matrix and multiply, as SAELens and EleutherAI's sparsify without Triton do), "embedding-bag"
 (F.embedding_bag with per-sample weights: a sum of k rows) or "gather" (the k rows gathered and summed).
 
-Usage: train_pytorch.py [--cases vae16,vae128,iwae,sae,sae-auxk,vqvae-mlp,vqvae-conv] [--threads 2] [--steps N] [--repeat 5]
+Usage: train_pytorch.py [--cases vae16,vae128,iwae,iwae-dreg,sae,sae-auxk,vqvae-mlp,vqvae-conv] [--threads 2] [--steps N] [--repeat 5]
                         [--sae-encoder dense|gather] [--sae-decoder dense|embedding-bag|gather]
 Prints one JSON object with one entry per case: steps_per_second, samples_per_second, rates.
 Needs Debian's python3-torch (apt-get install python3-torch).
@@ -62,11 +65,12 @@ IMAGES = os.path.join(HERE, "..", "latent4j-core", "src", "main", "resources", "
 
 LOG_2PI = math.log(2 * math.pi)
 
-# name: (hidden sizes, latents, k, batch, importance weighted, head is log std, default steps)
+# name: (hidden sizes, latents, k, batch, importance weighted, head is log std, default steps, estimator)
 CASES = {
-    "vae16": ([512, 256], 32, 1, 16, False, False, 100),
-    "vae128": ([512, 256], 32, 1, 128, False, False, 30),
-    "iwae": ([200, 200], 50, 50, 20, True, True, 30),
+    "vae16": ([512, 256], 32, 1, 16, False, False, 100, "reparam"),
+    "vae128": ([512, 256], 32, 1, 128, False, False, 30, "reparam"),
+    "iwae": ([200, 200], 50, 50, 20, True, True, 30, "reparam"),
+    "iwae-dreg": ([200, 200], 50, 50, 20, True, True, 30, "dreg"),
 }
 
 
@@ -95,9 +99,9 @@ def gaussian_log_density(z, mean, log_var):
 
 
 class Model(torch.nn.Module):
-    def __init__(self, hidden, latents, k, importance_weighted, log_std_head):
+    def __init__(self, hidden, latents, k, importance_weighted, log_std_head, estimator="reparam"):
         super().__init__()
-        self.latents, self.k = latents, k
+        self.latents, self.k, self.estimator = latents, k, estimator
         self.importance_weighted, self.log_std_head = importance_weighted, log_std_head
         self.encoder = mlp([784] + hidden + [2 * latents])
         self.decoder = mlp([latents] + hidden[::-1] + [784])
@@ -115,6 +119,12 @@ class Model(torch.nn.Module):
         if not self.importance_weighted:
             return recon + kl
         log_pz = (-0.5 * (LOG_2PI + z ** 2)).sum(-1)
+        if self.estimator == "dreg":
+            log_w = log_px + log_pz - gaussian_log_density(z, mean.detach(), log_var.detach())
+            w = torch.softmax(log_w.detach(), 0)
+            if z.requires_grad:
+                z.register_hook(lambda g: g * w.unsqueeze(-1))
+            return -(w * log_w).sum(0).mean()
         log_w = log_px + log_pz - gaussian_log_density(z, mean, log_var)
         return -(torch.logsumexp(log_w, 0) - math.log(self.k)).mean()
 
@@ -328,9 +338,9 @@ def measure(name, data, steps, repeat):
         torch.manual_seed(42)
         model, binarize = VqVae(conv), False
     else:
-        hidden, latents, k, batch, iw, log_std, default_steps = CASES[name]
+        hidden, latents, k, batch, iw, log_std, default_steps, estimator = CASES[name]
         torch.manual_seed(42)
-        model, binarize = Model(hidden, latents, k, iw, log_std), True
+        model, binarize = Model(hidden, latents, k, iw, log_std, estimator), True
     steps = steps or default_steps
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     batches = data.shape[0] // batch
@@ -353,7 +363,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--cases", default=",".join(list(CASES) + list(SAE_CASES) + list(VQ_CASES)))
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--steps", type=int, default=0, help="steps per round (default per case: 100, 30, 30, 10, 10, 100, 30)")
+    p.add_argument("--steps", type=int, default=0, help="steps per round (default per case: 100, 30, 30, 30, 10, 10, 100, 30)")
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--sae-encoder", choices=["dense", "gather"], default="dense",
                    help="how the top-k encoder's gradient is computed (default dense, the faster here)")

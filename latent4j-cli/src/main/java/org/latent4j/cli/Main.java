@@ -30,6 +30,7 @@ public final class Main {
         register(new InterpolateCommand());
         register(new TraverseCommand());
         register(new EncodeCommand());
+        register(new GradvarCommand());
         register(new ReportCommand());
         register(new CodesCommand());
         register(new CompressCommand());

@@ -18,6 +18,9 @@ import org.latent4j.core.data.Binarization;
 import org.latent4j.core.data.Dataset;
 import org.latent4j.core.data.Standardizer;
 import org.latent4j.core.distributions.BernoulliLikelihood;
+import org.latent4j.core.estimator.GradientEstimator;
+import org.latent4j.core.estimator.GradientEstimators;
+import org.latent4j.core.estimator.LatentFamily;
 import org.latent4j.core.eval.EvaluationReport;
 import org.latent4j.core.io.Json;
 import org.latent4j.core.io.JsonException;
@@ -55,7 +58,7 @@ final class TrainCommand implements Command {
     /** The options of the command itself (data, trainer, evaluation, output); the model options come from the kinds. */
     private static final List<String> COMMAND_OPTIONS = List.of("model", "data", "label-column", "test", "limit", "epochs", "batch", "lr", "schedule",
             "optimizer", "weight-decay", "momentum", "patience", "checkpoint-every", "checkpoint-minutes", "binarize", "standardize", "seed", "out",
-            "resume", "nll-k", "eval-limit", "json");
+            "resume", "nll-k", "eval-limit", "json", "gradvar-every", "gradvar-draws");
 
     private static final String CONSTANT = "constant", COSINE = "cosine", IWAE_SCHEDULE = "iwae";
     private static final List<String> SCHEDULES = List.of(CONSTANT, COSINE, IWAE_SCHEDULE);
@@ -86,6 +89,12 @@ final class TrainCommand implements Command {
             kinds.append(Help.wrap("options: " + String.join(", ", k.options().stream().map(o -> "--" + o.name()).toList())
                     + "; can: " + String.join(", ", k.capabilities().stream().sorted().map(Capability::word).toList()), 13));
         }
+        StringBuilder estimators = new StringBuilder();
+        for (GradientEstimator e : GradientEstimators.all()) {
+            String families = String.join(", ", e.families().stream().sorted().map(LatentFamily::label).toList());
+            estimators.append(String.format(Locale.ROOT, "  %-10s for %s latents%n", e.name(), families));
+            estimators.append(Help.wrap(e.summary() + " (" + e.reference() + ")", 13));
+        }
         StringBuilder options = new StringBuilder();
         for (ModelOption o : ModelKinds.options()) options.append(Help.option("--" + o.name() + " " + o.valueName(), o.help()));
         return """
@@ -104,6 +113,8 @@ final class TrainCommand implements Command {
                 %s
                 An option a model kind does not take (e.g. --beta for iwae, --k for ae) is refused, not ignored.
 
+                gradient estimators (--estimator, for the kinds whose latents they serve):
+                %s
                 data and training:
                   --model KIND            the model kind (default vae)
                   --data SOURCE           embedded (default: the embedded Fashion-MNIST test split, 1,000 rows held
@@ -146,12 +157,18 @@ final class TrainCommand implements Command {
                   --out DIR               the run directory (default runs/MODEL-YYYYMMDD-HHMMSS); must not exist
                   --resume DIR            continue the run in DIR from its last checkpoint, with its options
                                           (--epochs may be raised to train longer)
+                  --gradvar-every N       every N steps, before the step, measure the gradient's variance and its
+                                          signal-to-noise ratio per top-level module (encoder, decoder, ...) on the
+                                          step's batch, and average each epoch's measurements into history.csv
+                                          (gradvar_MODULE_snr, gradvar_MODULE_variance; see latent4j gradvar --help);
+                                          training is the same to the bit with or without it (default 0 = off)
+                  --gradvar-draws S       gradients drawn per measurement (default 10; each costs about a step)
                   --nll-k N               importance samples of the final NLL estimate (default 100)
                   --eval-limit N          held-out rows evaluated at the end (default 1000)
                   --json FILE             also write the summary as JSON
 
                 model options (each kind takes those listed above):
-                %s""".formatted(kinds, options);
+                %s""".formatted(kinds, estimators, options);
     }
 
     @Override
@@ -375,7 +392,9 @@ final class TrainCommand implements Command {
         TrainerOptions t = TrainerOptions.defaults().withEpochs(epochs).withBatchSize(batch).withSeed(o.integer("seed", 0, 0, Integer.MAX_VALUE))
                 .withBinarization(binarization).withEarlyStoppingPatience(o.integer("patience", 0, 0, 1_000_000))
                 .withCheckpointEveryEpochs(o.integer("checkpoint-every", 1, 0, 1_000_000))
-                .withCheckpointEveryMinutes(o.number("checkpoint-minutes", 0, 0, 1e6)).withOptimizer(optimizer);
+                .withCheckpointEveryMinutes(o.number("checkpoint-minutes", 0, 0, 1e6)).withOptimizer(optimizer)
+                .withGradientVariance(o.integer("gradvar-every", 0, 0, Integer.MAX_VALUE),
+                        o.integer("gradvar-draws", TrainerOptions.DEFAULT_GRADIENT_VARIANCE_DRAWS, 2, 1_000_000));
         return switch (schedule) {
             case IWAE_SCHEDULE -> t.withSchedule(LearningRateSchedule.iwae());
             case COSINE -> {

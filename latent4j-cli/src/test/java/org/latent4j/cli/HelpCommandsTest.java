@@ -22,6 +22,7 @@ class HelpCommandsTest {
             Map.entry("encode", List.of("out", "data", "log-variance", "limit", "json")),
             Map.entry("report", List.of("out")),
             Map.entry("codes", List.of("out", "data", "split", "limit", "seed", "json")),
+            Map.entry("gradvar", GradvarCommand.VALUED),
             Map.entry("bench", List.of("sizes", "shapes", "threads", "repeat", "batch", "layers", "dim", "head-kernel", "steps", "warmup", "cases", "epochs",
                     "nll-k", "limit", "eval", "data", "seed", "json", "d", "codes", "serve")));
 

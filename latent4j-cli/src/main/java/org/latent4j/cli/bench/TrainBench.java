@@ -39,11 +39,12 @@ final class TrainBench {
     private TrainBench() {}
 
     static final String HELP = """
-            usage: latent4j bench train [--cases vae16,vae128,iwae,sae,sae-auxk,vqvae-mlp,vqvae-conv] [--threads N] [--steps N] [--repeat 5] [--json FILE]
+            usage: latent4j bench train [--cases vae16,vae128,iwae,iwae-dreg,sae,sae-auxk,vqvae-mlp,vqvae-conv] [--threads N] [--steps N] [--repeat 5] [--json FILE]
               Cases (Adam lr 1e-3; all of them by default):
                 vae16       VAE 784-512-256-32 tanh (log-variance head), Bernoulli, batch 16 (Glorot init)
                 vae128      VAE 784-512-256-32 tanh (log-variance head), Bernoulli, batch 128
                 iwae        IWAE 784-200-200-50 tanh (std = exp(linear)), Bernoulli, k = 50, batch 20
+                iwae-dreg   the same trained with DReG (--estimator dreg)
                 sae         top-k sparse autoencoder (topk-sae) 784 -> 4096 latents, k = 32, batch 256, on the pixel
                             intensities; dead window 10M rows, so no latent dies within the benchmark (AuxK idle)
                 sae-auxk    the same with a dead window of 1 row: every latent not firing in the batch is dead, and
@@ -55,7 +56,7 @@ final class TrainBench {
               One step, inside a workspace scope: binarize the batch for a Bernoulli model (a Bernoulli sample of
               the pixel intensities), the model's own loss (forward), backward, the model's hooks around the
               Adam update. Reports examples/s (median of --repeat rounds of --steps steps; default steps per
-              case 100, 30, 30, 50, 50, 100, 30) and heap bytes allocated per step. For IWAE an example is one image,
+              case 100, 30, 30, 30, 50, 50, 100, 30) and heap bytes allocated per step. For IWAE an example is one image,
               whatever k. The models are initialised (initialise: output bias, SAE pre-bias, k-means codebook) on the
               first 2,048 images, as training does.
             """;
@@ -88,6 +89,8 @@ final class TrainBench {
         register("vae128", "VAE 784-512-256-32 tanh, batch 128", "vae", true, 128, 30, "latent", "32", "hidden", "512,256", "activation", "tanh");
         register("iwae", "IWAE 784-200-200-50 tanh, k=50, batch 20", "iwae", true, 20, 30, "latent", "50", "hidden", "200,200", "activation", "tanh",
                 "posterior", "log-std", "k", "50");
+        register("iwae-dreg", "IWAE 784-200-200-50 tanh, k=50, batch 20, DReG", "iwae", true, 20, 30, "latent", "50", "hidden", "200,200", "activation",
+                "tanh", "posterior", "log-std", "k", "50", "estimator", "dreg");
         register("sae", "top-k SAE 784-4096, k=32, batch 256", "topk-sae", false, 256, 50, "latents", "4096", "sparsity-k", "32", "dead-tokens",
                 "10000000");
         register("sae-auxk", "top-k SAE 784-4096, k=32, AuxK 512, batch 256", "topk-sae", false, 256, 50, "latents", "4096", "sparsity-k", "32",

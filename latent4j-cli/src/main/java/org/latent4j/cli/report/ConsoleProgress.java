@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.latent4j.core.train.EpochRecord;
 import org.latent4j.core.train.StepInfo;
+import org.latent4j.core.train.Trainer;
 import org.latent4j.core.train.TrainingListener;
 
 /**
@@ -57,11 +58,22 @@ public final class ConsoleProgress implements TrainingListener {
         bar = null;
     }
 
-    /** "  [kl 14.2, perplexity 310]": the model's metrics, four significant digits each. */
+    /**
+     * "  [kl 14.2, perplexity 310]": the model's metrics, four significant digits each. Of the gradient-variance columns
+     * only the SNRs are shown, as "snr encoder 0.08, snr decoder 1.2", to keep the line short (history.csv has them all).
+     */
     static String metrics(Map<String, Double> metrics) {
-        if (metrics.isEmpty()) return "";
         StringBuilder s = new StringBuilder("  [");
-        metrics.forEach((name, v) -> s.append(s.length() == 3 ? "" : ", ").append(name).append(' ').append(String.format(Locale.ROOT, "%.4g", v)));
-        return s.append(']').toString();
+        metrics.forEach((name, v) -> {
+            String shown = name;
+            if (name.startsWith(Trainer.GRADIENT_VARIANCE_PREFIX)) {
+                if (!name.endsWith(SNR_SUFFIX)) return;
+                shown = "snr " + name.substring(Trainer.GRADIENT_VARIANCE_PREFIX.length(), name.length() - SNR_SUFFIX.length());
+            }
+            s.append(s.length() == 3 ? "" : ", ").append(shown).append(' ').append(String.format(Locale.ROOT, "%.4g", v));
+        });
+        return s.length() == 3 ? "" : s.append(']').toString();
     }
+
+    private static final String SNR_SUFFIX = "_snr";
 }

@@ -181,6 +181,42 @@ public final class ReportCharts {
         return out.toByteArray();
     }
 
+    /**
+     * Line charts side by side in one PNG, each on logarithmic x and y axes (a power law is a straight line), with
+     * markers on the points; values of 0 or less, which a log axis cannot show, are gaps.
+     */
+    public static byte[] logLogPanels(List<String> titles, String xLabel, List<String> yLabels, List<List<Line>> panels, int width, int height)
+            throws IOException {
+        if (titles.size() != panels.size() || yLabels.size() != panels.size() || panels.isEmpty()) {
+            throw new IllegalArgumentException("ReportCharts: one title and one y label per panel");
+        }
+        List<XYChart> charts = new ArrayList<>();
+        for (int p = 0; p < panels.size(); p++) {
+            XYChart chart = new XYChart(width, height);
+            style(chart, titles.get(p), xLabel, yLabels.get(p));
+            chart.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true);
+            chart.getStyler().setyAxisTickLabelsFormattingFunction(null);
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+            int i = 0;
+            for (Line l : panels.get(p)) {
+                double[][] kept = finite(positive(l.x()), positive(l.y()));
+                if (kept[0].length == 0) continue;
+                XYSeries s = chart.addSeries(l.name(), kept[0], kept[1]);
+                s.setLineColor(PALETTE[i % PALETTE.length]);
+                s.setMarkerColor(PALETTE[i % PALETTE.length]);
+                s.setLineStyle(new BasicStroke(2.2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+                s.setMarker(SeriesMarkers.CIRCLE);
+                i++;
+            }
+            if (i == 0) throw new IllegalArgumentException("ReportCharts: '" + titles.get(p) + "' has no positive point to draw");
+            chart.getStyler().setMarkerSize(7);
+            charts.add(chart);
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        BitmapEncoder.saveBitmap(charts, 1, charts.size(), out, BitmapEncoder.BitmapFormat.PNG);
+        return out.toByteArray();
+    }
+
     private static XYChart codebookChart(String title, long[] counts, int width, int height) {
         int k = counts.length;
         if (k == 0) throw new IllegalArgumentException("ReportCharts: a codebook of no codes");

@@ -148,7 +148,8 @@ public final class LearnedCodes extends AdditiveCompressor {
         QuantizedAutoencoder model = (QuantizedAutoencoder) new VqVaeKind().create(config, new Rng(options.seed()).fork(0x5651L));
         int steps = options.epochs() * Math.ceilDiv(n, settings.batchSize());
         TrainerOptions t = new TrainerOptions(options.epochs(), settings.batchSize(), options.seed(), OptimizerSettings.adam(),
-                LearningRateSchedule.warmupCosine(settings.learningRate(), settings.learningRate() / 20, Math.min(200, steps / 10), steps), 0, 0, 0, 0, 0, Binarization.NONE);
+                LearningRateSchedule.warmupCosine(settings.learningRate(), settings.learningRate() / 20, Math.min(200, steps / 10), steps), 0, 0, 0, 0, 0, Binarization.NONE, 0,
+                TrainerOptions.DEFAULT_GRADIENT_VARIANCE_DRAWS);
         String canonical = token;
         Trainer.fit(model, Dataset.unlabeled("VQAE training rows", Tensor.wrap(z, n, d)), null, t, null, new TrainingListener() {
             @Override

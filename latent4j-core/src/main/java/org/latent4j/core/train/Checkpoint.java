@@ -59,16 +59,25 @@ record Checkpoint(@Json.Required int epoch, @Json.Required int batchInEpoch, @Js
     /** The safetensors metadata key of the tensors' layout version ({@link WeightLayout}). */
     static final String VERSION_KEY = "formatVersion";
 
-    /** Running sums of an epoch in progress, each term weighted by its batch's rows; {@code metrics} are the model's. */
+    /**
+     * Running sums of an epoch in progress, each term weighted by its batch's rows; {@code metrics} are the model's.
+     * {@code gradientVariance} sums the gradient-variance statistics of the epoch's measurements by their history column,
+     * {@code gradientVarianceCounts} counts the measurements that gave each a value (an SNR without noise has none):
+     * they are averaged per measurement, not per row.
+     */
     record EpochSums(@Json.Required double loss, @Json.Required double reconstruction, @Json.Required double regularization,
-                     @Json.Required long rows, @Json.Required double learningRate, @Json.Required double seconds, Map<String, Double> metrics) {
-        static final EpochSums EMPTY = new EpochSums(0, 0, 0, 0, 0, 0, Map.of());
+                     @Json.Required long rows, @Json.Required double learningRate, @Json.Required double seconds, Map<String, Double> metrics,
+                     Map<String, Double> gradientVariance, Map<String, Long> gradientVarianceCounts) {
+        static final EpochSums EMPTY = new EpochSums(0, 0, 0, 0, 0, 0, Map.of(), Map.of(), Map.of());
 
         EpochSums {
             metrics = metrics == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
+            gradientVariance = gradientVariance == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(gradientVariance));
+            gradientVarianceCounts = gradientVarianceCounts == null ? Map.of()
+                    : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(gradientVarianceCounts));
         }
 
-        /** Checkpoints written before metrics were recorded read with none. */
+        /** Checkpoints written before metrics (or gradient variances) were recorded read with none. */
         static EpochSums defaults() {
             return EMPTY;
         }
@@ -78,17 +87,30 @@ record Checkpoint(@Json.Required int epoch, @Json.Required int batchInEpoch, @Js
             Map<String, Double> m = new java.util.LinkedHashMap<>(metrics);
             batchMetrics.forEach((name, v) -> m.merge(name, v * batchRows, Double::sum));
             return new EpochSums(loss + batchLoss * batchRows, reconstruction + batchReconstruction * batchRows,
-                    regularization + batchRegularization * batchRows, rows + batchRows, rate, seconds, m);
+                    regularization + batchRegularization * batchRows, rows + batchRows, rate, seconds, m, gradientVariance, gradientVarianceCounts);
+        }
+
+        /** These sums with one more gradient-variance measurement, its statistics by history column (values that are not finite left out). */
+        EpochSums addGradientVariance(Map<String, Double> measured) {
+            Map<String, Double> m = new java.util.LinkedHashMap<>(gradientVariance);
+            Map<String, Long> c = new java.util.LinkedHashMap<>(gradientVarianceCounts);
+            measured.forEach((name, v) -> {
+                if (!Double.isFinite(v)) return;
+                m.merge(name, v, Double::sum);
+                c.merge(name, 1L, Long::sum);
+            });
+            return new EpochSums(loss, reconstruction, regularization, rows, learningRate, seconds, metrics, m, c);
         }
 
         EpochSums withSeconds(double value) {
-            return new EpochSums(loss, reconstruction, regularization, rows, learningRate, value, metrics);
+            return new EpochSums(loss, reconstruction, regularization, rows, learningRate, value, metrics, gradientVariance, gradientVarianceCounts);
         }
 
-        /** The means per row of the model's metrics. */
+        /** The means per row of the model's metrics, then the means per measurement of the gradient variances. */
         Map<String, Double> metricMeans() {
             Map<String, Double> out = new java.util.LinkedHashMap<>();
             metrics.forEach((name, sum) -> out.put(name, sum / rows));
+            gradientVariance.forEach((name, sum) -> out.put(name, sum / gradientVarianceCounts.get(name)));
             return out;
         }
     }

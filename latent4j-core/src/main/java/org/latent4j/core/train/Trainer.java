@@ -13,6 +13,8 @@ import org.latent4j.core.data.Binarization;
 import org.latent4j.core.data.Dataset;
 import org.latent4j.core.io.Json;
 import org.latent4j.core.data.Permutation;
+import org.latent4j.core.eval.GradientVariance;
+import org.latent4j.core.eval.ProgressListener;
 import org.latent4j.core.model.Batch;
 import org.latent4j.core.model.LatentModel;
 import org.latent4j.core.model.LossResult;
@@ -70,6 +72,10 @@ public final class Trainer {
     private static final long VALIDATION_DOMAIN = 0x56414C4944L;
     /** Domain of the model's initialisation, and the stream of its step hooks under each step's generator. */
     private static final long INITIALISATION_DOMAIN = 0x494E4954L;
+    /** Domain of the gradient-variance measurements: their draws never touch the model's training stream. */
+    private static final long GRADIENT_VARIANCE_DOMAIN = 0x47524144564152L;
+    /** The prefix of the history columns of the gradient-variance measurements. */
+    public static final String GRADIENT_VARIANCE_PREFIX = "gradvar_";
     private static final long HOOK_STREAM = 0x484F4F4BL;
     /** The "epoch" whose binarization the initialisation sample sees (training epochs count from 0, evaluation is -1). */
     private static final long INITIALISATION_EPOCH = -2L;
@@ -179,6 +185,24 @@ public final class Trainer {
      * @param config its config record as JSON
      */
     public record SavedModel(String kind, Json.Value config) {}
+
+    /**
+     * The history column of a gradient-variance statistic of a top-level module: {@code gradvar_encoder_snr} (the
+     * element-wise SNR of Rainforth et al., {@link GradientVariance.GroupStatistics#snr}), {@code gradvar_encoder_variance}
+     * (the mean variance per element).
+     *
+     * @param module    the top-level module ("encoder", "decoder", ...)
+     * @param statistic "snr" or "variance"
+     * @return the column's name
+     */
+    public static String gradientVarianceColumn(String module, String statistic) {
+        return GRADIENT_VARIANCE_PREFIX + module + "_" + statistic;
+    }
+
+    /** The generator of the gradient-variance measurement before global step {@code step}: a domain of its own under the seed. */
+    static Rng gradientVarianceStream(long seed, long step) {
+        return new Rng(seed).fork(GRADIENT_VARIANCE_DOMAIN).fork(step);
+    }
 
     /** The generator of the model's sampling at global step {@code step}. */
     static Rng modelStream(long seed, long step) {
@@ -387,6 +411,8 @@ public final class Trainer {
             try (Workspace.Scope scope = workspace.open()) {
                 var x = options.binarization().sampleBatch(batch.features(), seed, epoch, batch.index());
                 TrainingProgress progress = new TrainingProgress(epoch, step, stepsPerEpoch);
+                int every = options.gradientVarianceEvery();
+                if (every > 0 && step % every == 0) measureGradientVariance(input(x, batch), progress);
                 Rng stream = modelStream(seed, step);
                 LossResult r = model.loss(input(x, batch), progress, stream);
                 double loss = r.loss().item();
@@ -410,6 +436,23 @@ public final class Trainer {
             }
             step++;
             batchInEpoch++;
+        }
+
+        /**
+         * Measures the gradient's variance and SNR per top-level module on the step's batch, before the step, with
+         * draws from a stream of the seed and the step (not the model's training stream), and adds them to the epoch's
+         * sums. {@link GradientVariance} restores gradients and buffers, so the step that follows is the one a run
+         * without the measurement takes.
+         */
+        private void measureGradientVariance(Batch input, TrainingProgress progress) {
+            Rng rng = gradientVarianceStream(options.seed(), step);
+            GradientVariance.Measurement m = GradientVariance.measure(model, input, progress, options.gradientVarianceDraws(), rng, ProgressListener.NONE);
+            Map<String, Double> columns = new java.util.LinkedHashMap<>();
+            for (GradientVariance.GroupStatistics g : m.groups(GradientVariance.Level.MODULE)) {
+                columns.put(gradientVarianceColumn(g.name(), "snr"), g.snr());
+                columns.put(gradientVarianceColumn(g.name(), "variance"), g.meanVariance());
+            }
+            sums = sums.addGradientVariance(columns);
         }
 
         private TrainingDivergedException diverged(String what) {

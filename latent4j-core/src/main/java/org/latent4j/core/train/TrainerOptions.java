@@ -23,10 +23,19 @@ import org.latent4j.tensor.optim.LearningRateSchedule;
  *                               checkpoint; 0 = not by time
  * @param gradientClipNorm       clip the global gradient norm to this value; 0 = no clipping
  * @param binarization           how intensities become binary data (NONE for real-valued data)
+ * @param gradientVarianceEvery  every this many steps, before the step, measure the gradient's variance and SNR per
+ *                               top-level module on the step's batch ({@link org.latent4j.core.eval.GradientVariance}),
+ *                               averaged over each epoch's measurements into the history; 0 = never (the default).
+ *                               Measuring does not change training: the weights are the same bits with or without it
+ * @param gradientVarianceDraws  gradients drawn per measurement (at least 2; default {@value #DEFAULT_GRADIENT_VARIANCE_DRAWS})
  */
 public record TrainerOptions(int epochs, int batchSize, long seed, OptimizerSettings optimizer, LearningRateSchedule schedule,
                              double validationFraction, int earlyStoppingPatience, int checkpointEveryEpochs,
-                             double checkpointEveryMinutes, double gradientClipNorm, Binarization binarization) {
+                             double checkpointEveryMinutes, double gradientClipNorm, Binarization binarization,
+                             int gradientVarianceEvery, int gradientVarianceDraws) {
+    /** Gradients drawn per measurement of the gradient's variance during training, unless set. */
+    public static final int DEFAULT_GRADIENT_VARIANCE_DRAWS = 10;
+
     /** Validates every setting with one line naming the one that is wrong. */
     public TrainerOptions {
         if (epochs < 1) throw invalid("epochs", epochs, "at least 1");
@@ -41,6 +50,8 @@ public record TrainerOptions(int epochs, int batchSize, long seed, OptimizerSett
         }
         if (!(gradientClipNorm >= 0 && Double.isFinite(gradientClipNorm))) throw invalid("gradientClipNorm", gradientClipNorm, "finite and >= 0 (0 = off)");
         if (binarization == null) throw invalid("binarization", null, "set (NONE, DYNAMIC or STATIC)");
+        if (gradientVarianceEvery < 0) throw invalid("gradientVarianceEvery", gradientVarianceEvery, ">= 0 (0 = off)");
+        if (gradientVarianceDraws < 2) throw invalid("gradientVarianceDraws", gradientVarianceDraws, "at least 2 (a variance needs two draws)");
     }
 
     private static IllegalArgumentException invalid(String name, Object value, String expected) {
@@ -56,7 +67,7 @@ public record TrainerOptions(int epochs, int batchSize, long seed, OptimizerSett
      */
     public static TrainerOptions defaults() {
         return new TrainerOptions(10, 100, 0L, OptimizerSettings.adam(), LearningRateSchedule.constant(1e-3), 0.1, 0, 1, 0, 0,
-                Binarization.NONE);
+                Binarization.NONE, 0, DEFAULT_GRADIENT_VARIANCE_DRAWS);
     }
 
     /**
@@ -68,7 +79,7 @@ public record TrainerOptions(int epochs, int batchSize, long seed, OptimizerSett
     public static TrainerOptions iwaePaper() {
         LearningRateSchedule.Staged schedule = LearningRateSchedule.iwae();
         return new TrainerOptions(schedule.totalEpochs(), 20, 0L, OptimizerSettings.adam().withEps(1e-4), schedule, 0, 0, 1, 0, 0,
-                Binarization.DYNAMIC);
+                Binarization.DYNAMIC, 0, DEFAULT_GRADIENT_VARIANCE_DRAWS);
     }
 
     /**
@@ -78,7 +89,7 @@ public record TrainerOptions(int epochs, int batchSize, long seed, OptimizerSett
      */
     public TrainerOptions withEpochs(int value) {
         return new TrainerOptions(value, batchSize, seed, optimizer, schedule, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
-                checkpointEveryMinutes, gradientClipNorm, binarization);
+                checkpointEveryMinutes, gradientClipNorm, binarization, gradientVarianceEvery, gradientVarianceDraws);
     }
 
     /**
@@ -88,7 +99,7 @@ public record TrainerOptions(int epochs, int batchSize, long seed, OptimizerSett
      */
     public TrainerOptions withBatchSize(int value) {
         return new TrainerOptions(epochs, value, seed, optimizer, schedule, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
-                checkpointEveryMinutes, gradientClipNorm, binarization);
+                checkpointEveryMinutes, gradientClipNorm, binarization, gradientVarianceEvery, gradientVarianceDraws);
     }
 
     /**
@@ -98,7 +109,7 @@ public record TrainerOptions(int epochs, int batchSize, long seed, OptimizerSett
      */
     public TrainerOptions withSeed(long value) {
         return new TrainerOptions(epochs, batchSize, value, optimizer, schedule, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
-                checkpointEveryMinutes, gradientClipNorm, binarization);
+                checkpointEveryMinutes, gradientClipNorm, binarization, gradientVarianceEvery, gradientVarianceDraws);
     }
 
     /**
@@ -108,7 +119,7 @@ public record TrainerOptions(int epochs, int batchSize, long seed, OptimizerSett
      */
     public TrainerOptions withOptimizer(OptimizerSettings value) {
         return new TrainerOptions(epochs, batchSize, seed, value, schedule, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
-                checkpointEveryMinutes, gradientClipNorm, binarization);
+                checkpointEveryMinutes, gradientClipNorm, binarization, gradientVarianceEvery, gradientVarianceDraws);
     }
 
     /**
@@ -118,7 +129,7 @@ public record TrainerOptions(int epochs, int batchSize, long seed, OptimizerSett
      */
     public TrainerOptions withSchedule(LearningRateSchedule value) {
         return new TrainerOptions(epochs, batchSize, seed, optimizer, value, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
-                checkpointEveryMinutes, gradientClipNorm, binarization);
+                checkpointEveryMinutes, gradientClipNorm, binarization, gradientVarianceEvery, gradientVarianceDraws);
     }
 
     /**
@@ -137,7 +148,7 @@ public record TrainerOptions(int epochs, int batchSize, long seed, OptimizerSett
      */
     public TrainerOptions withValidationFraction(double value) {
         return new TrainerOptions(epochs, batchSize, seed, optimizer, schedule, value, earlyStoppingPatience, checkpointEveryEpochs,
-                checkpointEveryMinutes, gradientClipNorm, binarization);
+                checkpointEveryMinutes, gradientClipNorm, binarization, gradientVarianceEvery, gradientVarianceDraws);
     }
 
     /**
@@ -147,7 +158,7 @@ public record TrainerOptions(int epochs, int batchSize, long seed, OptimizerSett
      */
     public TrainerOptions withEarlyStoppingPatience(int value) {
         return new TrainerOptions(epochs, batchSize, seed, optimizer, schedule, validationFraction, value, checkpointEveryEpochs,
-                checkpointEveryMinutes, gradientClipNorm, binarization);
+                checkpointEveryMinutes, gradientClipNorm, binarization, gradientVarianceEvery, gradientVarianceDraws);
     }
 
     /**
@@ -157,7 +168,7 @@ public record TrainerOptions(int epochs, int batchSize, long seed, OptimizerSett
      */
     public TrainerOptions withCheckpointEveryEpochs(int value) {
         return new TrainerOptions(epochs, batchSize, seed, optimizer, schedule, validationFraction, earlyStoppingPatience, value,
-                checkpointEveryMinutes, gradientClipNorm, binarization);
+                checkpointEveryMinutes, gradientClipNorm, binarization, gradientVarianceEvery, gradientVarianceDraws);
     }
 
     /**
@@ -167,7 +178,7 @@ public record TrainerOptions(int epochs, int batchSize, long seed, OptimizerSett
      */
     public TrainerOptions withCheckpointEveryMinutes(double value) {
         return new TrainerOptions(epochs, batchSize, seed, optimizer, schedule, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
-                value, gradientClipNorm, binarization);
+                value, gradientClipNorm, binarization, gradientVarianceEvery, gradientVarianceDraws);
     }
 
     /**
@@ -177,7 +188,7 @@ public record TrainerOptions(int epochs, int batchSize, long seed, OptimizerSett
      */
     public TrainerOptions withGradientClipNorm(double value) {
         return new TrainerOptions(epochs, batchSize, seed, optimizer, schedule, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
-                checkpointEveryMinutes, value, binarization);
+                checkpointEveryMinutes, value, binarization, gradientVarianceEvery, gradientVarianceDraws);
     }
 
     /**
@@ -187,7 +198,18 @@ public record TrainerOptions(int epochs, int batchSize, long seed, OptimizerSett
      */
     public TrainerOptions withBinarization(Binarization value) {
         return new TrainerOptions(epochs, batchSize, seed, optimizer, schedule, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
-                checkpointEveryMinutes, gradientClipNorm, value);
+                checkpointEveryMinutes, gradientClipNorm, value, gradientVarianceEvery, gradientVarianceDraws);
+    }
+
+    /**
+     * {@return these options measuring the gradient's variance every {@code every} steps with {@code draws} gradients each}
+     *
+     * @param every steps between measurements; 0 = never
+     * @param draws gradients drawn per measurement (at least 2)
+     */
+    public TrainerOptions withGradientVariance(int every, int draws) {
+        return new TrainerOptions(epochs, batchSize, seed, optimizer, schedule, validationFraction, earlyStoppingPatience, checkpointEveryEpochs,
+                checkpointEveryMinutes, gradientClipNorm, binarization, every, draws);
     }
 
     /**

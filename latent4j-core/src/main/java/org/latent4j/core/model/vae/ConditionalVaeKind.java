@@ -2,6 +2,7 @@ package org.latent4j.core.model.vae;
 
 import java.util.List;
 import java.util.Set;
+import org.latent4j.core.estimator.gaussian.GaussianEstimator;
 import org.latent4j.core.model.Capability;
 import org.latent4j.core.model.DataShape;
 import org.latent4j.core.model.LatentModel;
@@ -46,7 +47,7 @@ public final class ConditionalVaeKind implements ModelKind<ConditionalVaeConfig>
     @Override
     public ConditionalVaeConfig configure(OptionValues o, DataShape data) {
         o.require(data.classes() > 0, "--model " + NAME + " is conditioned on class labels, and the data have none");
-        VaeConfig vae = VaeOptions.klShaping(VaeOptions.config(o, data, 1), o).withBeta(o.number(VaeOptions.BETA.name(), 1, 1e-6, 1e6));
+        VaeConfig vae = VaeOptions.klShaping(VaeOptions.config(o, data, 1, GaussianEstimator.Bound.ELBO), o).withBeta(o.number(VaeOptions.BETA.name(), 1, 1e-6, 1e6));
         return new ConditionalVaeConfig(vae, data.classes());
     }
 

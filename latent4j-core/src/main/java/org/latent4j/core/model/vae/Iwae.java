@@ -7,7 +7,8 @@ import org.latent4j.tensor.random.Rng;
  * networks trained on L_k = E[log (1/k) sum_i p(x, z_i) / q(z_i|x)], z_i ~ q(z|x), with k the config's
  * {@code samples}; the loss is -mean_batch L_k. L_1 is the ELBO and L_k rises towards log p(x) with k.
  * The KL-shaping options of {@link VaeConfig} (beta, capacity, warm-up, free bits) have no meaning for
- * this bound and are refused.
+ * this bound and are refused. The gradient is the config's estimator's: reparam (the bound's own), stl (biased for
+ * k &gt; 1) or dreg (Tucker et al. 2019; see {@link org.latent4j.core.estimator.gaussian.DoublyReparameterizedEstimator}).
  */
 public final class Iwae extends Vae {
     /**

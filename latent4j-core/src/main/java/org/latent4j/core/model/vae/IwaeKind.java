@@ -2,6 +2,7 @@ package org.latent4j.core.model.vae;
 
 import java.util.List;
 import java.util.Set;
+import org.latent4j.core.estimator.gaussian.GaussianEstimator;
 import org.latent4j.core.model.Capability;
 import org.latent4j.core.model.DataShape;
 import org.latent4j.core.model.LatentModel;
@@ -45,7 +46,7 @@ public final class IwaeKind implements ModelKind<VaeConfig> {
 
     @Override
     public VaeConfig configure(OptionValues o, DataShape data) {
-        return VaeOptions.config(o, data, 5);
+        return VaeOptions.config(o, data, 5, GaussianEstimator.Bound.IMPORTANCE_WEIGHTED);
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.latent4j.core.distributions.DiagonalGaussian;
 import org.latent4j.core.distributions.Likelihood;
+import org.latent4j.core.estimator.gaussian.GaussianEstimator;
 import org.latent4j.core.model.Batch;
 import org.latent4j.core.model.LatentCode;
 import org.latent4j.core.model.LatentModel;
@@ -29,7 +30,9 @@ import org.latent4j.tensor.random.Rng;
  * bits and sample count select the beta-VAE and the other ELBO variants documented there.
  *
  * <p>{@link Iwae} and {@link ConditionalVae} are this model with another objective or a condition
- * concatenated to the encoder's and decoder's inputs; parameters are named "encoder.net.0.weight", ...,
+ * concatenated to the encoder's and decoder's inputs. The gradient of either bound is the config's estimator's
+ * ({@link GaussianEstimator}: reparam, stl, or dreg for the importance-weighted bound); the loss's value does not
+ * depend on it. Parameters are named "encoder.net.0.weight", ...,
  * "decoder.0.weight", ..., and "likelihood.log_var" for a learned Gaussian variance.
  */
 public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
@@ -43,6 +46,7 @@ public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
     private final ConvDecoder decoderConv;
     private final Likelihood likelihood;
     private final DiagonalGaussian prior;
+    private final GaussianEstimator estimator;
 
     /**
      * A VAE (kind "vae"), its weights drawn from {@code rng}.
@@ -92,6 +96,11 @@ public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
                 : child("decoder_conv", new ConvDecoder(conv, conv.channels().getLast(), conv.image().get(0) * p, config.activation(), true, rng));
         this.likelihood = child("likelihood", lik);
         this.prior = standardPrior(config.latentDim());
+        try {
+            this.estimator = GaussianEstimator.of(config.estimator(), importanceWeighted ? GaussianEstimator.Bound.IMPORTANCE_WEIGHTED : GaussianEstimator.Bound.ELBO);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(kind + ": " + e.getMessage(), e);
+        }
     }
 
     /** One draw of k latent samples per example and what the objectives need from it. */
@@ -112,23 +121,27 @@ public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
     @Override
     public LossResult loss(Batch batch, TrainingProgress progress, Rng rng) {
         Tensor x = batch.x();
+        Tensor condition = batch.condition();
         int k = config.samples();
-        Draw d = draw(x, batch.condition(), k, rng);
-        Tensor recon = d.logPx().mean().neg();
+        DiagonalGaussian q = posterior(x, condition);
+        Tensor z = q.rsample(rng, k);
         Map<String, Double> metrics = new LinkedHashMap<>();
-        Tensor kl = d.posterior().klToStandardNormal().mean();
-        metrics.put("kl", (double) kl.item());
-        Tensor loss, reg;
+        Tensor loss, reg, recon;
         if (importanceWeighted) {
-            Tensor bound = logWeights(d).logSumExp(0, false).sub((float) Math.log(k));
-            loss = bound.mean().neg();
+            GaussianEstimator.ImportanceWeighted iw = estimator.importanceWeighted(q, z, prior, zs -> likelihood.logProb(decode(zs, condition), x));
+            recon = iw.logLikelihood().mean().neg();
+            metrics.put("kl", (double) q.klToStandardNormal().mean().item());
+            loss = iw.bound().mean().neg();
             // the bound has no separate regulariser: report the rest of the loss so that loss = recon + reg
             reg = loss.sub(recon);
             metrics.put("bound", (double) -loss.item());
+            metrics.putAll(iw.metrics());
         } else {
-            Tensor perDim = d.posterior().klToStandardNormalPerDim();
+            recon = likelihood.logProb(decode(z, condition), x).mean().neg();
+            Tensor kl = estimator.klToStandardNormal(q, z).mean();
+            metrics.put("kl", (double) kl.item());
             Tensor r = config.freeBits() > 0
-                    ? perDim.mean(0, false).clamp((float) config.freeBits(), Float.POSITIVE_INFINITY).sum()
+                    ? estimator.klToStandardNormalPerDim(q, z).mean(0, false).clamp((float) config.freeBits(), Float.POSITIVE_INFINITY).sum()
                     : kl;
             if (config.capacity() != null) {
                 double c = config.capacity().at(progress.step());

@@ -1,6 +1,7 @@
 package org.latent4j.core.model.vae;
 
 import java.util.List;
+import org.latent4j.core.estimator.gaussian.GaussianEstimator;
 import org.latent4j.core.model.DataShape;
 import org.latent4j.core.model.ModelOption;
 import org.latent4j.core.model.ModelOptions;
@@ -27,13 +28,27 @@ final class VaeOptions {
 
     /** The options every one-layer VAE kind takes. */
     static final List<ModelOption> COMMON = List.of(ModelOptions.LATENT, ModelOptions.HIDDEN, ModelOptions.ACTIVATION, ModelOptions.LIKELIHOOD,
-            ModelOptions.SIGMA, ModelOptions.POSTERIOR, ModelOptions.SAMPLES, ModelOptions.ARCH, ModelOptions.CHANNELS);
+            ModelOptions.SIGMA, ModelOptions.POSTERIOR, ModelOptions.SAMPLES, ModelOptions.ARCH, ModelOptions.CHANNELS, ModelOptions.ESTIMATOR);
 
-    /** The networks, likelihood and sample count the options describe; the KL shaping is left at its defaults. */
-    static VaeConfig config(OptionValues o, DataShape data, int defaultSamples) {
+    /**
+     * The networks, likelihood, sample count and gradient estimator the options describe, for a model trained on
+     * {@code bound}; the KL shaping is left at its defaults.
+     */
+    static VaeConfig config(OptionValues o, DataShape data, int defaultSamples, GaussianEstimator.Bound bound) {
         return new VaeConfig(data.features(), ModelOptions.latent(o), ModelOptions.hidden(o), null, ModelOptions.activation(o),
                 ModelOptions.likelihood(o, data), ModelOptions.sigma(o, data), ModelOptions.posterior(o), 1.0, null, 0, 0,
-                o.integer(ModelOptions.SAMPLES.name(), defaultSamples, 1, 100_000), ModelOptions.conv(o, data), VaeConfig.DEFAULT_ESTIMATOR, null);
+                o.integer(ModelOptions.SAMPLES.name(), defaultSamples, 1, 100_000), ModelOptions.conv(o, data), estimator(o, bound), null);
+    }
+
+    /** {@code --estimator}: the name of a registered Gaussian estimator that serves the bound, refused by name otherwise. */
+    static String estimator(OptionValues o, GaussianEstimator.Bound bound) {
+        String name = o.string(ModelOptions.ESTIMATOR.name(), VaeConfig.DEFAULT_ESTIMATOR).trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            GaussianEstimator.of(name, bound);
+        } catch (IllegalArgumentException e) {
+            o.require(false, "--" + ModelOptions.ESTIMATOR.name() + " " + name + ": " + e.getMessage());
+        }
+        return name;
     }
 
     /** KL warm-up and free bits, from the options. */
