@@ -17,20 +17,23 @@ import org.latent4j.core.model.vae.VaeConfig;
  * sampling, the likelihood bound and the evaluation.
  *
  * <p>Which dimensions are used: a prior variance alone does not say, since the decoder can undo any rescaling of a
- * dimension; the ratio does. Dimension j is used when Var_x(mu_j) &gt; threshold * alpha_j (its posterior means carry
- * that share of its prior variance), the active-unit rule (Burda et al. 2016: Var_x(mu_j) &gt; 0.01 under N(0, 1))
- * made independent of the dimension's scale.
+ * dimension; a ratio does. The relevance of dimension j is r_j = Var_x(mu_j) / alpha_j, with alpha_j fitted to the
+ * same data: the share of the dimension's variance that its posterior means carry, between 0 (the posterior ignores
+ * x) and 1 (no posterior noise). Dimension j is used when r_j &gt; threshold, default 1/2: with a posterior variance
+ * that does not depend on x, the dimension then carries at least 0.5 log 2 = 0.35 nats (half a bit) of information
+ * about x. (The active-unit rule's 0.01 on Var_x(mu_j) under N(0, 1) would be r &gt; 0.01 here; on synthetic data a
+ * dimension the model does not use keeps r of 0.01 to 0.1 for a long time, a used one reaches 0.9 and more.)
  *
  * @param vae       the encoder, decoder, likelihood, samples, beta and KL warm-up (capacity and free bits must stay off)
  * @param momentum  the running average's momentum, in [0, 1), default 0.99
- * @param threshold the relevance threshold, in (0, 1), default 0.01
+ * @param threshold the relevance threshold, in (0, 1), default 0.5
  */
 public record ArdVaeConfig(@Json.Required VaeConfig vae, double momentum, double threshold) {
     private static final String NAME = "ArdVaeConfig";
     /** The running average's default momentum. */
     public static final double DEFAULT_MOMENTUM = 0.99;
     /** The default relevance threshold. */
-    public static final double DEFAULT_THRESHOLD = 0.01;
+    public static final double DEFAULT_THRESHOLD = 0.5;
 
     /** Checks every field. */
     public ArdVaeConfig {

@@ -29,7 +29,7 @@ final class ObjectiveOptions {
                     + "of them (the full unscented transform, no randomness)");
     static final ModelOption RELEVANCE_THRESHOLD = new ModelOption("relevance-threshold", "T",
             "ard-vae: a latent dimension is used when the variance of its posterior means over the data exceeds T times its "
-                    + "fitted prior variance (default 0.01: the active-unit rule, made scale-free)");
+                    + "prior variance fitted to the same data (default 0.5: then it carries about half a bit about x or more)");
     static final ModelOption ARD_MOMENTUM = new ModelOption("ard-momentum", "M",
             "ard-vae: the prior variances kept for sampling, the likelihood bound and eval are a running average of the "
                     + "batches' closed-form fits with this momentum (default 0.99)");
