@@ -104,6 +104,7 @@ class ObjectiveKindsCommandsTest {
         assertEquals(0.4, config(ard).get("config").get("threshold").asDouble());
         String out = eval(ard);
         assertTrue(out.contains("ARD prior: ") && out.contains("/4 dimensions used"), out);
+        assertTrue(Files.readString(ard.resolve("report.html")).contains("ARD prior: "), "the run's HTML report says it too");
         Path json = tmp.resolve("ard.json");
         assertEquals(0, latent4j("eval", ard.toString(), "--nll-k", "2", "--limit", "20", "--json", json.toString()).code());
         Json.Cursor relevance = Json.at(Json.readFile(json), "ard.json").get("relevance");
