@@ -121,6 +121,57 @@ class ObjectiveModelsTest {
         assertEquals(p.reconstruction().item(), r.reconstruction().item(), 1e-6, "same weights, same reconstruction");
     }
 
+    /**
+     * VICReg's terms do what they are for, on an 8-wide code of three noisy prototypes (seeded, deterministic): a plain
+     * ae leaves its least-spread dimension below the target std gamma = 1, the variance term lifts every dimension to
+     * it, and the covariance term with it cuts the largest correlation between two dimensions.
+     */
+    @Test
+    void vicRegSpreadsAndDecorrelatesTheCodes() {
+        Tensor x = binary(60, 8);
+        AutoencoderConfig c = AutoencoderConfig.of(D, 8).withHidden(List.of(16)).withActivation(Activation.TANH);
+        double[] plain = codeStats(train(new Autoencoder(c, new Rng(1)), x), x);
+        double[] spread = codeStats(train(new Autoencoder(c.withVicReg(10, 0), new Rng(1)), x), x);
+        double[] both = codeStats(train(new Autoencoder(c.withVicReg(10, 1), new Rng(1)), x), x);
+        String all = "plain " + java.util.Arrays.toString(plain) + ", variance " + java.util.Arrays.toString(spread) + ", both "
+                + java.util.Arrays.toString(both) + " (smallest std, largest |correlation|)";
+        assertTrue(plain[0] < 0.95 && spread[0] > 0.97 && both[0] > 0.97, all);
+        assertTrue(both[1] < plain[1] - 0.15 && both[1] < spread[1] - 0.15, all);
+    }
+
+    private static Autoencoder train(Autoencoder m, Tensor x) {
+        Adam adam = new Adam(m.parameters(), AdamOptions.DEFAULTS.withLearningRate(1e-2));
+        Rng rng = new Rng(2);
+        for (int s = 0; s < 300; s++) {
+            adam.zeroGrad();
+            m.loss(Batch.of(x), PROGRESS, rng).loss().backward();
+            adam.step();
+        }
+        return m;
+    }
+
+    /** The smallest standard deviation of a code dimension over x, and the largest |correlation| between two dimensions. */
+    private static double[] codeStats(Autoencoder m, Tensor x) {
+        float[] z;
+        try (var noGrad = GradMode.disabled()) {
+            z = m.encode(x, null).vector().contiguous().toArray();
+        }
+        int n = x.dim(0), d = z.length / n;
+        double[] mean = new double[d], sd = new double[d];
+        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) mean[j] += z[i * d + j] / n;
+        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) sd[j] += Math.pow(z[i * d + j] - mean[j], 2) / (n - 1);
+        double minSd = Double.MAX_VALUE, maxCorr = 0;
+        for (int j = 0; j < d; j++) minSd = Math.min(minSd, Math.sqrt(sd[j]));
+        for (int a = 0; a < d; a++) {
+            for (int b = a + 1; b < d; b++) {
+                double cov = 0;
+                for (int i = 0; i < n; i++) cov += (z[i * d + a] - mean[a]) * (z[i * d + b] - mean[b]) / (n - 1);
+                maxCorr = Math.max(maxCorr, Math.abs(cov / Math.sqrt(sd[a] * sd[b])));
+            }
+        }
+        return new double[] {minSd, maxCorr};
+    }
+
     /** With alpha = 0 and lambda = 1 InfoVAE's objective is the ELBO: the loss equals the VAE's on the same draws. */
     @Test
     void infoVaeWithAlpha0AndLambda1IsTheVae() {
