@@ -397,6 +397,8 @@ final class ReportCommand implements Command {
                         true));
             }
         }
+        // an ARD prior says which dimensions it uses, against its own fitted variances rather than N(0, 1)
+        if (evaluation.relevance() != null) page.paragraph(evaluation.relevance().summary().strip());
         boolean continuous = latent instanceof GaussianDiagnostics || latent instanceof CodeActivity;
         if (continuous && heldOut != null) charts.add(latentView(model, heldOut, latent instanceof GaussianDiagnostics));
         page.figures(charts);

@@ -49,7 +49,7 @@ class HelpCommandsTest {
                 assertTrue(help.contains("--" + option.name() + " " + option.valueName()), kind.name() + ": --" + option.name());
             }
         }
-        assertTrue(help.contains("options: --latent, --hidden, --activation, --likelihood, --sigma, --arch, --channels; can:\n             deterministic-codes") || help.contains("options: --latent, --hidden, --activation, --likelihood, --sigma, --arch, --channels; can: deterministic-codes"), help);
+        assertTrue(help.contains("options: --latent, --hidden, --activation, --likelihood, --sigma, --arch, --channels,\n             --vicreg-variance, --vicreg-covariance; can: deterministic-codes"), help);
     }
 
     @Test

@@ -12,9 +12,25 @@ import java.util.Locale;
  * @param reconstruction   how well the decoder reproduces the data from their codes
  * @param logLikelihood    the importance-sampled estimate, or null (a model without a likelihood bound, or skipped)
  * @param latent           what was measured about the codes, by their kind
+ * @param relevance        for a model with an automatic relevance determination prior, the dimensions it uses; else null
  */
 public record EvaluationReport(String model, int examples, int latentDimensions, Reconstruction reconstruction,
-                               LogLikelihoodSummary logLikelihood, CodeDiagnostics latent) {
+                               LogLikelihoodSummary logLikelihood, CodeDiagnostics latent, RelevanceDiagnostics relevance) {
+    /**
+     * A report without relevance diagnostics (a model without an ARD prior).
+     *
+     * @param model the model's kind
+     * @param examples rows evaluated
+     * @param latentDimensions the width of the code vector
+     * @param reconstruction the reconstruction's measures
+     * @param logLikelihood the importance-sampled estimate, or null
+     * @param latent what was measured about the codes
+     */
+    public EvaluationReport(String model, int examples, int latentDimensions, Reconstruction reconstruction, LogLikelihoodSummary logLikelihood,
+                            CodeDiagnostics latent) {
+        this(model, examples, latentDimensions, reconstruction, logLikelihood, latent, null);
+    }
+
     /**
      * A few lines: NLL, ELBO, reconstruction, then the code's diagnostics.
      *
@@ -33,6 +49,7 @@ public record EvaluationReport(String model, int examples, int latentDimensions,
         s.append(f("Recon %.3f ± %.3f nats -log p(x|code); squared error %.4g; unexplained variance %.4f\n", r.nll().mean(),
                 r.nll().standardError(), r.squaredError().mean(), r.fractionOfVarianceUnexplained()));
         s.append(latent.summary());
+        if (relevance != null) s.append(relevance.summary());
         return s.toString();
     }
 

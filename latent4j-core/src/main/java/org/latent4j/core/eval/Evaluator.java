@@ -6,6 +6,7 @@ import org.latent4j.core.model.LatentCode;
 import org.latent4j.core.model.LatentLayer;
 import org.latent4j.core.model.LatentModel;
 import org.latent4j.core.model.LikelihoodBound;
+import org.latent4j.core.model.RelevanceDetermination;
 import org.latent4j.tensor.GradMode;
 import org.latent4j.tensor.Shape;
 import org.latent4j.tensor.ShapeException;
@@ -64,12 +65,13 @@ public final class Evaluator {
         }
         Reconstruction reconstruction = new Reconstruction(Estimate.of(nll), Estimate.of(squaredError), fvu(squaredError, x));
         CodeDiagnostics latent = codes.finish(options);
+        RelevanceDiagnostics relevance = model instanceof RelevanceDetermination r && codes instanceof GaussianStatistics g ? g.relevance(r) : null;
         LogLikelihoodSummary logLikelihood = null;
         if (model instanceof LikelihoodBound && options.importanceSamples() > 0) {
             logLikelihood = LogLikelihoodSummary.of(new LogLikelihoodEstimator(options.importanceSamples(), options.samplesPerCall(),
                     options.examplesPerTask(), options.seed()).estimate(model, x, condition, listener));
         }
-        return new EvaluationReport(model.kind(), n, model.latentDim(), reconstruction, logLikelihood, latent);
+        return new EvaluationReport(model.kind(), n, model.latentDim(), reconstruction, logLikelihood, latent, relevance);
     }
 
     /** Sum of the squared errors over the total squared deviation of x from its column means, in double. */
@@ -148,6 +150,14 @@ public final class Evaluator {
         @Override
         CodeDiagnostics finish(EvaluationOptions options) {
             return GaussianDiagnostics.of(layer, mean, logVar, mean.length / layer.dimensions(), options);
+        }
+
+        RelevanceDiagnostics relevance(RelevanceDetermination prior) {
+            double[] alpha = prior.priorVariances();
+            if (alpha.length != layer.dimensions()) {
+                throw new IllegalStateException("Evaluator: " + model.kind() + " has " + alpha.length + " prior variances for " + layer.dimensions() + " latents");
+            }
+            return RelevanceDiagnostics.of(mean, logVar, mean.length / layer.dimensions(), alpha, prior.relevanceThreshold());
         }
     }
 

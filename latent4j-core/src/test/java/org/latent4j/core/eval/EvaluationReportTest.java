@@ -22,7 +22,8 @@ class EvaluationReportTest {
     void jsonCarriesTheRecordValuesUnderTheirComponentNames() {
         EvaluationReport r = report();
         Json.Cursor c = Json.at(Json.parse(Json.write(r.toJson())), "report");
-        assertEquals(List.of("model", "examples", "latentDimensions", "reconstruction", "logLikelihood", "latent"), new ArrayList<>(c.keys()));
+        assertEquals(List.of("model", "examples", "latentDimensions", "reconstruction", "logLikelihood", "latent", "relevance"), new ArrayList<>(c.keys()));
+        assertTrue(c.get("relevance").isNull(), "a model without an ARD prior has no relevance report");
         assertEquals("linear-gaussian", c.get("model").asString());
         assertEquals(50, c.get("examples").asInt());
         GaussianDiagnostics g = (GaussianDiagnostics) r.latent();

@@ -20,9 +20,14 @@ import org.latent4j.core.nn.ConvArchitecture;
  * @param likelihoodSigma standard deviation of {@link LikelihoodKind#GAUSSIAN_FIXED}, default 1
  * @param conv           convolutional encoder and decoder for images (the hidden sizes then lie between the
  *                       convolutions' features and the latent code), or null for MLPs (the default)
+ * @param vicregVariance  weight of VICReg's variance term on the batch's codes (Bardes et al. 2022: the hinge
+ *                        max(0, 1 - sqrt(Var(z_j) + 1e-4)) averaged over the code's dimensions), default 0 (off)
+ * @param vicregCovariance weight of VICReg's covariance term (the squared off-diagonal covariances of the batch's
+ *                        codes, summed, over the code's size), default 0 (off)
  */
 public record AutoencoderConfig(@Json.Required int dataDim, @Json.Required int latentDim, List<Integer> encoderHidden, List<Integer> decoderHidden,
-                                Activation activation, LikelihoodKind likelihood, double likelihoodSigma, ConvArchitecture conv) {
+                                Activation activation, LikelihoodKind likelihood, double likelihoodSigma, ConvArchitecture conv,
+                                double vicregVariance, double vicregCovariance) {
     private static final String NAME = "AutoencoderConfig";
 
     /** Checks the sizes and copies the hidden sizes. */
@@ -37,6 +42,8 @@ public record AutoencoderConfig(@Json.Required int dataDim, @Json.Required int l
         ConfigChecks.required(NAME, "activation", activation);
         ConfigChecks.required(NAME, "likelihood", likelihood);
         ConfigChecks.positiveFinite(NAME, "likelihoodSigma", likelihoodSigma);
+        ConfigChecks.nonNegativeFinite(NAME, "vicregVariance", vicregVariance);
+        ConfigChecks.nonNegativeFinite(NAME, "vicregCovariance", vicregCovariance);
     }
 
     /**
@@ -46,7 +53,7 @@ public record AutoencoderConfig(@Json.Required int dataDim, @Json.Required int l
      * @param latentDim the code's size
      */
     public static AutoencoderConfig of(int dataDim, int latentDim) {
-        return new AutoencoderConfig(dataDim, latentDim, List.of(200, 200), null, Activation.TANH, LikelihoodKind.BERNOULLI, 1.0, null);
+        return new AutoencoderConfig(dataDim, latentDim, List.of(200, 200), null, Activation.TANH, LikelihoodKind.BERNOULLI, 1.0, null, 0, 0);
     }
 
     /** The defaults of every field a saved config may lack (the dimensions are required). */
@@ -60,7 +67,7 @@ public record AutoencoderConfig(@Json.Required int dataDim, @Json.Required int l
      * @param encoder the sizes, from the input
      */
     public AutoencoderConfig withHidden(List<Integer> encoder) {
-        return new AutoencoderConfig(dataDim, latentDim, encoder, null, activation, likelihood, likelihoodSigma, conv);
+        return new AutoencoderConfig(dataDim, latentDim, encoder, null, activation, likelihood, likelihoodSigma, conv, vicregVariance, vicregCovariance);
     }
 
     /**
@@ -69,7 +76,7 @@ public record AutoencoderConfig(@Json.Required int dataDim, @Json.Required int l
      * @param a the activation
      */
     public AutoencoderConfig withActivation(Activation a) {
-        return new AutoencoderConfig(dataDim, latentDim, encoderHidden, decoderHidden, a, likelihood, likelihoodSigma, conv);
+        return new AutoencoderConfig(dataDim, latentDim, encoderHidden, decoderHidden, a, likelihood, likelihoodSigma, conv, vicregVariance, vicregCovariance);
     }
 
     /**
@@ -79,7 +86,7 @@ public record AutoencoderConfig(@Json.Required int dataDim, @Json.Required int l
      * @param sigma the standard deviation of a fixed Gaussian
      */
     public AutoencoderConfig withLikelihood(LikelihoodKind kind, double sigma) {
-        return new AutoencoderConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, kind, sigma, conv);
+        return new AutoencoderConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, kind, sigma, conv, vicregVariance, vicregCovariance);
     }
 
     /**
@@ -89,6 +96,16 @@ public record AutoencoderConfig(@Json.Required int dataDim, @Json.Required int l
      * @return the config
      */
     public AutoencoderConfig withConv(ConvArchitecture c) {
-        return new AutoencoderConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, c);
+        return new AutoencoderConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, c, vicregVariance, vicregCovariance);
+    }
+
+    /**
+     * {@return this config with VICReg's terms on the codes}
+     *
+     * @param variance the variance term's weight (0 = off)
+     * @param covariance the covariance term's weight (0 = off)
+     */
+    public AutoencoderConfig withVicReg(double variance, double covariance) {
+        return new AutoencoderConfig(dataDim, latentDim, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, conv, variance, covariance);
     }
 }

@@ -19,6 +19,15 @@ public final class AutoencoderKind implements ModelKind<AutoencoderConfig> {
     /** The kind's name on the command line and in saved models. */
     public static final String NAME = "ae";
 
+    /** VICReg's variance term (Bardes et al. 2022) on the codes. */
+    static final ModelOption VICREG_VARIANCE = new ModelOption("vicreg-variance", "W",
+            "ae: add W times VICReg's variance term (Bardes et al. 2022), the mean over code dimensions of max(0, 1 - sqrt(Var + 1e-4)) "
+                    + "over the batch, against collapsed codes (default 0 = off; the paper weighs it 25 against its invariance term's 25)");
+    /** VICReg's covariance term on the codes. */
+    static final ModelOption VICREG_COVARIANCE = new ModelOption("vicreg-covariance", "W",
+            "ae: add W times VICReg's covariance term, the squared off-diagonal covariances of the batch's codes summed over the "
+                    + "code's size, against redundant dimensions (default 0 = off; the paper's weight is 1)");
+
     @Override
     public String name() {
         return NAME;
@@ -37,7 +46,7 @@ public final class AutoencoderKind implements ModelKind<AutoencoderConfig> {
     @Override
     public List<ModelOption> options() {
         return List.of(ModelOptions.LATENT, ModelOptions.HIDDEN, ModelOptions.ACTIVATION, ModelOptions.LIKELIHOOD, ModelOptions.SIGMA, ModelOptions.ARCH,
-                ModelOptions.CHANNELS);
+                ModelOptions.CHANNELS, VICREG_VARIANCE, VICREG_COVARIANCE);
     }
 
     @Override
@@ -48,7 +57,8 @@ public final class AutoencoderKind implements ModelKind<AutoencoderConfig> {
     @Override
     public AutoencoderConfig configure(OptionValues o, DataShape data) {
         return new AutoencoderConfig(data.features(), ModelOptions.latent(o), ModelOptions.hidden(o), null, ModelOptions.activation(o),
-                ModelOptions.likelihood(o, data), ModelOptions.sigma(o, data), ModelOptions.conv(o, data));
+                ModelOptions.likelihood(o, data), ModelOptions.sigma(o, data), ModelOptions.conv(o, data),
+                o.number(VICREG_VARIANCE.name(), 0, 0, 1e6), o.number(VICREG_COVARIANCE.name(), 0, 0, 1e6));
     }
 
     @Override
