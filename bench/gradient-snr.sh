@@ -6,7 +6,7 @@
 #
 # 1. Trains an IWAE (k = 5; 784-200-200-50 tanh, the IWAE paper's architecture 1; batch 100, Adam 1e-3, dynamic
 #    binarization, seed 0) for EPOCHS passes over the training images of the installed Fashion-MNIST (54,000; 6,000 validate) (default 10,
-#    about 5-10 minutes on 2 shared cores). A run already in WORK_DIR/iwae is reused, so the measurement can be repeated
+#    4-7 minutes on 2 shared cores). A run already in WORK_DIR/iwae is reused, so the measurement can be repeated
 #    (with another estimator) without training again.
 # 2. `latent4j gradvar` on that run, at its trained parameters and a fixed batch of BATCH held-out (test) rows: DRAWS
 #    gradients for each k in {1, 3, 10, 30, 100, 300, 1000} and each estimator of ESTIMATORS (default reparam, and dreg
@@ -19,7 +19,7 @@
 # fall below that floor (0.08 at S = 100): the norm SNR, ||E[g]|| / sqrt(sum Var[g]) with the bias of the sample mean
 # removed, has a floor about (2/n)^(1/4) lower for n elements and shows the trend beyond it. See docs/estimators.md.
 #
-# Measured on 2 shared EPYC cores at a load average of 14-18: training about 7 minutes, gradvar 100-130 s. Slopes of
+# Measured on 2 shared EPYC cores at a load average of 6-18: training 4-7 minutes, gradvar 100-130 s. Slopes of
 # log SNR against log k (element-wise | norm): latent 50, reparam encoder -0.14 | -0.15, decoder +0.20 | +0.22, dreg
 # encoder -0.08 | -0.06; LATENT=2, reparam encoder -0.32 | -0.50, decoder +0.58 | +0.58, dreg encoder +0.22 | +0.17.
 set -euo pipefail
