@@ -382,8 +382,13 @@ final class GradvarCommand implements Command {
                 variance.add(new ReportCharts.Line(name, k, v));
             }
         }
-        String title = kind + ": gradient SNR (Rainforth et al.)";
-        return ReportCharts.logLogPanels(List.of(title, kind + ": gradient variance"), "k (samples per example)",
-                List.of("mean over elements of |E[g]| / std[g]", "mean variance per element"), List.of(snr, variance), ReportCharts.WIDTH, ReportCharts.HEIGHT);
+        // a colour per module, a stroke per estimator
+        List<String> modules = new ArrayList<>(), estimators = new ArrayList<>(byEstimator.keySet());
+        for (GradientVariance.GroupStatistics g : points.getFirst().measurement().groups(GradientVariance.Level.MODULE)) modules.add(g.name());
+        java.util.function.ToIntFunction<String> colour = name -> modules.indexOf(name.substring(name.lastIndexOf(' ') + 1));
+        java.util.function.ToIntFunction<String> stroke = name -> name.contains(" ") ? estimators.indexOf(name.substring(0, name.indexOf(' '))) : 0;
+        return ReportCharts.logLogPanels(List.of(kind + ": gradient SNR (Rainforth et al.)", kind + ": gradient variance"), "k (samples per example)",
+                List.of("mean of |E[g]| / std[g] over elements", "mean variance per element"), List.of(snr, variance), colour, stroke, ReportCharts.WIDTH,
+                ReportCharts.HEIGHT);
     }
 }

@@ -54,6 +54,8 @@ final class ReportCommand implements Command {
     /** Held-out rows the report encodes for its PCA view and pictures: train's default evaluation rows. */
     private static final int HELD_OUT_ROWS = 1000;
     private static final int HALF = ReportCharts.WIDTH, HEIGHT = ReportCharts.HEIGHT;
+    /** The columns of train --gradvar-every: gradvar_MODULE_snr and gradvar_MODULE_variance. */
+    private static final Pattern GRADVAR = Pattern.compile(org.latent4j.core.train.Trainer.GRADIENT_VARIANCE_PREFIX + "(.+)_(snr|variance)");
     private static final Pattern STAGED = Pattern.compile("(stage\\d+)_(.+)");
     private static final Set<String> HISTORY_BASE = Set.of("epoch", "step", "train_loss", "reconstruction", "regularization", "validation_loss",
             "learning_rate", "seconds");
@@ -271,15 +273,25 @@ final class ReportCommand implements Command {
                 constant.add(name + " = " + num(history.last(name)));
                 continue;
             }
-            Matcher staged = STAGED.matcher(name);
+            Matcher staged = STAGED.matcher(name), gradvar = GRADVAR.matcher(name);
+            if (gradvar.matches()) {
+                // train --gradvar-every: one chart per statistic, a line per module
+                metrics.computeIfAbsent("gradient " + gradvar.group(2), m -> new ArrayList<>()).add(new ReportCharts.Line(gradvar.group(1), epochs,
+                        history.column(name)));
+                continue;
+            }
             String metric = name.equals("learning_rate") ? "learning rate" : staged.matches() ? staged.group(2) : name;
             metrics.computeIfAbsent(metric, m -> new ArrayList<>()).add(new ReportCharts.Line(staged.matches() ? staged.group(1) : metric, epochs,
                     history.column(name)));
         }
         for (var m : metrics.entrySet()) {
             String metric = m.getKey();
-            charts.add(Figure.chart(ReportCharts.lines(metric + " per epoch", "epoch", metric, m.getValue(), HALF, HEIGHT), metric,
+            boolean gradient = metric.startsWith("gradient ");
+            charts.add(Figure.chart(ReportCharts.lines(metric + " per epoch", "epoch", metric, m.getValue(), gradient, HALF, HEIGHT), metric,
                     metric.equals("learning rate") ? "The optimizer's learning rate at the epoch's end."
+                            : gradient ? "The " + (metric.endsWith("snr") ? "signal-to-noise ratio (Rainforth et al. 2018, mean of |E[g]| / std[g] over "
+                                    + "the elements)" : "mean variance per element") + " of each module's gradient, measured every --gradvar-every steps and "
+                                    + "averaged over the epoch's measurements (log scale)."
                             : "The model's own metric " + metric + (m.getValue().size() > 1 ? " of each stage" : "") + ", averaged over the epoch's steps."));
         }
         page.figures(charts);

@@ -34,6 +34,15 @@ class GaussianEstimatorCommandsTest {
     }
 
     @Test
+    void hvaeTrainsWithDregOnItsIwaeObjective() throws IOException {
+        Path run = tmp.resolve("hvae-dreg");
+        ModelCommandsTest.trainTiny(run, "--model", "hvae", "--objective", "iwae", "--k", "2", "--estimator", "dreg");
+        Json.Cursor c = Json.at(Json.readFile(run.resolve("config.json")), "config.json").get("config");
+        assertEquals("dreg", c.get("estimator").asString());
+        assertEquals("IWAE", c.get("objective").asString());
+    }
+
+    @Test
     void vaeTrainsWithStl() throws IOException {
         Path run = tmp.resolve("vae-stl");
         ModelCommandsTest.trainTiny(run, "--model", "beta-vae", "--estimator", "stl", "--free-bits", "0.1");
@@ -47,7 +56,9 @@ class GaussianEstimatorCommandsTest {
                 "nope");
         assertUsageError("--estimator dreg: gradient estimator 'dreg' does not apply to the ELBO (for it: reparam, stl)", "train", "--model", "vae",
                 "--estimator", "dreg");
-        assertUsageError("--estimator does not apply to --model hvae", "train", "--model", "hvae", "--estimator", "stl");
+        assertUsageError("--estimator dreg: gradient estimator 'dreg' does not apply to the ELBO (for it: reparam, stl)", "train", "--model", "hvae",
+                "--estimator", "dreg");
+        assertUsageError("--estimator does not apply to --model ae", "train", "--model", "ae", "--estimator", "stl");
     }
 
     @Test

@@ -49,6 +49,9 @@ class GradvarCommandTest {
         for (int i = fields.length - 4; i < fields.length; i++) assertTrue(Double.parseDouble(fields[i]) > 0, history.get(1));
         assertTrue(trained.err().contains("snr encoder ") && trained.err().contains("snr decoder "), trained.err());
         assertFalse(trained.err().contains("gradvar_encoder_variance"), "the variances stay out of the progress line: " + trained.err());
+        String report = Files.readString(iwae.resolve("report.html"));
+        assertTrue(report.contains("signal-to-noise ratio (Rainforth et al. 2018") && report.contains("mean variance per element of each module"),
+                "the report charts them, a chart per statistic");
         ModelCommandsTest.Result refused = latent4j("train", "--out", tmp.resolve("x").toString(), "--gradvar-draws", "1");
         assertEquals(2, refused.code());
         assertTrue(refused.err().contains("--gradvar-draws must be between 2"), refused.err());

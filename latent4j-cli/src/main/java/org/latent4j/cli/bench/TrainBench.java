@@ -125,7 +125,7 @@ final class TrainBench {
         Map<String, Object> json = BenchReport.results("benchmark", "train", "threads", threads, "kernels", Kernels.describe(), "data", data.name());
         for (String n : names) {
             Result r = measure(CASES.get(n), data, steps > 0 ? steps : CASES.get(n).defaultSteps(), repeat);
-            System.out.printf(Locale.ROOT, "  %-7s %-42s %9.0f examples/s  %8.1f steps/s  (min %.1f, max %.1f)  %10.0f bytes/step%n",
+            System.out.printf(Locale.ROOT, "  %-10s %-46s %9.0f examples/s  %8.1f steps/s  (min %.1f, max %.1f)  %10.0f bytes/step%n",
                     n, r.c().description(), r.examplesPerSecond(), r.stepsPerSecond(),
                     Arrays.stream(r.rates()).min().orElse(0), Arrays.stream(r.rates()).max().orElse(0), r.bytesPerStep());
             json.put(n, BenchReport.results("description", r.c().description(), "batch", r.c().batch(), "steps_per_round", r.steps(),

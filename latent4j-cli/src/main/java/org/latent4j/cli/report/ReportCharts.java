@@ -183,10 +183,13 @@ public final class ReportCharts {
 
     /**
      * Line charts side by side in one PNG, each on logarithmic x and y axes (a power law is a straight line), with
-     * markers on the points; values of 0 or less, which a log axis cannot show, are gaps.
+     * markers on the points; values of 0 or less, which a log axis cannot show, are gaps. A line's colour and stroke
+     * (solid, dashed, dotted, dash-dotted) are chosen by its name, so that two properties of the lines can be told
+     * apart at once (e.g. colour by module, stroke by estimator).
      */
-    public static byte[] logLogPanels(List<String> titles, String xLabel, List<String> yLabels, List<List<Line>> panels, int width, int height)
-            throws IOException {
+    public static byte[] logLogPanels(List<String> titles, String xLabel, List<String> yLabels, List<List<Line>> panels,
+                                      java.util.function.ToIntFunction<String> colourOf, java.util.function.ToIntFunction<String> strokeOf, int width,
+                                      int height) throws IOException {
         if (titles.size() != panels.size() || yLabels.size() != panels.size() || panels.isEmpty()) {
             throw new IllegalArgumentException("ReportCharts: one title and one y label per panel");
         }
@@ -202,9 +205,12 @@ public final class ReportCharts {
                 double[][] kept = finite(positive(l.x()), positive(l.y()));
                 if (kept[0].length == 0) continue;
                 XYSeries s = chart.addSeries(l.name(), kept[0], kept[1]);
-                s.setLineColor(PALETTE[i % PALETTE.length]);
-                s.setMarkerColor(PALETTE[i % PALETTE.length]);
-                s.setLineStyle(new BasicStroke(2.2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+                Color colour = PALETTE[Math.floorMod(colourOf.applyAsInt(l.name()), PALETTE.length)];
+                s.setLineColor(colour);
+                s.setMarkerColor(colour);
+                float[] dash = DASHES[Math.floorMod(strokeOf.applyAsInt(l.name()), DASHES.length)];
+                s.setLineStyle(dash == null ? new BasicStroke(2.2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND)
+                        : new BasicStroke(2.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, dash, 0f));
                 s.setMarker(SeriesMarkers.CIRCLE);
                 i++;
             }
@@ -216,6 +222,9 @@ public final class ReportCharts {
         BitmapEncoder.saveBitmap(charts, 1, charts.size(), out, BitmapEncoder.BitmapFormat.PNG);
         return out.toByteArray();
     }
+
+    /** Solid, dashed, dotted and dash-dotted strokes. */
+    private static final float[][] DASHES = {null, {9f, 5f}, {2f, 4f}, {9f, 4f, 2f, 4f}};
 
     private static XYChart codebookChart(String title, long[] counts, int width, int height) {
         int k = counts.length;

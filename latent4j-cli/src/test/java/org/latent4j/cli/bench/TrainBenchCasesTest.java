@@ -21,4 +21,13 @@ class TrainBenchCasesTest {
             assertEquals(new TopKSaeConfig(784, 4096, 32, true, 1.0 / 32, 512, name.equals("sae") ? 10_000_000 : 1), config, name);
         }
     }
+
+    @Test
+    void theDregCaseIsTheIwaeCaseWithDreg() {
+        var iwae = (org.latent4j.core.model.vae.VaeConfig) TrainBench.CASES.get("iwae").create(new Rng(1)).config();
+        var dreg = (org.latent4j.core.model.vae.VaeConfig) TrainBench.CASES.get("iwae-dreg").create(new Rng(1)).config();
+        assertEquals("reparam", iwae.estimator());
+        assertEquals(iwae.withEstimator("dreg"), dreg);
+        assertEquals(TrainBench.CASES.get("iwae").batch(), TrainBench.CASES.get("iwae-dreg").batch());
+    }
 }

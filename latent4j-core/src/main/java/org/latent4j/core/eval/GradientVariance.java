@@ -18,7 +18,8 @@ import org.latent4j.tensor.random.Rng;
  * {@link LatentModel#loss} is drawn S times, each draw with its own random numbers (stream s of the generator given,
  * {@code rng.fork(s)}), and the mean and variance of every gradient element are accumulated in double (Welford's
  * update, the variance with S - 1 in the denominator). The model's gradient estimator decides what a draw is: the
- * same model with another estimator, or another number of samples, has another variance.
+ * same model with another estimator, or another number of samples, has another variance. The gradient is the loss's
+ * as back-propagation gives it, before any {@code beforeOptimizerStep} hook or gradient clipping.
  *
  * <p><b>Groups.</b> The statistics are reported for the whole model ({@value #MODEL}), for each top-level module
  * (the first part of the parameter names: "encoder", "decoder", ...) and for each layer, the module that owns a

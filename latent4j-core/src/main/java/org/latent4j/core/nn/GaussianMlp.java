@@ -54,6 +54,17 @@ public final class GaussianMlp extends Module {
     }
 
     /**
+     * {@return the distribution of {@link #forward} with the network's parameters behind a stop-gradient: its mean and
+     * variance still depend on the input h, with a gradient, but not on the weights}
+     *
+     * @param h the input, [..., inputDim]
+     */
+    public DiagonalGaussian forwardWithStoppedParameters(Tensor h) {
+        Tensor out = net.forwardWithStoppedParameters(h);
+        return new DiagonalGaussian(out.slice(-1, 0, outputDim), parameterisation.logVariance(out.slice(-1, outputDim, 2 * outputDim)));
+    }
+
+    /**
      * The last affine layer: columns [0, outputDim) give the mean, the rest the variance head.
      *
      * @return the layer

@@ -1,5 +1,6 @@
 package org.latent4j.core.nn;
 
+import org.latent4j.tensor.Surrogate;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.init.Initializer;
 import org.latent4j.tensor.ops.LinearAlgebra;
@@ -42,6 +43,16 @@ public final class Linear extends Module {
      */
     public Tensor forward(Tensor x) {
         return LinearAlgebra.linear(x, weight).add(bias);
+    }
+
+    /**
+     * {@return the same affine map with the weight and bias behind a stop-gradient (held still in a {@link Surrogate#freeze()}):
+     * the gradient reaches the input only}
+     *
+     * @param x the input, [..., in]
+     */
+    public Tensor forwardWithStoppedParameters(Tensor x) {
+        return LinearAlgebra.linear(x, Surrogate.stopGradient(weight)).add(Surrogate.stopGradient(bias));
     }
 
     /**

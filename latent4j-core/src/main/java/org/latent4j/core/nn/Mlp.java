@@ -48,6 +48,21 @@ public final class Mlp extends Module {
     }
 
     /**
+     * {@return the output of {@link #forward} with every layer's parameters behind a stop-gradient: the gradient
+     * reaches the input only (how sticking-the-landing estimators evaluate a conditional posterior's density)}
+     *
+     * @param x the input, [..., in]
+     */
+    public Tensor forwardWithStoppedParameters(Tensor x) {
+        Tensor h = x;
+        for (int i = 0; i < layers.length; i++) {
+            h = layers[i].forwardWithStoppedParameters(h);
+            if (i < layers.length - 1) h = activation.apply(h);
+        }
+        return h;
+    }
+
+    /**
      * The last affine layer (e.g. to set a decoder's output bias).
      *
      * @return the layer

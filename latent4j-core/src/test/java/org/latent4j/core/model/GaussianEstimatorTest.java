@@ -17,6 +17,8 @@ import org.latent4j.core.estimator.GradientEstimators;
 import org.latent4j.core.estimator.LatentFamily;
 import org.latent4j.core.estimator.gaussian.GaussianEstimator;
 import org.latent4j.core.io.Json;
+import org.latent4j.core.model.hvae.HierarchicalVae;
+import org.latent4j.core.model.hvae.HierarchicalVaeConfig;
 import org.latent4j.core.model.vae.ConditionalVae;
 import org.latent4j.core.model.vae.ConditionalVaeConfig;
 import org.latent4j.core.model.vae.Iwae;
@@ -28,7 +30,7 @@ import org.latent4j.tensor.ops.IndexOps;
 import org.latent4j.tensor.random.Rng;
 
 /**
- * The estimators of Gaussian latents (reparam, stl, dreg) in the one-layer VAEs: reparam is the computation of before,
+ * The estimators of Gaussian latents (reparam, stl, dreg) in the VAEs (one layer, and hvae's two): reparam is the computation of before,
  * STL's encoder gradient has zero variance at the exact posterior, DReG is unbiased and leaves the decoder's gradient
  * alone, and every surrogate's gradient is its finite differences'.
  */
@@ -168,6 +170,35 @@ class GaussianEstimatorTest {
             assertEquals(before.metrics(), now.metrics(), c.name() + ": metrics, in order");
             assertEquals(List.copyOf(before.metrics().keySet()), List.copyOf(now.metrics().keySet()), c.name() + ": metric order");
             for (int i = 0; i < gNow.length; i++) assertArrayEquals(gBefore[i], gNow[i], 0f, c.name() + ": gradient of parameter " + i);
+        }
+    }
+
+    static HierarchicalVae hvae(HierarchicalVaeConfig.Objective objective, int k, String estimator) {
+        return new HierarchicalVae(HierarchicalVaeConfig.of(D).withSizes(3, 2, List.of(4), List.of(3)).withObjective(objective, k).withEstimator(estimator),
+                new Rng(61));
+    }
+
+    /**
+     * hvae with reparam: the bound of before, whose log weights logImportanceWeights still computes as the loss did
+     * (the same draws from the same seed), with the same value and gradients bit for bit.
+     */
+    @Test
+    void reparamIsTheHierarchicalLossOfBeforeBitForBit() {
+        for (var objective : HierarchicalVaeConfig.Objective.values()) {
+            HierarchicalVae m = hvae(objective, 3, "reparam");
+            for (Tensor p : m.parameters()) p.zeroGrad();
+            Tensor logW = m.logImportanceWeights(X, null, 3, new Rng(9));
+            Tensor bound = objective == HierarchicalVaeConfig.Objective.IWAE ? logW.logSumExp(0, false).sub((float) Math.log(3)) : logW.mean(0, false);
+            Tensor before = bound.mean().neg();
+            before.backward();
+            float[][] gBefore = allGradients(m);
+            for (Tensor p : m.parameters()) p.zeroGrad();
+            LossResult now = m.loss(Batch.of(X), AT_STEP_7, new Rng(9));
+            now.loss().backward();
+            assertEquals(before.item(), now.loss().item(), 0f, objective + ": loss");
+            assertEquals(List.of("bound"), List.copyOf(now.metrics().keySet()), objective + ": metrics");
+            float[][] gNow = allGradients(m);
+            for (int i = 0; i < gNow.length; i++) assertArrayEquals(gBefore[i], gNow[i], 0f, objective + ": gradient of parameter " + i);
         }
     }
 
@@ -316,6 +347,41 @@ class GaussianEstimatorTest {
         assertTrue(stlWorst > 8, "STL on the bound is biased, and this test sees it: " + stlWorst + " standard errors");
     }
 
+    /**
+     * On hvae, where z2 is drawn from q(z2|z1) and log q(z2|z1)'s network runs with stopped weights: DReG on the IWAE
+     * objective averages to the IWAE gradient and STL on the sampled ELBO to the ELBO's, over paired draws, within 4.5
+     * standard errors in every encoder component; DReG's decoder gradients (p(x|z1) and p(z1|z2)) are the IWAE's.
+     */
+    @Test
+    void onTheHierarchicalModelDregAndStlAreUnbiased() {
+        int n = 800;
+        record Pair(String what, HierarchicalVae estimator, HierarchicalVae reference) {}
+        var iw = HierarchicalVaeConfig.Objective.IWAE;
+        var elbo = HierarchicalVaeConfig.Objective.ELBO;
+        for (Pair pair : List.of(new Pair("dreg on iwae", hvae(iw, 3, "dreg"), hvae(iw, 3, "reparam")),
+                new Pair("stl on the elbo", hvae(elbo, 2, "stl"), hvae(elbo, 2, "reparam")))) {
+            String what = pair.what();
+            double[][] ge = new double[n][], gr = new double[n][];
+            for (int i = 0; i < n; i++) {
+                ge[i] = gradients(pair.estimator(), Batch.of(X), 20_000 + i, "encoder");
+                double[] decE = collect(pair.estimator(), "decoder");
+                gr[i] = gradients(pair.reference(), Batch.of(X), 20_000 + i, "encoder");
+                double[] decR = collect(pair.reference(), "decoder");
+                if (i < 20) {
+                    double scale = max(decR);
+                    for (int j = 0; j < decR.length; j++) assertEquals(decR[j], decE[j], 2e-6 * scale, what + ", draw " + i + ", decoder component " + j);
+                }
+            }
+            Moments diff = Moments.of(minus(ge, gr));
+            boolean differs = false;
+            for (int j = 0; j < diff.mean().length; j++) {
+                assertEquals(0, diff.mean()[j], 4.5 * diff.std()[j] / Math.sqrt(n) + 1e-7, what + ": encoder component " + j);
+                differs |= diff.std()[j] > 1e-3;
+            }
+            assertTrue(differs, what + " is another estimator than reparam");
+        }
+    }
+
     /** With one sample w~ = 1: DReG is STL, and both are the ELBO's STL. */
     @Test
     void withOneSampleDregIsStl() {
@@ -332,8 +398,10 @@ class GaussianEstimatorTest {
      */
     @Test
     void dregsTwoPathsAgree() {
-        Vae dreg = model(TINY, true, "dreg"), reparam = model(TINY, true, "reparam");
-        for (long seed = 0; seed < 3; seed++) {
+        List<LatentModel[]> models = List.of(new LatentModel[] {model(TINY, true, "dreg"), model(TINY, true, "reparam")},
+                new LatentModel[] {hvae(HierarchicalVaeConfig.Objective.IWAE, 3, "dreg"), hvae(HierarchicalVaeConfig.Objective.IWAE, 3, "reparam")});
+        for (LatentModel[] pair : models) for (long seed = 0; seed < 3; seed++) {
+            LatentModel dreg = pair[0], reparam = pair[1];
             double[] training = gradients(dreg, Batch.of(X), seed, "");
             float value = dreg.loss(Batch.of(X), AT_STEP_7, new Rng(seed)).loss().item();
             double[] frozen;
@@ -391,7 +459,9 @@ class GaussianEstimatorTest {
         Tensor condition = IndexOps.oneHot(new int[] {1, 0, 1}, 2);
         for (String e : List.of("reparam", "stl", "dreg")) {
             ModelFixtures.assertLossGradients(model(TINY, true, e), Batch.of(X), AT_STEP_7, 3);
+            ModelFixtures.assertLossGradients(hvae(HierarchicalVaeConfig.Objective.IWAE, 3, e), Batch.of(X), AT_STEP_7, 3);
             if (e.equals("dreg")) continue;
+            ModelFixtures.assertLossGradients(hvae(HierarchicalVaeConfig.Objective.ELBO, 2, e), Batch.of(X), AT_STEP_7, 3);
             ModelFixtures.assertLossGradients(model(TINY.withSamples(2), false, e), Batch.of(X), AT_STEP_7, 3);
             ModelFixtures.assertLossGradients(model(TINY.withFreeBits(0.05).withBeta(2), false, e), Batch.of(X), AT_STEP_7, 3);
             ModelFixtures.assertLossGradients(Vae.betaVae(TINY.withCapacity(new VaeConfig.Capacity(10, 3, 20)).withEstimator(e), new Rng(5)), Batch.of(X),
@@ -428,6 +498,8 @@ class GaussianEstimatorTest {
         assertTrue(unknown.getMessage().startsWith("iwae: unknown gradient estimator 'nope' (for gaussian latents: reparam, stl, dreg"), unknown.getMessage());
         var dregOnElbo = assertThrows(IllegalArgumentException.class, () -> model(TINY, false, "dreg"));
         assertEquals("vae: gradient estimator 'dreg' does not apply to the ELBO (for it: reparam, stl)", dregOnElbo.getMessage());
+        var dregOnHvaeElbo = assertThrows(IllegalArgumentException.class, () -> hvae(HierarchicalVaeConfig.Objective.ELBO, 2, "dreg"));
+        assertEquals("hvae: gradient estimator 'dreg' does not apply to the ELBO (for it: reparam, stl)", dregOnHvaeElbo.getMessage());
     }
 
     /** The estimator's metric: the effective sample size of the normalized weights, between 1 and k. */

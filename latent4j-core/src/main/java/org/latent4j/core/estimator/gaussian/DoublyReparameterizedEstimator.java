@@ -1,7 +1,8 @@
 package org.latent4j.core.estimator.gaussian;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import org.latent4j.core.distributions.DiagonalGaussian;
 import org.latent4j.tensor.GradMode;
 import org.latent4j.tensor.Surrogate;
@@ -25,6 +26,10 @@ import org.latent4j.tensor.Tensor;
  * forward pass ({@link DeferredGradientScale}); inside a {@link Surrogate#freeze()} (gradient checks) it runs the
  * decoder once more without gradients to know w~ first, so that the scale is in the surrogate's value. The loss's
  * value is the bound L_k, as reparam's.
+ *
+ * <p>For several layers (hvae: z1 ~ q(z1|x), z2 ~ q(z2|z1)) every layer's latent is fed to the weights through such a
+ * scaled copy, while the sampling chain (z2 drawn from q(z2|z1) at the unscaled z1) keeps the plain one: the whole path
+ * derivative of log w_i, through z2's dependence on z1 too, is then scaled once by w~_i.
  *
  * <p>No parameter; k is the model's sample count. With k = 1, w~ = 1 and dreg is stl. It applies to the
  * importance-weighted bound only: on the ELBO (each sample its own one-sample bound) it would be stl, so the ELBO's
@@ -68,32 +73,35 @@ public final class DoublyReparameterizedEstimator implements GaussianEstimator {
     }
 
     @Override
-    public ImportanceWeighted importanceWeighted(DiagonalGaussian q, Tensor z, DiagonalGaussian prior, UnaryOperator<Tensor> logLikelihood) {
-        int k = z.dim(0), b = z.dim(1);
-        DiagonalGaussian qStopped = StickingTheLandingEstimator.stopped(q);
-        Tensor weights, scale = null, fed;
+    public SampledBound sampled(Bound bound, List<Tensor> z, Joint joint) {
+        if (!serves(bound)) throw new UnsupportedOperationException("dreg applies to the importance-weighted bound, not to " + bound.words() + " (use stl)");
+        int k = z.getFirst().dim(0), b = z.getFirst().dim(1);
+        List<Tensor> fed = new ArrayList<>();
+        Tensor weights, scale = null;
         if (Surrogate.frozen()) {
-            Tensor z0 = Surrogate.stopGradient(z);
+            List<Tensor> z0 = new ArrayList<>();
+            for (Tensor zl : z) z0.add(Surrogate.stopGradient(zl));
             Tensor logW0;
             try (var off = GradMode.disabled()) {
-                logW0 = logLikelihood.apply(z0).add(prior.logProb(z0)).sub(qStopped.logProb(z0));
+                logW0 = joint.evaluate(z0, true).logWeights();
             }
             weights = Surrogate.stopGradient(logW0.softmax(0));
-            fed = z0.add(weights.reshape(k, b, 1).mul(z.sub(z0)));
+            Tensor perSample = weights.reshape(k, b, 1);
+            for (int l = 0; l < z.size(); l++) fed.add(z0.get(l).add(perSample.mul(z.get(l).sub(z0.get(l)))));
         } else {
             weights = null;
             scale = Tensor.zeros(k, b, 1);
-            fed = DeferredGradientScale.apply(z, scale);
+            for (Tensor zl : z) fed.add(DeferredGradientScale.apply(zl, scale));
         }
-        Tensor logPx = logLikelihood.apply(fed);
-        Tensor logW = logPx.add(prior.logProb(fed)).sub(qStopped.logProb(fed));
+        LogWeights w = joint.evaluate(fed, true);
+        Tensor logW = w.logWeights();
         if (scale != null) {
             weights = logW.detach().softmax(0);
             scale.copyFrom(weights.reshape(k, b, 1));
         }
         Tensor surrogate = weights.mul(logW).sum(0, false);
-        Tensor bound = logW.detach().logSumExp(0, false).sub((float) Math.log(k));
-        return new ImportanceWeighted(StickingTheLandingEstimator.withValueOf(surrogate, bound), logPx, Map.of("ess", effectiveSampleSize(weights)));
+        Tensor value = logW.detach().logSumExp(0, false).sub((float) Math.log(k));
+        return new SampledBound(StickingTheLandingEstimator.withValueOf(surrogate, value), w.logLikelihood(), Map.of("ess", effectiveSampleSize(weights)));
     }
 
     /** mean over the batch of 1 / sum_i w~_i^2, from normalized weights [k, b]. */

@@ -2,6 +2,7 @@ package org.latent4j.core.estimator.gaussian;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -9,6 +10,9 @@ import org.latent4j.core.distributions.DiagonalGaussian;
 import org.latent4j.core.estimator.GradientEstimator;
 import org.latent4j.core.estimator.GradientEstimators;
 import org.latent4j.core.estimator.LatentFamily;
+import org.latent4j.core.model.ModelOptions;
+import org.latent4j.core.model.OptionValues;
+import org.latent4j.tensor.Surrogate;
 import org.latent4j.tensor.Tensor;
 
 /**
@@ -20,12 +24,14 @@ import org.latent4j.tensor.Tensor;
  *
  * <p>The models call it in one of two ways, by their bound:
  * <ul>
- *   <li>the ELBO (vae, beta-vae, cvae) keeps its reconstruction term -log p(x|z) and asks the estimator for
- *       KL(q(z|x) || N(0, I)), per example or per dimension (free bits and the capacity schedule act per
- *       dimension on its value, which is the closed form);</li>
- *   <li>the importance-weighted bound (iwae) hands over the decoder as a function z -&gt; log p(x|z) and asks for
- *       L_k = log (1/k) sum_i p(x, z_i) / q(z_i|x) per example: an estimator may change what the decoder is fed
- *       (DReG scales the gradient that reaches z through it).</li>
+ *   <li>the ELBO with the KL in closed form (vae, beta-vae, cvae) keeps its reconstruction term -log p(x|z) and asks
+ *       the estimator for KL(q(z|x) || N(0, I)), per example or per dimension (free bits and the capacity schedule
+ *       act per dimension on its value, which is the closed form);</li>
+ *   <li>a bound sampled whole ({@link #sampled}: the importance-weighted bound L_k = log (1/k) sum_i w_i of iwae,
+ *       and either objective of hvae, whose KL has no closed form) hands over its log weights
+ *       log w_i = log p(x, z_i) - log q(z_i|x) as a function of the latents of every layer, and of whether log q is
+ *       to be evaluated with the posterior's parameters stopped: an estimator chooses both (DReG also scales the
+ *       gradient that reaches each z through the weights).</li>
  * </ul>
  */
 public interface GaussianEstimator extends GradientEstimator {
@@ -49,13 +55,36 @@ public interface GaussianEstimator extends GradientEstimator {
     }
 
     /**
-     * The importance-weighted bound of one batch.
+     * A sampled bound of one batch.
      *
-     * @param bound         L_k per example, [b]: its value is the bound, its gradient the estimator's
+     * @param bound         the bound per example, [b]: its value is the bound, its gradient the estimator's
      * @param logLikelihood log p(x|z_i) of the draw, [k, b] (for the reconstruction term the model reports)
      * @param metrics       what the estimator measured on the way, averaged over the batch (for history.csv)
      */
-    record ImportanceWeighted(Tensor bound, Tensor logLikelihood, Map<String, Double> metrics) {}
+    record SampledBound(Tensor bound, Tensor logLikelihood, Map<String, Double> metrics) {}
+
+    /**
+     * A draw's log weights and log-likelihoods.
+     *
+     * @param logWeights    log p(x, z_i) - log q(z_i|x), [k, b]
+     * @param logLikelihood log p(x|z_i), [k, b]
+     */
+    record LogWeights(Tensor logWeights, Tensor logLikelihood) {}
+
+    /** A model's log weights as a function of the latents it is fed. */
+    @FunctionalInterface
+    interface Joint {
+        /**
+         * {@return the log weights of the draw}
+         *
+         * @param fed           the latents of every layer in the model's order, [k, b, d_l] each, with the draw's
+         *                      values (an estimator may give them other gradients)
+         * @param stopPosterior whether to evaluate log q(z|x) with the posterior's parameters behind a stop-gradient
+         *                      ({@link #stopped}; for a layer conditioned on another, with the conditioning network's
+         *                      parameters stopped and its input, the fed latent, kept)
+         */
+        LogWeights evaluate(List<Tensor> fed, boolean stopPosterior);
+    }
 
     @Override
     default Set<LatentFamily> families() {
@@ -90,7 +119,18 @@ public interface GaussianEstimator extends GradientEstimator {
     Tensor klToStandardNormalPerDim(DiagonalGaussian q, Tensor z);
 
     /**
-     * The importance-weighted bound L_k per example for the draw z (k = z.dim(0)).
+     * A bound sampled whole, per example: for {@link Bound#IMPORTANCE_WEIGHTED} L_k = logsumexp_i log w_i - log k, for
+     * {@link Bound#ELBO} mean_i log w_i (k = the draws' first axis).
+     *
+     * @param bound the bound
+     * @param z     the reparameterized draw of every layer, [k, b, d_l] each
+     * @param joint the model's log weights of the latents it is fed
+     * @return the bound, the draw's log-likelihoods and the estimator's metrics
+     */
+    SampledBound sampled(Bound bound, List<Tensor> z, Joint joint);
+
+    /**
+     * The importance-weighted bound L_k per example of a one-layer model with prior p(z).
      *
      * @param q             the posterior, [b, d]
      * @param z             the reparameterized draw from q, [k, b, d]
@@ -98,7 +138,40 @@ public interface GaussianEstimator extends GradientEstimator {
      * @param logLikelihood the decoder: latents [k, b, d] to log p(x|z), [k, b]
      * @return the bound, the draw's log-likelihoods and the estimator's metrics
      */
-    ImportanceWeighted importanceWeighted(DiagonalGaussian q, Tensor z, DiagonalGaussian prior, UnaryOperator<Tensor> logLikelihood);
+    default SampledBound importanceWeighted(DiagonalGaussian q, Tensor z, DiagonalGaussian prior, UnaryOperator<Tensor> logLikelihood) {
+        return sampled(Bound.IMPORTANCE_WEIGHTED, List.of(z), (fed, stop) -> {
+            Tensor f = fed.getFirst();
+            Tensor logPx = logLikelihood.apply(f);
+            return new LogWeights(logPx.add(prior.logProb(f)).sub((stop ? stopped(q) : q).logProb(f)), logPx);
+        });
+    }
+
+    /**
+     * {@return q with its parameters behind a stop-gradient (held still inside a {@link Surrogate#freeze()})}
+     *
+     * @param q the distribution
+     */
+    static DiagonalGaussian stopped(DiagonalGaussian q) {
+        return new DiagonalGaussian(Surrogate.stopGradient(q.mean()), Surrogate.stopGradient(q.logVar()));
+    }
+
+    /**
+     * {@code --estimator} of a Gaussian kind: the name of a registered Gaussian estimator that serves the bound (default
+     * reparam), or a refusal naming the ones that would.
+     *
+     * @param o     the kind's options
+     * @param bound the bound the kind trains on
+     * @return the estimator's name, for the config
+     */
+    static String fromOption(OptionValues o, Bound bound) {
+        String name = o.string(ModelOptions.ESTIMATOR.name(), ReparameterizationEstimator.NAME).trim().toLowerCase(Locale.ROOT);
+        try {
+            of(name, bound);
+        } catch (IllegalArgumentException e) {
+            o.require(false, "--" + ModelOptions.ESTIMATOR.name() + " " + name + ": " + e.getMessage());
+        }
+        return name;
+    }
 
     /**
      * The registered estimator of that name for Gaussian latents and a model's bound; an unknown name, one of another

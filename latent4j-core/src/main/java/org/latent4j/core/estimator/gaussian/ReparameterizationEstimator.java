@@ -1,7 +1,7 @@
 package org.latent4j.core.estimator.gaussian;
 
 import java.util.LinkedHashMap;
-import java.util.function.UnaryOperator;
+import java.util.List;
 import org.latent4j.core.distributions.DiagonalGaussian;
 import org.latent4j.tensor.Tensor;
 
@@ -50,9 +50,13 @@ public final class ReparameterizationEstimator implements GaussianEstimator {
     }
 
     @Override
-    public ImportanceWeighted importanceWeighted(DiagonalGaussian q, Tensor z, DiagonalGaussian prior, UnaryOperator<Tensor> logLikelihood) {
-        Tensor logPx = logLikelihood.apply(z);
-        Tensor bound = logPx.add(prior.logProb(z)).sub(q.logProb(z)).logSumExp(0, false).sub((float) Math.log(z.dim(0)));
-        return new ImportanceWeighted(bound, logPx, new LinkedHashMap<>());
+    public SampledBound sampled(Bound bound, List<Tensor> z, Joint joint) {
+        LogWeights w = joint.evaluate(z, false);
+        return new SampledBound(reduce(bound, w.logWeights()), w.logLikelihood(), new LinkedHashMap<>());
+    }
+
+    /** The bound of log weights [k, b]: logsumexp - log k, or the mean over the samples. */
+    static Tensor reduce(Bound bound, Tensor logWeights) {
+        return bound == Bound.IMPORTANCE_WEIGHTED ? logWeights.logSumExp(0, false).sub((float) Math.log(logWeights.dim(0))) : logWeights.mean(0, false);
     }
 }

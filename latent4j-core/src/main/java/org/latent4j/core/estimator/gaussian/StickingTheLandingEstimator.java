@@ -1,7 +1,7 @@
 package org.latent4j.core.estimator.gaussian;
 
 import java.util.Map;
-import java.util.function.UnaryOperator;
+import java.util.List;
 import org.latent4j.core.distributions.DiagonalGaussian;
 import org.latent4j.tensor.Surrogate;
 import org.latent4j.tensor.Tensor;
@@ -18,10 +18,11 @@ import org.latent4j.tensor.ops.LossOps;
  *   <li>The ELBO: the KL term becomes its sampled form mean_i [log q_sg(z_i|x) - log p(z_i)] in gradient, unbiased; its
  *       value stays the closed form (the sampled form differs from it only by a stopped constant), so free bits, the
  *       capacity schedule, warm-up and beta weigh it as they weigh reparam's.</li>
- *   <li>The importance-weighted bound: L_k with log q_sg in every weight. Its decoder gradient is the IWAE's; its
- *       encoder gradient is <em>biased</em> for k &gt; 1 (Tucker, Lawson, Gu and Maddison 2019, section 4: the score
- *       terms weighted by the normalized weights do not vanish in expectation); use dreg for an unbiased one. With
- *       k = 1 it is the ELBO's STL and equals dreg.</li>
+ *   <li>A bound sampled whole: log q_sg in every weight (for a layer conditioned on another, its network's
+ *       parameters stopped and its input kept). On the sampled ELBO (hvae) it is unbiased. On the importance-weighted
+ *       bound its decoder gradient is the IWAE's and its encoder gradient is <em>biased</em> for k &gt; 1 (Tucker, Lawson,
+ *       Gu and Maddison 2019, section 4: the score terms weighted by the normalized weights do not vanish in
+ *       expectation); use dreg for an unbiased one. With k = 1 it is the ELBO's STL and equals dreg.</li>
  * </ul>
  * No parameter. Reports "ess" on the importance-weighted bound: the effective sample size 1 / sum_i w~_i^2 of the
  * normalized weights, averaged over the batch (between 1 and k).
@@ -56,29 +57,25 @@ public final class StickingTheLandingEstimator implements GaussianEstimator {
     @Override
     public Tensor klToStandardNormal(DiagonalGaussian q, Tensor z) {
         DiagonalGaussian standard = DiagonalGaussian.standard(q.mean().dim(q.mean().rank() - 1));
-        Tensor sampled = stopped(q).logProb(z).sub(standard.logProb(z)).mean(0, false);
+        Tensor sampled = GaussianEstimator.stopped(q).logProb(z).sub(standard.logProb(z)).mean(0, false);
         return withValueOf(sampled, q.klToStandardNormal());
     }
 
     @Override
     public Tensor klToStandardNormalPerDim(DiagonalGaussian q, Tensor z) {
-        DiagonalGaussian s = stopped(q);
+        DiagonalGaussian s = GaussianEstimator.stopped(q);
         Tensor zeros = Tensor.zeros(q.mean().dim(q.mean().rank() - 1));
         Tensor sampled = LossOps.gaussianLogDensityPerElement(z, s.mean(), s.logVar()).sub(LossOps.gaussianLogDensityPerElement(z, zeros, zeros)).mean(0, false);
         return withValueOf(sampled, q.klToStandardNormalPerDim());
     }
 
     @Override
-    public ImportanceWeighted importanceWeighted(DiagonalGaussian q, Tensor z, DiagonalGaussian prior, UnaryOperator<Tensor> logLikelihood) {
-        Tensor logPx = logLikelihood.apply(z);
-        Tensor logW = logPx.add(prior.logProb(z)).sub(stopped(q).logProb(z));
-        Tensor bound = logW.logSumExp(0, false).sub((float) Math.log(z.dim(0)));
-        return new ImportanceWeighted(bound, logPx, Map.of("ess", DoublyReparameterizedEstimator.effectiveSampleSize(logW.detach().softmax(0))));
-    }
-
-    /** q with its parameters behind a stop-gradient (held still inside a {@link Surrogate#freeze()}). */
-    static DiagonalGaussian stopped(DiagonalGaussian q) {
-        return new DiagonalGaussian(Surrogate.stopGradient(q.mean()), Surrogate.stopGradient(q.logVar()));
+    public SampledBound sampled(Bound bound, List<Tensor> z, Joint joint) {
+        LogWeights w = joint.evaluate(z, true);
+        Map<String, Double> metrics = bound == Bound.IMPORTANCE_WEIGHTED
+                ? Map.of("ess", DoublyReparameterizedEstimator.effectiveSampleSize(w.logWeights().detach().softmax(0)))
+                : Map.of();
+        return new SampledBound(ReparameterizationEstimator.reduce(bound, w.logWeights()), w.logLikelihood(), metrics);
     }
 
     /** {@code gradient}'s gradient with {@code value}'s value: gradient + sg(value - gradient). */

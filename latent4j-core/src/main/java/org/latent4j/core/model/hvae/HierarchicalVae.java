@@ -1,9 +1,11 @@
 package org.latent4j.core.model.hvae;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.latent4j.core.distributions.DiagonalGaussian;
 import org.latent4j.core.distributions.Likelihood;
+import org.latent4j.core.estimator.gaussian.GaussianEstimator;
 import org.latent4j.core.model.Batch;
 import org.latent4j.core.model.ConfigChecks;
 import org.latent4j.core.model.GaussianHierarchy;
@@ -30,7 +32,9 @@ import org.latent4j.tensor.random.Rng;
  * generation p(z2) = N(0, I), p(z1|z2), p(x|z1). With z = (z1, z2) the log importance weight is
  * log p(x|z1) + log p(z1|z2) + log p(z2) - log q(z1|x) - log q(z2|z1), and the objective is its mean
  * over k samples (ELBO) or its log-mean-exp (IWAE), as the config says. No KL is in closed form here
- * (p(z1|z2) is not standard normal), so both are Monte Carlo estimates.
+ * (p(z1|z2) is not standard normal), so both are Monte Carlo estimates, and their gradient is the config's estimator's
+ * (reparam; stl, whose log q(z2|z1) has q(z2|z1)'s network weights stopped but not its input; dreg on the IWAE
+ * objective).
  */
 public final class HierarchicalVae extends LatentModel implements LikelihoodBound, PriorSampling, GaussianHierarchy {
     private final HierarchicalVaeConfig config;
@@ -42,6 +46,7 @@ public final class HierarchicalVae extends LatentModel implements LikelihoodBoun
     private final Mlp decoder1;
     private final Likelihood likelihood;
     private final DiagonalGaussian prior;
+    private final GaussianEstimator estimator;
 
     /**
      * Creates the model with fresh weights.
@@ -66,6 +71,12 @@ public final class HierarchicalVae extends LatentModel implements LikelihoodBoun
         this.decoderConv = conv == null ? null : child("decoder_conv", new ConvDecoder(conv, conv.channels().getLast(), conv.image().get(0) * p, act, true, rng));
         this.likelihood = child("likelihood", lik);
         this.prior = standardPrior(config.latent2Dim());
+        try {
+            this.estimator = GaussianEstimator.of(config.estimator(), config.objective() == HierarchicalVaeConfig.Objective.IWAE
+                    ? GaussianEstimator.Bound.IMPORTANCE_WEIGHTED : GaussianEstimator.Bound.ELBO);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(HierarchicalVaeKind.NAME + ": " + e.getMessage(), e);
+        }
     }
 
     private record Draw(Tensor z1, Tensor params, Tensor logPx, Tensor logW) {}
@@ -87,16 +98,31 @@ public final class HierarchicalVae extends LatentModel implements LikelihoodBoun
         noCondition(batch.condition(), "loss");
         Tensor x = batch.x();
         int k = config.samples();
-        Draw d = draw(x, k, rng);
-        Tensor recon = d.logPx().mean().neg();
-        Tensor bound = config.objective() == HierarchicalVaeConfig.Objective.IWAE
-                ? d.logW().logSumExp(0, false).sub((float) Math.log(k))
-                : d.logW().mean(0, false);
-        Tensor loss = bound.mean().neg();
+        DiagonalGaussian q1 = posterior(x);
+        Tensor z1 = q1.rsample(rng, k);
+        DiagonalGaussian q2 = encoder2.forward(z1);
+        Tensor z2 = q2.rsample(rng);
+        GaussianEstimator.Bound bound = config.objective() == HierarchicalVaeConfig.Objective.IWAE
+                ? GaussianEstimator.Bound.IMPORTANCE_WEIGHTED
+                : GaussianEstimator.Bound.ELBO;
+        GaussianEstimator.SampledBound sampled = estimator.sampled(bound, List.of(z1, z2), (fed, stopPosterior) -> {
+            Tensor f1 = fed.get(0), f2 = fed.get(1);
+            DiagonalGaussian p1 = decoder2.forward(f2);
+            Tensor logPx = likelihood.logProb(decode(f1, null), x);
+            // with the posterior stopped, q(z2|z1)'s network runs again at the fed z1 with its weights stopped, so the
+            // path through z1 stays and only the direct dependence on the weights goes
+            DiagonalGaussian l1 = stopPosterior ? GaussianEstimator.stopped(q1) : q1;
+            DiagonalGaussian l2 = stopPosterior ? encoder2.forwardWithStoppedParameters(f1) : q2;
+            Tensor logW = logPx.add(p1.logProb(f1)).add(prior.logProb(f2)).sub(l1.logProb(f1)).sub(l2.logProb(f2));
+            return new GaussianEstimator.LogWeights(logW, logPx);
+        });
+        Tensor recon = sampled.logLikelihood().mean().neg();
+        Tensor loss = sampled.bound().mean().neg();
         // the Monte Carlo KL of q(z1, z2|x) to p(z1, z2) (for the ELBO), or the rest of the bound (for IWAE)
         Tensor reg = loss.sub(recon);
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("bound", (double) -loss.item());
+        metrics.putAll(sampled.metrics());
         return new LossResult(loss, recon, reg, metrics);
     }
 

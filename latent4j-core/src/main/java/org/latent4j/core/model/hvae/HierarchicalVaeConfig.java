@@ -26,10 +26,13 @@ import org.latent4j.core.nn.ConvArchitecture;
  * @param objective       the k-sample ELBO (VAE) or the bound L_k (IWAE); default ELBO
  * @param conv            convolutional encoder q(z1|x) and decoder p(x|z1) for images (hidden1 then lies between the
  *                        convolutions' features and z1), or null for MLPs (the default)
+ * @param estimator       the gradient estimator's name ({@link org.latent4j.core.estimator.gaussian.GaussianEstimator}),
+ *                        default "reparam"; "stl" on either objective, "dreg" on the IWAE objective
  */
 public record HierarchicalVaeConfig(@Json.Required int dataDim, int latent1Dim, int latent2Dim, List<Integer> hidden1, List<Integer> hidden2,
                                     Activation activation, LikelihoodKind likelihood, double likelihoodSigma,
-                                    PosteriorParameterisation posterior, int samples, Objective objective, ConvArchitecture conv) {
+                                    PosteriorParameterisation posterior, int samples, Objective objective, ConvArchitecture conv,
+                                    String estimator) {
     private static final String NAME = "HierarchicalVaeConfig";
 
     /** The training objective over k samples of the log weights w_i = log p(x, z_i) - log q(z_i|x). */
@@ -56,6 +59,7 @@ public record HierarchicalVaeConfig(@Json.Required int dataDim, int latent1Dim, 
         ConfigChecks.required(NAME, "posterior", posterior);
         ConfigChecks.positive(NAME, "samples", samples);
         ConfigChecks.required(NAME, "objective", objective);
+        if (estimator == null || estimator.isBlank()) throw new IllegalArgumentException(NAME + ".estimator must name a gradient estimator, got " + estimator);
     }
 
     /**
@@ -66,7 +70,7 @@ public record HierarchicalVaeConfig(@Json.Required int dataDim, int latent1Dim, 
      */
     public static HierarchicalVaeConfig of(int dataDim) {
         return new HierarchicalVaeConfig(dataDim, 100, 50, List.of(200, 200), List.of(100, 100), Activation.TANH,
-                LikelihoodKind.BERNOULLI, 1.0, PosteriorParameterisation.LOG_STD, 1, Objective.ELBO, null);
+                LikelihoodKind.BERNOULLI, 1.0, PosteriorParameterisation.LOG_STD, 1, Objective.ELBO, null, "reparam");
     }
 
     /** The defaults of every field a saved config may lack (the data dimension is required). */
@@ -83,7 +87,7 @@ public record HierarchicalVaeConfig(@Json.Required int dataDim, int latent1Dim, 
      * @param h2 the hidden sizes between z1 and z2
      */
     public HierarchicalVaeConfig withSizes(int latent1, int latent2, List<Integer> h1, List<Integer> h2) {
-        return new HierarchicalVaeConfig(dataDim, latent1, latent2, h1, h2, activation, likelihood, likelihoodSigma, posterior, samples, objective, conv);
+        return new HierarchicalVaeConfig(dataDim, latent1, latent2, h1, h2, activation, likelihood, likelihoodSigma, posterior, samples, objective, conv, estimator);
     }
 
     /**
@@ -93,7 +97,7 @@ public record HierarchicalVaeConfig(@Json.Required int dataDim, int latent1Dim, 
      * @return the config
      */
     public HierarchicalVaeConfig withActivation(Activation a) {
-        return new HierarchicalVaeConfig(dataDim, latent1Dim, latent2Dim, hidden1, hidden2, a, likelihood, likelihoodSigma, posterior, samples, objective, conv);
+        return new HierarchicalVaeConfig(dataDim, latent1Dim, latent2Dim, hidden1, hidden2, a, likelihood, likelihoodSigma, posterior, samples, objective, conv, estimator);
     }
 
     /**
@@ -103,7 +107,7 @@ public record HierarchicalVaeConfig(@Json.Required int dataDim, int latent1Dim, 
      * @return the config
      */
     public HierarchicalVaeConfig withPosterior(PosteriorParameterisation p) {
-        return new HierarchicalVaeConfig(dataDim, latent1Dim, latent2Dim, hidden1, hidden2, activation, likelihood, likelihoodSigma, p, samples, objective, conv);
+        return new HierarchicalVaeConfig(dataDim, latent1Dim, latent2Dim, hidden1, hidden2, activation, likelihood, likelihoodSigma, p, samples, objective, conv, estimator);
     }
 
     /**
@@ -113,7 +117,7 @@ public record HierarchicalVaeConfig(@Json.Required int dataDim, int latent1Dim, 
      * @param sigma the standard deviation of a fixed Gaussian
      */
     public HierarchicalVaeConfig withLikelihood(LikelihoodKind kind, double sigma) {
-        return new HierarchicalVaeConfig(dataDim, latent1Dim, latent2Dim, hidden1, hidden2, activation, kind, sigma, posterior, samples, objective, conv);
+        return new HierarchicalVaeConfig(dataDim, latent1Dim, latent2Dim, hidden1, hidden2, activation, kind, sigma, posterior, samples, objective, conv, estimator);
     }
 
     /**
@@ -123,7 +127,7 @@ public record HierarchicalVaeConfig(@Json.Required int dataDim, int latent1Dim, 
      * @param k the samples per example
      */
     public HierarchicalVaeConfig withObjective(Objective o, int k) {
-        return new HierarchicalVaeConfig(dataDim, latent1Dim, latent2Dim, hidden1, hidden2, activation, likelihood, likelihoodSigma, posterior, k, o, conv);
+        return new HierarchicalVaeConfig(dataDim, latent1Dim, latent2Dim, hidden1, hidden2, activation, likelihood, likelihoodSigma, posterior, k, o, conv, estimator);
     }
 
     /**
@@ -133,6 +137,16 @@ public record HierarchicalVaeConfig(@Json.Required int dataDim, int latent1Dim, 
      * @return the config
      */
     public HierarchicalVaeConfig withConv(ConvArchitecture c) {
-        return new HierarchicalVaeConfig(dataDim, latent1Dim, latent2Dim, hidden1, hidden2, activation, likelihood, likelihoodSigma, posterior, samples, objective, c);
+        return new HierarchicalVaeConfig(dataDim, latent1Dim, latent2Dim, hidden1, hidden2, activation, likelihood, likelihoodSigma, posterior, samples, objective, c, estimator);
+    }
+
+    /**
+     * {@return this config with another gradient estimator}
+     *
+     * @param name the estimator's registered name
+     */
+    public HierarchicalVaeConfig withEstimator(String name) {
+        return new HierarchicalVaeConfig(dataDim, latent1Dim, latent2Dim, hidden1, hidden2, activation, likelihood, likelihoodSigma, posterior, samples, objective, conv,
+                name);
     }
 }

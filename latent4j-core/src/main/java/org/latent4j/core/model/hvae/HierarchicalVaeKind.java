@@ -2,6 +2,7 @@ package org.latent4j.core.model.hvae;
 
 import java.util.List;
 import java.util.Set;
+import org.latent4j.core.estimator.gaussian.GaussianEstimator;
 import org.latent4j.core.model.Capability;
 import org.latent4j.core.model.DataShape;
 import org.latent4j.core.model.LatentModel;
@@ -41,7 +42,7 @@ public final class HierarchicalVaeKind implements ModelKind<HierarchicalVaeConfi
     @Override
     public List<ModelOption> options() {
         return List.of(ModelOptions.LATENT, ModelOptions.HIDDEN, ModelOptions.ACTIVATION, ModelOptions.LIKELIHOOD, ModelOptions.SIGMA,
-                ModelOptions.POSTERIOR, ModelOptions.SAMPLES, OBJECTIVE, ModelOptions.ARCH, ModelOptions.CHANNELS);
+                ModelOptions.POSTERIOR, ModelOptions.SAMPLES, OBJECTIVE, ModelOptions.ARCH, ModelOptions.CHANNELS, ModelOptions.ESTIMATOR);
     }
 
     @Override
@@ -63,7 +64,9 @@ public final class HierarchicalVaeKind implements ModelKind<HierarchicalVaeConfi
         int k = o.integer(ModelOptions.SAMPLES.name(), objective == HierarchicalVaeConfig.Objective.IWAE ? 5 : 1, 1, 100_000);
         return HierarchicalVaeConfig.of(data.features()).withSizes(latent, Math.max(1, latent / 2), h, h2).withActivation(ModelOptions.activation(o, paper.activation()))
                 .withPosterior(ModelOptions.posterior(o, paper.posterior())).withObjective(objective, k)
-                .withLikelihood(ModelOptions.likelihood(o, data), ModelOptions.sigma(o, data)).withConv(ModelOptions.conv(o, data));
+                .withLikelihood(ModelOptions.likelihood(o, data), ModelOptions.sigma(o, data)).withConv(ModelOptions.conv(o, data))
+                .withEstimator(GaussianEstimator.fromOption(o, objective == HierarchicalVaeConfig.Objective.IWAE ? GaussianEstimator.Bound.IMPORTANCE_WEIGHTED
+                        : GaussianEstimator.Bound.ELBO));
     }
 
     @Override

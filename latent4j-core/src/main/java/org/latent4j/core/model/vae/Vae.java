@@ -128,7 +128,7 @@ public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
         Map<String, Double> metrics = new LinkedHashMap<>();
         Tensor loss, reg, recon;
         if (importanceWeighted) {
-            GaussianEstimator.ImportanceWeighted iw = estimator.importanceWeighted(q, z, prior, zs -> likelihood.logProb(decode(zs, condition), x));
+            GaussianEstimator.SampledBound iw = estimator.importanceWeighted(q, z, prior, zs -> likelihood.logProb(decode(zs, condition), x));
             recon = iw.logLikelihood().mean().neg();
             metrics.put("kl", (double) q.klToStandardNormal().mean().item());
             loss = iw.bound().mean().neg();

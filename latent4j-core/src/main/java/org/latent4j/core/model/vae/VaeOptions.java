@@ -37,19 +37,9 @@ final class VaeOptions {
     static VaeConfig config(OptionValues o, DataShape data, int defaultSamples, GaussianEstimator.Bound bound) {
         return new VaeConfig(data.features(), ModelOptions.latent(o), ModelOptions.hidden(o), null, ModelOptions.activation(o),
                 ModelOptions.likelihood(o, data), ModelOptions.sigma(o, data), ModelOptions.posterior(o), 1.0, null, 0, 0,
-                o.integer(ModelOptions.SAMPLES.name(), defaultSamples, 1, 100_000), ModelOptions.conv(o, data), estimator(o, bound), null);
+                o.integer(ModelOptions.SAMPLES.name(), defaultSamples, 1, 100_000), ModelOptions.conv(o, data), GaussianEstimator.fromOption(o, bound), null);
     }
 
-    /** {@code --estimator}: the name of a registered Gaussian estimator that serves the bound, refused by name otherwise. */
-    static String estimator(OptionValues o, GaussianEstimator.Bound bound) {
-        String name = o.string(ModelOptions.ESTIMATOR.name(), VaeConfig.DEFAULT_ESTIMATOR).trim().toLowerCase(java.util.Locale.ROOT);
-        try {
-            GaussianEstimator.of(name, bound);
-        } catch (IllegalArgumentException e) {
-            o.require(false, "--" + ModelOptions.ESTIMATOR.name() + " " + name + ": " + e.getMessage());
-        }
-        return name;
-    }
 
     /** KL warm-up and free bits, from the options. */
     static VaeConfig klShaping(VaeConfig c, OptionValues o) {
