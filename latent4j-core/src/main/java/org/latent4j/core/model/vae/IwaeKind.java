@@ -35,7 +35,7 @@ public final class IwaeKind implements ModelKind<VaeConfig> {
 
     @Override
     public List<ModelOption> options() {
-        return VaeOptions.COMMON;
+        return VaeOptions.plus(VaeOptions.SILENT, VaeOptions.SILENT_LIKELIHOOD, VaeOptions.SILENT_SIGMA);
     }
 
     @Override
@@ -45,7 +45,7 @@ public final class IwaeKind implements ModelKind<VaeConfig> {
 
     @Override
     public VaeConfig configure(OptionValues o, DataShape data) {
-        return VaeOptions.config(o, data, 5);
+        return VaeOptions.silent(VaeOptions.config(o, data, 5), o);
     }
 
     @Override

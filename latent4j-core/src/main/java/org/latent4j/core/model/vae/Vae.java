@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.latent4j.core.distributions.DiagonalGaussian;
 import org.latent4j.core.distributions.Likelihood;
+import org.latent4j.core.estimator.silent.SilentDecoder;
+import org.latent4j.core.estimator.silent.SilentGradients;
 import org.latent4j.core.model.Batch;
 import org.latent4j.core.model.LatentCode;
 import org.latent4j.core.model.LatentModel;
@@ -43,6 +45,7 @@ public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
     private final ConvDecoder decoderConv;
     private final Likelihood likelihood;
     private final DiagonalGaussian prior;
+    private final SilentDecoder silent;
 
     /**
      * A VAE (kind "vae"), its weights drawn from {@code rng}.
@@ -92,15 +95,17 @@ public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
                 : child("decoder_conv", new ConvDecoder(conv, conv.channels().getLast(), conv.image().get(0) * p, config.activation(), true, rng));
         this.likelihood = child("likelihood", lik);
         this.prior = standardPrior(config.latentDim());
+        // made last, so that the other layers draw the weights they draw without it
+        this.silent = config.silent() == null ? null : child("silent", new SilentDecoder(config.dataDim(), config.latentDim(), config.silent(), rng));
     }
 
     /** One draw of k latent samples per example and what the objectives need from it. */
     private record Draw(DiagonalGaussian posterior, Tensor z, Tensor params, Tensor logPx) {}
 
-    private Draw draw(Tensor x, Tensor condition, int k, Rng rng) {
+    private Draw draw(Tensor x, Tensor condition, int k, Rng rng, double silentWeight) {
         DiagonalGaussian q = posterior(x, condition);
         Tensor z = q.rsample(rng, k);
-        Tensor params = decode(z, condition);
+        Tensor params = decode(SilentGradients.stochasticPath(z, silentWeight), condition);
         return new Draw(q, z, params, likelihood.logProb(params, x));
     }
 
@@ -113,7 +118,8 @@ public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
     public LossResult loss(Batch batch, TrainingProgress progress, Rng rng) {
         Tensor x = batch.x();
         int k = config.samples();
-        Draw d = draw(x, batch.condition(), k, rng);
+        double silentWeight = silent == null ? 0 : SilentGradients.exactWeight(config.silent(), progress.step());
+        Draw d = draw(x, batch.condition(), k, rng, silentWeight);
         Tensor recon = d.logPx().mean().neg();
         Map<String, Double> metrics = new LinkedHashMap<>();
         Tensor kl = d.posterior().klToStandardNormal().mean();
@@ -142,13 +148,28 @@ public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
             loss = recon.add(reg);
             metrics.put("elbo", (double) -(recon.item() + kl.item()));
         }
+        if (silent != null) loss = loss.add(silentTerm(d.posterior(), x, silentWeight, metrics));
         return new LossResult(loss, recon, reg, metrics);
+    }
+
+    /**
+     * Silent Gradients' term (see {@link SilentGradients}): the linear decoder's exact expected reconstruction
+     * log-likelihood, its gradient reaching the encoder with weight w and the linear decoder in full; zero in value,
+     * so the loss stays the model's own. Reports w and the linear decoder's exact reconstruction term.
+     */
+    private Tensor silentTerm(DiagonalGaussian q, Tensor x, double w, Map<String, Double> metrics) {
+        Tensor mean = SilentGradients.exactPath(q.mean(), w);
+        Tensor variance = SilentGradients.exactPath(q.logVar(), w).exp();
+        Tensor exactRecon = silent.gaussianLatents(mean, variance, x).mean().neg();
+        metrics.put("silentWeight", w);
+        metrics.put("silentRecon", (double) exactRecon.item());
+        return SilentGradients.gradientOnly(exactRecon);
     }
 
     @Override
     public Tensor logImportanceWeights(Tensor x, Tensor condition, int k, Rng rng) {
         if (k < 1) throw new IllegalArgumentException(kind + ".logImportanceWeights: k must be >= 1, got " + k);
-        return logWeights(draw(x, condition, k, rng));
+        return logWeights(draw(x, condition, k, rng, 0));
     }
 
     @Override
@@ -213,7 +234,11 @@ public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
     @Override
     public void initialise(TrainingData data, Rng rng) {
         likelihood.initialiseOutputBias(decoderConv == null ? decoder.outputLayer().bias() : decoderConv.outputBias(), data.featureMeans());
+        if (silent != null) silent.initialise(data.featureMeans(), data.sample(SILENT_INITIALISATION_ROWS));
     }
+
+    /** Rows from which the linear decoder of Silent Gradients takes the data's variance. */
+    private static final int SILENT_INITIALISATION_ROWS = 1000;
 
     @Override
     public Record config() {

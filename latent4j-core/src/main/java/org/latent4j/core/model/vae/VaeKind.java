@@ -35,7 +35,7 @@ public final class VaeKind implements ModelKind<VaeConfig> {
 
     @Override
     public List<ModelOption> options() {
-        return VaeOptions.plus(VaeOptions.KL_WARMUP, VaeOptions.FREE_BITS);
+        return VaeOptions.plus(VaeOptions.KL_WARMUP, VaeOptions.FREE_BITS, VaeOptions.SILENT, VaeOptions.SILENT_LIKELIHOOD, VaeOptions.SILENT_SIGMA);
     }
 
     @Override
@@ -45,7 +45,7 @@ public final class VaeKind implements ModelKind<VaeConfig> {
 
     @Override
     public VaeConfig configure(OptionValues o, DataShape data) {
-        return VaeOptions.klShaping(VaeOptions.config(o, data, 1), o);
+        return VaeOptions.silent(VaeOptions.klShaping(VaeOptions.config(o, data, 1), o), o);
     }
 
     @Override
