@@ -32,7 +32,10 @@ import org.latent4j.tensor.random.Rng;
  *
  * <p>{@link Iwae} and {@link ConditionalVae} are this model with another objective or a condition
  * concatenated to the encoder's and decoder's inputs; parameters are named "encoder.net.0.weight", ...,
- * "decoder.0.weight", ..., and "likelihood.log_var" for a learned Gaussian variance.
+ * "decoder.0.weight", ..., and "likelihood.log_var" for a learned Gaussian variance; with Silent Gradients
+ * ({@link VaeConfig#silent()}), the linear decoder beside the decoder is "silent.weight", "silent.bias" and
+ * "silent.log_var" ({@link SilentDecoder}), and the encoder's reconstruction gradient is split as
+ * {@link SilentGradients} describes.
  */
 public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
     private final String kind;
