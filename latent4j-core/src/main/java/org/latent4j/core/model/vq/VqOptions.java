@@ -28,7 +28,8 @@ public final class VqOptions {
     public static final ModelOption CODE_DIM = new ModelOption("code-dim", "D", "width of each code vector (default 64)");
     /** The {@code --groups} option. */
     public static final ModelOption GROUPS = new ModelOption("groups", "G",
-            "code vectors per example of an MLP quantized model (default 1; --arch conv quantizes every place of its grid instead)");
+            "code vectors per example of an MLP quantized model (default 1; --arch conv quantizes every place of its grid instead); "
+                    + "categorical-vae: its categorical latent variables (default 20)");
     /** The {@code --sampling} option. */
     public static final ModelOption SAMPLING = new ModelOption("sampling", "NAME",
             "how samples of a quantized model draw codes, each place independently: empirical (default; in proportion to how often "
