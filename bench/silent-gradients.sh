@@ -8,22 +8,25 @@
 #
 # Data: Fashion-MNIST (the installed full set: LIMIT training rows, the first 1,000 test images held out) and
 # scikit-learn's 8x8 digits (bench/silent_digits.py; a tenth held out), both dynamically binarized (Bernoulli pixels).
-# Models: --model vae (reparameterization), 784-200-20-200-784 ReLU; the categorical VAE with gumbel and reinforce
-# when its kind is registered (CATEGORICAL=1; see the variants below).
+# Models: --model vae (reparameterization), 784-200-20-200-784 ReLU; --model categorical-vae, 784-200-(20 x 10)-200-784
+# ReLU, with --estimator gumbel (relaxed, temperature annealed) and reinforce (running-mean baseline), on a third of the
+# Fashion-MNIST rows (CAT_LIMIT).
 #
-# Usage: bench/silent-gradients.sh [WORK_DIR]   (SEEDS="1 2 3" FMNIST_EPOCHS=2 DIGITS_EPOCHS=40 LIMIT=60000 NLL_K=100
-# PARTS="gaussian categorical" to change). Prints the table; runs and JSON summaries stay in WORK_DIR.
+# Usage: bench/silent-gradients.sh [WORK_DIR]   (SEEDS="1 2 3" FMNIST_EPOCHS=2 DIGITS_EPOCHS=40 LIMIT=60000 CAT_LIMIT=20000
+# NLL_K=100 PARTS="gaussian categorical" LATENT4J="java ... -jar copy.jar" to change). Prints the table; runs and JSON summaries stay in WORK_DIR.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 work="${1:-$(mktemp -d /tmp/latent4j-silent.XXXXXX)}"
 seeds="${SEEDS:-1 2 3}"
-parts="${PARTS:-gaussian}"
+parts="${PARTS:-gaussian categorical}"
 fmnist_epochs="${FMNIST_EPOCHS:-2}"
 digits_epochs="${DIGITS_EPOCHS:-40}"
 limit="${LIMIT:-60000}"
+cat_limit="${CAT_LIMIT:-20000}"   # the categorical VAE's Fashion-MNIST rows: a third, to fit the whole bench in about 25 minutes here
 nll_k="${NLL_K:-100}"
 batch=100
-l4j="$here/../latent4j"
+# LATENT4J: the command to run (default the launcher; give a copied jar to keep a rebuild out of a long run)
+l4j="${LATENT4J:-$here/../latent4j}"
 mkdir -p "$work/results" "$work/runs"
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "work directory: $work; seeds: $seeds; parts: $parts"
@@ -43,7 +46,7 @@ run() { # data variant seed args...
   if [ -f "$json" ]; then return; fi
   rm -rf "$out"
   local t0=$(date +%s)
-  "$l4j" train --batch $batch --seed "$seed" --nll-k "$nll_k" --eval-limit 1000 --out "$out" --json "$json" "$@" > "$out.log" 2>&1 \
+  $l4j train --batch $batch --seed "$seed" --nll-k "$nll_k" --eval-limit 1000 --out "$out" --json "$json" "$@" > "$out.log" 2>&1 \
     || { echo "FAILED: $data $variant seed $seed (see $out.log)"; tail -3 "$out.log"; return 1; }
   echo "$data $variant seed $seed: $(grep -m1 '^NLL' "$out.log") ($(( $(date +%s) - t0 )) s)"
 }
@@ -62,10 +65,14 @@ for data in fmnist digits; do
       run $data reparam+silent "$seed" "${source[@]}" "${gaussian[@]}" --silent-gradients "$anneal"
     fi
     if [[ " $parts " == *" categorical "* ]]; then
-      categorical=(--model cat-vae --hidden 200 --groups 20 --categories 10)
+      categorical=(--model categorical-vae --hidden 200 --groups 20 --categories 10)
+      cat_source=("${source[@]}"); cat_anneal=$anneal
+      if [ $data = fmnist ]; then
+        cat_source=(--data fashion-mnist --limit "$cat_limit" --epochs "$fmnist_epochs"); cat_anneal=$(( fmnist_epochs * $(steps_per_epoch $cat_limit) / 2 ))
+      fi
       for estimator in gumbel reinforce; do
-        run $data $estimator "$seed" "${source[@]}" "${categorical[@]}" --estimator $estimator
-        run $data $estimator+silent "$seed" "${source[@]}" "${categorical[@]}" --estimator $estimator --silent-gradients "$anneal"
+        run $data $estimator "$seed" "${cat_source[@]}" "${categorical[@]}" --estimator $estimator
+        run $data $estimator+silent "$seed" "${cat_source[@]}" "${categorical[@]}" --estimator $estimator --silent-gradients "$cat_anneal"
       done
     fi
   done

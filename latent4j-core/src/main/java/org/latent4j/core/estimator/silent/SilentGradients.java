@@ -56,8 +56,25 @@ public final class SilentGradients {
      * @return p, for the exact branch
      */
     public static Tensor exactPath(Tensor p, double exactWeight) {
-        Tensor held = Surrogate.stopGradient(p);
-        return held.add(p.sub(held).mul((float) exactWeight));
+        return scaleGradient(p, exactWeight);
+    }
+
+    /**
+     * A model's stochastic estimate of the encoder's objective (one that carries gradient to the encoder only) with
+     * its gradient scaled by 1 - w and its value unchanged: the encoder's share of the stochastic term.
+     *
+     * @param encoderObjective the estimator's encoder term
+     * @param exactWeight      w
+     * @return the term, for the loss
+     */
+    public static Tensor stochasticEncoderObjective(Tensor encoderObjective, double exactWeight) {
+        return exactWeight == 0 ? encoderObjective : scaleGradient(encoderObjective, 1 - exactWeight);
+    }
+
+    /** sg(t) + f (t - sg(t)): the value of t, a gradient f times t's. */
+    private static Tensor scaleGradient(Tensor t, double factor) {
+        Tensor held = Surrogate.stopGradient(t);
+        return held.add(t.sub(held).mul((float) factor));
     }
 
     /**

@@ -2,6 +2,7 @@ package org.latent4j.core.model.vae;
 
 import java.util.List;
 import java.util.Set;
+import org.latent4j.core.estimator.silent.SilentGradientsOptions;
 import org.latent4j.core.model.Capability;
 import org.latent4j.core.model.DataShape;
 import org.latent4j.core.model.LatentModel;
@@ -35,7 +36,7 @@ public final class IwaeKind implements ModelKind<VaeConfig> {
 
     @Override
     public List<ModelOption> options() {
-        return VaeOptions.plus(VaeOptions.SILENT, VaeOptions.SILENT_LIKELIHOOD, VaeOptions.SILENT_SIGMA);
+        return VaeOptions.plus(SilentGradientsOptions.STEPS, SilentGradientsOptions.LIKELIHOOD, SilentGradientsOptions.SIGMA);
     }
 
     @Override

@@ -1,8 +1,7 @@
 package org.latent4j.core.model.vae;
 
 import java.util.List;
-import org.latent4j.core.estimator.silent.SilentGradientsConfig;
-import org.latent4j.core.estimator.silent.SilentLikelihood;
+import org.latent4j.core.estimator.silent.SilentGradientsOptions;
 import org.latent4j.core.model.DataShape;
 import org.latent4j.core.model.ModelOption;
 import org.latent4j.core.model.ModelOptions;
@@ -26,16 +25,6 @@ final class VaeOptions {
             "the weight gamma of |KL - C| with --capacity (default 1000, the paper's)");
     static final ModelOption CAPACITY_STEPS = new ModelOption("capacity-steps", "N",
             "optimizer steps over which C rises to --capacity (default 100000, the paper's)");
-
-    /** Silent Gradients (Shao, Liu and Van den Broeck 2025): on when --silent-gradients is given. */
-    static final ModelOption SILENT = new ModelOption("silent-gradients", "STEPS",
-            "Silent Gradients (Shao et al. 2025): a linear decoder beside the model's gives the encoder an exact, zero-variance "
-                    + "reconstruction gradient, its weight falling linearly from 1 to 0 over STEPS optimizer steps (default off)");
-    static final ModelOption SILENT_LIKELIHOOD = new ModelOption("silent-likelihood", "NAME",
-            "the linear decoder's likelihood with --silent-gradients: " + OptionValues.words(SilentLikelihood.class)
-                    + " (default gaussian-shared: one learned variance)");
-    static final ModelOption SILENT_SIGMA = new ModelOption("silent-sigma", "S",
-            "the standard deviation of --silent-likelihood gaussian-fixed (default 1)");
 
     /** The options every one-layer VAE kind takes. */
     static final List<ModelOption> COMMON = List.of(ModelOptions.LATENT, ModelOptions.HIDDEN, ModelOptions.ACTIVATION, ModelOptions.LIKELIHOOD,
@@ -72,22 +61,9 @@ final class VaeOptions {
         return withoutCapacity.withBeta(1).withWarmupEpochs(0).withFreeBits(0).withCapacity(schedule);
     }
 
-    /**
-     * Silent Gradients' settings when {@code --silent-gradients} is given, else none; its other options alone, or
-     * a sigma without the fixed likelihood, are refused by name.
-     */
+    /** Silent Gradients' settings from the options (none without --silent-gradients). */
     static VaeConfig silent(VaeConfig c, OptionValues o) {
-        if (!o.has(SILENT.name())) {
-            for (ModelOption m : List.of(SILENT_LIKELIHOOD, SILENT_SIGMA)) {
-                o.require(!o.has(m.name()), "--" + m.name() + " needs --silent-gradients STEPS (Silent Gradients are off without it)");
-            }
-            return c;
-        }
-        SilentLikelihood likelihood = o.choice(SILENT_LIKELIHOOD.name(), SilentLikelihood.GAUSSIAN_SHARED, SilentLikelihood.class);
-        o.require(!o.has(SILENT_SIGMA.name()) || likelihood == SilentLikelihood.GAUSSIAN_FIXED,
-                "--silent-sigma applies only to --silent-likelihood gaussian-fixed");
-        return c.withSilent(new SilentGradientsConfig(o.integer(SILENT.name(), 0, 1, Integer.MAX_VALUE), likelihood,
-                o.number(SILENT_SIGMA.name(), 1, 1e-6, 1e6)));
+        return c.withSilent(SilentGradientsOptions.parse(o));
     }
 
     static List<ModelOption> plus(ModelOption... more) {
