@@ -27,19 +27,20 @@ def stats(values):
     return m, s
 
 
-print("| data | estimator | Silent Gradients | seeds | test NLL (nats) | test -ELBO (nats) | NLL with minus without (per seed) |")
-print("| --- | --- | --- | --- | --- | --- | --- |")
+print("| data | estimator | Silent Gradients | seeds | test NLL (nats) | test -ELBO (nats) | NLL, with minus without (per seed) | -ELBO, with minus without |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- |")
 for (data, variant), seeds in sorted(rows.items()):
     base, _, silent = variant.partition("+")
     nll = stats([v[0] for v in seeds.values()])
     nelbo = stats([v[1] for v in seeds.values()])
-    diff = ""
+    diff = ["", ""]
     if silent:
         plain = rows.get((data, base), {})
         common = sorted(set(plain) & set(seeds))
-        if common:
-            d = [seeds[s][0] - plain[s][0] for s in common]
-            m, sd = stats(d)
-            diff = f"{m:+.2f} +- {sd:.2f} ({', '.join(f'{x:+.2f}' for x in d)})"
+        for i in range(2):
+            if common:
+                d = [seeds[s][i] - plain[s][i] for s in common]
+                m, sd = stats(d)
+                diff[i] = f"{m:+.2f} +- {sd:.2f} ({', '.join(f'{x:+.2f}' for x in d)})"
     k = next(iter(seeds.values()))[2]
-    print(f"| {data} | {base} | {'yes' if silent else 'no'} | {len(seeds)} | {nll[0]:.2f} +- {nll[1]:.2f} (k={k}) | {nelbo[0]:.2f} +- {nelbo[1]:.2f} | {diff} |")
+    print(f"| {data} | {base} | {'yes' if silent else 'no'} | {len(seeds)} | {nll[0]:.2f} +- {nll[1]:.2f} (k={k}) | {nelbo[0]:.2f} +- {nelbo[1]:.2f} | {diff[0]} | {diff[1]} |")
