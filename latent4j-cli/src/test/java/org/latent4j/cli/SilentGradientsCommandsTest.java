@@ -49,6 +49,21 @@ class SilentGradientsCommandsTest {
     }
 
     @Test
+    void theCategoricalVaeTakesThemWithGumbelAndReinforce() throws IOException {
+        for (String estimator : List.of("gumbel", "reinforce")) {
+            Path run = tmp.resolve("categorical-" + estimator);
+            ModelCommandsTest.Result r = latent4j("train", "--out", run.toString(), "--limit", "200", "--epochs", "1", "--hidden", "32", "--batch", "50",
+                    "--nll-k", "3", "--eval-limit", "20", "--model", "categorical-vae", "--groups", "4", "--categories", "3", "--estimator", estimator,
+                    "--silent-gradients", "3");
+            assertEquals(0, r.code(), r.err());
+            Json.Cursor c = config(run).get("config");
+            assertEquals(3, c.get("silent").get("annealSteps").asLong());
+            assertEquals(estimator, c.get("estimator").asString());
+            assertTrue(Files.readAllLines(run.resolve("history.csv")).getFirst().contains("silentRecon"));
+        }
+    }
+
+    @Test
     void resumeEndsWithTheWeightsOfAStraightRun() throws IOException {
         String[] options = {"--silent-gradients", "5", "--checkpoint-every", "1"};
         Path straight = tmp.resolve("straight"), resumed = tmp.resolve("resumed");
@@ -68,6 +83,7 @@ class SilentGradientsCommandsTest {
         assertUsageError("--silent-likelihood needs --silent-gradients STEPS", "train", "--silent-likelihood", "gaussian-fixed");
         assertUsageError("--silent-sigma applies only to --silent-likelihood gaussian-fixed", "train", "--silent-gradients", "5", "--silent-sigma", "2");
         assertUsageError("--silent-gradients does not apply to --model hvae", "train", "--model", "hvae", "--silent-gradients", "5");
+        assertUsageError("--silent-gradients does not apply to --model bernoulli-vae", "train", "--model", "bernoulli-vae", "--silent-gradients", "5");
     }
 
     private static String[] concat(String[] a, String... b) {
