@@ -2,8 +2,8 @@
 # Silent Gradients (Shao, Liu and Van den Broeck 2025, arXiv 2508.03587; docs/estimators.md#silent-gradients): does
 # guiding the encoder with the exact gradient of a linear decoder early in training improve the final test NLL and
 # ELBO of the usual estimators, at the same training budget? Each estimator is trained with and without
-# --silent-gradients (the weight falling from 1 to 0 over the first half of the steps), same data, network, steps and
-# seeds; the summary gives the held-out NLL (-L_k, k = NLL_K) and -ELBO as mean +- standard deviation over the seeds
+# --silent-gradients (the weight falling from 1 to 0 over about the first half of the steps), same data, network, steps
+# and seeds; the summary gives the held-out NLL (-L_k, k = NLL_K) and -ELBO as mean +- standard deviation over the seeds
 # and the per-seed paired differences.
 #
 # Data: Fashion-MNIST (the installed full set: LIMIT training rows, the first 1,000 test images held out) and
@@ -13,7 +13,9 @@
 # Fashion-MNIST rows (CAT_LIMIT).
 #
 # Usage: bench/silent-gradients.sh [WORK_DIR]   (SEEDS="1 2 3" FMNIST_EPOCHS=2 DIGITS_EPOCHS=40 LIMIT=60000 CAT_LIMIT=20000
-# NLL_K=100 PARTS="gaussian categorical" LATENT4J="java ... -jar copy.jar" to change). Prints the table; runs and JSON summaries stay in WORK_DIR.
+# NLL_K=100 PARTS="gaussian categorical" LATENT4J="java ... -jar copy.jar" to change). Prints the table; runs and JSON
+# summaries stay in WORK_DIR, and a run whose summary is there is not trained again. The defaults took 26 minutes on
+# 2 shared EPYC vCPUs at a load average of 10-19; the results and the verdict are in docs/estimators.md.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 work="${1:-$(mktemp -d /tmp/latent4j-silent.XXXXXX)}"
