@@ -14,8 +14,8 @@
 #
 # Usage: bench/silent-gradients.sh [WORK_DIR]   (SEEDS="1 2 3" FMNIST_EPOCHS=2 DIGITS_EPOCHS=40 LIMIT=60000 CAT_LIMIT=20000
 # NLL_K=100 PARTS="gaussian categorical" LATENT4J="java ... -jar copy.jar" to change). Prints the table; runs and JSON
-# summaries stay in WORK_DIR, and a run whose summary is there is not trained again. The defaults took 26 minutes on
-# 2 shared EPYC vCPUs at a load average of 10-19; the results and the verdict are in docs/estimators.md.
+# summaries stay in WORK_DIR, and a run whose summary is there is not trained again. The defaults took about 37 minutes
+# on 2 shared EPYC vCPUs at a load average of 10-19; the results and the verdict are in docs/estimators.md.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 work="${1:-$(mktemp -d /tmp/latent4j-silent.XXXXXX)}"
