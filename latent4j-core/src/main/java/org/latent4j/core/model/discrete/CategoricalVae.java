@@ -18,9 +18,6 @@ public final class CategoricalVae extends DiscreteVae {
      */
     public CategoricalVae(CategoricalVaeConfig config, Rng rng) {
         super(CategoricalVaeKind.NAME, config, new CategoricalLatents(config.groups(), config.categories()), rng);
-        if (config.silent() != null) {
-            throw new IllegalArgumentException("categorical-vae: Silent Gradients are not available for categorical latents in this build");
-        }
         this.config = config;
     }
 

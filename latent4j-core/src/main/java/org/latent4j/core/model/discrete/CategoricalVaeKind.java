@@ -3,6 +3,7 @@ package org.latent4j.core.model.discrete;
 import java.util.List;
 import java.util.Set;
 import org.latent4j.core.estimator.discrete.CategoricalLatents;
+import org.latent4j.core.estimator.silent.SilentGradientsOptions;
 import org.latent4j.core.model.Capability;
 import org.latent4j.core.model.DataShape;
 import org.latent4j.core.model.LatentModel;
@@ -37,7 +38,9 @@ public final class CategoricalVaeKind implements ModelKind<CategoricalVaeConfig>
 
     @Override
     public List<ModelOption> options() {
-        return DiscreteVaeOptions.with(DiscreteVaeOptions.GROUPS, DiscreteVaeOptions.CATEGORIES);
+        List<ModelOption> out = new java.util.ArrayList<>(DiscreteVaeOptions.with(DiscreteVaeOptions.GROUPS, DiscreteVaeOptions.CATEGORIES));
+        out.addAll(SilentGradientsOptions.ALL);
+        return List.copyOf(out);
     }
 
     @Override
@@ -54,7 +57,7 @@ public final class CategoricalVaeKind implements ModelKind<CategoricalVaeConfig>
         String estimator = DiscreteVaeOptions.estimator(o);
         CategoricalVaeConfig c = new CategoricalVaeConfig(data.features(), groups, categories, ModelOptions.hidden(o), null, ModelOptions.activation(o),
                 ModelOptions.likelihood(o, data), ModelOptions.sigma(o, data), DiscreteVaeOptions.samples(o, estimator), estimator,
-                DiscreteVaeOptions.temperature(o, estimator, latents), null);
+                DiscreteVaeOptions.temperature(o, estimator, latents), SilentGradientsOptions.parse(o));
         return DiscreteVaeOptions.checked(o, c, latents);
     }
 

@@ -10,6 +10,8 @@ import org.latent4j.core.estimator.discrete.DiscreteLatents;
 import org.latent4j.core.estimator.discrete.DiscreteProblem;
 import org.latent4j.core.estimator.discrete.ExactEnumerationEstimator;
 import org.latent4j.core.estimator.discrete.SignalStatistics;
+import org.latent4j.core.estimator.silent.SilentDecoder;
+import org.latent4j.core.estimator.silent.SilentGradients;
 import org.latent4j.core.model.Batch;
 import org.latent4j.core.model.LatentCode;
 import org.latent4j.core.model.LatentModel;
@@ -42,7 +44,9 @@ import org.latent4j.tensor.random.Rng;
  * network (one hidden layer of 100 tanh units), present in every model so that a saved model can be measured with any
  * estimator (its weights only train under nvil).
  *
- * <p>Names: "encoder", "decoder" (MLPs, "encoder.0.weight", ...), "baseline", "likelihood".
+ * <p>Names: "encoder", "decoder" (MLPs, "encoder.0.weight", ...), "baseline", "likelihood"; with Silent Gradients
+ * ({@link DiscreteVaeSettings#silent()}), "silent" ({@link SilentDecoder}: "silent.weight", "silent.bias",
+ * "silent.log_var"), and the encoder's objective is split as {@link SilentGradients} describes.
  */
 public abstract class DiscreteVae extends LatentModel implements LikelihoodBound, PriorSampling {
     /** Hidden units of NVIL's baseline network (Mnih and Gregor 2014 used one layer of 100). */
@@ -57,6 +61,7 @@ public abstract class DiscreteVae extends LatentModel implements LikelihoodBound
     private final Mlp baseline;
     private final Likelihood likelihood;
     private final Tensor signalStatistics;
+    private final SilentDecoder silent;
 
     /**
      * Creates the model with fresh weights.
@@ -79,6 +84,9 @@ public abstract class DiscreteVae extends LatentModel implements LikelihoodBound
         this.likelihood = child("likelihood", lik);
         this.signalStatistics = buffer("signal_statistics", Tensor.persistentZeros(3));
         this.signalStatistics.data()[signalStatistics.offset() + 2] = 1f;
+        // made last, so that the other layers draw the weights they draw without it
+        this.silent = settings.silent() == null ? null
+                : child("silent", new SilentDecoder(settings.dataDim(), latents.codeWidth(), settings.silent(), rng));
     }
 
     /**
@@ -149,20 +157,41 @@ public abstract class DiscreteVae extends LatentModel implements LikelihoodBound
     @Override
     public LossResult loss(Batch batch, TrainingProgress progress, Rng rng) {
         noCondition(batch.condition(), "loss");
-        DiscreteEstimate e = estimate(batch.x(), progress, rng);
+        Tensor logits = logits(batch.x());
+        DiscreteEstimate e = estimator.estimate(problem(batch.x(), logits, progress, rng));
+        double silentWeight = silent == null ? 0 : SilentGradients.exactWeight(settings.silent(), progress.step());
         Tensor decoderObjective = e.decoderObjective();
-        Tensor encoderObjective = e.encoderObjective();
+        Tensor encoderObjective = SilentGradients.stochasticEncoderObjective(e.encoderObjective(), silentWeight);
         Tensor loss = decoderObjective.add(encoderObjective);
         if (e.baselineObjective() != null) loss = loss.add(e.baselineObjective());
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("kl", (double) e.kl().item());
         metrics.put(estimator.multiSampleBound() ? "bound" : "elbo", e.bound());
         metrics.putAll(e.metrics());
+        if (silent != null) loss = loss.add(silentTerm(logits, batch.x(), silentWeight, metrics));
         Tensor recon = e.reconstruction().detach();
         return new LossResult(loss, recon, loss.detach().sub(recon), metrics, e.signal());
     }
 
-    /** The running statistics of the learning signal, from the buffer. */
+    /**
+     * Silent Gradients' term (see {@link SilentGradients}): the linear decoder's exact ELBO, its expected reconstruction
+     * log-likelihood summed over the categories (or bits) less the closed-form KL, with the gradient reaching the
+     * encoder's logits weighted by w (the estimator's encoder term carries the other 1 - w, the KL's share included)
+     * and the linear decoder's in full; zero in value, so the loss stays the estimator's.
+     */
+    private Tensor silentTerm(Tensor logits, Tensor x, double w, Map<String, Double> metrics) {
+        Tensor table = latents.logTable(SilentGradients.exactPath(logits, w));
+        int b = x.dim(0);
+        Tensor expected = latents.family() == org.latent4j.core.estimator.LatentFamily.CATEGORICAL
+                ? silent.categoricalLatents(table.exp().reshape(b, latents.codeWidth()), latents.variables(), x)
+                : silent.bernoulliLatents(latents.code(table.exp()), x);
+        Tensor exactRecon = expected.mean().neg();
+        metrics.put("silentWeight", w);
+        metrics.put("silentRecon", (double) exactRecon.item());
+        return SilentGradients.gradientOnly(exactRecon.add(latents.kl(table).mean()));
+    }
+
+    /** {@return the running statistics of the learning signal, from the buffer} */
     public SignalStatistics statistics() {
         float[] s = signalStatistics.toArray();
         return new SignalStatistics((long) s[0], s[1], s[2]);
@@ -234,7 +263,11 @@ public abstract class DiscreteVae extends LatentModel implements LikelihoodBound
     @Override
     public void initialise(TrainingData data, Rng rng) {
         likelihood.initialiseOutputBias(decoder.outputLayer().bias(), data.featureMeans());
+        if (silent != null) silent.initialise(data.featureMeans(), data.sample(SILENT_INITIALISATION_ROWS));
     }
+
+    /** Rows from which the linear decoder of Silent Gradients takes the data's variance. */
+    private static final int SILENT_INITIALISATION_ROWS = 1000;
 
     @Override
     public String kind() {

@@ -3,6 +3,7 @@ package org.latent4j.core.model.discrete;
 import java.util.List;
 import org.latent4j.core.distributions.LikelihoodKind;
 import org.latent4j.core.estimator.discrete.Temperature;
+import org.latent4j.core.estimator.silent.SilentGradientsConfig;
 import org.latent4j.core.nn.Activation;
 
 /** What the configs of the discrete-latent VAEs share: the networks, the likelihood and the estimator's settings. */
@@ -33,4 +34,9 @@ public interface DiscreteVaeSettings {
 
     /** {@return the relaxed estimators' temperature schedule} */
     Temperature temperature();
+
+    /** {@return Silent Gradients' settings, or null for none (the default of a kind whose config has no such field)} */
+    default SilentGradientsConfig silent() {
+        return null;
+    }
 }

@@ -5,6 +5,8 @@ import java.util.Map;
 import org.latent4j.core.distributions.DiagonalGaussian;
 import org.latent4j.core.distributions.Likelihood;
 import org.latent4j.core.estimator.gaussian.GaussianEstimator;
+import org.latent4j.core.estimator.silent.SilentDecoder;
+import org.latent4j.core.estimator.silent.SilentGradients;
 import org.latent4j.core.model.Batch;
 import org.latent4j.core.model.LatentCode;
 import org.latent4j.core.model.LatentModel;
@@ -33,7 +35,10 @@ import org.latent4j.tensor.random.Rng;
  * concatenated to the encoder's and decoder's inputs. The gradient of either bound is the config's estimator's
  * ({@link GaussianEstimator}: reparam, stl, or dreg for the importance-weighted bound); the loss's value does not
  * depend on it. Parameters are named "encoder.net.0.weight", ...,
- * "decoder.0.weight", ..., and "likelihood.log_var" for a learned Gaussian variance.
+ * "decoder.0.weight", ..., and "likelihood.log_var" for a learned Gaussian variance; with Silent Gradients
+ * ({@link VaeConfig#silent()}), the linear decoder beside the decoder is "silent.weight", "silent.bias" and
+ * "silent.log_var" ({@link SilentDecoder}), and the encoder's reconstruction gradient is split as
+ * {@link SilentGradients} describes.
  */
 public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
     private final String kind;
@@ -47,6 +52,7 @@ public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
     private final Likelihood likelihood;
     private final DiagonalGaussian prior;
     private final GaussianEstimator estimator;
+    private final SilentDecoder silent;
 
     /**
      * A VAE (kind "vae"), its weights drawn from {@code rng}.
@@ -101,6 +107,8 @@ public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(kind + ": " + e.getMessage(), e);
         }
+        // made last, so that the other layers draw the weights they draw without it
+        this.silent = config.silent() == null ? null : child("silent", new SilentDecoder(config.dataDim(), config.latentDim(), config.silent(), rng));
     }
 
     /** One draw of k latent samples per example and what the objectives need from it. */
@@ -125,10 +133,11 @@ public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
         int k = config.samples();
         DiagonalGaussian q = posterior(x, condition);
         Tensor z = q.rsample(rng, k);
+        double silentWeight = silent == null ? 0 : SilentGradients.exactWeight(config.silent(), progress.step());
         Map<String, Double> metrics = new LinkedHashMap<>();
         Tensor loss, reg, recon;
         if (importanceWeighted) {
-            GaussianEstimator.SampledBound iw = estimator.importanceWeighted(q, z, prior, zs -> likelihood.logProb(decode(zs, condition), x));
+            GaussianEstimator.SampledBound iw = estimator.importanceWeighted(q, z, prior, zs -> likelihood.logProb(decode(SilentGradients.stochasticPath(zs, silentWeight), condition), x));
             recon = iw.logLikelihood().mean().neg();
             metrics.put("kl", (double) q.klToStandardNormal().mean().item());
             loss = iw.bound().mean().neg();
@@ -137,7 +146,7 @@ public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
             metrics.put("bound", (double) -loss.item());
             metrics.putAll(iw.metrics());
         } else {
-            recon = likelihood.logProb(decode(z, condition), x).mean().neg();
+            recon = likelihood.logProb(decode(SilentGradients.stochasticPath(z, silentWeight), condition), x).mean().neg();
             Tensor kl = estimator.klToStandardNormal(q, z).mean();
             metrics.put("kl", (double) kl.item());
             Tensor r = config.freeBits() > 0
@@ -155,7 +164,22 @@ public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
             loss = recon.add(reg);
             metrics.put("elbo", (double) -(recon.item() + kl.item()));
         }
+        if (silent != null) loss = loss.add(silentTerm(q, x, silentWeight, metrics));
         return new LossResult(loss, recon, reg, metrics);
+    }
+
+    /**
+     * Silent Gradients' term (see {@link SilentGradients}): the linear decoder's exact expected reconstruction
+     * log-likelihood, its gradient reaching the encoder with weight w and the linear decoder in full; zero in value,
+     * so the loss stays the model's own. Reports w and the linear decoder's exact reconstruction term.
+     */
+    private Tensor silentTerm(DiagonalGaussian q, Tensor x, double w, Map<String, Double> metrics) {
+        Tensor mean = SilentGradients.exactPath(q.mean(), w);
+        Tensor variance = SilentGradients.exactPath(q.logVar(), w).exp();
+        Tensor exactRecon = silent.gaussianLatents(mean, variance, x).mean().neg();
+        metrics.put("silentWeight", w);
+        metrics.put("silentRecon", (double) exactRecon.item());
+        return SilentGradients.gradientOnly(exactRecon);
     }
 
     @Override
@@ -226,7 +250,11 @@ public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
     @Override
     public void initialise(TrainingData data, Rng rng) {
         likelihood.initialiseOutputBias(decoderConv == null ? decoder.outputLayer().bias() : decoderConv.outputBias(), data.featureMeans());
+        if (silent != null) silent.initialise(data.featureMeans(), data.sample(SILENT_INITIALISATION_ROWS));
     }
+
+    /** Rows from which the linear decoder of Silent Gradients takes the data's variance. */
+    private static final int SILENT_INITIALISATION_ROWS = 1000;
 
     @Override
     public Record config() {

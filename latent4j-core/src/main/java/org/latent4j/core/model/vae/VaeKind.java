@@ -3,6 +3,7 @@ package org.latent4j.core.model.vae;
 import java.util.List;
 import java.util.Set;
 import org.latent4j.core.estimator.gaussian.GaussianEstimator;
+import org.latent4j.core.estimator.silent.SilentGradientsOptions;
 import org.latent4j.core.model.Capability;
 import org.latent4j.core.model.DataShape;
 import org.latent4j.core.model.LatentModel;
@@ -36,7 +37,7 @@ public final class VaeKind implements ModelKind<VaeConfig> {
 
     @Override
     public List<ModelOption> options() {
-        return VaeOptions.plus(VaeOptions.KL_WARMUP, VaeOptions.FREE_BITS);
+        return VaeOptions.plus(VaeOptions.KL_WARMUP, VaeOptions.FREE_BITS, SilentGradientsOptions.STEPS, SilentGradientsOptions.LIKELIHOOD, SilentGradientsOptions.SIGMA);
     }
 
     @Override
@@ -46,7 +47,7 @@ public final class VaeKind implements ModelKind<VaeConfig> {
 
     @Override
     public VaeConfig configure(OptionValues o, DataShape data) {
-        return VaeOptions.klShaping(VaeOptions.config(o, data, 1, GaussianEstimator.Bound.ELBO), o);
+        return VaeOptions.silent(VaeOptions.klShaping(VaeOptions.config(o, data, 1, GaussianEstimator.Bound.ELBO), o), o);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.latent4j.core.model.vae;
 
 import java.util.List;
 import org.latent4j.core.estimator.gaussian.GaussianEstimator;
+import org.latent4j.core.estimator.silent.SilentGradientsOptions;
 import org.latent4j.core.model.DataShape;
 import org.latent4j.core.model.ModelOption;
 import org.latent4j.core.model.ModelOptions;
@@ -63,6 +64,11 @@ final class VaeOptions {
         var schedule = new VaeConfig.Capacity(o.number(CAPACITY_GAMMA.name(), 1000, 1e-6, 1e9), o.number(CAPACITY.name(), 0, 0, 1e6),
                 o.integer(CAPACITY_STEPS.name(), 100_000, 1, Integer.MAX_VALUE));
         return withoutCapacity.withBeta(1).withWarmupEpochs(0).withFreeBits(0).withCapacity(schedule);
+    }
+
+    /** Silent Gradients' settings from the options (none without --silent-gradients). */
+    static VaeConfig silent(VaeConfig c, OptionValues o) {
+        return c.withSilent(SilentGradientsOptions.parse(o));
     }
 
     static List<ModelOption> plus(ModelOption... more) {
