@@ -79,6 +79,7 @@ public final class DoublyReparameterizedEstimator implements GaussianEstimator {
         List<Tensor> fed = new ArrayList<>();
         Tensor weights, scale = null;
         if (Surrogate.frozen()) {
+            // finite differences see only values: w~ must be known before the weights are built, so that it is in z'
             List<Tensor> z0 = new ArrayList<>();
             for (Tensor zl : z) z0.add(Surrogate.stopGradient(zl));
             Tensor logW0;
@@ -89,6 +90,7 @@ public final class DoublyReparameterizedEstimator implements GaussianEstimator {
             Tensor perSample = weights.reshape(k, b, 1);
             for (int l = 0; l < z.size(); l++) fed.add(z0.get(l).add(perSample.mul(z.get(l).sub(z0.get(l)))));
         } else {
+            // training: one forward pass, the scale filled in once w~ is known, before the backward reads it
             weights = null;
             scale = Tensor.zeros(k, b, 1);
             for (Tensor zl : z) fed.add(DeferredGradientScale.apply(zl, scale));
