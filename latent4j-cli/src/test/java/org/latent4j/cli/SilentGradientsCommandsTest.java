@@ -49,12 +49,15 @@ class SilentGradientsCommandsTest {
     }
 
     @Test
-    void theCategoricalVaeTakesThemWithGumbelAndReinforce() throws IOException {
-        for (String estimator : List.of("gumbel", "reinforce")) {
-            Path run = tmp.resolve("categorical-" + estimator);
-            ModelCommandsTest.Result r = latent4j("train", "--out", run.toString(), "--limit", "200", "--epochs", "1", "--hidden", "32", "--batch", "50",
-                    "--nll-k", "3", "--eval-limit", "20", "--model", "categorical-vae", "--groups", "4", "--categories", "3", "--estimator", estimator,
-                    "--silent-gradients", "3");
+    void theDiscreteVaesTakeThemWithGumbelAndReinforce() throws IOException {
+        List<List<String>> cases = List.of(List.of("categorical-vae", "gumbel", "--groups", "4", "--categories", "3"),
+                List.of("categorical-vae", "reinforce", "--groups", "4", "--categories", "3"), List.of("bernoulli-vae", "reinforce", "--latent", "6"));
+        for (List<String> kase : cases) {
+            String model = kase.get(0), estimator = kase.get(1);
+            Path run = tmp.resolve(model + "-" + estimator);
+            String[] common = {"train", "--out", run.toString(), "--limit", "200", "--epochs", "1", "--hidden", "32", "--batch", "50", "--nll-k", "3",
+                    "--eval-limit", "20", "--model", model, "--estimator", estimator, "--silent-gradients", "3"};
+            ModelCommandsTest.Result r = latent4j(concat(common, kase.subList(2, kase.size()).toArray(String[]::new)));
             assertEquals(0, r.code(), r.err());
             Json.Cursor c = config(run).get("config");
             assertEquals(3, c.get("silent").get("annealSteps").asLong());
@@ -83,7 +86,6 @@ class SilentGradientsCommandsTest {
         assertUsageError("--silent-likelihood needs --silent-gradients STEPS", "train", "--silent-likelihood", "gaussian-fixed");
         assertUsageError("--silent-sigma applies only to --silent-likelihood gaussian-fixed", "train", "--silent-gradients", "5", "--silent-sigma", "2");
         assertUsageError("--silent-gradients does not apply to --model hvae", "train", "--model", "hvae", "--silent-gradients", "5");
-        assertUsageError("--silent-gradients does not apply to --model bernoulli-vae", "train", "--model", "bernoulli-vae", "--silent-gradients", "5");
     }
 
     private static String[] concat(String[] a, String... b) {

@@ -3,6 +3,7 @@ package org.latent4j.core.model.discrete;
 import java.util.List;
 import org.latent4j.core.distributions.LikelihoodKind;
 import org.latent4j.core.estimator.discrete.Temperature;
+import org.latent4j.core.estimator.silent.SilentGradientsConfig;
 import org.latent4j.core.io.Json;
 import org.latent4j.core.model.ConfigChecks;
 import org.latent4j.core.nn.Activation;
@@ -21,9 +22,11 @@ import org.latent4j.core.nn.Activation;
  * @param samples         latent samples per example, default 1 (VIMCO's k, >= 2)
  * @param estimator       the gradient estimator, default "gumbel" (the binary Concrete relaxation)
  * @param temperature     the relaxed estimators' temperature schedule, default {@link Temperature#DEFAULT}
+ * @param silent          Silent Gradients' settings, or null (the default) for none
  */
 public record BernoulliVaeConfig(@Json.Required int dataDim, int latents, List<Integer> encoderHidden, List<Integer> decoderHidden, Activation activation,
-                                 LikelihoodKind likelihood, double likelihoodSigma, int samples, String estimator, Temperature temperature)
+                                 LikelihoodKind likelihood, double likelihoodSigma, int samples, String estimator, Temperature temperature,
+                                 SilentGradientsConfig silent)
         implements DiscreteVaeSettings {
     private static final String NAME = "BernoulliVaeConfig";
 
@@ -49,7 +52,7 @@ public record BernoulliVaeConfig(@Json.Required int dataDim, int latents, List<I
      */
     public static BernoulliVaeConfig of(int dataDim) {
         return new BernoulliVaeConfig(dataDim, 200, List.of(512, 256), null, Activation.RELU, LikelihoodKind.BERNOULLI, 1.0, 1,
-                CategoricalVaeConfig.DEFAULT_ESTIMATOR, Temperature.DEFAULT);
+                CategoricalVaeConfig.DEFAULT_ESTIMATOR, Temperature.DEFAULT, null);
     }
 
     /** The defaults of every field a saved config may lack. */
@@ -63,7 +66,7 @@ public record BernoulliVaeConfig(@Json.Required int dataDim, int latents, List<I
      * @param d binary latents
      */
     public BernoulliVaeConfig withLatents(int d) {
-        return new BernoulliVaeConfig(dataDim, d, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, samples, estimator, temperature);
+        return new BernoulliVaeConfig(dataDim, d, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, samples, estimator, temperature, silent);
     }
 
     /**
@@ -72,7 +75,7 @@ public record BernoulliVaeConfig(@Json.Required int dataDim, int latents, List<I
      * @param encoder the encoder's hidden sizes
      */
     public BernoulliVaeConfig withHidden(List<Integer> encoder) {
-        return new BernoulliVaeConfig(dataDim, latents, encoder, null, activation, likelihood, likelihoodSigma, samples, estimator, temperature);
+        return new BernoulliVaeConfig(dataDim, latents, encoder, null, activation, likelihood, likelihoodSigma, samples, estimator, temperature, silent);
     }
 
     /**
@@ -81,7 +84,7 @@ public record BernoulliVaeConfig(@Json.Required int dataDim, int latents, List<I
      * @param a the hidden activation
      */
     public BernoulliVaeConfig withActivation(Activation a) {
-        return new BernoulliVaeConfig(dataDim, latents, encoderHidden, decoderHidden, a, likelihood, likelihoodSigma, samples, estimator, temperature);
+        return new BernoulliVaeConfig(dataDim, latents, encoderHidden, decoderHidden, a, likelihood, likelihoodSigma, samples, estimator, temperature, silent);
     }
 
     /**
@@ -91,7 +94,7 @@ public record BernoulliVaeConfig(@Json.Required int dataDim, int latents, List<I
      * @param k    samples per example
      */
     public BernoulliVaeConfig withEstimator(String name, int k) {
-        return new BernoulliVaeConfig(dataDim, latents, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, k, name, temperature);
+        return new BernoulliVaeConfig(dataDim, latents, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, k, name, temperature, silent);
     }
 
     /**
@@ -100,6 +103,15 @@ public record BernoulliVaeConfig(@Json.Required int dataDim, int latents, List<I
      * @param t the temperature schedule
      */
     public BernoulliVaeConfig withTemperature(Temperature t) {
-        return new BernoulliVaeConfig(dataDim, latents, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, samples, estimator, t);
+        return new BernoulliVaeConfig(dataDim, latents, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, samples, estimator, t, silent);
+    }
+
+    /**
+     * {@return this config with Silent Gradients' settings}
+     *
+     * @param s the settings, or null for none
+     */
+    public BernoulliVaeConfig withSilent(SilentGradientsConfig s) {
+        return new BernoulliVaeConfig(dataDim, latents, encoderHidden, decoderHidden, activation, likelihood, likelihoodSigma, samples, estimator, temperature, s);
     }
 }

@@ -3,6 +3,7 @@ package org.latent4j.core.model.discrete;
 import java.util.List;
 import java.util.Set;
 import org.latent4j.core.estimator.discrete.BernoulliLatents;
+import org.latent4j.core.estimator.silent.SilentGradientsOptions;
 import org.latent4j.core.model.Capability;
 import org.latent4j.core.model.DataShape;
 import org.latent4j.core.model.LatentModel;
@@ -37,7 +38,9 @@ public final class BernoulliVaeKind implements ModelKind<BernoulliVaeConfig> {
 
     @Override
     public List<ModelOption> options() {
-        return DiscreteVaeOptions.with(ModelOptions.LATENT);
+        List<ModelOption> out = new java.util.ArrayList<>(DiscreteVaeOptions.with(ModelOptions.LATENT));
+        out.addAll(SilentGradientsOptions.ALL);
+        return List.copyOf(out);
     }
 
     @Override
@@ -53,7 +56,7 @@ public final class BernoulliVaeKind implements ModelKind<BernoulliVaeConfig> {
         String estimator = DiscreteVaeOptions.estimator(o);
         BernoulliVaeConfig c = new BernoulliVaeConfig(data.features(), latent, ModelOptions.hidden(o), null, ModelOptions.activation(o),
                 ModelOptions.likelihood(o, data), ModelOptions.sigma(o, data), DiscreteVaeOptions.samples(o, estimator), estimator,
-                DiscreteVaeOptions.temperature(o, estimator, latents));
+                DiscreteVaeOptions.temperature(o, estimator, latents), SilentGradientsOptions.parse(o));
         return DiscreteVaeOptions.checked(o, c, latents);
     }
 
