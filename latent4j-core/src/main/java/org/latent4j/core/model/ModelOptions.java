@@ -46,8 +46,8 @@ public final class ModelOptions {
      * not serve its latents.
      */
     public static final ModelOption ESTIMATOR = new ModelOption("estimator", "NAME",
-            "the gradient estimator (see `latent4j train --help`'s list): reparam (default for Gaussian latents), stl, dreg (iwae); "
-                    + "for discrete latents gumbel, gumbel-st, reinforce, nvil, vimco, exact");
+            "the gradient estimator (see `latent4j train --help`'s list): reparam (default for Gaussian latents), stl, dreg (iwae, hvae --objective iwae); "
+                    + "for discrete latents gumbel (default), gumbel-st, reinforce, nvil, vimco, exact");
 
     /** The {@code --arch} option. */
     public static final ModelOption ARCH = new ModelOption("arch", "NAME",
