@@ -98,4 +98,5 @@ for e, (em, es), (nm, ns), st, sec, vcol in rows:
     pm = lambda m, s: f"{m:.2f}" + ("" if math.isnan(s) else f" ± {s:.2f}")
     print(f"| {e} | {st} | {pm(em, es)} | {pm(nm, ns)} | {sec:.0f} | {vcol} |")
 PY
+/usr/bin/python3 "$here/estimator_plots.py" discrete "$work" "$work/discrete-estimators.png" && echo "wrote $work/discrete-estimators.png"
 echo "total: $(( $(date +%s) - start )) s"

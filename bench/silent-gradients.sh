@@ -80,4 +80,5 @@ for data in fmnist digits; do
   done
 done
 /usr/bin/python3 "$here/silent_summary.py" "$work/results"
+/usr/bin/python3 "$here/estimator_plots.py" silent "$work/results" "$work/silent-gradients.png" && echo "wrote $work/silent-gradients.png"
 echo "wall time: $(( $(date +%s) - start )) s; load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
