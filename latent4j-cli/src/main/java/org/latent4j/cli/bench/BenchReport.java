@@ -35,13 +35,23 @@ final class BenchReport {
     static final double WARMUP_SECONDS = 5;
 
     /**
+     * After {@link #WARMUP_SECONDS}, warm-up goes on until the JIT has compiled nothing for this long (at most
+     * {@link #WARMUP_MAX_SECONDS} in all). Kernels called once or a few times a step (Adam per parameter, the normal
+     * draws, the likelihood's backward) reached C2 only 4.5-5 s into an IWAE run (2 cores, one other job running), and later when
+     * the compiler thread shared its core: rounds timed while they still ran the Vector API's allocating fallbacks
+     * were the slow ones (JFR's allocation samples of the timed steps were mostly those three kernels' boxed vectors).
+     */
+    static final double JIT_QUIET_SECONDS = 1;
+    /** The longest warm-up waiting for a quiet JIT: a JVM that never stops compiling is timed after this. */
+    static final double WARMUP_MAX_SECONDS = 30;
+
+    /**
      * Runs {@code step} {@code warmup} times and for at least {@link #WARMUP_SECONDS}, then {@code repeat}
      * timed rounds of {@code steps} steps, metering heap allocation over the timed rounds (NaN when the
      * JVM cannot count it).
      */
     static StepTiming timeSteps(Runnable step, int warmup, int steps, int repeat) {
-        long warmUntil = System.nanoTime() + (long) (WARMUP_SECONDS * 1e9);
-        for (int i = 0; i < warmup || System.nanoTime() < warmUntil; i++) step.run();
+        warmUp(step, warmup, System::nanoTime, BenchReport::compilationMillis);
         Allocation meter = Allocation.meter();
         double[] rates = new double[repeat];
         long allocated = 0;
@@ -54,6 +64,37 @@ final class BenchReport {
             rates[r] = steps / ((t1 - t0) / 1e9);
         }
         return new StepTiming(rates, meter == null ? Double.NaN : (double) allocated / ((long) steps * repeat));
+    }
+
+    /**
+     * Runs {@code step} at least {@code warmup} times and for at least {@link #WARMUP_SECONDS}, then until the JIT's
+     * total compilation time has not moved for {@link #JIT_QUIET_SECONDS} (or {@link #WARMUP_MAX_SECONDS} have passed;
+     * a JVM that does not report compilation time is warmed for the minimum only).
+     *
+     * @return the steps run
+     */
+    static long warmUp(Runnable step, int warmup, java.util.function.LongSupplier nanos, java.util.function.LongSupplier compileMillis) {
+        long start = nanos.getAsLong();
+        long minEnd = start + (long) (WARMUP_SECONDS * 1e9), maxEnd = start + (long) (WARMUP_MAX_SECONDS * 1e9);
+        long quietNanos = (long) (JIT_QUIET_SECONDS * 1e9);
+        long compiled = compileMillis.getAsLong(), quietSince = start, steps = 0;
+        while (true) {
+            step.run();
+            steps++;
+            long now = nanos.getAsLong(), c = compileMillis.getAsLong();
+            if (c != compiled) {
+                compiled = c;
+                quietSince = now;
+            }
+            if (steps < warmup || now < minEnd) continue;
+            if (compiled < 0 || now - quietSince >= quietNanos || now >= maxEnd) return steps;
+        }
+    }
+
+    /** The JIT's total compilation time so far in ms, or -1 when the JVM does not report it. */
+    static long compilationMillis() {
+        var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 
     /**
