@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Training throughput of Latent4j's Vae/Iwae/top-k SAE against the same models in PyTorch, in the same run:
+# Training throughput of Latent4j's Vae/Iwae/categorical VAE/top-k SAE/VQ-VAE against the same models in PyTorch, in the same run:
 # `latent4j bench train` and bench/train_pytorch.py, case by case, with the same threads, steps and rounds.
 # Prints examples/s for each side and the ratio per case, with the load average before and after
 # (the figures mean little on a loaded machine). With --rounds R the whole alternation runs R times,
@@ -7,7 +7,8 @@
 # to start several), and the table gives the median over rounds of each side, and the median of the
 # per-round ratios.
 # Usage: bench/train-vs-pytorch.sh [--threads 2] [--repeat 5] [--rounds 1] [--steps N] [--cases vae16,vae128,iwae]
-# (the cases of `latent4j bench train`: vae16, vae128, iwae, iwae-dreg, sae, sae-auxk, vqvae-mlp, vqvae-conv; the default is the first three)
+# (the cases of `latent4j bench train`: vae16, vae128, iwae, iwae-dreg, vae-stl, cat-gumbel, cat-gumbel-st, cat-reinforce,
+# cat-nvil, cat-vimco, sae, sae-auxk, vqvae-mlp, vqvae-conv; the default is the first three)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 threads=2 repeat=5 rounds=1 steps="" cases="vae16,vae128,iwae"
@@ -18,7 +19,7 @@ while [ $# -gt 0 ]; do
     --rounds) rounds="$2"; shift 2 ;;
     --steps) steps="$2"; shift 2 ;;
     --cases) cases="$2"; shift 2 ;;
-    *) echo "usage: $0 [--threads N] [--repeat R] [--rounds R] [--steps N] [--cases vae16,vae128,iwae,sae,sae-auxk,vqvae-mlp,vqvae-conv]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--threads N] [--repeat R] [--rounds R] [--steps N] [--cases vae16,vae128,iwae,iwae-dreg,vae-stl,cat-gumbel,cat-gumbel-st,cat-reinforce,cat-nvil,cat-vimco,sae,sae-auxk,vqvae-mlp,vqvae-conv]" >&2; exit 2 ;;
   esac
 done
 python=/usr/bin/python3
@@ -47,7 +48,7 @@ def rate(side, c, r):
     return json.load(open(f"{out}/{side}-{c}-{r}.json"))[c]["samples_per_second"]
 first_l4j = json.load(open(f"{out}/latent4j-{cases[0]}-1.json"))
 first_pt = json.load(open(f"{out}/pytorch-{cases[0]}-1.json"))
-print(f"{'case':8} {'latent4j ex/s':>14} {'pytorch ex/s':>13} {'ratio':>7} {'heap/step':>10}   (medians over {rounds} round(s); "
+print(f"{'case':13} {'latent4j ex/s':>14} {'pytorch ex/s':>13} {'ratio':>7} {'heap/step':>10}   (medians over {rounds} round(s); "
       f"latent4j {first_l4j['kernels']}; {first_pt['framework']}; {first_pt['threads']} threads)")
 for c in cases:
     a = [rate("latent4j", c, r) for r in range(1, rounds + 1)]
@@ -57,5 +58,5 @@ for c in cases:
     spread = f"   (per round {min(ratios):.2f}-{max(ratios):.2f})" if rounds > 1 else ""
     formulation = json.load(open(f"{out}/pytorch-{c}-1.json"))[c].get("formulation")
     note = f"   [pytorch {formulation}]" if formulation else ""
-    print(f"{c:8} {statistics.median(a):14.0f} {statistics.median(b):13.0f} {statistics.median(ratios):7.2f}x {heap / 1024:8.0f} KB{spread}{note}")
+    print(f"{c:13} {statistics.median(a):14.0f} {statistics.median(b):13.0f} {statistics.median(ratios):7.2f}x {heap / 1024:8.0f} KB{spread}{note}")
 PY

@@ -8,6 +8,11 @@ Cases (Adam lr 1e-3):
   iwae-dreg   the same trained with DReG (Tucker et al. 2019) written the usual PyTorch way: log q with the
               posterior's parameters detached, the normalized weights w~ detached, a hook on z that multiplies its
               gradient by w~, and the surrogate -mean_b sum_i w~_i log w_i (one forward, one backward)
+  vae-stl     vae128 trained with sticking the landing (Roeder et al. 2017): the sampled KL with q's parameters detached
+  cat-gumbel, cat-gumbel-st, cat-reinforce, cat-nvil, cat-vimco
+              the categorical VAE of bench/discrete-estimators.sh (20 groups of 10 categories, 784-256-200 and
+              200-256-784 ReLU, Bernoulli, batch 100) with each estimator as Latent4j computes it (class
+              CategoricalVae below; vimco with k = 5)
   vqvae-mlp   VQ-VAE 784-512-256-64 relu, one code of 64 from K = 512, Gaussian sigma 0.1, batch 64
   vqvae-conv  VQ-VAE conv (Conv 1->32, 32->64, 4x4 stride 2, relu) -> 1x1 conv to 64 -> a 7x7 grid of codes from
               K = 512 -> ConvTranspose 64->32 (relu), 32->1, plus a per-pixel output bias; Gaussian sigma 0.1, batch 64
@@ -41,7 +46,7 @@ recomputed with gradients from the gathered rows of W_enc: Latent4j's algorithm)
 [b, L] matrix and multiply, as SAELens and EleutherAI's sparsify without Triton do), "embedding-bag"
 (F.embedding_bag with per-sample weights: a sum of k rows) or "gather" (the k rows gathered and summed).
 
-Usage: train_pytorch.py [--cases vae16,vae128,iwae,iwae-dreg,sae,sae-auxk,vqvae-mlp,vqvae-conv] [--threads 2] [--steps N] [--repeat 5]
+Usage: train_pytorch.py [--cases vae16,vae128,iwae,iwae-dreg,vae-stl,cat-gumbel,...,sae,sae-auxk,vqvae-mlp,vqvae-conv] [--threads 2] [--steps N] [--repeat 5]
                         [--sae-encoder dense|gather] [--sae-decoder dense|embedding-bag|gather]
 Prints one JSON object with one entry per case: steps_per_second, samples_per_second, rates.
 Needs Debian's python3-torch (apt-get install python3-torch).
@@ -71,6 +76,7 @@ CASES = {
     "vae128": ([512, 256], 32, 1, 128, False, False, 30, "reparam"),
     "iwae": ([200, 200], 50, 50, 20, True, True, 30, "reparam"),
     "iwae-dreg": ([200, 200], 50, 50, 20, True, True, 30, "dreg"),
+    "vae-stl": ([512, 256], 32, 1, 128, False, False, 30, "stl"),
 }
 
 
@@ -117,6 +123,11 @@ class Model(torch.nn.Module):
         recon = -log_px.mean()
         kl = (0.5 * (mean ** 2 + log_var.exp() - log_var - 1)).sum(-1).mean()
         if not self.importance_weighted:
+            if self.estimator == "stl":
+                # sticking the landing: the sampled KL, log q(z|x) with q's parameters detached (z keeps its path)
+                # minus log p(z); Latent4j reports the closed form as its value, so it is added as a constant shift
+                sampled = (gaussian_log_density(z, mean.detach(), log_var.detach()) - (-0.5 * (LOG_2PI + z ** 2)).sum(-1)).mean()
+                kl = sampled + (kl - sampled).detach()
             return recon + kl
         log_pz = (-0.5 * (LOG_2PI + z ** 2)).sum(-1)
         if self.estimator == "dreg":
@@ -127,6 +138,120 @@ class Model(torch.nn.Module):
             return -(w * log_w).sum(0).mean()
         log_w = log_px + log_pz - gaussian_log_density(z, mean, log_var)
         return -(torch.logsumexp(log_w, 0) - math.log(self.k)).mean()
+
+
+# The categorical VAE of bench/discrete-estimators.sh (Latent4j's categorical-vae): 20 groups of 10 categories, a
+# uniform prior, encoder 784-256-200 and decoder 200-256-784 (ReLU, He-uniform hidden layers, Glorot output layers,
+# the decoder's output bias at the logits of the pixel means of the first 2,048 images), Bernoulli pixels, batch 100.
+# name: (estimator, samples per row, default steps)
+DISCRETE_CASES = {
+    "cat-gumbel": ("gumbel", 1, 100),
+    "cat-gumbel-st": ("gumbel-st", 1, 100),
+    "cat-reinforce": ("reinforce", 1, 100),
+    "cat-nvil": ("nvil", 1, 100),
+    "cat-vimco": ("vimco", 5, 50),
+}
+GROUPS, CATEGORIES = 20, 10
+# Latent4j's schedule max(0.5, exp(-1e-4 step)) at step 0: its benchmark does not advance the trainer's step counter
+TAU = 1.0
+SIGNAL_DECAY = 0.8  # Mnih and Gregor's decay of the running signal statistics, as Latent4j's SignalStatistics
+
+
+def gumbel_noise(shape):
+    return -torch.empty(shape).exponential_().log()
+
+
+class CategoricalVae(torch.nn.Module):
+    """What Latent4j's CategoricalVae computes in a step, estimator by estimator (see core estimator/discrete/).
+
+    Every estimator: table = log_softmax of the encoder's logits per group, [b, 20, 10]; the KL to the uniform prior in
+    closed form, sum q log q + 20 log 10, averaged over the batch; log p(x|z) = -BCE-with-logits of the decoder's
+    output summed over pixels.
+      gumbel     the relaxed sample y = softmax((table + g) / tau); two decoder passes, as Latent4j splits the terms
+                 by whose gradient they carry: log p(x|sg(y)) (the decoder's term) and log p(x|y) (the encoder's,
+                 minus the first, so its decoder gradients cancel); loss -lpx_dec + -(lpx_enc - lpx_dec) + KL
+      gumbel-st  the same with the hard one-hot h = onehot(argmax(table + g)) in the first pass and the
+                 straight-through code h + y - sg(y) in the second
+      reinforce  one Gumbel-max sample (no gradient), one decoder pass; loss -lpx - (lpx - c) log q(z|x) + KL with
+                 c the running mean of the signal lpx (decay 0.8, 0 before the first batch), updated after the step
+      nvil       the same, the signal centred by the baseline network b(x) (784-100-1 tanh) and the running mean c of
+                 lpx - b(x), divided by max(1, sqrt(running variance)); the KL's gradient divided by it too; plus the
+                 regression (lpx - c - b(x))^2 for the baseline network
+      vimco      k = 5 samples, the bound L = logsumexp_i(lpx_i - log q_i - 20 log 10) - log k, the leave-one-out
+                 signals L - L_{-i} (log w_i replaced by the mean of the others, in double) times log q_i; loss -L -
+                 sum_i signal_i log q_i (Latent4j writes the bound as two logsumexps, q held still in one and the
+                 decoder in the other: the same gradient)
+    """
+
+    def __init__(self, estimator, k, sample):
+        super().__init__()
+        self.estimator, self.k = estimator, k
+        self.encoder = relu_mlp([784, 256, GROUPS * CATEGORIES])
+        self.decoder = relu_mlp([GROUPS * CATEGORIES, 256, 784])
+        self.baseline = mlp([784, 100, 1])  # only nvil uses it (its parameters get no gradient otherwise, as in Latent4j)
+        with torch.no_grad():
+            p = sample.mean(0).clamp(1e-3, 1 - 1e-3)
+            self.decoder[-1].bias.copy_((p / (1 - p)).log())
+        self.count, self.signal_mean, self.signal_variance = 0, 0.0, 1.0
+        self.pending = None
+
+    def log_px(self, code, x):
+        logits = self.decoder(code)
+        return -F.binary_cross_entropy_with_logits(logits, x.expand_as(logits), reduction="none").sum(-1)
+
+    def loss(self, x):
+        b, s = x.shape[0], self.k
+        table = self.encoder(x).view(b, GROUPS, CATEGORIES).log_softmax(-1)
+        kl = ((table.exp() * table).sum((1, 2)) + GROUPS * math.log(CATEGORIES)).mean()
+        flat = (s, b, GROUPS * CATEGORIES)
+        perturbed = table + gumbel_noise((s, b, GROUPS, CATEGORIES))
+        if self.estimator in ("gumbel", "gumbel-st"):
+            soft = (perturbed / TAU).softmax(-1)
+            if self.estimator == "gumbel":
+                first, second = soft.detach(), soft
+            else:
+                first = F.one_hot(perturbed.detach().argmax(-1), CATEGORIES).float()
+                second = first + soft - soft.detach()
+            lpx_dec = self.log_px(first.reshape(flat), x)
+            lpx_enc = self.log_px(second.reshape(flat), x)
+            return -lpx_dec.mean() - (lpx_enc - lpx_dec).mean() + kl
+        onehot = F.one_hot(perturbed.detach().argmax(-1), CATEGORIES).float()
+        lpx = self.log_px(onehot.view(flat), x)  # [s, b]
+        log_q = (onehot * table).sum((2, 3))  # [s, b]
+        signal = lpx.detach()
+        c = self.signal_mean if self.count > 0 else 0.0
+        if self.estimator == "reinforce":
+            self.pending = (signal.mean().item(), signal.var(unbiased=False).item())
+            return -lpx.mean() - ((signal - c) * log_q).mean() + kl
+        if self.estimator == "nvil":
+            scale = max(1.0, math.sqrt(self.signal_variance))
+            bx = self.baseline(x).view(b)
+            residual = signal - bx.detach()
+            self.pending = (residual.mean().item(), residual.var(unbiased=False).item())
+            regression = (signal - c - bx).pow(2).mean()
+            return -lpx.mean() - ((residual - c) / scale * log_q).mean() + kl / scale + regression
+        log_w = lpx - log_q - GROUPS * math.log(CATEGORIES)  # [k, b]
+        bound = torch.logsumexp(log_w, 0) - math.log(s)
+        with torch.no_grad():
+            lw = log_w.double()
+            rest = lw.expand(s, s, b).clone()
+            i = torch.arange(s)
+            rest[i, i] = (lw.sum(0) - lw) / (s - 1)
+            signals = (bound.double() - (torch.logsumexp(rest, 1) - math.log(s))).float()
+        return -bound.mean() - (signals * log_q).sum(0).mean()
+
+    def after_step(self):
+        """The running statistics of the signal, as Latent4j's afterOptimizerStep updates them."""
+        if self.pending is None:
+            return
+        mean, variance = self.pending
+        if self.count == 0:
+            self.signal_mean, self.signal_variance = mean, variance
+        else:
+            self.signal_mean = SIGNAL_DECAY * self.signal_mean + (1 - SIGNAL_DECAY) * mean
+            self.signal_variance = SIGNAL_DECAY * self.signal_variance + (1 - SIGNAL_DECAY) * variance
+        self.count += 1
+        self.pending = None
 
 
 # name: (latents, k, batch, dead-latent window in rows, default steps)
@@ -337,12 +462,18 @@ def measure(name, data, steps, repeat):
         conv, batch, default_steps = VQ_CASES[name]
         torch.manual_seed(42)
         model, binarize = VqVae(conv), False
+    elif name in DISCRETE_CASES:
+        estimator, k, default_steps = DISCRETE_CASES[name]
+        batch = 100
+        torch.manual_seed(42)
+        model, binarize = CategoricalVae(estimator, k, data[:2048]), True
     else:
         hidden, latents, k, batch, iw, log_std, default_steps, estimator = CASES[name]
         torch.manual_seed(42)
         model, binarize = Model(hidden, latents, k, iw, log_std, estimator), True
     steps = steps or default_steps
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    after = getattr(model, "after_step", None)
     batches = data.shape[0] // batch
     position = [0]
 
@@ -355,15 +486,17 @@ def measure(name, data, steps, repeat):
         loss = model.loss(x)
         loss.backward()
         opt.step()
+        if after is not None:
+            after()
 
     return timed(step, steps, repeat, batch)
 
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--cases", default=",".join(list(CASES) + list(SAE_CASES) + list(VQ_CASES)))
+    p.add_argument("--cases", default=",".join(list(CASES) + list(DISCRETE_CASES) + list(SAE_CASES) + list(VQ_CASES)))
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--steps", type=int, default=0, help="steps per round (default per case: 100, 30, 30, 30, 10, 10, 100, 30)")
+    p.add_argument("--steps", type=int, default=0, help="steps per round (default per case: 100, 30, 30, 30, 30, 100 for each cat- case but 50 for cat-vimco, 10, 10, 100, 30)")
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--sae-encoder", choices=["dense", "gather"], default="dense",
                    help="how the top-k encoder's gradient is computed (default dense, the faster here)")
@@ -378,8 +511,8 @@ def main():
             result[name] = measure_sae(name, data, a.steps, a.repeat, a.sae_encoder, a.sae_decoder)
             result[name]["formulation"] = f"encoder {a.sae_encoder}, decoder {a.sae_decoder}"
             continue
-        if name not in CASES and name not in VQ_CASES:
-            p.error(f"unknown case {name!r} (one of {', '.join(list(CASES) + list(SAE_CASES) + list(VQ_CASES))})")
+        if name not in CASES and name not in VQ_CASES and name not in DISCRETE_CASES:
+            p.error(f"unknown case {name!r} (one of {', '.join(list(CASES) + list(DISCRETE_CASES) + list(SAE_CASES) + list(VQ_CASES))})")
         result[name] = measure(name, data, a.steps, a.repeat)
     print(json.dumps(result))
 

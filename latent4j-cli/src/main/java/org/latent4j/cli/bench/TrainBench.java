@@ -39,12 +39,19 @@ final class TrainBench {
     private TrainBench() {}
 
     static final String HELP = """
-            usage: latent4j bench train [--cases vae16,vae128,iwae,iwae-dreg,sae,sae-auxk,vqvae-mlp,vqvae-conv] [--threads N] [--steps N] [--repeat 5] [--json FILE]
+            usage: latent4j bench train [--cases vae16,vae128,iwae,iwae-dreg,vae-stl,cat-gumbel,...,sae,sae-auxk,vqvae-mlp,vqvae-conv] [--threads N] [--steps N]
+                                        [--repeat 5] [--json FILE]
               Cases (Adam lr 1e-3; all of them by default):
                 vae16       VAE 784-512-256-32 tanh (log-variance head), Bernoulli, batch 16 (Glorot init)
                 vae128      VAE 784-512-256-32 tanh (log-variance head), Bernoulli, batch 128
                 iwae        IWAE 784-200-200-50 tanh (std = exp(linear)), Bernoulli, k = 50, batch 20
                 iwae-dreg   the same trained with DReG (--estimator dreg)
+                vae-stl     vae128 trained with sticking the landing (--estimator stl)
+                cat-gumbel, cat-gumbel-st, cat-reinforce, cat-nvil, cat-vimco
+                            categorical-vae of the discrete bench: 20 groups of 10 categories, 784-256-200 relu encoder,
+                            200-256-784 decoder, Bernoulli, batch 100, --estimator gumbel, gumbel-st, reinforce, nvil
+                            (its baseline network 784-100-1 tanh trains too) or vimco (k = 5); the temperature stays
+                            at its initial 1 (the benchmark's step counter does not advance)
                 sae         top-k sparse autoencoder (topk-sae) 784 -> 4096 latents, k = 32, batch 256, on the pixel
                             intensities; dead window 10M rows, so no latent dies within the benchmark (AuxK idle)
                 sae-auxk    the same with a dead window of 1 row: every latent not firing in the batch is dead, and
@@ -56,7 +63,7 @@ final class TrainBench {
               One step, inside a workspace scope: binarize the batch for a Bernoulli model (a Bernoulli sample of
               the pixel intensities), the model's own loss (forward), backward, the model's hooks around the
               Adam update. Reports examples/s (median of --repeat rounds of --steps steps; default steps per
-              case 100, 30, 30, 30, 50, 50, 100, 30) and heap bytes allocated per step. For IWAE an example is one image,
+              case 100, 30, 30, 30, 30, 100 for each categorical case but 50 for cat-vimco, 50, 50, 100, 30) and heap bytes allocated per step. For IWAE an example is one image,
               whatever k. The models are initialised (initialise: output bias, SAE pre-bias, k-means codebook) on the
               first 2,048 images, as training does.
             """;
@@ -78,6 +85,9 @@ final class TrainBench {
 
     static final Map<String, Case> CASES = new LinkedHashMap<>();
 
+    /** The estimators of the categorical cases, "cat-" + name: those the discrete bench (bench/discrete-estimators.sh) trains. */
+    static final String[] DISCRETE_ESTIMATORS = {"gumbel", "gumbel-st", "reinforce", "nvil", "vimco"};
+
     private static void register(String name, String description, String kind, boolean binarize, int batch, int defaultSteps, String... options) {
         Map<String, String> o = new LinkedHashMap<>();
         for (int i = 0; i < options.length; i += 2) o.put(options[i], options[i + 1]);
@@ -91,6 +101,14 @@ final class TrainBench {
                 "posterior", "log-std", "k", "50");
         register("iwae-dreg", "IWAE 784-200-200-50 tanh, k=50, batch 20, DReG", "iwae", true, 20, 30, "latent", "50", "hidden", "200,200", "activation",
                 "tanh", "posterior", "log-std", "k", "50", "estimator", "dreg");
+        register("vae-stl", "VAE 784-512-256-32 tanh, batch 128, STL", "vae", true, 128, 30, "latent", "32", "hidden", "512,256", "activation", "tanh",
+                "estimator", "stl");
+        for (String e : DISCRETE_ESTIMATORS) {
+            int k = e.equals("vimco") ? 5 : 1;
+            register("cat-" + e, "categorical 20x10 784-256-200 b100 " + e + (k > 1 ? " k=" + k : ""), "categorical-vae", true, 100,
+                    k > 1 ? 50 : 100, "groups", "20", "categories", "10", "hidden", "256", "activation", "relu", "likelihood", "bernoulli", "estimator", e,
+                    "k", Integer.toString(k));
+        }
         register("sae", "top-k SAE 784-4096, k=32, batch 256", "topk-sae", false, 256, 50, "latents", "4096", "sparsity-k", "32", "dead-tokens",
                 "10000000");
         register("sae-auxk", "top-k SAE 784-4096, k=32, AuxK 512, batch 256", "topk-sae", false, 256, 50, "latents", "4096", "sparsity-k", "32",
@@ -125,7 +143,7 @@ final class TrainBench {
         Map<String, Object> json = BenchReport.results("benchmark", "train", "threads", threads, "kernels", Kernels.describe(), "data", data.name());
         for (String n : names) {
             Result r = measure(CASES.get(n), data, steps > 0 ? steps : CASES.get(n).defaultSteps(), repeat);
-            System.out.printf(Locale.ROOT, "  %-10s %-46s %9.0f examples/s  %8.1f steps/s  (min %.1f, max %.1f)  %10.0f bytes/step%n",
+            System.out.printf(Locale.ROOT, "  %-13s %-46s %9.0f examples/s  %8.1f steps/s  (min %.1f, max %.1f)  %10.0f bytes/step%n",
                     n, r.c().description(), r.examplesPerSecond(), r.stepsPerSecond(),
                     Arrays.stream(r.rates()).min().orElse(0), Arrays.stream(r.rates()).max().orElse(0), r.bytesPerStep());
             json.put(n, BenchReport.results("description", r.c().description(), "batch", r.c().batch(), "steps_per_round", r.steps(),
