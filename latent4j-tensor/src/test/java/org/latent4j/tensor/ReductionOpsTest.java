@@ -136,6 +136,24 @@ class ReductionOpsTest {
         return out;
     }
 
+    /**
+     * logSoftmax takes the scalar kernels on rows shorter than ReductionOps.SHORT_ROW (a categorical latent's 10
+     * categories) and the vector ones on longer rows: both agree with the double reference, forward and backward.
+     */
+    @Test
+    void logSoftmaxOnShortAndLongRowsMatchesDoubleReference() {
+        for (int len : new int[] {3, 10, 15, 16, 17, 40}) {
+            int[] s = {2, 3, len};
+            Tensor t = uniform(len, -20f, 20f, s);
+            double[] ls = reference(t.toArray(), s, 2, "logsoftmax");
+            float[] got = t.logSoftmax(-1).toArray();
+            for (int i = 0; i < got.length; i++) {
+                assertEquals(ls[i], got[i], 4e-6 * Math.max(1, Math.abs(ls[i])), "logSoftmax, rows of " + len);
+            }
+            assertGradients(x -> x[0].logSoftmax(-1), randn(len, 2, len));
+        }
+    }
+
     @Test
     void valuesAlongEveryAxisMatchDoubleReference() {
         int[] s = {3, 4, 5};

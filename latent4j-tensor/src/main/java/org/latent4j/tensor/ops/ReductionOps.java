@@ -262,7 +262,7 @@ public final class ReductionOps {
         Tensor y = Tensor.empty(shape);
         float[] xd = x.data(), yd = y.data();
         int xo = x.offset();
-        VectorKernels k = Kernels.vector();
+        VectorKernels k = rowKernels(len);
         Parallel.range(rows, rowGrain(len), (lo, hi) -> {
             for (int r = lo; r < hi; r++) {
                 int p = r * len;
@@ -278,7 +278,7 @@ public final class ReductionOps {
             Tensor gx = Tensor.empty(shape);
             float[] gd = gc.data(), gxd = gx.data();
             int go = gc.offset();
-            VectorKernels kb = Kernels.vector();
+            VectorKernels kb = rowKernels(len);
             Parallel.range(rows, rowGrain(len), (lo, hi) -> {
                 for (int r = lo; r < hi; r++) {
                     int p = r * len;
@@ -290,6 +290,19 @@ public final class ReductionOps {
             });
             Autograd.accumulate(x, gx);
         }, x);
+    }
+
+    /**
+     * Rows shorter than this are done by the scalar kernels. A row of a categorical latent's 10 categories is shorter
+     * than one vector, so the SIMD kernels would run only their masked tail on it, five calls per row; on such rows
+     * their exp helpers allocated boxed vectors (1.5 MB a step of the categorical VAE, JFR's allocation samples), and
+     * the scalar loops neither allocate nor pay a vector set-up per call. A constant, not the machine's lane count, so
+     * that which kernels run does not depend on the CPU.
+     */
+    static final int SHORT_ROW = 16;
+
+    private static VectorKernels rowKernels(int len) {
+        return len < SHORT_ROW ? org.latent4j.tensor.kernel.ScalarKernels.INSTANCE : Kernels.vector();
     }
 
     /** Rows per parallel task for row-wise work on rows of {@code len}: depends only on the problem size. */
