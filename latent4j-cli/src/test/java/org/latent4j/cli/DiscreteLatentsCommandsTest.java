@@ -135,5 +135,7 @@ class DiscreteLatentsCommandsTest {
         assertUsageError("--tau sets the temperature of gumbel and gumbel-st, not of reinforce", "train", "--out", out, "--model", "categorical-vae",
                 "--estimator", "reinforce", "--tau", "2");
         assertUsageError("needs at least 2 samples", "train", "--out", out, "--model", "categorical-vae", "--estimator", "vimco", "--k", "1");
+        assertUsageError("latent4j train: --tau must be a number, got 'nan'", "train", "--out", out, "--model", "categorical-vae", "--tau", "nan");
+        assertUsageError("--tau-min must be at most --tau", "train", "--out", out, "--model", "categorical-vae", "--tau", "0.5", "--tau-min", "0.9");
     }
 }

@@ -53,6 +53,9 @@ final class DiscreteVaeOptions {
         try {
             return new Temperature(o.number(TAU.name(), Temperature.DEFAULT.initial(), 1e-3, 1e3), o.number(TAU_MIN.name(), Temperature.DEFAULT.minimum(), 1e-3, 1e3),
                     o.number(TAU_RATE.name(), Temperature.DEFAULT.rate(), 0, 1));
+        } catch (OptionValues.OptionException e) {
+            // a value that is not a number or out of its range: already one line naming its option
+            throw e;
         } catch (IllegalArgumentException e) {
             throw new OptionValues.OptionException(o.who() + ": --tau-min must be at most --tau: " + e.getMessage());
         }
