@@ -14,4 +14,18 @@ public interface PriorSampling {
      * @return the likelihood parameters
      */
     Tensor samplePrior(int n, Tensor condition, Rng rng);
+
+    /**
+     * The {@link #samplePrior} of a model whose prior is N(0, I) over its latents: n standard normal codes, decoded.
+     *
+     * @param model     the model (its latent width and decoder)
+     * @param n         the number of samples, at least 1
+     * @param condition the condition, [n, c], or null
+     * @param rng       draws the codes
+     * @return the likelihood parameters [n, d * p]
+     */
+    static Tensor decodeStandardNormal(LatentModel model, int n, Tensor condition, Rng rng) {
+        if (n < 1) throw new IllegalArgumentException(model.kind() + ".samplePrior: n must be >= 1, got " + n);
+        return model.decode(rng.normal(0f, 1f, n, model.latentDim()), condition);
+    }
 }

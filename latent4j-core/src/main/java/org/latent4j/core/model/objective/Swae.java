@@ -38,8 +38,7 @@ public final class Swae extends Autoencoder implements PriorSampling {
 
     @Override
     public Tensor samplePrior(int n, Tensor condition, Rng rng) {
-        if (n < 1) throw new IllegalArgumentException(kind() + ".samplePrior: n must be >= 1, got " + n);
-        return decode(rng.normal(0f, 1f, n, latentDim()), condition);
+        return PriorSampling.decodeStandardNormal(this, n, condition, rng);
     }
 
     @Override

@@ -216,8 +216,7 @@ public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
 
     @Override
     public Tensor samplePrior(int n, Tensor condition, Rng rng) {
-        if (n < 1) throw new IllegalArgumentException(kind + ".samplePrior: n must be >= 1, got " + n);
-        return decode(rng.normal(0f, 1f, n, config.latentDim()), condition);
+        return PriorSampling.decodeStandardNormal(this, n, condition, rng);
     }
 
     /**
