@@ -356,8 +356,7 @@ final class Runs {
 
     /** Decoder outputs as displayable intensities: the likelihood's mean, with any standardization undone. */
     static Tensor pictures(LatentModel model, ModelStore.DataPreprocessing p, Tensor params) {
-        Tensor mean = model.likelihood().mean(params);
-        return p.standardizer() == null ? mean : p.standardizer().invert(mean);
+        return org.latent4j.core.data.ModelInput.dataUnits(model, p, params);
     }
 
     /** Data rows as displayable intensities (the rows are standardized when the model standardizes). */

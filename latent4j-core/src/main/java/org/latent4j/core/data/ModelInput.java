@@ -92,4 +92,16 @@ public final class ModelInput {
         for (int i = 0; i < n; i++) keys[i] = rowKey(v, i * d, d);
         return keys;
     }
+
+    /**
+     * {@return decoder outputs in the units of the rows as given: the likelihood's mean, with any standardization undone}
+     *
+     * @param model  the model that decoded
+     * @param p      its saved preprocessing
+     * @param params the decoder's outputs ({@link org.latent4j.core.model.LatentModel#reconstruct} or decode)
+     */
+    public static Tensor dataUnits(org.latent4j.core.model.LatentModel model, ModelStore.DataPreprocessing p, Tensor params) {
+        Tensor mean = model.likelihood().mean(params);
+        return p.standardizer() == null ? mean : p.standardizer().invert(mean);
+    }
 }
