@@ -304,24 +304,49 @@ public final class SparkMain {
         return "parquet";
     }
 
-    /** The embedded Fashion-MNIST test images: id, label, and the 784 intensities in [0, 1] as a vector. */
+    /**
+     * The embedded Fashion-MNIST test images: id, label, and the 784 intensities in [0, 1] as a vector. The rows are made
+     * on the executors from the copy in the jar (a local relation of 31 MB would travel inside one task).
+     */
     private static Dataset<Row> embedded(SparkSession spark) {
-        org.latent4j.core.data.Dataset images;
-        try {
-            images = FashionMnist.embedded();
-        } catch (org.latent4j.core.data.DataFileException e) {
-            throw new UsageError("the embedded images cannot be read: " + e.getMessage());
-        }
-        float[] v = images.features().contiguous().toArray();
-        int d = images.dim();
-        List<Row> rows = new ArrayList<>(images.size());
-        for (int i = 0; i < images.size(); i++) {
-            double[] x = new double[d];
-            for (int j = 0; j < d; j++) x[j] = v[i * d + j];
-            rows.add(RowFactory.create((long) i, images.labels()[i], Vectors.dense(x)));
-        }
+        int n = Embedded.images().size();
         StructType schema = new StructType().add("id", DataTypes.LongType, false).add("label", DataTypes.IntegerType, false)
                 .add("features", SQLDataTypes.VectorType(), false);
-        return spark.createDataFrame(rows, schema);
+        return spark.range(0, n, 1, Math.max(2, spark.sparkContext().defaultParallelism())).toDF()
+                .mapPartitions((org.apache.spark.api.java.function.MapPartitionsFunction<Row, Row>) ids -> {
+                    org.latent4j.core.data.Dataset images = Embedded.images();
+                    float[] v = Embedded.values();
+                    int d = images.dim();
+                    List<Row> rows = new ArrayList<>();
+                    while (ids.hasNext()) {
+                        int i = (int) ids.next().getLong(0);
+                        double[] x = new double[d];
+                        for (int j = 0; j < d; j++) x[j] = v[i * d + j];
+                        rows.add(RowFactory.create((long) i, images.labels()[i], Vectors.dense(x)));
+                    }
+                    return rows.iterator();
+                }, org.apache.spark.sql.Encoders.row(schema));
+    }
+
+    /** The embedded images, read once per JVM. */
+    private static final class Embedded {
+        private static org.latent4j.core.data.Dataset images;
+        private static float[] values;
+
+        static synchronized float[] values() {
+            if (values == null) values = images().features().contiguous().toArray();
+            return values;
+        }
+
+        static synchronized org.latent4j.core.data.Dataset images() {
+            if (images == null) {
+                try {
+                    images = FashionMnist.embedded();
+                } catch (org.latent4j.core.data.DataFileException e) {
+                    throw new UsageError("the embedded images cannot be read: " + e.getMessage());
+                }
+            }
+            return images;
+        }
     }
 }
