@@ -37,6 +37,10 @@ import org.latent4j.tensor.random.Rng;
  * <p>{@link #load} checks everything and fails with one {@link ModelStoreException} whose message names the
  * directory, the file and the problem: a missing file, invalid JSON or config, a corrupt safetensors header,
  * tensors whose names, shapes or dtypes do not fit the config, or a checksum mismatch.
+ *
+ * <p>A model can also travel in memory: {@link #toBytes(Path)} packs a directory's files as they are into one byte array
+ * (the Spark transformers ship models to executors so), and {@link #fromBytes} rebuilds the model from it with the same
+ * checks, run by the same code, plus the packing's own.
  */
 public final class ModelStore {
     private ModelStore() {}
