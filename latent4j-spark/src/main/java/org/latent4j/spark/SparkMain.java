@@ -159,6 +159,8 @@ public final class SparkMain {
 
         SparkSession.Builder builder = SparkSession.builder().appName("latent4j-spark " + command);
         if (System.getProperty("spark.master") == null) builder.master(o.getOrDefault("master", "local[2]")).config("spark.ui.enabled", "false");
+        // a session the caller already runs (an application calling run, a test) is used and left running
+        boolean ours = SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
         SparkSession spark = builder.getOrCreate();
         try {
             Dataset<Row> input = read(spark, o, command);
@@ -186,7 +188,7 @@ public final class SparkMain {
             long rows = spark.read().parquet(output).count();
             System.out.printf(Locale.ROOT, "latent4j-spark %s: wrote %,d rows to %s (Parquet) in %.1f s%n", command, rows, output, (System.nanoTime() - start) / 1e9);
         } finally {
-            spark.stop();
+            if (ours) spark.stop();
         }
         return 0;
     }
