@@ -16,6 +16,8 @@ latent4j_spark_classpath() { # $1 = the repository root
       return 1
     fi
     rm -f "$log"
+    # the plugin leaves an unchanged file as it was: mark the build as done now
+    touch "$cpfile"
   fi
   LATENT4J_SPARK_CP="$root/latent4j-spark/target/classes:$(cat "$cpfile")"
   LATENT4J_SPARK_JVM="--add-modules jdk.incubator.vector -Dlog4j2.configurationFile=$root/bin/spark-log4j2.properties $(sed -n '/<spark.jvm.args>/,/<\/spark.jvm.args>/p' "$root/latent4j-spark/pom.xml" \
