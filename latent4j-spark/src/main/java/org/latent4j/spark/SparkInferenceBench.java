@@ -1,6 +1,5 @@
 package org.latent4j.spark;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
