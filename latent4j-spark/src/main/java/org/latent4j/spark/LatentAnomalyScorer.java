@@ -22,8 +22,11 @@ import org.latent4j.core.eval.AnomalyScorer;
 public final class LatentAnomalyScorer extends LatentModelTransformer<LatentAnomalyScorer> {
     private static final long serialVersionUID = 1L;
 
+    /** Which score. */
     private final Param<String> score;
+    /** The importance samples k of nll and neg-elbo. */
     private final IntParam importanceSamples;
+    /** The code samples L of reconstruction-probability. */
     private final IntParam codeSamples;
 
     /**

@@ -21,6 +21,7 @@ import org.latent4j.tensor.Workspace;
 public abstract class LatentModelTransformer<T extends LatentModelTransformer<T>> extends LatentTransformer<T> {
     private static final long serialVersionUID = 1L;
 
+    /** The seed of the random draws. */
     private final LongParam seed;
     private final transient ModelStore.Saved checked;
 

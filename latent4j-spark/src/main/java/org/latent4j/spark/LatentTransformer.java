@@ -62,13 +62,21 @@ public abstract class LatentTransformer<T extends LatentTransformer<T>> extends 
     /** The file inside a saved transformer's path holding its payload. */
     static final String PAYLOAD_FILE = "latent4j-payload";
 
+    /** The Spark ML identifier. */
     private final String uid;
+    /** The bytes the executors load (a packed model, a compressor). */
     private final byte[] payload;
+    /** The payload's SHA-256, the executors' cache key. */
     private final String payloadKey;
+    /** The column of input vectors. */
     private final Param<String> inputCol;
+    /** The column appended. */
     private final Param<String> outputCol;
+    /** The optional column of row ids keying each row's random draws. */
     private final Param<String> idCol;
+    /** Rows per engine call. */
     private final IntParam batchSize;
+    /** The engine's threads in each task. */
     private final IntParam engineThreads;
 
     /**

@@ -21,6 +21,7 @@ import org.latent4j.core.data.DataFileException;
 public final class VectorCompressor extends LatentTransformer<VectorCompressor> {
     private static final long serialVersionUID = 1L;
 
+    /** Binary or array. */
     private final Param<String> outputFormat;
     private final transient Compressor checked;
 
