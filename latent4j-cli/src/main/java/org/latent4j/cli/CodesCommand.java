@@ -127,7 +127,7 @@ final class CodesCommand implements Command {
         if (d.dim() != saved.model().dataDim()) {
             throw new UsageException("codes: " + d.name() + " has " + d.dim() + " features but the model takes " + saved.model().dataDim());
         }
-        return Runs.prepare(saved.preprocessing(), d, seed);
+        return org.latent4j.core.data.ModelInput.prepare(saved.preprocessing(), d, seed);
     }
 
     /** Every row of a source in its order. */

@@ -67,7 +67,7 @@ final class EncodeCommand implements Command {
         boolean logVariance = o.has("log-variance");
         ModelStore.Saved saved = Runs.loadRun(run);
         LatentModel model = saved.model();
-        Dataset data = o.has("data") ? Runs.prepare(saved.preprocessing(), Runs.allRows(saved, o.string("data", null)), Runs.dataSource(saved).seed())
+        Dataset data = o.has("data") ? org.latent4j.core.data.ModelInput.prepare(saved.preprocessing(), Runs.allRows(saved, o.string("data", null)), Runs.dataSource(saved).seed())
                 : Runs.evaluationData(saved, null, 0);
         if (limit > 0 && limit < data.size()) data = data.rows(Runs.firstRows(limit), data.name() + "[:" + limit + "]");
         int n = data.size();

@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.latent4j.core.data.Binarization;
 import org.latent4j.core.data.DataFileException;
 import org.latent4j.core.data.Dataset;
 import org.latent4j.core.data.FashionMnist;
@@ -44,8 +43,6 @@ final class Runs {
      * different seeds are evaluated on the same rows.
      */
     private static final long FILE_SPLIT_SEED = 0;
-    /** The stream of the fixed Bernoulli sample that evaluation sees (training uses streams 0 and 1). */
-    private static final long EVALUATION_STREAM = 2;
 
     /**
      * Where a run's data come from, saved with the model so that evaluation finds the same held-out rows. Paths are
@@ -277,7 +274,7 @@ final class Runs {
             test = test.rows(firstRows(limit), test.name() + "[:" + limit + "]");
             which += "; the first " + limit + " of them (--limit)";
         }
-        return new EvaluationRows(prepare(saved.preprocessing(), test, run.seed()), which);
+        return new EvaluationRows(org.latent4j.core.data.ModelInput.prepare(saved.preprocessing(), test, run.seed()), which);
     }
 
     /** Refuses evaluation data holding a row the run trained on (rows compared by their exact values). */
@@ -344,13 +341,6 @@ final class Runs {
         return data;
     }
 
-    /** Applies a model's preprocessing to data loaded as [0, 1] intensities. */
-    static Dataset prepare(ModelStore.DataPreprocessing p, Dataset data, long seed) {
-        Dataset out = p.standardizer() == null ? data : p.standardizer().apply(data);
-        // dynamic and static both evaluate on one fixed sample, so that repeated evaluations agree
-        return p.binarization() == Binarization.NONE ? out : Binarization.STATIC.prepare(out, seed, EVALUATION_STREAM);
-    }
-
     /** The conditions of rows with these labels for a conditional model (their one-hot), null for the others. */
     static Tensor condition(LatentModel model, int[] labels) {
         if (model.conditionClasses() == 0) return null;
@@ -366,8 +356,7 @@ final class Runs {
 
     /** Decoder outputs as displayable intensities: the likelihood's mean, with any standardization undone. */
     static Tensor pictures(LatentModel model, ModelStore.DataPreprocessing p, Tensor params) {
-        Tensor mean = model.likelihood().mean(params);
-        return p.standardizer() == null ? mean : p.standardizer().invert(mean);
+        return org.latent4j.core.data.ModelInput.dataUnits(model, p, params);
     }
 
     /** Data rows as displayable intensities (the rows are standardized when the model standardizes). */

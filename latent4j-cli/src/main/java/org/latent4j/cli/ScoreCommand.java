@@ -151,7 +151,7 @@ final class ScoreCommand implements Command {
             throw new UsageException("score: " + source + " has rows of " + raw.dim() + " features; the " + model.kind() + " model in " + run + " takes "
                     + model.dataDim());
         }
-        Dataset data = Runs.prepare(saved.preprocessing(), raw, runSource.seed());
+        Dataset data = org.latent4j.core.data.ModelInput.prepare(saved.preprocessing(), raw, runSource.seed());
         List<String> names = classNames;
         String[] labels = o.has("labels") ? readLabels(Path.of(o.string("labels", null)), data.size())
                 : data.hasLabels() ? Arrays.stream(data.labels()).mapToObj(l -> className(names, l)).toArray(String[]::new)
@@ -312,7 +312,7 @@ final class ScoreCommand implements Command {
             if (loaded.dim() != model.dataDim()) {
                 unavailable = "the run's held-out rows have " + loaded.dim() + " features";
             } else {
-                Dataset heldOut = Runs.prepare(saved.preprocessing(), loaded, source.seed());
+                Dataset heldOut = org.latent4j.core.data.ModelInput.prepare(saved.preprocessing(), loaded, source.seed());
                 int[] rows = heldOut.hasLabels()
                         ? java.util.stream.IntStream.range(0, heldOut.size()).filter(i -> normal.contains(className(source.classes(), heldOut.labels()[i]))).toArray()
                         : Runs.firstRows(heldOut.size());

@@ -263,7 +263,7 @@ final class TrainCommand implements Command {
         ModelStore.DataPreprocessing prep = new ModelStore.DataPreprocessing(train.name(), train.imageShape(), data.scaling(), standardizer, binarization);
         Dataset test = data.test();
         if (evalLimit < test.size()) test = test.rows(Runs.firstRows(evalLimit), test.name() + "[:" + evalLimit + "]");
-        test = Runs.prepare(prep, test, dataSource.seed());
+        test = org.latent4j.core.data.ModelInput.prepare(prep, test, dataSource.seed());
         EvaluationReport report;
         try (GradMode.Guard noGrad = GradMode.disabled()) {
             report = Runs.evaluate(model, test.features(), Runs.condition(model, test.hasLabels() ? test.labels() : null), nllK, seed);

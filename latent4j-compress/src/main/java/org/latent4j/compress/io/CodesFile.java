@@ -105,6 +105,23 @@ public record CodesFile(Compressor compressor, Metric metric, int count, byte[] 
      * @throws IOException if the file cannot be written
      */
     public void write(Path file) throws IOException {
+        AtomicFiles.write(file, this::writeTo);
+    }
+
+    /**
+     * {@return the content {@link #write(Path)} writes, for a compressor that travels in memory (to Spark executors)}
+     */
+    public byte[] toBytes() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            writeTo(out);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("a ByteArrayOutputStream does not fail", e);
+        }
+        return out.toByteArray();
+    }
+
+    private void writeTo(java.io.OutputStream raw) throws IOException {
         List<StageState> states = Compressors.states(compressor);
         List<StageHeader> stages = new ArrayList<>();
         List<Tensor> payload = new ArrayList<>();
@@ -119,29 +136,27 @@ public record CodesFile(Compressor compressor, Metric metric, int count, byte[] 
         }
         Header header = new Header(compressor.token(), compressor.dimension(), count, compressor.codeSize(), metric.label(), stages);
         byte[] headerBytes = Json.writeCompact(Json.toJson(header)).getBytes(StandardCharsets.UTF_8);
-        AtomicFiles.write(file, raw -> {
-            CRC32C crc = new CRC32C();
-            DataOutputStream out = new DataOutputStream(new CheckedOutputStream(raw, crc));
-            out.write(MAGIC);
-            out.writeInt(Integer.reverseBytes(VERSION));
-            out.writeInt(Integer.reverseBytes(headerBytes.length));
-            out.write(headerBytes);
-            byte[] buf = new byte[1 << 16];
-            for (Tensor t : payload) {
-                float[] v = t.data();
-                int off = t.offset(), n = t.size();
-                for (int i = 0; i < n; ) {
-                    int m = Math.min(n - i, buf.length / 4);
-                    ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(v, off + i, m);
-                    out.write(buf, 0, 4 * m);
-                    i += m;
-                }
+        CRC32C crc = new CRC32C();
+        DataOutputStream out = new DataOutputStream(new CheckedOutputStream(raw, crc));
+        out.write(MAGIC);
+        out.writeInt(Integer.reverseBytes(VERSION));
+        out.writeInt(Integer.reverseBytes(headerBytes.length));
+        out.write(headerBytes);
+        byte[] buf = new byte[1 << 16];
+        for (Tensor t : payload) {
+            float[] v = t.data();
+            int off = t.offset(), n = t.size();
+            for (int i = 0; i < n; ) {
+                int m = Math.min(n - i, buf.length / 4);
+                ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(v, off + i, m);
+                out.write(buf, 0, 4 * m);
+                i += m;
             }
-            out.write(codes);
-            out.flush();
-            int sum = (int) crc.getValue();
-            raw.write(new byte[] {(byte) sum, (byte) (sum >> 8), (byte) (sum >> 16), (byte) (sum >> 24)});
-        });
+        }
+        out.write(codes);
+        out.flush();
+        int sum = (int) crc.getValue();
+        raw.write(new byte[] {(byte) sum, (byte) (sum >> 8), (byte) (sum >> 16), (byte) (sum >> 24)});
     }
 
     /**
@@ -161,6 +176,21 @@ public record CodesFile(Compressor compressor, Metric metric, int count, byte[] 
         }
         byte[] all = Files.readAllBytes(file);
         if (all.length != size) throw new DataFileException(name, "changed while it was read");
+        return fromBytes(all, name);
+    }
+
+    /**
+     * Reads and validates a codes file's content held in memory (what {@link #toBytes} gives), with the checks of
+     * {@link #read(Path)}.
+     *
+     * @param all  the content
+     * @param name what to call it in messages
+     * @return its compressor, metric and codes
+     * @throws DataFileException naming it and what is wrong
+     */
+    public static CodesFile fromBytes(byte[] all, String name) throws DataFileException {
+        long size = all.length;
+        if (size < PREFIX + SUFFIX) throw new DataFileException(name, "is not a latent4j codes file: " + size + " bytes are too few for even its header");
         ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
         if (!Arrays.equals(all, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
             throw new DataFileException(name, "is not a latent4j codes file: it does not start with the magic L4JCODES");

@@ -30,6 +30,7 @@ public enum Binarization {
     /** Domain separators under the seed, so the streams here never coincide with other uses of the seed. */
     private static final long DYNAMIC_DOMAIN = 0x42494E_44594EL;
     private static final long STATIC_DOMAIN = 0x42494E_535441L;
+    private static final long KEYED_DOMAIN = 0x42494E_4B4559L;
 
     /**
      * For {@link #STATIC}, a copy of {@code data} with every feature replaced by one Bernoulli sample of it,
@@ -48,6 +49,28 @@ public enum Binarization {
         Tensor sample = Tensor.wrap(new float[probabilities.size()], probabilities.shape());
         new Rng(seed).fork(STATIC_DOMAIN).fork(stream).fillBernoulli(sample, probabilities);
         return data.withFeatures(sample);
+    }
+
+    /**
+     * One Bernoulli(intensity) sample of each row of x [n, features], row r's drawn from (seed, stream, rowKeys[r]): a
+     * function of the row's key, not of its position, its batch or the other rows (see {@link ModelInput}).
+     *
+     * @param x       the rows, values in [0, 1]
+     * @param seed    the seed
+     * @param stream  the stream of this use
+     * @param rowKeys a key per row
+     * @return the sampled rows, a new tensor
+     */
+    public static Tensor sampleRows(Tensor x, long seed, long stream, long[] rowKeys) {
+        int n = x.dim(0), d = x.dim(1);
+        Rng root = new Rng(seed).fork(KEYED_DOMAIN).fork(stream);
+        float[] p = x.contiguous().toArray(), out = new float[p.length];
+        for (int r = 0; r < n; r++) {
+            Tensor row = Tensor.wrap(new float[d], d);
+            root.fork(rowKeys[r]).fillBernoulli(row, Tensor.wrap(java.util.Arrays.copyOfRange(p, r * d, (r + 1) * d), d));
+            System.arraycopy(row.data(), row.offset(), out, r * d, d);
+        }
+        return Tensor.wrap(out, n, d);
     }
 
     /**

@@ -10,10 +10,14 @@ import org.latent4j.tensor.random.Rng;
 /**
  * Per-row anomaly scores of a trained model ({@link AnomalyScore}; higher = more anomalous), without gradients.
  * The likelihood scores come from {@link LogLikelihoodEstimator}, so they carry its reproducibility: a row's score is
- * a function of the seed, its row index and the sample counts, not of the batch or thread count.
+ * a function of the seed, its row index and the sample counts, not of the batch or thread count. Given row keys, a row's
+ * score is a function of its key instead of its index (for data without a stable order, such as a Spark partition).
  */
 public final class AnomalyScorer {
     private AnomalyScorer() {}
+
+    /** Domain of the keyed code samples under the seed, apart from the importance samples' streams. */
+    private static final long KEYED = 0x52505F_4B4559L;
 
     /** Rows per encoder/decoder call of the reconstruction scores. */
     static final int BATCH = 256;
@@ -34,6 +38,29 @@ public final class AnomalyScorer {
      */
     public static double[] score(LatentModel model, Tensor x, Tensor condition, AnomalyScore score, int importanceSamples, int codeSamples,
                                  long seed, ProgressListener listener) {
+        return score(model, x, condition, score, importanceSamples, codeSamples, seed, null, listener);
+    }
+
+    /**
+     * {@link #score(LatentModel, Tensor, Tensor, AnomalyScore, int, int, long, ProgressListener)} with each row's samples
+     * drawn from a stream of its key: row i's importance samples from {@code new Rng(seed).fork(rowKeys[i])} (as
+     * {@link LogLikelihoodEstimator} does), its code samples of the reconstruction probability from
+     * {@code new Rng(seed).fork(KEYED).fork(rowKeys[i]).fork(l)}. The scores then do not depend on the batch, the order
+     * or the other rows.
+     *
+     * @param model             the trained model
+     * @param x                 the rows, [n, features]
+     * @param condition         the condition, [n, c], or null
+     * @param score             which score
+     * @param importanceSamples k of {@link AnomalyScore#NLL} and {@link AnomalyScore#NEG_ELBO}
+     * @param codeSamples       L of {@link AnomalyScore#RECONSTRUCTION_PROBABILITY}
+     * @param seed              the seed of the samples drawn
+     * @param rowKeys           a key per row, or null for the rows' positions
+     * @param listener          progress over the rows (the likelihood scores only), or null
+     * @return one score per row, higher for more anomalous rows
+     */
+    public static double[] score(LatentModel model, Tensor x, Tensor condition, AnomalyScore score, int importanceSamples, int codeSamples,
+                                 long seed, long[] rowKeys, ProgressListener listener) {
         String refused = score.unsupportedReason(model);
         if (refused != null) throw new IllegalArgumentException("score " + score.word() + ": " + refused);
         if (importanceSamples < 1 || codeSamples < 1) {
@@ -41,15 +68,18 @@ public final class AnomalyScorer {
                     + ") must be positive");
         }
         LogLikelihoodEstimator.checkInputs("AnomalyScorer", model, x, condition);
+        if (rowKeys != null && rowKeys.length != x.dim(0)) {
+            throw new IllegalArgumentException("AnomalyScorer: " + rowKeys.length + " row keys for " + x.dim(0) + " rows");
+        }
         return switch (score) {
             case NLL, NEG_ELBO -> {
-                LogLikelihoodResult r = LogLikelihoodEstimator.of(importanceSamples, seed).estimate(model, x, condition, listener);
+                LogLikelihoodResult r = LogLikelihoodEstimator.of(importanceSamples, seed).estimate(model, x, condition, rowKeys, listener);
                 double[] perRow = score == AnomalyScore.NLL ? r.boundPerExample() : r.elboPerExample();
                 for (int i = 0; i < perRow.length; i++) perRow[i] = -perRow[i];
                 yield perRow;
             }
             case RECONSTRUCTION -> reconstruction(model, x, condition);
-            case RECONSTRUCTION_PROBABILITY -> reconstructionProbability(model, x, condition, codeSamples, seed);
+            case RECONSTRUCTION_PROBABILITY -> reconstructionProbability(model, x, condition, codeSamples, seed, rowKeys);
         };
     }
 
@@ -73,9 +103,9 @@ public final class AnomalyScorer {
 
     /**
      * -log (1/L) sum_l p(x | z_l) by a running log-sum-exp in double per row. The codes of a batch are drawn from
-     * {@code new Rng(seed).fork(first row of the batch).fork(l)}.
+     * {@code new Rng(seed).fork(first row of the batch).fork(l)}, or with row keys row by row (see the public method).
      */
-    private static double[] reconstructionProbability(LatentModel model, Tensor x, Tensor condition, int samples, long seed) {
+    private static double[] reconstructionProbability(LatentModel model, Tensor x, Tensor condition, int samples, long seed, long[] rowKeys) {
         int n = x.dim(0);
         double[] out = new double[n];
         Rng root = new Rng(seed);
@@ -93,7 +123,7 @@ public final class AnomalyScorer {
                         throw new IllegalArgumentException("score reconstruction-probability: the " + model.kind() + " model's encoder gives no Gaussian posterior");
                     }
                     for (int l = 0; l < samples; l++) {
-                        Tensor z = g.posterior().rsample(batchRng.fork(l));
+                        Tensor z = rowKeys == null ? g.posterior().rsample(batchRng.fork(l)) : keyedSample(g.posterior(), root, rowKeys, lo, l);
                         float[] logP = model.likelihood().logProb(model.decode(z, cb), xb).contiguous().toArray();
                         for (int r = 0; r < b; r++) {
                             double v = logP[r];
@@ -113,5 +143,19 @@ public final class AnomalyScorer {
             }
         }
         return out;
+    }
+
+    /** Sample l of a batch's posterior, row r's noise drawn from its key's stream alone. */
+    private static Tensor keyedSample(org.latent4j.core.distributions.DiagonalGaussian posterior, Rng root, long[] rowKeys, int lo, int l) {
+        Tensor mean = posterior.mean();
+        int b = mean.dim(0), d = mean.dim(1);
+        float[] eps = new float[b * d];
+        Rng keyed = root.fork(KEYED);
+        for (int r = 0; r < b; r++) {
+            float[] row = keyed.fork(rowKeys[lo + r]).fork(l).normal(0f, 1f, d).toArray();
+            System.arraycopy(row, 0, eps, r * d, d);
+        }
+        // the reparameterisation DiagonalGaussian.rsample uses
+        return mean.add(posterior.logVar().mul(0.5f).exp().mul(Tensor.of(eps, b, d)));
     }
 }

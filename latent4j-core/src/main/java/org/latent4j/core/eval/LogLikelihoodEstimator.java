@@ -24,7 +24,9 @@ import org.latent4j.tensor.random.Rng;
  *
  * <p>Reproducibility: example {@code i} (its row in the data) draws its samples from
  * {@code new Rng(seed).fork(i)}, and its c-th call of at most {@code samplesPerCall} samples from
- * {@code .fork(c)} of that. The estimate for an example is therefore a function of the seed, its row, k
+ * {@code .fork(c)} of that; given row keys ({@link #estimate(LatentModel, Tensor, Tensor, long[], ProgressListener)}),
+ * example i draws from {@code new Rng(seed).fork(rowKeys[i])} instead, which data without a stable order (a Spark
+ * partition) need. The estimate for an example is therefore a function of the seed, its row (or key), k
  * and samplesPerCall only: the same whatever {@code examplesPerTask} and the thread count. (The model draws
  * the noise of one call jointly for all rows it is given, so passing several examples to one call would
  * make an example's samples depend on its neighbours; this is why each call carries one example and up
@@ -102,7 +104,25 @@ public final class LogLikelihoodEstimator {
      * @return L_k, the ELBO and the effective sample size of every row
      */
     public LogLikelihoodResult estimate(LatentModel model, Tensor x, Tensor condition, ProgressListener listener) {
+        return estimate(model, x, condition, null, listener);
+    }
+
+    /**
+     * {@link #estimate(LatentModel, Tensor, Tensor, ProgressListener)} with each example's samples drawn from a stream of its
+     * key rather than of its row: the same key, seed and k give the same estimate in any data set, batch or order.
+     *
+     * @param model     a model with a likelihood bound
+     * @param x         the rows [n, features], preprocessed as in training
+     * @param condition their one-hot conditions [n, c], or null
+     * @param rowKeys   a key per row (e.g. {@link org.latent4j.core.data.ModelInput#rowKey}), or null for the rows' positions
+     * @param listener  told how many examples are done
+     * @return L_k, the ELBO and the effective sample size of every row
+     */
+    public LogLikelihoodResult estimate(LatentModel model, Tensor x, Tensor condition, long[] rowKeys, ProgressListener listener) {
         checkInputs("LogLikelihoodEstimator", model, x, condition);
+        if (rowKeys != null && rowKeys.length != x.dim(0)) {
+            throw new IllegalArgumentException("LogLikelihoodEstimator: " + rowKeys.length + " row keys for " + x.dim(0) + " rows");
+        }
         if (!(model instanceof LikelihoodBound bound)) {
             throw new IllegalArgumentException("LogLikelihoodEstimator: the " + model.kind() + " model has no prior and posterior, so no likelihood bound");
         }
@@ -120,7 +140,7 @@ public final class LogLikelihoodEstimator {
                 Workspace workspace = new Workspace();
                 int end = Math.min(n, (task + 1) * examplesPerTask);
                 for (int i = task * examplesPerTask; i < end; i++) {
-                    estimateExample(bound, model.kind(), x, condition, i, root.fork(i), workspace, boundPerExample, elbo, ess);
+                    estimateExample(bound, model.kind(), x, condition, i, root.fork(rowKeys == null ? i : rowKeys[i]), workspace, boundPerExample, elbo, ess);
                     synchronized (progressLock) {
                         progress.progress(++done[0], n);
                     }

@@ -37,6 +37,10 @@ import org.latent4j.tensor.random.Rng;
  * <p>{@link #load} checks everything and fails with one {@link ModelStoreException} whose message names the
  * directory, the file and the problem: a missing file, invalid JSON or config, a corrupt safetensors header,
  * tensors whose names, shapes or dtypes do not fit the config, or a checksum mismatch.
+ *
+ * <p>A model can also travel in memory: {@link #toBytes(Path)} packs a directory's files as they are into one byte array
+ * (the Spark transformers ship models to executors so), and {@link #fromBytes} rebuilds the model from it with the same
+ * checks, run by the same code, plus the packing's own.
  */
 public final class ModelStore {
     private ModelStore() {}
@@ -163,17 +167,10 @@ public final class ModelStore {
      */
     public static void save(Path directory, LatentModel model, DataPreprocessing preprocessing, Json.Value training, Json.Value metrics)
             throws IOException {
-        if (preprocessing == null) throw new IllegalArgumentException("ModelStore.save: the data preprocessing is required");
+        Map<String, byte[]> files = encode(model, preprocessing, training, metrics);
         Files.createDirectories(directory);
-        Path weights = directory.resolve(WEIGHTS_FILE);
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("format", FORMAT);
-        metadata.put("kind", model.kind());
-        Safetensors.write(weights, model.namedState(), metadata);
-        Json.writeFile(directory.resolve(METRICS_FILE), metrics == null ? new Json.Obj(Map.of()) : metrics);
-        ConfigFile config = new ConfigFile(FORMAT, FORMAT_VERSION, model.kind(), Json.toJson(model.config()), preprocessing, libraryVersion(),
-                training, new Weights(WEIGHTS_FILE, sha256(weights), model.parameterCount()));
-        Json.writeFile(directory.resolve(CONFIG_FILE), Json.toJson(config));
+        // in the map's order: the weights first and the config, which names their checksum, last
+        for (Map.Entry<String, byte[]> f : files.entrySet()) AtomicFiles.write(directory.resolve(f.getKey()), f.getValue());
     }
 
     /**
@@ -188,15 +185,268 @@ public final class ModelStore {
             throw new ModelStoreException(directory + ": " + (Files.exists(directory) ? "is not a directory" : "no such directory")
                     + "; a saved model is a directory holding " + CONFIG_FILE + " and " + WEIGHTS_FILE);
         }
-        Path configPath = directory.resolve(CONFIG_FILE);
-        ConfigFile config = readConfig(directory, configPath);
+        return load(new DirectoryFiles(directory), directory);
+    }
+
+    // ------------------------------------------------------------------ the model as bytes
+
+    /** The first bytes of a model packed by {@link #toBytes}. */
+    private static final byte[] PACKED_MAGIC = "LATENT4JMODEL\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** The version of the packing itself (the files inside carry their own {@link #FORMAT_VERSION}). */
+    private static final int PACKED_VERSION = 1;
+    /** Bytes of the SHA-256 that ends a packed model. */
+    private static final int DIGEST_BYTES = 32;
+
+    /**
+     * A saved model directory's files ({@value #CONFIG_FILE}, the weights file it names, {@value #METRICS_FILE}) packed
+     * into one byte array, for a model that travels in memory (to the executors of a cluster, into a database). The
+     * files are packed as they are, so {@link #fromBytes} checks exactly what {@link #load(Path)} checks.
+     *
+     * <p>Layout: the 14 ASCII bytes {@code LATENT4JMODEL\n}; a big-endian int, the packing's version (1); an int, the
+     * number of files; per file its name (an unsigned short length and UTF-8 bytes) and its content (a long length
+     * and the bytes); then the SHA-256 of everything before it. The digest catches any damage in transit, including
+     * in the metrics that no other check reads.
+     *
+     * @param directory a directory {@link #save} wrote; it is loaded and checked first, so a damaged model is refused
+     *                  here rather than on every executor
+     * @return the packed model
+     * @throws ModelStoreException if the directory is not a valid saved model or cannot be read
+     */
+    public static byte[] toBytes(Path directory) throws ModelStoreException {
+        Saved checked = load(directory);
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (String name : new String[] {CONFIG_FILE, checked.config().weights().file(), METRICS_FILE}) {
+            Path file = directory.resolve(name);
+            if (name.equals(METRICS_FILE) && !Files.exists(file)) continue;
+            try {
+                files.put(name, Files.readAllBytes(file));
+            } catch (IOException e) {
+                throw new ModelStoreException(file + ": cannot be read (" + e.getMessage() + ")", e);
+            }
+        }
+        return pack(files);
+    }
+
+    /**
+     * The model packed as {@link #toBytes(Path)} packs a directory that {@link #save} wrote with these arguments.
+     *
+     * @param model         the model
+     * @param preprocessing what was done to the data before the model saw it (required)
+     * @param training      free-form provenance, or null
+     * @param metrics       what was measured, or null for an empty object
+     * @return the packed model
+     */
+    public static byte[] toBytes(LatentModel model, DataPreprocessing preprocessing, Json.Value training, Json.Value metrics) {
+        Map<String, byte[]> files = encode(model, preprocessing, training, metrics);
+        // the order toBytes(Path) packs a directory in, so that both give the same bytes
+        Map<String, byte[]> ordered = new LinkedHashMap<>();
+        ordered.put(CONFIG_FILE, files.get(CONFIG_FILE));
+        ordered.put(WEIGHTS_FILE, files.get(WEIGHTS_FILE));
+        ordered.put(METRICS_FILE, files.get(METRICS_FILE));
+        return pack(ordered);
+    }
+
+    /**
+     * Rebuilds a model packed by {@link #toBytes}, with every check of {@link #load(Path)} and the packing's own.
+     *
+     * @param bytes  a packed model
+     * @param origin where the bytes came from, for messages (e.g. a path or "broadcast")
+     * @return the model and everything saved with it; {@link Saved#directory()} is null
+     * @throws ModelStoreException naming the origin, the file inside and what is wrong
+     */
+    public static Saved fromBytes(byte[] bytes, String origin) throws ModelStoreException {
+        return load(new PackedFiles(origin, unpack(bytes, origin)), null);
+    }
+
+    /**
+     * {@return the SHA-256 that ends a packed model, hexadecimal: a name for its content (two packed models with the
+     * same digest hold the same files)} The packing is not checked here; {@link #fromBytes} checks it.
+     *
+     * @param bytes a packed model
+     */
+    public static String packedDigest(byte[] bytes) {
+        if (bytes.length < DIGEST_BYTES) throw new IllegalArgumentException("a packed model has at least " + DIGEST_BYTES + " bytes, got " + bytes.length);
+        return HexFormat.of().formatHex(bytes, bytes.length - DIGEST_BYTES, bytes.length);
+    }
+
+    /** The three files {@link #save} writes, as bytes: the config last, with the SHA-256 of the weights it belongs with. */
+    private static Map<String, byte[]> encode(LatentModel model, DataPreprocessing preprocessing, Json.Value training, Json.Value metrics) {
+        if (preprocessing == null) throw new IllegalArgumentException("ModelStore.save: the data preprocessing is required");
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("format", FORMAT);
+        metadata.put("kind", model.kind());
+        byte[] weights = Safetensors.toBytes(model.namedState(), metadata);
+        ConfigFile config = new ConfigFile(FORMAT, FORMAT_VERSION, model.kind(), Json.toJson(model.config()), preprocessing, libraryVersion(),
+                training, new Weights(WEIGHTS_FILE, sha256(weights), model.parameterCount()));
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put(WEIGHTS_FILE, weights);
+        files.put(METRICS_FILE, jsonFile(metrics == null ? new Json.Obj(Map.of()) : metrics));
+        files.put(CONFIG_FILE, jsonFile(Json.toJson(config)));
+        return files;
+    }
+
+    /** What {@link Json#writeFile} writes. */
+    private static byte[] jsonFile(Json.Value value) {
+        return (Json.write(value) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static byte[] pack(Map<String, byte[]> files) {
+        java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(buffer)) {
+            out.write(PACKED_MAGIC);
+            out.writeInt(PACKED_VERSION);
+            out.writeInt(files.size());
+            for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                byte[] name = f.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                out.writeShort(name.length);
+                out.write(name);
+                out.writeLong(f.getValue().length);
+                out.write(f.getValue());
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("a ByteArrayOutputStream does not fail", e);
+        }
+        byte[] body = buffer.toByteArray();
+        byte[] digest = digest().digest(body);
+        byte[] out = java.util.Arrays.copyOf(body, body.length + DIGEST_BYTES);
+        System.arraycopy(digest, 0, out, body.length, DIGEST_BYTES);
+        return out;
+    }
+
+    /** The files of a packed model, each a view of {@code bytes}, after checking the layout and the digest. */
+    private static Map<String, java.nio.ByteBuffer> unpack(byte[] bytes, String origin) throws ModelStoreException {
+        String packed = " (a packed Latent4j model: ModelStore.toBytes)";
+        if (bytes == null) throw new ModelStoreException(origin + ": no bytes" + packed);
+        if (bytes.length < PACKED_MAGIC.length + 8 + DIGEST_BYTES
+                || !java.util.Arrays.equals(bytes, 0, PACKED_MAGIC.length, PACKED_MAGIC, 0, PACKED_MAGIC.length)) {
+            throw new ModelStoreException(origin + ": " + bytes.length + " bytes that do not start as a packed Latent4j model does (ModelStore.toBytes)");
+        }
+        int bodyLength = bytes.length - DIGEST_BYTES;
+        byte[] sum = digest().digest(java.util.Arrays.copyOf(bytes, bodyLength));
+        if (!java.util.Arrays.equals(sum, 0, DIGEST_BYTES, bytes, bodyLength, bytes.length)) {
+            throw new ModelStoreException(origin + ": its SHA-256 does not match the one it ends with; the bytes were truncated or damaged" + packed);
+        }
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes, 0, bodyLength);
+        in.position(PACKED_MAGIC.length);
+        int version = in.getInt();
+        if (version != PACKED_VERSION) {
+            throw new ModelStoreException(origin + ": packing version " + version + "; this Latent4j reads version " + PACKED_VERSION + packed);
+        }
+        int count = in.getInt();
+        if (count < 1 || count > 16) throw new ModelStoreException(origin + ": claims " + count + " files; a packed model holds 1 to 16" + packed);
+        Map<String, java.nio.ByteBuffer> files = new LinkedHashMap<>();
+        for (int f = 0; f < count; f++) {
+            if (in.remaining() < 2) throw new ModelStoreException(origin + ": ends inside the name of file " + (f + 1) + " of " + count + packed);
+            int nameLength = Short.toUnsignedInt(in.getShort());
+            if (in.remaining() < nameLength + 8L) throw new ModelStoreException(origin + ": ends inside the name of file " + (f + 1) + " of " + count + packed);
+            byte[] name = new byte[nameLength];
+            in.get(name);
+            String fileName = new String(name, java.nio.charset.StandardCharsets.UTF_8);
+            long length = in.getLong();
+            if (length < 0 || length > in.remaining()) {
+                throw new ModelStoreException(origin + ": file " + fileName + " claims " + length + " bytes but only " + in.remaining() + " follow" + packed);
+            }
+            if (files.containsKey(fileName)) throw new ModelStoreException(origin + ": holds file " + fileName + " twice" + packed);
+            files.put(fileName, in.slice(in.position(), (int) length));
+            in.position(in.position() + (int) length);
+        }
+        if (in.hasRemaining()) throw new ModelStoreException(origin + ": " + in.remaining() + " bytes after its last file belong to none" + packed);
+        return files;
+    }
+
+    /** Where {@link #load(ModelFiles, Path)} finds the files of a saved model. */
+    private interface ModelFiles {
+        /** {@return the name of a file in messages} */
+        String where(String file);
+
+        /** {@return the content of a file}; a NoSuchFileException when there is none */
+        byte[] read(String file) throws IOException;
+
+        boolean exists(String file);
+
+        /** {@return the weights file, open and validated} */
+        Safetensors.Reader openWeights(String file) throws IOException;
+
+        String sha256(String file) throws IOException;
+    }
+
+    private record DirectoryFiles(Path directory) implements ModelFiles {
+        @Override
+        public String where(String file) {
+            return directory.resolve(file).toString();
+        }
+
+        @Override
+        public byte[] read(String file) throws IOException {
+            return Files.readAllBytes(directory.resolve(file));
+        }
+
+        @Override
+        public boolean exists(String file) {
+            return Files.exists(directory.resolve(file));
+        }
+
+        @Override
+        public Safetensors.Reader openWeights(String file) throws IOException {
+            return Safetensors.open(directory.resolve(file));
+        }
+
+        @Override
+        public String sha256(String file) throws IOException {
+            return ModelStore.sha256(directory.resolve(file));
+        }
+    }
+
+    private record PackedFiles(String origin, Map<String, java.nio.ByteBuffer> files) implements ModelFiles {
+        @Override
+        public String where(String file) {
+            return file.isEmpty() ? origin : origin + "!" + file;
+        }
+
+        private java.nio.ByteBuffer get(String file) throws NoSuchFileException {
+            java.nio.ByteBuffer b = files.get(file);
+            if (b == null) throw new NoSuchFileException(where(file));
+            return b.duplicate();
+        }
+
+        @Override
+        public byte[] read(String file) throws IOException {
+            java.nio.ByteBuffer b = get(file);
+            byte[] out = new byte[b.remaining()];
+            b.get(out);
+            return out;
+        }
+
+        @Override
+        public boolean exists(String file) {
+            return files.containsKey(file);
+        }
+
+        @Override
+        public Safetensors.Reader openWeights(String file) throws IOException {
+            java.nio.ByteBuffer b = get(file);
+            return Safetensors.open(java.lang.foreign.MemorySegment.ofBuffer(b), where(file));
+        }
+
+        @Override
+        public String sha256(String file) throws IOException {
+            MessageDigest d = digest();
+            d.update(get(file));
+            return HexFormat.of().formatHex(d.digest());
+        }
+    }
+
+    /** The checks and the rebuilding that a directory and a packed model share. */
+    private static Saved load(ModelFiles files, Path directory) throws ModelStoreException {
+        String configPath = files.where(CONFIG_FILE);
+        ConfigFile config = readConfig(files, directory == null ? files.where("") : directory.toString(), configPath);
         LatentModel model;
         try {
             ModelKind<?> kind = ModelKinds.get(config.kind());
             Record modelConfig = Json.fromJson(config.config(), kind.configType(), configPath + ": config");
             model = kind.createFrom(modelConfig, new Rng(0));
         } catch (IllegalArgumentException e) {
-            throw new ModelStoreException(oneLine(e.getMessage().startsWith(configPath.toString()) ? e.getMessage() : configPath + ": " + e.getMessage()), e);
+            throw new ModelStoreException(oneLine(e.getMessage().startsWith(configPath) ? e.getMessage() : configPath + ": " + e.getMessage()), e);
         }
         int[] shape = config.preprocessing().imageShape();
         if (shape != null) {
@@ -207,19 +457,19 @@ public final class ModelStore {
                         + " values, but the model takes " + model.dataDim() + " features per row");
             }
         }
-        Path weightsPath = directory.resolve(config.weights().file());
+        String weightsPath = files.where(config.weights().file());
         Map<String, Tensor> values;
-        try (Safetensors.Reader reader = Safetensors.open(weightsPath)) {
+        try (Safetensors.Reader reader = files.openWeights(config.weights().file())) {
             reader.checkAgainst(WeightLayout.storedShapes(model, model.namedState(), config.formatVersion()));
             values = WeightLayout.upgrade(model, reader.readAll(), config.formatVersion());
         } catch (NoSuchFileException e) {
             throw new ModelStoreException(weightsPath + ": no such file; " + configPath + " names it as the model's weights", e);
         } catch (IOException | RuntimeException e) {
-            throw new ModelStoreException(oneLine(e.getMessage().startsWith(weightsPath.toString()) ? e.getMessage() : weightsPath + ": " + e.getMessage()), e);
+            throw new ModelStoreException(oneLine(e.getMessage().startsWith(weightsPath) ? e.getMessage() : weightsPath + ": " + e.getMessage()), e);
         }
         String sum;
         try {
-            sum = sha256(weightsPath);
+            sum = files.sha256(config.weights().file());
         } catch (IOException e) {
             throw new ModelStoreException(weightsPath + ": cannot be read (" + e.getMessage() + ")", e);
         }
@@ -228,20 +478,24 @@ public final class ModelStore {
                     + config.weights().sha256() + "; the weights were replaced or damaged after saving, or the save was interrupted");
         }
         model.loadState(values);
-        Path metricsPath = directory.resolve(METRICS_FILE);
+        String metricsPath = files.where(METRICS_FILE);
         Json.Value metrics;
         try {
-            metrics = Files.exists(metricsPath) ? Json.readFile(metricsPath) : new Json.Obj(Map.of());
+            metrics = files.exists(METRICS_FILE) ? parseJson(files.read(METRICS_FILE), metricsPath) : new Json.Obj(Map.of());
         } catch (IOException | JsonException e) {
             throw new ModelStoreException(oneLine(e.getMessage()), e);
         }
         return new Saved(directory, model, config, metrics);
     }
 
-    private static ConfigFile readConfig(Path directory, Path configPath) throws ModelStoreException {
+    private static Json.Value parseJson(byte[] bytes, String source) {
+        return Json.parse(Json.decodeUtf8(java.nio.ByteBuffer.wrap(bytes), source), source);
+    }
+
+    private static ConfigFile readConfig(ModelFiles files, String directory, String configPath) throws ModelStoreException {
         Json.Value root;
         try {
-            root = Json.readFile(configPath);
+            root = parseJson(files.read(CONFIG_FILE), configPath);
         } catch (NoSuchFileException e) {
             throw new ModelStoreException(directory + ": holds no " + CONFIG_FILE + ", so it is not a saved Latent4j model", e);
         } catch (IOException e) {
@@ -249,7 +503,7 @@ public final class ModelStore {
         } catch (JsonException e) {
             throw new ModelStoreException(oneLine(e.getMessage()), e);
         }
-        Json.Cursor c = Json.at(root, configPath.toString());
+        Json.Cursor c = Json.at(root, configPath);
         try {
             String format = c.get("format").asString();
             if (!FORMAT.equals(format)) throw c.get("format").fail("must be \"" + FORMAT + "\" (this is not a Latent4j model config), got \"" + format + "\"");
@@ -301,13 +555,20 @@ public final class ModelStore {
         return message.replace(":\n  ", ": ").replace("\n  ", "; ").replace('\n', ' ');
     }
 
-    static String sha256(Path file) throws IOException {
-        MessageDigest digest;
+    private static MessageDigest digest() {
         try {
-            digest = MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError("every Java platform has SHA-256", e);
         }
+    }
+
+    static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(digest().digest(bytes));
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest digest = digest();
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buffer = new byte[1 << 16];
             for (int n; (n = in.read(buffer)) > 0; ) digest.update(buffer, 0, n);

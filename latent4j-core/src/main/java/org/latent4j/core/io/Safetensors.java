@@ -206,21 +206,44 @@ public final class Safetensors {
      * @throws IOException if the file cannot be written
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
-        List<String> names = new ArrayList<>(tensors.keySet());
-        for (String name : names) {
+        checkNames(tensors);
+        AtomicFiles.write(file, out -> write(out, tensors, metadata));
+    }
+
+    /**
+     * {@return the bytes {@link #write(Path, Map, Map)} puts in a file, for a model that travels in memory}
+     *
+     * @param tensors  the tensors by name
+     * @param metadata the {@code __metadata__} strings, or null
+     */
+    public static byte[] toBytes(Map<String, Tensor> tensors, Map<String, String> metadata) {
+        checkNames(tensors);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            write(out, tensors, metadata);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("a ByteArrayOutputStream does not fail", e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void checkNames(Map<String, Tensor> tensors) {
+        for (String name : tensors.keySet()) {
             if (name == null || name.equals(METADATA_KEY)) throw new IllegalArgumentException("safetensors: invalid tensor name " + name);
             if (tensors.get(name) == null) throw new IllegalArgumentException("safetensors: tensor " + name + " is null");
         }
+    }
+
+    private static void write(OutputStream out, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        List<String> names = new ArrayList<>(tensors.keySet());
         names.sort(UTF8_ORDER);
         byte[] header = header(names, tensors, metadata);
-        AtomicFiles.write(file, out -> {
-            byte[] len = new byte[8];
-            ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length);
-            out.write(len);
-            out.write(header);
-            byte[] chunk = new byte[1 << 16];
-            for (String name : names) writeFloats(out, tensors.get(name), chunk);
-        });
+        byte[] len = new byte[8];
+        ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length);
+        out.write(len);
+        out.write(header);
+        byte[] chunk = new byte[1 << 16];
+        for (String name : names) writeFloats(out, tensors.get(name), chunk);
     }
 
     /** Code point order, which is the byte order of UTF-8 that the reference sorts by. */
@@ -299,28 +322,78 @@ public final class Safetensors {
      */
     public static Reader open(Path file) throws IOException {
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        Arena arena = Arena.ofShared();
         try {
-            return new Reader(file, ch);
+            long size = ch.size();
+            // mapped rather than read, so only the tensors asked for are copied onto the heap
+            MemorySegment whole = size == 0 ? MemorySegment.NULL : ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            return new Reader(file.toString(), whole, () -> {
+                try {
+                    arena.close();
+                } finally {
+                    ch.close();
+                }
+            });
         } catch (Throwable t) {
-            ch.close();
+            try {
+                arena.close();
+            } finally {
+                ch.close();
+            }
             throw t;
+        }
+    }
+
+    /**
+     * Validates safetensors content held in memory, with the same checks as {@link #open(Path)}.
+     *
+     * @param bytes the content of a safetensors file (not copied: do not change it while the reader is used)
+     * @param name  what to call it in messages (e.g. where the bytes came from)
+     * @return the reader; closing it releases nothing but is allowed
+     * @throws FormatException for damaged content
+     */
+    public static Reader open(byte[] bytes, String name) throws FormatException {
+        return open(MemorySegment.ofArray(bytes), name);
+    }
+
+    /**
+     * Validates safetensors content held in a part of a larger array, with the same checks as {@link #open(Path)}.
+     *
+     * @param content the content of a safetensors file (not copied)
+     * @param name    what to call it in messages
+     * @return the reader
+     * @throws FormatException for damaged content
+     */
+    public static Reader open(MemorySegment content, String name) throws FormatException {
+        try {
+            return new Reader(name, content, () -> {});
+        } catch (FormatException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new FormatException(name + ": " + e.getMessage(), e);
         }
     }
 
     /** An open, validated safetensors file. Not thread-safe to close while other threads read. */
     public static final class Reader implements AutoCloseable {
         private final String file;
-        private final FileChannel channel;
-        private final Arena arena;
+        private final Closer closer;
+        private final MemorySegment whole;
         private final MemorySegment data;
         private final Map<String, String> metadata;
         private final Map<String, TensorInfo> tensors;
         private boolean closed;
 
-        private Reader(Path path, FileChannel channel) throws IOException {
-            this.file = path.toString();
-            this.channel = channel;
-            long fileSize = channel.size();
+        /** What releases the content when the reader closes (an unmap and a file close, or nothing). */
+        private interface Closer {
+            void close() throws IOException;
+        }
+
+        private Reader(String name, MemorySegment whole, Closer closer) throws IOException {
+            this.file = name;
+            this.whole = whole;
+            this.closer = closer;
+            long fileSize = whole.byteSize();
             if (fileSize < 8) {
                 throw new FormatException(file + ": is " + fileSize + " bytes, too short for a safetensors file (it starts with an 8-byte header length)");
             }
@@ -365,23 +438,11 @@ public final class Safetensors {
             for (TensorInfo info : infos) byName.put(info.name(), info);
             this.metadata = Collections.unmodifiableMap(md);
             this.tensors = Collections.unmodifiableMap(byName);
-            this.arena = Arena.ofShared();
-            try {
-                this.data = dataLength == 0 ? MemorySegment.NULL : channel.map(FileChannel.MapMode.READ_ONLY, dataStart, dataLength, arena);
-            } catch (Throwable t) {
-                arena.close();
-                throw t;
-            }
+            this.data = dataLength == 0 ? MemorySegment.NULL : whole.asSlice(dataStart, dataLength);
         }
 
-        private ByteBuffer readFully(long position, int length) throws IOException {
-            ByteBuffer buf = ByteBuffer.allocate(length);
-            while (buf.hasRemaining()) {
-                if (channel.read(buf, position + buf.position()) < 0) {
-                    throw new FormatException(file + ": ended while reading bytes [" + position + ", " + (position + length) + ")");
-                }
-            }
-            return buf.flip();
+        private ByteBuffer readFully(long position, int length) {
+            return ByteBuffer.wrap(whole.asSlice(position, length).toArray(ValueLayout.JAVA_BYTE));
         }
 
         private TensorInfo tensorInfo(String name, Cursor entry) {
@@ -572,11 +633,7 @@ public final class Safetensors {
         public void close() throws IOException {
             if (closed) return;
             closed = true;
-            try {
-                arena.close();
-            } finally {
-                channel.close();
-            }
+            closer.close();
         }
     }
 }
