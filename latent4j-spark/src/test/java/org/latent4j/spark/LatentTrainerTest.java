@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -23,6 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.latent4j.core.data.FashionMnist;
 import org.latent4j.core.model.ae.AutoencoderConfig;
 import org.latent4j.core.model.vae.VaeConfig;
+import org.latent4j.core.model.vq.QuantizedAutoencoderConfig;
+import org.latent4j.core.model.vq.VqVaeConfig;
+import org.latent4j.core.quantize.VectorQuantizerConfig;
 import org.latent4j.core.train.TrainerOptions;
 
 /** Data-parallel training in local mode against one process with the larger batch, task retries and checkpoint resumption. */
@@ -106,6 +111,44 @@ class LatentTrainerTest {
         }
         DataParallelEpoch last = spark2.history().getLast();
         assertTrue(last.communicationSeconds() > 0 && last.computeSeconds() > 0, "timings: " + last);
+    }
+
+    /**
+     * A VQ-VAE with an EMA codebook and dead-code restarts: the codebook and its buffers live once, on the master, and every
+     * replica loads the same bits for every step (read back from each partition). Against one process with the 2-times
+     * larger batch (no sampling anywhere, the same rows, the same restart draws) the codes chosen are the same at every step,
+     * so the usage counters and unused-step counters are equal exactly, and the codebook equals to float rounding: 1e-4
+     * absolute on values of order 1, where a desynchronised codebook (a replica's EMA on its own rows) is off by 1e-2 and more.
+     */
+    @Test
+    void vqVaeHasOneCodebookOnEveryReplicaAndMatchesOneProcess() {
+        VqVaeConfig config = new VqVaeConfig(QuantizedAutoencoderConfig.of(DIM, 4).withHidden(List.of(32)),
+                VectorQuantizerConfig.of(4, 32).withEma(0.9, 1e-5).withRestart(3, 64));
+        TrainerOptions t = training(2, 32);
+        LatentTrainerOptions o = new LatentTrainerOptions("features", "vq-vae", config, t, 2, null, 0);
+        DataParallelResult spark2 = new LatentTrainer(o).fit(frame);
+        double deadSeen = 0;
+        for (DataParallelEpoch e : spark2.history()) deadSeen += e.metrics().get("dead_codes");
+        assertTrue(deadSeen > 0, "some codes went dead and were restarted: " + spark2.history());
+
+        Map<String, float[]> master = DataParallelReference.state(spark2.model());
+        JavaRDD<ReplicaShard> shards = LatentTrainer.shard(frame, FeatureColumn.of("test", frame.schema(), "features", DIM), 2);
+        try {
+            List<Map<String, float[]>> replicas = LatentTrainer.replicaStates(JavaSparkContext.fromSparkContext(spark.sparkContext()), shards, spark2.model());
+            assertEquals(2, replicas.size());
+            for (Map<String, float[]> r : replicas) assertSameBits(master, r);
+        } finally {
+            shards.unpersist(false);
+        }
+
+        DataParallelReference.Result one = DataParallelReference.train("vq-vae", config, t, data, ROWS, DIM, 2);
+        Map<String, float[]> single = DataParallelReference.state(one.model());
+        for (String name : List.of("quantizer.unused_steps", "code_usage")) {
+            assertArrayEquals(single.get(name), master.get(name), name);
+        }
+        for (String name : List.of("quantizer.codebook", "quantizer.cluster_size", "quantizer.embed_sum")) {
+            assertArrayEquals(single.get(name), master.get(name), 1e-4f, name);
+        }
     }
 
     /** A task that fails on its first attempt is retried by Spark and recomputes the same gradient: the run is the same bits. */
