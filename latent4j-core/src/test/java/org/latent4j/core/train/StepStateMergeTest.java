@@ -82,6 +82,79 @@ class StepStateMergeTest {
         assertStatesEqual(whole.namedState(), halves.namedState());
     }
 
+    @Test
+    void topKSaeFiringStatesOfTwoHalvesMergeIntoTheWholeBatchsAndCountTheSame() {
+        var config = org.latent4j.core.model.sae.TopKSaeConfig.of(12, 24, 3);
+        LatentModel whole = ModelKinds.get("topk-sae").createFrom(config, new Rng(20));
+        LatentModel halves = ModelKinds.get("topk-sae").createFrom(config, new Rng(20));
+        Tensor x = rows(30, 12, 21);
+        LossResult all = whole.loss(Batch.of(x), START, new Rng(22));
+        StepState a = (StepState) halves.loss(Batch.of(x.slice(0, 0, 4).contiguous()), START, new Rng(22)).state();
+        StepState b = (StepState) halves.loss(Batch.of(x.slice(0, 4, 30).contiguous()), START, new Rng(22)).state();
+        StepState merged = StepState.concatAll(List.of(a, b));
+        assertStepEquals(all.state(), merged);
+        whole.afterOptimizerStep(new StepContext(all, START, new Rng(23), 1e-3));
+        halves.afterOptimizerStep(new StepContext(new LossResult(all.loss(), all.reconstruction(), all.regularization(), all.metrics(), merged), START,
+                new Rng(23), 1e-3));
+        assertStatesEqual(whole.namedState(), halves.namedState());
+    }
+
+    /**
+     * ARD-VAE's fitted prior variances: the row-weighted mean of two halves' second moments is the whole batch's to float
+     * rounding (1e-6 relative: means of 30 float terms), and so is the running prior variance the hook leaves.
+     */
+    @Test
+    void ardVaePriorFitsOfTwoHalvesMergeIntoTheWholeBatchs() {
+        var config = org.latent4j.core.model.objective.ArdVaeConfig.of(org.latent4j.core.model.vae.VaeConfig.of(12, 4).withHidden(List.of(8)));
+        LatentModel whole = ModelKinds.get("ard-vae").createFrom(config, new Rng(30));
+        LatentModel halves = ModelKinds.get("ard-vae").createFrom(config, new Rng(30));
+        Tensor x = rows(30, 12, 31);
+        // the posterior's sample does not enter the moments: any generator gives the same state
+        LossResult all = whole.loss(Batch.of(x), START, new Rng(32));
+        StepState a = (StepState) halves.loss(Batch.of(x.slice(0, 0, 10).contiguous()), START, new Rng(33)).state();
+        StepState b = (StepState) halves.loss(Batch.of(x.slice(0, 10, 30).contiguous()), START, new Rng(34)).state();
+        StepState merged = StepState.concatAll(List.of(a, b));
+        float[] expected = moments(all.state()), actual = moments(merged);
+        for (int j = 0; j < expected.length; j++) assertEquals(expected[j], actual[j], 1e-6f * expected[j], "dimension " + j);
+        whole.afterOptimizerStep(new StepContext(all, START, new Rng(35), 1e-3));
+        halves.afterOptimizerStep(new StepContext(new LossResult(all.loss(), all.reconstruction(), all.regularization(), all.metrics(), merged), START,
+                new Rng(35), 1e-3));
+        Map<String, Tensor> w = whole.namedBuffers(), h = halves.namedBuffers();
+        for (String name : w.keySet()) assertArrayEquals(w.get(name).toArray(), h.get(name).toArray(), 1e-6f, name);
+    }
+
+    private static float[] moments(Object state) {
+        try {
+            var accessor = state.getClass().getDeclaredMethod("moments");
+            accessor.setAccessible(true);
+            return (float[]) accessor.invoke(state);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A score-function estimator's learning signal: the pooled mean and variance of two shards' are those of all values. */
+    @Test
+    void learningSignalsPoolIntoTheMomentsOfAllValues() {
+        float[] v = new Rng(40).normal(2f, 3f, 50).toArray();
+        var first = signal(v, 0, 18);
+        var second = signal(v, 18, 50);
+        var merged = (org.latent4j.core.estimator.discrete.DiscreteEstimate.Signal) StepState.concatAll(List.of(first, second));
+        var all = signal(v, 0, 50);
+        assertEquals(50, merged.count());
+        assertEquals(all.mean(), merged.mean(), 1e-12 * Math.abs(all.mean()));
+        assertEquals(all.variance(), merged.variance(), 1e-12 * all.variance());
+    }
+
+    /** Mean and population variance of v[from, to), as the estimators compute a batch's signal. */
+    private static org.latent4j.core.estimator.discrete.DiscreteEstimate.Signal signal(float[] v, int from, int to) {
+        double sum = 0;
+        for (int i = from; i < to; i++) sum += v[i];
+        double mean = sum / (to - from), ss = 0;
+        for (int i = from; i < to; i++) ss += (v[i] - mean) * (v[i] - mean);
+        return new org.latent4j.core.estimator.discrete.DiscreteEstimate.Signal(mean, ss / (to - from), to - from);
+    }
+
     /**
      * A deterministic autoencoder's gradient over 40 rows against the row-weighted mean of its gradients over 15 and 25 of
      * them: the same sums in another grouping, so equal to float rounding (1e-5 of the largest component; float32 sums of
