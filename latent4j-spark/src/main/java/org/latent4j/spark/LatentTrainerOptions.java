@@ -1,8 +1,10 @@
 package org.latent4j.spark;
 
 import org.latent4j.core.data.Binarization;
+import org.latent4j.core.model.DataShape;
 import org.latent4j.core.model.ModelKind;
 import org.latent4j.core.model.ModelKinds;
+import org.latent4j.core.model.OptionValues;
 import org.latent4j.core.train.TrainerOptions;
 
 /**
@@ -64,6 +66,30 @@ public record LatentTrainerOptions(String inputCol, String kind, Record config, 
      */
     public static LatentTrainerOptions of(String inputCol, String kind, Record config) {
         return new LatentTrainerOptions(inputCol, kind, config, TrainerOptions.defaults().withValidationFraction(0), 2, null, 0);
+    }
+
+    /**
+     * Two replicas, the trainer's defaults without a validation split, no checkpoints, and the model configured from
+     * option values as the command line gives them ({@code hidden} = "512,256", {@code latent} = "16", ...; the kind's
+     * documented default for each one not given), for data of this shape.
+     *
+     * @param inputCol     the column of feature vectors
+     * @param kind         the model's kind
+     * @param modelOptions option values by name, without the leading dashes
+     * @param data         the data's width (and image shape, if any)
+     * @return the options
+     * @throws IllegalArgumentException naming an unknown kind, an option the kind does not take, or a bad value
+     */
+    public static LatentTrainerOptions configure(String inputCol, String kind, java.util.Map<String, String> modelOptions, DataShape data) {
+        if (kind == null || !ModelKinds.contains(kind)) throw invalid("kind", kind, "one of " + ModelKinds.names());
+        java.util.Set<String> takes = new java.util.LinkedHashSet<>();
+        for (org.latent4j.core.model.ModelOption o : ModelKinds.get(kind).options()) takes.add(o.name());
+        for (String name : modelOptions.keySet()) {
+            // refused, not ignored, as the command line does: a misspelt option would otherwise train the default silently
+            if (!takes.contains(name)) throw invalid("modelOptions", name, "an option model " + kind + " takes: " + String.join(", ", takes));
+        }
+        Record config = ModelKinds.get(kind).configure(new OptionValues("LatentTrainerOptions (model " + kind + ")", modelOptions), data);
+        return of(inputCol, kind, config);
     }
 
     /**

@@ -228,6 +228,19 @@ class LatentTrainerTest {
         assertThrows(IllegalArgumentException.class, () -> new LatentTrainerOptions("features", "vae", AutoencoderConfig.of(DIM, 4), t, 2, null, 0));
     }
 
+    /** A learning rate far too large makes the loss overflow: the run stops with the trainer's message, naming the step. */
+    @Test
+    void aDivergingRunStopsWithTheTrainersMessage() {
+        LatentTrainerOptions o = LatentTrainerOptions.configure("features", "vae", Map.of("hidden", "16", "latent", "4"),
+                new org.latent4j.core.model.DataShape(DIM, null, 0, true)).withTraining(training(1, 32).withLearningRate(1e9));
+        var e = assertThrows(org.latent4j.core.train.TrainingDivergedException.class, () -> new LatentTrainer(o).fit(frame));
+        assertTrue(e.getMessage().startsWith("training diverged: the "), e.getMessage());
+        assertTrue(e.getMessage().contains("at epoch 1 of 1, step " + e.step()) && e.step() > 0, e.getMessage());
+        var bad = assertThrows(IllegalArgumentException.class, () -> LatentTrainerOptions.configure("features", "vae", Map.of("hiden", "16"),
+                new org.latent4j.core.model.DataShape(DIM, null, 0, true)));
+        assertTrue(bad.getMessage().contains("hiden"), bad.getMessage());
+    }
+
     static void assertSameBits(Map<String, float[]> expected, Map<String, float[]> actual) {
         assertEquals(expected.keySet(), actual.keySet());
         for (String name : expected.keySet()) assertArrayEquals(expected.get(name), actual.get(name), name);
