@@ -34,6 +34,9 @@ final class ReplicaPool {
      */
     static Replica borrow(String kind, String configJson) {
         String key = kind + '\n' + configJson;
+        // an executor outlives a training run: the replicas of earlier models are dropped when another model's run starts
+        // here, so that an application training several models holds one model's replicas at a time
+        IDLE.keySet().removeIf(k -> !k.equals(key));
         Replica idle = IDLE.computeIfAbsent(key, k -> new ConcurrentLinkedQueue<>()).poll();
         if (idle != null) return idle;
         ModelKind<?> k = ModelKinds.get(kind);
@@ -48,7 +51,8 @@ final class ReplicaPool {
      * @param replica a borrowed replica
      */
     static void release(Replica replica) {
-        IDLE.get(replica.key()).offer(replica);
+        ConcurrentLinkedQueue<Replica> idle = IDLE.get(replica.key());
+        if (idle != null) idle.offer(replica);
     }
 
     /**
