@@ -67,12 +67,12 @@ record FeatureColumn(String name, Type type, int dim) implements Serializable {
             case FLOAT_ARRAY -> {
                 List<Float> v = row.getList(field);
                 checkLength(v.size());
-                for (int j = 0; j < dim; j++) out[at + j] = v.get(j);
+                for (int j = 0; j < dim; j++) out[at + j] = (float) element(v.get(j), j);
             }
             case DOUBLE_ARRAY -> {
                 List<Double> v = row.getList(field);
                 checkLength(v.size());
-                for (int j = 0; j < dim; j++) out[at + j] = (float) (double) v.get(j);
+                for (int j = 0; j < dim; j++) out[at + j] = (float) element(v.get(j), j);
             }
             case ML_VECTOR -> {
                 Vector v = (Vector) row.get(field);
@@ -80,6 +80,11 @@ record FeatureColumn(String name, Type type, int dim) implements Serializable {
                 for (int j = 0; j < dim; j++) out[at + j] = (float) v.apply(j);
             }
         }
+    }
+
+    private double element(Number value, int index) {
+        if (value == null) throw new IllegalArgumentException("column '" + name + "' holds a vector with a null at index " + index);
+        return value.doubleValue();
     }
 
     private void checkLength(int length) {

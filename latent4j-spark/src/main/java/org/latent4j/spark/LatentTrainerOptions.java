@@ -50,6 +50,9 @@ public record LatentTrainerOptions(String inputCol, String kind, Record config, 
         if (replicas < 1) throw invalid("replicas", replicas, "at least 1");
         if (checkpointPath != null && checkpointPath.isBlank()) throw invalid("checkpointPath", "\"" + checkpointPath + "\"", "a directory, or null for none");
         if (checkpointEverySteps < 0) throw invalid("checkpointEverySteps", checkpointEverySteps, ">= 0 (0 = at the end of every epoch only)");
+        if (checkpointEverySteps > 0 && checkpointPath == null) {
+            throw invalid("checkpointEverySteps", checkpointEverySteps, "0 when there is no checkpointPath (set one to checkpoint)");
+        }
     }
 
     private static IllegalArgumentException invalid(String name, Object value, String expected) {

@@ -74,13 +74,13 @@ class LatentTrainerTest {
 
     /**
      * A deterministic autoencoder (no sampling): the 2 replicas' step is the 2-times larger batch's step up to float rounding
-     * (a mean of two half-batch means against one mean, and the same rows in each), so the losses of 3 epochs (24 steps)
+     * (a mean of two half-batch means against one mean, and the same rows in each), so the losses of 3 epochs (12 steps)
      * agree to 1e-4 relative: rounding of about 1e-7 per step, amplified a little by Adam's normalisation.
      */
     @Test
     void deterministicModelMatchesOneProcessWithTheLargerBatch() {
         AutoencoderConfig config = AutoencoderConfig.of(DIM, 8).withHidden(List.of(32));
-        TrainerOptions t = training(3, 16);
+        TrainerOptions t = training(3, 32);
         DataParallelResult spark2 = new LatentTrainer(new LatentTrainerOptions("features", "ae", config, t, 2, null, 0)).fit(frame);
         DataParallelReference.Result one = DataParallelReference.train("ae", config, t, data, ROWS, DIM, 2);
         assertEquals(3, spark2.history().size());
@@ -181,11 +181,11 @@ class LatentTrainerTest {
     @Test
     void resumingFromACheckpointEqualsAnUninterruptedRun(@TempDir Path dir) {
         VaeConfig config = VaeConfig.of(DIM, 4).withHidden(List.of(16));
-        TrainerOptions t = training(2, 16);
+        TrainerOptions t = training(2, 32);
         DataParallelResult uninterrupted = new LatentTrainer(new LatentTrainerOptions("features", "vae", config, t, 2, null, 0)).fit(frame);
         LatentTrainerOptions o = new LatentTrainerOptions("features", "vae", config, t, 2, dir.toUri().toString(), 3);
         LatentTrainer.taskFault = (partition, step, attempt) -> {
-            if (step == 10) throw new IllegalStateException("injected loss of the executor at step 10");
+            if (step == 6) throw new IllegalStateException("injected loss of the executor at step 6");
         };
         try {
             assertThrows(IllegalStateException.class, () -> new LatentTrainer(o).fit(frame));
@@ -193,15 +193,15 @@ class LatentTrainerTest {
             LatentTrainer.taskFault = null;
         }
         DataParallelResult resumed = new LatentTrainer(o).fit(frame);
-        // 8 steps an epoch; checkpoints after steps 3 and 6, 8 (the epoch's end) and 9: the run resumes at step 9
-        assertEquals(9, resumed.resumedStep());
+        // 4 steps an epoch; checkpoints after step 3, 4 (the epoch's end) and 6: the run resumes mid-epoch, at step 6
+        assertEquals(6, resumed.resumedStep());
         assertSameBits(DataParallelReference.state(uninterrupted.model()), DataParallelReference.state(resumed.model()));
         assertEquals(uninterrupted.history().size(), resumed.history().size());
         for (int e = 0; e < resumed.history().size(); e++) {
             assertEquals(uninterrupted.history().get(e).loss(), resumed.history().get(e).loss(), 0.0, "epoch " + (e + 1));
         }
         try (var files = Files.list(dir)) {
-            assertEquals(List.of("step-000000000016"), files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).toList(),
+            assertEquals(List.of("step-000000000008"), files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).toList(),
                     "only the newest checkpoint is kept");
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -226,6 +226,8 @@ class LatentTrainerTest {
                 () -> new LatentTrainerOptions("features", "vae", config, t.withValidationFraction(0.1), 2, null, 0));
         assertTrue(split.getMessage().startsWith("LatentTrainerOptions: training.validationFraction must be 0"), split.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new LatentTrainerOptions("features", "vae", AutoencoderConfig.of(DIM, 4), t, 2, null, 0));
+        var noPath = assertThrows(IllegalArgumentException.class, () -> new LatentTrainerOptions("features", "vae", config, t, 2, null, 5));
+        assertEquals("LatentTrainerOptions: checkpointEverySteps must be 0 when there is no checkpointPath (set one to checkpoint), got 5", noPath.getMessage());
     }
 
     /** A learning rate far too large makes the loss overflow: the run stops with the trainer's message, naming the step. */
