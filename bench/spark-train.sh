@@ -6,7 +6,7 @@
 # weights, shipping the gradients back) and the driver's work (averaging, optimizer, hooks). See
 # org.latent4j.spark.bench.SparkTrainBench for the options.
 #
-# Usage: bench/spark-train.sh [--epochs 5] [--batch 50] [--replicas 2] [--master local[2]] [--rows N] [--validation N]
+# Usage: bench/spark-train.sh [--epochs 5] [--batch 50] [--replicas 2] [--fanin 0] [--master local[2]] [--rows N] [--validation N]
 #                             [--model vae] [--hidden 200,200] [--latent 50]
 # Builds the reactor's classes (no install), then runs the driver with Spark's JVM flags for JDK 25. Quick check under load:
 #   bench/spark-train.sh --epochs 1 --rows 2000 --validation 500

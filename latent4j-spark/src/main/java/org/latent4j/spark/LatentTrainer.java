@@ -62,8 +62,10 @@ import scala.Tuple2;
  * master is a checkpoint of the whole run.
  *
  * <p><b>Reproducibility.</b> The result depends on the data's order, the number of replicas and the options only: the
- * gradients are gathered in partition order ({@code collect}) and summed in double in that order, so a run is the same
- * bits however Spark schedules its tasks, whether a task was retried, and whether the run was resumed from a checkpoint.
+ * gradients are gathered in partition order and summed in double in that order (or, with
+ * {@link LatentTrainerOptions#aggregationFanIn()}, averaged in fixed groups of consecutive replicas on the executors and
+ * then in group order on the driver), so a run is the same bits however Spark schedules its tasks, whether a task was
+ * retried, and whether the run was resumed from a checkpoint.
  *
  * <p><b>Checkpoints</b> ({@link LatentTrainerOptions#checkpointPath()}) hold the master's weights and buffers, the
  * optimizer's state and where the run is, on any Hadoop-compatible file system ({@link SparkCheckpoint}); a fit that finds
@@ -316,8 +318,10 @@ public final class LatentTrainer {
             Broadcast<float[]> state = spark.broadcast(ReplicaPool.flatten(model));
             List<ShardGradient> parts;
             try {
-                parts = shards.map(new StepTask(state, model.kind(), configJson, seed, epoch, batchInEpoch, step, stepsPerEpoch,
-                        training.batchSize(), options.replicas(), training.binarization())).collect();
+                StepTask task = new StepTask(state, model.kind(), configJson, seed, epoch, batchInEpoch, step, stepsPerEpoch, training.batchSize(),
+                        options.replicas(), training.binarization());
+                int fanIn = options.aggregationFanIn();
+                parts = fanIn == 0 || options.replicas() <= fanIn ? shards.map(task).collect() : combinedInGroups(task, fanIn);
             } finally {
                 state.destroy();
             }
@@ -346,6 +350,34 @@ public final class LatentTrainer {
                     totals.steps() + 1, totals.seconds());
             step++;
             batchInEpoch++;
+        }
+
+        /**
+         * The step's gradients combined on the executors in fixed groups of {@code fanIn} consecutive replicas, each group
+         * averaged in partition order: the driver receives one partial mean per group, in group order. Averaging the
+         * groups' means by their rows is the average over all replicas (and concatenating the groups' states, the
+         * concatenation of all), so this differs from collecting every gradient by float rounding only, and is as
+         * deterministic: no sum depends on the order in which shuffle blocks arrive.
+         */
+        private List<ShardGradient> combinedInGroups(StepTask task, int fanIn) {
+            int groups = Math.ceilDiv(options.replicas(), fanIn);
+            List<Tuple2<Integer, ShardGradient>> partial = shards
+                    .mapToPair(s -> new Tuple2<>(s.partition() / fanIn, new Tuple2<>(s.partition(), task.call(s))))
+                    .groupByKey(groups)
+                    .map(group -> {
+                        List<Tuple2<Integer, ShardGradient>> members = new ArrayList<>();
+                        group._2().forEach(members::add);
+                        members.sort((a, b) -> Integer.compare(a._1(), b._1()));
+                        List<ShardGradient> live = new ArrayList<>();
+                        for (Tuple2<Integer, ShardGradient> m : members) if (m._2().rows() > 0) live.add(m._2());
+                        return new Tuple2<>(group._1(), live.isEmpty() ? ShardGradient.empty() : ShardGradient.average(live));
+                    })
+                    .collect();
+            List<Tuple2<Integer, ShardGradient>> ordered = new ArrayList<>(partial);
+            ordered.sort((a, b) -> Integer.compare(a._1(), b._1()));
+            List<ShardGradient> out = new ArrayList<>();
+            for (Tuple2<Integer, ShardGradient> g : ordered) out.add(g._2());
+            return out;
         }
 
         private SparkCheckpoint.EpochTotals withSeconds(SparkCheckpoint.EpochTotals t, double seconds) {

@@ -26,9 +26,14 @@ import org.latent4j.core.train.TrainerOptions;
  *                             checkpoints, or null for none; a fit that finds a checkpoint there resumes from it
  * @param checkpointEverySteps checkpoint after every this many steps, and at the end of every epoch; 0 = at the end of
  *                             every epoch only
+ * @param aggregationFanIn     how the replicas' gradients reach the driver: 0 = all of them ({@code collect}, fine for a
+ *                             few replicas); k >= 2 = first combined on the executors in fixed groups of k consecutive
+ *                             replicas (one shuffle), so that the driver receives replicas / k partial means; k near
+ *                             sqrt(replicas) balances the two levels. Both are deterministic (fixed groups, fixed order);
+ *                             they differ from each other by float rounding
  */
 public record LatentTrainerOptions(String inputCol, String kind, Record config, TrainerOptions training, int replicas, String checkpointPath,
-                                   int checkpointEverySteps) {
+                                   int checkpointEverySteps, int aggregationFanIn) {
     /** Validates every setting. */
     public LatentTrainerOptions {
         if (inputCol == null || inputCol.isBlank()) throw invalid("inputCol", inputCol, "the name of a column of feature vectors");
@@ -50,9 +55,28 @@ public record LatentTrainerOptions(String inputCol, String kind, Record config, 
         if (replicas < 1) throw invalid("replicas", replicas, "at least 1");
         if (checkpointPath != null && checkpointPath.isBlank()) throw invalid("checkpointPath", "\"" + checkpointPath + "\"", "a directory, or null for none");
         if (checkpointEverySteps < 0) throw invalid("checkpointEverySteps", checkpointEverySteps, ">= 0 (0 = at the end of every epoch only)");
+        if (aggregationFanIn < 0 || aggregationFanIn == 1) {
+            throw invalid("aggregationFanIn", aggregationFanIn, "0 (every gradient to the driver) or at least 2 (groups combined on the executors)");
+        }
         if (checkpointEverySteps > 0 && checkpointPath == null) {
             throw invalid("checkpointEverySteps", checkpointEverySteps, "0 when there is no checkpointPath (set one to checkpoint)");
         }
+    }
+
+    /**
+     * Options with every replica's gradient sent to the driver ({@code aggregationFanIn} 0).
+     *
+     * @param inputCol             the column of feature vectors
+     * @param kind                 the model's kind
+     * @param config               its config
+     * @param training             the training settings
+     * @param replicas             replicas (= partitions)
+     * @param checkpointPath       a checkpoint directory, or null
+     * @param checkpointEverySteps steps between checkpoints; 0 = at epoch ends only
+     */
+    public LatentTrainerOptions(String inputCol, String kind, Record config, TrainerOptions training, int replicas, String checkpointPath,
+                                int checkpointEverySteps) {
+        this(inputCol, kind, config, training, replicas, checkpointPath, checkpointEverySteps, 0);
     }
 
     private static IllegalArgumentException invalid(String name, Object value, String expected) {
@@ -101,7 +125,7 @@ public record LatentTrainerOptions(String inputCol, String kind, Record config, 
      * @param value epochs, batch size per replica, seed, optimizer, schedule, clipping, binarization
      */
     public LatentTrainerOptions withTraining(TrainerOptions value) {
-        return new LatentTrainerOptions(inputCol, kind, config, value, replicas, checkpointPath, checkpointEverySteps);
+        return new LatentTrainerOptions(inputCol, kind, config, value, replicas, checkpointPath, checkpointEverySteps, aggregationFanIn);
     }
 
     /**
@@ -110,7 +134,7 @@ public record LatentTrainerOptions(String inputCol, String kind, Record config, 
      * @param value replicas (= partitions)
      */
     public LatentTrainerOptions withReplicas(int value) {
-        return new LatentTrainerOptions(inputCol, kind, config, training, value, checkpointPath, checkpointEverySteps);
+        return new LatentTrainerOptions(inputCol, kind, config, training, value, checkpointPath, checkpointEverySteps, aggregationFanIn);
     }
 
     /**
@@ -120,11 +144,21 @@ public record LatentTrainerOptions(String inputCol, String kind, Record config, 
      * @param everySteps steps between checkpoints; 0 = at the end of every epoch only
      */
     public LatentTrainerOptions withCheckpoints(String path, int everySteps) {
-        return new LatentTrainerOptions(inputCol, kind, config, training, replicas, path, everySteps);
+        return new LatentTrainerOptions(inputCol, kind, config, training, replicas, path, everySteps, aggregationFanIn);
+    }
+
+    /**
+     * {@return these options with another aggregation}
+     *
+     * @param fanIn 0 = every gradient to the driver; k >= 2 = combined in groups of k replicas on the executors first
+     */
+    public LatentTrainerOptions withAggregationFanIn(int fanIn) {
+        return new LatentTrainerOptions(inputCol, kind, config, training, replicas, checkpointPath, checkpointEverySteps, fanIn);
     }
 
     /** The settings a resumed run must share with the one that wrote the checkpoint: what decides its batches and draws. */
     String reproducibilityKey() {
-        return "seed=" + training.seed() + ", batchSize=" + training.batchSize() + ", replicas=" + replicas + ", binarization=" + training.binarization();
+        return "seed=" + training.seed() + ", batchSize=" + training.batchSize() + ", replicas=" + replicas + ", binarization=" + training.binarization()
+                + ", aggregationFanIn=" + aggregationFanIn;
     }
 }

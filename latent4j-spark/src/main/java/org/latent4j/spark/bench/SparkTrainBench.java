@@ -39,7 +39,8 @@ import org.latent4j.tensor.random.Rng;
  * {@code bench/spark-train.sh}; the options are {@code --name value} pairs:
  * <ul>
  * <li>{@code --master} Spark master (default local[2]); {@code --replicas} (default 2); {@code --epochs} (default 5);
- * {@code --batch} rows per replica and step (default 50); {@code --rows} training rows (default all);
+ * {@code --batch} rows per replica and step (default 50); {@code --fanin} the aggregation's fan-in (default 0: every gradient
+ * to the driver); {@code --rows} training rows (default all);
  * {@code --validation} validation rows (default 10000, or 1000 on the embedded data); {@code --model} a model kind
  * (default vae) and {@code --hidden}, {@code --latent} its options (the kind's defaults when not given).</li>
  * </ul>
@@ -65,6 +66,7 @@ public final class SparkTrainBench {
         int replicas = Integer.parseInt(a.getOrDefault("replicas", "2"));
         int epochs = Integer.parseInt(a.getOrDefault("epochs", "5"));
         int batch = Integer.parseInt(a.getOrDefault("batch", "50"));
+        int fanIn = Integer.parseInt(a.getOrDefault("fanin", "0"));
         String kindName = a.getOrDefault("model", "vae");
         Map<String, String> modelOptions = new LinkedHashMap<>();
         for (String o : List.of("hidden", "latent")) if (a.containsKey(o)) modelOptions.put(o, a.get(o));
@@ -105,7 +107,7 @@ public final class SparkTrainBench {
         SparkSession spark = SparkSession.builder().master(master).appName("latent4j-spark-train-bench").config("spark.ui.enabled", "false").getOrCreate();
         try {
             Dataset<Row> frame = frameOf(spark, x, rows);
-            LatentTrainerOptions options = new LatentTrainerOptions("features", kindName, config, base.withBatchSize(batch), replicas, null, 0);
+            LatentTrainerOptions options = new LatentTrainerOptions("features", kindName, config, base.withBatchSize(batch), replicas, null, 0, fanIn);
             long t1 = System.nanoTime();
             DataParallelResult result = new LatentTrainer(options).fit(frame);
             double sparkSeconds = (System.nanoTime() - t1) / 1e9;
