@@ -136,7 +136,8 @@ class LatentTrainerTest {
      * A VQ-VAE with an EMA codebook and dead-code restarts: the codebook and its buffers live once, on the master, and every
      * replica loads the same bits for every step (read back from each partition). Against one process with the 2-times
      * larger batch (no sampling anywhere, the same rows, the same restart draws) the codes chosen are the same at every step,
-     * so the usage counters and unused-step counters are equal exactly, and the codebook equals to float rounding: 1e-4
+     * so the usage counters, unused-step counters and the restart pool's cursor are equal exactly, and the codebook, its EMA
+     * buffers and the restart pool (encoder outputs) equal to float rounding: 1e-4
      * absolute on values of order 1, where a desynchronised codebook (a replica's EMA on its own rows) is off by 1e-2 and more.
      */
     @Test
@@ -162,10 +163,10 @@ class LatentTrainerTest {
 
         DataParallelReference.Result one = DataParallelReference.train("vq-vae", config, t, data, ROWS, DIM, 2);
         Map<String, float[]> single = DataParallelReference.state(one.model());
-        for (String name : List.of("quantizer.unused_steps", "code_usage")) {
+        for (String name : List.of("quantizer.unused_steps", "quantizer.restart_pool_state", "code_usage")) {
             assertArrayEquals(single.get(name), master.get(name), name);
         }
-        for (String name : List.of("quantizer.codebook", "quantizer.cluster_size", "quantizer.embed_sum")) {
+        for (String name : List.of("quantizer.codebook", "quantizer.cluster_size", "quantizer.embed_sum", "quantizer.restart_pool")) {
             assertArrayEquals(single.get(name), master.get(name), 1e-4f, name);
         }
     }
