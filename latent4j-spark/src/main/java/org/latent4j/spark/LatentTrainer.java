@@ -307,7 +307,8 @@ public final class LatentTrainer {
             epoch++;
             batchInEpoch = 0;
             totals = SparkCheckpoint.EpochTotals.EMPTY;
-            if (checkpoints != null) checkpoint();
+            int every = training.checkpointEveryEpochs();
+            if (checkpoints != null && ((every > 0 && epoch % every == 0) || epoch == training.epochs())) checkpoint();
         }
 
         private void runStep() {

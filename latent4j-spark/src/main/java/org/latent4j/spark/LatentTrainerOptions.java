@@ -18,14 +18,14 @@ import org.latent4j.core.train.TrainerOptions;
  *                             clipping and binarization (NONE or DYNAMIC), exactly as {@link org.latent4j.core.train.Trainer}
  *                             reads them. What a data-parallel run does not do is refused rather than ignored: a
  *                             validation split (evaluate the returned model on held-out data), early stopping, gradient
- *                             variance measurements, STATIC binarization, and the local checkpoints by epoch or minute
- *                             (see {@code checkpointPath})
+ *                             variance measurements, STATIC binarization, and checkpoints by minute. Its
+ *                             {@code checkpointEveryEpochs} applies to the checkpoints in {@code checkpointPath}
  * @param replicas             model replicas, one per partition of the data; each step's batch has {@code replicas *
  *                             training.batchSize()} rows
  * @param checkpointPath       a directory on any Hadoop-compatible file system (hdfs://, s3a://, file://) for
  *                             checkpoints, or null for none; a fit that finds a checkpoint there resumes from it
- * @param checkpointEverySteps checkpoint after every this many steps, and at the end of every epoch; 0 = at the end of
- *                             every epoch only
+ * @param checkpointEverySteps also checkpoint after every this many steps within an epoch; 0 = only at the epoch ends
+ *                             that {@code training.checkpointEveryEpochs()} names (and after the last epoch)
  * @param aggregationFanIn     how the replicas' gradients reach the driver: 0 = all of them ({@code collect}, fine for a
  *                             few replicas); k >= 2 = first combined on the executors in fixed groups of k consecutive
  *                             replicas (one shuffle), so that the driver receives replicas / k partial means; k near
@@ -54,7 +54,7 @@ public record LatentTrainerOptions(String inputCol, String kind, Record config, 
         }
         if (replicas < 1) throw invalid("replicas", replicas, "at least 1");
         if (checkpointPath != null && checkpointPath.isBlank()) throw invalid("checkpointPath", "\"" + checkpointPath + "\"", "a directory, or null for none");
-        if (checkpointEverySteps < 0) throw invalid("checkpointEverySteps", checkpointEverySteps, ">= 0 (0 = at the end of every epoch only)");
+        if (checkpointEverySteps < 0) throw invalid("checkpointEverySteps", checkpointEverySteps, ">= 0 (0 = at epoch ends only)");
         if (aggregationFanIn < 0 || aggregationFanIn == 1) {
             throw invalid("aggregationFanIn", aggregationFanIn, "0 (every gradient to the driver) or at least 2 (groups combined on the executors)");
         }
