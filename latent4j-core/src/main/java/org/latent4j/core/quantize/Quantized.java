@@ -24,4 +24,15 @@ public record Quantized(Tensor output, int[] indices, Tensor loss, Map<String, D
         if (loss == null || loss.size() != 1) throw new IllegalArgumentException("Quantized: the loss must be a scalar");
         metrics = metrics == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
     }
+
+    /**
+     * What {@link Quantizer#afterOptimizerStep} reads, rebuilt from a step's state alone (a state merged over the replicas
+     * of a data-parallel step, say): the state, with no output, no codes and a zero loss, which the hooks do not read.
+     *
+     * @param state the quantizer's step state
+     * @return a result carrying only the state
+     */
+    public static Quantized forHooks(Object state) {
+        return new Quantized(null, new int[0], Tensor.scalar(0f), null, state);
+    }
 }

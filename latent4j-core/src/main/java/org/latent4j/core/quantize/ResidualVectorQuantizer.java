@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.latent4j.core.model.StepState;
 import org.latent4j.core.nn.Module;
 import org.latent4j.tensor.GradMode;
 import org.latent4j.tensor.Shape;
@@ -45,8 +46,33 @@ public final class ResidualVectorQuantizer extends Quantizer {
     private final int dim;
     private final double dropout;
 
-    /** What a step keeps for the after-step hook: the stages that ran and their results. */
-    private record Steps(List<Quantized> stages) {}
+    /**
+     * What a step keeps for the after-step hook: the states of the stages that ran, in order (null for a stage that keeps
+     * none). Shards of a data-parallel step merge stage by stage; they must have run the same stages.
+     */
+    record Steps(List<Object> stages) implements StepState {
+        @Override
+        public StepState concat(List<? extends StepState> following) {
+            List<Object> merged = new ArrayList<>();
+            for (int s = 0; s < stages.size(); s++) {
+                List<StepState> rest = new ArrayList<>();
+                for (StepState f : following) {
+                    if (!(f instanceof Steps other) || other.stages.size() != stages.size()) {
+                        throw new IllegalArgumentException("RVQ: the shards of a step ran different numbers of stages (quantizer dropout draws per"
+                                + " shard), so their states cannot be merged: train data-parallel with dropout 0");
+                    }
+                    if (other.stages.get(s) instanceof StepState st) rest.add(st);
+                }
+                Object mine = stages.get(s);
+                if (mine != null && !(mine instanceof StepState)) {
+                    throw new IllegalArgumentException("RVQ: stage " + (s + 1) + " keeps a step state of type " + mine.getClass().getName()
+                            + ", which cannot be merged across replicas");
+                }
+                merged.add(mine == null ? null : ((StepState) mine).concat(rest));
+            }
+            return new Steps(java.util.Collections.unmodifiableList(merged));
+        }
+    }
 
     /**
      * Creates the quantizer from its stages.
@@ -152,7 +178,9 @@ public final class ResidualVectorQuantizer extends Quantizer {
         // columns and an epoch's mean counts the batches that dropped it
         for (int s = used; s < total; s++) for (String name : results.getFirst().metrics().keySet()) metrics.put("stage" + (s + 1) + "_" + name, 0.0);
         metrics.put("stages_used", (double) used);
-        return new Quantized(out, indices, loss, metrics, new Steps(List.copyOf(results)));
+        List<Object> states = new ArrayList<>();
+        for (Quantized q : results) states.add(q.state());
+        return new Quantized(out, indices, loss, metrics, new Steps(java.util.Collections.unmodifiableList(states)));
     }
 
     @Override
@@ -210,6 +238,6 @@ public final class ResidualVectorQuantizer extends Quantizer {
     @Override
     public void afterOptimizerStep(Quantized step, Rng rng) {
         if (!(step.state() instanceof Steps steps)) return;
-        for (int s = 0; s < steps.stages().size(); s++) stages.get(s).afterOptimizerStep(steps.stages().get(s), rng.fork(s));
+        for (int s = 0; s < steps.stages().size(); s++) stages.get(s).afterOptimizerStep(Quantized.forHooks(steps.stages().get(s)), rng.fork(s));
     }
 }

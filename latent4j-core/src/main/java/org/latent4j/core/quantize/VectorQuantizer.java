@@ -2,6 +2,7 @@ package org.latent4j.core.quantize;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.latent4j.core.model.StepState;
 import org.latent4j.core.nn.Linear;
 import org.latent4j.tensor.GradMode;
 import org.latent4j.tensor.Shape;
@@ -83,8 +84,33 @@ public final class VectorQuantizer extends Quantizer {
     private final Tensor pool;
     private final Tensor poolState;
 
-    /** What {@link #afterOptimizerStep} needs from a training call. */
-    record Step(int[] indices, int[] counts, Tensor vectors) {}
+    /**
+     * What {@link #afterOptimizerStep} needs from a training call: the codes, their counts and the inputs in the lookup
+     * space (row-major [n, dim]). Shards of a data-parallel step concatenate codes and rows and add counts, which is the
+     * state of one call on their rows together.
+     */
+    record Step(int[] indices, int[] counts, float[] vectors, int dim) implements StepState {
+        @Override
+        public StepState concat(java.util.List<? extends StepState> following) {
+            java.util.List<int[]> indices = new java.util.ArrayList<>(java.util.List.of(this.indices));
+            java.util.List<float[]> vectors = new java.util.ArrayList<>(java.util.List.of(this.vectors));
+            int[] counts = this.counts.clone();
+            for (StepState f : following) {
+                if (!(f instanceof Step s) || s.dim != dim || s.counts.length != counts.length) {
+                    throw new IllegalArgumentException("VectorQuantizer: cannot merge a step state with " + f);
+                }
+                indices.add(s.indices);
+                vectors.add(s.vectors);
+                for (int c = 0; c < counts.length; c++) counts[c] += s.counts[c];
+            }
+            return new Step(StepState.concatInts(indices), counts, StepState.concatFloats(vectors), dim);
+        }
+
+        /** {@return the rows} */
+        int rows() {
+            return indices.length;
+        }
+    }
 
     /**
      * Creates the quantizer.
@@ -248,7 +274,7 @@ public final class VectorQuantizer extends Quantizer {
         metrics.put("commitment_loss", (double) commitment.item());
         usage(counts, metrics);
         metrics.put("dead_codes", (double) deadAfter(counts));
-        return new Quantized(fromLookup(out), idx, loss, metrics, new Step(idx, counts, vFixed));
+        return new Quantized(fromLookup(out), idx, loss, metrics, new Step(idx, counts, vFixed.contiguous().toArray(), vFixed.dim(1)));
     }
 
     /** Perplexity and codes used of a batch's counts. */
@@ -432,14 +458,14 @@ public final class VectorQuantizer extends Quantizer {
         float[] u = unusedSteps.data();
         for (int c = 0; c < k; c++) u[c] = s.counts()[c] > 0 ? 0f : Math.min(COUNTER_CAP, u[c] + 1);
         if (pool != null) {
-            remember(s.vectors(), rng.fork(1));
+            remember(s, rng.fork(1));
             restartDead(rng.fork(2));
         }
     }
 
     private void emaUpdate(Step s) {
         float gamma = (float) config.decay(), rest = 1 - gamma;
-        Tensor sums = QuantOps.segmentSum(s.vectors(), s.indices(), k).contiguous();
+        Tensor sums = QuantOps.segmentSum(Tensor.of(s.vectors(), s.rows(), s.dim()), s.indices(), k).contiguous();
         float[] size = clusterSize.data(), m = embedSum.data(), sd = sums.data(), cb = codebook.data();
         int so = sums.offset();
         int[] counts = s.counts();
@@ -458,10 +484,10 @@ public final class VectorQuantizer extends Quantizer {
     }
 
     /** Writes a quarter of the pool (or every row, if fewer) with rows of this step's input drawn at random. */
-    private void remember(Tensor vectors, Rng rng) {
-        int n = vectors.dim(0), size = pool.dim(0);
+    private void remember(Step step, Rng rng) {
+        int n = step.rows(), size = pool.dim(0);
         int rows = Math.min(n, Math.max(1, size / 4));
-        float[] src = vectors.contiguous().toArray(), dst = pool.data(), st = poolState.data();
+        float[] src = step.vectors(), dst = pool.data(), st = poolState.data();
         int[] pick = rng.permutation(n);
         int at = (int) st[0];
         for (int i = 0; i < rows; i++) {

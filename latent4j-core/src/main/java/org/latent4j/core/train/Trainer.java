@@ -25,7 +25,6 @@ import org.latent4j.tensor.GradMode;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.Workspace;
 import org.latent4j.tensor.kernel.Kernels;
-import org.latent4j.tensor.optim.GradientClipping;
 import org.latent4j.tensor.optim.Optimizer;
 import org.latent4j.tensor.parallel.Parallel;
 import org.latent4j.tensor.random.Rng;
@@ -204,9 +203,37 @@ public final class Trainer {
         return new Rng(seed).fork(GRADIENT_VARIANCE_DOMAIN).fork(step);
     }
 
-    /** The generator of the model's sampling at global step {@code step}. */
-    static Rng modelStream(long seed, long step) {
+    /**
+     * The generator of the model's sampling at global step {@code step} of a run with this seed.
+     *
+     * @param seed the run's seed
+     * @param step the global step
+     * @return the generator
+     */
+    public static Rng modelStream(long seed, long step) {
         return new Rng(seed).fork(MODEL_DOMAIN).fork(step);
+    }
+
+    /**
+     * The generator the step hooks of global step {@code step} get ({@link StepContext#rng()}): a data-parallel trainer
+     * gives its master's hooks this one too, so that dead-code restarts draw as a single process does.
+     *
+     * @param seed the run's seed
+     * @param step the global step
+     * @return the generator
+     */
+    public static Rng hookStream(long seed, long step) {
+        return modelStream(seed, step).fork(HOOK_STREAM);
+    }
+
+    /**
+     * The generator a model's {@link LatentModel#initialise} gets in a run with this seed.
+     *
+     * @param seed the run's seed
+     * @return the generator
+     */
+    public static Rng initialisationStream(long seed) {
+        return new Rng(seed).fork(INITIALISATION_DOMAIN);
     }
 
     /** One training run: the mutable state of a fit or resume. */
@@ -299,7 +326,7 @@ public final class Trainer {
         TrainingResult train(Checkpoint resumeFrom) {
             if (resumeFrom == null) {
                 startTime = Instant.now().toString();
-                model.initialise(new Data(), new Rng(options.seed()).fork(INITIALISATION_DOMAIN));
+                model.initialise(new Data(), initialisationStream(options.seed()));
             } else {
                 restore(resumeFrom);
             }
@@ -422,14 +449,9 @@ public final class Trainer {
                 }
                 optimizer.zeroGrad();
                 r.loss().backward();
-                StepContext context = new StepContext(r, progress, stream.fork(HOOK_STREAM), optimizer.learningRate());
-                model.beforeOptimizerStep(context);
-                double norm = options.gradientClipNorm() > 0
-                        ? GradientClipping.clipByGlobalNorm(optimizer.parameters(), options.gradientClipNorm())
-                        : GradientClipping.globalNorm(optimizer.parameters());
+                StepContext context = new StepContext(r, progress, hookStream(seed, step), optimizer.learningRate());
+                double norm = OptimizerStep.apply(model, optimizer, context, options.gradientClipNorm());
                 if (!Double.isFinite(norm)) throw diverged("the gradient norm is " + norm + " (loss " + loss + ")");
-                optimizer.step();
-                model.afterOptimizerStep(context);
                 lastLoss = loss;
                 lastMetrics = r.metrics();
                 sums = sums.add(loss, r.reconstruction().item(), r.regularization().item(), r.metrics(), batch.size(), optimizer.learningRate());

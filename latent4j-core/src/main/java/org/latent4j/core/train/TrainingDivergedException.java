@@ -10,7 +10,14 @@ public final class TrainingDivergedException extends RuntimeException {
     /** The step that failed. */
     private final long step;
 
-    TrainingDivergedException(String message, int epoch, long step) {
+    /**
+     * A divergence at a step (also raised by trainers outside this package, such as the data-parallel one).
+     *
+     * @param message what was not finite, where, and the last good checkpoint
+     * @param epoch   the 0-based epoch of the failed step
+     * @param step    the failed step
+     */
+    public TrainingDivergedException(String message, int epoch, long step) {
         super(message);
         this.epoch = epoch;
         this.step = step;

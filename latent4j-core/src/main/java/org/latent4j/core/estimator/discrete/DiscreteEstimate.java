@@ -43,7 +43,30 @@ public record DiscreteEstimate(Tensor decoderObjective, Tensor encoderObjective,
      * A batch's learning signal, for {@link SignalStatistics#update}.
      *
      * @param mean     its mean
-     * @param variance its variance
+     * @param variance its (population) variance
+     * @param count    the values it summarises
      */
-    public record Signal(double mean, double variance) {}
+    public record Signal(double mean, double variance, long count) implements org.latent4j.core.model.StepState {
+        /**
+         * Shards of a data-parallel step: the mean and population variance of all their values, pooled from each shard's
+         * (the count-weighted mean; the count-weighted within-shard variance plus the spread of the shard means).
+         */
+        @Override
+        public org.latent4j.core.model.StepState concat(java.util.List<? extends org.latent4j.core.model.StepState> following) {
+            java.util.List<Signal> all = new java.util.ArrayList<>(java.util.List.of(this));
+            for (var f : following) {
+                if (!(f instanceof Signal s)) throw new IllegalArgumentException("DiscreteEstimate.Signal: cannot merge with " + f);
+                all.add(s);
+            }
+            long n = 0;
+            double sum = 0;
+            for (Signal s : all) {
+                n += s.count;
+                sum += s.mean * s.count;
+            }
+            double mean = sum / n, ss = 0;
+            for (Signal s : all) ss += s.count * (s.variance + (s.mean - mean) * (s.mean - mean));
+            return new Signal(mean, ss / n, n);
+        }
+    }
 }

@@ -31,7 +31,7 @@ final class EstimatorTerms {
         for (float f : v) sum += f;
         double mean = sum / v.length, ss = 0;
         for (float f : v) ss += (f - mean) * (f - mean);
-        return new DiscreteEstimate.Signal(mean, ss / v.length);
+        return new DiscreteEstimate.Signal(mean, ss / v.length, v.length);
     }
 
     /**

@@ -7,6 +7,7 @@ import org.latent4j.core.model.Batch;
 import org.latent4j.core.model.LossResult;
 import org.latent4j.core.model.RelevanceDetermination;
 import org.latent4j.core.model.StepContext;
+import org.latent4j.core.model.StepState;
 import org.latent4j.core.model.TrainingProgress;
 import org.latent4j.core.model.vae.Vae;
 import org.latent4j.tensor.Tensor;
@@ -45,7 +46,36 @@ public final class ArdVae extends Vae implements RelevanceDetermination {
      * @param q the batch's posteriors, [b, d]
      */
     static Tensor fittedVariances(DiagonalGaussian q) {
-        return q.mean().square().add(q.logVar().exp()).mean(0, false).clamp(MIN_VARIANCE, Float.POSITIVE_INFINITY);
+        return secondMoments(q).clamp(MIN_VARIANCE, Float.POSITIVE_INFINITY);
+    }
+
+    /** E[z^2] under q per dimension, averaged over the rows: [d], before the clamp of {@link #fittedVariances}. */
+    private static Tensor secondMoments(DiagonalGaussian q) {
+        return q.mean().square().add(q.logVar().exp()).mean(0, false);
+    }
+
+    /**
+     * What the after-step hook reads: the batch's second moments per dimension (the fitted prior variances before their
+     * clamp) and its rows. Shards of a data-parallel step merge into their row-weighted mean, the whole batch's moments.
+     *
+     * @param moments the second moments, [d]
+     * @param rows    the batch's rows
+     */
+    record PriorFit(float[] moments, int rows) implements StepState {
+        @Override
+        public StepState concat(java.util.List<? extends StepState> following) {
+            double[] sum = new double[moments.length];
+            int total = rows;
+            for (int j = 0; j < sum.length; j++) sum[j] = (double) moments[j] * rows;
+            for (StepState f : following) {
+                if (!(f instanceof PriorFit p) || p.moments.length != moments.length) throw new IllegalArgumentException("ArdVae: cannot merge a step state with " + f);
+                for (int j = 0; j < sum.length; j++) sum[j] += (double) p.moments[j] * p.rows;
+                total += p.rows;
+            }
+            float[] mean = new float[sum.length];
+            for (int j = 0; j < sum.length; j++) mean[j] = (float) (sum[j] / total);
+            return new PriorFit(mean, total);
+        }
     }
 
     /** KL(q || N(0, diag(alpha))) per row, summed over the dimensions: [b]. */
@@ -61,7 +91,8 @@ public final class ArdVae extends Vae implements RelevanceDetermination {
         Tensor z = q.rsample(rng, config.vae().samples());
         Tensor recon = likelihood().logProb(decode(z, batch.condition()), x).mean().neg();
         // a constant in the graph: the envelope theorem makes this the exact gradient (see ArdVaeConfig)
-        Tensor alpha = fittedVariances(q).detach();
+        Tensor second = secondMoments(q).detach();
+        Tensor alpha = second.clamp(MIN_VARIANCE, Float.POSITIVE_INFINITY);
         Tensor kl = klToPrior(q, alpha).mean();
         double w = config.vae().klWeight(progress);
         Map<String, Double> metrics = new LinkedHashMap<>();
@@ -71,7 +102,7 @@ public final class ArdVae extends Vae implements RelevanceDetermination {
         float[] a = alpha.toArray();
         metrics.put("usedDims", (double) usedDimensions(q.mean().detach(), a));
         Tensor reg = kl.mul((float) w);
-        return new LossResult(recon.add(reg), recon, reg, metrics, a);
+        return new LossResult(recon.add(reg), recon, reg, metrics, new PriorFit(second.toArray(), x.dim(0)));
     }
 
     /** How many dimensions' means vary over the rows by more than the threshold times their prior variance. */
@@ -95,7 +126,9 @@ public final class ArdVae extends Vae implements RelevanceDetermination {
     /** Folds the batch's fit into the running average: a plain mean over the first 1 / (1 - momentum) batches, so the start value 1 fades at once. */
     @Override
     public void afterOptimizerStep(StepContext step) {
-        if (!(step.result().state() instanceof float[] a)) return;
+        if (!(step.result().state() instanceof PriorFit fit)) return;
+        float[] a = new float[fit.moments().length];
+        for (int j = 0; j < a.length; j++) a[j] = Math.max(MIN_VARIANCE, fit.moments()[j]);
         float[] v = priorVariance.data();
         int o = priorVariance.offset();
         double n = fits.data()[fits.offset()] + 1;

@@ -8,6 +8,7 @@ import org.latent4j.core.model.LatentCode;
 import org.latent4j.core.model.LatentModel;
 import org.latent4j.core.model.LossResult;
 import org.latent4j.core.model.StepContext;
+import org.latent4j.core.model.StepState;
 import org.latent4j.core.model.TrainingData;
 import org.latent4j.core.model.TrainingProgress;
 import org.latent4j.tensor.GradMode;
@@ -93,7 +94,21 @@ public final class TopKSae extends LatentModel {
     private int markCounter;
 
     /** What a training step's loss hands to its hooks: the latents that fired in the batch, and its rows. */
-    record Fired(int[] latents, int rows) {}
+    record Fired(int[] latents, int rows) implements StepState {
+        /** Shards of a data-parallel step: the union of their firing latents (ascending), and their rows added. */
+        @Override
+        public StepState concat(java.util.List<? extends StepState> following) {
+            java.util.TreeSet<Integer> union = new java.util.TreeSet<>();
+            for (int j : latents) union.add(j);
+            int total = rows;
+            for (StepState f : following) {
+                if (!(f instanceof Fired other)) throw new IllegalArgumentException("TopKSae: cannot merge a step state with " + f);
+                for (int j : other.latents) union.add(j);
+                total += other.rows;
+            }
+            return new Fired(union.stream().mapToInt(Integer::intValue).toArray(), total);
+        }
+    }
 
     /**
      * Creates the model with fresh weights.

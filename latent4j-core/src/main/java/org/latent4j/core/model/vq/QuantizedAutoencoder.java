@@ -10,6 +10,7 @@ import org.latent4j.core.model.LatentModel;
 import org.latent4j.core.model.LossResult;
 import org.latent4j.core.model.PriorSampling;
 import org.latent4j.core.model.StepContext;
+import org.latent4j.core.model.StepState;
 import org.latent4j.core.model.TrainingData;
 import org.latent4j.core.model.TrainingProgress;
 import org.latent4j.core.nn.ConvArchitecture;
@@ -189,7 +190,35 @@ public final class QuantizedAutoencoder extends LatentModel implements PriorSamp
         Tensor reg = positions == 1 ? q.loss() : q.loss().mul((float) positions);
         Map<String, Double> metrics = new LinkedHashMap<>();
         q.metrics().forEach((name, v) -> metrics.put(name, name.endsWith("_loss") ? v * positions : v));
-        return new LossResult(recon.add(reg), recon, reg, metrics, q);
+        return new LossResult(recon.add(reg), recon, reg, metrics, new QuantizedStep(q.indices(), q.state()));
+    }
+
+    /**
+     * What the after-step hook reads from a training batch ({@link LossResult#state()}): the chosen codes ([rows * places,
+     * stages] row-major, -1 for a stage the step did not run) and the quantizer's own state. Shards of a data-parallel step
+     * concatenate both, which is the state of one batch of their rows together.
+     *
+     * @param indices   the codes
+     * @param quantizer the quantizer's step state ({@link org.latent4j.core.quantize.Quantized#state()}), or null when it
+     *                  keeps none; merging needs a {@link StepState}, as the library's quantizers keep
+     */
+    public record QuantizedStep(int[] indices, Object quantizer) implements StepState {
+        @Override
+        public StepState concat(java.util.List<? extends StepState> following) {
+            java.util.List<int[]> codes = new java.util.ArrayList<>(java.util.List.of(indices));
+            java.util.List<StepState> states = new java.util.ArrayList<>();
+            for (StepState f : following) {
+                if (!(f instanceof QuantizedStep q)) throw new IllegalArgumentException("QuantizedAutoencoder: cannot merge a step state with " + f);
+                codes.add(q.indices());
+                if (q.quantizer() instanceof StepState st) states.add(st);
+            }
+            if (quantizer == null) return new QuantizedStep(StepState.concatInts(codes), null);
+            if (!(quantizer instanceof StepState mine)) {
+                throw new IllegalArgumentException("QuantizedAutoencoder: the quantizer keeps a step state of type " + quantizer.getClass().getName()
+                        + ", which cannot be merged across replicas");
+            }
+            return new QuantizedStep(StepState.concatInts(codes), mine.concat(states));
+        }
     }
 
     @Override
@@ -274,8 +303,8 @@ public final class QuantizedAutoencoder extends LatentModel implements PriorSamp
     /** The quantizer's after-step work, then this step's codes counted for empirical sampling. */
     @Override
     public void afterOptimizerStep(StepContext step) {
-        if (!(step.result().state() instanceof Quantized q)) return;
-        quantizer.afterOptimizerStep(q, step.rng().fork(1));
+        if (!(step.result().state() instanceof QuantizedStep q)) return;
+        quantizer.afterOptimizerStep(Quantized.forHooks(q.quantizer()), step.rng().fork(1));
         float[] u = usage.data();
         float decay = (float) USAGE_DECAY;
         for (int i = 0; i < u.length; i++) u[i] *= decay;

@@ -166,7 +166,7 @@ class QuantizedAutoencoderTest {
         LossResult r = m.loss(Batch.of(x), new TrainingProgress(0, 0, 1), new Rng(1));
         float before = usage.data()[5];
         m.afterOptimizerStep(new org.latent4j.core.model.StepContext(r, new TrainingProgress(0, 0, 1), new Rng(3), 1e-3));
-        int[] idx = ((org.latent4j.core.quantize.Quantized) r.state()).indices();
+        int[] idx = ((QuantizedAutoencoder.QuantizedStep) r.state()).indices();
         float[] after = usage.toArray();
         float[] counted = new float[16];
         for (int i = 0; i < idx.length; i++) counted[(i % 2) * 8 + idx[i]]++;
