@@ -2,20 +2,20 @@ package org.latent4j.spark;
 
 import java.io.Serializable;
 import java.util.Arrays;
-import java.util.List;
+import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * A column of feature vectors: an array of floats or doubles, or a Spark ML vector. {@link #of} checks the column against
- * the schema once, on the driver, so that a wrong name or type is refused with one message before any job runs;
- * {@link #read} turns one row's value into floats on an executor, refusing a null or a vector of the wrong length by row.
+ * A column of feature vectors: an array of floats or doubles, or a Spark ML vector (dense or sparse). The transformers
+ * and the trainer read their input through it. {@link #of} checks the column against the schema once, on the driver, so
+ * that a wrong name or type is refused with one message before any job runs; {@link #read} turns one row's value into
+ * floats on an executor, refusing a null or a vector of the wrong length.
  *
  * @param name the column's name
  * @param type how its values are stored
@@ -37,17 +37,18 @@ record FeatureColumn(String name, Type type, int dim) implements Serializable {
      */
     static FeatureColumn of(String who, StructType schema, String name, int dim) {
         if (name == null || name.isBlank()) throw new IllegalArgumentException(who + ": no input column given");
-        List<String> names = Arrays.asList(schema.fieldNames());
-        if (!names.contains(name)) throw new IllegalArgumentException(who + ": the data have no column '" + name + "' (columns: " + String.join(", ", names) + ")");
-        StructField field = schema.apply(name);
-        DataType t = field.dataType();
+        if (!Arrays.asList(schema.fieldNames()).contains(name)) {
+            throw new IllegalArgumentException(who + ": the input column \"" + name + "\" does not exist; the columns are "
+                    + String.join(", ", schema.fieldNames()));
+        }
+        DataType t = schema.apply(name).dataType();
         Type type;
         if (t instanceof ArrayType a && a.elementType().equals(DataTypes.FloatType)) type = Type.FLOAT_ARRAY;
         else if (t instanceof ArrayType a && a.elementType().equals(DataTypes.DoubleType)) type = Type.DOUBLE_ARRAY;
         else if (t.equals(SQLDataTypes.VectorType())) type = Type.ML_VECTOR;
         else {
-            throw new IllegalArgumentException(who + ": column '" + name + "' is of type " + t.simpleString()
-                    + "; it must hold feature vectors: array<float>, array<double> or a Spark ML vector");
+            throw new IllegalArgumentException(who + ": the input column \"" + name + "\" is " + t.catalogString() + "; it must hold vectors of " + dim
+                    + " values: a Spark ML vector, array<float> or array<double>");
         }
         return new FeatureColumn(name, type, dim);
     }
@@ -59,35 +60,38 @@ record FeatureColumn(String name, Type type, int dim) implements Serializable {
      * @param field the column's index in the row
      * @param out   the destination
      * @param at    where the row's features start in it
-     * @throws IllegalArgumentException for a null value or a vector of another length
+     * @throws IllegalArgumentException for a null value or element, or a vector of another length
      */
     void read(Row row, int field, float[] out, int at) {
-        if (row.isNullAt(field)) throw new IllegalArgumentException("column '" + name + "' holds a null value in row " + row);
-        switch (type) {
-            case FLOAT_ARRAY -> {
-                List<Float> v = row.getList(field);
-                checkLength(v.size());
-                for (int j = 0; j < dim; j++) out[at + j] = (float) element(v.get(j), j);
+        Object cell = row.get(field);
+        if (cell == null) throw new IllegalArgumentException("the input column \"" + name + "\" holds a null; every row needs a vector of " + dim);
+        if (type == Type.ML_VECTOR) {
+            Vector v = (Vector) cell;
+            checkLength(v.size());
+            if (v instanceof DenseVector d) {
+                double[] a = d.values();
+                for (int j = 0; j < dim; j++) out[at + j] = (float) a[j];
+            } else {
+                Arrays.fill(out, at, at + dim, 0f);
+                v.foreachActive((j, x) -> {
+                    out[at + (Integer) j] = (float) (double) (Double) x;
+                    return scala.runtime.BoxedUnit.UNIT;
+                });
             }
-            case DOUBLE_ARRAY -> {
-                List<Double> v = row.getList(field);
-                checkLength(v.size());
-                for (int j = 0; j < dim; j++) out[at + j] = (float) element(v.get(j), j);
-            }
-            case ML_VECTOR -> {
-                Vector v = (Vector) row.get(field);
-                checkLength(v.size());
-                for (int j = 0; j < dim; j++) out[at + j] = (float) v.apply(j);
-            }
+            return;
+        }
+        // both array types arrive as a Scala sequence of boxed numbers; iterating it avoids a Java list view per row
+        scala.collection.Seq<?> s = (scala.collection.Seq<?>) cell;
+        checkLength(s.length());
+        scala.collection.Iterator<?> it = s.iterator();
+        for (int j = 0; j < dim; j++) {
+            Object x = it.next();
+            if (x == null) throw new IllegalArgumentException("the input column \"" + name + "\" holds a vector with a null at index " + j);
+            out[at + j] = ((Number) x).floatValue();
         }
     }
 
-    private double element(Number value, int index) {
-        if (value == null) throw new IllegalArgumentException("column '" + name + "' holds a vector with a null at index " + index);
-        return value.doubleValue();
-    }
-
     private void checkLength(int length) {
-        if (length != dim) throw new IllegalArgumentException("column '" + name + "' holds a vector of " + length + " values; the model takes " + dim);
+        if (length != dim) throw new IllegalArgumentException("the input column \"" + name + "\" holds a vector of " + length + " values; the model takes " + dim);
     }
 }

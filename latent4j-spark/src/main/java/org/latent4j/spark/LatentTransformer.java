@@ -17,8 +17,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Transformer;
-import org.apache.spark.ml.linalg.DenseVector;
-import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
@@ -35,7 +33,6 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -254,27 +251,8 @@ public abstract class LatentTransformer<T extends LatentTransformer<T>> extends 
 
     // ------------------------------------------------------------------ schema
 
-    /** How the input column holds its vectors. */
-    enum InputKind {
-        VECTOR, FLOAT_ARRAY, DOUBLE_ARRAY
-    }
-
-    private static String typeName(DataType t) {
-        return t.catalogString();
-    }
-
-    private InputKind inputKind(StructType schema) {
-        String in = getInputCol();
-        if (!Arrays.asList(schema.fieldNames()).contains(in)) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ": the input column \"" + in + "\" does not exist; the columns are "
-                    + String.join(", ", schema.fieldNames()) + " (setInputCol names it)");
-        }
-        DataType t = schema.apply(in).dataType();
-        if (t.equals(SQLDataTypes.VectorType())) return InputKind.VECTOR;
-        if (t instanceof ArrayType a && a.elementType().equals(DataTypes.FloatType)) return InputKind.FLOAT_ARRAY;
-        if (t instanceof ArrayType a && a.elementType().equals(DataTypes.DoubleType)) return InputKind.DOUBLE_ARRAY;
-        throw new IllegalArgumentException(getClass().getSimpleName() + ": the input column \"" + in + "\" is " + typeName(t)
-                + "; it must hold vectors of " + inputWidth() + " values: a Spark ML vector, array<float> or array<double>");
+    private FeatureColumn inputColumn(StructType schema) {
+        return FeatureColumn.of(getClass().getSimpleName(), schema, getInputCol(), inputWidth());
     }
 
     private int idIndex(StructType schema) {
@@ -286,14 +264,14 @@ public abstract class LatentTransformer<T extends LatentTransformer<T>> extends 
         }
         DataType t = schema.apply(id).dataType();
         if (!t.equals(DataTypes.LongType) && !t.equals(DataTypes.IntegerType)) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + ": the id column \"" + id + "\" is " + typeName(t) + "; it must be bigint or int");
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": the id column \"" + id + "\" is " + t.catalogString() + "; it must be bigint or int");
         }
         return schema.fieldIndex(id);
     }
 
     @Override
     public StructType transformSchema(StructType schema) {
-        inputKind(schema);
+        inputColumn(schema);
         idIndex(schema);
         String out = getOutputCol();
         if (Arrays.asList(schema.fieldNames()).contains(out)) {
@@ -308,8 +286,7 @@ public abstract class LatentTransformer<T extends LatentTransformer<T>> extends 
         StructType out = transformSchema(in);
         SparkSession spark = dataset.sparkSession();
         Broadcast<byte[]> shipped = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(payload);
-        PartitionFunction f = new PartitionFunction(shipped, payloadKey, in.fieldIndex(getInputCol()), inputKind(in), idIndex(in), inputWidth(),
-                getInputCol(), getBatchSize(), getEngineThreads(), operation());
+        PartitionFunction f = new PartitionFunction(shipped, payloadKey, in.fieldIndex(getInputCol()), inputColumn(in), idIndex(in), getBatchSize(), getEngineThreads(), operation());
         return dataset.toDF().mapPartitions(f, Encoders.row(out));
     }
 
@@ -333,19 +310,17 @@ public abstract class LatentTransformer<T extends LatentTransformer<T>> extends 
         private final Broadcast<byte[]> payload;
         private final String payloadKey;
         private final int column, idColumn, width, batchSize, engineThreads;
-        private final InputKind kind;
-        private final String columnName;
+        private final FeatureColumn input;
         private final BatchOperation operation;
 
-        PartitionFunction(Broadcast<byte[]> payload, String payloadKey, int column, InputKind kind, int idColumn, int width, String columnName,
-                          int batchSize, int engineThreads, BatchOperation operation) {
+        PartitionFunction(Broadcast<byte[]> payload, String payloadKey, int column, FeatureColumn input, int idColumn, int batchSize, int engineThreads,
+                          BatchOperation operation) {
             this.payload = payload;
             this.payloadKey = payloadKey;
             this.column = column;
-            this.kind = kind;
+            this.input = input;
             this.idColumn = idColumn;
-            this.width = width;
-            this.columnName = columnName;
+            this.width = input.dim();
             this.batchSize = batchSize;
             this.engineThreads = engineThreads;
             this.operation = operation;
@@ -370,7 +345,7 @@ public abstract class LatentTransformer<T extends LatentTransformer<T>> extends 
                     while (batch.size() < batchSize && rows.hasNext()) {
                         Row r = rows.next();
                         int i = batch.size();
-                        read(r, i);
+                        input.read(r, column, values, i * width);
                         keys[i] = idColumn >= 0 ? ((Number) r.get(idColumn)).longValue() : ModelInput.rowKey(values, i * width, width);
                         batch.add(r);
                     }
@@ -387,45 +362,6 @@ public abstract class LatentTransformer<T extends LatentTransformer<T>> extends 
                     for (int c = 0; c < r.length(); c++) cells[c] = r.get(c);
                     cells[r.length()] = outputs[next++];
                     return RowFactory.create(cells);
-                }
-
-                private void read(Row r, int i) {
-                    Object cell = r.get(column);
-                    if (cell == null) throw new IllegalArgumentException("the input column \"" + columnName + "\" holds a null; every row needs a vector of " + width);
-                    int at = i * width;
-                    switch (kind) {
-                        case VECTOR -> {
-                            Vector v = (Vector) cell;
-                            checkWidth(v.size());
-                            if (v instanceof DenseVector d) {
-                                double[] a = d.values();
-                                for (int j = 0; j < width; j++) values[at + j] = (float) a[j];
-                            } else {
-                                Arrays.fill(values, at, at + width, 0f);
-                                v.foreachActive((j, x) -> {
-                                    values[at + (Integer) j] = (float) (double) (Double) x;
-                                    return scala.runtime.BoxedUnit.UNIT;
-                                });
-                            }
-                        }
-                        case FLOAT_ARRAY, DOUBLE_ARRAY -> {
-                            scala.collection.Seq<?> s = (scala.collection.Seq<?>) cell;
-                            checkWidth(s.length());
-                            scala.collection.Iterator<?> it = s.iterator();
-                            for (int j = 0; j < width; j++) {
-                                Object x = it.next();
-                                if (x == null) throw new IllegalArgumentException("the input column \"" + columnName + "\" holds a null element");
-                                values[at + j] = ((Number) x).floatValue();
-                            }
-                        }
-                    }
-                }
-
-                private void checkWidth(int size) {
-                    if (size != width) {
-                        throw new IllegalArgumentException("the input column \"" + columnName + "\" holds a vector of " + size + " values; the model takes "
-                                + width);
-                    }
                 }
             };
         }

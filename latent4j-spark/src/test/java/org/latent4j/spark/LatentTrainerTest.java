@@ -261,10 +261,10 @@ class LatentTrainerTest {
         TrainerOptions t = training(1, 32);
         var missing = assertThrows(IllegalArgumentException.class,
                 () -> new LatentTrainer(new LatentTrainerOptions("pixels", "vae", config, t, 2, null, 0)).fit(frame));
-        assertEquals("LatentTrainer: the data have no column 'pixels' (columns: id, features)", missing.getMessage());
+        assertEquals("LatentTrainer: the input column \"pixels\" does not exist; the columns are id, features", missing.getMessage());
         var wrongType = assertThrows(IllegalArgumentException.class,
                 () -> new LatentTrainer(new LatentTrainerOptions("id", "vae", config, t, 2, null, 0)).fit(frame));
-        assertTrue(wrongType.getMessage().contains("column 'id' is of type int"), wrongType.getMessage());
+        assertTrue(wrongType.getMessage().contains("the input column \"id\" is int;"), wrongType.getMessage());
         var shortVectors = assertThrows(IllegalArgumentException.class,
                 () -> new LatentTrainer(new LatentTrainerOptions("features", "vae", VaeConfig.of(DIM + 1, 4).withHidden(List.of(16)), t, 2, null, 0))
                         .fit(frame));

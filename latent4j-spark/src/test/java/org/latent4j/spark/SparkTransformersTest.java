@@ -258,7 +258,7 @@ class SparkTransformersTest {
     void badColumnsParamsAndModelsAreRefusedClearly() {
         LatentEncoder encoder = new LatentEncoder(vae);
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> encoder.setInputCol("pixels").transform(rows));
-        assertEquals("LatentEncoder: the input column \"pixels\" does not exist; the columns are id, features, floats (setInputCol names it)",
+        assertEquals("LatentEncoder: the input column \"pixels\" does not exist; the columns are id, features, floats",
                 missing.getMessage());
         IllegalArgumentException type = assertThrows(IllegalArgumentException.class, () -> new LatentEncoder(vae).setInputCol("id").transform(rows));
         assertEquals("LatentEncoder: the input column \"id\" is bigint; it must hold vectors of 20 values: a Spark ML vector, array<float> or array<double>",
@@ -286,5 +286,16 @@ class SparkTransformersTest {
         Throwable cause = e;
         while (cause.getCause() != null && !(cause instanceof IllegalArgumentException)) cause = cause.getCause();
         assertEquals("the input column \"features\" holds a vector of 5 values; the model takes 20", cause.getMessage());
+
+        // a null element of an array column, named by its index
+        Float[] holed = new Float[20];
+        java.util.Arrays.fill(holed, 0.5f);
+        holed[7] = null;
+        Dataset<Row> withNull = spark.createDataFrame(List.of(RowFactory.create((Object) holed)),
+                new StructType().add("features", DataTypes.createArrayType(DataTypes.FloatType, true), false));
+        SparkException n = assertThrows(SparkException.class, () -> new LatentEncoder(vae).transform(withNull).collectAsList());
+        Throwable nullCause = n;
+        while (nullCause.getCause() != null && !(nullCause instanceof IllegalArgumentException)) nullCause = nullCause.getCause();
+        assertEquals("the input column \"features\" holds a vector with a null at index 7", nullCause.getMessage());
     }
 }
