@@ -183,6 +183,89 @@ class RngTest {
     }
 
     @Test
+    void gumbelArgmaxIsTheArgmaxOfTheGumbelTensorBitForBit() {
+        // awkward shapes: one category, rows of 10 (the categorical VAE's), a row longer than a batch of words, chunks
+        // that start mid-block, an offset into the array; on one thread and on several
+        int[][] shapes = {{37, 1, 3}, {500, 10, 5}, {3, 300, 4}, {2001, 3, 2}, {700, 7, 9}, {9, 2, 1}};
+        Rng logitsRng = new Rng(40);
+        for (int[] sh : shapes) {
+            int rows = sh[0], k = sh[1], samples = sh[2], offset = 5;
+            float[] logits = new float[offset + rows * k];
+            float[] normal = logitsRng.normal(0f, 3f, rows * k).toArray();
+            System.arraycopy(normal, 0, logits, offset, rows * k);
+            for (int threads : new int[] {1, 3}) {
+                Rng a = Rng.restore(7, 3, 11), b = Rng.restore(7, 3, 11);
+                int[] got = withThreads(threads, () -> a.gumbelArgmax(logits, offset, rows, k, samples));
+                assertArrayEquals(gumbelArgmaxReference(logits, offset, rows, k, samples, b), got, Arrays.toString(sh) + " on " + threads);
+                assertEquals(b.position(), a.position(), "the stream moves as gumbel(...) moves it");
+            }
+        }
+    }
+
+    @Test
+    void gumbelArgmaxTakesTheExactPathOnTiesNearTiesAndOddLogits() {
+        int rows = 600, k = 10, samples = 3;
+        // the noise sample 0 will see, read in advance from the same state
+        float[] g = Rng.restore(8, 0, 0).gumbel(rows, k).toArray();
+        float[] logits = new Rng(41).normal(0f, 2f, rows * k).toArray();
+        for (int r = 0; r < 200; r++) {
+            // rows 0-99: every sum exactly 0 in sample 0 (the first index must win, which no score can tell);
+            // rows 100-199: sums a float ulp or two apart, ordered by the float rounding alone
+            for (int c = 0; c < k; c++) logits[r * k + c] = r < 100 ? -g[r * k + c] : -g[r * k + c] + c % 3 * Math.ulp(g[r * k + c]);
+        }
+        float[][] odd = {{Float.NaN, 0, 1}, {Float.POSITIVE_INFINITY, 0, 1}, {Float.NEGATIVE_INFINITY, -1, 1}, {1e30f, -1e30f, 0},
+                {-1e4f, -1e4f + 0.5f, -2e4f}, {800f, 799f, 0}, {-800f, -801f, -799f}};
+        for (int i = 0; i < odd.length; i++) {
+            Arrays.fill(logits, (200 + i) * k, (201 + i) * k, Float.NEGATIVE_INFINITY);
+            System.arraycopy(odd[i], 0, logits, (200 + i) * k, odd[i].length);
+        }
+        int[] got = Rng.restore(8, 0, 0).gumbelArgmax(logits, 0, rows, k, samples);
+        int[] expected = gumbelArgmaxReference(logits, 0, rows, k, samples, Rng.restore(8, 0, 0));
+        assertArrayEquals(expected, got);
+        for (int r = 0; r < 100; r++) assertEquals(0, got[r], "an exact tie goes to the first index, row " + r);
+    }
+
+    @Test
+    void theFastLogarithmIsWithinItsBoundOverTheNoisesRange() {
+        // gumbelArgmax's margin assumes a relative error below 1e-13 for u = unit32Open(w) and for -log u: the extreme
+        // words (u next to 0 and to 1, where -log u is 1e-10), the binades' edges around sqrt 2, random words
+        java.util.List<Double> xs = new java.util.ArrayList<>();
+        int[] words = {0, 1, 2, -1, -2, -3, Integer.MIN_VALUE, Integer.MAX_VALUE, 0x6A09E667, 0xB504F333, 0xB504F334};
+        for (int w : words) xs.add(Rng.unit32Open(w));
+        java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < 200_000; i++) xs.add(Rng.unit32Open(random.nextInt()));
+        for (double x : new double[] {Math.sqrt(2), Math.nextUp(Math.sqrt(2)), Math.nextDown(Math.sqrt(2)), 1, Math.nextUp(1.0), Math.nextDown(1.0), 22.87})
+            xs.add(x);
+        double worst = 0;
+        for (double u : xs) {
+            for (double x : u < 1 ? new double[] {u, -StrictMath.log(u)} : new double[] {u}) {
+                double exact = StrictMath.log(x), got = Rng.logPositive(x);
+                double error = exact == 0 ? Math.abs(got) : Math.abs(got - exact) / Math.abs(exact);
+                worst = Math.max(worst, error);
+                assertTrue(error < 1e-13, "log " + x + ": " + got + " against " + exact);
+            }
+        }
+        assertTrue(worst > 0, "compared with something");
+    }
+
+    /** argmax(logits + gumbel(samples, rows, k)) in float, the first index winning ties: what the Gumbel-max sampler did before. */
+    private static int[] gumbelArgmaxReference(float[] logits, int offset, int rows, int k, int samples, Rng rng) {
+        float[] g = rng.gumbel(samples, rows, k).toArray();
+        int[] out = new int[samples * rows];
+        for (int u = 0; u < samples * rows; u++) {
+            float bestValue = Float.NEGATIVE_INFINITY;
+            for (int c = 0; c < k; c++) {
+                float v = logits[offset + u % rows * k + c] + g[u * k + c];
+                if (v > bestValue) {
+                    bestValue = v;
+                    out[u] = c;
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
     void bernoulliFrequenciesFollowTheProbabilities() {
         float[] ps = {0f, 0.3f, 0.75f, 1f};
         int per = 50_000;

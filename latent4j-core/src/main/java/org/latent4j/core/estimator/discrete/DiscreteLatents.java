@@ -95,9 +95,9 @@ public abstract sealed class DiscreteLatents permits CategoricalLatents, Bernoul
      */
     public final int[] sample(Tensor table, int samples, Rng rng) {
         int b = table.dim(0);
-        float[] t = table.contiguous().toArray();
-        float[] g = rng.gumbel(samples, b, variables, categories).toArray();
-        return Surrogate.choice(argmax(t, g, samples, b));
+        Tensor t = table.contiguous();
+        // the argmax of table + rng.gumbel(samples, b, variables, categories), bit for bit, without that tensor
+        return Surrogate.choice(rng.gumbelArgmax(t.data(), t.offset(), b * variables, categories, samples));
     }
 
     /** argmax over values of table + noise, per sample, row and variable. */
