@@ -223,14 +223,16 @@ public final class Rng {
      * first index c of the largest {@code logits[offset + r * categories + c] + g[s, r, c]} (the sum in float), g being
      * exactly the values {@code gumbel(samples, rows, categories)} would give at this point of the stream, which this
      * consumes alike. So the result is bit for bit that of drawing the noise tensor and taking the argmax, without
-     * the noise tensor and its two {@link StrictMath} logarithms per value (12 ns each here).
+     * the noise tensor and, for most variables, without a logarithm.
      *
-     * <p>How, exactly: each sum is first computed in double with a faster logarithm ({@link #logPositive}, relative
-     * error below 1e-13). When the best sum beats every other by more than a margin covering the float roundings of
-     * the exact path (the noise rounded to float and the float sum: 2^-24 of |logit| + |g| each, |g| < 23) and the
-     * fast logarithm's error, the exact sums are ordered the same way and the winner is unique; otherwise (a near
-     * tie, about one variable in 10^5, or a logit that is not finite) the row's noise is computed exactly as
-     * {@link #gumbel} does and the argmax taken on it.
+     * <p>How, exactly: a Gumbel value rises with its word, so the top {@value #BUCKET_BITS} bits of the word bound it
+     * from below and above ({@link #GUMBEL_LOW}, {@link #GUMBEL_HIGH}: the values at the bucket's ends, widened by 1e-5,
+     * five times the float rounding they may differ by). With those bounds and the float sum's rounding (2^-24 of
+     * |logit| + |g|, doubled here) every sum lies in a known interval; the categories whose interval reaches the
+     * largest lower end are the only ones that can win. When there is one (nearly always: an interval is about 3e-3
+     * wide in the bulk of the distribution), it wins; otherwise those candidates' values are computed as
+     * {@link #gumbel} computes them and the first largest float sum wins, as in the argmax of the noise tensor. A row
+     * with a logit that is not finite takes the exact path whole.
      *
      * @param logits     the values to perturb, {@code rows x categories} row-major from {@code offset}
      * @param offset     where they start
@@ -246,79 +248,68 @@ public final class Rng {
         }
         int k = categories, units = samples * rows;
         long first = reserve((total + 3) / 4);
-        // per row, the margin the best fast sum must beat the others by (NaN: always the exact path): 8 times the
-        // float roundings' bound 2^-24 (|logit_b| + |logit_c| + 2 |g_b| + 2 |g_c|), plus the fast logarithms' errors
-        double[] margin = new double[rows];
+        // per row, twice the bound on a float sum's rounding (NaN for a row with a logit that is not finite)
+        double[] rounding = new double[rows];
         for (int r = 0; r < rows; r++) {
             double maxAbs = 0;
             for (int c = 0; c < k; c++) maxAbs = Math.max(maxAbs, Math.abs(logits[offset + r * k + c]));
-            margin[r] = Double.isFinite(maxAbs) ? 0x1p-21 * (2 * maxAbs + 4 * 23) + 1e-9 : Double.NaN;
+            rounding[r] = Double.isFinite(maxAbs) ? 0x1p-23 * (maxAbs + 23) + 1e-12 : Double.NaN;
         }
         int[] out = new int[units];
         VectorKernels kernels = Kernels.vector();
         int chunk = Math.max(1, BATCH / k);
         Parallel.range(units, Math.max(1, GRAIN / k), (lo, hi) -> {
             int[] words = new int[(chunk * k + 3) / 4 * 4 + 4];
-            double[] sums = new double[chunk * k];
             for (int u0 = lo; u0 < hi; u0 += chunk) {
                 int u1 = Math.min(hi, u0 + chunk);
                 long e0 = (long) u0 * k, b0 = e0 / 4, b1 = ((long) u1 * k + 3) / 4;
                 kernels.philox4x32(key, stream, first + b0, (int) (b1 - b0), words, 0);
                 int shift = (int) (e0 - 4 * b0);
-                // the sums first, the argmax after: a comparison mispredicted inside the loop of logarithms stalled it
                 for (int u = u0; u < u1; u++) {
-                    int w = shift + (u - u0) * k, at = offset + u % rows * k, to = (u - u0) * k;
-                    for (int c = 0; c < k; c++) sums[to + c] = logits[at + c] - logPositive(-logPositive(unit32Open(words[w + c])));
-                }
-                for (int u = u0; u < u1; u++) {
-                    int r = u % rows, from = (u - u0) * k;
-                    double top = Double.NEGATIVE_INFINITY, second = Double.NEGATIVE_INFINITY;
-                    int best = 0;
+                    int r = u % rows, w = shift + (u - u0) * k, at = offset + r * k;
+                    double low = Double.NEGATIVE_INFINITY;
+                    for (int c = 0; c < k; c++) low = Math.max(low, logits[at + c] + GUMBEL_LOW[words[w + c] >>> (32 - BUCKET_BITS)]);
+                    // every sum is within rounding[r] of its interval: the winner's sum is at least low - rounding[r], and
+                    // a category whose sum can reach that is a candidate (a NaN rounding makes every one a candidate)
+                    double cut = low - 2 * rounding[r];
+                    int candidate = -1, candidates = 0;
                     for (int c = 0; c < k; c++) {
-                        double v = sums[from + c];
-                        if (v > top) {
-                            second = top;
-                            top = v;
-                            best = c;
-                        } else if (v > second) {
-                            second = v;
+                        if (!(logits[at + c] + GUMBEL_HIGH[words[w + c] >>> (32 - BUCKET_BITS)] < cut)) {
+                            if (candidates++ == 0) candidate = c;
                         }
                     }
-                    // (a NaN margin fails the test: the exact path)
-                    out[u] = top - second > margin[r] ? best : exactGumbelArgmax(logits, offset + r * k, k, words, shift + (u - u0) * k);
+                    out[u] = candidates == 1 ? candidate : exactGumbelArgmax(logits, at, k, words, w, cut);
                 }
             }
         });
         return out;
     }
 
-    private static final double LN2 = 0.6931471805599453;
+    /** Words are bucketed by their top bits to bound their Gumbel values: 1,024 buckets, 16 KB of bounds. */
+    static final int BUCKET_BITS = 10;
+    /** Below every Gumbel value of a bucket's words: the value of its first word, less 1e-5. */
+    static final double[] GUMBEL_LOW = new double[1 << BUCKET_BITS];
+    /** Above every Gumbel value of a bucket's words: the value of its last word, plus 1e-5. */
+    static final double[] GUMBEL_HIGH = new double[1 << BUCKET_BITS];
 
-    /**
-     * log x for a positive normal double, to a relative error below 1e-13 (measured: 3.4e-14 over the Gumbel noise's
-     * range): x = 2^e m with m in [1/sqrt 2, sqrt 2), log m = 2 atanh(s), s = (m - 1) / (m + 1), |s| < 0.172, by
-     * its series to s^15 (the rest is below 4e-14 of it). m - 1 is exact, so near x = 1 the result is accurate
-     * relative to itself, as -log u needs for u near 1. The split of x is fdlibm's, without a branch (e and m from
-     * the bits of x less those of 1/sqrt 2): a branch on random values mispredicted half the time and made this as
-     * slow as {@link StrictMath#log} (13 against 5 ns here). e becomes a double through its bits (2^52 + 1024 + e,
-     * less 2^52 + 1024: exact), not by a conversion: the x86 conversion merges into its target register, a false
-     * dependency that made log(-log u) take 46 ns instead of 15 here.
-     */
-    static double logPositive(double x) {
-        long bits = Double.doubleToRawLongBits(x);
-        long shifted = bits - 0x3FE6_A09E_667F_3BCDL; // the bits of 1/sqrt 2
-        double e = Double.longBitsToDouble(0x4330_0000_0000_0000L + 1024 + (shifted >> 52)) - (0x1p52 + 1024);
-        double m = Double.longBitsToDouble(bits - (shifted & 0xFFF0_0000_0000_0000L));
-        double s = (m - 1) / (m + 1), z = s * s;
-        double series = 1 + z * (1 / 3.0 + z * (1 / 5.0 + z * (1 / 7.0 + z * (1 / 9.0 + z * (1 / 11.0 + z * (1 / 13.0 + z * (1 / 15.0)))))));
-        return e * LN2 + 2 * s * series;
+    static {
+        // gumbelOf rises with the (unsigned) word; its float values are within an ulp (2e-6 below 32) of a rising
+        // function, so 1e-5 covers any wobble of the double logarithms
+        for (int i = 0; i < 1 << BUCKET_BITS; i++) {
+            GUMBEL_LOW[i] = gumbelOf(i << (32 - BUCKET_BITS)) - 1e-5;
+            GUMBEL_HIGH[i] = gumbelOf(((i + 1) << (32 - BUCKET_BITS)) - 1) + 1e-5;
+        }
     }
 
-    /** The argmax of logits + the Gumbel values of words, as a float sum, the first index winning a tie. */
-    private static int exactGumbelArgmax(float[] logits, int at, int k, int[] words, int w) {
+    /**
+     * The argmax of logits + the Gumbel values of words as a float sum, the first index winning a tie, over the
+     * categories whose bound reaches {@code cut} (all of them for a NaN cut): the others' sums lie below the largest.
+     */
+    private static int exactGumbelArgmax(float[] logits, int at, int k, int[] words, int w, double cut) {
         int best = 0;
         float bestValue = Float.NEGATIVE_INFINITY;
         for (int c = 0; c < k; c++) {
+            if (logits[at + c] + GUMBEL_HIGH[words[w + c] >>> (32 - BUCKET_BITS)] < cut) continue;
             float v = logits[at + c] + gumbelOf(words[w + c]);
             if (v > bestValue) {
                 bestValue = v;
