@@ -269,8 +269,9 @@ public final class Rng {
                     int r = u % rows, w = shift + (u - u0) * k, at = offset + r * k;
                     double low = Double.NEGATIVE_INFINITY;
                     for (int c = 0; c < k; c++) low = Math.max(low, logits[at + c] + GUMBEL_LOW[words[w + c] >>> (32 - BUCKET_BITS)]);
-                    // every sum is within rounding[r] of its interval: the winner's sum is at least low - rounding[r], and
-                    // a category whose sum can reach that is a candidate (a NaN rounding makes every one a candidate)
+                    // each float sum lies within rounding[r] / 2 of its interval, so the winner's is at least
+                    // low - rounding[r] / 2; a category whose sum can reach that is a candidate, and the cut leaves four
+                    // times that room (a NaN rounding makes every category a candidate)
                     double cut = low - 2 * rounding[r];
                     int candidate = -1, candidates = 0;
                     for (int c = 0; c < k; c++) {
