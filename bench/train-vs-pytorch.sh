@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Training throughput of Latent4j's Vae/Iwae/categorical VAE/top-k SAE/VQ-VAE against the same models in PyTorch, in the same run:
+# Training throughput of Latent4j's Vae/Iwae/categorical VAE/objectives beyond the KL/top-k SAE/VQ-VAE against the same models in PyTorch, in the same run:
 # `latent4j bench train` and bench/train_pytorch.py, case by case, with the same threads, steps and rounds.
 # Prints examples/s for each side and the ratio per case, with the load average before and after
 # (the figures mean little on a loaded machine). With --rounds R the whole alternation runs R times,
@@ -8,7 +8,8 @@
 # per-round ratios.
 # Usage: bench/train-vs-pytorch.sh [--threads 2] [--repeat 5] [--rounds 1] [--steps N] [--cases vae16,vae128,iwae]
 # (the cases of `latent4j bench train`: vae16, vae128, iwae, iwae-dreg, vae-stl, cat-gumbel, cat-gumbel-st, cat-reinforce,
-# cat-nvil, cat-vimco, sae, sae-auxk, vqvae-mlp, vqvae-conv; the default is the first three)
+# cat-nvil, cat-vimco, wae, swae, info-vae, unscented-ae, ard-vae, ae-vicreg, sae, sae-auxk, vqvae-mlp, vqvae-conv;
+# the default is the first three)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 threads=2 repeat=5 rounds=1 steps="" cases="vae16,vae128,iwae"
@@ -19,7 +20,7 @@ while [ $# -gt 0 ]; do
     --rounds) rounds="$2"; shift 2 ;;
     --steps) steps="$2"; shift 2 ;;
     --cases) cases="$2"; shift 2 ;;
-    *) echo "usage: $0 [--threads N] [--repeat R] [--rounds R] [--steps N] [--cases vae16,vae128,iwae,iwae-dreg,vae-stl,cat-gumbel,cat-gumbel-st,cat-reinforce,cat-nvil,cat-vimco,sae,sae-auxk,vqvae-mlp,vqvae-conv]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--threads N] [--repeat R] [--rounds R] [--steps N] [--cases vae16,vae128,iwae,iwae-dreg,vae-stl,cat-gumbel,cat-gumbel-st,cat-reinforce,cat-nvil,cat-vimco,wae,swae,info-vae,unscented-ae,ard-vae,ae-vicreg,sae,sae-auxk,vqvae-mlp,vqvae-conv]" >&2; exit 2 ;;
   esac
 done
 python=/usr/bin/python3

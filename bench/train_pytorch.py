@@ -13,6 +13,9 @@ Cases (Adam lr 1e-3):
               the categorical VAE of bench/discrete-estimators.sh (20 groups of 10 categories, 784-256-200 and
               200-256-784 ReLU, Bernoulli, batch 100) with each estimator as Latent4j computes it (class
               CategoricalVae below; vimco with k = 5)
+  wae, swae, info-vae, unscented-ae, ard-vae, ae-vicreg
+              the objectives beyond the KL on the networks of bench/objectives.sh (784-512-256-16 ReLU, Bernoulli,
+              batch 128), each kind's defaults as Latent4j computes it (class ObjectiveModel below)
   vqvae-mlp   VQ-VAE 784-512-256-64 relu, one code of 64 from K = 512, Gaussian sigma 0.1, batch 64
   vqvae-conv  VQ-VAE conv (Conv 1->32, 32->64, 4x4 stride 2, relu) -> 1x1 conv to 64 -> a 7x7 grid of codes from
               K = 512 -> ConvTranspose 64->32 (relu), 32->1, plus a per-pixel output bias; Gaussian sigma 0.1, batch 64
@@ -46,7 +49,7 @@ recomputed with gradients from the gathered rows of W_enc: Latent4j's algorithm)
 [b, L] matrix and multiply, as SAELens and EleutherAI's sparsify without Triton do), "embedding-bag"
 (F.embedding_bag with per-sample weights: a sum of k rows) or "gather" (the k rows gathered and summed).
 
-Usage: train_pytorch.py [--cases vae16,vae128,iwae,iwae-dreg,vae-stl,cat-gumbel,...,sae,sae-auxk,vqvae-mlp,vqvae-conv] [--threads 2] [--steps N] [--repeat 5]
+Usage: train_pytorch.py [--cases vae16,vae128,iwae,iwae-dreg,vae-stl,cat-gumbel,...,wae,...,sae,sae-auxk,vqvae-mlp,vqvae-conv] [--threads 2] [--steps N] [--repeat 5]
                         [--sae-encoder dense|gather] [--sae-decoder dense|embedding-bag|gather]
 Prints one JSON object with one entry per case: steps_per_second, samples_per_second, rates.
 Needs Debian's python3-torch (apt-get install python3-torch).
@@ -251,6 +254,139 @@ class CategoricalVae(torch.nn.Module):
             self.signal_mean = SIGNAL_DECAY * self.signal_mean + (1 - SIGNAL_DECAY) * mean
             self.signal_variance = SIGNAL_DECAY * self.signal_variance + (1 - SIGNAL_DECAY) * variance
         self.count += 1
+        self.pending = None
+
+
+# The objectives beyond the KL (Latent4j's core model/objective and ae's VICReg terms) on the networks of
+# bench/objectives.sh: 784-512-256-16 ReLU (He-uniform hidden layers, Glorot output layers, zero biases; a Gaussian
+# encoder's output 2 x 16, the mean then the log-variance), the decoder its mirror with the output bias at the logits
+# of the pixel means of the first 2,048 images, Bernoulli pixels, batch 128, each kind's defaults.
+# name: (Gaussian encoder, default steps)
+OBJECTIVE_CASES = {
+    "wae": (False, 50),
+    "swae": (False, 50),
+    "info-vae": (True, 50),
+    "unscented-ae": (True, 50),
+    "ard-vae": (True, 50),
+    "ae-vicreg": (False, 50),
+}
+LATENTS = 16
+MMD_SCALES = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)  # times 2 d: the WAE authors' code's bandwidths of the IMQ kernel
+SW_PROJECTIONS = 50
+UAE_LAMBDA = 1e-3  # the unscented autoencoder's code's lambda: the points are mu +- sqrt(d + lambda) sigma_j e_j
+ARD_MOMENTUM, ARD_THRESHOLD = 0.99, 0.5
+
+
+def imq_mmd(x, y):
+    """The unbiased MMD^2 of the WAE authors' code: the inverse multiquadratic kernel C / (C + ||a - b||^2) summed over
+    C = 2 d s, s in MMD_SCALES, the within-sample sums over i != j (the diagonal masked out)."""
+    n, d = x.shape
+    xx, yy = (x * x).sum(1), (y * y).sum(1)
+    dxx = xx[:, None] + xx[None, :] - 2 * x @ x.t()
+    dyy = yy[:, None] + yy[None, :] - 2 * y @ y.t()
+    dxy = xx[:, None] + yy[None, :] - 2 * x @ y.t()
+    off = 1 - torch.eye(n)
+    stat = 0
+    for s in MMD_SCALES:
+        c = 2 * d * s
+        within = ((c / (c + dxx) + c / (c + dyy)) * off).sum() / (n * n - n)
+        stat = stat + within - (c / (c + dxy)).sum() * 2 / (n * n)
+    return stat
+
+
+class ObjectiveModel(torch.nn.Module):
+    """What Latent4j's objective kinds compute in a step (see the case table above and docs/estimators.md):
+      wae           z = encoder(x); -log p(x|z) + 10 MMD^2(z, z~), z~ ~ N(0, I) one per row
+      swae          the same with 10 SW_2^2: 50 directions (normalised Gaussians) drawn each step, both samples
+                    projected, sorted per direction (the gradient through the sorted values), mean squared difference
+      info-vae      the VAE's encoder, one draw z = mu + exp(lv / 2) eps; alpha 1, lambda 1000: -log p(x|z) +
+                    1000 MMD^2(z, z~) (the KL weighs 1 - alpha = 0; Latent4j computes it for its metric, so does this)
+      unscented-ae  one of the 2d + 1 sigma points per row chosen uniformly (the mean, or mu +- sqrt(d + 1e-3) sigma_j e_j),
+                    decoded; -log p(x|point) + mean(||mu||_2 + ||sigma - 1||_2) (both norms over sqrt(. + 1e-12));
+                    the KL to N(0, I) as a metric
+      ard-vae       one draw; alpha = mean_batch(mu^2 + sigma^2) (clamped at 1e-8, detached: the closed-form fit);
+                    -log p(x|z) + KL(q || N(0, diag alpha)); the used dimensions (Var_batch(mu_j) > 0.5 alpha_j) as a
+                    metric; after the step the running prior variances (momentum 0.99, a plain mean over the first 100)
+      ae-vicreg     z = encoder(x); -log p(x|z) + 25 mean_j relu(1 - sqrt(Var(z_j) + 1e-4)) + (1/d) sum_{i != j} C_ij^2,
+                    C the batch covariance (unbiased), as the VICReg paper's code writes both
+    Each kind's metrics are read out (.item()) as Latent4j reports them every step."""
+
+    def __init__(self, kind, sample):
+        super().__init__()
+        self.kind = kind
+        gaussian = OBJECTIVE_CASES[kind][0]
+        self.encoder = relu_mlp([784, 512, 256, (2 if gaussian else 1) * LATENTS])
+        self.decoder = relu_mlp([LATENTS, 256, 512, 784])
+        with torch.no_grad():
+            p = sample.mean(0).clamp(1e-3, 1 - 1e-3)
+            self.decoder[-1].bias.copy_((p / (1 - p)).log())
+        d = LATENTS
+        self.points = torch.cat([torch.zeros(1, d), torch.eye(d), -torch.eye(d)])  # the sigma points' directions e
+        self.prior_variance, self.fits, self.pending = torch.ones(d), 0, None
+
+    def log_px(self, code, x):
+        logits = self.decoder(code)
+        return -F.binary_cross_entropy_with_logits(logits, x.expand_as(logits), reduction="none").sum(-1)
+
+    def loss(self, x):
+        b, d = x.shape[0], LATENTS
+        out = self.encoder(x)
+        metrics = {}
+        if self.kind in ("wae", "swae", "ae-vicreg"):
+            z = out
+            recon = -self.log_px(z, x).mean()
+            if self.kind == "wae":
+                mmd = imq_mmd(z, torch.randn(b, d))
+                metrics["mmd"] = mmd.item()
+                return recon + 10 * mmd
+            if self.kind == "swae":
+                theta = torch.randn(SW_PROJECTIONS, d)
+                theta = theta / theta.norm(dim=1, keepdim=True)
+                a = (z @ theta.t()).sort(0).values
+                p = (torch.randn(b, d) @ theta.t()).sort(0).values
+                sw = (a - p).pow(2).mean()
+                metrics["sw"] = sw.item()
+                return recon + 10 * sw
+            std = (z.var(0) + 1e-4).sqrt()
+            variance = F.relu(1 - std).mean()
+            c = z - z.mean(0)
+            cov = c.t() @ c / (b - 1)
+            covariance = (cov * (1 - torch.eye(d))).pow(2).sum() / d
+            metrics["vicregVariance"], metrics["vicregCovariance"] = variance.item(), covariance.item()
+            return recon + 25 * variance + 1 * covariance
+        mean, log_var = out[:, :d], out[:, d:]
+        kl_standard = (0.5 * (mean ** 2 + log_var.exp() - log_var - 1)).sum(-1).mean()
+        if self.kind == "unscented-ae":
+            idx = torch.randint(0, 2 * d + 1, (b,))
+            z = mean + math.sqrt(d + UAE_LAMBDA) * (0.5 * log_var).exp() * self.points[idx]
+            recon = -self.log_px(z.unsqueeze(0), x).mean()
+            reg = ((mean ** 2).sum(-1) + 1e-12).sqrt() + ((((0.5 * log_var).exp() - 1) ** 2).sum(-1) + 1e-12).sqrt()
+            w = reg.mean()
+            metrics["wasserstein"], metrics["kl"] = w.item(), kl_standard.item()
+            return recon + 1 * w
+        z = mean + (0.5 * log_var).exp() * torch.randn(1, b, d)
+        recon = -self.log_px(z, x).mean()
+        if self.kind == "info-vae":
+            mmd = imq_mmd(z.reshape(b, d), torch.randn(b, d))
+            metrics["kl"], metrics["mmd"] = kl_standard.item(), mmd.item()
+            metrics["elbo"] = -(recon.item() + metrics["kl"])
+            return recon + 1000 * mmd
+        second = mean ** 2 + log_var.exp()
+        alpha = second.mean(0).clamp(min=1e-8).detach()
+        kl = (0.5 * (alpha.log() - log_var + second / alpha - 1)).sum(-1).mean()
+        metrics["kl"] = kl.item()
+        metrics["elbo"] = -(recon.item() + metrics["kl"])
+        metrics["usedDims"] = int((mean.detach().var(0, unbiased=False) > ARD_THRESHOLD * alpha).sum())
+        self.pending = alpha
+        return recon + kl
+
+    def after_step(self):
+        """ard-vae: the batch's fit folded into the running prior variances, as Latent4j's afterOptimizerStep does."""
+        if self.pending is None:
+            return
+        self.fits += 1
+        rate = max(1 - ARD_MOMENTUM, 1 / self.fits)
+        self.prior_variance = (1 - rate) * self.prior_variance + rate * self.pending
         self.pending = None
 
 
@@ -462,6 +598,10 @@ def measure(name, data, steps, repeat):
         conv, batch, default_steps = VQ_CASES[name]
         torch.manual_seed(42)
         model, binarize = VqVae(conv), False
+    elif name in OBJECTIVE_CASES:
+        batch, default_steps = 128, OBJECTIVE_CASES[name][1]
+        torch.manual_seed(42)
+        model, binarize = ObjectiveModel(name, data[:2048]), True
     elif name in DISCRETE_CASES:
         estimator, k, default_steps = DISCRETE_CASES[name]
         batch = 100
@@ -494,9 +634,9 @@ def measure(name, data, steps, repeat):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--cases", default=",".join(list(CASES) + list(DISCRETE_CASES) + list(SAE_CASES) + list(VQ_CASES)))
+    p.add_argument("--cases", default=",".join(list(CASES) + list(DISCRETE_CASES) + list(OBJECTIVE_CASES) + list(SAE_CASES) + list(VQ_CASES)))
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--steps", type=int, default=0, help="steps per round (default per case: 100, 30, 30, 30, 30, 100 for each cat- case but 50 for cat-vimco, 10, 10, 100, 30)")
+    p.add_argument("--steps", type=int, default=0, help="steps per round (default per case: 100, 30, 30, 30, 30, 100 for each cat- case but 50 for cat-vimco, 50 for each objective case, 10, 10, 100, 30)")
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--sae-encoder", choices=["dense", "gather"], default="dense",
                    help="how the top-k encoder's gradient is computed (default dense, the faster here)")
@@ -511,8 +651,8 @@ def main():
             result[name] = measure_sae(name, data, a.steps, a.repeat, a.sae_encoder, a.sae_decoder)
             result[name]["formulation"] = f"encoder {a.sae_encoder}, decoder {a.sae_decoder}"
             continue
-        if name not in CASES and name not in VQ_CASES and name not in DISCRETE_CASES:
-            p.error(f"unknown case {name!r} (one of {', '.join(list(CASES) + list(DISCRETE_CASES) + list(SAE_CASES) + list(VQ_CASES))})")
+        if name not in CASES and name not in VQ_CASES and name not in DISCRETE_CASES and name not in OBJECTIVE_CASES:
+            p.error(f"unknown case {name!r} (one of {', '.join(list(CASES) + list(DISCRETE_CASES) + list(OBJECTIVE_CASES) + list(SAE_CASES) + list(VQ_CASES))})")
         result[name] = measure(name, data, a.steps, a.repeat)
     print(json.dumps(result))
 

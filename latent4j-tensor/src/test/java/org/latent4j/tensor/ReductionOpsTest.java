@@ -137,20 +137,32 @@ class ReductionOpsTest {
     }
 
     /**
-     * logSoftmax takes the scalar kernels on rows shorter than ReductionOps.SHORT_ROW (a categorical latent's 10
-     * categories) and the vector ones on longer rows: both agree with the double reference, forward and backward.
+     * logSoftmax, softmax and logSumExp take the scalar kernels on rows shorter than ReductionOps.SHORT_ROW (a
+     * categorical latent's 10 categories, VIMCO's k = 5 samples) and the vector ones on longer rows: both agree with
+     * the double reference, forward and backward, along the last axis and (logSumExp, as VIMCO's bound reduces its
+     * [k, batch] log weights) along the first.
      */
     @Test
-    void logSoftmaxOnShortAndLongRowsMatchesDoubleReference() {
-        for (int len : new int[] {3, 10, 15, 16, 17, 40}) {
+    void rowWiseOpsOnShortAndLongRowsMatchDoubleReference() {
+        for (int len : new int[] {3, 5, 10, 15, 16, 17, 40}) {
             int[] s = {2, 3, len};
             Tensor t = uniform(len, -20f, 20f, s);
-            double[] ls = reference(t.toArray(), s, 2, "logsoftmax");
-            float[] got = t.logSoftmax(-1).toArray();
+            float[] x = t.toArray();
+            double[] ls = reference(x, s, 2, "logsoftmax"), sm = reference(x, s, 2, "softmax"), lse = reference(x, s, 2, "lse");
+            float[] got = t.logSoftmax(-1).toArray(), gotSm = t.softmax(-1).toArray(), gotLse = t.logSumExp(-1, true).expand(s).toArray();
             for (int i = 0; i < got.length; i++) {
                 assertEquals(ls[i], got[i], 4e-6 * Math.max(1, Math.abs(ls[i])), "logSoftmax, rows of " + len);
+                assertEquals(sm[i], gotSm[i], 1e-6 * sm[i] + 1e-12, "softmax, rows of " + len);
+                assertEquals(lse[i], gotLse[i], 4e-6 * Math.max(1, Math.abs(lse[i])), "logSumExp, rows of " + len);
             }
-            assertGradients(x -> x[0].logSoftmax(-1), randn(len, 2, len));
+            int[] first = {len, 3, 4};
+            Tensor f = uniform(len + 1, -20f, 20f, first);
+            double[] lse0 = reference(f.toArray(), first, 0, "lse");
+            float[] got0 = f.logSumExp(0, true).expand(first).toArray();
+            for (int i = 0; i < got0.length; i++) assertEquals(lse0[i], got0[i], 4e-6 * Math.max(1, Math.abs(lse0[i])), "logSumExp(0) of " + len);
+            assertGradients(a -> a[0].logSoftmax(-1), randn(len, 2, len));
+            assertGradients(a -> a[0].softmax(-1).mul(a[1]), randn(len, 2, len), randn(len + 2, 2, len));
+            assertGradients(a -> a[0].logSumExp(0, false), randn(len, len, 3));
         }
     }
 

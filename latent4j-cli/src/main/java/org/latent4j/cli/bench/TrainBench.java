@@ -39,7 +39,7 @@ final class TrainBench {
     private TrainBench() {}
 
     static final String HELP = """
-            usage: latent4j bench train [--cases vae16,vae128,iwae,iwae-dreg,vae-stl,cat-gumbel,...,sae,sae-auxk,vqvae-mlp,vqvae-conv] [--threads N] [--steps N]
+            usage: latent4j bench train [--cases vae16,vae128,iwae,iwae-dreg,vae-stl,cat-gumbel,...,wae,...,sae,sae-auxk,vqvae-mlp,vqvae-conv] [--threads N] [--steps N]
                                         [--repeat 5] [--json FILE]
               Cases (Adam lr 1e-3; all of them by default):
                 vae16       VAE 784-512-256-32 tanh (log-variance head), Bernoulli, batch 16 (Glorot init)
@@ -52,6 +52,14 @@ final class TrainBench {
                             200-256-784 decoder, Bernoulli, batch 100, --estimator gumbel, gumbel-st, reinforce, nvil
                             (its baseline network 784-100-1 tanh trains too) or vimco (k = 5); the temperature stays
                             at its initial 1 (the benchmark's step counter does not advance)
+                wae, swae, info-vae, unscented-ae, ard-vae, ae-vicreg
+                            the objectives beyond the KL on the networks of bench/objectives.sh: 784-512-256-16 relu
+                            (a Gaussian encoder's head 2 x 16: mean, log-variance), decoder its mirror, Bernoulli,
+                            batch 128, each kind's defaults: wae the MMD (IMQ over 7 scales of 2 d) to as many N(0, I)
+                            draws, lambda 10; swae 50 random directions, lambda 10; info-vae k = 1, alpha 1, lambda 1000
+                            (the MMD of the draws z ~ q, no KL term); unscented-ae one of the 2d + 1 sigma points per
+                            row, weight 1; ard-vae the prior's variances fitted per batch; ae-vicreg the plain
+                            autoencoder with VICReg's variance (25) and covariance (1) terms, the paper's weights
                 sae         top-k sparse autoencoder (topk-sae) 784 -> 4096 latents, k = 32, batch 256, on the pixel
                             intensities; dead window 10M rows, so no latent dies within the benchmark (AuxK idle)
                 sae-auxk    the same with a dead window of 1 row: every latent not firing in the batch is dead, and
@@ -63,7 +71,7 @@ final class TrainBench {
               One step, inside a workspace scope: binarize the batch for a Bernoulli model (a Bernoulli sample of
               the pixel intensities), the model's own loss (forward), backward, the model's hooks around the
               Adam update. Reports examples/s (median of --repeat rounds of --steps steps; default steps per
-              case 100, 30, 30, 30, 30, 100 for each categorical case but 50 for cat-vimco, 50, 50, 100, 30) and heap bytes allocated per step. For IWAE an example is one image,
+              case 100, 30, 30, 30, 30, 100 for each categorical case but 50 for cat-vimco, 50 for each objective case, 50, 50, 100, 30) and heap bytes allocated per step. For IWAE an example is one image,
               whatever k. The models are initialised (initialise: output bias, SAE pre-bias, k-means codebook) on the
               first 2,048 images, as training does.
             """;
@@ -88,6 +96,18 @@ final class TrainBench {
     /** The estimators of the categorical cases, "cat-" + name: those the discrete bench (bench/discrete-estimators.sh) trains. */
     static final String[] DISCRETE_ESTIMATORS = {"gumbel", "gumbel-st", "reinforce", "nvil", "vimco"};
 
+    /** The networks of the objective cases: bench/objectives.sh's (its kinds' defaults for data in [0, 1]). */
+    static final String[] NETWORK = {"latent", "16", "hidden", "512,256", "activation", "relu", "likelihood", "bernoulli"};
+
+    /** The objective cases: name (the kind's, but ae-vicreg), description, and the options beyond {@link #NETWORK}. */
+    static final String[][] OBJECTIVES = {
+            {"wae", "WAE-MMD 784-512-256-16 relu, IMQ, lambda 10, b128"},
+            {"swae", "SWAE 784-512-256-16 relu, L=50, lambda 10, b128"},
+            {"info-vae", "InfoVAE (MMD-VAE) 784-512-256-16, lambda 1000, b128"},
+            {"unscented-ae", "UAE 784-512-256-16 relu, 1 sigma point, b128"},
+            {"ard-vae", "ARD-VAE 784-512-256-16 relu, b128"},
+            {"ae-vicreg", "AE 784-512-256-16 relu, VICReg 25/1, b128", "vicreg-variance", "25", "vicreg-covariance", "1"}};
+
     private static void register(String name, String description, String kind, boolean binarize, int batch, int defaultSteps, String... options) {
         Map<String, String> o = new LinkedHashMap<>();
         for (int i = 0; i < options.length; i += 2) o.put(options[i], options[i + 1]);
@@ -108,6 +128,13 @@ final class TrainBench {
             register("cat-" + e, "categorical 20x10 784-256-200 b100 " + e + (k > 1 ? " k=" + k : ""), "categorical-vae", true, 100,
                     k > 1 ? 50 : 100, "groups", "20", "categories", "10", "hidden", "256", "activation", "relu", "likelihood", "bernoulli", "estimator", e,
                     "k", Integer.toString(k));
+        }
+        // the objectives beyond the KL on the networks of bench/objectives.sh, each kind with its documented defaults
+        for (String[] o : OBJECTIVES) {
+            String[] options = new String[NETWORK.length + o.length - 2];
+            System.arraycopy(NETWORK, 0, options, 0, NETWORK.length);
+            System.arraycopy(o, 2, options, NETWORK.length, o.length - 2);
+            register(o[0], o[1], o[0].equals("ae-vicreg") ? "ae" : o[0], true, 128, 50, options);
         }
         register("sae", "top-k SAE 784-4096, k=32, batch 256", "topk-sae", false, 256, 50, "latents", "4096", "sparsity-k", "32", "dead-tokens",
                 "10000000");

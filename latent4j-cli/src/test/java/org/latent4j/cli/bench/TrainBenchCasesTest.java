@@ -67,4 +67,45 @@ class TrainBenchCasesTest {
             assertEquals(1.0, m.config().temperature().at(0), names[i]);
         }
     }
+
+    @Test
+    void theObjectiveCasesAreTheObjectivesBenchNetworksWithEachKindsDefaults() {
+        // bench/objectives.sh's networks: --latent 16, hidden 512,256 mirrored, ReLU, Bernoulli on binarized pixels
+        // (0.1: the sigma a Gaussian would take on data in [0, 1], stored whatever the likelihood, as `train` sets it)
+        var network = org.latent4j.core.model.ae.AutoencoderConfig.of(784, 16).withHidden(List.of(512, 256)).withActivation(Activation.RELU)
+                .withLikelihood(LikelihoodKind.BERNOULLI, 0.1);
+        var gaussian = org.latent4j.core.model.vae.VaeConfig.of(784, 16).withHidden(List.of(512, 256)).withActivation(Activation.RELU)
+                .withLikelihood(LikelihoodKind.BERNOULLI);
+        java.util.Map<String, Record> expected = new java.util.LinkedHashMap<>();
+        expected.put("wae", org.latent4j.core.model.objective.WaeConfig.of(network));
+        expected.put("swae", org.latent4j.core.model.objective.SwaeConfig.of(network));
+        expected.put("info-vae", org.latent4j.core.model.objective.InfoVaeConfig.of(gaussian));
+        expected.put("unscented-ae", org.latent4j.core.model.objective.UnscentedAeConfig.of(gaussian));
+        expected.put("ard-vae", org.latent4j.core.model.objective.ArdVaeConfig.of(gaussian));
+        expected.put("ae-vicreg", network.withVicReg(25, 1));
+        for (var e : expected.entrySet()) {
+            TrainBench.Case c = TrainBench.CASES.get(e.getKey());
+            assertEquals(128, c.batch(), e.getKey());
+            assertTrue(c.binarize(), e.getKey() + ": a Bernoulli model trains on binarized pixels");
+            assertEquals(e.getValue(), c.create(new Rng(1)).config(), e.getKey());
+        }
+        // the defaults bench/train_pytorch.py writes out: the MMD's kernel and scales, the directions, the sigma points, the ARD fit
+        var wae = (org.latent4j.core.model.objective.WaeConfig) expected.get("wae");
+        assertEquals(org.latent4j.core.divergence.MmdKernel.IMQ, wae.kernel());
+        assertEquals(List.of(0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0), wae.scales());
+        assertEquals(10, wae.lambda());
+        assertEquals(50, ((org.latent4j.core.model.objective.SwaeConfig) expected.get("swae")).projections());
+        assertEquals(10, ((org.latent4j.core.model.objective.SwaeConfig) expected.get("swae")).lambda());
+        var info = (org.latent4j.core.model.objective.InfoVaeConfig) expected.get("info-vae");
+        assertEquals(0, info.klWeight());
+        assertEquals(1000, info.mmdWeight());
+        assertEquals(1, info.vae().samples());
+        var uae = (org.latent4j.core.model.objective.UnscentedAeConfig) expected.get("unscented-ae");
+        assertEquals(1, uae.sigmaPoints());
+        assertEquals(1e-3, uae.lambda());
+        assertEquals(1, uae.weight());
+        var ard = (org.latent4j.core.model.objective.ArdVaeConfig) expected.get("ard-vae");
+        assertEquals(0.99, ard.momentum());
+        assertEquals(0.5, ard.threshold());
+    }
 }

@@ -175,7 +175,7 @@ public final class ReductionOps {
         Tensor out = Tensor.empty(Shape.reduced(shape, ax, keepDim));
         float[] xd = x.data(), od = out.data();
         int xo = x.offset();
-        VectorKernels k = Kernels.vector();
+        VectorKernels k = rowKernels(len);
         Parallel.range(rows, rowGrain(len), (lo, hi) -> {
             float[] scratch = new float[len];
             for (int r = lo; r < hi; r++) {
@@ -189,7 +189,7 @@ public final class ReductionOps {
             Tensor gx = Tensor.empty(shape);
             float[] gd = gc.data(), gxd = gx.data();
             int go = gc.offset();
-            VectorKernels kb = Kernels.vector();
+            VectorKernels kb = rowKernels(len);
             Parallel.range(rows, rowGrain(len), (lo, hi) -> {
                 for (int r = lo; r < hi; r++) {
                     int p = r * len;
@@ -218,7 +218,7 @@ public final class ReductionOps {
         Tensor y = Tensor.empty(shape);
         float[] xd = x.data(), yd = y.data();
         int xo = x.offset();
-        VectorKernels k = Kernels.vector();
+        VectorKernels k = rowKernels(len);
         Parallel.range(rows, rowGrain(len), (lo, hi) -> {
             for (int r = lo; r < hi; r++) {
                 int p = r * len;
@@ -232,7 +232,7 @@ public final class ReductionOps {
             Tensor gx = Tensor.empty(shape);
             float[] gd = gc.data(), gxd = gx.data();
             int go = gc.offset();
-            VectorKernels kb = Kernels.vector();
+            VectorKernels kb = rowKernels(len);
             Parallel.range(rows, rowGrain(len), (lo, hi) -> {
                 for (int r = lo; r < hi; r++) {
                     int p = r * len;

@@ -183,6 +183,95 @@ class RngTest {
     }
 
     @Test
+    void gumbelArgmaxIsTheArgmaxOfTheGumbelTensorBitForBit() {
+        // awkward shapes: one category, rows of 10 (the categorical VAE's), a row longer than a batch of words, chunks
+        // that start mid-block, an offset into the array; on one thread and on several
+        int[][] shapes = {{37, 1, 3}, {500, 10, 5}, {3, 300, 4}, {2001, 3, 2}, {700, 7, 9}, {9, 2, 1}};
+        Rng logitsRng = new Rng(40);
+        for (int[] sh : shapes) {
+            int rows = sh[0], k = sh[1], samples = sh[2], offset = 5;
+            float[] logits = new float[offset + rows * k];
+            float[] normal = logitsRng.normal(0f, 3f, rows * k).toArray();
+            System.arraycopy(normal, 0, logits, offset, rows * k);
+            for (int threads : new int[] {1, 3}) {
+                Rng a = Rng.restore(7, 3, 11), b = Rng.restore(7, 3, 11);
+                int[] got = withThreads(threads, () -> a.gumbelArgmax(logits, offset, rows, k, samples));
+                assertArrayEquals(gumbelArgmaxReference(logits, offset, rows, k, samples, b), got, Arrays.toString(sh) + " on " + threads);
+                assertEquals(b.position(), a.position(), "the stream moves as gumbel(...) moves it");
+            }
+        }
+    }
+
+    @Test
+    void gumbelArgmaxTakesTheExactPathOnTiesNearTiesAndOddLogits() {
+        int rows = 600, k = 10, samples = 3;
+        // the noise sample 0 will see, read in advance from the same state
+        float[] g = Rng.restore(8, 0, 0).gumbel(rows, k).toArray();
+        float[] logits = new Rng(41).normal(0f, 2f, rows * k).toArray();
+        for (int r = 0; r < 200; r++) {
+            // rows 0-99: every sum exactly 0 in sample 0 (the first index must win, which no bound can tell);
+            // rows 100-149: sums a float ulp or two apart, ordered by the float rounding alone; rows 150-199: sums 3e-4
+            // apart, closer than the buckets' bounds can separate, so several candidates go to the exact values
+            for (int c = 0; c < k; c++) {
+                float t = -g[r * k + c];
+                logits[r * k + c] = r < 100 ? t : r < 150 ? t + c % 3 * Math.ulp(g[r * k + c]) : t + (c * 7 % k) * 3e-4f;
+            }
+        }
+        float[][] odd = {{Float.NaN, 0, 1}, {Float.POSITIVE_INFINITY, 0, 1}, {Float.NEGATIVE_INFINITY, -1, 1}, {1e30f, -1e30f, 0},
+                {-1e4f, -1e4f + 0.5f, -2e4f}, {800f, 799f, 0}, {-800f, -801f, -799f}};
+        for (int i = 0; i < odd.length; i++) {
+            Arrays.fill(logits, (200 + i) * k, (201 + i) * k, Float.NEGATIVE_INFINITY);
+            System.arraycopy(odd[i], 0, logits, (200 + i) * k, odd[i].length);
+        }
+        int[] got = Rng.restore(8, 0, 0).gumbelArgmax(logits, 0, rows, k, samples);
+        int[] expected = gumbelArgmaxReference(logits, 0, rows, k, samples, Rng.restore(8, 0, 0));
+        assertArrayEquals(expected, got);
+        for (int r = 0; r < 100; r++) assertEquals(0, got[r], "an exact tie goes to the first index, row " + r);
+    }
+
+    @Test
+    void theBucketsBoundEveryGumbelValueOfTheirWords() {
+        // gumbelArgmax decides by these bounds alone for most variables: every word's value must lie inside its
+        // bucket's, at the buckets' edges (where the bounds are taken) and anywhere between
+        int shift = 32 - Rng.BUCKET_BITS;
+        java.util.Random random = new java.util.Random(6);
+        for (int i = 0; i < 1 << Rng.BUCKET_BITS; i++) {
+            int start = i << shift;
+            int[] words = {start, start + 1, start + (1 << shift) - 1, start + (1 << shift) - 2, start + random.nextInt(1 << shift)};
+            for (int w : words) {
+                float g = Rng.gumbelOf(w);
+                assertEquals(i, w >>> shift);
+                assertTrue(Rng.GUMBEL_LOW[i] <= g && g <= Rng.GUMBEL_HIGH[i], "word " + Integer.toUnsignedString(w) + ": " + g);
+            }
+        }
+        for (int j = 0; j < 1_000_000; j++) {
+            int w = random.nextInt();
+            float g = Rng.gumbelOf(w);
+            assertTrue(Rng.GUMBEL_LOW[w >>> shift] <= g && g <= Rng.GUMBEL_HIGH[w >>> shift], "word " + Integer.toUnsignedString(w) + ": " + g);
+        }
+        // and the bounds are tight enough to decide: about 3e-3 wide in the bulk
+        int middle = 1 << (Rng.BUCKET_BITS - 1);
+        assertTrue(Rng.GUMBEL_HIGH[middle] - Rng.GUMBEL_LOW[middle] < 5e-3, "width " + (Rng.GUMBEL_HIGH[middle] - Rng.GUMBEL_LOW[middle]));
+    }
+
+    /** argmax(logits + gumbel(samples, rows, k)) in float, the first index winning ties: what the Gumbel-max sampler did before. */
+    private static int[] gumbelArgmaxReference(float[] logits, int offset, int rows, int k, int samples, Rng rng) {
+        float[] g = rng.gumbel(samples, rows, k).toArray();
+        int[] out = new int[samples * rows];
+        for (int u = 0; u < samples * rows; u++) {
+            float bestValue = Float.NEGATIVE_INFINITY;
+            for (int c = 0; c < k; c++) {
+                float v = logits[offset + u % rows * k + c] + g[u * k + c];
+                if (v > bestValue) {
+                    bestValue = v;
+                    out[u] = c;
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
     void bernoulliFrequenciesFollowTheProbabilities() {
         float[] ps = {0f, 0.3f, 0.75f, 1f};
         int per = 50_000;

@@ -95,29 +95,25 @@ public abstract sealed class DiscreteLatents permits CategoricalLatents, Bernoul
      */
     public final int[] sample(Tensor table, int samples, Rng rng) {
         int b = table.dim(0);
-        float[] t = table.contiguous().toArray();
-        float[] g = rng.gumbel(samples, b, variables, categories).toArray();
-        return Surrogate.choice(argmax(t, g, samples, b));
+        Tensor t = table.contiguous();
+        // the argmax of table + rng.gumbel(samples, b, variables, categories), bit for bit, without that tensor
+        return Surrogate.choice(rng.gumbelArgmax(t.data(), t.offset(), b * variables, categories, samples));
     }
 
-    /** argmax over values of table + noise, per sample, row and variable. */
-    private int[] argmax(float[] table, float[] noise, int samples, int b) {
-        int k = categories, perSample = b * variables;
-        int[] out = new int[samples * perSample];
-        for (int s = 0; s < samples; s++) {
-            for (int i = 0; i < perSample; i++) {
-                int base = i * k, nb = (s * perSample + i) * k;
-                int best = 0;
-                float bestValue = Float.NEGATIVE_INFINITY;
-                for (int c = 0; c < k; c++) {
-                    float v = table[base + c] + noise[nb + c];
-                    if (v > bestValue) {
-                        bestValue = v;
-                        best = c;
-                    }
+    /** The first index of the largest of each run of {@code categories} values, for {@code units} runs from {@code offset}. */
+    private int[] argmax(float[] v, int offset, int units) {
+        int k = categories;
+        int[] out = new int[units];
+        for (int u = 0; u < units; u++) {
+            int base = offset + u * k, best = 0;
+            float bestValue = Float.NEGATIVE_INFINITY;
+            for (int c = 0; c < k; c++) {
+                if (v[base + c] > bestValue) {
+                    bestValue = v[base + c];
+                    best = c;
                 }
-                out[s * perSample + i] = best;
             }
+            out[u] = best;
         }
         return out;
     }
@@ -169,9 +165,10 @@ public abstract sealed class DiscreteLatents permits CategoricalLatents, Bernoul
         int b = table.dim(0);
         Tensor g = rng.gumbel(samples, b, variables, categories);
         Tensor perturbed = table.add(g);
-        float[] pv = perturbed.contiguous().toArray();
-        float[] zero = new float[pv.length];
-        int[] hard = Surrogate.choice(argmax(pv, zero, 1, samples * b));
+        // read in place: a copy of the perturbed values (and a zero array added to them) was most of the relaxed
+        // estimators' allocation a step
+        Tensor p = perturbed.contiguous();
+        int[] hard = Surrogate.choice(argmax(p.data(), p.offset(), samples * b * variables));
         return new Relaxed(perturbed.mul((float) (1 / tau)).softmax(3), hard);
     }
 
