@@ -1,4 +1,4 @@
-# Sourced by bin/latent4j-spark and bench/spark-infer.sh: builds latent4j-spark (once, or after a source change) and
+# Sourced by bin/latent4j-spark, bench/spark-infer.sh and bench/spark-train.sh: builds latent4j-spark (once, or after a source change) and
 # sets LATENT4J_SPARK_CP to its classes plus every jar it needs, Spark's included (Spark is a provided dependency of
 # the module: Maven's dependency:build-classpath lists it from ~/.m2, so no Spark installation is needed), and
 # LATENT4J_SPARK_JVM to the JVM flags Spark needs on JDK 25 (read from the module's pom, where the tests take them).
