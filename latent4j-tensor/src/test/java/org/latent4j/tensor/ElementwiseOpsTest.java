@@ -29,6 +29,23 @@ class ElementwiseOpsTest {
     }
 
     @Test
+    void reciprocalPowersAreCorrectlyRoundedAndDifferentiable() {
+        // x^-1 and x^-2 take a division instead of Math.pow: the value is the double result rounded once
+        Tensor x = uniform(13, -40f, 40f, 999);
+        Tensor extreme = Tensor.vector(1e-20f, -3e-20f, 1e20f, Float.MIN_VALUE, 7f, -0f, 0f);
+        for (Tensor t : new Tensor[] {x, extreme}) {
+            float[] v = t.toArray(), inv = t.pow(-1f).toArray(), inv2 = t.pow(-2f).toArray();
+            for (int i = 0; i < v.length; i++) {
+                assertEquals((float) (1.0 / v[i]), inv[i], 0f, "x^-1 at " + v[i]);
+                assertEquals((float) Math.pow(v[i], -2.0), inv2[i], 0f, "x^-2 at " + v[i]); // 1e-20^-2 = 1e40: +inf in float
+            }
+        }
+        assertGradients(a -> a[0].pow(-1f), uniform(14, 0.5f, 3f, 7));
+        assertGradients(a -> a[0].pow(-1f), uniform(15, -3f, -0.5f, 7));
+        assertGradients(a -> a[0].pow(-2f), uniform(16, 0.5f, 3f, 7));
+    }
+
+    @Test
     void mathGradientsWithBroadcastingAndNonContiguousInputs() {
         // the op's output meets a broadcast partner, and a transposed view feeds each op
         assertGradients(x -> x[0].t().exp().mul(x[1]), randn(1, 4, 3), randn(2, 1, 4));
