@@ -21,7 +21,7 @@ import org.latent4j.tensor.ops.ShapeOps;
  * {@code latent4j codes RUN --out FILE.npy}: the discrete codes a trained model gives a data set, as an NPY array of
  * int32 [rows, positions, stages] (what a prior over codes trains on, or an index of compressed vectors).
  */
-final class CodesCommand implements Command {
+public final class CodesCommand implements Command {
     private static final int BATCH = 256;
     private static final List<String> SPLITS = List.of("test", "train", "all");
 

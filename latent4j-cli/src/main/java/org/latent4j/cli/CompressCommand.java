@@ -38,7 +38,7 @@ import org.latent4j.tensor.parallel.Parallel;
  * {@code latent4j compress fit|encode|decode|search|eval}: vector compression from a spec string (see
  * {@link Compressors}), codes files ({@link CodesFile}), asymmetric search and recall against exact neighbours.
  */
-final class CompressCommand implements Command {
+public final class CompressCommand implements Command {
     /** Rows encoded, decoded or searched per parallel task: fixed, so results never depend on the thread count. */
     private static final int CHUNK = 256;
     private static final int EMBEDDED_BASE_ROWS = 9_000;

@@ -19,7 +19,7 @@ import org.latent4j.tensor.Workspace;
  * array: the posterior means (and with {@code --log-variance} the log-variances) of a Gaussian bottleneck, the code
  * vectors of a deterministic, discrete or sparse one.
  */
-final class EncodeCommand implements Command {
+public final class EncodeCommand implements Command {
     private static final int BATCH = 256;
 
     @Override

@@ -9,7 +9,7 @@ import org.latent4j.core.io.ModelStore;
 import org.latent4j.tensor.GradMode;
 
 /** {@code latent4j eval RUN}: the likelihood estimate and latent diagnostics of a trained model on held-out data. */
-final class EvalCommand implements Command {
+public final class EvalCommand implements Command {
     @Override
     public String name() {
         return "eval";

@@ -32,7 +32,7 @@ import org.latent4j.tensor.random.Rng;
  * ({@link GradientVariance}), per group of parameters, for one or several gradient estimators and numbers of samples k,
  * as a table, {@value #JSON_FILE} and {@value #PNG_FILE}.
  */
-final class GradvarCommand implements Command {
+public final class GradvarCommand implements Command {
     static final String JSON_FILE = "gradvar.json", PNG_FILE = "gradvar.png";
     static final List<String> VALUED = List.of("estimator", "k", "draws", "batch", "data", "seed", "out");
     static final int DEFAULT_DRAWS = 100, DEFAULT_BATCH = 16;

@@ -9,7 +9,7 @@ import org.latent4j.tensor.GradMode;
 import org.latent4j.tensor.Tensor;
 
 /** {@code latent4j interpolate RUN}: straight lines in latent space between pairs of held-out images. */
-final class InterpolateCommand implements Command {
+public final class InterpolateCommand implements Command {
     @Override
     public String name() {
         return "interpolate";

@@ -10,7 +10,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.latent4j.cli.bench.BenchCommand;
 
 /**
  * Entry point of the {@code latent4j} command. Errors a user can cause (a wrong option, an unreadable
@@ -19,26 +18,21 @@ import org.latent4j.cli.bench.BenchCommand;
 public final class Main {
     public static final String VERSION = "0.1.0-SNAPSHOT";
 
+    /** The commands registered in META-INF/services/org.latent4j.cli.Command, by name, in the file's order. */
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        register(new TrainCommand());
-        register(new EvalCommand());
-        register(new ScoreCommand());
-        register(new SampleCommand());
-        register(new ReconstructCommand());
-        register(new InterpolateCommand());
-        register(new TraverseCommand());
-        register(new EncodeCommand());
-        register(new GradvarCommand());
-        register(new ReportCommand());
-        register(new CodesCommand());
-        register(new CompressCommand());
-        register(new BenchCommand());
+        for (Command c : java.util.ServiceLoader.load(Command.class, Main.class.getClassLoader())) {
+            Command earlier = COMMANDS.putIfAbsent(c.name(), c);
+            if (earlier != null) {
+                throw new IllegalStateException("two commands are named " + c.name() + ": " + earlier.getClass().getName() + " and " + c.getClass().getName());
+            }
+        }
     }
 
-    private static void register(Command c) {
-        COMMANDS.put(c.name(), c);
+    /** {@return the registered commands' names, in the order of the help} */
+    static java.util.Set<String> commandNames() {
+        return java.util.Collections.unmodifiableSet(COMMANDS.keySet());
     }
 
     private Main() {}

@@ -8,7 +8,7 @@ import org.latent4j.tensor.GradMode;
 import org.latent4j.tensor.Tensor;
 
 /** {@code latent4j reconstruct RUN}: held-out images above their reconstructions. */
-final class ReconstructCommand implements Command {
+public final class ReconstructCommand implements Command {
     @Override
     public String name() {
         return "reconstruct";

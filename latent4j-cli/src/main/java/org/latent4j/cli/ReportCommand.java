@@ -46,7 +46,7 @@ import org.latent4j.tensor.random.Rng;
  * from the model for image data, and the ROC curve of {@value #ANOMALY_FILE} when {@code score} wrote one. {@code train}
  * writes it at the end of every run through {@link #write}.
  */
-final class ReportCommand implements Command {
+public final class ReportCommand implements Command {
     static final String FILE = "report.html";
     /** Written by {@code latent4j score} with labels (the interface of issue 11: ROC curve, areas, threshold). */
     static final String ANOMALY_FILE = "anomaly.json";

@@ -6,7 +6,7 @@ import org.latent4j.core.io.ModelStore;
 import org.latent4j.tensor.GradMode;
 
 /** {@code latent4j sample RUN}: decoded samples from the prior as a PNG grid. */
-final class SampleCommand implements Command {
+public final class SampleCommand implements Command {
     @Override
     public String name() {
         return "sample";

@@ -34,7 +34,7 @@ import org.latent4j.tensor.Tensor;
  * labels the ranking metrics (AUROC, AUPRC, the ROC curve), a threshold at a chosen false-positive rate, and the run's
  * {@value #ANOMALY_FILE} that the report and {@code --threshold-from} read.
  */
-final class ScoreCommand implements Command {
+public final class ScoreCommand implements Command {
     /** The run's record of its last scoring with labels (the schema is shared with the report). */
     static final String ANOMALY_FILE = ReportCommand.ANOMALY_FILE;
     /** The ROC picture's name beside the scores file: its stem and this ending, so two scorings in one folder keep both. */

@@ -50,7 +50,7 @@ import org.latent4j.tensor.random.Rng;
  * trainer's options are this command's; the model's options are its kind's ({@link ModelKind#options()}), so a kind
  * added to the registry appears here, in its help and in its checks, without an edit here.
  */
-final class TrainCommand implements Command {
+public final class TrainCommand implements Command {
     /** The options file a run keeps, so that {@code --resume} rebuilds the same model and data. */
     static final String ARGUMENTS_FILE = "train-arguments.json";
 

@@ -12,7 +12,7 @@ import org.latent4j.tensor.GradMode;
 import org.latent4j.tensor.Tensor;
 
 /** {@code latent4j traverse RUN}: latent traversals, one latent dimension varied at a time. */
-final class TraverseCommand implements Command {
+public final class TraverseCommand implements Command {
     @Override
     public String name() {
         return "traverse";

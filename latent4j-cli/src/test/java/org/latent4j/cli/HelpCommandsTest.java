@@ -23,6 +23,8 @@ class HelpCommandsTest {
             Map.entry("report", List.of("out")),
             Map.entry("codes", List.of("out", "data", "split", "limit", "seed", "json")),
             Map.entry("gradvar", GradvarCommand.VALUED),
+            Map.entry("compress", List.of("spec", "data", "queries", "out", "model", "codes", "train-rows", "seed", "kmeans-iterations", "k", "metric",
+                    "rerank", "ground-truth", "queries-limit")),
             Map.entry("bench", List.of("sizes", "shapes", "threads", "repeat", "batch", "layers", "dim", "head-kernel", "steps", "warmup", "cases", "epochs",
                     "nll-k", "limit", "eval", "data", "seed", "json", "d", "codes", "serve")));
 
@@ -50,6 +52,14 @@ class HelpCommandsTest {
             }
         }
         assertTrue(help.contains("options: --latent, --hidden, --activation, --likelihood, --sigma, --arch, --channels,\n             --vicreg-variance, --vicreg-covariance; can: deterministic-codes"), help);
+    }
+
+    @Test
+    void everyRegisteredCommandHasItsOptionsListedHere() {
+        // a command registered without an entry above would have its help go unchecked
+        assertEquals(new java.util.TreeSet<>(OPTIONS.keySet()), new java.util.TreeSet<>(Main.commandNames()));
+        assertEquals(List.of("train", "eval", "score", "sample", "reconstruct", "interpolate", "traverse", "encode", "gradvar", "report", "codes",
+                "compress", "bench"), List.copyOf(Main.commandNames()), "the help's order is the services file's");
     }
 
     @Test
