@@ -181,7 +181,21 @@ public final class LatentTrainer {
         return shards;
     }
 
-    /** The work of one replica in one step: load the broadcast state, draw the batch, return its gradient. */
+    /**
+     * The work of one replica in one step: load the broadcast state, draw the batch, return its gradient.
+     *
+     * @param state         the master's parameters and buffers, flat
+     * @param kind          the model kind
+     * @param configJson    the model config as JSON
+     * @param seed          the run's seed
+     * @param epoch         the epoch
+     * @param batch         the batch's index in the epoch
+     * @param step          the global step
+     * @param stepsPerEpoch the steps of an epoch
+     * @param batchSize     rows per replica
+     * @param replicas      the number of replicas
+     * @param binarization  how intensities become binary data
+     */
     private record StepTask(Broadcast<float[]> state, String kind, String configJson, long seed, int epoch, int batch, long step,
                             long stepsPerEpoch, int batchSize, int replicas, Binarization binarization) implements Function<ReplicaShard, ShardGradient> {
         @Override

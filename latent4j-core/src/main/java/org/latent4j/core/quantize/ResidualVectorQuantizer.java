@@ -49,6 +49,8 @@ public final class ResidualVectorQuantizer extends Quantizer {
     /**
      * What a step keeps for the after-step hook: the states of the stages that ran, in order (null for a stage that keeps
      * none). Shards of a data-parallel step merge stage by stage; they must have run the same stages.
+     *
+     * @param stages each stage's state, or null
      */
     record Steps(List<Object> stages) implements StepState {
         @Override

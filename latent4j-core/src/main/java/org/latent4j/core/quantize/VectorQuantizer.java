@@ -88,6 +88,11 @@ public final class VectorQuantizer extends Quantizer {
      * What {@link #afterOptimizerStep} needs from a training call: the codes, their counts and the inputs in the lookup
      * space (row-major [n, dim]). Shards of a data-parallel step concatenate codes and rows and add counts, which is the
      * state of one call on their rows together.
+     *
+     * @param indices the chosen code of every row
+     * @param counts  how many rows chose each code
+     * @param vectors the rows in the lookup space, [n, dim] row-major
+     * @param dim     the lookup space's width
      */
     record Step(int[] indices, int[] counts, float[] vectors, int dim) implements StepState {
         @Override

@@ -93,7 +93,12 @@ public final class TopKSae extends LatentModel {
     private final int[] firedMark;
     private int markCounter;
 
-    /** What a training step's loss hands to its hooks: the latents that fired in the batch, and its rows. */
+    /**
+     * What a training step's loss hands to its hooks: the latents that fired in the batch, and its rows.
+     *
+     * @param latents the latents that fired, ascending
+     * @param rows    the batch's rows
+     */
     record Fired(int[] latents, int rows) implements StepState {
         /** Shards of a data-parallel step: the union of their firing latents (ascending), and their rows added. */
         @Override
