@@ -112,13 +112,7 @@ public record CodesFile(Compressor compressor, Metric metric, int count, byte[] 
      * {@return the content {@link #write(Path)} writes, for a compressor that travels in memory (to Spark executors)}
      */
     public byte[] toBytes() {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        try {
-            writeTo(out);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("a ByteArrayOutputStream does not fail", e);
-        }
-        return out.toByteArray();
+        return AtomicFiles.inMemory(this::writeTo);
     }
 
     private void writeTo(java.io.OutputStream raw) throws IOException {

@@ -91,6 +91,22 @@ public final class AtomicFiles {
     }
 
     /**
+     * {@return the content {@code writer} writes, held in memory: what {@link #write(Path, StreamWriter)} would put in a
+     * file} For content that travels without a file (a model or codes shipped to Spark executors).
+     *
+     * @param writer writes the content
+     */
+    public static byte[] inMemory(StreamWriter writer) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            writer.writeTo(out);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("a writer failed on a ByteArrayOutputStream, which does not fail itself", e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
      * Streams the content through {@code writer} (buffered); the target changes only if the writer returns.
      *
      * @param target the file to replace or create

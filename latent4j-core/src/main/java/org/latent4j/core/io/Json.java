@@ -237,8 +237,18 @@ public final class Json {
      * @throws IOException if the file cannot be read ({@link JsonException}, unchecked, for bad contents)
      */
     public static Value readFile(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        return parse(decodeUtf8(ByteBuffer.wrap(bytes), file.toString()), file.toString());
+        return parseFile(Files.readAllBytes(file), file.toString());
+    }
+
+    /**
+     * Parses the bytes of a UTF-8 JSON file held in memory, with the checks of {@link #readFile(Path)}.
+     *
+     * @param bytes  the file's content
+     * @param source names it in errors
+     * @return the value
+     */
+    public static Value parseFile(byte[] bytes, String source) {
+        return parse(decodeUtf8(ByteBuffer.wrap(bytes), source), source);
     }
 
     /**
@@ -262,7 +272,16 @@ public final class Json {
      * @throws IOException if the file cannot be written
      */
     public static void writeFile(Path file, Value value) throws IOException {
-        AtomicFiles.writeString(file, write(value) + "\n");
+        AtomicFiles.write(file, fileBytes(value));
+    }
+
+    /**
+     * {@return the bytes {@link #writeFile} writes: pretty text and a final newline, UTF-8}
+     *
+     * @param value the value to write
+     */
+    public static byte[] fileBytes(Value value) {
+        return (write(value) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /** Strict UTF-8 decoding whose error gives the byte offset. */

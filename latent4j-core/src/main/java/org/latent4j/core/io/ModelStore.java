@@ -280,19 +280,14 @@ public final class ModelStore {
                 training, new Weights(WEIGHTS_FILE, sha256(weights), model.parameterCount()));
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put(WEIGHTS_FILE, weights);
-        files.put(METRICS_FILE, jsonFile(metrics == null ? new Json.Obj(Map.of()) : metrics));
-        files.put(CONFIG_FILE, jsonFile(Json.toJson(config)));
+        files.put(METRICS_FILE, Json.fileBytes(metrics == null ? new Json.Obj(Map.of()) : metrics));
+        files.put(CONFIG_FILE, Json.fileBytes(Json.toJson(config)));
         return files;
     }
 
-    /** What {@link Json#writeFile} writes. */
-    private static byte[] jsonFile(Json.Value value) {
-        return (Json.write(value) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
-
     private static byte[] pack(Map<String, byte[]> files) {
-        java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
-        try (java.io.DataOutputStream out = new java.io.DataOutputStream(buffer)) {
+        byte[] body = AtomicFiles.inMemory(stream -> {
+            java.io.DataOutputStream out = new java.io.DataOutputStream(stream);
             out.write(PACKED_MAGIC);
             out.writeInt(PACKED_VERSION);
             out.writeInt(files.size());
@@ -303,10 +298,8 @@ public final class ModelStore {
                 out.writeLong(f.getValue().length);
                 out.write(f.getValue());
             }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("a ByteArrayOutputStream does not fail", e);
-        }
-        byte[] body = buffer.toByteArray();
+            out.flush();
+        });
         byte[] digest = digest().digest(body);
         byte[] out = java.util.Arrays.copyOf(body, body.length + DIGEST_BYTES);
         System.arraycopy(digest, 0, out, body.length, DIGEST_BYTES);
@@ -322,7 +315,9 @@ public final class ModelStore {
             throw new ModelStoreException(origin + ": " + bytes.length + " bytes that do not start as a packed Latent4j model does (ModelStore.toBytes)");
         }
         int bodyLength = bytes.length - DIGEST_BYTES;
-        byte[] sum = digest().digest(java.util.Arrays.copyOf(bytes, bodyLength));
+        MessageDigest check = digest();
+        check.update(bytes, 0, bodyLength);
+        byte[] sum = check.digest();
         if (!java.util.Arrays.equals(sum, 0, DIGEST_BYTES, bytes, bodyLength, bytes.length)) {
             throw new ModelStoreException(origin + ": its SHA-256 does not match the one it ends with; the bytes were truncated or damaged" + packed);
         }
@@ -481,21 +476,17 @@ public final class ModelStore {
         String metricsPath = files.where(METRICS_FILE);
         Json.Value metrics;
         try {
-            metrics = files.exists(METRICS_FILE) ? parseJson(files.read(METRICS_FILE), metricsPath) : new Json.Obj(Map.of());
+            metrics = files.exists(METRICS_FILE) ? Json.parseFile(files.read(METRICS_FILE), metricsPath) : new Json.Obj(Map.of());
         } catch (IOException | JsonException e) {
             throw new ModelStoreException(oneLine(e.getMessage()), e);
         }
         return new Saved(directory, model, config, metrics);
     }
 
-    private static Json.Value parseJson(byte[] bytes, String source) {
-        return Json.parse(Json.decodeUtf8(java.nio.ByteBuffer.wrap(bytes), source), source);
-    }
-
     private static ConfigFile readConfig(ModelFiles files, String directory, String configPath) throws ModelStoreException {
         Json.Value root;
         try {
-            root = parseJson(files.read(CONFIG_FILE), configPath);
+            root = Json.parseFile(files.read(CONFIG_FILE), configPath);
         } catch (NoSuchFileException e) {
             throw new ModelStoreException(directory + ": holds no " + CONFIG_FILE + ", so it is not a saved Latent4j model", e);
         } catch (IOException e) {

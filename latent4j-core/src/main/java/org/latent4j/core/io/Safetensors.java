@@ -218,13 +218,7 @@ public final class Safetensors {
      */
     public static byte[] toBytes(Map<String, Tensor> tensors, Map<String, String> metadata) {
         checkNames(tensors);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        try {
-            write(out, tensors, metadata);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("a ByteArrayOutputStream does not fail", e);
-        }
-        return out.toByteArray();
+        return AtomicFiles.inMemory(out -> write(out, tensors, metadata));
     }
 
     private static void checkNames(Map<String, Tensor> tensors) {
@@ -323,23 +317,20 @@ public final class Safetensors {
     public static Reader open(Path file) throws IOException {
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
         Arena arena = Arena.ofShared();
-        try {
-            long size = ch.size();
-            // mapped rather than read, so only the tensors asked for are copied onto the heap
-            MemorySegment whole = size == 0 ? MemorySegment.NULL : ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-            return new Reader(file.toString(), whole, () -> {
-                try {
-                    arena.close();
-                } finally {
-                    ch.close();
-                }
-            });
-        } catch (Throwable t) {
+        Reader.Closer release = () -> {
             try {
                 arena.close();
             } finally {
                 ch.close();
             }
+        };
+        try {
+            long size = ch.size();
+            // mapped rather than read, so only the tensors asked for are copied onto the heap
+            MemorySegment whole = size == 0 ? MemorySegment.NULL : ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            return new Reader(file.toString(), whole, release);
+        } catch (Throwable t) {
+            release.close();
             throw t;
         }
     }
