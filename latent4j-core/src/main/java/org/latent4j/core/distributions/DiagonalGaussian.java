@@ -35,7 +35,16 @@ public record DiagonalGaussian(Tensor mean, Tensor logVar) {
      * @param rng draws eps
      */
     public Tensor rsample(Rng rng) {
-        Tensor eps = rng.normal(0f, 1f, mean.shape());
+        return rsample(rng.normal(0f, 1f, mean.shape()));
+    }
+
+    /**
+     * {@return the reparameterised sample mean + exp(logVar / 2) * eps of given noise, differentiable in mean and logVar}
+     * For noise drawn otherwise than in one tensor (e.g. row by row from per-row streams).
+     *
+     * @param eps standard normal noise, broadcasting against the mean ([k, ...shape of mean] for k samples)
+     */
+    public Tensor rsample(Tensor eps) {
         return mean.add(logVar.mul(0.5f).exp().mul(eps));
     }
 
@@ -50,8 +59,7 @@ public record DiagonalGaussian(Tensor mean, Tensor logVar) {
         int[] ks = new int[s.length + 1];
         ks[0] = k;
         System.arraycopy(s, 0, ks, 1, s.length);
-        Tensor eps = rng.normal(0f, 1f, ks);
-        return mean.add(logVar.mul(0.5f).exp().mul(eps));
+        return rsample(rng.normal(0f, 1f, ks));
     }
 
     /**

@@ -155,7 +155,6 @@ public final class AnomalyScorer {
             float[] row = keyed.fork(rowKeys[lo + r]).fork(l).normal(0f, 1f, d).toArray();
             System.arraycopy(row, 0, eps, r * d, d);
         }
-        // the reparameterisation DiagonalGaussian.rsample uses
-        return mean.add(posterior.logVar().mul(0.5f).exp().mul(Tensor.of(eps, b, d)));
+        return posterior.rsample(Tensor.of(eps, b, d));
     }
 }
