@@ -2,7 +2,6 @@ package org.latent4j.spark;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -105,22 +104,27 @@ final class SparkCheckpoint {
             throw new UncheckedIOException("LatentTrainer: cannot list the checkpoint directory " + directory, e);
         }
         if (newest == null) return Optional.empty();
-        java.nio.file.Path local = null;
         try {
-            local = Files.createTempDirectory("latent4j-checkpoint");
+            Map<String, byte[]> files = new java.util.HashMap<>();
             for (String f : List.of(MODEL_FILE, OPTIMIZER_FILE, STATE_FILE)) {
                 Path remote = new Path(newest, f);
                 if (!fs.exists(remote)) throw new IllegalArgumentException("LatentTrainer: the checkpoint " + newest + " has no " + f);
-                fs.copyToLocalFile(false, remote, new Path(local.resolve(f).toUri()), true);
+                try (var in = fs.open(remote)) {
+                    files.put(f, in.readAllBytes());
+                }
             }
-            State state = Json.readFile(local.resolve(STATE_FILE), State.class);
-            return Optional.of(new Saved(state, Safetensors.read(local.resolve(MODEL_FILE)), Safetensors.read(local.resolve(OPTIMIZER_FILE)),
-                    newest.toString()));
+            String where = new Path(newest, STATE_FILE).toString();
+            State state = Json.fromJson(Json.parseFile(files.get(STATE_FILE), where), State.class, where);
+            return Optional.of(new Saved(state, tensors(files, newest, MODEL_FILE), tensors(files, newest, OPTIMIZER_FILE), newest.toString()));
         } catch (IOException | RuntimeException e) {
             if (e instanceof IllegalArgumentException iae && iae.getMessage().startsWith("LatentTrainer:")) throw iae;
             throw new IllegalArgumentException("LatentTrainer: the checkpoint " + newest + " cannot be read: " + e.getMessage(), e);
-        } finally {
-            deleteLocal(local);
+        }
+    }
+
+    private static Map<String, Tensor> tensors(Map<String, byte[]> files, Path checkpoint, String file) throws IOException {
+        try (Safetensors.Reader reader = Safetensors.open(files.get(file), new Path(checkpoint, file).toString())) {
+            return reader.readAll();
         }
     }
 
@@ -133,18 +137,19 @@ final class SparkCheckpoint {
      * @return the checkpoint's directory
      */
     String write(State state, Map<String, Tensor> model, Map<String, Tensor> optimizer) {
-        java.nio.file.Path local = null;
         String name = PREFIX + String.format("%012d", state.step());
         Path target = new Path(directory, name);
         Path temporary = new Path(directory, TEMPORARY_PREFIX + name + "-" + java.util.UUID.randomUUID());
+        Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+        files.put(MODEL_FILE, Safetensors.toBytes(model, Map.of("format", "latent4j-spark-checkpoint")));
+        files.put(OPTIMIZER_FILE, Safetensors.toBytes(optimizer, null));
+        files.put(STATE_FILE, Json.fileBytes(Json.toJson(state)));
         try {
-            local = Files.createTempDirectory("latent4j-checkpoint");
-            Safetensors.write(local.resolve(MODEL_FILE), model, Map.of("format", "latent4j-spark-checkpoint"));
-            Safetensors.write(local.resolve(OPTIMIZER_FILE), optimizer, null);
-            Json.writeFile(local.resolve(STATE_FILE), Json.toJson(state));
             fs.mkdirs(temporary);
-            for (String f : List.of(MODEL_FILE, OPTIMIZER_FILE, STATE_FILE)) {
-                fs.copyFromLocalFile(false, true, new Path(local.resolve(f).toUri()), new Path(temporary, f));
+            for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                try (var out = fs.create(new Path(temporary, f.getKey()), true)) {
+                    out.write(f.getValue());
+                }
             }
             // a checkpoint of this step already there (a run resumed at it and checkpointed again) holds the same state
             if (fs.exists(target)) fs.delete(target, true);
@@ -159,17 +164,6 @@ final class SparkCheckpoint {
             return target.toString();
         } catch (IOException e) {
             throw new UncheckedIOException("LatentTrainer: cannot write the checkpoint " + target + " (the previous one is kept)", e);
-        } finally {
-            deleteLocal(local);
-        }
-    }
-
-    private static void deleteLocal(java.nio.file.Path dir) {
-        if (dir == null) return;
-        try (var files = Files.walk(dir)) {
-            for (java.nio.file.Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException e) {
-            // a temporary directory left behind is harmless
         }
     }
 }
