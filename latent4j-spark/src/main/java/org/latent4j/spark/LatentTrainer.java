@@ -343,10 +343,8 @@ public final class LatentTrainer {
             double jobSeconds = (System.nanoTime() - jobStart) / 1e9;
             long driverStart = System.nanoTime();
             ShardGradient merged = ShardGradient.average(parts);
-            if (!Double.isFinite(merged.loss())) throw diverged("the loss is " + merged.loss());
-            for (var m : merged.metrics().entrySet()) {
-                if (!Double.isFinite(m.getValue())) throw diverged("the model's metric " + m.getKey() + " is " + m.getValue() + " (loss " + merged.loss() + ")");
-            }
+            String notFinite = TrainingDivergedException.nonFinite(merged.loss(), merged.metrics());
+            if (notFinite != null) throw diverged(notFinite);
             try (Workspace.Scope scope = workspace.open()) {
                 optimizer.zeroGrad();
                 merged.loadInto(optimizer.parameters());
@@ -401,9 +399,7 @@ public final class LatentTrainer {
         }
 
         private TrainingDivergedException diverged(String what) {
-            return new TrainingDivergedException("training diverged: " + what + " at epoch " + (epoch + 1) + " of " + training.epochs() + ", step "
-                    + step + " (batch " + (batchInEpoch + 1) + " of " + stepsPerEpoch + "); the step was not applied. Last good checkpoint: "
-                    + lastCheckpoint, epoch, step);
+            return TrainingDivergedException.atStep(what, epoch, training.epochs(), step, batchInEpoch, stepsPerEpoch, lastCheckpoint);
         }
 
         private void checkpoint() {

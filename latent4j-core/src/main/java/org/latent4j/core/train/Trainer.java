@@ -443,10 +443,8 @@ public final class Trainer {
                 Rng stream = modelStream(seed, step);
                 LossResult r = model.loss(input(x, batch), progress, stream);
                 double loss = r.loss().item();
-                if (!Double.isFinite(loss)) throw diverged("the loss is " + loss);
-                for (var m : r.metrics().entrySet()) {
-                    if (!Double.isFinite(m.getValue())) throw diverged("the model's metric " + m.getKey() + " is " + m.getValue() + " (loss " + loss + ")");
-                }
+                String notFinite = TrainingDivergedException.nonFinite(loss, r.metrics());
+                if (notFinite != null) throw diverged(notFinite);
                 optimizer.zeroGrad();
                 r.loss().backward();
                 StepContext context = new StepContext(r, progress, hookStream(seed, step), optimizer.learningRate());
@@ -478,9 +476,7 @@ public final class Trainer {
         }
 
         private TrainingDivergedException diverged(String what) {
-            return new TrainingDivergedException("training diverged: " + what + " at epoch " + (epoch + 1) + " of " + options.epochs()
-                    + ", step " + step + " (batch " + (batchInEpoch + 1) + " of " + stepsPerEpoch + "); the step was not applied. "
-                    + "Last good checkpoint: " + lastCheckpoint, epoch, step);
+            return TrainingDivergedException.atStep(what, epoch, options.epochs(), step, batchInEpoch, stepsPerEpoch, lastCheckpoint);
         }
 
         /** Mean loss over the validation rows, with the schedules finished and the same samples every epoch. */
