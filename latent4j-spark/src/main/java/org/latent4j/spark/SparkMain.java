@@ -274,7 +274,8 @@ public final class SparkMain {
                 case "json" -> spark.read().json(path);
                 default -> spark.read().parquet(path);
             };
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Spark's AnalysisException (a missing path, an unreadable file) is a checked exception that Scala does not declare
             throw new UsageError(command + ": --input " + path + ": " + oneLine(e.getMessage()));
         }
         String vectors = o.get("input-col");

@@ -102,6 +102,10 @@ class SparkMainTest {
             assertTrue(listing.noneMatch(p -> p.getFileName().toString().startsWith(".never")));
         }
         assertTrue(refusal("encode", "--model", run.toString(), "--output", out.toString()).contains("exists already (give --overwrite"));
+        // a missing input is one line naming it, not Spark's exception
+        String missing = refusal("encode", "--model", run.toString(), "--input", tmp.resolve("absent.parquet").toString(), "--output",
+                tmp.resolve("never2").toString());
+        assertTrue(missing.startsWith("encode: --input " + tmp.resolve("absent.parquet") + ": ") && missing.contains("PATH_NOT_FOUND"), missing);
     }
 
     @Test
