@@ -210,6 +210,24 @@ public final class AdditiveCodebooks {
     }
 
     /**
+     * {@link #reconstructionNorm(int[], int)} of a code of one byte a codebook (nbits = 8), read in place.
+     *
+     * @param codes the code array
+     * @param off where the code's M index bytes start
+     * @return the squared norm
+     */
+    public float reconstructionNorm(byte[] codes, int off) {
+        if (nbits != 8) throw new IllegalStateException("codes of " + nbits + "-bit indices are not one byte a codebook");
+        double s = 0;
+        for (int m = 0; m < books; m++) {
+            int i = codes[off + m] & 0xff;
+            s += norms[m * k + i];
+            for (int t = 0; t < m; t++) s += 2.0 * cross[m * books + t][(codes[off + t] & 0xff) * k + i];
+        }
+        return (float) s;
+    }
+
+    /**
      * {@code lut[m * K + j]} = &lt;q, codeword j of book m&gt; for the query {@code q[off .. off + d)}.
      *
      * @param q the queries

@@ -1,8 +1,11 @@
 package org.latent4j.compress.rq;
 
 import org.latent4j.compress.CodeDistance;
+import org.latent4j.compress.CodeIndex;
 import org.latent4j.compress.Compressor;
 import org.latent4j.compress.Metric;
+import org.latent4j.compress.search.LookupTableScan;
+import org.latent4j.compress.search.ParallelScanIndex;
 import org.latent4j.tensor.parallel.Parallel;
 
 /**
@@ -156,8 +159,30 @@ public abstract class AdditiveCompressor implements Compressor {
         });
     }
 
+    /**
+     * Codes of one byte a codebook are scored by the engine's byte-code scan ({@link AdditiveLookupTables}: the sums
+     * {@link #index} computes, bit for bit); other widths by {@link AdditiveDistance}'s loops.
+     */
     @Override
     public CodeDistance distance(Metric metric) {
+        if (codebooks.nbits() == 8) {
+            return LookupTableScan.distance(new AdditiveLookupTables(codebooks, metric, normStorage, normLevels),
+                    AdditiveLookupTables.codeTerm(codebooks, metric, normStorage), codeSize());
+        }
         return new AdditiveDistance(codebooks, normStorage, normLevels, metric, codeSize());
+    }
+
+    /**
+     * Multi-threaded exhaustive search: codes of one byte a codebook by the engine's byte-code scan, each code's
+     * norm (a stored float, or added up from the cross products for {@code _nonorm}) read or computed once here
+     * and held as a float beside the codes; other widths by {@link ParallelScanIndex} over {@link #distance}.
+     */
+    @Override
+    public CodeIndex index(byte[] codes, int count, Metric metric) {
+        if (codebooks.nbits() == 8) {
+            return new LookupTableScan(new AdditiveLookupTables(codebooks, metric, normStorage, normLevels),
+                    AdditiveLookupTables.codeTerm(codebooks, metric, normStorage), codes, codeSize(), count, metric);
+        }
+        return new ParallelScanIndex(this, codes, count, metric);
     }
 }

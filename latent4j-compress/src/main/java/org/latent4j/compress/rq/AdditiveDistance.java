@@ -7,8 +7,8 @@ import org.latent4j.compress.Metric;
  * Asymmetric distances to additive codes from one table of the query's inner products with every codeword:
  * L2 = ||q||^2 - 2 sum_m lut[m, i_m] + ||x^||^2 (the stored norm or its byte's level, or the codebooks' cross
  * products without it),
- * inner product = -sum_m lut[m, i_m]. The scan loops are plain scalar code kept in static methods of their own so
- * that a SIMD kernel can replace them.
+ * inner product = -sum_m lut[m, i_m]. For codes whose indices are packed in fewer than 8 bits; codes of one byte a
+ * codebook go through {@link AdditiveLookupTables} and the engine's byte-code scan instead.
  */
 final class AdditiveDistance implements CodeDistance {
     private final AdditiveCodebooks cb;
@@ -40,35 +40,8 @@ final class AdditiveDistance implements CodeDistance {
 
     @Override
     public void scores(byte[] codes, int from, int to, float[] out, int outOff) {
-        if (metric == Metric.INNER_PRODUCT) {
-            scanInnerProduct(codes, from, to, out, outOff);
-        } else if (normLevels != null && cb.nbits() == 8) {
-            scanL2BytesNormLevel(codes, from, to, codeSize, cb.books(), lut, normLevels, queryNorm, out, outOff);
-        } else if (storedNorm && normLevels == null && cb.nbits() == 8) {
-            scanL2Bytes(codes, from, to, codeSize, cb.books(), lut, queryNorm, out, outOff);
-        } else {
-            scanL2(codes, from, to, out, outOff);
-        }
-    }
-
-    /** L2 for one byte a codebook and a stored norm after the indices: the common layout, without unpacking. */
-    static void scanL2Bytes(byte[] codes, int from, int to, int codeSize, int books, float[] lut, float queryNorm, float[] out, int outOff) {
-        for (int i = from; i < to; i++) {
-            int c = i * codeSize;
-            float ip = 0;
-            for (int m = 0; m < books; m++) ip += lut[(m << 8) + (codes[c + m] & 0xff)];
-            out[outOff + i - from] = queryNorm - 2f * ip + AdditiveCodebooks.getFloat(codes, c + books);
-        }
-    }
-
-    /** L2 for one byte a codebook followed by one byte indexing the norm's levels. */
-    static void scanL2BytesNormLevel(byte[] codes, int from, int to, int codeSize, int books, float[] lut, float[] levels, float queryNorm, float[] out, int outOff) {
-        for (int i = from; i < to; i++) {
-            int c = i * codeSize;
-            float ip = 0;
-            for (int m = 0; m < books; m++) ip += lut[(m << 8) + (codes[c + m] & 0xff)];
-            out[outOff + i - from] = queryNorm - 2f * ip + levels[codes[c + books] & 0xff];
-        }
+        if (metric == Metric.INNER_PRODUCT) scanInnerProduct(codes, from, to, out, outOff);
+        else scanL2(codes, from, to, out, outOff);
     }
 
     private void scanL2(byte[] codes, int from, int to, float[] out, int outOff) {

@@ -9,6 +9,7 @@ import org.latent4j.compress.ScanIndex.ScoreHeap;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.kernel.CodeScan;
 import org.latent4j.tensor.kernel.Kernels;
+import org.latent4j.tensor.parallel.Parallel;
 
 /**
  * The exhaustive asymmetric search over byte codes (one centroid index per byte, sub-space j in byte j of each
@@ -17,8 +18,27 @@ import org.latent4j.tensor.kernel.Kernels;
  * threads (see {@link ExhaustiveSearch}). A code's score is {@code constant + sum_j lut[j][code_j]} with the sum in
  * j order, the same bits as {@link #distance}'s, so this index and the reference {@link org.latent4j.compress.ScanIndex}
  * over that distance return the same neighbours and scores.
+ *
+ * <p>A code may add a term of its own that no query changes ({@link CodeTerm}: an additive code's reconstruction
+ * norm, stored in the code or computed from its codewords): the index computes every code's term once, when it is
+ * built, and holds them as one float a code beside the codes; the score is then {@code (constant + sum) + term}.
  */
 public final class LookupTableScan implements CodeIndex {
+    /**
+     * A part of a code's score that depends on the code alone, added after its table sum.
+     */
+    @FunctionalInterface
+    public interface CodeTerm {
+        /**
+         * The term of one code; called from several threads at once.
+         *
+         * @param codes the code array
+         * @param offset where the code starts
+         * @return the term
+         */
+        float of(byte[] codes, int offset);
+    }
+
     /** Codes scored per kernel call: the scores stay in L1 until the top list reads them. */
     private static final int SLICE = 1024;
 
@@ -27,6 +47,7 @@ public final class LookupTableScan implements CodeIndex {
     private final int codeSize;
     private final int count;
     private final Metric metric;
+    private final float[] terms;
     private final Search search;
 
     /**
@@ -40,6 +61,21 @@ public final class LookupTableScan implements CodeIndex {
      * @param metric how a query is compared with a code
      */
     public LookupTableScan(LookupTables tables, byte[] codes, int codeSize, int count, Metric metric) {
+        this(tables, null, codes, codeSize, count, metric);
+    }
+
+    /**
+     * An index whose codes add a term of their own to the table sum, computed here once for every code (the
+     * array of {@code count} floats is the index's only memory beside the codes).
+     *
+     * @param tables the lookup tables of the codes' quantizer
+     * @param term each code's own term, or null for none
+     * @param codes the codes, kept rather than copied
+     * @param codeSize the bytes per code
+     * @param count the number of codes
+     * @param metric how a query is compared with a code
+     */
+    public LookupTableScan(LookupTables tables, CodeTerm term, byte[] codes, int codeSize, int count, Metric metric) {
         checkTables(tables);
         if (codeSize < tables.subspaces()) {
             throw new IllegalArgumentException("codes of " + codeSize + " bytes cannot hold " + tables.subspaces() + " byte indices");
@@ -50,7 +86,16 @@ public final class LookupTableScan implements CodeIndex {
         this.codeSize = codeSize;
         this.count = count;
         this.metric = metric;
+        this.terms = term == null ? null : terms(term, codes, codeSize, count);
         this.search = new Search();
+    }
+
+    private static float[] terms(CodeTerm term, byte[] codes, int codeSize, int count) {
+        float[] t = new float[count];
+        Parallel.range(count, 4096, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) t[i] = term.of(codes, i * codeSize);
+        });
+        return t;
     }
 
     static void checkTables(LookupTables t) {
@@ -83,6 +128,20 @@ public final class LookupTableScan implements CodeIndex {
      * @return the distance
      */
     public static CodeDistance distance(LookupTables tables, int codeSize) {
+        return distance(tables, null, codeSize);
+    }
+
+    /**
+     * A {@link CodeDistance} from the tables and each code's own term, computed from the code at every call (the
+     * index holds them instead): the scores {@link #LookupTableScan(LookupTables, CodeTerm, byte[], int, int, Metric)}
+     * computes, bit for bit.
+     *
+     * @param tables the lookup tables
+     * @param term each code's own term, or null for none
+     * @param codeSize the bytes per code
+     * @return the distance
+     */
+    public static CodeDistance distance(LookupTables tables, CodeTerm term, int codeSize) {
         checkTables(tables);
         if (codeSize < tables.subspaces()) {
             throw new IllegalArgumentException("codes of " + codeSize + " bytes cannot hold " + tables.subspaces() + " byte indices");
@@ -103,6 +162,9 @@ public final class LookupTableScan implements CodeIndex {
                 if (!ready) throw new IllegalStateException("scores before setQuery");
                 Kernels.codeScan().scan8(tables.subspaces(), tables.ksub(), lut, 0, 1, 0, codes, from * codeSize, codeSize, to - from, out, outOff, 0);
                 for (int i = outOff; i < outOff + to - from; i++) out[i] = constant + out[i];
+                if (term != null) {
+                    for (int i = from; i < to; i++) out[outOff + i - from] += term.of(codes, i * codeSize);
+                }
             }
         };
     }
@@ -162,7 +224,7 @@ public final class LookupTableScan implements CodeIndex {
                     ScoreHeap top = tops[t];
                     float c = q.constants[t], bound = top.bound();
                     for (int i = 0, o = t * SLICE; i < len; i++) {
-                        float score = c + s[o + i];
+                        float score = terms == null ? c + s[o + i] : c + s[o + i] + terms[i0 + i];
                         // ids rise within one top list, so a tie with the bound never enters: <= only lets +Inf in
                         // while the list is not full, as the reference does
                         if (score <= bound) {

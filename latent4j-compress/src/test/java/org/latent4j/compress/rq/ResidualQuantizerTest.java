@@ -13,6 +13,8 @@ import org.latent4j.compress.Compressor;
 import org.latent4j.compress.Compressors;
 import org.latent4j.compress.FitOptions;
 import org.latent4j.compress.Metric;
+import org.latent4j.compress.Neighbours;
+import org.latent4j.compress.ScanIndex;
 import org.latent4j.compress.StageState;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.random.Rng;
@@ -188,6 +190,59 @@ class ResidualQuantizerTest {
                 float[] part = new float[12];
                 dist.scores(codes, 100, 110, part, 2);
                 for (int i = 0; i < 10; i++) assertEquals(scores[100 + i], part[2 + i]);
+            }
+        }
+    }
+
+    @Test
+    void theIndexReturnsTheReferenceScansNeighboursAndScoresBitForBit() {
+        // 8-bit codes go through the byte-code scan with each code's norm held beside the codes (stored float,
+        // computed for _nonorm) or as a table of levels (one-byte norms); packed codes through the parallel scan
+        Tensor train = data(3000, 16, 13);
+        Tensor queries = data(37, 16, 14);
+        FitOptions o = FitOptions.defaults().withKmeansIterations(4);
+        for (String spec : List.of("RQ3x8", "RQ3x8_nonorm", "RQ3x8_Ncqint8", "RQ3x8_Nqint8", "RQ2x5_nonorm")) {
+            Compressor c = Compressors.fit(spec, train, o);
+            byte[] codes = c.encode(train);
+            for (Metric metric : Metric.values()) {
+                Neighbours got = c.index(codes, 3000, metric).search(queries, 10);
+                Neighbours want = new ScanIndex(c, codes, 3000, metric).search(queries, 10);
+                for (int q = 0; q < 37; q++) {
+                    for (int r = 0; r < 10; r++) {
+                        assertEquals(want.id(q, r), got.id(q, r), spec + " " + metric + " query " + q + " rank " + r);
+                        assertEquals(want.score(q, r), got.score(q, r), 0f, spec + " " + metric + " query " + q + " rank " + r);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aOneByteNormScoresTheLevelOfItsByte() {
+        Tensor train = data(2000, 12, 15);
+        Tensor queries = data(3, 12, 16);
+        for (String spec : List.of("RQ3x8_Ncqint8", "RQ3x8_Nqint8")) {
+            AdditiveCompressor c = (AdditiveCompressor) Compressors.fit(spec, train, FitOptions.defaults().withKmeansIterations(4));
+            byte[] codes = c.encode(train);
+            float[] rec = c.decode(codes, 2000).data(), levels = c.normLevels();
+            CodeDistance dist = c.distance(Metric.L2);
+            float[] scores = new float[2000];
+            for (int q = 0; q < 3; q++) {
+                dist.setQuery(queries.data(), q * 12);
+                dist.scores(codes, 0, 2000, scores, 0);
+                for (int i = 0; i < 2000; i++) {
+                    double qq = 0, ip = 0, rr = 0;
+                    for (int j = 0; j < 12; j++) {
+                        float a = queries.data()[q * 12 + j], b = rec[i * 12 + j];
+                        qq += a * a;
+                        ip += a * b;
+                        rr += b * b;
+                    }
+                    float level = levels[codes[i * c.codeSize() + 3] & 0xff];
+                    assertEquals(qq - 2 * ip + level, scores[i], 1e-4 * (1 + qq), spec + " query " + q + " code " + i);
+                    // the level stands in for the norm: close to it, not equal
+                    assertEquals(rr, level, 0.05 * (1 + rr), spec + " code " + i + ": level of its norm");
+                }
             }
         }
     }
