@@ -35,21 +35,16 @@ import org.latent4j.tensor.random.Rng;
  * centroid c of sub-space j against the query's sub-vector j ({@code ||q_j - c||^2} for L2, {@code -<q_j, c>} for
  * the inner product); a code's score is the sum over j of {@code lut[j ksub + code_j]}.
  *
- * <p>Training: per sub-space, k-means++ seeding on a sample of at most {@link #SEED_POINTS_PER_CENTROID} points per
- * centroid, then Lloyd iterations on all the training rows with empty clusters split off the largest
+ * <p>Training: per sub-space, ksub distinct training rows drawn uniformly as seeds ({@link KMeans#seedRandomRows},
+ * FAISS's choice: measured against k-means++ on Fashion-MNIST with 10,000 training rows, PQ8 finds 0.006 more of
+ * the 10 nearest neighbours, PQ16 0.002, mean of three seeds; on all 60,000 the same recall), then Lloyd iterations
+ * on all the training rows with empty clusters split off the largest
  * ({@link KMeans.EmptyClusters#SPLIT_LARGEST}); the sub-spaces are trained in parallel, each from its own
  * generator, so the result does not depend on the thread count.
  */
 public final class ProductQuantizer implements Compressor {
     /** The kind name recorded in a {@link StageState}. */
     public static final String KIND = "PQ";
-    /**
-     * k-means++ seeding makes one pass over its points per centroid, a serial chain of ksub passes where a Lloyd
-     * iteration makes one pass that is compute-bound: on all 65,536 rows the seeding would cost more than the 25
-     * iterations. 16 points per centroid (4,096 rows at 8 bits, about a megabyte of sub-vectors, resident in
-     * cache across the passes) still spread the seeds over the data; the iterations then use every row.
-     */
-    public static final int SEED_POINTS_PER_CENTROID = 16;
     /** Rows encoded per task: a block of rows goes through every sub-space's search while it is in cache. */
     private static final int ENCODE_BLOCK = 256;
 
@@ -148,7 +143,7 @@ public final class ProductQuantizer implements Compressor {
             if (start != null) {
                 centres = Tensor.of(java.util.Arrays.copyOfRange(start.centroids, j * ksub * dsub, (j + 1) * ksub * dsub), ksub, dsub);
             } else {
-                centres = KMeans.seedSampled(points, ksub, SEED_POINTS_PER_CENTROID, rng.fork(j));
+                centres = KMeans.seedRandomRows(points, ksub, rng.fork(j));
             }
             for (int it = 0; it < iterations; it++) centres = KMeans.lloyd(points, centres, false, KMeans.EmptyClusters.SPLIT_LARGEST);
             System.arraycopy(centres.contiguous().toArray(), 0, centroids, j * ksub * dsub, ksub * dsub);

@@ -107,58 +107,22 @@ public final class KMeans {
     }
 
     /**
-     * k-means++ seeding for large training sets (product quantizers: 256 centres on 65,536 points, per sub-space):
-     * the seeding makes k passes over its points, one per centre, where a Lloyd iteration makes one, so it runs on
-     * a uniform sample of at most {@code samplePerCentre * k} rows (drawn from {@code rng}), with the distances
-     * to each new centre summed in float. Returns k rows of the sample [k, d].
+     * Forgy seeding: k distinct rows of x [n, d] drawn uniformly, in the order drawn. Seeds follow the data's
+     * density, where k-means++ spreads them towards outliers: product quantizers (FAISS's default too) find
+     * nearer neighbours from it on small training samples (docs/compression.md).
      *
-     * @param points the points
+     * @param points the points, n &gt;= k
      * @param k the number of centres
-     * @param samplePerCentre points sampled per centre
-     * @param rng draws the choices
+     * @param rng draws the rows
      * @return the seeds, [k, d]
      */
-    public static Tensor seedSampled(Tensor points, int k, int samplePerCentre, Rng rng) {
+    public static Tensor seedRandomRows(Tensor points, int k, Rng rng) {
         Tensor x = points.contiguous();
         int n = x.dim(0), d = x.dim(1);
-        if (n < 1 || k < 1) throw new IllegalArgumentException("KMeans: needs n >= 1 points and k >= 1 centres, got " + n + " and " + k);
-        int count = (int) Math.min(n, (long) k * Math.max(1, samplePerCentre));
-        float[] xd;
-        if (count < n) {
-            int[] chosen = java.util.Arrays.copyOf(rng.permutation(n), count);
-            java.util.Arrays.sort(chosen);
-            xd = new float[count * d];
-            for (int i = 0; i < count; i++) System.arraycopy(x.data(), x.offset() + chosen[i] * d, xd, i * d, d);
-        } else {
-            xd = x.offset() == 0 && x.data().length == n * d ? x.data() : x.toArray();
-        }
-        float[] u = rng.uniform(0f, 1f, k).toArray();
-        double[] nearest = new double[count];
-        java.util.Arrays.fill(nearest, Double.POSITIVE_INFINITY);
+        if (k < 1 || n < k) throw new IllegalArgumentException("KMeans: needs at least k = " + k + " >= 1 points, got " + n);
+        int[] order = rng.permutation(n);
         float[] out = new float[k * d];
-        // the sample transposed, [d][count]: the distances to a new centre are then d passes of an element-wise
-        // loop over the points, which the JIT vectorises
-        float[] xt = new float[d * count];
-        for (int i = 0; i < count; i++) for (int j = 0; j < d; j++) xt[j * count + i] = xd[i * d + j];
-        int chosen = Math.min(count - 1, (int) (u[0] * count));
-        int grain = Math.max(256, (1 << 16) / Math.max(1, d));
-        for (int c = 0; c < k; c++) {
-            if (c > 0) chosen = draw(nearest, u[c], count);
-            System.arraycopy(xd, chosen * d, out, c * d, d);
-            final int centre = chosen;
-            Parallel.range(count, grain, (lo, hi) -> {
-                float[] dist = new float[hi - lo];
-                for (int j = 0; j < d; j++) {
-                    float cj = xt[j * count + centre];
-                    int row = j * count + lo;
-                    for (int i = 0; i < dist.length; i++) {
-                        float e = xt[row + i] - cj;
-                        dist[i] += e * e;
-                    }
-                }
-                for (int i = lo; i < hi; i++) if (dist[i - lo] < nearest[i]) nearest[i] = dist[i - lo];
-            });
-        }
+        for (int c = 0; c < k; c++) System.arraycopy(x.data(), x.offset() + order[c] * d, out, c * d, d);
         return Tensor.of(out, k, d);
     }
 

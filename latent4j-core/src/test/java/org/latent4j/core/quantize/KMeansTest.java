@@ -87,29 +87,30 @@ class KMeansTest {
     }
 
     @Test
-    void sampledSeedingPicksDistinctDataPointsFromItsSampleAndSpreadsOverTheBlobs() {
+    void randomRowSeedingPicksDistinctRowsInProportionToTheDataNotToItsSpread() {
+        // a dense blob of 3,000 points near the origin and a sparse one of 1,000 far away and wide: uniform rows
+        // put three quarters of the seeds in the dense blob, where D^2 sampling would favour the far, wide one
         Rng rng = new Rng(8);
-        int n = 4000, d = 3;
-        float[] c = rng.normal(0, 20, 4, d).toArray(), noise = rng.normal(0, 0.1f, n, d).toArray(), x = new float[n * d];
-        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) x[i * d + j] = c[(i % 4) * d + j] + noise[i * d + j];
+        int n = 4000, d = 3, k = 400;
+        float[] x = new float[n * d], near = rng.normal(0, 0.1f, n, d).toArray(), far = rng.normal(0, 5f, n, d).toArray();
+        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) x[i * d + j] = i < 3000 ? near[i * d + j] : 100 + far[i * d + j];
         Tensor points = Tensor.of(x, n, d);
-        // 4 centres from a sample of 8 points per centre: every blob gets one (D^2 sampling on well separated blobs)
-        float[] s = KMeans.seedSampled(points, 4, 8, new Rng(1)).toArray();
-        java.util.Set<Integer> blobs = new java.util.HashSet<>();
-        for (int k = 0; k < 4; k++) {
-            int nearest = 0;
-            double best = Double.POSITIVE_INFINITY;
-            for (int b = 0; b < 4; b++) {
-                double e = 0;
-                for (int j = 0; j < d; j++) e += (s[k * d + j] - c[b * d + j]) * (s[k * d + j] - c[b * d + j]);
-                if (e < best) {
-                    best = e;
-                    nearest = b;
-                }
+        float[] s = KMeans.seedRandomRows(points, k, new Rng(1)).toArray();
+        java.util.Set<Integer> rows = new java.util.HashSet<>();
+        int dense = 0;
+        for (int c = 0; c < k; c++) {
+            int row = -1;
+            for (int i = 0; i < n && row < 0; i++) {
+                if (x[i * d] == s[c * d] && x[i * d + 1] == s[c * d + 1] && x[i * d + 2] == s[c * d + 2]) row = i;
             }
-            blobs.add(nearest);
+            assertTrue(row >= 0, "seed " + c + " is not a row of the data");
+            rows.add(row);
+            if (row < 3000) dense++;
         }
-        assertEquals(4, blobs.size());
-        assertArrayEquals(s, KMeans.seedSampled(points, 4, 8, new Rng(1)).toArray(), 0);
+        assertEquals(k, rows.size(), "seeds are distinct rows");
+        // hypergeometric: mean 300, sd about 7.5; 5 sd either side
+        assertTrue(Math.abs(dense - 300) < 38, dense + " of " + k + " seeds in the dense blob");
+        assertArrayEquals(s, KMeans.seedRandomRows(points, k, new Rng(1)).toArray(), 0);
+        assertThrows(IllegalArgumentException.class, () -> KMeans.seedRandomRows(Tensor.of(new float[6], 2, 3), 3, new Rng(1)));
     }
 }
