@@ -9,7 +9,7 @@
 #
 # usage: bench/compress-vs-faiss.sh [--rounds 3] [--specs 'PQ8;PQ16;OPQ16,PQ16;...'] [--threads 2]
 #                                   [--data fashion-mnist|vae-latents] [--base FILE --queries FILE]
-#                                   [--once 'OPQ16,PQ16;VQAE:12x8'] [--query-limit N] [--train-rows N]
+#                                   [--once 'OPQ16,PQ16;VQAE:16x8_nonorm'] [--query-limit N] [--train-rows N]
 #                                   [--no-jvector] [--json FILE]
 #
 # Settings are Latent4j specs, separated by ';' (a spec's own commas separate its stages). FAISS builds each with
@@ -29,7 +29,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
-rounds=3 threads=2 data=fashion-mnist base="" queries="" train_rows="" query_limit="" jvector=1 json_out="" specs="" once=""
+rounds=3 threads=2 data=fashion-mnist base="" queries="" train_rows="" query_limit="" jvector=1 json_out="" specs="" once="" once_given=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
@@ -40,7 +40,7 @@ while [ $# -gt 0 ]; do
     --queries) queries="$2"; shift 2 ;;
     --train-rows) train_rows="$2"; shift 2 ;;
     --query-limit) query_limit="$2"; shift 2 ;;
-    --once) once="$2"; shift 2 ;;
+    --once) once="$2"; once_given=1; shift 2 ;;
     --no-jvector) jvector=0; shift ;;
     --json) json_out="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set /p' "$0" | sed -n 's/^# \{0,1\}//p'; exit 0 ;;
@@ -70,10 +70,10 @@ if [ -z "$base" ]; then
   case "$data" in
     fashion-mnist)
       if [ -z "$specs" ]; then
-        # 784 = 2^4 7^2: PQ's m must divide it, so 56 subspaces stand where 64 would. The learned codes carry a
-        # 4-byte norm: VQAE:4x8 and VQAE:12x8 are 8 and 16 bytes, as OPQ8,PQ8 and OPQ16,PQ16.
-        specs='PQ8;PQ16;PQ56;PQ16x4;PQ56x4;SQ8'
-        [ -n "$once" ] || once='OPQ8,PQ8;OPQ16,PQ16;VQAE:4x8;VQAE:12x8'
+        # 784 = 2^4 7^2: PQ's m must divide it, so 28 and 56 subspaces stand where 32 and 64 would; OPQ maps to
+        # 768 values for 32 and 64. The learned codes without a norm (_nonorm) are 8 and 16 bytes, as OPQ8 and OPQ16.
+        specs='PQ8;PQ16;PQ28;PQ56;PQ16x4;PQ56x4;SQ8'
+        [ "$once_given" = 1 ] || once='OPQ8,PQ8;OPQ16,PQ16;OPQ32_768,PQ32;OPQ64_768,PQ64;PCA256,VQAE:8x8_nonorm;PCA256,VQAE:16x8_nonorm'
       fi ;;
     vae-latents)
       out="$root/bench/results/vae64"
@@ -88,7 +88,7 @@ if [ -z "$base" ]; then
       base="$out/base.npy" queries="$out/queries.npy"
       if [ -z "$specs" ]; then
         specs='PQ8;PQ16;PQ32;PQ16x4;PQ32x4;RQ8x8;SQ8'
-        [ -n "$once" ] || once='OPQ8,PQ8;OPQ16,PQ16;VQAE:4x8;VQAE:12x8'
+        [ "$once_given" = 1 ] || once='OPQ8,PQ8;OPQ16,PQ16;VQAE:8x8_nonorm;VQAE:16x8_nonorm'
       fi ;;
     *) echo "compress-vs-faiss: --data is fashion-mnist or vae-latents (or give --base and --queries)" >&2; exit 2 ;;
   esac

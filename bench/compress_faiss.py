@@ -103,6 +103,9 @@ def factory_string(spec):
             # Latent4j's RQ stores a float norm per code for L2 search, as FAISS's RQ..._Nfloat; its _nonorm codes
             # are FAISS's default RQ (no norm: searched by decompressing every code)
             out.append(token[:-len("_nonorm")] if token.endswith("_nonorm") else token + "_Nfloat")
+        elif re.fullmatch(r"RQ\d+x\d+_N(?:c?qint8)", token):
+            # one byte indexing 256 norm levels (evenly placed or by k-means) is named alike in both
+            out.append(token)
         elif re.fullmatch(r"(OPQ\d+(?:_\d+)?|PCA\d+|SQ(?:8|4|6|fp16)|Flat)", token):
             out.append(token)
         else:
