@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.latent4j.cli.report.ProgressBar;
-import org.latent4j.cli.report.RecallChart;
+import org.latent4j.cli.report.ReportCharts;
 import org.latent4j.compress.CodeIndex;
 import org.latent4j.compress.Compressor;
 import org.latent4j.compress.CompressorKind;
@@ -538,9 +538,9 @@ public final class CompressCommand implements Command {
         if (outDir != null) {
             Files.createDirectories(outDir);
             Json.writeFile(outDir.resolve("eval.json"), Json.toReportJson(report));
-            List<RecallChart.Point> points = new ArrayList<>();
-            for (CompressEvalReport.SpecResult r : results) points.add(new RecallChart.Point(r.spec(), family(r.spec()), r.bytesPerVector(), r.knnRecall()));
-            RecallChart.write(outDir.resolve("recall.png"), "k-NN recall@" + k + " against bytes per vector",
+            List<ReportCharts.RecallPoint> points = new ArrayList<>();
+            for (CompressEvalReport.SpecResult r : results) points.add(new ReportCharts.RecallPoint(r.spec(), family(r.spec()), r.bytesPerVector(), r.knnRecall()));
+            ReportCharts.writeRecallChart(outDir.resolve("recall.png"), "k-NN recall@" + k + " against bytes per vector",
                     String.format(Locale.ROOT, "%,d base vectors of %d values, %,d queries, %s", base.rows(), d, queries.rows(), metric.label()),
                     "k-NN recall@" + k, points);
             out.println("wrote " + outDir.resolve("eval.json") + " and " + outDir.resolve("recall.png"));

@@ -4,11 +4,13 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.AnnotationText;
+import org.knowm.xchart.AnnotationTextPanel;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
@@ -17,6 +19,7 @@ import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.latent4j.core.io.AtomicFiles;
 
 /**
  * The report's charts, drawn by XChart and encoded as PNG: one place for their look (fonts, palette, grid, legend), so
@@ -266,6 +269,88 @@ public final class ReportCharts {
             chart.getStyler().setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
         }
         return chart;
+    }
+
+    /** One compressor spec on a recall chart: its label, the family it is drawn with, its bytes per vector (> 0), its recall in [0, 1]. */
+    public record RecallPoint(String label, String family, double bytes, double recall) {
+        public RecallPoint {
+            if (label == null || family == null) throw new IllegalArgumentException("ReportCharts: a recall point has no label or family");
+            if (!(bytes > 0)) throw new IllegalArgumentException("ReportCharts: point '" + label + "' has bytes " + bytes + "; they must be positive");
+            if (!(recall >= 0 && recall <= 1)) throw new IllegalArgumentException("ReportCharts: point '" + label + "' has recall " + recall + " outside [0, 1]");
+        }
+    }
+
+    /** Recall charts are read across many specs: wider than the report's charts. */
+    public static final int RECALL_WIDTH = 900, RECALL_HEIGHT = 560;
+
+    /**
+     * Recall against bytes per vector, bytes on a log2 axis (the specs of a table span 8 to 800 bytes): one
+     * series per family (PQ, OPQ,PQ, SQ...), its points joined in order of size, each point labelled with its spec
+     * just above it, and the note (data, queries, metric) in a box at the top left.
+     */
+    public static XYChart recallChart(String title, String note, String yLabel, List<RecallPoint> points) {
+        if (points.isEmpty()) throw new IllegalArgumentException("ReportCharts: no recall points to draw");
+        XYChart chart = new XYChart(RECALL_WIDTH, RECALL_HEIGHT);
+        style(chart, title, "bytes per vector (log scale)", yLabel);
+        AxesChartStyler st = chart.getStyler();
+        // x is log2(bytes) on a linear axis, ticked at the powers of two (XChart's own log axis labels only powers of ten)
+        double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
+        for (RecallPoint p : points) {
+            lo = Math.min(lo, log2(p.bytes()));
+            hi = Math.max(hi, log2(p.bytes()));
+        }
+        int first = (int) Math.floor(lo - 0.3), last = (int) Math.ceil(hi + 0.3);
+        st.setXAxisMin((double) first);
+        st.setXAxisMax((double) last);
+        chart.setCustomXAxisTickLabelsFormatter(ReportCharts::powerOfTwoTick);
+        // about one tick a power of two: the axis then picks whole steps, which the formatter labels
+        st.setXAxisTickMarkSpacingHint(Math.max(40, (RECALL_WIDTH - 120) / Math.max(1, last - first)));
+        st.setYAxisMin(0.0);
+        st.setYAxisMax(1.0);
+        st.setLegendPosition(Styler.LegendPosition.InsideSE);
+        st.setMarkerSize(8);
+        st.setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        st.setAnnotationTextFontColor(INK);
+        java.util.Map<String, List<RecallPoint>> families = new java.util.LinkedHashMap<>();
+        for (RecallPoint p : points) families.computeIfAbsent(p.family(), f -> new ArrayList<>()).add(p);
+        int i = 0;
+        for (var e : families.entrySet()) {
+            List<RecallPoint> ps = new ArrayList<>(e.getValue());
+            ps.sort(java.util.Comparator.comparingDouble(RecallPoint::bytes));
+            double[] x = ps.stream().mapToDouble(p -> log2(p.bytes())).toArray(), y = ps.stream().mapToDouble(RecallPoint::recall).toArray();
+            XYSeries s = chart.addSeries(e.getKey(), x, y);
+            s.setMarker(SeriesMarkers.CIRCLE);
+            s.setLineColor(PALETTE[i % PALETTE.length]);
+            s.setMarkerColor(PALETTE[i % PALETTE.length]);
+            s.setLineStyle(new BasicStroke(2f));
+            i++;
+            // a little above its marker (below it near the top), in data units of the 0-1 recall axis
+            for (RecallPoint p : ps) {
+                chart.addAnnotation(new AnnotationText(p.label(), log2(p.bytes()), p.recall() > 0.94 ? p.recall() - 0.035 : p.recall() + 0.03, false));
+            }
+        }
+        if (note != null && !note.isBlank()) {
+            // screen space counts y from the bottom: just under the title, right of the y axis
+            chart.addAnnotation(new AnnotationTextPanel(note, 70, RECALL_HEIGHT - 75, true));
+            st.setAnnotationTextPanelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+            st.setAnnotationTextPanelBorderColor(GRID);
+        }
+        return chart;
+    }
+
+    private static double log2(double v) {
+        return Math.log(v) / Math.log(2);
+    }
+
+    /** The label of a tick at log2(bytes) = v: 2^v when v is whole, none between. */
+    static String powerOfTwoTick(Double v) {
+        if (v == null || !Double.isFinite(v) || Math.abs(v - Math.rint(v)) > 1e-9) return "";
+        return tick(Math.pow(2, Math.rint(v)));
+    }
+
+    /** {@link #recallChart} as a PNG written atomically to {@code file}. */
+    public static void writeRecallChart(Path file, String title, String note, String yLabel, List<RecallPoint> points) throws IOException {
+        AtomicFiles.write(file, png(recallChart(title, note, yLabel, points)));
     }
 
     /** The look every chart shares: white, light grid, dark text, no border box, the title on top. */

@@ -133,4 +133,43 @@ class ReportChartsTest {
         assertTrue(countAll(roc, ReportCharts.PALETTE[0]) > 200, "the curve");
         assertTrue(countAll(roc, ReportCharts.PALETTE[2]) > 20, "the threshold's marker");
     }
+
+    @Test
+    void recallChartHasOneSeriesPerFamilyInOrderOfSizeOnALogAxis() throws IOException {
+        List<ReportCharts.RecallPoint> points = List.of(new ReportCharts.RecallPoint("PQ16", "PQ", 16, 0.8), new ReportCharts.RecallPoint("SQ8", "SQ", 784, 0.99),
+                new ReportCharts.RecallPoint("PQ8", "PQ", 8, 0.7), new ReportCharts.RecallPoint("PQ56", "PQ", 56, 0.9));
+        org.knowm.xchart.XYChart chart = ReportCharts.recallChart("recall", "60,000 x 784, l2", "recall@10", points);
+        assertEquals(List.of("PQ", "SQ"), new ArrayList<>(chart.getSeriesMap().keySet()));
+        org.knowm.xchart.XYSeries pq = chart.getSeriesMap().get("PQ");
+        assertTrue(java.util.Arrays.equals(new double[] {3, 4, Math.log(56) / Math.log(2)}, pq.getXData()), "PQ's points in order of bytes, at log2(bytes)");
+        assertTrue(java.util.Arrays.equals(new double[] {0.7, 0.8, 0.9}, pq.getYData()), "their recalls follow them");
+        assertEquals("8", ReportCharts.powerOfTwoTick(3.0), "powers of two ticked by their bytes");
+        assertEquals("1,024", ReportCharts.powerOfTwoTick(10.0));
+        assertEquals("", ReportCharts.powerOfTwoTick(3.5), "no label between powers of two");
+        assertEquals(0.0, chart.getStyler().getYAxisMin());
+        assertEquals(1.0, chart.getStyler().getYAxisMax());
+        BufferedImage image = decode(org.knowm.xchart.BitmapEncoder.getBitmapBytes(chart, org.knowm.xchart.BitmapEncoder.BitmapFormat.PNG));
+        assertEquals(ReportCharts.RECALL_WIDTH, image.getWidth());
+        assertTrue(count(image, ReportCharts.PALETTE[0]) > 100 && count(image, ReportCharts.PALETTE[1]) > 20, "both families drawn in their colours");
+        // PQ8 to PQ56 spans 2.8 octaves and SQ8 six and a half: on a log axis PQ's line covers well under half the
+        // width (its recalls, 0.7-0.9, keep it in the upper half, away from the legend's swatch at the bottom right)
+        int left = image.getWidth(), right = 0;
+        for (int x = 0; x < image.getWidth(); x++) {
+            for (int y = 0; y < image.getHeight() / 2; y++) {
+                if ((image.getRGB(x, y) & 0xFFFFFF) == (ReportCharts.PALETTE[0].getRGB() & 0xFFFFFF)) {
+                    left = Math.min(left, x);
+                    right = Math.max(right, x);
+                }
+            }
+        }
+        assertTrue(right - left < 0.45 * image.getWidth(), "PQ's points span " + (right - left) + " of " + image.getWidth() + " pixels");
+    }
+
+    @Test
+    void recallPointsOutsideTheChartAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new ReportCharts.RecallPoint("x", "f", 0, 0.5));
+        assertThrows(IllegalArgumentException.class, () -> new ReportCharts.RecallPoint("x", "f", 8, 1.5));
+        assertThrows(IllegalArgumentException.class, () -> new ReportCharts.RecallPoint("x", "f", 8, Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> ReportCharts.recallChart("t", null, "y", List.of()));
+    }
 }
