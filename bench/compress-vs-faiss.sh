@@ -111,7 +111,8 @@ commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 if [ -n "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null)" ]; then commit="$commit (with uncommitted changes)"; fi
 model="$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1)"
 echo "machine: ${model:-unknown CPU}, nproc $(nproc), load average $(cut -d' ' -f1-3 /proc/loadavg) (at the start); commit $commit"
-jv="$(ls "$root"/bench/jvector/target/lib/jvector-*.jar 2>/dev/null | sed 's/.*jvector-\(.*\)\.jar/\1/' | head -n 1)"
+# (without --no-jvector's build there is no such jar: ls fails, which pipefail and set -e would make a silent exit 2)
+jv="$(ls "$root"/bench/jvector/target/lib/jvector-*.jar 2>/dev/null | sed 's/.*jvector-\(.*\)\.jar/\1/' | head -n 1 || true)"
 [ "$jvector" = 1 ] && echo "jvector ${jv:-?} from Maven Central"
 
 args=(--java "$JAVA_HOME/bin/java --add-modules jdk.incubator.vector -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED -cp $classpath org.latent4j.cli.Main"
