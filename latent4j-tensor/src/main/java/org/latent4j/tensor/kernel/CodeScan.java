@@ -19,7 +19,8 @@ package org.latent4j.tensor.kernel;
  * j: with 8 bits the unsigned byte {@code codes[codesOff + i * stride + j]}; with 4 bits the nibble of byte
  * {@code codesOff + i * stride + j / 2}, the low one for even j and the high one for odd j. These are float sums
  * over up to thousands of terms in an order each implementation chooses: implementations agree to rounding, not
- * bit for bit.
+ * bit for bit. Within one implementation a code's score depends only on the code and the query, never on the
+ * other codes of a call or where the call starts, so that a search split into ranges scores as one unsplit.
  */
 public interface CodeScan {
     /** A short name for reports. */

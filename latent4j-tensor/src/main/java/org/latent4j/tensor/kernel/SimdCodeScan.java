@@ -37,7 +37,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p><b>Scalar-quantizer codes</b>: levels widened to float lanes (unsigned bytes zero-extended to ints, then
  * converted; 512-bit floats where the float kernels use them, 256-bit otherwise) and summed by fused
  * multiply-adds. 8-bit codes four at a time, the query's arrays loaded once for the four, whose sums are four
- * independent chains; a call's last n mod 4 codes go the scalar way. 4-bit codes one at a time, in two chains:
+ * independent chains; a call's last n mod 4 codes one at a time by the same operations (a code's score must not
+ * depend on where a call starts: a search split over threads scores as one unsplit). 4-bit codes one at a time, in two chains:
  * 16 bytes zero-extended to 16-bit lanes and spread by one shift, or and mask into 32 bytes in dimension order
  * before the widening (8 bytes for a last 16 dimensions). Dimensions past the vector steps are summed one by one.
  */
@@ -384,7 +385,17 @@ final class SimdCodeScan implements CodeScan {
             out[outOff + i + 2] = s2.reduceLanes(VectorOperators.ADD) + l2Tail(8, d, bound, a, step, codes, c2);
             out[outOff + i + 3] = s3.reduceLanes(VectorOperators.ADD) + l2Tail(8, d, bound, a, step, codes, c3);
         }
-        if (i < n) ScalarCodeScan.INSTANCE.sqL2(8, d, a, step, codes, codesOff + i * stride, stride, n - i, out, outOff + i);
+        for (; i < n; i++) out[outOff + i] = l2Bytes(d, bound, a, step, codes, codesOff + i * stride);
+    }
+
+    /** One code with the four-code loop's operations for each, so that a code's score never depends on its neighbours. */
+    private static float l2Bytes(int d, int bound, float[] a, float[] step, byte[] codes, int co) {
+        FloatVector s = FloatVector.zero(SQ_F);
+        for (int j = 0; j < bound; j += SQ_L) {
+            FloatVector e = byteLanes(codes, co + j).fma(FloatVector.fromArray(SQ_F, step, j).neg(), FloatVector.fromArray(SQ_F, a, j));
+            s = e.fma(e, s);
+        }
+        return s.reduceLanes(VectorOperators.ADD) + l2Tail(8, d, bound, a, step, codes, co);
     }
 
     /*
@@ -442,7 +453,12 @@ final class SimdCodeScan implements CodeScan {
             out[outOff + i + 2] = -(base + (s2.reduceLanes(VectorOperators.ADD) + dotTail(8, d, bound, w, codes, c2)));
             out[outOff + i + 3] = -(base + (s3.reduceLanes(VectorOperators.ADD) + dotTail(8, d, bound, w, codes, c3)));
         }
-        if (i < n) ScalarCodeScan.INSTANCE.sqInnerProduct(8, d, w, base, codes, codesOff + i * stride, stride, n - i, out, outOff + i);
+        for (; i < n; i++) {
+            int co = codesOff + i * stride;
+            FloatVector s = FloatVector.zero(SQ_F);
+            for (int j = 0; j < bound; j += SQ_L) s = byteLanes(codes, co + j).fma(FloatVector.fromArray(SQ_F, w, j), s);
+            out[outOff + i] = -(base + (s.reduceLanes(VectorOperators.ADD) + dotTail(8, d, bound, w, codes, co)));
+        }
     }
 
     /** As {@link #l2Nibbles}, one code at a time. */

@@ -63,7 +63,8 @@ class KernelCodeScanTest {
      * (a - c step cancels: its rounding scales with a, not with the difference) and |w_j c_j| and |base| for the
      * inner product. Float sums of a few hundred terms a chain land about 1e-7 x size away; one level read from the
      * wrong place moves a score by about step / d of size, 1e-5 or more here. Code bytes outside
-     * a code's levels (a stride's slack, the unused high nibble of an odd width) are random and must not count.
+     * a code's levels (a stride's slack, the unused high nibble of an odd width) are random and must not count; a
+     * code's score is the same bits whichever code a call starts from.
      */
     @Test
     void scalarQuantizerScoresAreTheExactSumsToRoundingOnBothImplementations() {
@@ -105,6 +106,17 @@ class KernelCodeScanTest {
                             assertEquals(want, y[outOff + i], tol, what + " simd");
                         }
                         for (int i = 0; i < outOff; i++) assertEquals(0f, y[i], "SQ" + bits + " d=" + d + ": wrote before outOff");
+                        // from the second code on: every code's bits as in the call from the first
+                        float[] z = new float[n - 1];
+                        for (CodeScan scan : new CodeScan[] {SCALAR, SIMD}) {
+                            if (l2) scan.sqL2(bits, d, a, step, codes, off + stride, stride, n - 1, z, 0);
+                            else scan.sqInnerProduct(bits, d, w, base, codes, off + stride, stride, n - 1, z, 0);
+                            float[] whole = scan == SCALAR ? x : y;
+                            for (int i = 1; i < n; i++) {
+                                assertEquals(Float.floatToRawIntBits(whole[outOff + i]), Float.floatToRawIntBits(z[i - 1]),
+                                        scan.name() + " SQ" + bits + " d=" + d + " n=" + n + " code " + i + ": depends on where the call starts");
+                            }
+                        }
                     }
                 }
             }
