@@ -403,11 +403,11 @@ final class SimdCodeScan implements CodeScan {
      * this loop several times slower than for one (measured here, 784 dimensions: 160-200 ns a code against 35-45).
      */
     private static void l2Nibbles(int d, float[] a, float[] step, byte[] codes, int codesOff, int stride, int n, float[] out, int outOff) {
-        for (int i = 0; i < n; i++) out[outOff + i] = l2Nibbles(d, a, step, codes, codesOff + i * stride);
+        for (int i = 0; i < n; i++) out[outOff + i] = l2NibbleCode(d, a, step, codes, codesOff + i * stride);
     }
 
     /** 32 dimensions a step while they last, then 16, then one at a time. */
-    private static float l2Nibbles(int d, float[] a, float[] step, byte[] codes, int co) {
+    private static float l2NibbleCode(int d, float[] a, float[] step, byte[] codes, int co) {
         FloatVector s0 = FloatVector.zero(SQ_F), s1 = s0;
         int j = 0;
         for (; j + 32 <= d; j += 32) {
@@ -463,10 +463,10 @@ final class SimdCodeScan implements CodeScan {
 
     /** As {@link #l2Nibbles}, one code at a time. */
     private static void dotNibbles(int d, float[] w, float base, byte[] codes, int codesOff, int stride, int n, float[] out, int outOff) {
-        for (int i = 0; i < n; i++) out[outOff + i] = -(base + dotNibbles(d, w, codes, codesOff + i * stride));
+        for (int i = 0; i < n; i++) out[outOff + i] = -(base + dotNibbleCode(d, w, codes, codesOff + i * stride));
     }
 
-    private static float dotNibbles(int d, float[] w, byte[] codes, int co) {
+    private static float dotNibbleCode(int d, float[] w, byte[] codes, int co) {
         FloatVector s0 = FloatVector.zero(SQ_F), s1 = s0;
         int j = 0;
         for (; j + 32 <= d; j += 32) {
