@@ -6,6 +6,8 @@ import org.latent4j.compress.Compressor;
 import org.latent4j.compress.Metric;
 import org.latent4j.compress.StageState;
 import org.latent4j.tensor.Tensor;
+import org.latent4j.tensor.kernel.CodeScan;
+import org.latent4j.tensor.kernel.Kernels;
 
 /**
  * Uniform scalar quantization of each dimension j over [min_j, max_j] of the training rows, in 2^nbits levels of
@@ -141,7 +143,7 @@ public final class ScalarQuantizer implements Compressor {
 
     /**
      * ||q - (min + (c + 0.5) step)||^2 = sum_j (a_j - c_j step_j)^2 with a_j = q_j - min_j - step_j / 2 prepared
-     * once per query; four accumulators so the additions do not wait on each other.
+     * once per query; the engine's {@link CodeScan#sqL2} sums it.
      */
     private final class L2Distance implements CodeDistance {
         private final float[] a = new float[d];
@@ -154,51 +156,14 @@ public final class ScalarQuantizer implements Compressor {
         @Override
         public void scores(byte[] codes, int from, int to, float[] out, int outOff) {
             int cs = codeSize();
-            for (int i = from; i < to; i++) {
-                int co = i * cs;
-                out[outOff + i - from] = bits == 8 ? l2Bytes(codes, co) : l2Nibbles(codes, co);
-            }
-        }
-
-        private float l2Bytes(byte[] codes, int co) {
-            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            int j = 0;
-            for (; j + 3 < d; j += 4) {
-                float e0 = a[j] - (codes[co + j] & 0xff) * step[j];
-                float e1 = a[j + 1] - (codes[co + j + 1] & 0xff) * step[j + 1];
-                float e2 = a[j + 2] - (codes[co + j + 2] & 0xff) * step[j + 2];
-                float e3 = a[j + 3] - (codes[co + j + 3] & 0xff) * step[j + 3];
-                s0 += e0 * e0;
-                s1 += e1 * e1;
-                s2 += e2 * e2;
-                s3 += e3 * e3;
-            }
-            for (; j < d; j++) {
-                float e = a[j] - (codes[co + j] & 0xff) * step[j];
-                s0 += e * e;
-            }
-            return (s0 + s1) + (s2 + s3);
-        }
-
-        private float l2Nibbles(byte[] codes, int co) {
-            float s0 = 0, s1 = 0;
-            int j = 0;
-            for (; j + 1 < d; j += 2) {
-                int b = codes[co + (j >> 1)];
-                float e0 = a[j] - (b & 0xf) * step[j];
-                float e1 = a[j + 1] - ((b >> 4) & 0xf) * step[j + 1];
-                s0 += e0 * e0;
-                s1 += e1 * e1;
-            }
-            if (j < d) {
-                float e = a[j] - (codes[co + (j >> 1)] & 0xf) * step[j];
-                s0 += e * e;
-            }
-            return s0 + s1;
+            Kernels.codeScan().sqL2(bits, d, a, step, codes, from * cs, cs, to - from, out, outOff);
         }
     }
 
-    /** -q . (min + (c + 0.5) step) = -(base + sum_j w_j c_j) with w_j = q_j step_j and base fixed per query. */
+    /**
+     * -q . (min + (c + 0.5) step) = -(base + sum_j w_j c_j) with w_j = q_j step_j and base fixed per query; the
+     * engine's {@link CodeScan#sqInnerProduct} sums it.
+     */
     private final class InnerProductDistance implements CodeDistance {
         private final float[] w = new float[d];
         private float base;
@@ -216,27 +181,7 @@ public final class ScalarQuantizer implements Compressor {
         @Override
         public void scores(byte[] codes, int from, int to, float[] out, int outOff) {
             int cs = codeSize();
-            for (int i = from; i < to; i++) {
-                int co = i * cs;
-                float s0 = 0, s1 = 0;
-                if (bits == 8) {
-                    int j = 0;
-                    for (; j + 1 < d; j += 2) {
-                        s0 += w[j] * (codes[co + j] & 0xff);
-                        s1 += w[j + 1] * (codes[co + j + 1] & 0xff);
-                    }
-                    if (j < d) s0 += w[j] * (codes[co + j] & 0xff);
-                } else {
-                    int j = 0;
-                    for (; j + 1 < d; j += 2) {
-                        int b = codes[co + (j >> 1)];
-                        s0 += w[j] * (b & 0xf);
-                        s1 += w[j + 1] * ((b >> 4) & 0xf);
-                    }
-                    if (j < d) s0 += w[j] * (codes[co + (j >> 1)] & 0xf);
-                }
-                out[outOff + i - from] = -(base + s0 + s1);
-            }
+            Kernels.codeScan().sqInnerProduct(bits, d, w, base, codes, from * cs, cs, to - from, out, outOff);
         }
     }
 }

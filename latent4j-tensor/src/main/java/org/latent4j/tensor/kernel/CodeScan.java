@@ -13,6 +13,14 @@ package org.latent4j.tensor.kernel;
  * block and the table quantized to unsigned bytes (see {@link FastScanLayout}); a vector's score is the sum of its
  * m quantized entries, an integer below 65536 by construction, so it is exact and identical on every
  * implementation. Scores are stored in {@code short}s and read as unsigned ({@link Short#toUnsignedInt}).
+ *
+ * <p><b>Scalar-quantizer codes</b> ({@link #sqL2}, {@link #sqInnerProduct}): one level c_j a dimension, decoded as
+ * an affine function of c_j, so a query prepared once scores a code without a table. Code i's level of dimension
+ * j: with 8 bits the unsigned byte {@code codes[codesOff + i * stride + j]}; with 4 bits the nibble of byte
+ * {@code codesOff + i * stride + j / 2}, the low one for even j and the high one for odd j. These are float sums
+ * over up to thousands of terms in an order each implementation chooses: implementations agree to rounding, not
+ * bit for bit. Within one implementation a code's score depends only on the code and the query, never on the
+ * other codes of a call or where the call starts, so that a search split into ranges scores as one unsplit.
  */
 public interface CodeScan {
     /** A short name for reports. */
@@ -56,4 +64,23 @@ public interface CodeScan {
      * below {@code bound} (0 .. 65536), and returns how many it wrote ({@code pos} must have room for to - from).
      */
     int below(short[] scores, int from, int to, int bound, int[] pos, int posOff);
+
+    /**
+     * Squared L2 scores of scalar-quantizer codes (see the class comment): for i in [0, n),
+     * {@code out[outOff + i] = sum over j in [0, d) of (a[j] - c_ij * step[j])^2}. With {@code a[j]} the query minus
+     * the decoded value of level 0 and {@code step[j]} the width of a level, this is the squared distance from the
+     * query to the decoded code.
+     *
+     * @param bits 8 or 4, the bits of a level
+     */
+    void sqL2(int bits, int d, float[] a, float[] step, byte[] codes, int codesOff, int stride, int n, float[] out, int outOff);
+
+    /**
+     * Negated inner-product scores of scalar-quantizer codes (see the class comment): for i in [0, n),
+     * {@code out[outOff + i] = -(base + sum over j in [0, d) of w[j] * c_ij)}, with {@code w[j]} the query times the
+     * width of a level and {@code base} the query's inner product with the decoded level 0: smaller is nearer.
+     *
+     * @param bits 8 or 4, the bits of a level
+     */
+    void sqInnerProduct(int bits, int d, float[] w, float base, byte[] codes, int codesOff, int stride, int n, float[] out, int outOff);
 }

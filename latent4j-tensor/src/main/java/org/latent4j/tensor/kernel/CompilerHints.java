@@ -9,7 +9,7 @@ import javax.management.ObjectName;
 /**
  * Tells HotSpot's C2, through a compiler directive (JEP 165; what {@code jcmd Compiler.directives_add}
  * does), how to inline {@link SimdKernels} in Latent4j's code: its vector helpers (the methods named
- * {@code ...Lanes}, which take and return vectors) always, its array kernels never; and never GEMM's
+ * {@code ...Lanes}, which take and return vectors; {@link SimdCodeScan}'s too) always, its array kernels never; and never GEMM's
  * and the code search's micro-kernels, the code scan's fast-scan loops and GEMM's transposing copies, the
  * largest Vector-API methods, into their callers.
  *
@@ -32,7 +32,8 @@ final class CompilerHints {
             [{
               match: "org/latent4j/*.*",
               c2: {
-                inline: ["+org/latent4j/tensor/kernel/SimdKernels.*Lanes", "+org/latent4j/tensor/kernel/SimdKernels.bound",
+                inline: ["+org/latent4j/tensor/kernel/SimdKernels.*Lanes", "+org/latent4j/tensor/kernel/SimdCodeScan.*Lanes",
+                         "+org/latent4j/tensor/kernel/SimdKernels.bound",
                          "-org/latent4j/tensor/kernel/SimdKernels.*", "-org/latent4j/tensor/kernel/GemmPacking.transpose8x16",
                          "-org/latent4j/tensor/kernel/GemmPacking.exchange*", "-org/latent4j/tensor/kernel/SimdGemm.kernel*",
                          "-org/latent4j/tensor/kernel/SimdCodeSearch.kernel*", "-org/latent4j/tensor/kernel/SimdCodeScan.scan4Wide",

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Both {@link CodeScan} implementations on awkward sizes: byte-code scores bit for bit equal to each other and to
  * a plain j-order sum; fast-scan scores equal to each other and to the integer sum of the quantized table; the
- * quantized score within the promised m / (2a) of the exact float score. Named Kernel*Test so the 256-bit
+ * quantized score within the promised m / (2a) of the exact float score; scalar-quantizer scores of both
+ * implementations within a stated tolerance of a double sum. Named Kernel*Test so the 256-bit
  * surefire run checks the 256-bit fast-scan loop (the default run checks the 512-bit one where the CPU has it).
  */
 class KernelCodeScanTest {
@@ -49,6 +50,73 @@ class KernelCodeScanTest {
                             }
                         }
                         problems++;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Scalar-quantizer scores, both bit widths and both metrics, on widths around the 16 dimensions of a vector step
+     * and Fashion-MNIST's 784, with n around the four codes of a block: each implementation within 1e-6 x size of
+     * the exact score (in double), size the sum of what float arithmetic rounds at: (|a_j| + c_j step_j)^2 for L2
+     * (a - c step cancels: its rounding scales with a, not with the difference) and |w_j c_j| and |base| for the
+     * inner product. Float sums of a few hundred terms a chain land about 1e-7 x size away; one level read from the
+     * wrong place moves a score by about step / d of size, 1e-5 or more here. Code bytes outside
+     * a code's levels (a stride's slack, the unused high nibble of an odd width) are random and must not count; a
+     * code's score is the same bits whichever code a call starts from.
+     */
+    @Test
+    void scalarQuantizerScoresAreTheExactSumsToRoundingOnBothImplementations() {
+        SplittableRandom r = new SplittableRandom(6);
+        for (int bits : new int[] {8, 4}) {
+            for (int d : new int[] {1, 3, 15, 16, 17, 63, 784, 785}) {
+                for (int n : new int[] {1, 4, 7, 33}) {
+                    int cs = bits == 8 ? d : (d + 1) / 2, stride = cs + n % 3, off = d % 5, outOff = 3;
+                    byte[] codes = new byte[off + n * stride];
+                    for (int i = 0; i < codes.length; i++) codes[i] = (byte) r.nextInt(256);
+                    float[] a = new float[d], step = new float[d], w = new float[d];
+                    for (int j = 0; j < d; j++) {
+                        // a query minus level 0, and a level's width: a code's decoded values span about [0, 1]
+                        step[j] = (float) (r.nextDouble() * 2 / (1 << bits));
+                        a[j] = (float) (r.nextDouble() * 1.4 - 0.2);
+                        w[j] = (float) (r.nextDouble() * 2 - 1) * step[j];
+                    }
+                    float base = (float) (r.nextDouble() * 4 - 2);
+                    for (boolean l2 : new boolean[] {true, false}) {
+                        float[] x = new float[outOff + n], y = new float[x.length];
+                        if (l2) {
+                            SCALAR.sqL2(bits, d, a, step, codes, off, stride, n, x, outOff);
+                            SIMD.sqL2(bits, d, a, step, codes, off, stride, n, y, outOff);
+                        } else {
+                            SCALAR.sqInnerProduct(bits, d, w, base, codes, off, stride, n, x, outOff);
+                            SIMD.sqInnerProduct(bits, d, w, base, codes, off, stride, n, y, outOff);
+                        }
+                        for (int i = 0; i < n; i++) {
+                            double want = l2 ? 0 : -base, size = l2 ? 0 : Math.abs(base);
+                            for (int j = 0; j < d; j++) {
+                                int c = bits == 8 ? codes[off + i * stride + j] & 0xFF : (codes[off + i * stride + j / 2] >> (4 * (j & 1))) & 0xF;
+                                double term = l2 ? Math.pow(a[j] - (double) c * step[j], 2) : -(double) w[j] * c;
+                                want += term;
+                                size += l2 ? Math.pow(Math.abs(a[j]) + (double) c * step[j], 2) : Math.abs(term);
+                            }
+                            double tol = 1e-6 * size;
+                            String what = "SQ" + bits + (l2 ? " L2" : " IP") + " d=" + d + " n=" + n + " code " + i;
+                            assertEquals(want, x[outOff + i], tol, what + " scalar");
+                            assertEquals(want, y[outOff + i], tol, what + " simd");
+                        }
+                        for (int i = 0; i < outOff; i++) assertEquals(0f, y[i], "SQ" + bits + " d=" + d + ": wrote before outOff");
+                        // from the second code on: every code's bits as in the call from the first
+                        float[] z = new float[n - 1];
+                        for (CodeScan scan : new CodeScan[] {SCALAR, SIMD}) {
+                            if (l2) scan.sqL2(bits, d, a, step, codes, off + stride, stride, n - 1, z, 0);
+                            else scan.sqInnerProduct(bits, d, w, base, codes, off + stride, stride, n - 1, z, 0);
+                            float[] whole = scan == SCALAR ? x : y;
+                            for (int i = 1; i < n; i++) {
+                                assertEquals(Float.floatToRawIntBits(whole[outOff + i]), Float.floatToRawIntBits(z[i - 1]),
+                                        scan.name() + " SQ" + bits + " d=" + d + " n=" + n + " code " + i + ": depends on where the call starts");
+                            }
+                        }
                     }
                 }
             }
