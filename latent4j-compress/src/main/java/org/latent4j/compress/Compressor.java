@@ -1,5 +1,6 @@
 package org.latent4j.compress;
 
+import org.latent4j.compress.search.ParallelScanIndex;
 import org.latent4j.tensor.Tensor;
 
 /**
@@ -48,7 +49,9 @@ public non-sealed interface Compressor extends Stage {
 
     /**
      * A searchable index over {@code count} codes (the array is used as it is, not copied). The default scans
-     * every code with {@link #distance}; a compressor with a faster layout (4-bit fast scan) overrides this.
+     * every code with {@link #distance} on several threads ({@link ParallelScanIndex}: the neighbours and scores of
+     * the single-threaded reference {@link ScanIndex}); a compressor with a faster layout (table scans, the 4-bit
+     * fast scan) overrides this.
      *
      * @param codes  the codes, code i at {@code i * codeSize()}
      * @param count  how many codes
@@ -56,7 +59,7 @@ public non-sealed interface Compressor extends Stage {
      * @return the index
      */
     default CodeIndex index(byte[] codes, int count, Metric metric) {
-        return new ScanIndex(this, codes, count, metric);
+        return new ParallelScanIndex(this, codes, count, metric);
     }
 
     /**

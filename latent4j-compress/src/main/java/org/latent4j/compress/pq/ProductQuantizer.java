@@ -443,7 +443,7 @@ public final class ProductQuantizer implements Compressor {
             return Kernels.codeScan().fastScanBytes() ? new PqFastScanIndex(lookupTables(metric), codes, count, metric)
                     : new LookupTableScan(lookupTables(metric), codes, codeSize, count, metric);
         }
-        return new ParallelScanIndex(this, codes, count, metric);
+        return Compressor.super.index(codes, count, metric);
     }
 
     @Override

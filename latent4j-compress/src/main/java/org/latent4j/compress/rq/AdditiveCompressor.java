@@ -183,6 +183,6 @@ public abstract class AdditiveCompressor implements Compressor {
             return new LookupTableScan(new AdditiveLookupTables(codebooks, metric, normStorage, normLevels),
                     AdditiveLookupTables.codeTerm(codebooks, metric, normStorage), codes, codeSize(), count, metric);
         }
-        return new ParallelScanIndex(this, codes, count, metric);
+        return Compressor.super.index(codes, count, metric);
     }
 }
