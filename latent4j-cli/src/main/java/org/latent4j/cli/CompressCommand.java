@@ -102,7 +102,7 @@ public final class CompressCommand implements Command {
                   --train-rows N        fit at most N rows, a uniform sample (default 65536)
                   --seed S              seed of the sample and of every random choice of the fit (default 0)
                   --kmeans-iterations N, --opq-iterations N, --beam N, --epochs N
-                                        fit settings of the kinds that use them (defaults 25, 50, 5, 20)
+                                        fit settings of the kinds that use them (defaults 25, 50, 5, 2)
                   --k N                 neighbours per query (default 10)
                   --metric l2|ip        search by squared L2 distance or inner product (default: the codes file's, l2)
                   --rerank R            search: take the best R by the codes, re-score them exactly with --data, keep k

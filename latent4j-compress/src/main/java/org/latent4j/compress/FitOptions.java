@@ -24,9 +24,16 @@ public record FitOptions(long seed, int maxTrainingRows, int kmeansIterations, i
         if (progress == null) progress = FitProgress.NONE;
     }
 
-    /** {@return seed 0, at most 65,536 training rows, 25 k-means iterations, 50 OPQ iterations, beam 5, 20 epochs, silent} */
+    /**
+     * Seed 0, at most 65,536 training rows, 25 k-means iterations, 50 OPQ iterations, beam 5, 2 epochs (rounds of the
+     * learned codes' alternation after their residual-quantizer start: on 10,000 Fashion-MNIST rows, VQAE:16x8 found
+     * recall@10 0.604 after 2 rounds, 0.596 after 4 and 0.576 after 12, its codewords fitting the sample ever closer
+     * and the other rows worse), silent.
+     *
+     * @return the defaults
+     */
     public static FitOptions defaults() {
-        return new FitOptions(0, 65_536, 25, 50, 5, 20, FitProgress.NONE);
+        return new FitOptions(0, 65_536, 25, 50, 5, 2, FitProgress.NONE);
     }
 
     /**
