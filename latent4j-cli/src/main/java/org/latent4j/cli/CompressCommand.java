@@ -541,7 +541,8 @@ public final class CompressCommand implements Command {
             List<ReportCharts.RecallPoint> points = new ArrayList<>();
             for (CompressEvalReport.SpecResult r : results) points.add(new ReportCharts.RecallPoint(r.spec(), family(r.spec()), r.bytesPerVector(), r.knnRecall()));
             ReportCharts.writeRecallChart(outDir.resolve("recall.png"), "k-NN recall@" + k + " against bytes per vector",
-                    String.format(Locale.ROOT, "%,d base vectors of %d values, %,d queries, %s", base.rows(), d, queries.rows(), metric.label()),
+                    String.format(Locale.ROOT, "%,d base vectors of %d values, %,d queries, %s; fitted on %,d rows", base.rows(), d, queries.rows(),
+                            metric.label(), Math.min(base.rows(), options.maxTrainingRows())),
                     "k-NN recall@" + k, points);
             out.println("wrote " + outDir.resolve("eval.json") + " and " + outDir.resolve("recall.png"));
         }

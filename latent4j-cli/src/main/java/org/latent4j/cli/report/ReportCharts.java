@@ -324,9 +324,22 @@ public final class ReportCharts {
             s.setMarkerColor(PALETTE[i % PALETTE.length]);
             s.setLineStyle(new BasicStroke(2f));
             i++;
-            // a little above its marker (below it near the top), in data units of the 0-1 recall axis
-            for (RecallPoint p : ps) {
-                chart.addAnnotation(new AnnotationText(p.label(), log2(p.bytes()), p.recall() > 0.94 ? p.recall() - 0.035 : p.recall() + 0.03, false));
+        }
+        // labels above their markers, else below, else left out where they would cover another (the legend and the
+        // axis still say what a point is); boxes estimated in pixels from the font and the plot's scale
+        double pxPerOctave = (RECALL_WIDTH - 140.0) / Math.max(1, last - first), pxPerRecall = RECALL_HEIGHT - 140.0;
+        List<double[]> placed = new ArrayList<>();
+        for (RecallPoint p : points) {
+            double x = log2(p.bytes()) * pxPerOctave, w = 6.5 * p.label().length();
+            for (double dy : new double[] {0.03, -0.04}) {
+                double y = (p.recall() + dy) * pxPerRecall;
+                if (p.recall() + dy > 0.99 || p.recall() + dy < 0.01) continue;
+                boolean free = true;
+                for (double[] b : placed) free &= Math.abs(b[0] - x) * 2 >= b[2] + w || Math.abs(b[1] - y) >= 15;
+                if (!free) continue;
+                placed.add(new double[] {x, y, w});
+                chart.addAnnotation(new AnnotationText(p.label(), log2(p.bytes()), p.recall() + dy, false));
+                break;
             }
         }
         if (note != null && !note.isBlank()) {
