@@ -228,6 +228,19 @@ public final class AdditiveCodebooks {
     }
 
     /**
+     * The squared norm ||q||^2 of the query {@code q[off .. off + d)}, summed in double: the constant of its L2 scores.
+     *
+     * @param q the queries
+     * @param off where the query starts in q
+     * @return the squared norm
+     */
+    public float queryNorm(float[] q, int off) {
+        double s = 0;
+        for (int p = 0; p < d; p++) s += (double) q[off + p] * q[off + p];
+        return (float) s;
+    }
+
+    /**
      * {@code lut[m * K + j]} = &lt;q, codeword j of book m&gt; for the query {@code q[off .. off + d)}.
      *
      * @param q the queries

@@ -33,9 +33,7 @@ final class AdditiveDistance implements CodeDistance {
     @Override
     public void setQuery(float[] q, int off) {
         cb.innerProducts(q, off, lut);
-        double s = 0;
-        for (int p = 0; p < cb.dimension(); p++) s += (double) q[off + p] * q[off + p];
-        queryNorm = (float) s;
+        queryNorm = cb.queryNorm(q, off);
     }
 
     @Override

@@ -63,8 +63,6 @@ final class AdditiveLookupTables implements LookupTables {
         for (int j = 0; j < n; j++) lut[j] *= scale;
         if (metric != Metric.L2) return 0f;
         if (normLevels != null) System.arraycopy(normLevels, 0, lut, n, normLevels.length);
-        double s = 0;
-        for (int p = 0; p < cb.dimension(); p++) s += (double) q[off + p] * q[off + p];
-        return (float) s;
+        return cb.queryNorm(q, off);
     }
 }
