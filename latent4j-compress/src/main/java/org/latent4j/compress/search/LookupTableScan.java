@@ -76,10 +76,7 @@ public final class LookupTableScan implements CodeIndex {
      * @param metric how a query is compared with a code
      */
     public LookupTableScan(LookupTables tables, CodeTerm term, byte[] codes, int codeSize, int count, Metric metric) {
-        checkTables(tables);
-        if (codeSize < tables.subspaces()) {
-            throw new IllegalArgumentException("codes of " + codeSize + " bytes cannot hold " + tables.subspaces() + " byte indices");
-        }
+        checkByteCodes(tables, codeSize);
         Compressors.requireCodes(codes, count, codeSize);
         this.tables = tables;
         this.codes = codes;
@@ -96,6 +93,12 @@ public final class LookupTableScan implements CodeIndex {
             for (int i = lo; i < hi; i++) t[i] = term.of(codes, i * codeSize);
         });
         return t;
+    }
+
+    /** {@link #checkTables}, and codes of {@code codeSize} bytes long enough for one byte index a sub-space. */
+    private static void checkByteCodes(LookupTables t, int codeSize) {
+        checkTables(t);
+        if (codeSize < t.subspaces()) throw new IllegalArgumentException("codes of " + codeSize + " bytes cannot hold " + t.subspaces() + " byte indices");
     }
 
     static void checkTables(LookupTables t) {
@@ -142,10 +145,7 @@ public final class LookupTableScan implements CodeIndex {
      * @return the distance
      */
     public static CodeDistance distance(LookupTables tables, CodeTerm term, int codeSize) {
-        checkTables(tables);
-        if (codeSize < tables.subspaces()) {
-            throw new IllegalArgumentException("codes of " + codeSize + " bytes cannot hold " + tables.subspaces() + " byte indices");
-        }
+        checkByteCodes(tables, codeSize);
         return new CodeDistance() {
             private final float[] lut = new float[tableArrayLength(tables.subspaces() * tables.ksub())];
             private float constant;
