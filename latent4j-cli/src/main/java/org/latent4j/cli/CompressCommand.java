@@ -451,6 +451,8 @@ public final class CompressCommand implements Command {
                 with(FIT_OPTIONS, "spec", "data", "queries", "ground-truth", "k", "out", "metric", "queries-limit"));
         int k = o.integer("k", 10, 1, 10_000);
         Metric metric = metric(o, Metric.L2);
+        // a bad fit option is refused before the exact search, which takes seconds
+        FitOptions options = fitOptions(o, progressBars());
         Path outDir = o.has("out") ? Path.of(o.string("out", null)) : null;
         Vectors base = base(o);
         Vectors queries = queries(o, "eval");
@@ -502,7 +504,6 @@ public final class CompressCommand implements Command {
         }
 
         List<CompressEvalReport.SpecResult> results = new ArrayList<>();
-        FitOptions options = fitOptions(o, progressBars());
         for (String spec : specs) {
             long t0 = System.nanoTime();
             Compressor c = Compressors.fit(spec, base.x(), options);

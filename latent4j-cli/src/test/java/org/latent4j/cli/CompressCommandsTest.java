@@ -2,6 +2,7 @@ package org.latent4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.latent4j.cli.ModelCommandsTest.assertUsageError;
 import static org.latent4j.cli.ModelCommandsTest.latent4j;
@@ -173,5 +174,9 @@ class CompressCommandsTest {
         Path narrow = fvecs("narrow.fvecs", new Rng(1).normal(0f, 1f, 10, 3));
         assertUsageError("takes 16", "compress", "encode", "--model", model.toString(), "--data", narrow.toString(), "--out", tmp.resolve("n.l4jc").toString());
         assertUsageError("unknown compressor 'NoSuch'", "compress", "eval", "--spec", "SQ8;NoSuch", "--data", data.toString(), "--queries", data.toString());
+        ModelCommandsTest.Result r = latent4j("compress", "eval", "--spec", "SQ8", "--epochs", "0", "--data", data.toString(), "--queries", data.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--epochs must be between 1 and 100000, got 0"), r.err());
+        assertFalse(r.out().contains("ground truth"), "refused before the exact search: " + r.out());
     }
 }
