@@ -15,8 +15,11 @@ import org.latent4j.tensor.kernel.Kernels;
  * <p>Codes are packed as a bit stream, codebook 0 first, each index LSB first (with nbits = 8, one byte a codebook).
  */
 public final class AdditiveCodebooks {
-    /** Cross-product tables beyond this many floats are refused: they would not fit a heap of a few GB. */
-    public static final long MAX_CROSS_FLOATS = 1L << 26;
+    /**
+     * Cross-product tables beyond this many floats (1 GiB) are refused. 64 codebooks of 256 codewords (64 bytes a
+     * code) need 132 million, 504 MiB; a heap too small for the tables is told apart when they are built.
+     */
+    public static final long MAX_CROSS_FLOATS = 1L << 28;
 
     private static final VarHandle FLOAT_LE = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -51,6 +54,7 @@ public final class AdditiveCodebooks {
             throw new IllegalArgumentException(books + " codebooks of " + k + " codewords need " + crossFloats(books, nbits) + " cross products, more than "
                     + MAX_CROSS_FLOATS);
         }
+        requireHeapFor(books, nbits, Runtime.getRuntime().maxMemory());
         this.codewords = codewords;
         this.norms = new float[books * k];
         for (int j = 0; j < books * k; j++) {
@@ -66,6 +70,22 @@ public final class AdditiveCodebooks {
                 Kernels.gemm().sgemm(false, true, k, k, d, 1f, codewords, t * k * d, d, codewords, s * k * d, d, 0f, c, 0, k);
                 cross[s * books + t] = c;
             }
+        }
+    }
+
+    /**
+     * Refuses, naming the remedy, cross-product tables of more than a third of the heap: while codebooks are trained,
+     * the tables of two generations of codewords are alive at once, beside the training rows.
+     *
+     * @param books M
+     * @param nbits bits of each index
+     * @param heap the most bytes the heap may take
+     */
+    public static void requireHeapFor(int books, int nbits, long heap) {
+        long crossBytes = 4 * crossFloats(books, nbits);
+        if (crossBytes > heap / 3) {
+            throw new IllegalArgumentException(books + " codebooks of " + (1 << nbits) + " codewords need " + crossBytes / (1 << 20) + " MiB of cross products, more than a third of the "
+                    + heap / (1 << 20) + " MiB heap: give the JVM more memory (-Xmx, or LATENT4J_JAVA_OPTS=-Xmx8g for the latent4j command)");
         }
     }
 

@@ -69,6 +69,7 @@ public final class ResidualQuantizerKind implements CompressorKind {
             throw new IllegalArgumentException(token + ": " + books + " stages of " + (1 << nbits) + " codewords need " + AdditiveCodebooks.crossFloats(books, nbits)
                     + " codeword cross products (more than " + AdditiveCodebooks.MAX_CROSS_FLOATS + "): use fewer stages or bits");
         }
+        AdditiveCodebooks.requireHeapFor(books, nbits, Runtime.getRuntime().maxMemory());
         return new Spec(books, nbits, NormStorage.ofSuffix(m.group(3)));
     }
 

@@ -72,6 +72,7 @@ public final class VqaeKind implements CompressorKind {
             throw new IllegalArgumentException(token + ": " + groups + " code vectors of " + (1 << nbits) + " codes need too many codeword cross products ("
                     + AdditiveCodebooks.crossFloats(groups, nbits) + "): use fewer code vectors or bits");
         }
+        AdditiveCodebooks.requireHeapFor(groups, nbits, Runtime.getRuntime().maxMemory());
         return new Spec(groups, nbits, NormStorage.ofSuffix(m.group(3)));
     }
 

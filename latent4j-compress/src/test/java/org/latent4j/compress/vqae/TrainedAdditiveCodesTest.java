@@ -114,6 +114,13 @@ class TrainedAdditiveCodesTest {
     }
 
     @Test
+    void sixtyFourBytesOfCodesAreASpecAndMoreAreRefusedByTheirCrossProducts() {
+        Compressors.validate("PCA256,VQAE:64x8_nonorm", 784);
+        var e = assertThrows(IllegalArgumentException.class, () -> Compressors.validate("VQAE:128x8", 784));
+        assertTrue(e.getMessage().contains("cross products"), e.getMessage());
+    }
+
+    @Test
     void aStageOfUnknownMethodOrMismatchedNormIsRefused() {
         Compressor c = Compressors.fit("VQAE:2x4", train, FAST.withEpochs(1));
         StageState s = Compressors.states(c).getFirst();
