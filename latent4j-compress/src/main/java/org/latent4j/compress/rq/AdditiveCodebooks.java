@@ -50,11 +50,7 @@ public final class AdditiveCodebooks {
                     + " values, got " + codewords.length);
         }
         for (float v : codewords) if (!Float.isFinite(v)) throw new IllegalArgumentException("a codeword holds a non-finite value (" + v + ")");
-        if (crossFloats(books, nbits) > MAX_CROSS_FLOATS) {
-            throw new IllegalArgumentException(books + " codebooks of " + k + " codewords need " + crossFloats(books, nbits) + " cross products, more than "
-                    + MAX_CROSS_FLOATS);
-        }
-        requireHeapFor(books, nbits, Runtime.getRuntime().maxMemory());
+        requireCrossTables("additive codebooks", books, nbits, Runtime.getRuntime().maxMemory());
         this.codewords = codewords;
         this.norms = new float[books * k];
         for (int j = 0; j < books * k; j++) {
@@ -74,18 +70,24 @@ public final class AdditiveCodebooks {
     }
 
     /**
-     * Refuses, naming the remedy, cross-product tables of more than a third of the heap: while codebooks are trained,
-     * the tables of two generations of codewords are alive at once, beside the training rows.
+     * Refuses, naming the remedy, cross-product tables beyond {@link #MAX_CROSS_FLOATS} or of more than a third of
+     * the heap (while codebooks are trained, the tables of two generations of codewords are alive at once, beside
+     * the training rows). The kinds call it when they read a spec, so that a fit fails before it starts.
      *
+     * @param who what needs the tables, first in the message (a spec's token)
      * @param books M
      * @param nbits bits of each index
      * @param heap the most bytes the heap may take
      */
-    public static void requireHeapFor(int books, int nbits, long heap) {
-        long crossBytes = 4 * crossFloats(books, nbits);
-        if (crossBytes > heap / 3) {
-            throw new IllegalArgumentException(books + " codebooks of " + (1 << nbits) + " codewords need " + crossBytes / (1 << 20) + " MiB of cross products, more than a third of the "
-                    + heap / (1 << 20) + " MiB heap: give the JVM more memory (-Xmx, or LATENT4J_JAVA_OPTS=-Xmx8g for the latent4j command)");
+    public static void requireCrossTables(String who, int books, int nbits, long heap) {
+        long floats = crossFloats(books, nbits), bytes = 4 * floats;
+        String need = who + ": " + books + " codebooks of " + (1 << nbits) + " codewords need ";
+        if (floats > MAX_CROSS_FLOATS) {
+            throw new IllegalArgumentException(need + floats + " codeword cross products, more than " + MAX_CROSS_FLOATS + ": use fewer codebooks or bits");
+        }
+        if (bytes > heap / 3) {
+            throw new IllegalArgumentException(need + bytes / (1 << 20) + " MiB of cross products, more than a third of the " + heap / (1 << 20)
+                    + " MiB heap: give the JVM more memory (-Xmx, or LATENT4J_JAVA_OPTS=-Xmx8g for the latent4j command)");
         }
     }
 

@@ -65,11 +65,7 @@ public final class ResidualQuantizerKind implements CompressorKind {
         int nbits = m.group(2) == null ? 8 : Integer.parseInt(m.group(2));
         if (books < 1 || books > MAX_BOOKS) throw new IllegalArgumentException(token + ": the number of stages must be 1 to " + MAX_BOOKS + ", got " + books);
         if (nbits < 1 || nbits > 16) throw new IllegalArgumentException(token + ": nbits must be 1 to 16, got " + nbits);
-        if (AdditiveCodebooks.crossFloats(books, nbits) > AdditiveCodebooks.MAX_CROSS_FLOATS) {
-            throw new IllegalArgumentException(token + ": " + books + " stages of " + (1 << nbits) + " codewords need " + AdditiveCodebooks.crossFloats(books, nbits)
-                    + " codeword cross products (more than " + AdditiveCodebooks.MAX_CROSS_FLOATS + "): use fewer stages or bits");
-        }
-        AdditiveCodebooks.requireHeapFor(books, nbits, Runtime.getRuntime().maxMemory());
+        AdditiveCodebooks.requireCrossTables(token, books, nbits, Runtime.getRuntime().maxMemory());
         return new Spec(books, nbits, NormStorage.ofSuffix(m.group(3)));
     }
 

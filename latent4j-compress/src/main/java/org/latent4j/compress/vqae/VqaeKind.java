@@ -68,11 +68,7 @@ public final class VqaeKind implements CompressorKind {
         int nbits = m.group(2) == null ? 8 : Integer.parseInt(m.group(2));
         if (groups < 1 || groups > 256) throw new IllegalArgumentException(token + ": m (code vectors per input) must be 1 to 256, got " + groups);
         if (nbits < 1 || nbits > 12) throw new IllegalArgumentException(token + ": nbits must be 1 to 12, got " + nbits);
-        if (AdditiveCodebooks.crossFloats(groups, nbits) > AdditiveCodebooks.MAX_CROSS_FLOATS) {
-            throw new IllegalArgumentException(token + ": " + groups + " code vectors of " + (1 << nbits) + " codes need too many codeword cross products ("
-                    + AdditiveCodebooks.crossFloats(groups, nbits) + "): use fewer code vectors or bits");
-        }
-        AdditiveCodebooks.requireHeapFor(groups, nbits, Runtime.getRuntime().maxMemory());
+        AdditiveCodebooks.requireCrossTables(token, groups, nbits, Runtime.getRuntime().maxMemory());
         return new Spec(groups, nbits, NormStorage.ofSuffix(m.group(3)));
     }
 

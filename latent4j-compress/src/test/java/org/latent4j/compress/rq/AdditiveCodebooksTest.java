@@ -20,9 +20,9 @@ class AdditiveCodebooksTest {
 
     @Test
     void tablesOfMoreThanAThirdOfTheHeapAreRefusedNamingTheRemedy() {
-        assertDoesNotThrow(() -> AdditiveCodebooks.requireHeapFor(64, 8, 1600 * MB));
-        var e = assertThrows(IllegalArgumentException.class, () -> AdditiveCodebooks.requireHeapFor(64, 8, 1500 * MB));
+        assertDoesNotThrow(() -> AdditiveCodebooks.requireCrossTables("VQAE:64x8", 64, 8, 1600 * MB));
+        var e = assertThrows(IllegalArgumentException.class, () -> AdditiveCodebooks.requireCrossTables("VQAE:64x8", 64, 8, 1500 * MB));
         assertTrue(e.getMessage().contains("504 MiB of cross products") && e.getMessage().contains("1500 MiB heap") && e.getMessage().contains("-Xmx"), e.getMessage());
-        assertDoesNotThrow(() -> AdditiveCodebooks.requireHeapFor(1, 8, 0)); // one book has no pairs
+        assertDoesNotThrow(() -> AdditiveCodebooks.requireCrossTables("RQ1x8", 1, 8, 0)); // one book has no pairs
     }
 }
