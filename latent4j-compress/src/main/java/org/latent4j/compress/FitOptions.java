@@ -7,7 +7,8 @@ package org.latent4j.compress;
  * @param seed              seeds every random choice (sampling, k-means++ seeding, initial rotations)
  * @param maxTrainingRows   at most this many rows (a uniform sample drawn with the seed) train a stage; FAISS
  *                          trains a k-means on at most 256 points per centroid, 65,536 for 256 centroids
- * @param kmeansIterations  Lloyd iterations of every k-means (FAISS's default is 25)
+ * @param kmeansIterations  Lloyd iterations of the product quantizers' k-means (FAISS's default is 25); the residual and learned
+ *                          codes cluster by progressive dimensions, 10 steps of 10 iterations, as FAISS's residual quantizer
  * @param opqIterations     OPQ's alternations of PQ training and the Procrustes rotation update (FAISS: 50)
  * @param beamWidth         residual quantization's beam when encoding (FAISS's {@code max_beam_size}: 5)
  * @param epochs            training epochs of a learned (autoencoder) compressor

