@@ -70,9 +70,9 @@ public final class AdditiveCodebooks {
     }
 
     /**
-     * Refuses, naming the remedy, cross-product tables beyond {@link #MAX_CROSS_FLOATS} or of more than a third of
-     * the heap (while codebooks are trained, the tables of two generations of codewords are alive at once, beside
-     * the training rows). The kinds call it when they read a spec, so that a fit fails before it starts.
+     * Refuses, naming the remedy, cross-product tables beyond {@link #MAX_CROSS_FLOATS} or of more than a quarter of
+     * the heap (while learned codes train, the tables of three sets of codewords are alive at once, beside the
+     * training rows: the residual start that encoding begins from, the current codewords and their refit). The kinds call it when they read a spec, so that a fit fails before it starts.
      *
      * @param who what needs the tables, first in the message (a spec's token)
      * @param books M
@@ -85,8 +85,8 @@ public final class AdditiveCodebooks {
         if (floats > MAX_CROSS_FLOATS) {
             throw new IllegalArgumentException(need + floats + " codeword cross products, more than " + MAX_CROSS_FLOATS + ": use fewer codebooks or bits");
         }
-        if (bytes > heap / 3) {
-            throw new IllegalArgumentException(need + bytes / (1 << 20) + " MiB of cross products, more than a third of the " + heap / (1 << 20)
+        if (bytes > heap / 4) {
+            throw new IllegalArgumentException(need + bytes / (1 << 20) + " MiB of cross products, more than a quarter of the " + heap / (1 << 20)
                     + " MiB heap: give the JVM more memory (-Xmx, or LATENT4J_JAVA_OPTS=-Xmx8g for the latent4j command)");
         }
     }

@@ -19,10 +19,10 @@ class AdditiveCodebooksTest {
     }
 
     @Test
-    void tablesOfMoreThanAThirdOfTheHeapAreRefusedNamingTheRemedy() {
-        assertDoesNotThrow(() -> AdditiveCodebooks.requireCrossTables("VQAE:64x8", 64, 8, 1600 * MB));
-        var e = assertThrows(IllegalArgumentException.class, () -> AdditiveCodebooks.requireCrossTables("VQAE:64x8", 64, 8, 1500 * MB));
-        assertTrue(e.getMessage().contains("504 MiB of cross products") && e.getMessage().contains("1500 MiB heap") && e.getMessage().contains("-Xmx"), e.getMessage());
+    void tablesOfMoreThanAQuarterOfTheHeapAreRefusedNamingTheRemedy() {
+        assertDoesNotThrow(() -> AdditiveCodebooks.requireCrossTables("VQAE:64x8", 64, 8, 2020 * MB));
+        var e = assertThrows(IllegalArgumentException.class, () -> AdditiveCodebooks.requireCrossTables("VQAE:64x8", 64, 8, 2010 * MB));
+        assertTrue(e.getMessage().contains("504 MiB of cross products") && e.getMessage().contains("2010 MiB heap") && e.getMessage().contains("-Xmx"), e.getMessage());
         assertDoesNotThrow(() -> AdditiveCodebooks.requireCrossTables("RQ1x8", 1, 8, 0)); // one book has no pairs
     }
 }
