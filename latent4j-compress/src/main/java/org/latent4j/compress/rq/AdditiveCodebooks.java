@@ -72,7 +72,8 @@ public final class AdditiveCodebooks {
     /**
      * Refuses, naming the remedy, cross-product tables beyond {@link #MAX_CROSS_FLOATS} or of more than a quarter of
      * the heap (while learned codes train, the tables of three sets of codewords are alive at once, beside the
-     * training rows: the residual start that encoding begins from, the current codewords and their refit). The kinds call it when they read a spec, so that a fit fails before it starts.
+     * training rows: the residual start that encoding begins from, the current codewords and their refit). The
+     * kinds call it when they read a spec, so that a fit fails before it starts.
      *
      * @param who what needs the tables, first in the message (a spec's token)
      * @param books M
