@@ -3,6 +3,7 @@ package org.latent4j.compress.rq;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import org.latent4j.tensor.Tensor;
 import org.latent4j.tensor.kernel.Kernels;
 
 /**
@@ -126,6 +127,33 @@ public final class AdditiveCodebooks {
     /** {@return the codewords' width d} */
     public int dimension() {
         return d;
+    }
+
+    /**
+     * Codebooks from the [M * K, d] tensor a stage state stores them in ({@link #toTensor}).
+     *
+     * @param w     the tensor
+     * @param books M
+     * @param nbits bits of each index
+     * @param d     the width the codewords must have, or -1 for the tensor's own
+     * @param what  what the tensor is, first in the message that refuses another shape (such as "stage RQ8x8: codebooks")
+     * @return the codebooks
+     */
+    public static AdditiveCodebooks fromTensor(Tensor w, int books, int nbits, int d, String what) {
+        int rows = books << nbits;
+        if (w.rank() != 2 || w.dim(0) != rows || (d >= 0 && w.dim(1) != d)) {
+            throw new IllegalArgumentException(what + " must be [" + rows + ", " + (d >= 0 ? String.valueOf(d) : "d") + "], got " + java.util.Arrays.toString(w.shape()));
+        }
+        return new AdditiveCodebooks(books, nbits, w.dim(1), w.contiguous().toArray());
+    }
+
+    /**
+     * The codewords as a [M * K, d] tensor of their own (a copy), as a stage state stores them.
+     *
+     * @return the tensor
+     */
+    public Tensor toTensor() {
+        return Tensor.of(codewords.clone(), books * k, d);
     }
 
     /**

@@ -154,9 +154,8 @@ public final class AdditiveResidualQuantizer extends AdditiveCompressor {
 
     @Override
     public StageState state() {
-        int k = codebooks.codewordsPerBook();
         Map<String, Tensor> tensors = new java.util.LinkedHashMap<>();
-        tensors.put("codebooks", Tensor.of(codebooks.codewords().clone(), codebooks.books() * k, codebooks.dimension()));
+        tensors.put("codebooks", codebooks.toTensor());
         if (normLevels != null) tensors.put("normLevels", Tensor.of(normLevels.clone(), NormLevels.LEVELS));
         return new StageState(ResidualQuantizerKind.NAME, token, Json.writeCompact(Json.toJson(new RqSettings(beamWidth))), tensors);
     }

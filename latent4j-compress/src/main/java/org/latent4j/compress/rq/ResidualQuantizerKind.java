@@ -86,12 +86,7 @@ public final class ResidualQuantizerKind implements CompressorKind {
         Spec s = parse(state.token());
         AdditiveResidualQuantizer.RqSettings settings = Json.fromJson(Json.parse(state.config(), state.token() + " config"), AdditiveResidualQuantizer.RqSettings.class,
                 state.token() + " config");
-        Tensor c = state.tensor("codebooks");
-        int k = 1 << s.nbits();
-        if (c.rank() != 2 || c.dim(0) != s.books() * k) {
-            throw new IllegalArgumentException("stage " + state.token() + ": codebooks must be [" + s.books() * k + ", d], got " + java.util.Arrays.toString(c.shape()));
-        }
-        AdditiveCodebooks cb = new AdditiveCodebooks(s.books(), s.nbits(), c.dim(1), c.contiguous().toArray());
+        AdditiveCodebooks cb = AdditiveCodebooks.fromTensor(state.tensor("codebooks"), s.books(), s.nbits(), -1, "stage " + state.token() + ": codebooks");
         float[] levels = null;
         if (s.norm().quantized()) {
             if (!state.tensors().containsKey("normLevels")) throw new IllegalArgumentException("stage " + state.token() + ": the norm levels (normLevels) are missing");

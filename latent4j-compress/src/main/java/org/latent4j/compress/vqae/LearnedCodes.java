@@ -205,12 +205,7 @@ public final class LearnedCodes extends AdditiveCompressor {
         float scale = s.contiguous().toArray()[0];
         AdditiveCodebooks cb;
         if (state.tensors().containsKey("codewords")) {
-            Tensor w = state.tensor("codewords");
-            if (w.size() != (long) groups * (1 << nbits) * model.dataDim()) {
-                throw new IllegalArgumentException("stage " + token + ": codewords must be [" + groups * (1 << nbits) + ", " + model.dataDim() + "], got "
-                        + java.util.Arrays.toString(w.shape()));
-            }
-            cb = new AdditiveCodebooks(groups, nbits, model.dataDim(), w.contiguous().toArray());
+            cb = AdditiveCodebooks.fromTensor(state.tensor("codewords"), groups, nbits, model.dataDim(), "stage " + token + ": codewords");
         } else {
             cb = additive(model, groups, nbits, mean, scale);
         }
@@ -298,7 +293,7 @@ public final class LearnedCodes extends AdditiveCompressor {
         tensors.put("mean", Tensor.of(mean.clone(), mean.length));
         tensors.put("scale", Tensor.of(new float[] {scale}, 1));
         // the codewords are the decoder's until refitted; stored either way, so that decoding needs no network
-        tensors.put("codewords", Tensor.of(codebooks.codewords().clone(), codebooks.books() * codebooks.codewordsPerBook(), codebooks.dimension()));
+        tensors.put("codewords", codebooks.toTensor());
         return new StageState(VqaeKind.NAME, token, Json.writeCompact(new Json.Obj(config)), tensors);
     }
 }

@@ -80,11 +80,6 @@ public final class TrainedAdditiveCodes extends AdditiveCompressor {
     TrainedAdditiveCodes(String token, AdditiveCodebooks codebooks, AdditiveCodebooks startCodebooks, NormStorage norm, float[] normLevels, TrainingSettings settings,
                          int rounds) {
         super(codebooks, norm, normLevels);
-        if (startCodebooks != null && (startCodebooks.books() != codebooks.books() || startCodebooks.nbits() != codebooks.nbits()
-                || startCodebooks.dimension() != codebooks.dimension())) {
-            throw new IllegalArgumentException(token + ": the start codebooks (" + startCodebooks.books() + " x 2^" + startCodebooks.nbits() + " x "
-                    + startCodebooks.dimension() + ") do not match the trained ones (" + codebooks.books() + " x 2^" + codebooks.nbits() + " x " + codebooks.dimension() + ")");
-        }
         this.token = token;
         this.settings = settings;
         this.rounds = rounds;
@@ -198,10 +193,8 @@ public final class TrainedAdditiveCodes extends AdditiveCompressor {
         config.put("rounds", new Json.Int(rounds));
         config.put("training", Json.toJson(settings));
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        tensors.put("codewords", Tensor.of(codebooks.codewords().clone(), codebooks.books() * codebooks.codewordsPerBook(), codebooks.dimension()));
-        if (startCodebooks != null) {
-            tensors.put("startCodewords", Tensor.of(startCodebooks.codewords().clone(), startCodebooks.books() * startCodebooks.codewordsPerBook(), startCodebooks.dimension()));
-        }
+        tensors.put("codewords", codebooks.toTensor());
+        if (startCodebooks != null) tensors.put("startCodewords", startCodebooks.toTensor());
         if (normLevels != null) tensors.put("normLevels", Tensor.of(normLevels.clone(), NormLevels.LEVELS));
         return new StageState(VqaeKind.NAME, token, Json.writeCompact(new Json.Obj(config)), tensors);
     }
@@ -210,21 +203,10 @@ public final class TrainedAdditiveCodes extends AdditiveCompressor {
         Json.Cursor root = Json.at(Json.parse(state.config(), token + " config"), token + " config");
         TrainingSettings s = root.get("training").as(TrainingSettings.class);
         int rounds = root.get("rounds").asInt();
-        Tensor w = state.tensor("codewords");
-        int k = 1 << nbits;
-        if (w.rank() != 2 || w.dim(0) != books * k) {
-            throw new IllegalArgumentException("stage " + token + ": codewords must be [" + books * k + ", d], got " + java.util.Arrays.toString(w.shape()));
-        }
-        AdditiveCodebooks cb = new AdditiveCodebooks(books, nbits, w.dim(1), w.contiguous().toArray());
-        AdditiveCodebooks start = null;
-        if (state.tensors().containsKey("startCodewords")) {
-            Tensor sw = state.tensor("startCodewords");
-            if (sw.rank() != 2 || sw.dim(0) != books * k || sw.dim(1) != w.dim(1)) {
-                throw new IllegalArgumentException("stage " + token + ": startCodewords must be [" + books * k + ", " + w.dim(1) + "] like the codewords, got "
-                        + java.util.Arrays.toString(sw.shape()));
-            }
-            start = new AdditiveCodebooks(books, nbits, w.dim(1), sw.contiguous().toArray());
-        }
+        AdditiveCodebooks cb = AdditiveCodebooks.fromTensor(state.tensor("codewords"), books, nbits, -1, "stage " + token + ": codewords");
+        AdditiveCodebooks start = state.tensors().containsKey("startCodewords")
+                ? AdditiveCodebooks.fromTensor(state.tensor("startCodewords"), books, nbits, cb.dimension(), "stage " + token + ": startCodewords")
+                : null;
         float[] levels = null;
         if (norm.quantized()) {
             if (!state.tensors().containsKey("normLevels")) throw new IllegalArgumentException("stage " + token + ": the norm levels (normLevels) are missing");
