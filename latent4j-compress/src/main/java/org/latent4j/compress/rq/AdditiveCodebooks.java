@@ -144,7 +144,11 @@ public final class AdditiveCodebooks {
         if (w.rank() != 2 || w.dim(0) != rows || (d >= 0 && w.dim(1) != d)) {
             throw new IllegalArgumentException(what + " must be [" + rows + ", " + (d >= 0 ? String.valueOf(d) : "d") + "], got " + java.util.Arrays.toString(w.shape()));
         }
-        return new AdditiveCodebooks(books, nbits, w.dim(1), w.contiguous().toArray());
+        try {
+            return new AdditiveCodebooks(books, nbits, w.dim(1), w.contiguous().toArray());
+        } catch (IllegalArgumentException e) { // a non-finite codeword: say which tensor holds it
+            throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
+        }
     }
 
     /**

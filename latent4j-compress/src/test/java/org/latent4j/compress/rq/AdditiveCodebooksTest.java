@@ -46,5 +46,8 @@ class AdditiveCodebooksTest {
         assertEquals("start must be [12, 6], got [12, 5]", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> AdditiveCodebooks.fromTensor(Tensor.of(new float[60], 60), 3, 2, -1, "flat"));
         assertTrue(e.getMessage().startsWith("flat must be [12, d]"), e.getMessage());
+        t.data()[7] = Float.NaN;
+        e = assertThrows(IllegalArgumentException.class, () -> AdditiveCodebooks.fromTensor(t, 3, 2, 5, "stage VQAE:3x2: startCodewords"));
+        assertEquals("stage VQAE:3x2: startCodewords: a codeword holds a non-finite value (NaN)", e.getMessage());
     }
 }
