@@ -20,14 +20,15 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 work="${1:-$(mktemp -d /tmp/latent4j-anomaly.XXXXXX)}"
-epochs="${EPOCHS:-10}"
+epochs="${EPOCHS:-200}"
+patience="${PATIENCE:-10}"
 classes="${CLASSES:-0 1 2 3 4 5 6 7 8 9}"
 iwae="${IWAE:-0}"
 fmnist=/usr/share/datasets/fashion-mnist
 l4j="$here/../latent4j"
 mkdir -p "$work/runs" "$work/scores"
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "work directory: $work; epochs $epochs"
+echo "work directory: $work; at most $epochs epochs, early stopping after $patience without a better validation loss"
 start=$(date +%s)
 /usr/bin/python3 "$here/anomaly_sklearn.py" export "$work/data"
 
@@ -37,7 +38,7 @@ results="$work/latent4j.jsonl"
 record() {
   /usr/bin/python3 -c 'import json,sys; a=json.load(open(sys.argv[4]+"/anomaly.json")); print(json.dumps({"data":sys.argv[1],"method":sys.argv[2],"normal":sys.argv[3],"auroc":a["auroc"],"auprc":a["auprc"]}))' "$@" >> "$results"
 }
-net=(--hidden 256 --latent 16 --likelihood gaussian-fixed --sigma 0.1 --batch 100 --epochs "$epochs" --nll-k 2 --seed 0)
+net=(--hidden 256 --latent 16 --likelihood gaussian-fixed --sigma 0.1 --batch 100 --epochs "$epochs" --patience "$patience" --nll-k 2 --seed 0)
 quiet() { "$@" > "$work/last.log" 2>&1 || { cat "$work/last.log" >&2; exit 1; }; }
 for c in $classes; do
   t0=$(date +%s)
@@ -47,12 +48,15 @@ for c in $classes; do
   record fashion-mnist "vae nll (k=10)" "$c" "$work/runs/vae-$c"
   quiet "$l4j" score "$work/runs/vae-$c" --data "$fmnist" --normal "$c" --score reconstruction-probability --samples 10 --out "$work/scores/vae-rp-$c.csv"
   record fashion-mnist "vae reconstruction probability (L=10)" "$c" "$work/runs/vae-$c"
+  quiet "$l4j" score "$work/runs/vae-$c" --data "$fmnist" --normal "$c" --score likelihood-regret --out "$work/scores/vae-regret-$c.csv"
+  record fashion-mnist "vae likelihood regret" "$c" "$work/runs/vae-$c"
   if [ "$iwae" = 1 ]; then
     quiet "$l4j" train --data "$train" --model iwae --k 5 "${net[@]}" --out "$work/runs/iwae-$c"
     quiet "$l4j" score "$work/runs/iwae-$c" --data "$fmnist" --normal "$c" --score nll --k 10 --out "$work/scores/iwae-nll-$c.csv"
     record fashion-mnist "iwae nll (k=10)" "$c" "$work/runs/iwae-$c"
   fi
-  quiet "$l4j" train --data "$train" --model ae --hidden 256 --latent 16 --likelihood gaussian-fixed --sigma 0.1 --batch 100 --epochs "$epochs" --seed 0 \
+  quiet "$l4j" train --data "$train" --model ae --hidden 256 --latent 16 --likelihood gaussian-fixed --sigma 0.1 --batch 100 --epochs "$epochs" \
+    --patience "$patience" --seed 0 \
     --out "$work/runs/ae-$c"
   quiet "$l4j" score "$work/runs/ae-$c" --data "$fmnist" --normal "$c" --score reconstruction --out "$work/scores/ae-rec-$c.csv"
   record fashion-mnist "ae reconstruction" "$c" "$work/runs/ae-$c"
@@ -69,6 +73,9 @@ grep -E "threshold|flagged" "$work/last.log" | sed 's/^/  breast cancer vae nll:
 quiet "$l4j" score "$work/runs/bc-vae" --data "$work/data/bc-test.csv" --labels "$work/data/bc-test-labels.csv" --normal benign \
   --score reconstruction-probability --samples 100 --out "$work/scores/bc-vae-rp.csv"
 record breast-cancer "vae reconstruction probability (L=100)" benign "$work/runs/bc-vae"
+quiet "$l4j" score "$work/runs/bc-vae" --data "$work/data/bc-test.csv" --labels "$work/data/bc-test-labels.csv" --normal benign \
+  --score likelihood-regret --out "$work/scores/bc-vae-regret.csv"
+record breast-cancer "vae likelihood regret" benign "$work/runs/bc-vae"
 if [ "$iwae" = 1 ]; then
   quiet "$l4j" train --data "$work/data/bc-train.csv" --model iwae --k 5 "${bc[@]}" --nll-k 2 --out "$work/runs/bc-iwae"
   quiet "$l4j" score "$work/runs/bc-iwae" --data "$work/data/bc-test.csv" --labels "$work/data/bc-test-labels.csv" --normal benign --score nll --k 100 \

@@ -19,6 +19,7 @@ import org.latent4j.core.data.VectorFiles;
 import org.latent4j.core.data.io.NpyReader;
 import org.latent4j.core.eval.AnomalyScore;
 import org.latent4j.core.eval.AnomalyScorer;
+import org.latent4j.core.eval.LikelihoodRegret;
 import org.latent4j.core.eval.ProgressListener;
 import org.latent4j.core.eval.RankingMetrics;
 import org.latent4j.core.io.AtomicFiles;
@@ -75,6 +76,10 @@ public final class ScoreCommand implements Command {
                                               score of models without a likelihood (ae, vq-vae, sparse autoencoders)
                   reconstruction-probability  An and Cho (2015), negated: -log of the mean over L codes z ~ q(z|x) of
                                               p(x|z), averaged as probabilities (not hvae: its posterior has layers)
+                  likelihood-regret           Xiao et al. (2020): how much a row's ELBO grows when its posterior is
+                                              fitted to it (50 Adam steps, decoder fixed) over the encoder's; ranks
+                                              anomalies better than nll on one-class Fashion-MNIST (vae, iwae,
+                                              beta-vae, cvae; about 50 decoder passes a row, so slower)
 
                 options:
                   --data SOURCE       a file of vectors (%s: every row is scored),
@@ -221,14 +226,16 @@ public final class ScoreCommand implements Command {
             case NLL, NEG_ELBO -> s.word() + " (k=" + k + ")";
             case RECONSTRUCTION_PROBABILITY -> s.word() + " (L=" + samples + ")";
             case RECONSTRUCTION -> s.word();
+            case LIKELIHOOD_REGRET -> s.word() + " (" + LikelihoodRegret.Options.DEFAULTS.steps() + " steps)";
         };
     }
 
     /** Scores without gradients, with a progress bar on standard error when the likelihood estimate is long. */
     private static double[] score(LatentModel model, Dataset data, AnomalyScore score, int k, int samples, long seed) {
         Tensor condition = Runs.condition(model, data.hasLabels() ? data.labels() : null);
-        long work = (long) data.size() * (usesK(score) ? k : score == AnomalyScore.RECONSTRUCTION_PROBABILITY ? samples : 1);
-        ProgressBar bar = work >= 2_000_000L && usesK(score) ? ProgressBar.onStandardError(score.word() + " (k=" + k + ")", data.size(), "rows") : null;
+        boolean regret = score == AnomalyScore.LIKELIHOOD_REGRET;
+        long work = (long) data.size() * (usesK(score) ? k : regret ? LikelihoodRegret.Options.DEFAULTS.steps() * 100L : 1);
+        ProgressBar bar = work >= 2_000_000L && (usesK(score) || regret) ? ProgressBar.onStandardError(describe(score, k, samples), data.size(), "rows") : null;
         ProgressListener listener = bar == null ? ProgressListener.NONE : (done, total) -> bar.update(done, "");
         try (GradMode.Guard noGrad = GradMode.disabled()) {
             double[] scores = AnomalyScorer.score(model, data.features(), condition, score, k, samples, seed, listener);

@@ -135,7 +135,7 @@ class ScoreCommandTest {
 
     @Test
     void everyScoreOfALikelihoodModelSeparatesTheAnomalies() throws IOException {
-        for (String score : List.of("nll", "neg-elbo", "reconstruction", "reconstruction-probability")) {
+        for (String score : List.of("nll", "neg-elbo", "reconstruction", "reconstruction-probability", "likelihood-regret")) {
             Path out = tmp.resolve("each-" + score + ".csv");
             ModelCommandsTest.Result r = latent4j("score", vae.toString(), "--data", test.toString(), "--score", score, "--k", "10", "--samples", "10",
                     "--out", out.toString());
@@ -143,7 +143,9 @@ class ScoreCommandTest {
             Scores s = readScores(out);
             assertEquals(List.of("row", "score"), s.header(), "no labels, no label column");
             double auroc = RankingMetrics.auroc(s.score(), truth());
-            assertTrue(auroc > 0.9, score + ": AUROC " + auroc);
+            // the regret measures how far the encoder's posterior is from each row's best one; on these near-linear data
+            // that gap varies little (the linear case makes it constant, LikelihoodRegretTest), so it separates less
+            assertTrue(auroc > (score.equals("likelihood-regret") ? 0.75 : 0.9), score + ": AUROC " + auroc);
         }
     }
 
@@ -158,6 +160,8 @@ class ScoreCommandTest {
                 "--out", out.toString());
         assertUsageError("--score reconstruction-probability: the ae model has no posterior", "score", ae.toString(), "--data", test.toString(),
                 "--score", "reconstruction-probability", "--out", out.toString());
+        assertUsageError("--score likelihood-regret: the ae model has no single Gaussian posterior to refine; use --score reconstruction", "score",
+                ae.toString(), "--data", test.toString(), "--score", "likelihood-regret", "--out", out.toString());
     }
 
     @Test
@@ -284,7 +288,7 @@ class ScoreCommandTest {
     void badOptionsAreOneLineRefusals() throws IOException {
         Path out = tmp.resolve("bad.csv");
         String run = vae.toString(), data = test.toString();
-        assertUsageError("--score must be nll, neg-elbo, reconstruction or reconstruction-probability, got 'mahalanobis'",
+        assertUsageError("--score must be nll, neg-elbo, reconstruction, reconstruction-probability or likelihood-regret, got 'mahalanobis'",
                 "score", run, "--data", data, "--score", "mahalanobis", "--out", out.toString());
         Path short_ = tmp.resolve("short.csv");
         Files.writeString(short_, "ok\nok\nfraud\n");

@@ -65,8 +65,8 @@ public final class SparkMain {
               --id-col NAME        a bigint column keying each row's random draws (default: a hash of its values)
               --output PATH        the Parquet directory to write (required; refused if it exists, unless --overwrite)
               --keep-input         keep the input vector column in the output (default: every other column is kept)
-              --score WORD         nll, neg-elbo, reconstruction or reconstruction-probability (default: nll when the
-                                   model has a likelihood, else reconstruction)
+              --score WORD         nll, neg-elbo, reconstruction, reconstruction-probability or likelihood-regret
+                                   (default: nll when the model has a likelihood, else reconstruction)
               --k N                importance samples of nll and neg-elbo (100)
               --samples N          code samples of reconstruction-probability (100)
               --seed N             seed of the random draws (0)

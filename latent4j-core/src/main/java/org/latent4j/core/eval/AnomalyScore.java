@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.latent4j.core.model.GaussianHierarchy;
+import org.latent4j.core.model.IterativeInference;
 import org.latent4j.core.model.LatentModel;
 import org.latent4j.core.model.LikelihoodBound;
 
@@ -30,10 +31,16 @@ public enum AnomalyScore {
      * average is over probabilities (a log-mean-exp of log p(x|z_l)), not over log-probabilities. It needs one
      * Gaussian posterior, so a hierarchy of latent layers does not give it.
      */
-    RECONSTRUCTION_PROBABILITY;
+    RECONSTRUCTION_PROBABILITY,
+    /**
+     * The likelihood regret of Xiao et al. (2020) ({@link LikelihoodRegret}): how much a row's ELBO improves when its
+     * posterior is fitted to it with the decoder fixed. It needs one Gaussian posterior to refine
+     * ({@link IterativeInference}).
+     */
+    LIKELIHOOD_REGRET;
 
     /**
-     * The command-line word: "nll", "neg-elbo", "reconstruction", "reconstruction-probability".
+     * The command-line word: "nll", "neg-elbo", "reconstruction", "reconstruction-probability", "likelihood-regret".
      *
      * @return the word
      */
@@ -73,6 +80,9 @@ public enum AnomalyScore {
                     : model instanceof GaussianHierarchy
                     ? "the " + model.kind() + " model's posterior is a hierarchy of layers, not one Gaussian; use --score nll"
                     : null;
+            case LIKELIHOOD_REGRET -> model instanceof IterativeInference ? null
+                    : "the " + model.kind() + " model has no single Gaussian posterior to refine; use --score "
+                    + (model instanceof LikelihoodBound ? "nll" : "reconstruction");
         };
     }
 

@@ -32,7 +32,7 @@ public final class AnomalyScorer {
      * @param importanceSamples k of {@link AnomalyScore#NLL} and {@link AnomalyScore#NEG_ELBO}
      * @param codeSamples       L of {@link AnomalyScore#RECONSTRUCTION_PROBABILITY}
      * @param seed              the seed of the samples drawn
-     * @param listener          progress over the rows (the likelihood scores only), or null
+     * @param listener          progress over the rows (the likelihood scores and the regret only), or null
      * @return one score per row, higher for more anomalous rows
      * @throws IllegalArgumentException when the model cannot give {@code score} (the message says why) or a count is not positive
      */
@@ -56,7 +56,7 @@ public final class AnomalyScorer {
      * @param codeSamples       L of {@link AnomalyScore#RECONSTRUCTION_PROBABILITY}
      * @param seed              the seed of the samples drawn
      * @param rowKeys           a key per row, or null for the rows' positions
-     * @param listener          progress over the rows (the likelihood scores only), or null
+     * @param listener          progress over the rows (the likelihood scores and the regret only), or null
      * @return one score per row, higher for more anomalous rows
      */
     public static double[] score(LatentModel model, Tensor x, Tensor condition, AnomalyScore score, int importanceSamples, int codeSamples,
@@ -80,6 +80,7 @@ public final class AnomalyScorer {
             }
             case RECONSTRUCTION -> reconstruction(model, x, condition);
             case RECONSTRUCTION_PROBABILITY -> reconstructionProbability(model, x, condition, codeSamples, seed, rowKeys);
+            case LIKELIHOOD_REGRET -> LikelihoodRegret.score(model, x, condition, LikelihoodRegret.Options.DEFAULTS, seed, rowKeys, listener);
         };
     }
 

@@ -26,6 +26,9 @@ class AnomalyScorerTest {
         boolean[] anomalous = new boolean[51];
         anomalous[50] = true;
         for (AnomalyScore s : AnomalyScore.values()) {
+            // the encoder is exact up to a shift and a factor the same for every row, so the gap the regret measures
+            // is too (LikelihoodRegretTest): it has nothing to rank here
+            if (s == AnomalyScore.LIKELIHOOD_REGRET) continue;
             double[] scores = score(model, x, s, 50, 50);
             for (int i = 0; i < 50; i++) assertTrue(scores[50] > scores[i], s.word() + ": outlier " + scores[50] + " vs row " + i + " " + scores[i]);
             assertEquals(1.0, RankingMetrics.auroc(scores, anomalous), 0, s.word());

@@ -6,7 +6,7 @@ import org.latent4j.core.distributions.GaussianLikelihood;
 import org.latent4j.core.distributions.Likelihood;
 import org.latent4j.core.model.Batch;
 import org.latent4j.core.model.LatentCode;
-import org.latent4j.core.model.LikelihoodBound;
+import org.latent4j.core.model.IterativeInference;
 import org.latent4j.core.model.PriorSampling;
 import org.latent4j.core.model.LatentModel;
 import org.latent4j.core.model.LossResult;
@@ -18,9 +18,10 @@ import org.latent4j.tensor.random.Rng;
  * p(z) = N(0, I), p(x|z) = N(W z + mu, s^2 I), where everything is known in closed form. W has orthogonal
  * columns, so the exact posterior is diagonal: var_j = 1 / (1 + |w_j|^2 / s^2) and
  * mean_j = var_j w_j . (x - mu) / s^2. The encoder returns it, optionally spoiled by a shift of the mean
- * and a factor on the variance, to make the importance weights non-constant.
+ * and a factor on the variance, to make the importance weights non-constant (and the ELBO gap, which iterative
+ * inference closes, a known KL).
  */
-final class LinearGaussianModel extends LatentModel implements LikelihoodBound, PriorSampling {
+final class LinearGaussianModel extends LatentModel implements IterativeInference, PriorSampling {
     record Config(double[][] w, double[] mu, double s, double meanShift, double varianceFactor) {}
 
     private final Config config;
@@ -105,6 +106,11 @@ final class LinearGaussianModel extends LatentModel implements LikelihoodBound, 
         return new LatentCode.Gaussian(posterior(x));
     }
 
+    @Override
+    public DiagonalGaussian posterior(Tensor x, Tensor condition) {
+        return posterior(x);
+    }
+
     DiagonalGaussian posterior(Tensor x) {
         Tensor mean = x.sub(mu).matmul(encoderMap).add((float) config.meanShift());
         return new DiagonalGaussian(mean, posteriorLogVar.expand(mean.shape()).contiguous());
@@ -122,6 +128,11 @@ final class LinearGaussianModel extends LatentModel implements LikelihoodBound, 
         Tensor logPxz = likelihood.logProb(decode(z, condition), x);
         Tensor logPz = DiagonalGaussian.standard(l).logProb(z);
         return logPxz.add(logPz).sub(q.logProb(z));
+    }
+
+    @Override
+    public Tensor elboSamples(Tensor x, Tensor condition, DiagonalGaussian q, Tensor eps) {
+        return likelihood.logProb(decode(q.rsample(eps), condition), x).sub(q.klToStandardNormal());
     }
 
     @Override

@@ -10,7 +10,7 @@ import org.latent4j.core.estimator.silent.SilentGradients;
 import org.latent4j.core.model.Batch;
 import org.latent4j.core.model.LatentCode;
 import org.latent4j.core.model.LatentModel;
-import org.latent4j.core.model.LikelihoodBound;
+import org.latent4j.core.model.IterativeInference;
 import org.latent4j.core.model.LossResult;
 import org.latent4j.core.model.PriorSampling;
 import org.latent4j.core.model.TrainingData;
@@ -40,7 +40,7 @@ import org.latent4j.tensor.random.Rng;
  * "silent.log_var" ({@link SilentDecoder}), and the encoder's reconstruction gradient is split as
  * {@link SilentGradients} describes.
  */
-public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
+public class Vae extends LatentModel implements IterativeInference, PriorSampling {
     private final String kind;
     private final VaeConfig config;
     private final int conditionDim;
@@ -189,17 +189,25 @@ public class Vae extends LatentModel implements LikelihoodBound, PriorSampling {
     }
 
     @Override
+    public Tensor elboSamples(Tensor x, Tensor condition, DiagonalGaussian posterior, Tensor eps) {
+        checkData(x);
+        int b = x.dim(0), d = config.latentDim();
+        if (!java.util.Arrays.equals(posterior.mean().shape(), new int[] {b, d})) {
+            throw new ShapeException(kind + ".elboSamples: the posterior is over " + Shape.str(posterior.mean().shape()) + ", not [" + b + ", " + d + "]");
+        }
+        if (eps.rank() != 3 || eps.dim(1) != b || eps.dim(2) != d) {
+            throw new ShapeException(kind + ".elboSamples: noise " + Shape.str(eps.shape()) + " must be [k, " + b + ", " + d + "]");
+        }
+        // the prior is N(0, I), so the KL has its closed form
+        return likelihood.logProb(decode(posterior.rsample(eps), condition), x).sub(posterior.klToStandardNormal());
+    }
+
+    @Override
     public LatentCode.Gaussian encode(Tensor x, Tensor condition) {
         return new LatentCode.Gaussian(posterior(x, condition));
     }
 
-    /**
-     * The encoder's posterior q(z|x) (with the condition for a conditional model).
-     *
-     * @param x         the inputs [b, dataDim]
-     * @param condition their one-hot conditions, or null
-     * @return the posterior over [b, latentDim]
-     */
+    @Override
     public DiagonalGaussian posterior(Tensor x, Tensor condition) {
         checkData(x);
         return encoder.forward(withCondition(encoderConv == null ? x : encoderConv.forward(x), condition, "encode"));
