@@ -147,6 +147,32 @@ class ModelKindContractTest {
         if (m instanceof LikelihoodBound lb) assertArrayEquals(new int[] {4, 5}, lb.logImportanceWeights(b.x(), b.condition(), 4, new Rng(5)).shape());
     }
 
+    /**
+     * A model that lets its posterior be refined ({@link IterativeInference}, the likelihood regret's need) must give
+     * the same ELBO through its closed-form KL as through its importance weights: the mean of log w over many samples.
+     * State that shapes a prior (ArdVae's fitted variances) is moved off its start value first, so that a KL taken to
+     * N(0, I) instead of the model's prior would show.
+     */
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void refinableModelsGiveTheElboOfTheirImportanceWeights(ModelKind<?> kind) {
+        LatentModel m = model(kind, 3);
+        if (!(m instanceof IterativeInference refinable)) return;
+        m.namedBuffers().forEach((name, t) -> {
+            if (name.endsWith("prior_variance")) t.fill(0.4f);
+        });
+        Batch b = batch(m, 5, 4);
+        int k = 20000;
+        try (var noGrad = GradMode.disabled()) {
+            var q = refinable.posterior(b.x(), b.condition());
+            float[] viaKl = refinable.elboSamples(b.x(), b.condition(), q, new Rng(6).normal(0f, 1f, k, 5, m.latentDim())).mean(0, false).toArray();
+            float[] viaWeights = refinable.logImportanceWeights(b.x(), b.condition(), k, new Rng(7)).mean(0, false).toArray();
+            for (int r = 0; r < 5; r++) {
+                assertEquals(viaWeights[r], viaKl[r], 0.05 + 1e-3 * Math.abs(viaWeights[r]), kind.name() + " row " + r);
+            }
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("kinds")
     void theLossAddsUpAndItsGradientsMatchFiniteDifferences(ModelKind<?> kind) {

@@ -142,6 +142,11 @@ public final class ArdVae extends Vae implements RelevanceDetermination {
     }
 
     @Override
+    protected Tensor klToPrior(DiagonalGaussian q) {
+        return klToPrior(q, priorVariance);
+    }
+
+    @Override
     public Tensor logImportanceWeights(Tensor x, Tensor condition, int k, Rng rng) {
         if (k < 1) throw new IllegalArgumentException(kind() + ".logImportanceWeights: k must be >= 1, got " + k);
         DiagonalGaussian q = posterior(x, condition);

@@ -198,8 +198,17 @@ public class Vae extends LatentModel implements IterativeInference, PriorSamplin
         if (eps.rank() != 3 || eps.dim(1) != b || eps.dim(2) != d) {
             throw new ShapeException(kind + ".elboSamples: noise " + Shape.str(eps.shape()) + " must be [k, " + b + ", " + d + "]");
         }
-        // the prior is N(0, I), so the KL has its closed form
-        return likelihood.logProb(decode(posterior.rsample(eps), condition), x).sub(posterior.klToStandardNormal());
+        return likelihood.logProb(decode(posterior.rsample(eps), condition), x).sub(klToPrior(posterior));
+    }
+
+    /**
+     * KL(q || p(z)) per row in closed form: to N(0, I) here; a subclass with another prior gives its own.
+     *
+     * @param q a posterior over [b, latent]
+     * @return the KL of each row, [b]
+     */
+    protected Tensor klToPrior(DiagonalGaussian q) {
+        return q.klToStandardNormal();
     }
 
     @Override
