@@ -119,25 +119,24 @@ public final class LikelihoodRegret {
 
     private static void refineBatch(IterativeInference model, Tensor x, Tensor condition, Options o, Rng[] rows, Workspace workspace,
                                     double[] out, int lo) {
-        int b = x.dim(0);
-        Tensor mean, logVar;
+        int b = x.dim(0), d;
+        DiagonalGaussian refining;
         double[] amortised;
         Tensor evaluationNoise;
         try (var noGrad = GradMode.disabled()) {
             DiagonalGaussian q = model.posterior(x, condition);
-            int d = q.mean().dim(1);
-            mean = Tensor.persistentZeros(b, d).copyFrom(q.mean()).requiresGrad(true);
-            logVar = Tensor.persistentZeros(b, d).copyFrom(q.logVar()).requiresGrad(true);
+            d = q.mean().dim(1);
+            refining = new DiagonalGaussian(Tensor.persistentZeros(b, d).copyFrom(q.mean()).requiresGrad(true),
+                    Tensor.persistentZeros(b, d).copyFrom(q.logVar()).requiresGrad(true));
             evaluationNoise = Tensor.wrap(noise(rows, EVALUATION, o.evaluationSamples(), d), o.evaluationSamples(), b, d);
             amortised = meanOverSamples(model.elboSamples(x, condition, q, evaluationNoise));
         }
-        int d = mean.dim(1);
-        Adam adam = new Adam(List.of(mean, logVar), AdamOptions.DEFAULTS.withLearningRate(o.learningRate()));
+        Adam adam = new Adam(List.of(refining.mean(), refining.logVar()), AdamOptions.DEFAULTS.withLearningRate(o.learningRate()));
         try (var grad = GradMode.enabled()) {
             for (int step = 0; step < o.steps(); step++) {
                 try (var scope = workspace.open()) {
                     Tensor eps = Tensor.wrap(noise(rows, step, o.samples(), d), o.samples(), b, d);
-                    Tensor elbo = model.elboSamples(x, condition, new DiagonalGaussian(mean, logVar), eps);
+                    Tensor elbo = model.elboSamples(x, condition, refining, eps);
                     adam.zeroGrad();
                     // each row's -ELBO, summed over rows: a row's gradient is its own
                     elbo.sum().mul(-1f / o.samples()).backward();
@@ -146,8 +145,7 @@ public final class LikelihoodRegret {
             }
         }
         try (var noGrad = GradMode.disabled()) {
-            double[] refined = meanOverSamples(model.elboSamples(x, condition, new DiagonalGaussian(mean.detach(), logVar.detach()),
-                    evaluationNoise));
+            double[] refined = meanOverSamples(model.elboSamples(x, condition, refining, evaluationNoise));
             // a fit that diverged leaves the row as the least explained there is
             for (int r = 0; r < b; r++) out[lo + r] = Double.isFinite(refined[r]) ? refined[r] - amortised[r] : Double.POSITIVE_INFINITY;
         }
